@@ -1,0 +1,120 @@
+import AttnvizMath
+import AttnvizTokens
+
+/// What a model is, as the JSON's `model` object and figure titles report it.
+public struct ModelInfo: Sendable, Equatable {
+  /// "builtin", the weights file's name, or the model folder's name.
+  public var name: String
+  /// "builtin", "weights", "bert" or "gpt2".
+  public var architecture: String
+  public var layers: Int
+  public var heads: Int
+  public var dModel: Int
+  public var causal: Bool
+
+  public init(name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool) {
+    self.name = name
+    self.architecture = architecture
+    self.layers = layers
+    self.heads = heads
+    self.dModel = dModel
+    self.causal = causal
+  }
+
+  public var headDimension: Int { dModel / heads }
+}
+
+/// Every intermediate matrix of one self-attention layer, as the lecture walks through them.
+/// Shapes: T tokens, C = d_model, H heads, D = d_k = C / H.
+public struct LayerSteps: Sendable, Equatable {
+  /// Token embeddings before position is added. (T, C)
+  public var embeddings: Matrix
+  /// The positional encoding added to them, or nil when the layer has none. (T, C)
+  public var positionalEncoding: Matrix?
+  /// X: the layer's input, embeddings + PE (or after LayerNorm, for pretrained models). (T, C)
+  public var input: Matrix
+  /// The shared projections, each (C, C), used at every position.
+  public var wq: Matrix
+  public var wk: Matrix
+  public var wv: Matrix
+  public var wo: Matrix
+  /// Q = X·Wq, K = X·Wk, V = X·Wv (plus biases where the model has them). (T, C)
+  public var q: Matrix
+  public var k: Matrix
+  public var v: Matrix
+  /// Per head: Q_h·K_hᵀ. H × (T, T)
+  public var rawScores: [Matrix]
+  /// Per head: Q_h·K_hᵀ / √D, before the mask. H × (T, T)
+  public var scaledScores: [Matrix]
+  /// Per head: softmax rows of the (masked) scaled scores. H × (T, T)
+  public var weights: [Matrix]
+  /// Per head: weights_h · V_h. H × (T, D)
+  public var headOutputs: [Matrix]
+  /// concat_h(headOutputs). (T, C)
+  public var concatenated: Matrix
+  /// concat · Wo (+ bias). (T, C)
+  public var output: Matrix
+
+  public init(
+    embeddings: Matrix, positionalEncoding: Matrix?, input: Matrix, wq: Matrix, wk: Matrix,
+    wv: Matrix, wo: Matrix, q: Matrix, k: Matrix, v: Matrix, rawScores: [Matrix],
+    scaledScores: [Matrix], weights: [Matrix], headOutputs: [Matrix], concatenated: Matrix,
+    output: Matrix
+  ) {
+    self.embeddings = embeddings
+    self.positionalEncoding = positionalEncoding
+    self.input = input
+    self.wq = wq
+    self.wk = wk
+    self.wv = wv
+    self.wo = wo
+    self.q = q
+    self.k = k
+    self.v = v
+    self.rawScores = rawScores
+    self.scaledScores = scaledScores
+    self.weights = weights
+    self.headOutputs = headOutputs
+    self.concatenated = concatenated
+    self.output = output
+  }
+}
+
+/// One layer's attention: per head a T×T matrix, row = query, column = key, rows summing to 1.
+/// `steps` holds the intermediates when the model kept them (always for the embedded layer and
+/// weights files; for pretrained models, the first layer).
+public struct LayerTrace: Sendable, Equatable {
+  public var weights: [Matrix]
+  public var steps: LayerSteps?
+
+  public init(weights: [Matrix], steps: LayerSteps? = nil) {
+    self.weights = weights
+    self.steps = steps
+  }
+}
+
+/// The result of running a model on a text: the tokens and, per layer, the attention of every
+/// head. `layers[l].weights[h][query, key]` is the JSON's `attention[l][h][query][key]`.
+public struct AttentionTrace: Sendable, Equatable {
+  public var text: String
+  public var tokens: [Token]
+  public var model: ModelInfo
+  public var layers: [LayerTrace]
+  /// Set when the input was cut to the model's limit (`--truncate`): the original token count.
+  public var truncatedFrom: Int?
+
+  public init(text: String, tokens: [Token], model: ModelInfo, layers: [LayerTrace], truncatedFrom: Int? = nil) {
+    self.text = text
+    self.tokens = tokens
+    self.model = model
+    self.layers = layers
+    self.truncatedFrom = truncatedFrom
+  }
+}
+
+/// Anything that turns text into an `AttentionTrace`: the embedded layer, a weights file, BERT,
+/// GPT-2.
+public protocol AttentionModel: Sendable {
+  var info: ModelInfo { get }
+  func trace(_ text: String) throws -> AttentionTrace
+}

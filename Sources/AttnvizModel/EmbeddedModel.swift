@@ -1,0 +1,98 @@
+import AttnvizMath
+import AttnvizTokens
+
+/// The built-in self-attention layer: no download, no file, the same numbers on every machine.
+///
+/// - Embeddings come from the token's text alone (lower-cased): the sum of pseudo-random vectors
+///   of the word's character trigrams (with `<` `>` marking its ends) and of the whole word,
+///   each drawn from SplitMix64 seeded by the FNV-1a hash of the n-gram. The same word always gets
+///   the same vector; words sharing trigrams ("tired", "tire") get similar ones.
+/// - Sinusoidal positional encoding is added.
+/// - Wq, Wk, Wv, Wo are drawn, in that order, from SplitMix64(`seed`): entries standard normal
+///   times `gain / √d_model`. The gain makes scores spread enough for softmax to pick favourites
+///   (a lecture figure of near-uniform rows teaches nothing).
+///
+/// docs/embedded-layer.md explains why its attention looks as it does.
+public struct EmbeddedModel: AttentionModel {
+  /// 2017, the year of "Attention Is All You Need".
+  public static let defaultSeed: UInt64 = 2017
+  public static let defaultDimension = 8
+  public static let defaultHeads = 2
+  public static let dimensionRange = 2...512
+  /// Multiplies the standard deviation of the projection weights (see the type's comment).
+  static let weightGain = 1.2
+
+  public let info: ModelInfo
+  public let seed: UInt64
+  public let layer: SelfAttentionLayer
+  let tokenizer = WordTokenizer()
+
+  public init(
+    dimension: Int = defaultDimension, heads: Int = defaultHeads, seed: UInt64 = defaultSeed,
+    causal: Bool = false
+  ) throws {
+    try Self.validate(dimension: dimension, heads: heads)
+    self.seed = seed
+    self.info = ModelInfo(
+      name: "builtin", architecture: "builtin", layers: 1, heads: heads, dModel: dimension,
+      causal: causal)
+    var rng = SplitMix64(seed: seed)
+    let sd = Self.weightGain / Double(dimension).squareRoot()
+    func draw() -> Matrix {
+      Matrix(
+        rows: dimension, columns: dimension,
+        values: (0..<(dimension * dimension)).map { _ in rng.nextGaussian() * sd })
+    }
+    let wq = draw()
+    let wk = draw()
+    let wv = draw()
+    let wo = draw()
+    self.layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
+  }
+
+  public static func validate(dimension: Int, heads: Int) throws {
+    guard dimensionRange.contains(dimension) else {
+      throw ModelError.badShape(
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dimension)")
+    }
+    guard heads >= 1 else { throw ModelError.badShape("--heads must be at least 1, not \(heads)") }
+    guard dimension % heads == 0 else {
+      throw ModelError.badShape(
+        "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))")
+    }
+  }
+
+  public func trace(_ text: String) throws -> AttentionTrace {
+    let tokens = try tokenizer.tokenize(text)
+    let embeddings = Matrix(
+      rows: tokens.count, columns: info.dModel,
+      values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
+    let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
+    let steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
+    return AttentionTrace(
+      text: text, tokens: tokens, model: info,
+      layers: [LayerTrace(weights: steps.weights, steps: steps)])
+  }
+
+  /// The embedding of a token: hashed character trigrams plus the whole word, lower-cased,
+  /// normalised so that each component has unit variance whatever the word's length.
+  public static func embedding(of token: String, dimension: Int) -> [Double] {
+    let word = token.lowercased()
+    let marked = Array("<" + word + ">")
+    var grams: [String] = [word]
+    if marked.count > 3 {
+      for start in 0...(marked.count - 3) { grams.append(String(marked[start..<(start + 3)])) }
+    }
+    var vector = [Double](repeating: 0, count: dimension)
+    for gram in grams {
+      var rng = SplitMix64(seed: fnv1a64(gram.utf8))
+      for i in 0..<dimension { vector[i] += rng.nextGaussian() }
+    }
+    let norm = 1 / Double(grams.count).squareRoot()
+    return vector.map { $0 * norm }
+  }
+}
+
+private func largestDivisor(of n: Int, atMost limit: Int) -> Int {
+  stride(from: min(limit, n), through: 1, by: -1).first { n % $0 == 0 } ?? 1
+}

@@ -1,0 +1,177 @@
+import AttnvizMath
+import AttnvizTokens
+import Foundation
+
+/// A self-attention layer defined exactly by a hand-written JSON file, so a lecturer can build an
+/// example students can compute by hand:
+///
+///     {"d_model": 2, "heads": 1, "positional_encoding": "none",
+///      "embeddings": {"the": [1, 0], "cat": [0, 1], "sat": [1, 1]},
+///      "unknown": [0, 0],
+///      "wq": [[1, 0], [0, 1]], "wk": [[1, 0], [0, 1]], "wv": [[1, 0], [0, 1]],
+///      "wo": [[1, 0], [0, 1]]}
+///
+/// Fields: `d_model`, `heads`, `embeddings`, `wq`, `wk`, `wv` are required; `positional_encoding`
+/// ("none" | "sinusoidal", default "sinusoidal"), `unknown`, `wo` (default identity) and `causal`
+/// (default false) are optional. Matrices are d_model×d_model, row-vector convention. Embeddings
+/// are looked up by lower-cased token. Unknown fields are errors, so a typo is never ignored.
+public struct WeightsFileModel: AttentionModel {
+  public let info: ModelInfo
+  public let layer: SelfAttentionLayer
+  public let usesPositionalEncoding: Bool
+  let embeddings: [String: [Double]]
+  let unknown: [Double]?
+  let file: String
+  let tokenizer = WordTokenizer()
+
+  static let knownFields: Set<String> = [
+    "d_model", "heads", "positional_encoding", "embeddings", "unknown", "wq", "wk", "wv", "wo",
+    "causal",
+  ]
+
+  /// Loads and validates `path`. `causal` overrides the file's own `causal` when true.
+  public init(contentsOf path: String, causal: Bool = false) throws {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ModelError.badWeightsFile(file: path, field: "-", reason: "cannot be read; check the path")
+    }
+    try self.init(data: data, name: path, causal: causal)
+  }
+
+  public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
+    file = name
+    let root: [String: Any]
+    do {
+      guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw ModelError.badWeightsFile(file: name, field: "-", reason: "must be a JSON object")
+      }
+      root = object
+    } catch let error as ModelError {
+      throw error
+    } catch {
+      throw ModelError.badWeightsFile(
+        file: name, field: "-", reason: "is not valid JSON (\(error.localizedDescription))")
+    }
+    let reader = FieldReader(file: name, root: root)
+    if let stray = root.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
+      throw ModelError.badWeightsFile(
+        file: name, field: stray,
+        reason: "is not a known field; known fields are \(Self.knownFields.sorted().joined(separator: ", "))")
+    }
+    let d = try reader.positiveInteger("d_model")
+    let heads = try reader.positiveInteger("heads")
+    guard d % heads == 0 else {
+      throw ModelError.badWeightsFile(file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
+    }
+    switch root["positional_encoding"] {
+    case nil, "sinusoidal" as String: usesPositionalEncoding = true
+    case "none" as String: usesPositionalEncoding = false
+    default:
+      throw ModelError.badWeightsFile(
+        file: name, field: "positional_encoding", reason: "must be \"none\" or \"sinusoidal\"")
+    }
+    embeddings = try reader.embeddings(dimension: d)
+    unknown = try root["unknown"].map { try reader.vector($0, field: "unknown", length: d) }
+    let wq = try reader.matrix("wq", size: d)
+    let wk = try reader.matrix("wk", size: d)
+    let wv = try reader.matrix("wv", size: d)
+    let wo = try root["wo"] == nil ? Matrix.identity(d) : reader.matrix("wo", size: d)
+    var causal = forceCausal
+    if let flag = root["causal"] {
+      guard !isNumberNotBool(flag), let value = flag as? Bool else {
+        throw ModelError.badWeightsFile(file: name, field: "causal", reason: "must be true or false")
+      }
+      causal = causal || value
+    }
+    layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
+    info = ModelInfo(
+      name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
+      heads: heads, dModel: d, causal: causal)
+  }
+
+  public func trace(_ text: String) throws -> AttentionTrace {
+    let tokens = try tokenizer.tokenize(text)
+    var rows: [Double] = []
+    for token in tokens {
+      guard let vector = embeddings[token.text.lowercased()] ?? unknown else {
+        throw ModelError.unknownToken(file: file, token: token.text)
+      }
+      rows += vector
+    }
+    let x = Matrix(rows: tokens.count, columns: info.dModel, values: rows)
+    let pe = usesPositionalEncoding
+      ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
+    let steps = layer.forward(embeddings: x, positionalEncoding: pe)
+    return AttentionTrace(
+      text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: steps.weights, steps: steps)])
+  }
+}
+
+/// On Linux Foundation, JSON `true` and `1` both arrive as NSNumber; this tells a real number
+/// from a boolean so `"causal": 1` is rejected like any other wrong type.
+func isNumberNotBool(_ value: Any) -> Bool {
+  guard let number = value as? NSNumber else { return false }
+  return String(cString: number.objCType) != "c"
+}
+
+/// Reads typed, validated fields out of a parsed JSON object, naming the field on every error.
+struct FieldReader {
+  let file: String
+  let root: [String: Any]
+
+  func fail(_ field: String, _ reason: String) -> ModelError {
+    .badWeightsFile(file: file, field: field, reason: reason)
+  }
+
+  func positiveInteger(_ field: String) throws -> Int {
+    guard let value = root[field] else { throw fail(field, "is missing") }
+    guard let number = value as? NSNumber, isNumberNotBool(value),
+      let int = Int(exactly: number.doubleValue), int >= 1, int <= 4096
+    else { throw fail(field, "must be a whole number from 1 to 4096") }
+    return int
+  }
+
+  func number(_ value: Any, field: String) throws -> Double {
+    guard let number = value as? NSNumber, isNumberNotBool(value) else {
+      throw fail(field, "must hold numbers only")
+    }
+    let double = number.doubleValue
+    guard double.isFinite else { throw fail(field, "holds a non-finite number (\(double))") }
+    return double
+  }
+
+  func vector(_ value: Any, field: String, length: Int) throws -> [Double] {
+    guard let array = value as? [Any] else { throw fail(field, "must be an array of \(length) numbers") }
+    guard array.count == length else {
+      throw fail(field, "has \(array.count) numbers but d_model is \(length)")
+    }
+    return try array.map { try number($0, field: field) }
+  }
+
+  func matrix(_ field: String, size: Int) throws -> Matrix {
+    guard let value = root[field] else { throw fail(field, "is missing (a \(size)×\(size) matrix)") }
+    guard let rows = value as? [Any], rows.count == size else {
+      throw fail(field, "must be \(size) rows of \(size) numbers (d_model×d_model)")
+    }
+    var values: [Double] = []
+    for (index, row) in rows.enumerated() {
+      values += try vector(row, field: "\(field)[\(index)]", length: size)
+    }
+    return Matrix(rows: size, columns: size, values: values)
+  }
+
+  func embeddings(dimension: Int) throws -> [String: [Double]] {
+    guard let value = root["embeddings"] else { throw fail("embeddings", "is missing") }
+    guard let object = value as? [String: Any], !object.isEmpty else {
+      throw fail("embeddings", "must be an object from words to vectors, e.g. {\"cat\": [0, 1]}")
+    }
+    var table: [String: [Double]] = [:]
+    for key in object.keys.sorted() {
+      let lower = key.lowercased()
+      guard table[lower] == nil else {
+        throw fail("embeddings.\(key)", "repeats a word already given in another case")
+      }
+      table[lower] = try vector(object[key]!, field: "embeddings.\(key)", length: dimension)
+    }
+    return table
+  }
+}

@@ -1,0 +1,35 @@
+/// One token as a model sees it and a figure shows it.
+public struct Token: Sendable, Equatable, Hashable {
+  /// The token as displayed (case kept; for GPT-2 the `Ġ` space marker already made readable).
+  public var text: String
+  /// The vocabulary id, for tokenizers that have a vocabulary.
+  public var id: Int?
+  /// `[CLS]`, `[SEP]`, `<|endoftext|>` and the like: added by the tokenizer, not in the text.
+  public var isSpecial: Bool
+  /// Where the token came from in the input, as UTF-8 byte offsets (nil for special tokens).
+  public var sourceRange: Range<Int>?
+
+  public init(_ text: String, id: Int? = nil, isSpecial: Bool = false, sourceRange: Range<Int>? = nil) {
+    self.text = text
+    self.id = id
+    self.isSpecial = isSpecial
+    self.sourceRange = sourceRange
+  }
+}
+
+/// Turns text into tokens. Errors are `TokenizerError`.
+public protocol Tokenizer: Sendable {
+  func tokenize(_ text: String) throws -> [Token]
+}
+
+public enum TokenizerError: Error, Equatable, CustomStringConvertible {
+  case emptyText
+  case malformedVocabulary(file: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .emptyText: "the text has no tokens; give a sentence, e.g. attnviz \"The cat sat.\""
+    case .malformedVocabulary(let file, let reason): "cannot read tokenizer file \(file): \(reason)"
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// libpng's simplified API (png_image_*), with the compound format macros re-exported as
+// constants: Swift cannot import function-like or compound macros.
+#include <png.h>
+
+static const png_uint_32 attnviz_png_format_rgba = PNG_FORMAT_RGBA;
+static const png_uint_32 attnviz_png_image_version = PNG_IMAGE_VERSION;
+
+// PNG_IMAGE_FAILED is a macro too.
+static inline int attnviz_png_image_failed(png_imagep image) {
+  return PNG_IMAGE_FAILED(*image);
+}

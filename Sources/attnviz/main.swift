@@ -1,0 +1,2 @@
+import Foundation
+print("attnviz: the command line lands with the core pipeline")
