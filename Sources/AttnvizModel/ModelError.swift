@@ -3,7 +3,7 @@
 public enum ModelError: Error, Equatable, CustomStringConvertible {
   /// A bad `--dim` / `--heads` combination: a usage error.
   case badShape(String)
-  /// A weights file that cannot be used: names the file and the field.
+  /// A weights file that cannot be used: names the file and the field (empty for the whole file).
   case badWeightsFile(file: String, field: String, reason: String)
   /// A token that a weights file has no embedding for, and no "unknown" vector.
   case unknownToken(file: String, token: String)
@@ -16,6 +16,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .badShape(let message):
       message
+    case .badWeightsFile(let file, let field, let reason) where field.isEmpty:
+      "weights file \(file) \(reason)"
     case .badWeightsFile(let file, let field, let reason):
       "weights file \(file): field \"\(field)\" \(reason)"
     case .unknownToken(let file, let token):

@@ -32,7 +32,7 @@ public struct WeightsFileModel: AttentionModel {
   /// Loads and validates `path`. `causal` overrides the file's own `causal` when true.
   public init(contentsOf path: String, causal: Bool = false) throws {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelError.badWeightsFile(file: path, field: "-", reason: "cannot be read; check the path")
+      throw ModelError.badWeightsFile(file: path, field: "", reason: "cannot be read; check the path")
     }
     try self.init(data: data, name: path, causal: causal)
   }
@@ -42,14 +42,15 @@ public struct WeightsFileModel: AttentionModel {
     let root: [String: Any]
     do {
       guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw ModelError.badWeightsFile(file: name, field: "-", reason: "must be a JSON object")
+        throw ModelError.badWeightsFile(file: name, field: "", reason: "must be a JSON object")
       }
       root = object
     } catch let error as ModelError {
       throw error
     } catch {
+      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
       throw ModelError.badWeightsFile(
-        file: name, field: "-", reason: "is not valid JSON (\(error.localizedDescription))")
+        file: name, field: "", reason: "is not valid JSON: \(detail ?? "\(error)")")
     }
     let reader = FieldReader(file: name, root: root)
     if let stray = root.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
