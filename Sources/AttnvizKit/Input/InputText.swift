@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where the text to visualise comes from: positional words (joined with spaces), `-` for
+/// standard input, or `--file PATH`.
+public enum TextSource: Equatable, Sendable {
+  case arguments([String])
+  case standardInput
+  case file(String)
+
+  /// `attnviz -` reads standard input; any other arguments are the text itself.
+  public init(arguments: [String], file: String?) throws {
+    if let file {
+      guard arguments.isEmpty else {
+        throw AttnvizError.usage("give the text either as arguments or with --file, not both")
+      }
+      self = .file(file)
+    } else if arguments == ["-"] {
+      self = .standardInput
+    } else {
+      guard !arguments.isEmpty else {
+        throw AttnvizError.usage(
+          "no text given; try: attnviz \"The animal didn't cross the street because it was too tired.\"")
+      }
+      self = .arguments(arguments)
+    }
+  }
+}
+
+/// Longest text accepted, in bytes: far beyond any slide, small enough to never exhaust memory
+/// (the attention matrices grow with the square of the token count).
+public let maximumTextBytes = 1 << 20
+
+/// Reads the text, checks it is UTF-8 and not blank.
+public func readText(_ source: TextSource, standardInput: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) throws -> String {
+  let text: String
+  switch source {
+  case .arguments(let words):
+    text = words.joined(separator: " ")
+  case .standardInput:
+    text = try decodeUTF8(standardInput(), origin: "standard input")
+  case .file(let path):
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw AttnvizError.failure("cannot read \(path): no such file; check the path")
+    }
+    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+      throw AttnvizError.failure("cannot read \(path): it is a folder or not readable")
+    }
+    text = try decodeUTF8(data, origin: path)
+  }
+  guard text.utf8.count <= maximumTextBytes else {
+    throw AttnvizError.usage("the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
+  }
+  guard text.contains(where: { !$0.isWhitespace }) else {
+    throw AttnvizError.usage("the text is empty or only whitespace; give a sentence to visualise")
+  }
+  return text
+}
+
+func decodeUTF8(_ data: Data, origin: String) throws -> String {
+  guard let text = String(data: data, encoding: .utf8) else {
+    throw AttnvizError.failure("\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
+  }
+  return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+}

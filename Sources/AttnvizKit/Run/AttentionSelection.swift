@@ -1,0 +1,66 @@
+import AttnvizMath
+import AttnvizModel
+
+/// The part of a trace that tables and figures show: one layer (1-based `--layer`, default the
+/// last), its heads (or one `--head`), and the tokens left after `--hide-special`.
+struct AttentionSelection {
+  let trace: AttentionTrace
+  /// 0-based layer index.
+  let layer: Int
+  /// 0-based head indices shown.
+  let heads: [Int]
+  /// Token positions shown (all, or all but special tokens).
+  let positions: [Int]
+
+  init(trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool) throws {
+    self.trace = trace
+    let layers = trace.layers.count
+    if let layer, !(1...layers).contains(layer) {
+      throw AttnvizError.usage("--layer \(layer) is out of range; \(trace.model.name) has \(layers) layer\(layers == 1 ? "" : "s") (1–\(layers))")
+    }
+    let headCount = trace.model.heads
+    if let head, !(1...headCount).contains(head) {
+      throw AttnvizError.usage("--head \(head) is out of range; \(trace.model.name) has \(headCount) head\(headCount == 1 ? "" : "s") (1–\(headCount))")
+    }
+    self.layer = (layer ?? layers) - 1
+    self.heads = head.map { [$0 - 1] } ?? Array(0..<headCount)
+    let ordinary = trace.tokens.indices.filter { !trace.tokens[$0].isSpecial }
+    self.positions = hideSpecial && !ordinary.isEmpty ? ordinary : Array(trace.tokens.indices)
+  }
+
+  var hidesTokens: Bool { positions.count < trace.tokens.count }
+  var labels: [String] { positions.map { trace.tokens[$0].text } }
+
+  /// Head `head` (0-based) of the selected layer, restricted to the shown tokens.
+  func matrix(head: Int) -> LabeledMatrix {
+    labeled(restrict(trace.layers[layer].weights[head]))
+  }
+
+  /// The average of all heads of the selected layer (rows still sum to 1).
+  func averageMatrix() -> LabeledMatrix {
+    let weights = trace.layers[layer].weights
+    var sum = Matrix(rows: weights[0].rows, columns: weights[0].columns)
+    for w in weights { sum = sum + w }
+    return labeled(restrict(sum * (1 / Double(weights.count))))
+  }
+
+  /// Every layer's heads restricted to the shown tokens, for the model view.
+  func allLayers() -> [[Matrix]] {
+    trace.layers.map { $0.weights.map(restrict) }
+  }
+
+  /// Rows and columns of the shown tokens. With special tokens hidden the rows no longer sum to
+  /// 1: the figure shows what the ordinary tokens receive, as BertViz does, and says so.
+  func restrict(_ m: Matrix) -> Matrix {
+    guard hidesTokens else { return m }
+    var out = Matrix(rows: positions.count, columns: positions.count)
+    for (i, r) in positions.enumerated() {
+      for (j, c) in positions.enumerated() { out[i, j] = m[r, c] }
+    }
+    return out
+  }
+
+  func labeled(_ m: Matrix) -> LabeledMatrix {
+    LabeledMatrix(m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal)
+  }
+}

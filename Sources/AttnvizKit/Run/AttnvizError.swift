@@ -1,0 +1,47 @@
+import AttnvizModel
+import AttnvizTokens
+
+/// The one error type the command line sees. `usage` errors exit 2 (the command was wrong),
+/// `failure` errors exit 1 (the command was fine but running it failed). The message is one line
+/// that says what was wrong and what to do; the shell prefixes `attnviz: error: `.
+public enum AttnvizError: Error, Equatable, CustomStringConvertible {
+  case usage(String)
+  case failure(String)
+
+  public var exitCode: Int32 {
+    switch self {
+    case .usage: 2
+    case .failure: 1
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .usage(let message), .failure(let message): oneLine(message)
+    }
+  }
+
+  /// Sorts any error from the library into usage or failure.
+  public static func from(_ error: Error) -> AttnvizError {
+    switch error {
+    case let error as AttnvizError: error
+    case TokenizerError.emptyText: .usage(TokenizerError.emptyText.description)
+    case let error as ModelError:
+      if case .badShape = error { .usage(error.description) } else { .failure(error.description) }
+    default: .failure(String(describing: error))
+    }
+  }
+}
+
+/// Error messages can quote user input (a token, a path): keep them on one line and free of
+/// control characters so they cannot break or drive the terminal.
+func oneLine(_ message: String) -> String {
+  String(
+    String.UnicodeScalarView(
+      message.unicodeScalars.map { scalar in
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: " "
+        default: scalar
+        }
+      }))
+}

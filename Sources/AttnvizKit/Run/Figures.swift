@@ -1,0 +1,110 @@
+import AttnvizMath
+import AttnvizModel
+import AttnvizRender
+import AttnvizViews
+import Foundation
+
+/// Lays out the requested views and encodes each as PNG and/or SVG.
+func figureFiles(_ selection: AttentionSelection, titles: Titles, options: VisualizeOptions) throws -> [OutputFile] {
+  let wantsPNG = options.formats.contains(.png)
+  let wantsSVG = options.formats.contains(.svg)
+  guard wantsPNG || wantsSVG else { return [] }
+  let fonts = try loadFonts(options.figure.fontPath)
+  let style = try figureStyle(options.figure)
+  let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var files: [OutputFile] = []
+  for (stem, scene) in scenes {
+    if wantsPNG {
+      files.append(OutputFile(name: stem + ".png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
+    }
+    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
+  }
+  return files
+}
+
+func loadFonts(_ path: String?) throws -> FontSet {
+  do {
+    return try FontSet(fontPath: path)
+  } catch {
+    throw AttnvizError.failure("\(error)")
+  }
+}
+
+func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
+  do {
+    return try renderPNG(scene, scale: scale, fonts: fonts)
+  } catch {
+    throw AttnvizError.failure("cannot encode a PNG: \(error)")
+  }
+}
+
+func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
+  guard let map = ColorMap.named(options.colorMap.lowercased()) else {
+    throw AttnvizError.usage(
+      "--colormap \"\(options.colorMap)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
+  }
+  var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
+  if let cell = options.cellSize { style.cellSize = cell }
+  return style
+}
+
+/// The default views: a heatmap per head, all heads side by side (several heads), the lines view,
+/// and the whole model (several layers).
+func defaultViews(for trace: AttentionTrace) -> [ViewKind] {
+  var views: [ViewKind] = [.heatmap]
+  if trace.model.heads > 1 { views.append(.heads) }
+  views.append(.lines)
+  if trace.layers.count > 1 { views.append(.model) }
+  return views
+}
+
+/// Each requested view as (file stem, scene). File stems are fixed names.
+func figureScenes(
+  _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
+  style: FigureStyle, measurer: any TextMeasuring
+) throws -> [(String, Scene)] {
+  let trace = selection.trace
+  let views = requested ?? defaultViews(for: trace)
+  let layerNumber = selection.layer + 1
+  let subtitle = titles.subtitle
+  var scenes: [(String, Scene)] = []
+  for view in views {
+    switch view {
+    case .heatmap:
+      for h in selection.heads {
+        let title = FigureTitle(titles.head(h), subtitle: subtitle)
+        scenes.append(("heatmap-layer\(layerNumber)-head\(h + 1)", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
+      }
+    case .heads:
+      let title = FigureTitle("Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
+      let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
+      scenes.append(("heads-layer\(layerNumber)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
+    case .lines:
+      let focusIndex = try focus.map { try resolveFocus($0, labels: selection.labels) }
+      let heads = selection.heads.map { selection.restrict(trace.layers[selection.layer].weights[$0]) }
+      var headline = "Who attends to whom · \(titles.layerPart)"
+      if let focusIndex { headline += " · from “\(selection.labels[focusIndex])”" }
+      scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
+    case .model:
+      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: subtitle)
+      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, title: title, style: style, measurer: measurer)))
+    }
+  }
+  return scenes
+}
+
+/// `--focus` takes a 1-based token index or a token's text (case-insensitive, first match).
+func resolveFocus(_ focus: String, labels: [String]) throws -> Int {
+  if let index = Int(focus) {
+    guard (1...labels.count).contains(index) else {
+      throw AttnvizError.usage("--focus \(index) is out of range; the text has \(labels.count) tokens shown (1–\(labels.count))")
+    }
+    return index - 1
+  }
+  let wanted = focus.lowercased()
+  let normalized = labels.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ·Ġ")).lowercased() }
+  guard let index = normalized.firstIndex(of: wanted) ?? labels.firstIndex(where: { $0.lowercased() == wanted }) else {
+    throw AttnvizError.usage("--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index")
+  }
+  return index
+}

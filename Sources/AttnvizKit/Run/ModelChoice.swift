@@ -1,0 +1,84 @@
+import AttnvizModel
+import Foundation
+
+/// Which model produces the attention: the embedded layer, a hand-written weights file, or a
+/// pretrained model folder.
+public enum ModelChoice: Equatable, Sendable {
+  case builtin(dimension: Int, heads: Int, seed: UInt64, causal: Bool)
+  case weights(path: String, causal: Bool)
+  case pretrained(nameOrPath: String, truncate: Bool)
+
+  public static let defaultBuiltin = ModelChoice.builtin(
+    dimension: EmbeddedModel.defaultDimension, heads: EmbeddedModel.defaultHeads,
+    seed: EmbeddedModel.defaultSeed, causal: false)
+
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+    switch self {
+    case .builtin(let dimension, let heads, let seed, let causal):
+      return try EmbeddedModel(dimension: dimension, heads: heads, seed: seed, causal: causal)
+    case .weights(let path, let causal):
+      guard FileManager.default.isReadableFile(atPath: path) else {
+        throw AttnvizError.failure("cannot read the weights file \(path); check the path")
+      }
+      return try WeightsFileModel(contentsOf: path, causal: causal)
+    case .pretrained(let nameOrPath, let truncate):
+      let folder = try resolveModelFolder(nameOrPath, environment: environment)
+      return try loadPretrainedModel(folder: folder, truncate: truncate)
+    }
+  }
+}
+
+/// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
+/// the current folder, then under the `models/` folder of the project the binary was built in.
+public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String {
+  var candidates = [nameOrPath]
+  if !nameOrPath.contains("/") {
+    if let root = environment["ATTNVIZ_MODELS"], !root.isEmpty {
+      candidates.append((root as NSString).appendingPathComponent(nameOrPath))
+    }
+    candidates.append("models/" + nameOrPath)
+    if let project = projectFolderOfExecutable() {
+      candidates.append(project + "/models/" + nameOrPath)
+    }
+  }
+  for candidate in candidates {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+      return candidate
+    }
+  }
+  let hint =
+    nameOrPath == "all-MiniLM-L6-v2"
+    ? "run `make model` in the attnviz folder to fetch it" : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
+  throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
+}
+
+/// `.build/release/attnviz` lives three levels below the project folder; an installed binary has
+/// no project, which is fine.
+func projectFolderOfExecutable() -> String? {
+  let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+  var folder = executable.deletingLastPathComponent()
+  for _ in 0..<4 {
+    if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+      return folder.path
+    }
+    folder = folder.deletingLastPathComponent()
+  }
+  return nil
+}
+
+/// Reads `config.json`'s `model_type` and loads the matching architecture.
+func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
+  let configPath = (folder as NSString).appendingPathComponent("config.json")
+  guard let data = FileManager.default.contents(atPath: configPath),
+    let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+  else {
+    throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
+  }
+  let type = config["model_type"] as? String ?? "(none)"
+  switch type {
+  default:
+    throw AttnvizError.failure(
+      "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
+  }
+}

@@ -1,0 +1,43 @@
+import AttnvizModel
+
+/// Titles and subtitles for figures and tables: what a slide needs to stand on its own (model,
+/// layer, head, causal or not, the text).
+struct Titles {
+  let trace: AttentionTrace
+  let selection: AttentionSelection
+
+  var modelName: String {
+    switch trace.model.architecture {
+    case "builtin": "built-in layer (d_model \(trace.model.dModel))"
+    default: trace.model.name
+    }
+  }
+
+  var direction: String { trace.model.causal ? "causal (no looking ahead)" : "bidirectional" }
+
+  var layerPart: String {
+    trace.layers.count > 1 ? "layer \(selection.layer + 1) of \(trace.layers.count)" : "layer \(selection.layer + 1)"
+  }
+
+  func head(_ h: Int) -> String {
+    "Self-attention · head \(h + 1) of \(trace.model.heads)"
+  }
+
+  /// Model · layer · direction · the text, shortened.
+  var subtitle: String {
+    var parts = [modelName, layerPart, direction]
+    if selection.hidesTokens { parts.append("special tokens hidden") }
+    if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
+    return parts.joined(separator: " · ") + " · “\(shortened(trace.text, to: 60))”"
+  }
+}
+
+/// `text` on one line, cut to `limit` characters with an ellipsis.
+func shortened(_ text: String, to limit: Int) -> String {
+  let flat = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+  let cleaned = String(String.UnicodeScalarView(flat.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+  guard cleaned.count > limit else { return cleaned }
+  return String(cleaned.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+}
+
+import Foundation

@@ -1,0 +1,100 @@
+import AttnvizMath
+import AttnvizModel
+import AttnvizRender
+import AttnvizTables
+import AttnvizViews
+import Foundation
+
+/// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
+/// Everything is computed and encoded in memory first; files are written at the end, all or
+/// nothing (`OutputFolder`).
+public func visualize(_ options: VisualizeOptions) throws -> RunReport {
+  let text = try readText(options.text)
+  let model = try options.model.load()
+  let trace = try traceChecked(model, text)
+  let selection = try AttentionSelection(
+    trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
+  let titles = Titles(trace: trace, selection: selection)
+
+  var report = RunReport()
+  var files: [OutputFile] = []
+  let json = attentionJSON(trace)
+  if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
+
+  let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width, colorMap: ColorMap.named(options.figure.colorMap))
+  let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
+  if options.display.jsonToStandardOutput {
+    report.standardOutput = json
+  } else if !options.display.quiet {
+    report.standardOutput = tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }
+      .joined(separator: "\n")
+  }
+  files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
+  files += try figureFiles(selection, titles: titles, options: options)
+
+  if selection.hidesTokens {
+    report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
+  }
+  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  return report
+}
+
+/// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
+/// can overflow the scores), so no NaN ever reaches a table, a figure or the JSON.
+func traceChecked(_ model: any AttentionModel, _ text: String) throws -> AttentionTrace {
+  let trace: AttentionTrace
+  do {
+    trace = try model.trace(text)
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  guard trace.layers.allSatisfy({ $0.weights.allSatisfy(\.isFinite) }) else {
+    throw AttnvizError.failure(
+      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
+  }
+  return trace
+}
+
+struct TitledMatrix {
+  var title: String
+  var matrix: LabeledMatrix
+  /// Fixed file stem, never derived from the text.
+  var fileStem: String
+}
+
+/// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
+/// for a pretrained model by default the selected layer's average over heads.
+func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
+  let layerNumber = selection.layer + 1
+  let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
+  if showHeads {
+    return selection.heads.map { h in
+      TitledMatrix(
+        title: "\(titles.head(h)) · \(titles.layerPart) · \(titles.modelName)",
+        matrix: selection.matrix(head: h), fileStem: "attention-layer\(layerNumber)-head\(h + 1)")
+    }
+  }
+  return [
+    TitledMatrix(
+      title: "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
+  ]
+}
+
+/// `--format txt`: the plain tables; `md`: the same as Markdown; `csv`: one file per table.
+func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]) -> [OutputFile] {
+  var files: [OutputFile] = []
+  if formats.contains(.txt) {
+    let plain = TableOptions(colorMode: .plain, width: 100_000)
+    files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
+  }
+  if formats.contains(.md) {
+    var document = "# Self-attention: \(shortened(selection.trace.text, to: 80))\n\n"
+    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(separator: "\n")
+    files.append(OutputFile(name: "tables.md", text: document))
+  }
+  if formats.contains(.csv) {
+    files += tables.map { OutputFile(name: $0.fileStem + ".csv", text: renderCSV($0.matrix)) }
+  }
+  return files
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import AttnvizKit
+import Foundation
+
+@main
+struct Attnviz: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "attnviz",
+    abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
+    discussion: """
+      Examples:
+        attnviz "The animal didn't cross the street because it was too tired."
+        attnviz --causal --heads 4 --dim 16 "The cat sat on the mat."
+        echo "Attention is all you need." | attnviz --json - | jq '.attention[0][0]'
+        attnviz --model all-MiniLM-L6-v2 --hide-special --view lines --focus it "The animal didn't cross the street because it was too tired."
+      """,
+    version: AttnvizVersion.current,
+    subcommands: [Show.self, PositionalEncodingCommand.self],
+    defaultSubcommand: Show.self)
+
+  /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
+  /// one line `attnviz: error: …`, so errors are mapped here, the only place that exits.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as AttnvizError {
+      fail(error.description, code: error.exitCode)
+    } catch {
+      if exitCode(for: error) == .success { exit(withError: error) }
+      let message = message(for: error)
+        .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }.joined(separator: "; ")
+      fail("\(lowercasingFirst(message)) (see attnviz --help)", code: 2)
+    }
+  }
+
+  static func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("attnviz: error: \(message)\n".utf8))
+    Foundation.exit(code)
+  }
+
+  static func lowercasingFirst(_ s: String) -> String {
+    guard let first = s.first else { return s }
+    return first.lowercased() + s.dropFirst()
+  }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import AttnvizKit
+import Foundation
+
+/// The main job: `attnviz "sentence"`.
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show",
+    abstract: "Print attention tables and write figures and JSON (the default command).")
+
+  @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  var words: [String] = []
+
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  var file: String?
+
+  @OptionGroup(title: "Model") var model: ModelOptions
+
+  @Option(help: ArgumentHelp("Views to draw, comma-separated: heatmap, heads, lines, model.", valueName: "list"))
+  var view: [String] = []
+
+  @Option(help: "Layer to show, 1-based (default: the last).")
+  var layer: Int?
+
+  @Option(help: "Head to show, 1-based (default: every head).")
+  var head: Int?
+
+  @Flag(help: "Tables per head for multi-layer models (default there: the average of the heads).")
+  var perHead = false
+
+  @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
+  var hideSpecial = false
+
+  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token (a word or a 1-based index).", valueName: "word|index"))
+  var focus: String?
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @OptionGroup(title: "Output") var output: OutputOptionGroup
+
+  func validate() throws {
+    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    _ = try output.formats()
+    _ = try commaSeparated(view, as: ViewKind.self, option: "--view")
+  }
+
+  func run() throws {
+    var options = VisualizeOptions(text: try TextSource(arguments: words, file: file))
+    options.model = model.choice
+    options.outputFolder = output.out
+    options.formats = try output.formats()
+    let views = try commaSeparated(view, as: ViewKind.self, option: "--view")
+    options.views = views.isEmpty ? nil : views
+    options.layer = layer
+    options.head = head
+    options.hideSpecialTokens = hideSpecial
+    figure.apply(to: &options.figure)
+    options.figure.focus = focus
+    options.display = .fromEnvironment(noColor: output.noColor)
+    options.display.jsonToStandardOutput = output.json
+    options.display.quiet = output.quiet
+    options.display.perHead = perHead
+    let report = try visualize(options)
+    emit(report, quiet: output.quiet)
+  }
+}
+
+/// Writes a report: the tables or JSON to stdout, the written paths and notes to stderr.
+func emit(_ report: RunReport, quiet: Bool) {
+  FileHandle.standardOutput.write(Data(report.standardOutput.utf8))
+  guard !quiet else { return }
+  let lines = report.notes + report.writtenFiles
+  if !lines.isEmpty {
+    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+  }
+}

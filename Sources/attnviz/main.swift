@@ -1,2 +1,0 @@
-import Foundation
-print("attnviz: the command line lands with the core pipeline")

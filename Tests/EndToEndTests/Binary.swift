@@ -1,0 +1,84 @@
+import Foundation
+
+/// Runs the built `attnviz` binary (next to the test bundle in .build/<config>/) and captures
+/// what a user would see.
+struct Run {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+  var stdoutBytes: Data
+}
+
+enum Binary {
+  static var url: URL {
+    if let path = ProcessInfo.processInfo.environment["ATTNVIZ_BINARY"] {
+      return URL(fileURLWithPath: path)
+    }
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = bundle.deletingLastPathComponent()
+    // swift-testing may run from inside the .xctest bundle folder.
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("attnviz").path),
+      folder.pathComponents.count > 2
+    {
+      folder = folder.deletingLastPathComponent()
+    }
+    return folder.appendingPathComponent("attnviz")
+  }
+
+  /// The package root, from this file's path.
+  static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
+  @discardableResult
+  static func run(
+    _ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
+    environment extra: [String: String] = [:]
+  ) throws -> Run {
+    let process = Process()
+    process.executableURL = url
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["COLUMNS"] = nil
+    environment["NO_COLOR"] = nil
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
+    var outData = Data()
+    var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+  }
+}
+
+/// A fresh temporary folder, removed by the caller's `defer`.
+func temporaryFolder() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("attnviz-e2e-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+func listing(_ folder: URL) -> [String] {
+  ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+}
