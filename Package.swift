@@ -33,7 +33,7 @@ let package = Package(
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType"]),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
-    .target(name: "AttnvizTables", dependencies: ["AttnvizMath"]),
+    .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
