@@ -158,7 +158,7 @@ struct TableLayout {
     let what = matrix.kind == .probabilities ? "weight" : "value"
     var parts = ["* = largest \(what) in its row"]
     if cells.isMasked.contains(true) {
-      parts.append("\(glyphs.masked) = hidden by the causal mask")
+      parts.append("\(glyphs.masked) = masked (causal)")
     }
     if let shading {
       let range =
