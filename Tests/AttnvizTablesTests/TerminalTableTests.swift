@@ -183,6 +183,13 @@ import Testing
     let tableLines = lines(strippingSGR(table)).dropLast()  // legend is shorter
     let widths = Set(tableLines.map(displayWidth))
     #expect(widths.count == 1, "\(widths)")
+    // Hand-counted padding: the label column is 6 wide (한국어), so 动物 (4) gets 2 spaces,
+    // 👍 (2) gets 4, é and e + U+0301 (1) get 5.
+    let v = mode == .plain ? "|" : "│"
+    #expect(table.contains("\(v) 动物   \(v)"))
+    #expect(table.contains("\(v) 👍     \(v)"))
+    #expect(table.contains("\(v) e\u{301}      \(v)"))
+    #expect(table.contains("\(v) 한국어 \(v)"))
   }
 
   @Test func emptyMatrixRendersANoteInsteadOfCrashing() {
