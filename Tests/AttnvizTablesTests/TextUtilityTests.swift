@@ -1,0 +1,39 @@
+import Testing
+
+@testable import AttnvizTables
+
+@Suite struct TextUtilityTests {
+  @Test(arguments: [
+    ("abc", 3), ("é", 1), ("e\u{301}", 1), ("动物", 4), ("한국어", 6), ("ｶ", 1), ("Ａ", 2),
+    ("👍", 2), ("👍🏽", 2), ("🇫🇷", 2), ("👨‍👩‍👧", 2), ("❤️", 2), ("\u{200B}", 0), ("", 0),
+  ])
+  func displayWidthCountsColumns(text: String, columns: Int) {
+    #expect(displayWidth(text) == columns)
+  }
+
+  @Test func truncationKeepsGraphemesAndFitsTheWidth() {
+    #expect(truncate("abcdefgh", toWidth: 6, ellipsis: "...") == "abc...")
+    #expect(truncate("abcdefgh", toWidth: 6, ellipsis: "…") == "abcde…")
+    #expect(truncate("abcdef", toWidth: 6, ellipsis: "…") == "abcdef")
+    // A wide character that would straddle the limit is dropped whole.
+    #expect(truncate("a动物动物", toWidth: 5, ellipsis: "…") == "a动…")
+    #expect(truncate("e\u{301}e\u{301}e\u{301}", toWidth: 2, ellipsis: "…") == "e\u{301}…")
+  }
+
+  @Test func sanitisingReplacesControlsAndBidiOnly() {
+    let input = "a\u{0}b\u{1B}c\u{7F}d\u{85}e\u{202A}f\u{2066}g\u{200F}h\u{2028}i\te\n"
+    #expect(sanitizeForTerminal(input, asciiOnly: true) == "a?b?c?d?e?f?g?h?i?e?")
+    #expect(sanitizeForTerminal("\u{1B}", asciiOnly: false) == "\u{FFFD}")
+    #expect(sanitizeForTerminal("é动👍 ok", asciiOnly: true) == "é动👍 ok")
+    #expect(sanitizeForTerminal("\r\n", asciiOnly: true) == "??")
+  }
+
+  @Test(arguments: [
+    (0.125, 2, "0.12"), (0.135, 2, "0.14"), (0.005, 2, "0.01"), (1, 2, "1.00"),
+    (-0.001, 2, "0.00"), (-0.42, 2, "-0.42"), (2.5, 0, "2"), (1e10, 2, "1.00e+10"),
+    (Double.nan, 2, "nan"), (-Double.infinity, 2, "-inf"),
+  ])
+  func fixedDecimalsRoundLikePrintf(value: Double, decimals: Int, text: String) {
+    #expect(formatFixed(value, decimals: decimals) == text)
+  }
+}
