@@ -28,10 +28,12 @@ let package = Package(
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev"])]),
+    // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
+    .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens"),
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
-    .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType"]),
+    .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType", "CEmbeddedFonts"]),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath"]),
     .target(
