@@ -1,0 +1,112 @@
+import AttnvizMath
+import AttnvizRender
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Value → colour for one figure (matplotlib's `Normalize` + colour map): weights on a fixed
+/// 0…1 scale so figures compare across heads and layers, signed values on a scale symmetric
+/// about 0 so white (the diverging map's centre) always means zero.
+struct ColorScale {
+  var map: ColorMap
+  var lower: Double
+  var upper: Double
+  /// Tick values and their labels, from `lower` to `upper`.
+  var ticks: [(value: Double, label: String)]
+  var isSigned: Bool
+
+  static func probabilities(_ map: ColorMap) -> ColorScale {
+    ColorScale(
+      map: map, lower: 0, upper: 1,
+      ticks: [(0, "0"), (0.25, "0.25"), (0.5, "0.5"), (0.75, "0.75"), (1, "1")], isSigned: false)
+  }
+
+  /// −limit…limit with ticks at the ends, halves and 0.
+  static func symmetric(limit rawLimit: Double, map: ColorMap) -> ColorScale {
+    let limit = rawLimit.isFinite && rawLimit > 0 ? rawLimit : 1
+    let values = [-limit, -limit / 2, 0, limit / 2, limit]
+    let decimals = tickDecimals(limit)
+    return ColorScale(
+      map: map, lower: -limit, upper: limit,
+      ticks: values.map { ($0, formatSigned($0, decimals: decimals)) }, isSigned: true)
+  }
+
+  /// The scale a matrix of this kind needs.
+  static func forMatrices(_ matrices: [Matrix], kind: MatrixKind, style: FigureStyle) -> ColorScale {
+    switch kind {
+    case .probabilities: return .probabilities(style.colorMap)
+    case .signed:
+      let finite = matrices.flatMap { $0.values }.filter(\.isFinite)
+      return .symmetric(limit: finite.reduce(0) { max($0, abs($1)) }, map: style.divergingMap)
+    }
+  }
+
+  func normalized(_ value: Double) -> Double { (value - lower) / (upper - lower) }
+
+  func color(_ value: Double) -> RGBA { map.color(at: normalized(value)) }
+
+  /// How a cell's value is printed in the cell.
+  func annotation(_ value: Double) -> String {
+    isSigned ? formatSigned(value, decimals: 2) : formatFixed(value, decimals: 2)
+  }
+}
+
+/// Decimals that tell the ticks of a ±limit scale apart: 0 for limits ≥ 10, more for small ones.
+private func tickDecimals(_ limit: Double) -> Int {
+  if limit >= 20 { return 0 }
+  if limit >= 2 { return 1 }
+  if limit >= 0.2 { return 2 }
+  return 3
+}
+
+/// `value` with `decimals` digits after the point and a true minus sign ("−0.25"), never "−0".
+func formatSigned(_ value: Double, decimals: Int) -> String {
+  let text = formatFixed(abs(value), decimals: decimals)
+  let isZero = text.allSatisfy { $0 == "0" || $0 == "." }
+  return value < 0 && !isZero ? "−" + text : text
+}
+
+/// Fixed-point formatting without Foundation: rounds half away from zero.
+func formatFixed(_ value: Double, decimals: Int) -> String {
+  guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
+  var scale = 1.0
+  for _ in 0..<decimals { scale *= 10 }
+  let scaled = (abs(value) * scale).rounded()
+  let digits = String(wholeNumber: scaled)
+  let sign = value < 0 && scaled != 0 ? "-" : ""
+  guard decimals > 0 else { return sign + digits }
+  let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
+  let split = padded.index(padded.endIndex, offsetBy: -decimals)
+  return sign + padded[..<split] + "." + padded[split...]
+}
+
+extension String {
+  /// The integer digits of a non-negative whole `Double` (exact up to 2^53).
+  fileprivate init(wholeNumber: Double) {
+    if wholeNumber < 9.0e15 {
+      self = String(Int64(wholeNumber))
+    } else {
+      self = "\(wholeNumber)"
+    }
+  }
+}
+
+/// WCAG relative luminance of an sRGB colour, 0 (black) … 1 (white).
+func relativeLuminance(_ c: RGBA) -> Double {
+  func linear(_ v: UInt8) -> Double {
+    let s = Double(v) / 255
+    return s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4)
+  }
+  return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
+}
+
+/// Dark or light text, whichever contrasts more with `background`. 0.179 is where black and
+/// white text have equal WCAG contrast ratios.
+func textColor(on background: RGBA) -> RGBA {
+  relativeLuminance(background) > 0.179 ? FigureStyle.ink : .white
+}

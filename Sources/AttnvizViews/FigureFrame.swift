@@ -1,0 +1,72 @@
+import AttnvizRender
+
+/// Puts a laid-out body under its title and subtitle, with even margins: the step every view
+/// ends with.
+///
+/// The title is bold and the subtitle grey, both left-aligned; `notes` (such as "labels: every
+/// 5th token") join the subtitle after a " · ". A line wider than the figure is shortened with
+/// "…", the caller's subtitle before the notes, since the notes explain the figure.
+func frameFigure(
+  body: Canvas, title: FigureTitle, notes: [String], style: FigureStyle,
+  measurer: any TextMeasuring
+) -> Scene {
+  let margin = style.margin
+  let bodyBox = body.bounds ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
+  // A small figure still gets a readable title width; a big one gives the title its own width.
+  let contentWidth = max(bodyBox.width, 480)
+
+  var heading = Canvas(measurer: measurer)
+  var y = 0.0
+  let titleText = shortened(
+    displayLabel(title.title), toWidth: contentWidth, size: style.titleSize, weight: .bold,
+    measurer: measurer)
+  if !title.title.isEmpty {
+    y += measurer.ascent(size: style.titleSize)
+    heading.text(
+      TextItem(
+        titleText, at: Point(0, y), size: style.titleSize, color: FigureStyle.ink, weight: .bold,
+        role: "title"))
+    y += measurer.descent(size: style.titleSize)
+  }
+  if let line = subtitleLine(title.subtitle, notes: notes, width: contentWidth, style, measurer) {
+    y += (y > 0 ? 6 : 0) + measurer.ascent(size: style.fontSize)
+    heading.text(
+      TextItem(
+        line, at: Point(0, y), size: style.fontSize, color: FigureStyle.softInk, role: "subtitle"))
+    y += measurer.descent(size: style.fontSize)
+  }
+  let headingWidth = heading.bounds.map { $0.maxX } ?? 0
+  let width = max(bodyBox.width, headingWidth)
+  let gap = y > 0 ? 18.0 : 0
+
+  var scene = Scene(
+    width: (width + 2 * margin).rounded(.up),
+    height: (y + gap + bodyBox.height + 2 * margin).rounded(.up))
+  scene.items = heading.items.map { $0.moved(margin, margin) }
+  // Whole-pixel offsets keep cell edges on device pixels, so abutting cells show no seams.
+  let dx = (margin + (width - bodyBox.width) / 2 - bodyBox.minX).rounded()
+  let dy = (margin + y + gap - bodyBox.minY).rounded(.up)
+  scene.items += body.items.map { $0.moved(dx, dy) }
+  return scene
+}
+
+private func subtitleLine(
+  _ subtitle: String?, notes: [String], width: Double, _ style: FigureStyle,
+  _ measurer: any TextMeasuring
+) -> String? {
+  let separator = " · "
+  let noteText = notes.joined(separator: separator)
+  guard let subtitle, !subtitle.isEmpty else {
+    return noteText.isEmpty ? nil : shortened(
+      noteText, toWidth: width, size: style.fontSize, measurer: measurer)
+  }
+  let shown = displayLabel(subtitle)
+  guard !noteText.isEmpty else {
+    return shortened(shown, toWidth: width, size: style.fontSize, measurer: measurer)
+  }
+  let noteWidth = measurer.width(of: separator + noteText, size: style.fontSize, weight: .regular)
+  let room = max(width - noteWidth, width / 3)
+  let head = shortened(shown, toWidth: room, size: style.fontSize, measurer: measurer)
+  return shortened(
+    head + separator + noteText, toWidth: width, size: style.fontSize, measurer: measurer)
+}

@@ -1,0 +1,83 @@
+import AttnvizRender
+
+/// How a figure looks. Sizes are logical pixels; the PNG is drawn at a scale factor (2 by
+/// default), so 13 logical px is 26 device px.
+public struct FigureStyle: Sendable, Equatable {
+  /// Colour map for attention weights (fixed 0…1 scale).
+  public var colorMap: ColorMap
+  /// Colour map for signed matrices (symmetric scale around 0) and the positional encoding.
+  public var divergingMap: ColorMap
+  /// Side of a heatmap cell for small matrices. Larger matrices shrink it so the figure stays
+  /// on a slide (grid at most `maxGridSize`).
+  public var cellSize: Double
+  /// The largest a heatmap grid grows along either axis before cells shrink.
+  public var maxGridSize: Double
+  /// Print each value in its cell (when the cells are large enough to hold it).
+  public var annotate: Bool
+  /// Labels, ticks and axis titles.
+  public var fontSize: Double
+  public var titleSize: Double
+  /// Longer labels are shortened with "…" to this width.
+  public var maxLabelWidth: Double
+  /// White space around the figure.
+  public var margin: Double
+  /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
+  public var rowAxisTitle: String?
+  public var columnAxisTitle: String?
+
+  public init(
+    colorMap: ColorMap = FigureStyle.defaultColorMap,
+    divergingMap: ColorMap = FigureStyle.defaultDivergingMap,
+    cellSize: Double = 34, maxGridSize: Double = 1400, annotate: Bool = false,
+    fontSize: Double = 13, titleSize: Double = 18, maxLabelWidth: Double = 130,
+    margin: Double = 24, rowAxisTitle: String? = nil, columnAxisTitle: String? = nil
+  ) {
+    self.colorMap = colorMap
+    self.divergingMap = divergingMap
+    self.cellSize = cellSize
+    self.maxGridSize = maxGridSize
+    self.annotate = annotate
+    self.fontSize = fontSize
+    self.titleSize = titleSize
+    self.maxLabelWidth = maxLabelWidth
+    self.margin = margin
+    self.rowAxisTitle = rowAxisTitle
+    self.columnAxisTitle = columnAxisTitle
+  }
+
+  public static let defaultColorMap = ColorMap.named("viridis") ?? .gray
+  public static let defaultDivergingMap = ColorMap.fallbackDiverging
+
+  /// Text colours: ink for titles and labels, a softer grey for subtitles, ticks and notes.
+  static let ink = RGBA(26, 26, 26)
+  static let softInk = RGBA(90, 90, 90)
+  static let rule = RGBA(120, 120, 120)
+}
+
+/// The heading of a figure. The caller composes it (e.g. "builtin · layer 1 · head 2" and the
+/// sentence); the view shortens either line with "…" if it is wider than the figure.
+public struct FigureTitle: Sendable, Equatable {
+  public var title: String
+  public var subtitle: String?
+
+  public init(_ title: String, subtitle: String? = nil) {
+    self.title = title
+    self.subtitle = subtitle
+  }
+}
+
+extension ColorMap {
+  /// A blue–white–red map used until the render module's published diverging table is merged.
+  static let fallbackDiverging: ColorMap = {
+    let blue = (33.0, 102.0, 172.0)
+    let red = (178.0, 24.0, 43.0)
+    let table = (0..<256).map { i -> RGBA in
+      let t = Double(i) / 255
+      let end = t < 0.5 ? blue : red
+      let mix = abs(t - 0.5) * 2
+      func channel(_ e: Double) -> UInt8 { UInt8((247 + (e - 247) * mix).rounded()) }
+      return RGBA(channel(end.0), channel(end.1), channel(end.2))
+    }
+    return ColorMap(name: "diverging", table: table, isDiverging: true)
+  }()
+}
