@@ -27,11 +27,16 @@ struct Attnviz: ParsableCommand {
     } catch let error as AttnvizError {
       fail(error.description, code: error.exitCode)
     } catch {
-      if exitCode(for: error) == .success { exit(withError: error) }
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
       let message = message(for: error)
         .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty }.joined(separator: "; ")
-      fail("\(lowercasingFirst(message)) (see attnviz --help)", code: 2)
+      // ArgumentParser reports what it could not parse or validate as EX_USAGE (64).
+      if code == .validationFailure {
+        fail("\(lowercasingFirst(message)) (see attnviz --help)", code: 2)
+      }
+      fail(AttnvizError.from(error).description, code: 1)
     }
   }
 

@@ -55,21 +55,25 @@ enum Binary {
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
     // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
-    var outData = Data()
-    var errData = Data()
+    let errData = DataBox()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
+      errData.data = err.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
-    outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
     return Run(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+      stderr: String(decoding: errData.data, as: UTF8.self), stdoutBytes: outData)
   }
+}
+
+/// Written by one reader thread, read after `group.wait()`.
+final class DataBox: @unchecked Sendable {
+  var data = Data()
 }
 
 /// A fresh temporary folder, removed by the caller's `defer`.

@@ -10,7 +10,12 @@ import Foundation
 /// nothing (`OutputFolder`).
 public func visualize(_ options: VisualizeOptions) throws -> RunReport {
   let text = try readText(options.text)
-  let model = try options.model.load()
+  let model: any AttentionModel
+  do {
+    model = try options.model.load()
+  } catch {
+    throw AttnvizError.from(error)
+  }
   let trace = try traceChecked(model, text)
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
