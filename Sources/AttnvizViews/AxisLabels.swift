@@ -39,7 +39,8 @@ private func cleaned(
 func planRowLabels(
   _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring
 ) -> LabelPlan {
-  let needed = lineHeight(style.fontSize, measurer) + 2
+  // Numbered axes are read as a scale, not label by label: give them air.
+  let needed = lineHeight(style.fontSize, measurer) * (nice ? 1.6 : 1) + 2
   return LabelPlan(
     texts: cleaned(raw, style: style, measurer: measurer),
     stride: labelStride(spacing: spacing, needed: needed, nice: nice), rotation: 0,

@@ -33,7 +33,8 @@ struct ColorScale {
     let decimals = tickDecimals(limit)
     return ColorScale(
       map: map, lower: -limit, upper: limit,
-      ticks: values.map { ($0, formatSigned($0, decimals: decimals)) }, isSigned: true)
+      ticks: values.map { ($0, trimmedZeros(formatSigned($0, decimals: decimals))) },
+      isSigned: true)
   }
 
   /// The scale a matrix of this kind needs.
@@ -62,6 +63,15 @@ private func tickDecimals(_ limit: Double) -> Int {
   if limit >= 2 { return 1 }
   if limit >= 0.2 { return 2 }
   return 3
+}
+
+/// "1.00" → "1", "0.50" → "0.5": tick labels as matplotlib prints them.
+func trimmedZeros(_ text: String) -> String {
+  guard text.contains(".") else { return text }
+  var out = Substring(text)
+  while out.hasSuffix("0") { out = out.dropLast() }
+  if out.hasSuffix(".") { out = out.dropLast() }
+  return String(out)
 }
 
 /// `value` with `decimals` digits after the point and a true minus sign ("−0.25"), never "−0".

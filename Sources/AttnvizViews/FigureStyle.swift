@@ -28,7 +28,7 @@ public struct FigureStyle: Sendable, Equatable {
   public init(
     colorMap: ColorMap = FigureStyle.defaultColorMap,
     divergingMap: ColorMap = FigureStyle.defaultDivergingMap,
-    cellSize: Double = 34, maxGridSize: Double = 1400, annotate: Bool = false,
+    cellSize: Double = 34, maxGridSize: Double = 1000, annotate: Bool = false,
     fontSize: Double = 13, titleSize: Double = 18, maxLabelWidth: Double = 130,
     margin: Double = 24, rowAxisTitle: String? = nil, columnAxisTitle: String? = nil
   ) {
@@ -45,8 +45,8 @@ public struct FigureStyle: Sendable, Equatable {
     self.columnAxisTitle = columnAxisTitle
   }
 
-  public static let defaultColorMap = ColorMap.named("viridis") ?? .gray
-  public static let defaultDivergingMap = ColorMap.fallbackDiverging
+  public static let defaultColorMap = ColorMap.viridis
+  public static let defaultDivergingMap = ColorMap.diverging
 
   /// Text colours: ink for titles and labels, a softer grey for subtitles, ticks and notes.
   static let ink = RGBA(26, 26, 26)
@@ -64,20 +64,4 @@ public struct FigureTitle: Sendable, Equatable {
     self.title = title
     self.subtitle = subtitle
   }
-}
-
-extension ColorMap {
-  /// A blue–white–red map used until the render module's published diverging table is merged.
-  static let fallbackDiverging: ColorMap = {
-    let blue = (33.0, 102.0, 172.0)
-    let red = (178.0, 24.0, 43.0)
-    let table = (0..<256).map { i -> RGBA in
-      let t = Double(i) / 255
-      let end = t < 0.5 ? blue : red
-      let mix = abs(t - 0.5) * 2
-      func channel(_ e: Double) -> UInt8 { UInt8((247 + (e - 247) * mix).rounded()) }
-      return RGBA(channel(end.0), channel(end.1), channel(end.2))
-    }
-    return ColorMap(name: "diverging", table: table, isDiverging: true)
-  }()
 }

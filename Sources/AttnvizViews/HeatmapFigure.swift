@@ -5,72 +5,135 @@ import AttnvizRender
 /// dimensions) along the bottom, a colour bar on the right, the title above.
 ///
 /// Attention weights use `style.colorMap` on a fixed 0…1 scale; signed matrices (Q, K, V,
-/// scores, embeddings) use `style.divergingMap` on ±max|value| so white is 0. Causally masked
-/// cells are drawn pale and struck through, never as 0.
+/// scores, embeddings) use `style.divergingMap` on ±max|value| so the neutral centre is 0.
+/// Causally masked cells are drawn pale and struck through, never as 0.
 public func heatmapFigure(
   _ m: LabeledMatrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
-  var canvas = Canvas(measurer: measurer)
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
-  let scale = ColorScale.forMatrices([m.matrix], kind: m.kind, style: style)
   let tokenColumns = m.columnLabels != nil
-  var notes: [String] = []
+  let spec = HeatmapSpec(
+    matrix: m.matrix, isMasked: m.isMasked, isCausal: m.isCausal,
+    scale: ColorScale.forMatrices([m.matrix], kind: m.kind, style: style),
+    rowLabels: m.rowLabels, columnLabels: m.resolvedColumnLabels,
+    rowAxis: AxisSpec(
+      title: style.rowAxisTitle.map { AxisTitle($0) }
+        ?? (tokenColumns
+          ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token")),
+      noun: "token", numbered: false),
+    columnAxis: AxisSpec(
+      title: style.columnAxisTitle.map { AxisTitle($0) }
+        ?? (tokenColumns
+          ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
+      noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
+    squareCells: false)
+  let (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
 
-  var cellWidth = fittedCellSize(
-    count: m.matrix.columns, base: style.cellSize, maxGrid: style.maxGridSize)
-  var cellHeight = fittedCellSize(
-    count: m.matrix.rows, base: style.cellSize, maxGrid: style.maxGridSize)
+/// The sinusoidal positional encoding as a heatmap: positions down, encoding dimensions across,
+/// on a fixed −1…1 diverging scale (sine and cosine never leave it), numbered every k-th.
+public func positionalEncodingFigure(
+  _ pe: Matrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  guard pe.rows > 0, pe.columns > 0 else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
+  let spec = HeatmapSpec(
+    matrix: pe, isMasked: { _, _ in false }, isCausal: false,
+    scale: .symmetric(limit: 1, map: style.divergingMap),
+    rowLabels: (0..<pe.rows).map(String.init), columnLabels: (0..<pe.columns).map(String.init),
+    rowAxis: AxisSpec(
+      title: AxisTitle(style.rowAxisTitle ?? "Position"), noun: "position", numbered: true),
+    columnAxis: AxisSpec(
+      title: AxisTitle(style.columnAxisTitle ?? "Encoding dimension", short: "Dimension"),
+      noun: "dimension", numbered: true),
+    squareCells: true)
+  let (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// What one axis of a heatmap shows.
+struct AxisSpec {
+  var title: AxisTitle
+  /// What a label names, for "labels: every 5th token".
+  var noun: String
+  /// Numbered axes (positions, dimensions) thin out in steps of 1, 2, 5, 10… without a note.
+  var numbered: Bool
+}
+
+struct HeatmapSpec {
+  var matrix: Matrix
+  var isMasked: (Int, Int) -> Bool
+  var isCausal: Bool
+  var scale: ColorScale
+  var rowLabels: [String]
+  var columnLabels: [String]
+  var rowAxis: AxisSpec
+  var columnAxis: AxisSpec
+  var squareCells: Bool
+}
+
+/// A single heatmap with its labels, colour bar and axis titles, in free coordinates; returns
+/// the notes the subtitle should carry.
+func drawHeatmap(
+  _ spec: HeatmapSpec, style: FigureStyle, measurer: any TextMeasuring
+) -> (Canvas, [String]) {
+  var canvas = Canvas(measurer: measurer)
+  var notes: [String] = []
+  let m = spec.matrix
+  var cellWidth = fittedCellSize(count: m.columns, base: style.cellSize, maxGrid: style.maxGridSize)
+  var cellHeight = fittedCellSize(count: m.rows, base: style.cellSize, maxGrid: style.maxGridSize)
+  if spec.squareCells {
+    cellWidth = min(cellWidth, cellHeight)
+    cellHeight = cellWidth
+  }
   var annotationSize: Double? = nil
   if style.annotate {
     let size = annotationFontSize(style)
-    let needWidth = widestAnnotation(m.matrix, scale: scale, size: size, measurer: measurer) + 8
+    let needWidth = widestAnnotation(m, scale: spec.scale, size: size, measurer: measurer) + 8
     let needHeight = measurer.ascent(size: size) + measurer.descent(size: size) + 6
     // Grow the cells to hold their values while the grid still fits a slide.
-    let grownWidth = max(cellWidth, needWidth)
-    let grownHeight = max(cellHeight, needHeight)
-    if grownWidth * Double(m.matrix.columns) <= style.maxGridSize * 1.25,
-      grownHeight * Double(m.matrix.rows) <= style.maxGridSize * 1.25
+    let grownWidth = max(cellWidth, needWidth).rounded(.up)
+    let grownHeight = max(cellHeight, needHeight).rounded(.up)
+    if grownWidth * Double(m.columns) <= style.maxGridSize * 1.25,
+      grownHeight * Double(m.rows) <= style.maxGridSize * 1.25
     {
-      cellWidth = grownWidth.rounded(.up)
-      cellHeight = grownHeight.rounded(.up)
+      cellWidth = grownWidth
+      cellHeight = grownHeight
       annotationSize = size
     } else {
       notes.append("values not printed: too many cells")
     }
   }
   let grid = GridGeometry(
-    x: 0, y: 0, cellWidth: cellWidth, cellHeight: cellHeight, rows: m.matrix.rows,
-    columns: m.matrix.columns)
+    x: 0, y: 0, cellWidth: cellWidth, cellHeight: cellHeight, rows: m.rows, columns: m.columns)
   drawCells(
-    m.matrix, isMasked: m.isMasked, scale: scale, grid: grid, annotationSize: annotationSize,
+    m, isMasked: spec.isMasked, scale: spec.scale, grid: grid, annotationSize: annotationSize,
     into: &canvas)
 
   let rowPlan = planRowLabels(
-    m.rowLabels, spacing: cellHeight, nice: false, style: style, measurer: measurer)
+    spec.rowLabels, spacing: cellHeight, nice: spec.rowAxis.numbered, style: style,
+    measurer: measurer)
   let columnPlan = planColumnLabels(
-    m.resolvedColumnLabels, spacing: cellWidth, nice: !tokenColumns, style: style,
+    spec.columnLabels, spacing: cellWidth, nice: spec.columnAxis.numbered, style: style,
     measurer: measurer)
   drawRowLabels(rowPlan, grid: grid, into: &canvas)
   drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
-  if let note = strideNote([
-    (rowPlan.stride, "token"), (columnPlan.stride, tokenColumns ? "token" : "dimension"),
-  ]) {
-    notes.append(note)
-  }
+  var strides: [(stride: Int, noun: String)] = []
+  if !spec.rowAxis.numbered { strides.append((rowPlan.stride, spec.rowAxis.noun)) }
+  if !spec.columnAxis.numbered { strides.append((columnPlan.stride, spec.columnAxis.noun)) }
+  if let note = strideNote(strides) { notes.append(note) }
 
   drawColorBar(
-    scale, x: grid.maxX + 18, y: grid.y, height: grid.height,
-    showsMasked: m.isCausal && m.matrix.columns > 1, style: style, into: &canvas)
+    spec.scale, x: grid.maxX + 18, y: grid.y, height: grid.height,
+    showsMasked: spec.isCausal && m.columns > 1, style: style, into: &canvas)
   drawAxisTitles(
-    row: style.rowAxisTitle.map { AxisTitle($0) }
-      ?? (tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token")),
-    column: style.columnAxisTitle.map { AxisTitle($0) }
-      ?? (tokenColumns ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
-    grid: grid, columnBelow: true, style: style, into: &canvas)
-  return frameFigure(
-    body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+    row: spec.rowAxis.title, column: spec.columnAxis.title, grid: grid, columnBelow: true,
+    style: style, into: &canvas)
+  return (canvas, notes)
 }
 
 /// Values in cells are a step smaller than labels, never below 12 px (readable on a slide).

@@ -127,7 +127,7 @@ import Testing
     let scene = heatmapFigure(
       m, title: title, style: FigureStyle(annotate: true), measurer: measurer)
     let ticks = scene.texts("colorbar-tick").sorted { $0.position.y < $1.position.y }
-    #expect(ticks.map(\.string) == ["2.0", "1.0", "0.0", "−1.0", "−2.0"])
+    #expect(ticks.map(\.string) == ["2", "1", "0", "−1", "−2"])
     let cells = scene.rects("cell")
     let map = FigureStyle().divergingMap
     #expect(cells[1].fill == map.color(at: 0.5))

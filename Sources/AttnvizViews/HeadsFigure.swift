@@ -1,0 +1,145 @@
+import AttnvizMath
+import AttnvizRender
+
+/// All heads of a layer side by side on one shared colour scale, wrapped into rows of at most
+/// four, each panel titled. Query labels sit left of the first panel of each row and key labels
+/// under the lowest panel of each column, so the panels stay close together.
+public func headsFigure(
+  _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle, style: FigureStyle,
+  measurer: any TextMeasuring
+) -> Scene {
+  guard let first = heads.first, first.matrix.rows > 0, first.matrix.columns > 0 else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
+  let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
+  let layout = PanelLayout(count: heads.count, maxPerRow: 4)
+  let panelSpan = min(style.maxGridSize, 1600 / Double(layout.columns), 1000 / Double(layout.rows))
+  let cell = PanelCells(
+    rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
+  var notes: [String] = []
+  if let note = cell.poolingNote { notes.append(note) }
+
+  let annotationSize = headsAnnotationSize(heads, cell: cell, scale: scale, style, measurer)
+  if style.annotate && annotationSize == nil { notes.append("values not printed: cells too small") }
+
+  let tokenColumns = first.columnLabels != nil
+  let rowPlan = planRowLabels(
+    first.rowLabels.enumerated().filter { $0.offset % cell.rowFactor == 0 }.map(\.element),
+    spacing: cell.height, nice: false, style: style, measurer: measurer)
+  let columnPlan = planColumnLabels(
+    first.resolvedColumnLabels.enumerated().filter { $0.offset % cell.columnFactor == 0 }
+      .map(\.element),
+    spacing: cell.width, nice: !tokenColumns, style: style, measurer: measurer)
+  // Pooled panels label the first token of every block, so the note counts tokens.
+  if let note = strideNote([(rowPlan.stride * cell.rowFactor, "token")]) { notes.append(note) }
+
+  var canvas = Canvas(measurer: measurer)
+  var grids: [GridGeometry] = []
+  var top = 0.0
+  let panelGap = 22.0
+  for panelRow in 0..<layout.rows {
+    let titleY = top + measurer.ascent(size: style.fontSize)
+    let gridY = (titleY + measurer.descent(size: style.fontSize) + 6).rounded(.up)
+    for panelColumn in 0..<layout.columns {
+      let index = panelRow * layout.columns + panelColumn
+      guard index < heads.count else { break }
+      let grid = GridGeometry(
+        x: Double(panelColumn) * (cell.panelWidth + panelGap), y: gridY,
+        cellWidth: cell.width, cellHeight: cell.height, rows: cell.pooledRows,
+        columns: cell.pooledColumns)
+      grids.append(grid)
+      let head = heads[index]
+      let matrix = pooled(
+        head.matrix, maxRows: cell.pooledRows, maxColumns: cell.pooledColumns,
+        isMasked: head.isMasked
+      ).matrix
+      drawCells(
+        matrix, isMasked: { _, _ in false }, scale: scale, grid: grid,
+        annotationSize: annotationSize, into: &canvas)
+      let name = index < panelTitles.count ? panelTitles[index] : "Head \(index + 1)"
+      canvas.text(
+        TextItem(
+          shortened(
+            displayLabel(name), toWidth: cell.panelWidth, size: style.fontSize, weight: .bold,
+            measurer: measurer),
+          at: Point(grid.x + grid.width / 2, titleY), size: style.fontSize,
+          color: FigureStyle.ink, anchor: .middle, weight: .bold, role: "panel-title"))
+      if panelColumn == 0 { drawRowLabels(rowPlan, grid: grid, into: &canvas) }
+      if index + layout.columns >= heads.count {
+        drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
+      }
+    }
+    top = (canvas.bounds?.maxY ?? 0) + panelGap
+  }
+
+  let whole = spanning(grids)
+  drawColorBar(
+    scale, x: whole.maxX + 18, y: whole.y, height: whole.height,
+    showsMasked: first.isCausal && first.matrix.columns > 1, style: style, into: &canvas)
+  drawAxisTitles(
+    row: tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token"),
+    column: tokenColumns ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
+    grid: whole, columnBelow: true, style: style, into: &canvas)
+  return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// Panels in rows of at most `maxPerRow`, balanced: 5 → 3 + 2, 6 → 3 + 3, 12 → 4 × 3.
+struct PanelLayout {
+  var columns: Int
+  var rows: Int
+
+  init(count: Int, maxPerRow: Int) {
+    rows = max(1, (count + maxPerRow - 1) / maxPerRow)
+    columns = max(1, (count + rows - 1) / rows)
+  }
+}
+
+/// Cell size of a panel `span` px wide. Cells stay at least 2 px: longer sequences are shown
+/// as block averages (`rowFactor`×`columnFactor` tokens per cell) rather than as sub-pixel cells.
+struct PanelCells {
+  var width: Double
+  var height: Double
+  var rowFactor: Int
+  var columnFactor: Int
+  var pooledRows: Int
+  var pooledColumns: Int
+
+  init(rows: Int, columns: Int, span: Double, base: Double) {
+    let minimum = 2.0
+    rowFactor = max(1, Int((Double(rows) * minimum / span).rounded(.up)))
+    columnFactor = max(1, Int((Double(columns) * minimum / span).rounded(.up)))
+    pooledRows = (rows + rowFactor - 1) / rowFactor
+    pooledColumns = (columns + columnFactor - 1) / columnFactor
+    width = fittedCellSize(count: pooledColumns, base: base, maxGrid: span)
+    height = fittedCellSize(count: pooledRows, base: base, maxGrid: span)
+  }
+
+  var panelWidth: Double { width * Double(pooledColumns) }
+
+  var poolingNote: String? {
+    guard rowFactor > 1 || columnFactor > 1 else { return nil }
+    return "each cell averages \(rowFactor)×\(columnFactor) tokens"
+  }
+}
+
+/// One grid geometry covering all panels (for the colour bar and axis titles).
+func spanning(_ grids: [GridGeometry]) -> GridGeometry {
+  let minX = grids.map(\.x).min() ?? 0
+  let minY = grids.map(\.y).min() ?? 0
+  let maxX = grids.map(\.maxX).max() ?? 0
+  let maxY = grids.map(\.maxY).max() ?? 0
+  return GridGeometry(
+    x: minX, y: minY, cellWidth: maxX - minX, cellHeight: maxY - minY, rows: 1, columns: 1)
+}
+
+private func headsAnnotationSize(
+  _ heads: [LabeledMatrix], cell: PanelCells, scale: ColorScale, _ style: FigureStyle,
+  _ measurer: any TextMeasuring
+) -> Double? {
+  guard style.annotate, cell.rowFactor == 1, cell.columnFactor == 1 else { return nil }
+  let size = annotationFontSize(style)
+  let widest = heads.map { widestAnnotation($0.matrix, scale: scale, size: size, measurer: measurer) }
+    .max() ?? 0
+  let tall = measurer.ascent(size: size) + measurer.descent(size: size) + 6
+  return widest + 8 <= cell.width && tall <= cell.height ? size : nil
+}

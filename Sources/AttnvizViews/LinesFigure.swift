@@ -1,0 +1,158 @@
+import AttnvizMath
+import AttnvizRender
+
+/// BertViz's head view: the tokens twice, queries on the left and keys on the right, and a line
+/// from each query to each key it attends to, wider and more opaque the larger the weight. Each
+/// head has its own colour; with `focus`, only that query's lines are drawn and its token is
+/// highlighted.
+///
+/// Weights below 0.01 are not drawn: they would be invisible and slow to render.
+public func linesFigure(
+  tokens: [String], heads: [Matrix], headNames: [String], focus: Int?, title: FigureTitle,
+  style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  let n = tokens.count
+  guard n > 0, !heads.isEmpty, heads.allSatisfy({ $0.rows == n && $0.columns == n }) else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
+  let focus = focus.flatMap { (0..<n).contains($0) ? $0 : nil }
+  let size = style.fontSize
+  let ascent = measurer.ascent(size: size)
+  let descent = measurer.descent(size: size)
+  let lineHeight = ascent + descent
+  // Rows 1.6 lines apart while the column fits ~1000 px, then tighter, labelling every k-th.
+  let spacing = min(lineHeight * 1.6, max(2, style.maxGridSize / Double(n)))
+  let stride = labelStride(spacing: spacing, needed: lineHeight + 2)
+  let labels = tokens.map {
+    shortened(displayLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
+  }
+  // The band between the columns, wide enough that lines to far tokens are not too steep.
+  let band = min(420, max(220, Double(n) * spacing * 0.35)).rounded()
+  let leftX = 0.0
+  let rightX = band
+  func rowY(_ i: Int) -> Double { (Double(i) + 0.5) * spacing }
+
+  var canvas = Canvas(measurer: measurer)
+  drawLinkLines(heads, focus: focus, from: leftX + 6, to: rightX - 6, rowY: rowY, into: &canvas)
+  for i in 0..<n where i % stride == 0 || i == focus {
+    let isFocus = i == focus
+    let baseline = rowY(i) + (ascent - descent) / 2
+    let weight: FontWeight = isFocus ? .bold : .regular
+    if isFocus {
+      let width = measurer.width(of: labels[i], size: size, weight: .bold)
+      canvas.rect(
+        RectItem(
+          x: leftX - width - 8, y: rowY(i) - lineHeight / 2 - 3, width: width + 12,
+          height: lineHeight + 6, fill: RGBA(255, 230, 153), role: "focus"))
+    }
+    canvas.text(
+      TextItem(
+        labels[i], at: Point(leftX, baseline), size: size, color: FigureStyle.ink, anchor: .end,
+        weight: weight, role: "row-label"))
+    canvas.text(
+      TextItem(
+        labels[i], at: Point(rightX, baseline), size: size, color: FigureStyle.ink,
+        weight: .regular, role: "column-label"))
+  }
+  for (text, x, anchor) in [("Query", leftX, TextAnchor.end), ("Key", rightX, .start)] {
+    canvas.text(
+      TextItem(
+        text, at: Point(x, -10 - descent), size: size, color: FigureStyle.ink, anchor: anchor,
+        weight: .bold, role: "axis-title"))
+  }
+  let labelsRight = canvas.bounds?.maxX ?? rightX
+  drawLinesLegend(
+    headNames: (0..<heads.count).map { $0 < headNames.count ? headNames[$0] : "Head \($0 + 1)" },
+    x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
+  let notes = strideNote([(stride, "token")]).map { [$0] } ?? []
+  return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// The threshold below which a weight gets no line.
+let minimumDrawnWeight = 0.01
+
+/// Opacity and width both grow with the weight, so strong links read at a glance and weak ones
+/// recede (BertViz uses opacity alone, which makes faint lines vanish on a projector).
+func linkStyle(_ weight: Double) -> (alpha: UInt8, width: Double) {
+  let w = min(max(weight, 0), 1)
+  return (UInt8((40 + 215 * w).rounded()), 0.75 + 3.25 * w)
+}
+
+private func drawLinkLines(
+  _ heads: [Matrix], focus: Int?, from x0: Double, to x1: Double, rowY: (Int) -> Double,
+  into canvas: inout Canvas
+) {
+  struct Link {
+    var weight: Double
+    var head: Int
+    var query: Int
+    var key: Int
+  }
+  var links: [Link] = []
+  let queries = focus.map { [$0] } ?? Array(0..<(heads.first?.rows ?? 0))
+  for (h, m) in heads.enumerated() {
+    for q in queries {
+      for k in 0..<m.columns where m[q, k].isFinite && m[q, k] >= minimumDrawnWeight {
+        links.append(Link(weight: m[q, k], head: h, query: q, key: k))
+      }
+    }
+  }
+  // Faint lines first so strong ones paint over them; ties in a fixed order (determinism).
+  links.sort {
+    ($0.weight, $0.head, $0.query, $0.key) < ($1.weight, $1.head, $1.query, $1.key)
+  }
+  for link in links {
+    var color = headColor(link.head)
+    let look = linkStyle(link.weight)
+    color.a = look.alpha
+    canvas.line(
+      LineItem(
+        from: Point(x0, rowY(link.query)), to: Point(x1, rowY(link.key)), color: color,
+        width: look.width, role: "line"))
+  }
+}
+
+/// Head colours (a short thick stroke and the name each), then sample strokes for weights.
+private func drawLinesLegend(
+  headNames: [String], x: Double, y: Double, style: FigureStyle, into canvas: inout Canvas
+) {
+  let measurer = canvas.measurer
+  let size = style.fontSize
+  let ascent = measurer.ascent(size: size)
+  let descent = measurer.descent(size: size)
+  let row = (ascent + descent) * 1.5
+  var top = y
+  func heading(_ text: String) {
+    canvas.text(
+      TextItem(
+        text, at: Point(x, top + ascent), size: size, color: FigureStyle.ink, weight: .bold,
+        role: "legend"))
+    top += row
+  }
+  func entry(_ text: String, color: RGBA, width: Double) {
+    let middle = top + (ascent + descent) / 2
+    canvas.line(
+      LineItem(
+        from: Point(x, middle), to: Point(x + 28, middle), color: color, width: width,
+        role: "legend"))
+    canvas.text(
+      TextItem(
+        text, at: Point(x + 36, middle + (ascent - descent) / 2), size: size,
+        color: FigureStyle.softInk, role: "legend"))
+    top += row
+  }
+  if headNames.count > 1 {
+    heading("Heads")
+    for (h, name) in headNames.enumerated() {
+      let shown = shortened(displayLabel(name), toWidth: 160, size: size, measurer: measurer)
+      entry(shown, color: headColor(h), width: 4)
+    }
+    top += row / 2
+  }
+  heading("Weight")
+  for weight in [0.1, 0.5, 1.0] {
+    var color = headColor(headNames.count > 1 ? 6 : 0)
+    color.a = linkStyle(weight).alpha
+    entry(trimmedZeros(formatFixed(weight, decimals: 1)), color: color, width: linkStyle(weight).width)
+  }
+}
