@@ -87,7 +87,7 @@ func figureScenes(
       scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
     case .model:
       let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: subtitle)
-      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, title: title, style: style, measurer: measurer)))
+      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
     }
   }
   return scenes
