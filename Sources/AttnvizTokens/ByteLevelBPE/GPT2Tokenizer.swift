@@ -23,6 +23,8 @@ public struct GPT2Tokenizer: Tokenizer {
   }
 
   public let vocabularySize: Int
+  /// The largest id in vocab.json: a model needs at least this many + 1 token embeddings.
+  public let largestID: Int
   let vocabulary: [String: Int]
   /// Symbol id of each byte, looked up once: the starting point of every piece.
   let byteIDs: [Int]
@@ -46,6 +48,7 @@ public struct GPT2Tokenizer: Tokenizer {
   ) throws {
     self.vocabulary = vocabulary
     vocabularySize = vocabulary.count
+    largestID = vocabulary.values.max() ?? 0
     var byteIDs: [Int] = []
     for (byte, character) in ByteLevelAlphabet.characters.enumerated() {
       guard let id = vocabulary[String(character)] else {
