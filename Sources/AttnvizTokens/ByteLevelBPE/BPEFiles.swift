@@ -43,7 +43,8 @@ enum BPEFiles {
     guard let text = String(data: data, encoding: .utf8) else {
       throw TokenizerError.malformedVocabulary(file: path, reason: "is not UTF-8 text")
     }
-    return text.split(separator: "\n", omittingEmptySubsequences: false)
+    // By Character, "\r\n" is one newline: CRLF files read like LF files.
+    return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
   }
 
   /// merges.txt: an optional `#version` line, then one merge per line, "left right", best first.
@@ -55,8 +56,7 @@ enum BPEFiles {
     var merges: [SymbolPair: Merge] = [:]
     merges.reserveCapacity(lines.count)
     var rank: Int32 = 0
-    for (index, rawLine) in lines.enumerated() {
-      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+    for (index, line) in lines.enumerated() {
       if line.isEmpty || (index == 0 && line.hasPrefix("#version")) { continue }
       func fail(_ reason: String) -> TokenizerError {
         .malformedVocabulary(file: file, reason: "line \(index + 1) (\"\(line)\") \(reason)")
