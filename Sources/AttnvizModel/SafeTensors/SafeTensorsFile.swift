@@ -1,0 +1,153 @@
+import AttnvizMath
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A safetensors file, memory-mapped and validated when opened (see `SafeTensorsHeader` for the
+/// rules). Tensor bytes stay in the mapping until asked for: a 90 MB model costs only the pages
+/// of the tensors actually read.
+///
+///     let file = try SafeTensorsFile(path: "models/all-MiniLM-L6-v2/model.safetensors")
+///     let wq = try file.matrix("encoder.layer.0.attention.self.query.weight",
+///                              expectedShape: [384, 384])
+///
+/// Values come back row-major, exactly as stored: a PyTorch `Linear` weight is (out, in), the
+/// transpose of attnviz's row-vector convention, and the caller transposes it.
+public final class SafeTensorsFile: @unchecked Sendable {
+  // @unchecked: the mapping is read-only and never changes after `init`.
+  public let path: String
+  private let mapping: MappedFile
+  private let entries: [String: SafeTensorsEntry]
+  private let dataStart: Int
+
+  public init(path: String) throws {
+    self.path = path
+    mapping = try MappedFile(path: path)
+    let header = try SafeTensorsHeader(file: path, bytes: mapping.bytes)
+    var table: [String: SafeTensorsEntry] = [:]
+    for entry in header.entries { table[entry.name] = entry }
+    entries = table
+    dataStart = header.dataStart
+  }
+
+  /// Every tensor name in the file, sorted.
+  public var tensorNames: [String] { entries.keys.sorted() }
+
+  public func shape(of name: String) -> [Int]? { entries[name]?.shape }
+
+  /// The dtype as the file spells it ("F32", "I64", …), or nil for an unknown name.
+  public func dtypeName(of name: String) -> String? { entries[name]?.dtype }
+
+  /// The tensor's values as `Float`, converted from F32, F16 or BF16, row-major.
+  public func floats(_ name: String) throws -> [Float] {
+    try convert(name) { $0 }
+  }
+
+  /// The tensor's values as `Double` (via the exact `Float` value), row-major.
+  public func doubles(_ name: String) throws -> [Double] {
+    try convert(name) { Double($0) }
+  }
+
+  /// A 2-D tensor as a `Matrix`, in the file's (rows, columns) order. Throws naming the tensor
+  /// when it is missing or its shape is not `expectedShape`.
+  public func matrix(_ name: String, expectedShape: [Int]) throws -> Matrix {
+    precondition(expectedShape.count == 2, "a matrix has two dimensions")
+    try check(name, shape: expectedShape)
+    return Matrix(
+      rows: expectedShape[0], columns: expectedShape[1], values: try doubles(name))
+  }
+
+  /// A 1-D tensor of `expectedLength` values.
+  public func vector(_ name: String, expectedLength: Int) throws -> [Double] {
+    try check(name, shape: [expectedLength])
+    return try doubles(name)
+  }
+
+  private func check(_ name: String, shape expected: [Int]) throws {
+    guard let entry = entries[name] else { throw missing(name) }
+    guard entry.shape == expected else {
+      throw SafeTensorsError(
+        file: path, tensor: name,
+        reason: "has shape \(entry.shape) but the model needs \(expected)")
+    }
+  }
+
+  private func missing(_ name: String) -> SafeTensorsError {
+    SafeTensorsError(
+      file: path, tensor: name,
+      reason: "is not in the file (it has \(entries.count) tensors, e.g. "
+        + "\(tensorNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")))")
+  }
+
+  private func convert<T>(_ name: String, _ transform: (Float) -> T) throws -> [T] {
+    guard let entry = entries[name] else { throw missing(name) }
+    guard let dtype = SafeTensorsDType(rawValue: entry.dtype) else {
+      throw SafeTensorsError(
+        file: path, tensor: name,
+        reason: "has dtype \(entry.dtype); attnviz reads only F32, F16 and BF16 tensors")
+    }
+    let count = (entry.end - entry.begin) / dtype.byteSize
+    // Loads are unaligned: the format aligns data only when the writer padded the header.
+    let base = mapping.bytes.baseAddress.map { $0 + dataStart + entry.begin }
+    guard let base, count > 0 else { return [] }
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      switch dtype {
+      case .f32:
+        for i in 0..<count {
+          let bits = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+          buffer[i] = transform(Float(bitPattern: bits))
+        }
+      case .f16:
+        for i in 0..<count {
+          let bits = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+          buffer[i] = transform(floatFromHalf(bits))
+        }
+      case .bf16:
+        for i in 0..<count {
+          let bits = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+          buffer[i] = transform(floatFromBFloat16(bits))
+        }
+      }
+      initialized = count
+    }
+  }
+}
+
+/// A whole file mapped read-only, unmapped when the last reference goes.
+private final class MappedFile {
+  let bytes: UnsafeRawBufferPointer
+
+  init(path: String) throws {
+    func fail(_ reason: String) -> SafeTensorsError {
+      SafeTensorsError(file: path, reason: reason)
+    }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+      throw fail("cannot be opened (\(String(cString: strerror(errno)))); check the path")
+    }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      throw fail("cannot be examined (\(String(cString: strerror(errno))))")
+    }
+    guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("is not a regular file") }
+    let size = Int(status.st_size)
+    guard size > 0 else {
+      throw fail("is empty; a safetensors file starts with an 8-byte header length")
+    }
+    let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+    guard let address, address != MAP_FAILED else {
+      throw fail("cannot be memory-mapped (\(String(cString: strerror(errno))))")
+    }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
+  deinit {
+    if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
+  }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One tensor as the header describes it. Offsets are relative to the start of the data area
+/// (the byte after the header), as in the format.
+struct SafeTensorsEntry: Sendable {
+  var name: String
+  var dtype: String
+  var elementSize: Int
+  var shape: [Int]
+  var begin: Int
+  var end: Int
+}
+
+/// Parses and validates a safetensors header, following huggingface/safetensors
+/// `SafeTensors::read_metadata` and `Metadata::validate`:
+///
+///     bytes 0..<8        N, little-endian u64; at most 100 MB and inside the file
+///     bytes 8..<8+N      a JSON object: {"name": {"dtype", "shape", "data_offsets": [b, e]}, …}
+///                        plus an optional "__metadata__" object
+///     bytes 8+N..<end    the data; tensors sorted by offset tile it exactly from 0 to its end,
+///                        and each covers shape.product × dtype size bytes
+///
+/// Every size is computed with overflow checks, so a hostile header cannot wrap around.
+struct SafeTensorsHeader {
+  /// The format's own limit (`MAX_HEADER_SIZE` in safetensors).
+  static let maximumHeaderLength = 100_000_000
+
+  let file: String
+  /// Sorted by offset.
+  var entries: [SafeTensorsEntry] = []
+  /// Where the data area starts in the file: 8 + N.
+  var dataStart = 0
+
+  init(file: String, bytes: UnsafeRawBufferPointer) throws {
+    self.file = file
+    let fileSize = bytes.count
+    guard fileSize >= 8 else {
+      throw fail("is \(fileSize) bytes long; a safetensors file starts with an 8-byte header length")
+    }
+    var length: UInt64 = 0
+    for i in (0..<8).reversed() { length = length << 8 | UInt64(bytes[i]) }
+    guard length <= UInt64(Self.maximumHeaderLength) else {
+      throw fail(
+        "declares a \(length)-byte header, more than the format's limit of "
+          + "\(Self.maximumHeaderLength); this is not a safetensors file or it is corrupted")
+    }
+    let headerLength = Int(length)
+    guard headerLength <= fileSize - 8 else {
+      throw fail(
+        "declares a \(headerLength)-byte header but holds only \(fileSize - 8) bytes after the "
+          + "length; the file is truncated or not a safetensors file")
+    }
+    dataStart = 8 + headerLength
+    let json = Data(bytes[8..<dataStart])
+    entries = try parseEntries(json)
+    try validateLayout(dataSize: fileSize - dataStart)
+  }
+
+  func fail(_ reason: String, tensor: String? = nil) -> SafeTensorsError {
+    SafeTensorsError(file: file, tensor: tensor, reason: reason)
+  }
+
+  private func parseEntries(_ json: Data) throws -> [SafeTensorsEntry] {
+    let raw: RawHeader
+    do {
+      raw = try JSONDecoder().decode(RawHeader.self, from: json)
+    } catch let error as SafeTensorsError {
+      throw SafeTensorsError(file: file, tensor: error.tensor, reason: error.reason)
+    } catch {
+      throw fail("has a header that is not a JSON object (the file is corrupted or not safetensors)")
+    }
+    return raw.entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+  }
+
+  /// Tensors must tile the data area: each starts where the previous ended, the sizes agree with
+  /// shape and dtype, and the last ends at the end of the file.
+  private func validateLayout(dataSize: Int) throws {
+    var expectedBegin = 0
+    var previous: String?
+    for entry in entries {
+      if entry.begin != expectedBegin {
+        let after = previous.map { "the previous tensor \"\($0)\" ends" } ?? "the data starts"
+        let problem = entry.begin < expectedBegin ? "overlaps it" : "leaves a gap"
+        throw fail(
+          "begins at data byte \(entry.begin) but \(after) at \(expectedBegin): it \(problem)",
+          tensor: entry.name)
+      }
+      let bytes = try byteCount(of: entry)
+      guard entry.end - entry.begin == bytes else {
+        throw fail(
+          "has shape \(entry.shape) of \(entry.dtype) (\(bytes) bytes) but data_offsets "
+            + "[\(entry.begin), \(entry.end)] cover \(entry.end - entry.begin) bytes",
+          tensor: entry.name)
+      }
+      guard entry.end <= dataSize else {
+        throw fail(
+          "ends at data byte \(entry.end) but the file holds only \(dataSize) data bytes; "
+            + "the file is truncated (download it again)",
+          tensor: entry.name)
+      }
+      expectedBegin = entry.end
+      previous = entry.name
+    }
+    guard expectedBegin == dataSize else {
+      throw fail(
+        "has \(dataSize - expectedBegin) bytes after the last tensor that no tensor describes")
+    }
+  }
+
+  private func byteCount(of entry: SafeTensorsEntry) throws -> Int {
+    var count = entry.elementSize
+    for dimension in entry.shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+      guard !overflow else {
+        throw fail("has shape \(entry.shape), too large to exist", tensor: entry.name)
+      }
+      count = product
+    }
+    return count
+  }
+}
+
+/// The header's JSON, decoded key by key so that each error can name its tensor.
+private struct RawHeader: Decodable {
+  var entries: [SafeTensorsEntry] = []
+
+  init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: NameKey.self)
+    for key in container.allKeys {
+      if key.stringValue == "__metadata__" {
+        guard (try? container.decode([String: String].self, forKey: key)) != nil else {
+          throw headerError("\"__metadata__\" must be an object of strings")
+        }
+        continue
+      }
+      let fields: KeyedDecodingContainer<FieldKey>
+      do {
+        fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: key)
+      } catch {
+        throw headerError("must be an object with dtype, shape and data_offsets", key.stringValue)
+      }
+      entries.append(try Self.entry(named: key.stringValue, from: fields))
+    }
+  }
+
+  private static func entry(
+    named name: String, from fields: KeyedDecodingContainer<FieldKey>
+  ) throws -> SafeTensorsEntry {
+    guard let dtype = try? fields.decode(String.self, forKey: .dtype) else {
+      throw headerError("has no \"dtype\" string", name)
+    }
+    guard let size = safeTensorsElementSizes[dtype] else {
+      let known = safeTensorsElementSizes.keys.sorted().joined(separator: ", ")
+      throw headerError("has the unknown dtype \"\(dtype)\" (safetensors dtypes: \(known))", name)
+    }
+    guard let shape = try? fields.decode([Int].self, forKey: .shape),
+      shape.allSatisfy({ $0 >= 0 })
+    else {
+      throw headerError("needs \"shape\" as a list of non-negative integers", name)
+    }
+    guard let offsets = try? fields.decode([Int].self, forKey: .dataOffsets),
+      offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1]
+    else {
+      throw headerError(
+        "needs \"data_offsets\" as [begin, end] with 0 ≤ begin ≤ end", name)
+    }
+    return SafeTensorsEntry(
+      name: name, dtype: dtype, elementSize: size, shape: shape, begin: offsets[0],
+      end: offsets[1])
+  }
+}
+
+/// The file name is filled in by `SafeTensorsHeader`, which knows it.
+private func headerError(_ reason: String, _ tensor: String? = nil) -> SafeTensorsError {
+  SafeTensorsError(file: "", tensor: tensor, reason: reason)
+}
+
+private struct NameKey: CodingKey {
+  var stringValue: String
+  var intValue: Int? { nil }
+  init(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { nil }
+}
+
+private enum FieldKey: String, CodingKey {
+  case dtype
+  case shape
+  case dataOffsets = "data_offsets"
+}

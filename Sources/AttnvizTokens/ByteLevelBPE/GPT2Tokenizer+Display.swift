@@ -1,0 +1,87 @@
+extension GPT2Tokenizer {
+  /// How attnviz shows a GPT-2 token in tables and figures. The one place this is decided.
+  ///
+  /// The token's bytes are decoded as UTF-8 and made visible:
+  /// - a space is shown as `·` (U+00B7 MIDDLE DOT): `Ġanimal` → `·animal`, `ĠĠ` → `··`. A
+  ///   plain leading space would vanish in a figure's axis labels, and `Ġ` means nothing to a
+  ///   reader who has not met byte-level BPE;
+  /// - newline, tab and carriage return as `\n`, `\t`, `\r`; other invisible characters
+  ///   (controls, format characters like U+200B, other spaces like U+00A0) as `<U+200B>`;
+  /// - a token starting with a combining mark gets `◌` (U+25CC) to sit on, as in Unicode charts;
+  /// - bytes that are not a whole UTF-8 character on their own (half an emoji) as `<0xF0>`.
+  ///
+  ///     displayText("Ġworld") == "·world"      displayText("ĊĊ") == "\\n\\n"
+  ///     displayText("ðŁ") == "<0xF0><0x9F>"
+  ///
+  /// A string that is not written in `ByteLevelAlphabet` (a special token) is returned as is.
+  /// Compare tokens by `Piece.raw` or id, never by this text: it is for people.
+  public static func displayText(_ rawToken: String) -> String {
+    guard let bytes = ByteLevelAlphabet.decode(rawToken) else { return rawToken }
+    var out = ""
+    var i = 0
+    while i < bytes.count {
+      if let (scalar, length) = decodeScalar(bytes, at: i) {
+        if i == 0, isCombiningMark(scalar) { out += "\u{25CC}" }
+        out += visible(scalar)
+        i += length
+      } else {
+        out += "<0x\(hex(bytes[i]))>"
+        i += 1
+      }
+    }
+    return out
+  }
+
+  static func visible(_ scalar: Unicode.Scalar) -> String {
+    switch scalar {
+    case " ": return "\u{00B7}"
+    case "\n": return "\\n"
+    case "\t": return "\\t"
+    case "\r": return "\\r"
+    default: break
+    }
+    switch scalar.properties.generalCategory {
+    case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator,
+      .paragraphSeparator, .spaceSeparator:
+      let digits = String(scalar.value, radix: 16, uppercase: true)
+      return "<U+\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits)>"
+    default:
+      return String(scalar)
+    }
+  }
+
+  static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark: true
+    default: false
+    }
+  }
+
+  /// One well-formed UTF-8 sequence at `start` (Unicode Table 3-7: no overlongs, no
+  /// surrogates, nothing above U+10FFFF) and its length, or nil.
+  static func decodeScalar(_ bytes: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
+    let lead = bytes[start]
+    let length: Int
+    var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+    var value: UInt32
+    switch lead {
+    case 0x00...0x7F: return (Unicode.Scalar(lead), 1)
+    case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
+    case 0xE0: length = 3; value = 0; secondRange = 0xA0...0xBF
+    case 0xE1...0xEC, 0xEE...0xEF: length = 3; value = UInt32(lead & 0x0F)
+    case 0xED: length = 3; value = 0x0D; secondRange = 0x80...0x9F
+    case 0xF0: length = 4; value = 0; secondRange = 0x90...0xBF
+    case 0xF1...0xF3: length = 4; value = UInt32(lead & 0x07)
+    case 0xF4: length = 4; value = 4; secondRange = 0x80...0x8F
+    default: return nil
+    }
+    guard start + length <= bytes.count else { return nil }
+    for k in 1..<length {
+      let byte = bytes[start + k]
+      guard (k == 1 ? secondRange : 0x80...0xBF).contains(byte) else { return nil }
+      value = value << 6 | UInt32(byte & 0x3F)
+    }
+    guard let scalar = Unicode.Scalar(value) else { return nil }
+    return (scalar, length)
+  }
+}

@@ -1,0 +1,181 @@
+import Synchronization
+
+/// GPT-2's byte-level BPE tokenizer, reading the `vocab.json` and `merges.txt` that every GPT-2
+/// checkpoint ships with. It matches Hugging Face's `GPT2Tokenizer` id for id:
+///
+/// 1. the text is cut into pieces by `GPT2PreTokenizer` (words with their leading space,
+///    numbers, punctuation runs, whitespace runs);
+/// 2. each piece's UTF-8 bytes are written in `ByteLevelAlphabet` (space → `Ġ`);
+/// 3. adjacent symbols are merged, always the pair ranked earliest in `merges.txt` first, until
+///    no listed pair is left; the symbols left are looked up in `vocab.json`.
+///
+///     "Hello world" → "Hello" (15496) | "Ġworld" (995), shown as `Hello` `·world`
+///
+/// No special tokens are added around the text (GPT-2 adds none), and `<|endoftext|>` written in
+/// the text is read as plain characters.
+public struct GPT2Tokenizer: Tokenizer {
+  /// One BPE token: the vocabulary key (`Ġworld`), its id, and the UTF-8 bytes of the input it
+  /// covers. A token may hold part of a character (half an emoji).
+  public struct Piece: Sendable, Equatable {
+    public var raw: String
+    public var id: Int
+    public var utf8Range: Range<Int>
+  }
+
+  public let vocabularySize: Int
+  /// The largest id in vocab.json: a model needs at least this many + 1 token embeddings.
+  public let largestID: Int
+  let vocabulary: [String: Int]
+  /// Symbol id of each byte, looked up once: the starting point of every piece.
+  let byteIDs: [Int]
+  /// (left id, right id) → (rank in merges.txt, id of the merged symbol).
+  let merges: [SymbolPair: Merge]
+  let cache = BPECache()
+
+  /// Reads the two files; the error names the file and, for merges.txt, the line.
+  public init(vocabularyFile: String, mergesFile: String) throws {
+    let vocabulary = try BPEFiles.readVocabulary(vocabularyFile)
+    try self.init(
+      vocabulary: vocabulary, mergeLines: try BPEFiles.readLines(mergesFile),
+      mergesName: mergesFile, vocabularyName: vocabularyFile)
+  }
+
+  /// `vocabulary` maps keys written in `ByteLevelAlphabet` to ids; `mergeLines` are the lines
+  /// of merges.txt (a first line starting with `#version` is skipped, blank lines are ignored).
+  public init(
+    vocabulary: [String: Int], mergeLines: [Substring], mergesName: String = "merges.txt",
+    vocabularyName: String = "vocab.json"
+  ) throws {
+    self.vocabulary = vocabulary
+    vocabularySize = vocabulary.count
+    largestID = vocabulary.values.max() ?? 0
+    var byteIDs: [Int] = []
+    for (byte, character) in ByteLevelAlphabet.characters.enumerated() {
+      guard let id = vocabulary[String(character)] else {
+        throw TokenizerError.malformedVocabulary(
+          file: vocabularyName,
+          reason: "has no entry for the byte 0x\(hex(UInt8(byte))) (\"\(character)\"); a "
+            + "byte-level vocabulary needs all 256 byte symbols")
+      }
+      byteIDs.append(id)
+    }
+    self.byteIDs = byteIDs
+    merges = try BPEFiles.parseMerges(
+      mergeLines, vocabulary: vocabulary, file: mergesName, vocabularyName: vocabularyName)
+  }
+
+  public func tokenize(_ text: String) throws -> [Token] {
+    let pieces = encode(text)
+    guard !pieces.isEmpty else { throw TokenizerError.emptyText }
+    return pieces.map {
+      Token(Self.displayText($0.raw), id: $0.id, sourceRange: $0.utf8Range)
+    }
+  }
+
+  /// The BPE tokens of `text`, with their vocabulary keys; empty for an empty text.
+  public func encode(_ text: String) -> [Piece] {
+    let scalars = Array(text.unicodeScalars)
+    var pieces: [Piece] = []
+    var offset = 0
+    for range in GPT2PreTokenizer.split(scalars) {
+      var bytes: [UInt8] = []
+      for scalar in scalars[range] { bytes.append(contentsOf: scalar.utf8) }
+      for symbol in symbols(of: bytes) {
+        let length = symbol.byteCount
+        let span = symbol.byteStart..<(symbol.byteStart + length)
+        pieces.append(
+          Piece(
+            raw: ByteLevelAlphabet.encode(bytes[span]), id: symbol.id,
+            utf8Range: (offset + span.lowerBound)..<(offset + span.upperBound)))
+      }
+      offset += bytes.count
+    }
+    return pieces
+  }
+
+  /// The ids only, as `tokenizer(text)["input_ids"]` gives them.
+  public func ids(_ text: String) -> [Int] { encode(text).map(\.id) }
+
+  /// The merged symbols of one pre-token, from the cache when seen before.
+  func symbols(of bytes: [UInt8]) -> [Symbol] {
+    if let cached = cache.lookup(bytes) { return cached }
+    let result = applyMerges(bytes.enumerated().map {
+      Symbol(id: byteIDs[Int($0.element)], byteStart: $0.offset, byteCount: 1)
+    })
+    cache.store(bytes, result)
+    return result
+  }
+
+  /// The BPE loop of OpenAI's encoder.py: merge every occurrence (left to right) of the
+  /// best-ranked adjacent pair, until no adjacent pair is in the merge table.
+  func applyMerges(_ start: [Symbol]) -> [Symbol] {
+    var word = start
+    while word.count > 1 {
+      var best: (rank: Int32, pair: SymbolPair, merged: Int32)?
+      for i in 0..<(word.count - 1) {
+        let pair = SymbolPair(left: word[i].id, right: word[i + 1].id)
+        if let merge = merges[pair], merge.rank < (best?.rank ?? .max) {
+          best = (merge.rank, pair, merge.merged)
+        }
+      }
+      guard let best else { break }
+      var next: [Symbol] = []
+      next.reserveCapacity(word.count)
+      var i = 0
+      while i < word.count {
+        if i + 1 < word.count, word[i].id == best.pair.left, word[i + 1].id == best.pair.right {
+          next.append(
+            Symbol(
+              id: Int(best.merged), byteStart: word[i].byteStart,
+              byteCount: word[i].byteCount + word[i + 1].byteCount))
+          i += 2
+        } else {
+          next.append(word[i])
+          i += 1
+        }
+      }
+      word = next
+    }
+    return word
+  }
+}
+
+/// A symbol of a word during BPE: its vocabulary id and the bytes of the piece it spans.
+struct Symbol: Sendable, Equatable {
+  var id: Int
+  var byteStart: Int
+  var byteCount: Int
+}
+
+struct SymbolPair: Hashable, Sendable {
+  var left: Int
+  var right: Int
+}
+
+struct Merge: Sendable {
+  var rank: Int32
+  var merged: Int32
+}
+
+/// Pre-token bytes → merged symbols. Words repeat a lot in text, and BPE on a long word is
+/// quadratic, so this is the one cache worth having. Bounded: cleared when full.
+final class BPECache: Sendable {
+  static let capacity = 20_000
+  private let entries = Mutex<[[UInt8]: [Symbol]]>([:])
+
+  func lookup(_ key: [UInt8]) -> [Symbol]? {
+    entries.withLock { $0[key] }
+  }
+
+  func store(_ key: [UInt8], _ value: [Symbol]) {
+    entries.withLock {
+      if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
+      $0[key] = value
+    }
+  }
+}
+
+func hex(_ byte: UInt8) -> String {
+  let digits = Array("0123456789ABCDEF")
+  return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+}
