@@ -19,6 +19,8 @@ BIN = .build/$(CONFIG)/attnviz
 DEMO_TEXT = The animal didn't cross the street because it was too tired.
 DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 
+include mk/model.mk
+
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
 
 all: build
@@ -52,3 +54,13 @@ deps:
 
 clean:
 	rm -rf .build attnviz-out
+
+# The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
+samples: build
+	scripts/make-samples.sh $(BIN)
+
+# Regenerates the gallery and fails if any committed byte changed (stale gallery or
+# non-deterministic output).
+check-samples: samples
+	@git diff --exit-code --stat -- samples docs/gallery.md || { echo "samples are stale: run make samples and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- samples docs/gallery.md)" || { git status --porcelain -- samples docs/gallery.md; echo "samples/ has files git does not know: run make samples and commit"; exit 1; }

@@ -77,6 +77,8 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
   }
   let type = config["model_type"] as? String ?? "(none)"
   switch type {
+  case "gpt2":
+    return try GPT2Model(folder: folder, truncate: truncate)
   default:
     throw AttnvizError.failure(
       "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")

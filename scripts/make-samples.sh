@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Regenerates the gallery: every figure in samples/ and docs/gallery.md, from samples/*.txt.
+# The list below is the single source of both, so the gallery can never show a command that did
+# not make its figure. `make check-samples` runs this and fails if any byte changed.
+#
+# usage: scripts/make-samples.sh BINARY
+set -euo pipefail
+binary=${1:?usage: make-samples.sh BINARY}
+cd "$(dirname "$0")/.."
+
+# name | options | what it teaches   (the text is samples/<text>.txt, named in the options)
+samples=(
+  "coreference|--file samples/coreference.txt --view heatmap,heads,lines --format png,svg,json|The lecture sentence on the built-in layer. The random layer cannot know that *it* is the animal; look instead for bright columns (keys many queries agree on, like *because* in head 1) and for *The*/*the*, whose rows differ only by position."
+  "coreference-annotated|--file samples/coreference.txt --view heatmap --head 1 --annotate --format png|The same head with every weight printed in its cell, for reading numbers off a slide."
+  "repeated-words|--file samples/repeated-words.txt --view heads --format png|Repeated words (*cat*, *dog*, *saw*, *the*) share one embedding; their rows differ only through the positional encoding added to it."
+  "punctuation|--file samples/punctuation.txt --view heatmap --head 2 --format png|Punctuation marks are tokens too, and attract attention like words do."
+  "long-sentence|--file samples/long-sentence.txt --view heatmap --head 1 --format png|A long sentence: the grid shrinks to stay on a slide, and labels thin out when they would collide."
+  "german|--file samples/german.txt --view lines --format png|A non-English sentence: umlauts and ß are letters, so *schläft* and *müde* are single tokens."
+  "causal|--file samples/causal.txt --causal --view heatmap,lines --head 1 --format png|With --causal a query sees only itself and earlier tokens (the mask of GPT-style decoders such as the one behind ChatGPT): the upper triangle is masked."
+  "lines-focus|--file samples/coreference.txt --view lines --focus it --format png|The lines view with --focus: only the lines from *it*, the figure lecturers use for \"what does it attend to?\"."
+)
+
+gallery=docs/gallery.md
+{
+  echo "# Gallery"
+  echo
+  echo "Every figure below was made by the command above it, from the text in \`samples/\`; \`make samples\`"
+  echo "makes them all again and \`make check-samples\` fails if any byte would change."
+  echo
+} > "$gallery"
+
+for entry in "${samples[@]}"; do
+  IFS='|' read -r name options caption <<< "$entry"
+  out="samples/$name"
+  rm -rf "$out"
+  # shellcheck disable=SC2086 # options are word lists by design
+  "$binary" $options --out "$out" --quiet
+  {
+    echo "## $name"
+    echo
+    echo "$caption"
+    echo
+    echo '```'
+    echo "attnviz $options --out $out"
+    echo '```'
+    echo
+    for png in $(cd "$out" && ls *.png); do
+      echo "![${name}: ${png%.png}](../$out/$png)"
+      echo
+    done
+  } >> "$gallery"
+done
+echo "wrote $gallery and samples/*/"
