@@ -142,15 +142,19 @@ func expectSaneFigure(_ scene: Scene, sourceLocation: SourceLocation = #_sourceL
 /// Rows of seeded random weights normalised to sum 1 (causal: only keys ≤ query).
 func attention(_ n: Int, seed: UInt64 = 7, causal: Bool = false) -> Matrix {
   var rng = SplitMix64(seed: seed)
-  var m = Matrix(rows: n, columns: n)
+  var values = [Double](repeating: 0, count: n * n)
   for r in 0..<n {
     let keys = causal ? r + 1 : n
-    var row = (0..<keys).map { _ in pow(rng.nextUnit(), 4) + 1e-3 }
-    let sum = row.reduce(0, +)
-    row = row.map { $0 / sum }
-    for c in 0..<keys { m[r, c] = row[c] }
+    var sum = 0.0
+    for c in 0..<keys {
+      let u = rng.nextUnit()
+      // u⁴ makes a few keys stand out, as real heads do.
+      values[r * n + c] = u * u * u * u + 1e-3
+      sum += values[r * n + c]
+    }
+    for c in 0..<keys { values[r * n + c] /= sum }
   }
-  return m
+  return Matrix(rows: n, columns: n, values: values)
 }
 
 let sentence = "The animal didn't cross the street because it was too tired .".split(separator: " ")
