@@ -17,7 +17,8 @@ public func headsFigure(
   var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
   if style.annotate {
-    cell.growToHold(annotationCellSize(heads.map(\.matrix), scale: scale, style, measurer), span: panelSpan)
+    cell.growToHold(
+      annotationCellSize(heads.map(\.matrix), scale: scale, style, measurer), span: panelSpan)
   }
   var notes: [String] = []
   if let note = cell.poolingNote { notes.append(note) }
@@ -81,7 +82,8 @@ public func headsFigure(
     showsMasked: first.isCausal && first.matrix.columns > 1, style: style, into: &canvas)
   drawAxisTitles(
     row: tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token"),
-    column: tokenColumns ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
+    column: tokenColumns
+      ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
     grid: whole, columnBelow: true, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -161,7 +163,8 @@ func annotationCellSize(
   _ matrices: [Matrix], scale: ColorScale, _ style: FigureStyle, _ measurer: any TextMeasuring
 ) -> (width: Double, height: Double) {
   let size = annotationFontSize(style)
-  let widest = matrices.map { widestAnnotation($0, scale: scale, size: size, measurer: measurer) }
+  let widest =
+    matrices.map { widestAnnotation($0, scale: scale, size: size, measurer: measurer) }
     .max() ?? 0
   return (widest + 8, measurer.ascent(size: size) + measurer.descent(size: size) + 6)
 }

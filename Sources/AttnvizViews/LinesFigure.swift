@@ -157,6 +157,7 @@ private func drawLinesLegend(
   for weight in [0.1, 0.5, 1.0] {
     var color = headColor(headNames.count > 1 ? 6 : 0)
     color.a = linkStyle(weight).alpha
-    entry(trimmedZeros(formatFixed(weight, decimals: 1)), color: color, width: linkStyle(weight).width)
+    entry(
+      trimmedZeros(formatFixed(weight, decimals: 1)), color: color, width: linkStyle(weight).width)
   }
 }

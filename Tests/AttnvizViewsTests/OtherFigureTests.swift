@@ -96,7 +96,8 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
     #expect(Array(scene.texts("legend").map(\.string).prefix(4)) == ["Heads"] + names)
     // Stronger weights draw later, wider and more opaque.
     let lines = scene.lines("line")
-    #expect(zip(lines, lines.dropFirst()).allSatisfy { $0.width <= $1.width && $0.color.a <= $1.color.a })
+    #expect(
+      zip(lines, lines.dropFirst()).allSatisfy { $0.width <= $1.width && $0.color.a <= $1.color.a })
     // Each head in its own colour.
     #expect(Set(lines.map { RGBA($0.color.r, $0.color.g, $0.color.b) }).count == 3)
     expectSaneFigure(scene)
@@ -111,9 +112,14 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
     #expect(Set(lines.map(\.from.y)).count == 1)
     let it = scene.texts("row-label")[7]
     #expect(it.string == "it" && it.weight == .bold)
-    #expect(abs(lines[0].from.y - (it.position.y - (measurer.ascent(size: 13) - measurer.descent(size: 13)) / 2)) < 1e-9)
+    #expect(
+      abs(
+        lines[0].from.y
+          - (it.position.y - (measurer.ascent(size: 13) - measurer.descent(size: 13)) / 2)) < 1e-9)
     let pill = scene.rects("focus")
-    #expect(pill.count == 1 && pill[0].y < lines[0].from.y && pill[0].y + pill[0].height > lines[0].from.y)
+    #expect(
+      pill.count == 1 && pill[0].y < lines[0].from.y && pill[0].y + pill[0].height > lines[0].from.y
+    )
     expectSaneFigure(scene)
   }
 
@@ -151,7 +157,8 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
     #expect(scene.texts("column-label").map(\.string) == (1...12).map { "Head \($0)" })
     // 72 thumbnails: distinct top-left corners of the first cell of each.
     let cells = scene.rects("cell")
-    let corners = Set(stride(from: 0, to: cells.count, by: 144).map { "\(cells[$0].x),\(cells[$0].y)" })
+    let corners = Set(
+      stride(from: 0, to: cells.count, by: 144).map { "\(cells[$0].x),\(cells[$0].y)" })
     #expect(corners.count == 72)
     #expect(Set(cells.map(\.x)).count == 12 * 12 && Set(cells.map(\.y)).count == 6 * 12)
     #expect(scene.texts("colorbar-tick").count == 5)

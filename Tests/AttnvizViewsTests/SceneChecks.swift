@@ -57,8 +57,10 @@ struct OrientedBox {
     rotation = t.rotation
     uRange = (u0 + start)...(u0 + start + w)
     vRange = (v0 - measurer.descent(size: t.size))...(v0 + measurer.ascent(size: t.size))
-    corners = [(uRange.lowerBound, vRange.lowerBound), (uRange.upperBound, vRange.lowerBound),
-      (uRange.upperBound, vRange.upperBound), (uRange.lowerBound, vRange.upperBound)].map {
+    corners = [
+      (uRange.lowerBound, vRange.lowerBound), (uRange.upperBound, vRange.lowerBound),
+      (uRange.upperBound, vRange.upperBound), (uRange.lowerBound, vRange.upperBound),
+    ].map {
       (u, v) in (u * ux + v * vx, u * uy + v * vy)
     }
   }
@@ -102,11 +104,13 @@ func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sou
         max(l.from.x, l.to.x), max(l.from.y, l.to.y))
     }
   }
+  let size = "\(scene.width)×\(scene.height)"
   #expect(
-    problems.isEmpty,
-    "\(problems.count) items outside the \(scene.width)×\(scene.height) scene: \(problems.prefix(5))",
+    problems.isEmpty, "\(problems.count) items outside the \(size) scene: \(problems.prefix(5))",
     sourceLocation: sourceLocation)
 }
+
+private func describe(_ t: TextItem) -> String { "'\(t.string)' (\(t.role ?? "-"))" }
 
 /// No two texts overlap (annotations sit in their cells and are checked separately).
 func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -115,7 +119,7 @@ func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sour
   var clashes: [String] = []
   for i in boxes.indices {
     for j in boxes.indices where j > i && boxes[i].overlaps(boxes[j]) {
-      clashes.append("'\(texts[i].string)' (\(texts[i].role ?? "-")) × '\(texts[j].string)' (\(texts[j].role ?? "-"))")
+      clashes.append(describe(texts[i]) + " × " + describe(texts[j]))
     }
   }
   #expect(
@@ -126,15 +130,20 @@ func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sour
 /// Text at least 12 logical px, the slide minimum.
 func expectReadableText(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
   let small = scene.allTexts.filter { $0.size < 12 }
-  #expect(small.isEmpty, "tiny text: \(small.prefix(3).map(\.string))", sourceLocation: sourceLocation)
+  #expect(
+    small.isEmpty, "tiny text: \(small.prefix(3).map(\.string))", sourceLocation: sourceLocation)
 }
 
 func expectSaneFigure(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
   expectNothingClipped(scene, sourceLocation: sourceLocation)
   expectNoTextOverlap(scene, sourceLocation: sourceLocation)
   expectReadableText(scene, sourceLocation: sourceLocation)
-  #expect(scene.width >= 200 && scene.width <= 2600, "width \(scene.width)", sourceLocation: sourceLocation)
-  #expect(scene.height >= 100 && scene.height <= 2600, "height \(scene.height)", sourceLocation: sourceLocation)
+  #expect(
+    scene.width >= 200 && scene.width <= 2600, "width \(scene.width)",
+    sourceLocation: sourceLocation)
+  #expect(
+    scene.height >= 100 && scene.height <= 2600, "height \(scene.height)",
+    sourceLocation: sourceLocation)
 }
 
 // MARK: Fixtures
