@@ -24,11 +24,11 @@ trap 'rm -rf "$WORK"' EXIT
 
 # Basic Latin, Latin-1, Latin Extended-A/B, IPA and spacing modifiers, combining marks, Greek,
 # Cyrillic, general punctuation, super/subscripts, currency, letterlike, number forms, arrows,
-# mathematical operators, misc technical, box drawing, block elements, geometric shapes, and the
-# replacement character.
+# mathematical operators, misc technical, box drawing, block elements, geometric shapes, phonetic
+# extensions (the superscript T of QKᵀ), and the replacement character.
 UNICODES="U+0020-007E,U+00A0-024F,U+0250-02FF,U+0300-036F,U+0370-03FF,U+0400-04FF,\
 U+2000-206F,U+2070-209F,U+20A0-20CF,U+2100-214F,U+2150-218F,U+2190-21FF,U+2200-22FF,\
-U+2300-23FF,U+2500-257F,U+2580-259F,U+25A0-25FF,U+FFFD"
+U+2300-23FF,U+2500-257F,U+2580-259F,U+25A0-25FF,U+1D00-1DBF,U+FFFD"
 
 for STYLE in "" "-Bold"; do
   "$PYFTSUBSET" "$FONT_DIR/DejaVuSans$STYLE.ttf" \

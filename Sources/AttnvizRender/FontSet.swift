@@ -92,8 +92,10 @@ public final class FontSet: TextMeasuring, @unchecked Sendable {
   func bitmap(
     face: Int, glyph: UInt32, pixelSize: Double, angle: QuantizedAngle, phaseX: Int, phaseY: Int
   ) -> GlyphBitmap {
+    // Glyphs above 4096 device pixels (a whole figure per letter) are not drawn.
+    guard pixelSize.isFinite, pixelSize > 0, pixelSize < 4096 else { return .empty }
     let size = FT_F26Dot6((pixelSize * 64).rounded())
-    guard size > 0, size < 64 * 4096 else { return .empty }
+    guard size > 0 else { return .empty }
     let key = BitmapKey(
       face: face, glyph: glyph, size: size, angle: angle.centidegrees, phaseX: phaseX,
       phaseY: phaseY)

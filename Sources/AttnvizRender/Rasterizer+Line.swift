@@ -1,8 +1,8 @@
 extension PixelTarget {
   /// A segment with butt caps as a rotated rectangle. A pixel's coverage is the product of two
-  /// box-filter overlaps measured from its centre: across the line (|s| ≤ width/2) and along it
-  /// (0 ≤ t ≤ length). Exact for horizontal and vertical lines; for other angles the ink per unit
-  /// length is still exactly `width`, only the edge profile is approximated.
+  /// exact box-filter coverages: of the infinite strip |s| ≤ width/2 across the line, and of the
+  /// strip 0 ≤ t ≤ length along it. Exact for horizontal and vertical lines and, at any angle,
+  /// away from the two ends, so thin diagonal lines keep their full ink.
   func draw(_ line: LineItem, scale: Double) {
     let values = [line.from.x, line.from.y, line.to.x, line.to.y, line.width]
     guard values.allSatisfy(\.isFinite), line.width > 0, line.color.a > 0 else { return }
@@ -12,11 +12,12 @@ extension PixelTarget {
     let length = (dx * dx + dy * dy).squareRoot()
     guard length > 0, length < 1e7 else { return }
     let (ux, uy) = (dx / length, dy / length)
+    let footprint = PixelFootprint(direction: ux, uy)
     let halfWidth = line.width * scale / 2
-    // Pixel centres with any coverage satisfy -0.5 < t < length + 0.5 and |s| < halfWidth + 0.5.
-    let (minT, maxT) = (-0.5, length + 0.5)
-    let maxS = halfWidth + 0.5
-    let reach = maxS + 0.5
+    // Pixel centres with any coverage lie within the footprint's reach of the rectangle.
+    let (minT, maxT) = (-footprint.reach, length + footprint.reach)
+    let maxS = halfWidth + footprint.reach
+    let reach = maxS + footprint.reach + 0.5
     let top = max(0, deviceInt((min(y0, y0 + dy) - reach).rounded(.down)))
     let bottom = min(height, deviceInt((max(y0, y0 + dy) + reach).rounded(.up)))
     guard top < bottom else { return }
@@ -36,9 +37,9 @@ extension PixelTarget {
         let cx = Double(x) + 0.5 - x0
         let t = cx * ux + cy * uy
         let s = -cx * uy + cy * ux
-        let along = max(0, min(t + 0.5, length) - max(t - 0.5, 0))
-        let across = max(0, min(s + 0.5, halfWidth) - max(s - 0.5, -halfWidth))
-        let cover = min(along, 1) * min(across, 1)
+        let along = footprint.below(length - t) - footprint.below(-t)
+        let across = footprint.below(halfWidth - s) - footprint.below(-halfWidth - s)
+        let cover = along * across
         blend(pixel(x, y), line.color, alpha: alphaUnits(line.color, coverage: cover))
       }
     }
@@ -58,5 +59,39 @@ extension PixelTarget {
     let b = (upper - offset) / slope
     low = max(low, min(a, b))
     high = min(high, max(a, b))
+  }
+}
+
+/// A unit pixel square seen along a unit direction: its projection is a trapezoid of total
+/// area 1, half-width (p + q)/2 and flat top of half-width (p − q)/2, where p ≥ q are the
+/// direction's absolute components. `below(a)` is the share of the pixel on the near side of a
+/// line at signed distance `a` from its centre: the exact area a half-plane covers.
+struct PixelFootprint {
+  let p: Double
+  let q: Double
+
+  init(direction x: Double, _ y: Double) {
+    p = max(abs(x), abs(y))
+    q = min(abs(x), abs(y))
+  }
+
+  /// Farthest distance from a pixel centre to its corners along the direction.
+  var reach: Double { (p + q) / 2 }
+
+  @inline(__always)
+  func below(_ a: Double) -> Double {
+    let outer = (p + q) / 2
+    let inner = (p - q) / 2
+    if a <= -outer { return 0 }
+    if a >= outer { return 1 }
+    if a < -inner {
+      let d = a + outer
+      return d * d / (2 * p * q)
+    }
+    if a > inner {
+      let d = outer - a
+      return 1 - d * d / (2 * p * q)
+    }
+    return (a + p / 2) / p
   }
 }
