@@ -45,7 +45,7 @@ struct OrientedBox {
   var vRange: ClosedRange<Double>
   var corners: [(x: Double, y: Double)]
 
-  init(_ t: TextItem) {
+  init(_ t: TextItem, measurer: any TextMeasuring = measurer) {
     let w = measurer.width(of: t.string, size: t.size, weight: t.weight)
     let start = t.anchor == .start ? 0 : (t.anchor == .middle ? -w / 2 : -w)
     let a = t.rotation * .pi / 180
@@ -84,7 +84,10 @@ struct OrientedBox {
 
 /// Every item lies inside the scene: text by its measured (rotated) ink box, lines and rects by
 /// their extent.
-func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNothingClipped(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   var problems: [String] = []
   func check(_ what: String, _ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
     if minX < -0.01 || minY < -0.01 || maxX > scene.width + 0.01 || maxY > scene.height + 0.01 {
@@ -94,7 +97,7 @@ func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sou
   for item in scene.items {
     switch item {
     case .text(let t):
-      let b = OrientedBox(t)
+      let b = OrientedBox(t, measurer: measurer)
       check("text '\(t.string)' (\(t.role ?? "-"))", b.minX, b.minY, b.maxX, b.maxY)
     case .rect(let r):
       check("rect \(r.role ?? "-")", r.x, r.y, r.x + r.width, r.y + r.height)
@@ -113,9 +116,12 @@ func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sou
 private func describe(_ t: TextItem) -> String { "'\(t.string)' (\(t.role ?? "-"))" }
 
 /// No two texts overlap (annotations sit in their cells and are checked separately).
-func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNoTextOverlap(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   let texts = scene.allTexts.filter { $0.role != "annotation" }
-  let boxes = texts.map(OrientedBox.init)
+  let boxes = texts.map { OrientedBox($0, measurer: measurer) }
   var clashes: [String] = []
   for i in boxes.indices {
     for j in boxes.indices where j > i && boxes[i].overlaps(boxes[j]) {
@@ -134,9 +140,12 @@ func expectReadableText(_ scene: Scene, sourceLocation: SourceLocation = #_sourc
     small.isEmpty, "tiny text: \(small.prefix(3).map(\.string))", sourceLocation: sourceLocation)
 }
 
-func expectSaneFigure(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
-  expectNothingClipped(scene, sourceLocation: sourceLocation)
-  expectNoTextOverlap(scene, sourceLocation: sourceLocation)
+func expectSaneFigure(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  expectNothingClipped(scene, measurer: measurer, sourceLocation: sourceLocation)
+  expectNoTextOverlap(scene, measurer: measurer, sourceLocation: sourceLocation)
   expectReadableText(scene, sourceLocation: sourceLocation)
   #expect(
     scene.width >= 200 && scene.width <= 2600, "width \(scene.width)",
