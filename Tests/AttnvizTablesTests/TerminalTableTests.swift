@@ -102,7 +102,9 @@ import Testing
       #expect(starts == resets)
       if starts > 0 {
         #expect(line.hasSuffix("│"))
-        #expect(line.unicodeScalars.split(separator: "\u{1B}").last?.starts(with: "[0m".unicodeScalars) == true)
+        #expect(
+          line.unicodeScalars.split(separator: "\u{1B}").last?.starts(with: "[0m".unicodeScalars)
+            == true)
       }
     }
   }
@@ -120,7 +122,8 @@ import Testing
   func wideTableSplitsIntoBlocksThatFit(mode: ColorMode) {
     let tokens = (0..<30).map { $0 % 3 == 0 ? "word\($0)" : "w\($0)" }
     let table = renderTable(
-      squareMatrix(tokens: tokens), title: "30 tokens", options: TableOptions(colorMode: mode, width: 80))
+      squareMatrix(tokens: tokens), title: "30 tokens",
+      options: TableOptions(colorMode: mode, width: 80))
     let shown = lines(strippingSGR(table))
     for line in shown { #expect(displayWidth(line) <= 80, "\(line)") }
     let headings = shown.filter { $0.hasPrefix("keys ") }
@@ -160,7 +163,9 @@ import Testing
     let m = squareMatrix(tokens: [hostile, "ok"])
     let table = renderTable(m, title: hostile, options: TableOptions(colorMode: mode))
     let bytes = Array(table.utf8)
-    for forbidden: [UInt8] in [[0x0D], [0x07], [0xE2, 0x80, 0xAE], [0xC2, 0x9B], [0xE2, 0x81, 0xA7]] {
+    for forbidden: [UInt8] in [
+      [0x0D], [0x07], [0xE2, 0x80, 0xAE], [0xC2, 0x9B], [0xE2, 0x81, 0xA7],
+    ] {
       #expect(!contains(bytes, forbidden))
     }
     #expect(!table.contains("\u{1B}[31m"))
@@ -205,6 +210,8 @@ import Testing
     let table = renderTable(m, options: TableOptions(colorMode: .truecolor))
     #expect(table.contains("nan") && table.contains("-inf"))
     #expect(table.contains(" 1.00* "))
+    // Non-finite cells do not stretch the symmetric colour range.
+    #expect(table.contains("colour: gray, -1.00 to +1.00"))
   }
 }
 
