@@ -28,6 +28,7 @@ private func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
   if v == 0 { return 0 }
   if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }  // controls draw nothing (sanitised anyway)
   if v < 0x7F { return 1 }
+  if v == 0xAD { return 1 }  // SOFT HYPHEN is format (Cf) but terminals draw it, as wcwidth says
   switch scalar.properties.generalCategory {
   case .nonspacingMark, .enclosingMark, .format: return 0
   default: break

@@ -10,7 +10,7 @@ import Testing
 @Suite struct TextUtilityTests {
   @Test(arguments: [
     ("abc", 3), ("é", 1), ("e\u{301}", 1), ("动物", 4), ("한국어", 6), ("ｶ", 1), ("Ａ", 2),
-    ("👍", 2), ("👍🏽", 2), ("🇫🇷", 2), ("👨‍👩‍👧", 2), ("❤️", 2), ("\u{200B}", 0), ("", 0),
+    ("👍", 2), ("👍🏽", 2), ("🇫🇷", 2), ("👨‍👩‍👧", 2), ("❤️", 2), ("\u{200B}", 0), ("\u{AD}", 1), ("", 0),
   ])
   func displayWidthCountsColumns(text: String, columns: Int) {
     #expect(displayWidth(text) == columns)
