@@ -140,6 +140,18 @@ import Testing
     #expect(rowLines.count == 30 * headings.count)
   }
 
+  @Test func dimensionColumnsAreNamedInBlockHeadings() {
+    let m = LabeledMatrix(
+      Matrix(rows: 2, columns: 64, values: (0..<128).map { Double($0) / 64 - 1 }),
+      rowLabels: ["a", "b"], columnLabels: nil, kind: .signed)
+    let headings = lines(renderTable(m)).filter { $0.hasPrefix("dims ") }
+    // Values -1.00 … 0.98: cells "-1.00*" are 6 wide, 9 with padding and border; the label
+    // column "| a |" takes 5, so (80 - 5) / 9 = 8 dimensions fit per block.
+    #expect(headings.first == "dims d0-d7 of 64")
+    #expect(headings.last == "dims d56-d63 of 64")
+    #expect(headings.count == 8)
+  }
+
   @Test func longTokensAreShortenedWithAnEllipsis() {
     let long = "Donaudampfschifffahrtsgesellschaftskapitän"
     let m = squareMatrix(tokens: [long, "b"])
