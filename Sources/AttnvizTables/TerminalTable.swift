@@ -58,7 +58,7 @@ struct TableLayout {
     cells = TableCells(m, decimals: options.decimals)
     let colorMap =
       options.colorMap
-      ?? (m.kind == .probabilities ? ColorMap.named("viridis") ?? .gray : .gray)
+      ?? ColorMap.named(m.kind == .probabilities ? "viridis" : "diverging") ?? .gray
     shading =
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in

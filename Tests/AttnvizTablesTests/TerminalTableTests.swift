@@ -209,6 +209,17 @@ import Testing
     #expect(table.contains("\(v) 한국어 \(v)"))
   }
 
+  @Test func defaultMapsFollowTheMatrixKind() {
+    let signed = LabeledMatrix(
+      Matrix([[-1, 1]]), rowLabels: ["a"], columnLabels: nil, kind: .signed)
+    let options = TableOptions(colorMode: .truecolor)
+    let diverging = ColorMap.named("diverging") ?? .gray
+    #expect(renderTable(signed, options: options).contains("colour: \(diverging.name), "))
+    let viridis = ColorMap.named("viridis") ?? .gray
+    let table = renderTable(causalExample, options: options)
+    #expect(table.contains("colour: \(viridis.name), 0 to 1"))
+  }
+
   @Test func emptyMatrixRendersANoteInsteadOfCrashing() {
     let m = LabeledMatrix(
       Matrix(rows: 0, columns: 0), rowLabels: [], columnLabels: [], kind: .probabilities)
@@ -219,7 +230,7 @@ import Testing
     let m = LabeledMatrix(
       Matrix([[.nan, 1], [-.infinity, 0]]), rowLabels: ["a", "b"], columnLabels: nil,
       kind: .signed)
-    let table = renderTable(m, options: TableOptions(colorMode: .truecolor))
+    let table = renderTable(m, options: TableOptions(colorMode: .truecolor, colorMap: .gray))
     #expect(table.contains("nan") && table.contains("-inf"))
     #expect(table.contains(" 1.00* "))
     // Non-finite cells do not stretch the symmetric colour range.
