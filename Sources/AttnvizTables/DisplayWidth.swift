@@ -7,7 +7,10 @@
 /// family as one double-width glyph, and a base emoji followed by VS16 (U+FE0F) as double width.
 /// It is an approximation: terminals disagree on a few ambiguous characters.
 public func displayWidth(_ s: String) -> Int {
-  s.reduce(0) { $0 + displayWidth(of: $1) }
+  // Printable ASCII (every number, border and most tokens) is one column a byte: skip the
+  // grapheme walk, which dominates the time of a 512×512 table otherwise.
+  if s.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return s.utf8.count }
+  return s.reduce(0) { $0 + displayWidth(of: $1) }
 }
 
 /// Columns taken by one grapheme cluster (user-perceived character).
@@ -25,6 +28,7 @@ private func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
   if v == 0 { return 0 }
   if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }  // controls draw nothing (sanitised anyway)
   if v < 0x7F { return 1 }
+  if v == 0xAD { return 1 }  // SOFT HYPHEN is format (Cf) but terminals draw it, as wcwidth says
   switch scalar.properties.generalCategory {
   case .nonspacingMark, .enclosingMark, .format: return 0
   default: break
@@ -73,6 +77,7 @@ enum Alignment { case left, right, center }
 /// `s` padded with spaces to `width` display columns.
 func pad(_ s: String, toWidth width: Int, _ alignment: Alignment) -> String {
   let missing = max(0, width - displayWidth(s))
+  if missing == 0 { return s }
   switch alignment {
   case .left: return s + String(repeating: " ", count: missing)
   case .right: return String(repeating: " ", count: missing) + s

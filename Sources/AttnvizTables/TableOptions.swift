@@ -11,8 +11,8 @@ public struct TableOptions: Sendable, Equatable {
   public var maxRowLabelWidth: Int
   /// Longer key tokens (column headers) are shortened with an ellipsis.
   public var maxColumnLabelWidth: Int
-  /// The colour map for shaded modes; nil picks `viridis` (falling back to `gray`) for
-  /// probabilities and `gray` for signed matrices. Pass the diverging map for signed data.
+  /// The colour map for shaded modes; nil picks `viridis` for probabilities and `diverging` for
+  /// signed matrices (`gray` if the map is missing). Signed data wants a diverging map.
   public var colorMap: ColorMap?
 
   public init(

@@ -47,16 +47,18 @@ struct TableLayout {
   let valueWidth: Int
   let columnWidths: [Int]
   let width: Int
+  let decimals: Int
   let matrix: LabeledMatrix
 
   init(_ m: LabeledMatrix, options: TableOptions, glyphs: TableGlyphs) {
     matrix = m
     self.glyphs = glyphs
     width = max(options.width, 1)
+    decimals = options.decimals
     cells = TableCells(m, decimals: options.decimals)
     let colorMap =
       options.colorMap
-      ?? (m.kind == .probabilities ? ColorMap.named("viridis") ?? .gray : .gray)
+      ?? ColorMap.named(m.kind == .probabilities ? "viridis" : "diverging") ?? .gray
     shading =
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in
@@ -135,22 +137,26 @@ struct TableLayout {
     let v = glyphs.vertical
     var line = v + " " + pad(rowLabels[row], toWidth: labelWidth, .left) + " " + v
     for column in block {
-      line += cell(row, column) + v
+      appendCell(row, column, to: &line)
+      line += v
     }
     return line
   }
 
   /// One cell with its padding; in colour modes the padding is shaded too and the colour is
   /// reset before the border, so a cut-off or copied line never leaks colour.
-  private func cell(_ row: Int, _ column: Int) -> String {
+  private func appendCell(_ row: Int, _ column: Int, to line: inout String) {
     let i = cells.index(row, column)
     let content =
       cells.isMasked[i]
       ? pad(glyphs.masked, toWidth: valueWidth + 1, .center)
       : pad(cells.text[i], toWidth: valueWidth, .right) + (cells.isRowMax[i] ? "*" : " ")
-    let padded = " " + pad(content, toWidth: columnWidths[column], .right) + " "
-    guard let shading, let t = cells.scale[i] else { return padded }
-    return shading.start(background: shading.colorMap.color(at: t)) + padded + shading.reset
+    let shade = shading.flatMap { shading in cells.scale[i].map { shading.start(at: $0) } }
+    if let shade { line += shade }
+    line += " "
+    line += pad(content, toWidth: columnWidths[column], .right)
+    line += " "
+    if shade != nil, let shading { line += shading.reset }
   }
 
   /// One line saying what the marks (and the colours) mean.
@@ -161,10 +167,8 @@ struct TableLayout {
       parts.append("\(glyphs.masked) = masked (causal)")
     }
     if let shading {
-      let range =
-        matrix.kind == .probabilities
-        ? "0 to 1"
-        : "-\(formatFixed(cells.magnitude, decimals: 2)) to +\(formatFixed(cells.magnitude, decimals: 2))"
+      let bound = formatFixed(cells.magnitude, decimals: decimals)
+      let range = matrix.kind == .probabilities ? "0 to 1" : "-\(bound) to +\(bound)"
       parts.append("colour: \(shading.colorMap.name), \(range)")
     }
     return truncate(parts.joined(separator: "; "), toWidth: width, ellipsis: glyphs.ellipsis)

@@ -75,7 +75,8 @@ func drawRowLabels(
   _ plan: LabelPlan, grid: GridGeometry, color: RGBA = FigureStyle.ink,
   into canvas: inout Canvas
 ) {
-  let shift = (canvas.measurer.ascent(size: plan.size) - canvas.measurer.descent(size: plan.size)) / 2
+  let shift =
+    (canvas.measurer.ascent(size: plan.size) - canvas.measurer.descent(size: plan.size)) / 2
   for i in plan.shownIndices {
     canvas.text(
       TextItem(

@@ -70,8 +70,7 @@ let maskedFill = RGBA(236, 236, 236)
 let maskedStroke = RGBA(196, 196, 196)
 
 /// Width the colour bar with its tick labels takes, for layouts that reserve room.
-func colorBarWidth(_ scale: ColorScale, style: FigureStyle, measurer: any TextMeasuring) -> Double
-{
+func colorBarWidth(_ scale: ColorScale, style: FigureStyle, measurer: any TextMeasuring) -> Double {
   let labels = scale.ticks.map {
     measurer.width(of: $0.label, size: style.fontSize, weight: .regular)
   }

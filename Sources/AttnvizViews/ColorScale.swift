@@ -38,7 +38,8 @@ struct ColorScale {
   }
 
   /// The scale a matrix of this kind needs.
-  static func forMatrices(_ matrices: [Matrix], kind: MatrixKind, style: FigureStyle) -> ColorScale {
+  static func forMatrices(_ matrices: [Matrix], kind: MatrixKind, style: FigureStyle) -> ColorScale
+  {
     switch kind {
     case .probabilities: return .probabilities(style.colorMap)
     case .signed:

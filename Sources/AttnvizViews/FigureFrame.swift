@@ -57,8 +57,10 @@ private func subtitleLine(
   let separator = " · "
   let noteText = notes.joined(separator: separator)
   guard let subtitle, !subtitle.isEmpty else {
-    return noteText.isEmpty ? nil : shortened(
-      noteText, toWidth: width, size: style.fontSize, measurer: measurer)
+    return noteText.isEmpty
+      ? nil
+      : shortened(
+        noteText, toWidth: width, size: style.fontSize, measurer: measurer)
   }
   let shown = displayLabel(subtitle)
   guard !noteText.isEmpty else {

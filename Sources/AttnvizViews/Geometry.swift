@@ -70,11 +70,13 @@ func bounds(of item: SceneItem, measurer: any TextMeasuring) -> Box {
   switch item {
   case .rect(let r):
     let pad = r.stroke == nil ? 0 : r.strokeWidth / 2
-    return Box(minX: r.x - pad, minY: r.y - pad, maxX: r.x + r.width + pad, maxY: r.y + r.height + pad)
+    return Box(
+      minX: r.x - pad, minY: r.y - pad, maxX: r.x + r.width + pad, maxY: r.y + r.height + pad)
   case .line(let l):
     let box = Box.around([l.from, l.to])
     let pad = l.width / 2
-    return Box(minX: box.minX - pad, minY: box.minY - pad, maxX: box.maxX + pad, maxY: box.maxY + pad)
+    return Box(
+      minX: box.minX - pad, minY: box.minY - pad, maxX: box.maxX + pad, maxY: box.maxY + pad)
   case .text(let t):
     return Box.around(textCorners(t, measurer: measurer))
   }

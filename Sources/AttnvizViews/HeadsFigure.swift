@@ -14,8 +14,12 @@ public func headsFigure(
   let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
   let layout = PanelLayout(count: heads.count, maxPerRow: 4)
   let panelSpan = min(style.maxGridSize, 1600 / Double(layout.columns), 1000 / Double(layout.rows))
-  let cell = PanelCells(
+  var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
+  if style.annotate {
+    cell.growToHold(
+      annotationCellSize(heads.map(\.matrix), scale: scale, style, measurer), span: panelSpan)
+  }
   var notes: [String] = []
   if let note = cell.poolingNote { notes.append(note) }
 
@@ -78,7 +82,8 @@ public func headsFigure(
     showsMasked: first.isCausal && first.matrix.columns > 1, style: style, into: &canvas)
   drawAxisTitles(
     row: tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token"),
-    column: tokenColumns ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
+    column: tokenColumns
+      ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
     grid: whole, columnBelow: true, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -116,6 +121,17 @@ struct PanelCells {
 
   var panelWidth: Double { width * Double(pooledColumns) }
 
+  /// Larger cells for printed values, if the panel still fits its span.
+  mutating func growToHold(_ needed: (width: Double, height: Double), span: Double) {
+    guard rowFactor == 1, columnFactor == 1 else { return }
+    let grownWidth = max(width, needed.width.rounded(.up))
+    let grownHeight = max(height, needed.height.rounded(.up))
+    if grownWidth * Double(pooledColumns) <= span, grownHeight * Double(pooledRows) <= span {
+      width = grownWidth
+      height = grownHeight
+    }
+  }
+
   var poolingNote: String? {
     guard rowFactor > 1 || columnFactor > 1 else { return nil }
     return "each cell averages \(rowFactor)×\(columnFactor) tokens"
@@ -137,9 +153,18 @@ private func headsAnnotationSize(
   _ measurer: any TextMeasuring
 ) -> Double? {
   guard style.annotate, cell.rowFactor == 1, cell.columnFactor == 1 else { return nil }
+  let needed = annotationCellSize(heads.map(\.matrix), scale: scale, style, measurer)
+  return needed.width <= cell.width && needed.height <= cell.height
+    ? annotationFontSize(style) : nil
+}
+
+/// The cell size printed values need: the widest value plus padding, a line plus padding.
+func annotationCellSize(
+  _ matrices: [Matrix], scale: ColorScale, _ style: FigureStyle, _ measurer: any TextMeasuring
+) -> (width: Double, height: Double) {
   let size = annotationFontSize(style)
-  let widest = heads.map { widestAnnotation($0.matrix, scale: scale, size: size, measurer: measurer) }
+  let widest =
+    matrices.map { widestAnnotation($0, scale: scale, size: size, measurer: measurer) }
     .max() ?? 0
-  let tall = measurer.ascent(size: size) + measurer.descent(size: size) + 6
-  return widest + 8 <= cell.width && tall <= cell.height ? size : nil
+  return (widest + 8, measurer.ascent(size: size) + measurer.descent(size: size) + 6)
 }

@@ -2,11 +2,12 @@ import AttnvizMath
 import AttnvizRender
 
 /// The side of a cell when `count` cells share an axis: `base` while the grid fits in
-/// `maxGrid`, then smaller (whole pixels while cells are ≥ 4 px, so cell edges stay crisp).
+/// `maxGrid`, then smaller: whole pixels while cells are ≥ 2 px, so cell edges fall on device
+/// pixels and anti-aliasing leaves no faint seams between cells.
 func fittedCellSize(count: Int, base: Double, maxGrid: Double) -> Double {
   guard count > 0, Double(count) * base > maxGrid else { return base }
   let raw = maxGrid / Double(count)
-  return raw >= 4 ? raw.rounded(.down) : raw
+  return raw >= 2 ? raw.rounded(.down) : raw
 }
 
 /// Where a grid of cells sits: top-left corner and cell size.

@@ -83,7 +83,8 @@ func ordinal(_ n: Int) -> String {
 /// A note for the subtitle when only every k-th label is shown, e.g. "labels: every 5th token".
 func strideNote(_ parts: [(stride: Int, noun: String)]) -> String? {
   var shown: [(stride: Int, noun: String)] = []
-  for part in parts where part.stride > 1
+  for part in parts
+  where part.stride > 1
     && !shown.contains(where: { $0.stride == part.stride && $0.noun == part.noun })
   {
     shown.append(part)

@@ -34,7 +34,11 @@ public func linesFigure(
 
   var canvas = Canvas(measurer: measurer)
   drawLinkLines(heads, focus: focus, from: leftX + 6, to: rightX - 6, rowY: rowY, into: &canvas)
-  for i in 0..<n where i % stride == 0 || i == focus {
+  // The focused token is always labelled; thinned labels too close to it give way.
+  let labelled = (0..<n).filter { i in
+    i == focus || (i % stride == 0 && focus.map { abs($0 - i) >= stride } ?? true)
+  }
+  for i in labelled {
     let isFocus = i == focus
     let baseline = rowY(i) + (ascent - descent) / 2
     let weight: FontWeight = isFocus ? .bold : .regular
@@ -153,6 +157,7 @@ private func drawLinesLegend(
   for weight in [0.1, 0.5, 1.0] {
     var color = headColor(headNames.count > 1 ? 6 : 0)
     color.a = linkStyle(weight).alpha
-    entry(trimmedZeros(formatFixed(weight, decimals: 1)), color: color, width: linkStyle(weight).width)
+    entry(
+      trimmedZeros(formatFixed(weight, decimals: 1)), color: color, width: linkStyle(weight).width)
   }
 }

@@ -43,7 +43,8 @@ public func modelFigure(
         annotationSize: nil, into: &canvas)
     }
   }
-  drawModelLabels(layers: layers.count, heads: headCount, step: step, cell: cell, style: style, into: &canvas)
+  drawModelLabels(
+    layers: layers.count, heads: headCount, step: step, cell: cell, style: style, into: &canvas)
 
   let whole = spanning(grids)
   drawColorBar(
@@ -74,7 +75,8 @@ private func drawModelLabels(
   if !spelledOut {
     canvas.text(
       TextItem(
-        "Head", at: Point((Double(heads) * step - 8) / 2, -labelGap - descent - ascent - descent - 6),
+        "Head",
+        at: Point((Double(heads) * step - 8) / 2, -labelGap - descent - ascent - descent - 6),
         size: size, color: FigureStyle.ink, anchor: .middle, weight: .bold, role: "axis-title"))
   }
   for l in 0..<layers {

@@ -4,6 +4,7 @@
 
 static const png_uint_32 attnviz_png_format_rgba = PNG_FORMAT_RGBA;
 static const png_uint_32 attnviz_png_image_version = PNG_IMAGE_VERSION;
+static const png_uint_32 attnviz_png_image_flag_fast = PNG_IMAGE_FLAG_FAST;
 
 // PNG_IMAGE_FAILED is a macro too.
 static inline int attnviz_png_image_failed(png_imagep image) {

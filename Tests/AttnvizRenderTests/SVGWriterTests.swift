@@ -106,6 +106,6 @@ struct SVGWriterTests {
       (1e20, "1000000000000"), (Double.nan, "0"), (0.1 + 0.2, "0.3"), (-7.5, "-7.5"),
     ])
   func numbers(value: Double, expected: String) {
-    #expect(SVGWriter.number(value) == expected)
+    #expect(SVGWriter.format(value) == expected)
   }
 }

@@ -23,16 +23,17 @@ import Testing
     #expect(mode == expected)
   }
 
-  @Test(arguments: [
-    (["COLUMNS": "120"], 100, 120),
-    (["COLUMNS": "abc"], 100, 100),
-    (["COLUMNS": "0"], 100, 100),
-    (["COLUMNS": "-5"], nil, 80),
-    (["COLUMNS": "abc"], nil, 80),
-    ([:], 132, 132),
-    ([:], 0, 80),
-    ([:], nil, 80),
-  ] as [([String: String], Int?, Int)])
+  @Test(
+    arguments: [
+      (["COLUMNS": "120"], 100, 120),
+      (["COLUMNS": "abc"], 100, 100),
+      (["COLUMNS": "0"], 100, 100),
+      (["COLUMNS": "-5"], nil, 80),
+      (["COLUMNS": "abc"], nil, 80),
+      ([:], 132, 132),
+      ([:], 0, 80),
+      ([:], nil, 80),
+    ] as [([String: String], Int?, Int)])
   func widthPrefersColumnsThenTheTerminal(
     environment: [String: String], terminal: Int?, expected: Int
   ) {

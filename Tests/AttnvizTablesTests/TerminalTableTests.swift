@@ -102,7 +102,9 @@ import Testing
       #expect(starts == resets)
       if starts > 0 {
         #expect(line.hasSuffix("│"))
-        #expect(line.unicodeScalars.split(separator: "\u{1B}").last?.starts(with: "[0m".unicodeScalars) == true)
+        #expect(
+          line.unicodeScalars.split(separator: "\u{1B}").last?.starts(with: "[0m".unicodeScalars)
+            == true)
       }
     }
   }
@@ -120,7 +122,8 @@ import Testing
   func wideTableSplitsIntoBlocksThatFit(mode: ColorMode) {
     let tokens = (0..<30).map { $0 % 3 == 0 ? "word\($0)" : "w\($0)" }
     let table = renderTable(
-      squareMatrix(tokens: tokens), title: "30 tokens", options: TableOptions(colorMode: mode, width: 80))
+      squareMatrix(tokens: tokens), title: "30 tokens",
+      options: TableOptions(colorMode: mode, width: 80))
     let shown = lines(strippingSGR(table))
     for line in shown { #expect(displayWidth(line) <= 80, "\(line)") }
     let headings = shown.filter { $0.hasPrefix("keys ") }
@@ -135,6 +138,18 @@ import Testing
     // Every block repeats all 30 row labels.
     let rowLines = shown.filter { $0.hasPrefix(String(vertical) + " w") }
     #expect(rowLines.count == 30 * headings.count)
+  }
+
+  @Test func dimensionColumnsAreNamedInBlockHeadings() {
+    let m = LabeledMatrix(
+      Matrix(rows: 2, columns: 64, values: (0..<128).map { Double($0) / 64 - 1 }),
+      rowLabels: ["a", "b"], columnLabels: nil, kind: .signed)
+    let headings = lines(renderTable(m)).filter { $0.hasPrefix("dims ") }
+    // Values -1.00 … 0.98: cells "-1.00*" are 6 wide, 9 with padding and border; the label
+    // column "| a |" takes 5, so (80 - 5) / 9 = 8 dimensions fit per block.
+    #expect(headings.first == "dims d0-d7 of 64")
+    #expect(headings.last == "dims d56-d63 of 64")
+    #expect(headings.count == 8)
   }
 
   @Test func longTokensAreShortenedWithAnEllipsis() {
@@ -160,7 +175,9 @@ import Testing
     let m = squareMatrix(tokens: [hostile, "ok"])
     let table = renderTable(m, title: hostile, options: TableOptions(colorMode: mode))
     let bytes = Array(table.utf8)
-    for forbidden: [UInt8] in [[0x0D], [0x07], [0xE2, 0x80, 0xAE], [0xC2, 0x9B], [0xE2, 0x81, 0xA7]] {
+    for forbidden: [UInt8] in [
+      [0x0D], [0x07], [0xE2, 0x80, 0xAE], [0xC2, 0x9B], [0xE2, 0x81, 0xA7],
+    ] {
       #expect(!contains(bytes, forbidden))
     }
     #expect(!table.contains("\u{1B}[31m"))
@@ -192,6 +209,17 @@ import Testing
     #expect(table.contains("\(v) 한국어 \(v)"))
   }
 
+  @Test func defaultMapsFollowTheMatrixKind() {
+    let signed = LabeledMatrix(
+      Matrix([[-1, 1]]), rowLabels: ["a"], columnLabels: nil, kind: .signed)
+    let options = TableOptions(colorMode: .truecolor)
+    let diverging = ColorMap.named("diverging") ?? .gray
+    #expect(renderTable(signed, options: options).contains("colour: \(diverging.name), "))
+    let viridis = ColorMap.named("viridis") ?? .gray
+    let table = renderTable(causalExample, options: options)
+    #expect(table.contains("colour: \(viridis.name), 0 to 1"))
+  }
+
   @Test func emptyMatrixRendersANoteInsteadOfCrashing() {
     let m = LabeledMatrix(
       Matrix(rows: 0, columns: 0), rowLabels: [], columnLabels: [], kind: .probabilities)
@@ -202,9 +230,11 @@ import Testing
     let m = LabeledMatrix(
       Matrix([[.nan, 1], [-.infinity, 0]]), rowLabels: ["a", "b"], columnLabels: nil,
       kind: .signed)
-    let table = renderTable(m, options: TableOptions(colorMode: .truecolor))
+    let table = renderTable(m, options: TableOptions(colorMode: .truecolor, colorMap: .gray))
     #expect(table.contains("nan") && table.contains("-inf"))
     #expect(table.contains(" 1.00* "))
+    // Non-finite cells do not stretch the symmetric colour range.
+    #expect(table.contains("colour: gray, -1.00 to +1.00"))
   }
 }
 

@@ -1,11 +1,16 @@
+import AttnvizMath
 import Testing
 
 @testable import AttnvizTables
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @Suite struct TextUtilityTests {
   @Test(arguments: [
     ("abc", 3), ("é", 1), ("e\u{301}", 1), ("动物", 4), ("한국어", 6), ("ｶ", 1), ("Ａ", 2),
-    ("👍", 2), ("👍🏽", 2), ("🇫🇷", 2), ("👨‍👩‍👧", 2), ("❤️", 2), ("\u{200B}", 0), ("", 0),
+    ("👍", 2), ("👍🏽", 2), ("🇫🇷", 2), ("👨‍👩‍👧", 2), ("❤️", 2), ("\u{200B}", 0), ("\u{AD}", 1), ("", 0),
   ])
   func displayWidthCountsColumns(text: String, columns: Int) {
     #expect(displayWidth(text) == columns)
@@ -37,3 +42,42 @@ import Testing
     #expect(formatFixed(value, decimals: decimals) == text)
   }
 }
+
+@Suite struct FixedFormatAgreesWithPrintf {
+  /// Every value the fast path handles must print exactly as glibc's vsnprintf would.
+  @Test(arguments: [0, 1, 2, 3, 6])
+  func fastPathMatchesPrintf(decimals: Int) {
+    var generator = SplitMix64(seed: 42)
+    var values: [Double] = [
+      0.125, 0.375, 2.5, 0.5, 1.5, -0.125, 0.005, 0.015, 0.045, 999_999_999.995,
+    ]
+    for _ in 0..<3_000 {
+      let bits = generator.next()
+      let unit = Double(bits >> 11) / Double(1 << 53)
+      let exponent = Double(Int(bits & 0xF)) - 6  // 1e-6 … 1e9
+      values.append((unit - 0.5) * 2 * pow10(exponent))
+      values.append((Double(Int(bits % 2_000_001)) - 1_000_000) / pow10(Double(decimals + 1)))
+    }
+    for value in values {
+      let expected = referencePrintf(value, decimals: decimals)
+      #expect(formatFixed(value, decimals: decimals) == expected, "\(value)")
+    }
+  }
+}
+
+/// glibc's own answer, with "-0.00" folded to "0.00" as `formatFixed` documents.
+private func referencePrintf(_ value: Double, decimals: Int) -> String {
+  var buffer = [CChar](repeating: 0, count: 64)
+  let count = buffer.count
+  _ = buffer.withUnsafeMutableBufferPointer { out in
+    withVaList([Int32(decimals), value]) { vsnprintf(out.baseAddress, count, "%.*f", $0) }
+  }
+  var text = String(
+    decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  if text.hasPrefix("-"), !text.contains(where: { ("1"..."9").contains($0) }) {
+    text.removeFirst()
+  }
+  return text
+}
+
+private func pow10(_ exponent: Double) -> Double { pow(10, exponent) }

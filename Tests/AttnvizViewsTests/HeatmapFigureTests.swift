@@ -123,7 +123,8 @@ import Testing
 
   @Test func signedMatricesUseASymmetricDivergingScale() {
     let m = LabeledMatrix(
-      Matrix([[-2, 0, 1], [0.5, 2, -1], [0, 0, 0]]), rowLabels: ["a", "b", "c"], columnLabels: nil, kind: .signed)
+      Matrix([[-2, 0, 1], [0.5, 2, -1], [0, 0, 0]]), rowLabels: ["a", "b", "c"], columnLabels: nil,
+      kind: .signed)
     let scene = heatmapFigure(
       m, title: title, style: FigureStyle(annotate: true), measurer: measurer)
     let ticks = scene.texts("colorbar-tick").sorted { $0.position.y < $1.position.y }
@@ -135,11 +136,15 @@ import Testing
     #expect(cells[4].fill == map.color(at: 1))
     #expect(scene.texts("column-label").map(\.string) == ["d0", "d1", "d2"])
     #expect(scene.texts("axis-title").map(\.string).sorted() == ["Dimension", "Token"])
-    #expect(scene.texts("annotation").map(\.string) == ["−2.00", "0.00", "1.00", "0.50", "2.00", "−1.00", "0.00", "0.00", "0.00"])
+    #expect(
+      scene.texts("annotation").map(\.string) == [
+        "−2.00", "0.00", "1.00", "0.50", "2.00", "−1.00", "0.00", "0.00", "0.00",
+      ])
   }
 
   @Test func oneAndFiveHundredAndZeroTokensAllWork() {
-    let one = heatmapFigure(attentionMatrix(["solo"]), title: title, style: style, measurer: measurer)
+    let one = heatmapFigure(
+      attentionMatrix(["solo"]), title: title, style: style, measurer: measurer)
     #expect(one.rects("cell").count == 1)
     expectSaneFigure(one)
     let big = heatmapFigure(
@@ -147,7 +152,8 @@ import Testing
     #expect(big.width <= 2400 && big.height <= 2400)
     expectNothingClipped(big)
     let none = heatmapFigure(
-      LabeledMatrix(Matrix(rows: 0, columns: 0), rowLabels: [], columnLabels: [], kind: .probabilities),
+      LabeledMatrix(
+        Matrix(rows: 0, columns: 0), rowLabels: [], columnLabels: [], kind: .probabilities),
       title: title, style: style, measurer: measurer)
     #expect(none.rects("cell").isEmpty)
     expectNothingClipped(none)

@@ -45,7 +45,7 @@ struct OrientedBox {
   var vRange: ClosedRange<Double>
   var corners: [(x: Double, y: Double)]
 
-  init(_ t: TextItem) {
+  init(_ t: TextItem, measurer: any TextMeasuring = measurer) {
     let w = measurer.width(of: t.string, size: t.size, weight: t.weight)
     let start = t.anchor == .start ? 0 : (t.anchor == .middle ? -w / 2 : -w)
     let a = t.rotation * .pi / 180
@@ -57,8 +57,10 @@ struct OrientedBox {
     rotation = t.rotation
     uRange = (u0 + start)...(u0 + start + w)
     vRange = (v0 - measurer.descent(size: t.size))...(v0 + measurer.ascent(size: t.size))
-    corners = [(uRange.lowerBound, vRange.lowerBound), (uRange.upperBound, vRange.lowerBound),
-      (uRange.upperBound, vRange.upperBound), (uRange.lowerBound, vRange.upperBound)].map {
+    corners = [
+      (uRange.lowerBound, vRange.lowerBound), (uRange.upperBound, vRange.lowerBound),
+      (uRange.upperBound, vRange.upperBound), (uRange.lowerBound, vRange.upperBound),
+    ].map {
       (u, v) in (u * ux + v * vx, u * uy + v * vy)
     }
   }
@@ -82,7 +84,10 @@ struct OrientedBox {
 
 /// Every item lies inside the scene: text by its measured (rotated) ink box, lines and rects by
 /// their extent.
-func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNothingClipped(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   var problems: [String] = []
   func check(_ what: String, _ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
     if minX < -0.01 || minY < -0.01 || maxX > scene.width + 0.01 || maxY > scene.height + 0.01 {
@@ -92,7 +97,7 @@ func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sou
   for item in scene.items {
     switch item {
     case .text(let t):
-      let b = OrientedBox(t)
+      let b = OrientedBox(t, measurer: measurer)
       check("text '\(t.string)' (\(t.role ?? "-"))", b.minX, b.minY, b.maxX, b.maxY)
     case .rect(let r):
       check("rect \(r.role ?? "-")", r.x, r.y, r.x + r.width, r.y + r.height)
@@ -102,20 +107,25 @@ func expectNothingClipped(_ scene: Scene, sourceLocation: SourceLocation = #_sou
         max(l.from.x, l.to.x), max(l.from.y, l.to.y))
     }
   }
+  let size = "\(scene.width)×\(scene.height)"
   #expect(
-    problems.isEmpty,
-    "\(problems.count) items outside the \(scene.width)×\(scene.height) scene: \(problems.prefix(5))",
+    problems.isEmpty, "\(problems.count) items outside the \(size) scene: \(problems.prefix(5))",
     sourceLocation: sourceLocation)
 }
 
+private func describe(_ t: TextItem) -> String { "'\(t.string)' (\(t.role ?? "-"))" }
+
 /// No two texts overlap (annotations sit in their cells and are checked separately).
-func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNoTextOverlap(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   let texts = scene.allTexts.filter { $0.role != "annotation" }
-  let boxes = texts.map(OrientedBox.init)
+  let boxes = texts.map { OrientedBox($0, measurer: measurer) }
   var clashes: [String] = []
   for i in boxes.indices {
     for j in boxes.indices where j > i && boxes[i].overlaps(boxes[j]) {
-      clashes.append("'\(texts[i].string)' (\(texts[i].role ?? "-")) × '\(texts[j].string)' (\(texts[j].role ?? "-"))")
+      clashes.append(describe(texts[i]) + " × " + describe(texts[j]))
     }
   }
   #expect(
@@ -126,15 +136,23 @@ func expectNoTextOverlap(_ scene: Scene, sourceLocation: SourceLocation = #_sour
 /// Text at least 12 logical px, the slide minimum.
 func expectReadableText(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
   let small = scene.allTexts.filter { $0.size < 12 }
-  #expect(small.isEmpty, "tiny text: \(small.prefix(3).map(\.string))", sourceLocation: sourceLocation)
+  #expect(
+    small.isEmpty, "tiny text: \(small.prefix(3).map(\.string))", sourceLocation: sourceLocation)
 }
 
-func expectSaneFigure(_ scene: Scene, sourceLocation: SourceLocation = #_sourceLocation) {
-  expectNothingClipped(scene, sourceLocation: sourceLocation)
-  expectNoTextOverlap(scene, sourceLocation: sourceLocation)
+func expectSaneFigure(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  expectNothingClipped(scene, measurer: measurer, sourceLocation: sourceLocation)
+  expectNoTextOverlap(scene, measurer: measurer, sourceLocation: sourceLocation)
   expectReadableText(scene, sourceLocation: sourceLocation)
-  #expect(scene.width >= 200 && scene.width <= 2600, "width \(scene.width)", sourceLocation: sourceLocation)
-  #expect(scene.height >= 100 && scene.height <= 2600, "height \(scene.height)", sourceLocation: sourceLocation)
+  #expect(
+    scene.width >= 200 && scene.width <= 2600, "width \(scene.width)",
+    sourceLocation: sourceLocation)
+  #expect(
+    scene.height >= 100 && scene.height <= 2600, "height \(scene.height)",
+    sourceLocation: sourceLocation)
 }
 
 // MARK: Fixtures
@@ -142,15 +160,19 @@ func expectSaneFigure(_ scene: Scene, sourceLocation: SourceLocation = #_sourceL
 /// Rows of seeded random weights normalised to sum 1 (causal: only keys ≤ query).
 func attention(_ n: Int, seed: UInt64 = 7, causal: Bool = false) -> Matrix {
   var rng = SplitMix64(seed: seed)
-  var m = Matrix(rows: n, columns: n)
+  var values = [Double](repeating: 0, count: n * n)
   for r in 0..<n {
     let keys = causal ? r + 1 : n
-    var row = (0..<keys).map { _ in pow(rng.nextUnit(), 4) + 1e-3 }
-    let sum = row.reduce(0, +)
-    row = row.map { $0 / sum }
-    for c in 0..<keys { m[r, c] = row[c] }
+    var sum = 0.0
+    for c in 0..<keys {
+      let u = rng.nextUnit()
+      // u⁴ makes a few keys stand out, as real heads do.
+      values[r * n + c] = u * u * u * u + 1e-3
+      sum += values[r * n + c]
+    }
+    for c in 0..<keys { values[r * n + c] /= sum }
   }
-  return m
+  return Matrix(rows: n, columns: n, values: values)
 }
 
 let sentence = "The animal didn't cross the street because it was too tired .".split(separator: " ")
