@@ -38,7 +38,7 @@ import Testing
     let style = try figureStyle(FigureOptions())
     let model = try EmbeddedModel()
     var checked = 0
-    for round in 0..<150 {
+    for round in 0..<60 {
       let text = Self.randomText(&rng, length: 1 + Int(rng.next() % 40))
       guard let trace = try? traceChecked(model, text) else { continue }  // blank text: a usage error
       checked += 1
@@ -65,7 +65,7 @@ import Testing
       let json = try JSONSerialization.jsonObject(with: Data(attentionJSON(trace).utf8)) as? [String: Any]
       #expect((json?["tokens"] as? [String])?.count == trace.tokens.count)
     }
-    #expect(checked > 100)
+    #expect(checked > 40)
   }
 
   @Test func hugeWeightsOverflowIsAnErrorNotNaN() throws {

@@ -53,11 +53,22 @@ func traceChecked(_ model: any AttentionModel, _ text: String) throws -> Attenti
   } catch {
     throw AttnvizError.from(error)
   }
-  guard trace.layers.allSatisfy({ $0.weights.allSatisfy(\.isFinite) }) else {
+  guard trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure(
       "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
   }
   return trace
+}
+
+/// Every weight finite and every row summing to 1 (an infinite score leaves a row of zeros), and
+/// the kept intermediates finite.
+func isSound(_ layer: LayerTrace) -> Bool {
+  let rowsSumToOne = layer.weights.allSatisfy { w in
+    w.isFinite && (0..<w.rows).allSatisfy { abs(w.row($0).reduce(0, +) - 1) < 1e-6 }
+  }
+  guard rowsSumToOne, let steps = layer.steps else { return rowsSumToOne }
+  return [steps.input, steps.q, steps.k, steps.v, steps.output].allSatisfy(\.isFinite)
+    && steps.scaledScores.allSatisfy(\.isFinite)
 }
 
 struct TitledMatrix {
