@@ -67,7 +67,8 @@ public func contrastingTextColor(on background: RGBA) -> RGBA {
     let c = Double(channel) / 255
     return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
   }
-  let luminance = 0.2126 * linear(background.r) + 0.7152 * linear(background.g)
+  let luminance =
+    0.2126 * linear(background.r) + 0.7152 * linear(background.g)
     + 0.0722 * linear(background.b)
   // (L + 0.05) / 0.05 > 1.05 / (L + 0.05)  ⇔  L > sqrt(1.05 × 0.05) − 0.05 ≈ 0.179
   return luminance > 0.179 ? RGBA(0, 0, 0) : RGBA(255, 255, 255)

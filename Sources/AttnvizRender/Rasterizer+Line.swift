@@ -6,14 +6,18 @@ extension PixelTarget {
   func draw(_ line: LineItem, scale: Double) {
     let values = [line.from.x, line.from.y, line.to.x, line.to.y, line.width]
     guard values.allSatisfy(\.isFinite), line.width > 0, line.color.a > 0 else { return }
-    let (x0, y0) = (line.from.x * scale, line.from.y * scale)
-    let dx = line.to.x * scale - x0
-    let dy = line.to.y * scale - y0
+    var (x0, y0) = (line.from.x * scale, line.from.y * scale)
+    var (x1, y1) = (line.to.x * scale, line.to.y * scale)
+    let halfWidth = line.width * scale / 2
+    if halfWidth >= 0.5 && (x0 == x1 || y0 == y1) {
+      Self.snapAxisAligned(&x0, &y0, &x1, &y1, halfWidth: halfWidth)
+    }
+    let dx = x1 - x0
+    let dy = y1 - y0
     let length = (dx * dx + dy * dy).squareRoot()
     guard length > 0, length < 1e7 else { return }
     let (ux, uy) = (dx / length, dy / length)
     let footprint = PixelFootprint(direction: ux, uy)
-    let halfWidth = line.width * scale / 2
     // Pixel centres with any coverage lie within the footprint's reach of the rectangle.
     let (minT, maxT) = (-footprint.reach, length + footprint.reach)
     let maxS = halfWidth + footprint.reach
@@ -42,6 +46,27 @@ extension PixelTarget {
         let cover = along * across
         blend(pixel(x, y), line.color, alpha: alphaUnits(line.color, coverage: cover))
       }
+    }
+  }
+
+  /// Moves a horizontal or vertical line so its sides and butt ends fall on pixel boundaries
+  /// (matplotlib's snapping): a 1 px grid line then covers one pixel row, not two grey ones.
+  private static func snapAxisAligned(
+    _ x0: inout Double, _ y0: inout Double, _ x1: inout Double, _ y1: inout Double,
+    halfWidth: Double
+  ) {
+    func snap(_ v: Double) -> Double { (v + 0.5).rounded(.down) }
+    func snapEnds(_ a: inout Double, _ b: inout Double) {
+      if snap(a) != snap(b) { (a, b) = (snap(a), snap(b)) }
+    }
+    if y0 == y1 {
+      let centre = snap(y0 - halfWidth) + halfWidth
+      (y0, y1) = (centre, centre)
+      snapEnds(&x0, &x1)
+    } else {
+      let centre = snap(x0 - halfWidth) + halfWidth
+      (x0, x1) = (centre, centre)
+      snapEnds(&y0, &y1)
     }
   }
 

@@ -78,6 +78,17 @@ struct DeviceBox {
 
   var isEmpty: Bool { !(x1 > x0 && y1 > y0) }
 
+  /// Edges moved to the nearest device pixel boundary (halves round up), the way matplotlib
+  /// snaps rectilinear paths: abutting heatmap cells then tile without light seams and cell
+  /// colours are exact. An axis that would snap to nothing keeps its exact coverage.
+  func snapped() -> DeviceBox {
+    func snap(_ v: Double) -> Double { (v + 0.5).rounded(.down) }
+    var result = self
+    if snap(x1) > snap(x0) { (result.x0, result.x1) = (snap(x0), snap(x1)) }
+    if snap(y1) > snap(y0) { (result.y0, result.y1) = (snap(y0), snap(y1)) }
+    return result
+  }
+
   /// Length of [a, b] ∩ [i, i + 1]: the box filter's coverage along one axis.
   @inline(__always)
   static func overlap(_ a: Double, _ b: Double, _ i: Int) -> Double {
@@ -89,17 +100,25 @@ extension PixelTarget {
   func draw(_ rect: RectItem, scale: Double) {
     let values = [rect.x, rect.y, rect.width, rect.height]
     guard values.allSatisfy(\.isFinite), rect.width > 0, rect.height > 0 else { return }
-    let box = DeviceBox(
+    let exact = DeviceBox(
       x0: rect.x * scale, y0: rect.y * scale, x1: (rect.x + rect.width) * scale,
       y1: (rect.y + rect.height) * scale)
-    if rect.fill.a > 0 { fill(box, minus: nil, color: rect.fill) }
+    if rect.fill.a > 0 { fill(exact.snapped(), minus: nil, color: rect.fill) }
     // SVG strokes straddle the edge: half outside, half inside.
     guard let stroke = rect.stroke, stroke.a > 0, rect.strokeWidth.isFinite,
       rect.strokeWidth > 0
     else { return }
-    let half = rect.strokeWidth * scale / 2
-    let outer = DeviceBox(x0: box.x0 - half, y0: box.y0 - half, x1: box.x1 + half, y1: box.y1 + half)
-    let inner = DeviceBox(x0: box.x0 + half, y0: box.y0 + half, x1: box.x1 - half, y1: box.y1 - half)
+    let strokeWidth = rect.strokeWidth * scale
+    let half = strokeWidth / 2
+    var outer = DeviceBox(
+      x0: exact.x0 - half, y0: exact.y0 - half, x1: exact.x1 + half, y1: exact.y1 + half)
+    var inner = DeviceBox(
+      x0: exact.x0 + half, y0: exact.y0 + half, x1: exact.x1 - half, y1: exact.y1 - half)
+    // Hairline strokes keep exact coverage: snapping could round them away.
+    if strokeWidth >= 1 {
+      outer = outer.snapped()
+      inner = inner.snapped()
+    }
     fill(outer, minus: inner.isEmpty ? nil : inner, color: stroke)
   }
 

@@ -46,7 +46,8 @@ struct SVGWriter {
       paint("stroke", stroke)
       attribute("stroke-width", rect.strokeWidth)
     }
-    append("/>\n")
+    // Like the rasteriser's snapping: viewers then tile abutting cells without seams.
+    append(" shape-rendering=\"crispEdges\"/>\n")
   }
 
   mutating func segment(_ item: LineItem) {

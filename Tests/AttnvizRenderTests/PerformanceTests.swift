@@ -16,7 +16,9 @@ struct PerformanceTests {
     var scene = Scene(width: 100 + Double(n) * cell, height: 100 + Double(n) * cell)
     for row in 0..<n {
       for column in 0..<n {
-        let t = (row * 7 + column * 13) % 5 == 0 ? 0.8 - Double(abs(row - column)) / 1024 : 0.02 * Double(column % 3)
+        let t =
+          (row * 7 + column * 13) % 5 == 0
+          ? 0.8 - Double(abs(row - column)) / 1024 : 0.02 * Double(column % 3)
         scene.add(
           .rect(
             RectItem(

@@ -20,17 +20,28 @@ struct RasterizerTests {
     #expect(image.pixel(x: 9, y: 10) == RGBA(10, 20, 30))
   }
 
-  @Test("half-covered edge pixels blend to the hand-computed colour")
-  func fractionalEdgeCoverage() throws {
+  @Test("rect edges snap to device pixels, so abutting cells tile without seams")
+  func snappedEdges() throws {
     var scene = Scene(width: 10, height: 10)
-    // Covers column 2 by half at scale 1: alpha 0.5·255² = 32512.5 rounds up to 32513, so
-    // white keeps 255·32512/65025 = 127.498 → 127.
-    scene.add(.rect(RectItem(x: 2.5, y: 0, width: 5, height: 10, fill: .black)))
+    // At scale 1.5 the shared edge x = 3 lands at device 4.5: both cells snap it to 5.
+    scene.add(.rect(RectItem(x: 0, y: 0, width: 3, height: 10, fill: RGBA(0, 0, 200))))
+    scene.add(.rect(RectItem(x: 3, y: 0, width: 3, height: 10, fill: RGBA(0, 0, 100))))
+    let image = try roundTrip(scene, scale: 1.5)
+    #expect(image.pixel(x: 4, y: 5) == RGBA(0, 0, 200))
+    #expect(image.pixel(x: 5, y: 5) == RGBA(0, 0, 100))
+    #expect(image.pixel(x: 8, y: 5) == RGBA(0, 0, 100))  // 9 = 6 × 1.5 is outside
+    #expect(image.pixel(x: 9, y: 5) == .white)
+  }
+
+  @Test("a rect thinner than a pixel keeps its exact coverage")
+  func subpixelRect() throws {
+    var scene = Scene(width: 10, height: 10)
+    // Both edges snap to 3, so it keeps its exact quarter of column 2: alpha 0.25·255² =
+    // 16256.25 → 16256, and white keeps (255·48769 + 32512) / 65025 = 191.75 → 191.
+    scene.add(.rect(RectItem(x: 2.5, y: 0, width: 0.25, height: 10, fill: .black)))
     let image = try roundTrip(scene, scale: 1)
-    #expect(image.pixel(x: 2, y: 5) == RGBA(127, 127, 127))
-    #expect(image.pixel(x: 3, y: 5) == .black)
-    #expect(image.pixel(x: 7, y: 5) == RGBA(127, 127, 127))
-    #expect(image.pixel(x: 8, y: 5) == .white)
+    #expect(image.pixel(x: 2, y: 5) == RGBA(191, 191, 191))
+    #expect(image.pixel(x: 1, y: 5) == .white && image.pixel(x: 3, y: 5) == .white)
   }
 
   @Test("translucent fill is source-over: 50% red on white")
@@ -72,6 +83,19 @@ struct RasterizerTests {
     #expect(image.pixel(x: 20, y: 78) == .white && image.pixel(x: 20, y: 81) == .white)
     // Butt cap: nothing past x = 20 logical (device 40).
     #expect(image.pixel(x: 41, y: 79) == .white)
+  }
+
+  @Test("a 1 px horizontal line at scale 1 snaps to one full pixel row")
+  func snappedHairline() throws {
+    var scene = Scene(width: 20, height: 20)
+    // Centred on y = 10 it would cover rows 9 and 10 by half each; its top edge 9.5 snaps
+    // (halves up) to 10, so it fills row 10.
+    scene.add(.line(LineItem(from: Point(2, 10), to: Point(18, 10), color: .black, width: 1)))
+    let image = try roundTrip(scene, scale: 1)
+    #expect(image.pixel(x: 10, y: 10) == .black)
+    #expect(image.pixel(x: 10, y: 9) == .white && image.pixel(x: 10, y: 11) == .white)
+    #expect(image.pixel(x: 2, y: 10) == .black && image.pixel(x: 17, y: 10) == .black)
+    #expect(image.pixel(x: 1, y: 10) == .white && image.pixel(x: 18, y: 10) == .white)
   }
 
   @Test(

@@ -76,6 +76,7 @@ struct SVGWriterTests {
     let cell = parsed.elements[2].attributes
     #expect(cell["class"] == "cell" && cell["y"] == "2.35" && cell["fill"] == "#440154")
     #expect(cell["stroke"] == "#000000" && cell["stroke-width"] == "0.5")
+    #expect(cell["shape-rendering"] == "crispEdges")
     let line = parsed.elements[3].attributes
     #expect(line["x2"] == "0")  // -0.001 rounds to 0, never "-0"
     #expect(line["y2"] == "33.33" && line["stroke-opacity"] == "0.502")
