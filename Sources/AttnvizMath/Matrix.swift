@@ -107,16 +107,22 @@ extension Matrix {
   public static func * (a: Matrix, b: Matrix) -> Matrix {
     precondition(a.columns == b.rows, "cannot multiply \(a.rows)×\(a.columns) by \(b.rows)×\(b.columns)")
     var out = Matrix(rows: a.rows, columns: b.columns)
+    let n = b.columns
+    // i-k-j order walks both b and out along rows; the innermost loop runs over base pointers
+    // (no index arithmetic to overflow-check) so the compiler vectorises it.
     a.values.withUnsafeBufferPointer { av in
       b.values.withUnsafeBufferPointer { bv in
         out.values.withUnsafeMutableBufferPointer { ov in
+          guard let ap = av.baseAddress, let bp = bv.baseAddress, let op = ov.baseAddress else {
+            return
+          }
           for i in 0..<a.rows {
+            let outRow = op + i * n
             for k in 0..<a.columns {
-              let aik = av[i * a.columns + k]
+              let aik = ap[i * a.columns + k]
               if aik == 0 { continue }
-              let bRow = k * b.columns
-              let oRow = i * b.columns
-              for j in 0..<b.columns { ov[oRow + j] += aik * bv[bRow + j] }
+              let bRow = bp + k * n
+              for j in 0..<n { outRow[j] += aik * bRow[j] }
             }
           }
         }
