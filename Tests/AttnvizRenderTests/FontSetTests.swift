@@ -77,5 +77,10 @@ struct FontSetTests {
     var scene = Scene(width: 100, height: 30)
     scene.add(.text(TextItem("Bold", at: Point(5, 20), size: 14, weight: .bold)))
     #expect(inkBox(try roundTrip(scene, scale: 1, fonts: fonts), background: .white) != nil)
+    // "∅" (U+2205) is in DejaVu Sans but not DejaVu Serif: it falls back to Sans.
+    #expect(
+      fonts.width(of: "\u{2205}", size: 10, weight: .regular)
+        == Fonts.system.width(of: "\u{2205}", size: 10, weight: .regular))
+    #expect(fonts.hasGlyph(for: "\u{2205}"))
   }
 }
