@@ -19,20 +19,22 @@ public struct BasicToken: Sendable, Equatable {
   var scalarSources: [Range<Int>]
 }
 
-/// The first stage of BERT's tokenizer (google-research/bert `BasicTokenizer`):
+/// The first stage of BERT's tokenizer (google-research/bert `BasicTokenizer`), with the rules of
+/// Hugging Face's Rust tokenizer (`BertNormalizer` + `BertPreTokenizer`, what `AutoTokenizer`
+/// returns):
 ///
 /// 1. clean: drop NUL, U+FFFD and control characters; every whitespace character becomes a space;
 /// 2. put spaces around each CJK ideograph, so each is a word of its own;
 /// 3. split on whitespace, keeping special tokens such as `[MASK]` whole;
-/// 4. per word: Unicode NFC, then lower-case and strip accents (NFD, drop the non-spacing marks,
-///    category Mn) when so configured;
+/// 4. when so configured, strip accents (NFD, then drop the non-spacing marks, category Mn) and
+///    lower-case, character by character;
 /// 5. split off every punctuation character as a token of its own.
 ///
 ///     "Héllo, WORLD!" → hello | , | world | !      (uncased)
 ///
-/// Hugging Face's Python tokenizer and its Rust "fast" tokenizer agree on all of this except
-/// that the Python one applies NFC first; this follows the Python one, so a decomposed "é"
-/// typed as e + U+0301 is looked up like the precomposed one.
+/// Hugging Face's pure-Python tokenizer differs in two corners, which attnviz does not follow:
+/// it applies NFC first (matters only for decomposed accents in cased models) and lower-cases a
+/// word-final "Σ" to "ς" where the Rust one gives "σ".
 public struct BasicTokenizer: Sendable {
   public var lowercases: Bool
   public var stripsAccents: Bool
@@ -126,31 +128,15 @@ public struct BasicTokenizer: Sendable {
     return true
   }
 
-  /// Step 4. Works grapheme cluster by cluster so that each output scalar keeps the input bytes
-  /// of the cluster it came from.
+  /// Step 4, scalar by scalar, so each output scalar keeps the input bytes it came from.
   func normalize(_ word: [SourcedScalar]) -> [SourcedScalar] {
-    if word.allSatisfy({ $0.scalar.isASCII }) {
-      guard lowercases else { return word }
-      return word.map { SourcedScalar(scalar: asciiLowercase($0.scalar), source: $0.source) }
-    }
-    var composed: [SourcedScalar] = []
-    var string = String.UnicodeScalarView()
-    string.append(contentsOf: word.map(\.scalar))
-    var next = 0
-    for cluster in String(string) {
-      let count = cluster.unicodeScalars.count
-      let source = word[next].source.lowerBound..<word[next + count - 1].source.upperBound
-      next += count
-      for scalar in String(cluster).precomposedStringWithCanonicalMapping.unicodeScalars {
-        composed.append(SourcedScalar(scalar: scalar, source: source))
-      }
-    }
-    let scalars = composed.map(\.scalar)
+    guard lowercases || stripsAccents else { return word }
     var output: [SourcedScalar] = []
-    for (index, item) in composed.enumerated() {
+    output.reserveCapacity(word.count)
+    for item in word {
       var mapped = [item.scalar]
-      if lowercases { mapped = lowercase(scalars, at: index) }
-      if stripsAccents { mapped = mapped.flatMap(withoutAccents) }
+      if stripsAccents { mapped = withoutAccents(item.scalar) }
+      if lowercases { mapped = mapped.flatMap(lowercase) }
       output += mapped.map { SourcedScalar(scalar: $0, source: item.source) }
     }
     return output
@@ -184,27 +170,12 @@ public struct BasicTokenizer: Sendable {
   }
 }
 
-private func asciiLowercase(_ s: Unicode.Scalar) -> Unicode.Scalar {
-  ("A"..."Z").contains(s) ? Unicode.Scalar(s.value + 32) ?? s : s
-}
-
-/// Full Unicode lower-casing of `word[index]`, including the one context-dependent rule Python's
-/// `str.lower()` applies: capital sigma at the end of a word becomes final sigma "ς"
-/// (Unicode's Final_Sigma condition), so "ΟΔΟΣ" → "οδος" as in Hugging Face.
-private func lowercase(_ word: [Unicode.Scalar], at index: Int) -> [Unicode.Scalar] {
-  let scalar = word[index]
-  if scalar == "\u{03A3}" && isFinalSigma(word, at: index) { return ["\u{03C2}"] }
-  return Array(scalar.properties.lowercaseMapping.unicodeScalars)
-}
-
-private func isFinalSigma(_ word: [Unicode.Scalar], at index: Int) -> Bool {
-  func firstNonIgnorable<S: Sequence<Int>>(_ positions: S) -> Unicode.Scalar? {
-    for i in positions where !word[i].properties.isCaseIgnorable { return word[i] }
-    return nil
+/// Full Unicode lower-casing of one scalar ("İ" → "i" + U+0307), without context rules.
+private func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+  if scalar.isASCII {
+    return [("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32) ?? scalar : scalar]
   }
-  let before = firstNonIgnorable(stride(from: index - 1, through: 0, by: -1))
-  let after = firstNonIgnorable((index + 1)..<word.count)
-  return before?.properties.isCased == true && after?.properties.isCased != true
+  return Array(scalar.properties.lowercaseMapping.unicodeScalars)
 }
 
 /// NFD, then drop the non-spacing marks (category Mn): "é" → "e", "ü" → "u".
