@@ -35,7 +35,8 @@ struct WordpieceTokenizerTests {
 
   @Test func overlongWordIsUnknown() {
     let long = "un" + String(repeating: "aff", count: 32)  // 98 scalars: still split
-    #expect(wordpiece.tokenize(word: long).map(\.text) == ["un"] + Array(repeating: "##aff", count: 32))
+    #expect(
+      wordpiece.tokenize(word: long).map(\.text) == ["un"] + Array(repeating: "##aff", count: 32))
     #expect(wordpiece.tokenize(word: long + "aff").map(\.text) == ["[UNK]"])  // 101 scalars
     let limited = WordpieceTokenizer(vocabulary: classicVocabulary, maxInputCharactersPerWord: 4)
     #expect(limited.tokenize(word: "want").map(\.text) == ["want"])
@@ -63,7 +64,8 @@ struct BasicTokenizerTests {
   @Test func accents() {
     let text = " \tHäLLo!how  \n Are yoU?  "
     #expect(texts(text) == ["hallo", "!", "how", "are", "you", "?"])
-    #expect(texts(text, BasicTokenizer(stripAccents: false)) == ["hällo", "!", "how", "are", "you", "?"])
+    #expect(
+      texts(text, BasicTokenizer(stripAccents: false)) == ["hällo", "!", "how", "are", "you", "?"])
     #expect(
       texts(text, BasicTokenizer(lowercase: false, stripAccents: true))
         == ["HaLLo", "!", "how", "Are", "yoU", "?"])
@@ -95,8 +97,9 @@ struct BasicTokenizerTests {
 
   @Test func controlCharactersAreDroppedAndWhitespaceSeparates() {
     #expect(texts("a\u{0}b\u{FFFD}c\u{200B}d\u{1B}e") == ["abcde"])
-    #expect(texts("one\u{00A0}two\u{2028}three\u{3000}four\tfive\r\nsix")
-      == ["one", "two", "three", "four", "five", "six"])
+    #expect(
+      texts("one\u{00A0}two\u{2028}three\u{3000}four\tfive\r\nsix")
+        == ["one", "two", "three", "four", "five", "six"])
     #expect(texts("\u{0}\u{200B} \t").isEmpty)
   }
 
@@ -104,14 +107,16 @@ struct BasicTokenizerTests {
   /// sigma becomes "σ", not "ς" (Python's str.lower() would give "ς").
   @Test func lowerCasingIsPerCharacter() {
     #expect(texts("ΟΔΟΣ ΣΑ", BasicTokenizer(stripAccents: false)) == ["οδοσ", "σα"])
-    #expect(texts("İSTANBUL").map { Array($0.unicodeScalars) } == [Array("istanbul".unicodeScalars)])
+    #expect(
+      texts("İSTANBUL").map { Array($0.unicodeScalars) } == [Array("istanbul".unicodeScalars)])
   }
 
   @Test func specialTokensInTheTextStayWhole() {
     let tokenizer = BasicTokenizer(neverSplit: ["[MASK]", "[SEP]"])
-    #expect(texts("The cat[MASK] sat. [mask]", tokenizer) == [
-      "the", "cat", "[MASK]", "sat", ".", "[", "mask", "]",
-    ])
+    #expect(
+      texts("The cat[MASK] sat. [mask]", tokenizer) == [
+        "the", "cat", "[MASK]", "sat", ".", "[", "mask", "]",
+      ])
   }
 
   @Test func sourceRangesPointIntoTheInput() {
@@ -129,10 +134,11 @@ struct BertTokenizerTests {
   @Test func addsClassifierAndSeparator() throws {
     let tokenizer = try BertTokenizer(vocabulary: classicVocabulary)
     let tokens = try tokenizer.tokenize("The unaffable, unwanted running!")
-    #expect(tokens.map(\.text) == [
-      "[CLS]", "the", "un", "##aff", "##able", ",", "un", "##want", "##ed", "runn", "##ing", "!",
-      "[SEP]",
-    ])
+    #expect(
+      tokens.map(\.text) == [
+        "[CLS]", "the", "un", "##aff", "##able", ",", "un", "##want", "##ed", "runn", "##ing", "!",
+        "[SEP]",
+      ])
     #expect(tokens.map(\.id) == [1, 14, 7, 11, 12, 10, 7, 4, 5, 8, 9, 19, 2])
     #expect(tokens.map(\.isSpecial) == [true] + Array(repeating: false, count: 11) + [true])
     #expect(tokens.first?.sourceRange == nil)

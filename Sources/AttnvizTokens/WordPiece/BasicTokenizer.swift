@@ -98,7 +98,9 @@ public struct BasicTokenizer: Sendable {
     return words
   }
 
-  private func splitNeverSplit(_ word: [SourcedScalar]) -> [(scalars: [SourcedScalar], isSpecial: Bool)] {
+  private func splitNeverSplit(_ word: [SourcedScalar]) -> [(
+    scalars: [SourcedScalar], isSpecial: Bool
+  )] {
     guard !neverSplit.isEmpty else { return [(word, false)] }
     let scalars = word.map(\.scalar)
     var segments: [(scalars: [SourcedScalar], isSpecial: Bool)] = []

@@ -16,7 +16,9 @@ public struct BertTokenizer: Tokenizer {
     public var stripAccents: Bool?
     public var splitChineseCharacters: Bool
 
-    public init(lowercase: Bool = true, stripAccents: Bool? = nil, splitChineseCharacters: Bool = true) {
+    public init(
+      lowercase: Bool = true, stripAccents: Bool? = nil, splitChineseCharacters: Bool = true
+    ) {
       self.lowercase = lowercase
       self.stripAccents = stripAccents
       self.splitChineseCharacters = splitChineseCharacters
@@ -37,7 +39,9 @@ public struct BertTokenizer: Tokenizer {
   let separatorID: Int
 
   /// `file` names the vocabulary in error messages.
-  public init(vocabulary: WordPieceVocabulary, options: Options = Options(), file: String = "vocab.txt") throws {
+  public init(
+    vocabulary: WordPieceVocabulary, options: Options = Options(), file: String = "vocab.txt"
+  ) throws {
     func require(_ token: String) throws -> Int {
       guard let id = vocabulary.id(of: token) else {
         throw TokenizerError.malformedVocabulary(
@@ -75,13 +79,15 @@ public struct BertTokenizer: Tokenizer {
     var tokens: [Token] = []
     for word in basic.tokenize(text) {
       if word.isNeverSplit {
-        tokens.append(Token(word.text, id: vocabulary.id(of: word.text), sourceRange: word.sourceRange))
+        tokens.append(
+          Token(word.text, id: vocabulary.id(of: word.text), sourceRange: word.sourceRange))
         continue
       }
       for piece in wordpiece.tokenize(word: word.text) {
         let sources = word.scalarSources[piece.scalars]
-        let range = (sources.first?.lowerBound ?? word.sourceRange.lowerBound)..<(sources.last?.upperBound
-          ?? word.sourceRange.upperBound)
+        let lower = sources.first?.lowerBound ?? word.sourceRange.lowerBound
+        let upper = sources.last?.upperBound ?? word.sourceRange.upperBound
+        let range = lower..<upper
         tokens.append(Token(piece.text, id: piece.id, sourceRange: range))
       }
     }
