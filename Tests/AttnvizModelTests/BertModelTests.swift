@@ -130,6 +130,10 @@ struct BertFolderErrorTests {
       message(loading: wider).contains(
         "\"bert.encoder.layer.0.intermediate.dense.weight\" has shape [64, 32] but config.json implies [65, 32]"
       ))
+    let absurd = try copyOfTinyBert {
+      try editConfig($0) { $0["num_hidden_layers"] = 1_000_000_000 }
+    }
+    #expect(message(loading: absurd).contains("too few for the 1000000000 layers"))
     let corrupt = try copyOfTinyBert { folder in
       let url = folder.appendingPathComponent("model.safetensors")
       try Data(contentsOf: url).prefix(5000).write(to: url)

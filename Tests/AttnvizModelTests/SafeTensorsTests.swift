@@ -205,3 +205,33 @@ struct SafeTensorsTests {
     }
   }
 }
+
+@Suite("SafeTensors reader on damaged files")
+struct SafeTensorsDamageTests {
+  /// Random byte changes in a valid file (seeded, so any failure reproduces): each damaged file
+  /// is either refused with a SafeTensorsError or read in full, never a crash.
+  @Test func randomDamageNeverCrashes() throws {
+    let fixture = try SafeTensorsFixture()
+    defer { fixture.remove() }
+    let valid = try Data(
+      contentsOf: URL(fileURLWithPath: SafeTensorsTests().writeValidFile(fixture)))
+    var rng = SplitMix64(seed: 7)
+    var refused = 0
+    for attempt in 0..<300 {
+      var bytes = [UInt8](valid)
+      for _ in 0..<(1 + Int(rng.next() % 4)) {
+        let position = Int(rng.next() % UInt64(bytes.count))
+        bytes[position] = UInt8(truncatingIfNeeded: rng.next())
+      }
+      let path = fixture.folder.appendingPathComponent("damaged\(attempt)").path
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      do {
+        let file = try SafeTensorsFile(path: path)
+        for name in file.tensorNames { _ = try? file.floats(name) }
+      } catch is SafeTensorsError {
+        refused += 1
+      }
+    }
+    #expect(refused > 100)  // most header damage is caught; data damage only changes values
+  }
+}

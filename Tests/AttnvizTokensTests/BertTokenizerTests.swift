@@ -169,3 +169,41 @@ struct BertTokenizerTests {
     #expect(vocabulary.id(of: "é") == 0 && vocabulary.id(of: "e\u{301}") == 1)
   }
 }
+
+@Suite("BERT tokenizer on arbitrary text")
+struct BertTokenizerFuzzTests {
+  /// Seeded random strings from every plane (controls, marks, surrogate-free scalars, CJK,
+  /// emoji): tokenizing never crashes, and every token's source range lies inside the input.
+  @Test func arbitraryScalarsNeverCrash() throws {
+    let tokenizer = try BertTokenizer(vocabulary: classicVocabulary)
+    var state: UInt64 = 0x2017
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 11
+    }
+    let pools: [ClosedRange<UInt32>] = [
+      0...0x7F, 0x80...0x36F, 0x300...0x36F, 0x2000...0x206F, 0x3000...0x30FF, 0x4E00...0x4E40,
+      0x1F300...0x1F64F, 0xFFF0...0xFFFF, 0xE0000...0xE007F,
+    ]
+    for _ in 0..<300 {
+      var scalars = String.UnicodeScalarView()
+      for _ in 0..<Int(next() % 40) {
+        let pool = pools[Int(next() % UInt64(pools.count))]
+        let value = pool.lowerBound + UInt32(next() % UInt64(pool.count))
+        if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+      }
+      let text = String(scalars)
+      let byteCount = text.utf8.count
+      do {
+        let tokens = try tokenizer.tokenize(text)
+        #expect(tokens.first?.text == "[CLS]" && tokens.last?.text == "[SEP]")
+        for token in tokens {
+          if let range = token.sourceRange { #expect(range.upperBound <= byteCount) }
+          #expect(token.id != nil)
+        }
+      } catch TokenizerError.emptyText {
+        continue
+      }
+    }
+  }
+}

@@ -77,6 +77,14 @@ struct BertCheckpoint {
     self.config = config
     let names = Set(file.tensorNames)
     prefix = names.contains("bert." + Self.wordEmbeddings) ? "bert." : ""
+    // Refuse an impossible layer count before listing every expected name (a config.json saying
+    // 10⁹ layers must not build a table of 10¹⁰ names); each layer has 16 tensors.
+    guard config.layers <= names.count else {
+      throw SafeTensorsError(
+        file: file.path,
+        reason: "holds \(names.count) tensors, too few for the \(config.layers) layers "
+          + "config.json declares; do the two files belong to the same model?")
+    }
     let required = Self.requiredTensors(config)
     let missing = required.filter { !names.contains(prefix + $0.name) }.map { prefix + $0.name }
     if !missing.isEmpty {
