@@ -1,4 +1,6 @@
 import AttnvizMath
+import Dispatch
+import Foundation
 
 /// BERT's multi-head self-attention with its weights as checkpoints store them: each projection
 /// (out, in) = (C, C) with a bias, applied as y = x·Wᵀ + b. It computes exactly what
@@ -47,21 +49,26 @@ struct BertAttention: Sendable {
     let v = linear(x, weight: value, bias: valueBias)
     let d = x.columns / heads
     let scale = 1 / Double(d).squareRoot()
-    var rawScores: [Matrix] = []
-    var scaledScores: [Matrix] = []
-    var weights: [Matrix] = []
-    var headOutputs: [Matrix] = []
-    for h in 0..<heads {
+    // Heads are independent: long inputs spread them over the cores. Each head's numbers are
+    // computed by the same code either way, so the result does not depend on the split.
+    let perHead = HeadResults(count: heads)
+    let run: @Sendable (Int) -> Void = { h in
       let raw = headScores(q, k, head: h, size: d)  // (T, T)
       let scaled = raw * scale
       let w = softmaxRows(scaled)
-      if recordSteps != nil {
-        rawScores.append(raw)
-        scaledScores.append(scaled)
-      }
-      weights.append(w)
-      headOutputs.append(weighted(v, by: w, head: h, size: d))  // (T, D)
+      perHead.store(
+        h,
+        HeadResult(
+          raw: raw, scaled: scaled, weights: w, output: weighted(v, by: w, head: h, size: d)))
     }
+    if x.rows * x.rows * x.columns >= 1 << 20 {
+      DispatchQueue.concurrentPerform(iterations: heads, execute: run)
+    } else {
+      for h in 0..<heads { run(h) }
+    }
+    let results = perHead.results
+    let weights = results.map(\.weights)
+    let headOutputs = results.map(\.output)  // H × (T, D)
     let concatenated = Matrix.concatenateColumns(headOutputs)  // (T, C)
     let out = linear(concatenated, weight: output, bias: outputBias)
     guard let record = recordSteps else { return Result(weights: weights, output: out, steps: nil) }
@@ -69,10 +76,35 @@ struct BertAttention: Sendable {
     let steps = LayerSteps(
       embeddings: record.embeddings, positionalEncoding: record.positions, input: x,
       wq: layer.wq, wk: layer.wk, wv: layer.wv, wo: layer.wo, q: q, k: k, v: v,
-      rawScores: rawScores, scaledScores: scaledScores, weights: weights,
+      rawScores: results.map(\.raw), scaledScores: results.map(\.scaled), weights: weights,
       headOutputs: headOutputs, concatenated: concatenated, output: out)
     return Result(weights: weights, output: out, steps: steps)
   }
+}
+
+/// One head's matrices.
+private struct HeadResult {
+  var raw: Matrix
+  var scaled: Matrix
+  var weights: Matrix
+  var output: Matrix
+}
+
+/// Slots the heads fill, possibly from several threads. @unchecked Sendable: head h writes only
+/// slot h, under the lock, and `results` is read after `concurrentPerform` has returned.
+private final class HeadResults: @unchecked Sendable {
+  private var slots: [HeadResult?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func store(_ h: Int, _ result: HeadResult) {
+    lock.lock()
+    slots[h] = result
+    lock.unlock()
+  }
+
+  var results: [HeadResult] { slots.compactMap { $0 } }
 }
 
 /// Q_h·K_hᵀ: row i, column j is the dot product of head h's slices of query i and key j.

@@ -102,12 +102,24 @@ func dot4(
   return (a0 + b0, a1 + b1, a2 + b2, a3 + b3)
 }
 
-/// Σ a[k]·b[k] over `count` contiguous doubles.
+/// Σ a[k]·b[k] over `count` contiguous doubles, in four interleaved sums so that the additions
+/// do not wait for each other (and vectorise).
 @inline(__always)
 func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
-  var sum = 0.0
-  for k in 0..<count { sum += a[k] * b[k] }
-  return sum
+  var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+  var k = 0
+  while k &+ 4 <= count {
+    s0 += a[k] * b[k]
+    s1 += a[k &+ 1] * b[k &+ 1]
+    s2 += a[k &+ 2] * b[k &+ 2]
+    s3 += a[k &+ 3] * b[k &+ 3]
+    k &+= 4
+  }
+  while k < count {
+    s0 += a[k] * b[k]
+    k &+= 1
+  }
+  return (s0 + s1) + (s2 + s3)
 }
 
 /// y[0..<count] += s · x[0..<count].
