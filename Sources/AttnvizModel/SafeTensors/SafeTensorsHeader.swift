@@ -128,7 +128,8 @@ private struct RawHeader: Decodable {
 
   init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: NameKey.self)
-    for key in container.allKeys {
+    // In name order, so that a header with several faults always reports the same one.
+    for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
       if key.stringValue == "__metadata__" {
         guard (try? container.decode([String: String].self, forKey: key)) != nil else {
           throw headerError("\"__metadata__\" must be an object of strings")
