@@ -67,6 +67,10 @@ struct TinyBertTests {
     #expect(trace.tokens.first?.text == "[CLS]" && trace.tokens.last?.text == "[SEP]")
     #expect(trace.tokens[62].text == "cat")
     #expect(trace.layers.allSatisfy { $0.weights.allSatisfy { $0.rows == 64 && $0.columns == 64 } })
+    let expected = try #require(try Self.reference.get().truncated)
+    let cut = try BertModel(folder: Self.folder, truncate: true).trace(expected.text)
+    #expect(cut.tokens.map(\.text) == expected.tokens && cut.tokens.map(\.id) == expected.ids)
+    #expect(cut.truncatedFrom == expected.untruncatedCount)
     let exact = try BertModel(folder: Self.folder).trace("the cat")
     #expect(exact.truncatedFrom == nil)
   }

@@ -13,9 +13,18 @@ struct BertReference: Decodable {
     var attentions: [[[[Int]]]]?
   }
 
+  /// A text longer than the model's positions, cut by transformers (`truncation=True`).
+  struct Truncated: Decodable {
+    var text: String
+    var tokens: [String]
+    var ids: [Int]
+    var untruncatedCount: Int
+  }
+
   var attentionScale: Double?
   var cases: [Case]
   var tokenizerCases: [Case]?
+  var truncated: Truncated?
 
   static func load(_ url: URL) throws -> BertReference {
     let decoder = JSONDecoder()

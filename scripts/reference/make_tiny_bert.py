@@ -77,8 +77,14 @@ def main():
         cases.append({"text": text, "tokens": tokens, "ids": ids, "attentions": weights})
         largest = max(v for layer in weights for head in layer for row in head for v in row) / 1e6
         print(f"{len(ids):3d} tokens, largest weight {largest:.3f}: {' '.join(tokens)}")
+    # Tokens only (64 × 64 attention maps would be large): how transformers cuts a long text.
+    long_text = " ".join(["the cat sat"] * 30)
+    cut = legacy(long_text, truncation=True, max_length=config.max_position_embeddings)["input_ids"]
+    truncated = {"text": long_text, "tokens": legacy.convert_ids_to_tokens(cut), "ids": cut,
+                 "untruncated_count": len(encode(legacy, fast, long_text)[1])}
     write_json(f"{OUT}/reference.json", {
-        "source": "scripts/reference/make_tiny_bert.py", "attention_scale": 1000000, "cases": cases})
+        "source": "scripts/reference/make_tiny_bert.py", "attention_scale": 1000000, "cases": cases,
+        "truncated": truncated})
     print(f"float32 vs float64 attention: max abs difference {worst:.2e}")
 
 
