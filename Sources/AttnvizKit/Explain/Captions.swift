@@ -15,7 +15,8 @@ enum Captions {
   static func embeddings(tokens: Int, dModel: Int, about: ModelDescription) -> [String] {
     [
       "Each token becomes a row of d_model = \(dModel) numbers, so X is \(tokens) × \(dModel).",
-      about.embeddingSource + " Nothing in a row says where the token stands.",
+      about.embeddingSource,
+      "Nothing in a row says where the token stands.",
     ]
   }
 

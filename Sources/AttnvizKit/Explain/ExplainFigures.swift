@@ -18,8 +18,11 @@ func explainFigure(
     let title = FigureTitle("Step \(step.number) · \(table.title)", subtitle: subtitle)
     return heatmapFigure(table.matrix, title: title, style: panelStyle(table, style), measurer: measurer)
   }
+  // Panel titles a step below the figure's title, so the step's heading leads.
+  var small = style
+  small.titleSize = style.fontSize + 3
   let panels = step.tables.map { table in
-    heatmapFigure(table.matrix, title: FigureTitle(table.title), style: panelStyle(table, style), measurer: measurer)
+    heatmapFigure(table.matrix, title: FigureTitle(table.title), style: panelStyle(table, small), measurer: measurer)
   }
   return composePanels(
     panels, title: FigureTitle(step.heading, subtitle: subtitle), style: style, measurer: measurer)

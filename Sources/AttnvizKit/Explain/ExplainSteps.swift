@@ -55,8 +55,10 @@ struct StepBuilder {
   var causal: Bool { trace.model.causal }
   /// The columns of Q, K, V (and of the concatenation) that belong to the head.
   var headColumns: Range<Int> { (head * d)..<((head + 1) * d) }
-  /// "head 2: d4–d7" for several heads; nothing for one.
-  var headPart: String { h > 1 ? " (head \(head + 1): d\(headColumns.lowerBound)–d\(headColumns.upperBound - 1))" : "" }
+  /// ", head 2 (d4–d7)" for several heads; nothing for one.
+  var headPart: String {
+    h > 1 ? ", head \(head + 1) (d\(headColumns.lowerBound)–d\(headColumns.upperBound - 1))" : ""
+  }
 
   func build() -> [ExplainStep] {
     var list = [tokenStep(), embeddingStep(), positionStep(), projectionStep(), scoreStep()]
@@ -141,7 +143,7 @@ struct StepBuilder {
 
   func outputStep() -> ExplainStep {
     var tables = [
-      ExplainTable(title: "weights·V\(headPart) (\(t) × \(d))", matrix: signed(steps.headOutputs[head], dimensionLabels: true))
+      ExplainTable(title: h > 1 ? "weights·V, head \(head + 1) (\(t) × \(d))" : "weights·V (\(t) × \(d))", matrix: signed(steps.headOutputs[head], dimensionLabels: true))
     ]
     if h > 1 {
       tables.append(ExplainTable(title: "Concatenation of \(h) heads (\(t) × \(c))", matrix: signed(steps.concatenated)))
