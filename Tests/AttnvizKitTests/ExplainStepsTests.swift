@@ -70,7 +70,7 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     #expect(scores.caption.joined().contains("d_k = 2, so scores are divided by √2 ≈ 1.414"))
     let position = try #require(walk.list.first { $0.kind == .positionalEncoding })
     #expect(position.caption.joined().contains("no positional encoding"))
-    #expect(position.tables.map(\.title) == ["X (no PE added) (3 × 2)"])
+    #expect(position.tables.map(\.title) == ["X, no PE added (3 × 2)"])
   }
 
   @Test func tablesHoldTheRunsMatrices() throws {

@@ -21,12 +21,25 @@ func explainFigure(
   // Panel titles a step below the figure's title, so the step's heading leads.
   var small = style
   small.titleSize = style.fontSize + 3
-  let panels = step.tables.map { table in
-    heatmapFigure(table.matrix, title: FigureTitle(table.title), style: panelStyle(table, small), measurer: measurer)
+  func panels(_ panelStyle: FigureStyle) -> [Scene] {
+    step.tables.map { table in
+      heatmapFigure(table.matrix, title: FigureTitle(table.title), style: AttnvizKit.panelStyle(table, panelStyle), measurer: measurer)
+    }
+  }
+  var scenes = panels(small)
+  // Wide matrices (d_model 384) would stack the panels into a tall strip no slide can hold:
+  // shrink their grids so they stay side by side.
+  if scenes.reduce(0, { $0 + $1.width }) > panelRowWidth {
+    small.maxGridSize = max(480, panelRowWidth / Double(scenes.count) - 280)
+    scenes = panels(small)
   }
   return composePanels(
-    panels, title: FigureTitle(step.heading, subtitle: subtitle), style: style, measurer: measurer)
+    scenes, title: FigureTitle(step.heading, subtitle: subtitle), style: style, measurer: measurer,
+    maxRowWidth: panelRowWidth + 200)
 }
+
+/// How wide a row of panels may grow, in logical pixels (a 2× PNG of it is about 5000 px).
+let panelRowWidth = 2400.0
 
 /// Axis titles the heatmap cannot guess: a head's slice has labelled dimension columns, and
 /// the positional encoding's rows are positions, not tokens.

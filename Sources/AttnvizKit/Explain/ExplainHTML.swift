@@ -32,7 +32,6 @@ func explainHTML(
     page += "<h2>\(escapeHTML(step.heading))</h2>\n"
     page += "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: "<br>\n") + "</p>\n"
     page += "<div class=\"figure\">\n" + inlineSVG(svg) + "</div>\n"
-    if step.kind == .tokens { page += tokenListHTML(step.tokens) }
     for table in step.tables.map({ $0.shown() }) { page += tableHTML(table) }
     page += "</section>\n\n"
   }
@@ -44,11 +43,6 @@ func explainHTML(
 func inlineSVG(_ svg: String) -> String {
   guard svg.hasPrefix("<?xml"), let end = svg.firstIndex(of: "\n") else { return svg }
   return String(svg[svg.index(after: end)...])
-}
-
-func tokenListHTML(_ tokens: [String]) -> String {
-  let items = tokens.enumerated().map { "<li><span class=\"pos\">\($0.offset)</span> \(escapeHTML($0.element))</li>" }
-  return "<ol class=\"tokens\">\n" + items.joined(separator: "\n") + "\n</ol>\n"
 }
 
 /// A matrix as an HTML table with the numbers of the terminal table (two decimals), masked
@@ -101,7 +95,7 @@ let explainCSS = """
   h2 { font-size: 1.6em; margin: 0 0 0.4em; }
   .subtitle, .hint { color: #5a5a5a; }
   .caption { font-size: 1.1em; max-width: 60em; }
-  .figure svg { max-width: 100%; max-height: 70vh; height: auto; width: auto; display: block; }
+  .figure svg { width: 100%; height: auto; max-height: 72vh; display: block; }
   table { border-collapse: collapse; margin: 1em 2em 1em 0; display: inline-table;
     font-variant-numeric: tabular-nums; font-size: 0.8em; vertical-align: top; }
   caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
@@ -109,9 +103,6 @@ let explainCSS = """
   td { text-align: right; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
   th { text-align: left; font-weight: normal; color: #333; }
   td.masked { color: #aaa; text-align: center; }
-  ol.tokens { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5em; }
-  ol.tokens li { border: 1px solid #46649a; background: #ecf2fa; padding: 0.2em 0.6em; }
-  .pos { color: #5a5a5a; font-size: 0.7em; }
 
   """
 

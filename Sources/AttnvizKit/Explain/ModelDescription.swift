@@ -68,7 +68,7 @@ struct ModelDescription {
 
   var inputName: String {
     switch (position, inputIsNormalised) {
-    case (.none, false): "X (no PE added)"
+    case (.none, false): "X, no PE added"
     case (.none, true): "X = \(normaliser)(embeddings)"
     case (_, false): "X + PE"
     case (_, true): "X = \(normaliser)(embeddings + PE)"
