@@ -16,7 +16,9 @@ struct ExplainCommand: ParsableCommand {
         attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
       """)
 
-  @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  @Argument(
+    help: ArgumentHelp(
+      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
   @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
@@ -32,21 +34,28 @@ struct ExplainCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, md, html, txt (md alone also writes png figures).", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Files to write, comma-separated: png, svg, md, html, txt (md alone also writes png figures).",
+      valueName: "list"))
   var format: [String] = ["png"]
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
-  @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
+  @Flag(
+    help:
+      "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
   func validate() throws {
     if let step, !(1...8).contains(step) {
-      throw ValidationError("--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
+      throw ValidationError(
+        "--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
     }
     if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
     _ = try commaSeparated(format, as: ExplainFormat.self, option: "--format")

@@ -20,7 +20,8 @@ struct FixedMeasurer: TextMeasuring {
 func htmlPage(_ walk: ExplainWalkthrough) -> String {
   let names = ExplainNames(trace: walk.trace, head: walk.head)
   let figures = walk.list.map {
-    renderSVG(explainFigure($0, subtitle: names.subtitle, style: FigureStyle(), measurer: FixedMeasurer()))
+    renderSVG(
+      explainFigure($0, subtitle: names.subtitle, style: FigureStyle(), measurer: FixedMeasurer()))
   }
   return explainHTML(walk.list, title: names.title, subtitle: names.subtitle, figures: figures)
 }
@@ -33,7 +34,8 @@ func occurrences(of needle: String, in text: String) -> Int {
   @Test func everyStepHasHeadingCaptionTablesAndFigureLink() throws {
     let walk = try builtin(causal: true)
     let names = ExplainNames(trace: walk.trace, head: 0)
-    let md = explainMarkdown(walk.list, title: names.title, subtitle: names.subtitle, figureExtension: "png")
+    let md = explainMarkdown(
+      walk.list, title: names.title, subtitle: names.subtitle, figureExtension: "png")
     #expect(md.hasPrefix("# Self-attention, step by step\n"))
     for step in walk.list {
       #expect(md.contains("\n## Step \(step.number) · "), "\(step.heading)")
@@ -64,16 +66,21 @@ func occurrences(of needle: String, in text: String) -> Int {
     #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
     #expect(html.hasSuffix("</html>\n"))
     for tag in ["section", "svg", "table", "div", "p", "script", "style", "header"] {
-      #expect(occurrences(of: "<\(tag)", in: html) == occurrences(of: "</\(tag)>", in: html), "\(tag)")
+      #expect(
+        occurrences(of: "<\(tag)", in: html) == occurrences(of: "</\(tag)>", in: html), "\(tag)")
     }
     #expect(occurrences(of: "<section", in: html) == 8)
     #expect(occurrences(of: "<svg", in: html) == 8)
     #expect(!html.contains("<?xml"))
     // No network: the only URL is the SVG namespace name, which is never fetched.
-    let withoutNamespace = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+    let withoutNamespace = html.replacingOccurrences(
+      of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
     #expect(!withoutNamespace.lowercased().contains("http"))
     #expect(!html.contains(" src=") && !html.contains("href=") && !html.contains("@import"))
-    for key in ["\"keydown\"", "\"ArrowRight\"", "\"ArrowLeft\"", "\"PageDown\"", "\"PageUp\"", "\"Home\"", "\"End\""] {
+    for key in [
+      "\"keydown\"", "\"ArrowRight\"", "\"ArrowLeft\"", "\"PageDown\"", "\"PageUp\"", "\"Home\"",
+      "\"End\"",
+    ] {
       #expect(html.contains(key), "\(key)")
     }
   }
@@ -89,7 +96,9 @@ func occurrences(of needle: String, in text: String) -> Int {
     for token in walk.trace.tokens.map(\.text) {
       #expect(html.contains("<tr><th>\(escapeHTML(token))</th>"), "\(token)")
     }
-    #expect(escapeHTML("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    #expect(
+      escapeHTML("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    )
     #expect(escapeHTML("a\u{202E}b\u{1B}c") == "a\u{FFFD}b\u{FFFD}c")
   }
 
@@ -105,24 +114,33 @@ func occurrences(of needle: String, in text: String) -> Int {
     let walk = try builtin()
     let qkv = try #require(walk.list.first { $0.kind == .projections })
     let scene = explainFigure(qkv, subtitle: "sub", style: FigureStyle(), measurer: FixedMeasurer())
-    let texts = scene.items.compactMap { item -> TextItem? in if case .text(let t) = item { t } else { nil } }
-    #expect(texts.filter { $0.role == "title" }.map(\.string) == [
-      "Step 4 · Queries, keys, values", "Q = X·Wq, head 1 (d0–d3)", "K = X·Wk, head 1 (d0–d3)",
-      "V = X·Wv, head 1 (d0–d3)",
-    ])
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
+    #expect(
+      texts.filter { $0.role == "title" }.map(\.string) == [
+        "Step 4 · Queries, keys, values", "Q = X·Wq, head 1 (d0–d3)", "K = X·Wk, head 1 (d0–d3)",
+        "V = X·Wv, head 1 (d0–d3)",
+      ])
     // Side by side: each panel's title starts to the right of the previous one.
     let panelX = texts.filter { $0.role == "title" }.dropFirst().map(\.position.x)
     #expect(panelX == panelX.sorted() && Set(panelX).count == 3)
     for item in scene.items {
       if case .rect(let r) = item {
-        #expect(r.x >= 0 && r.y >= 0 && r.x + r.width <= scene.width + 0.5 && r.y + r.height <= scene.height + 0.5)
+        #expect(
+          r.x >= 0 && r.y >= 0 && r.x + r.width <= scene.width + 0.5
+            && r.y + r.height <= scene.height + 0.5)
       }
     }
   }
 
   @Test func tokenFigureShowsEveryTokenAndPosition() throws {
-    let scene = tokenFigure(["the", "cat", "<sat>"], title: FigureTitle("t"), style: FigureStyle(), measurer: FixedMeasurer())
-    let texts = scene.items.compactMap { item -> TextItem? in if case .text(let t) = item { t } else { nil } }
+    let scene = tokenFigure(
+      ["the", "cat", "<sat>"], title: FigureTitle("t"), style: FigureStyle(),
+      measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
     #expect(texts.filter { $0.role == "token-label" }.map(\.string) == ["the", "cat", "<sat>"])
     #expect(texts.filter { $0.role == "position" }.map(\.string) == ["0", "1", "2"])
   }

@@ -19,7 +19,9 @@ func threeTokens() throws -> ExplainWalkthrough {
   return try ExplainWalkthrough(trace: model.trace("the cat sat"), head: 0)
 }
 
-func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) throws -> ExplainWalkthrough {
+func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) throws
+  -> ExplainWalkthrough
+{
   let model = try EmbeddedModel(dimension: dim, heads: heads, causal: causal)
   return try ExplainWalkthrough(trace: model.trace("The cat sat on the mat."), head: head)
 }
@@ -28,10 +30,11 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
   @Test func sevenStepsWithoutTheMaskInLectureOrder() throws {
     let list = try builtin().list
     #expect(list.map(\.number) == [1, 2, 3, 4, 5, 7, 8])
-    #expect(list.map(\.kind.fileStem) == [
-      "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
-      "step-05-scores", "step-07-weights", "step-08-output",
-    ])
+    #expect(
+      list.map(\.kind.fileStem) == [
+        "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
+        "step-05-scores", "step-07-weights", "step-08-output",
+      ])
   }
 
   @Test func eightStepsWithTheCausalMask() throws {
@@ -87,16 +90,23 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     #expect(weights.tables[0].matrix.matrix == steps.weights[1])
     #expect(weights.tables[0].matrix.kind == .probabilities)
     let output = try #require(walk.list.first { $0.kind == .output })
-    #expect(output.tables.map(\.matrix.matrix) == [steps.headOutputs[1], steps.concatenated, steps.output])
+    #expect(
+      output.tables.map(\.matrix.matrix) == [
+        steps.headOutputs[1], steps.concatenated, steps.output,
+      ])
     let position = try #require(walk.list.first { $0.kind == .positionalEncoding })
-    #expect(position.tables.map(\.matrix.matrix) == [try #require(steps.positionalEncoding), steps.input])
+    #expect(
+      position.tables.map(\.matrix.matrix) == [try #require(steps.positionalEncoding), steps.input])
     #expect(position.caption.joined().contains("PE(pos, 2i) = sin"))
   }
 
   @Test func oneStepOrAClearUsageError() throws {
     let walk = try builtin()
     #expect(try walk.step(5).kind == .scores)
-    #expect(throws: AttnvizError.usage("--step 9 does not exist; the steps are 1–8 (6 only with --causal)")) {
+    #expect(
+      throws: AttnvizError.usage(
+        "--step 9 does not exist; the steps are 1–8 (6 only with --causal)")
+    ) {
       try walk.step(9)
     }
     #expect {
@@ -139,9 +149,10 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     let caption = position.caption.joined(separator: " ")
     #expect(caption.contains("learned one position embedding"))
     #expect(caption.contains("X = LayerNorm(embeddings + PE) is layer-normalised"))
-    #expect(position.tables.map(\.title) == [
-      "Learned position embeddings (3 × 8)", "X = LayerNorm(embeddings + PE) (3 × 8)",
-    ])
+    #expect(
+      position.tables.map(\.title) == [
+        "Learned position embeddings (3 × 8)", "X = LayerNorm(embeddings + PE) (3 × 8)",
+      ])
     // Q was computed from the original input, so Q ≠ X·Wq here: the caption speaks of a bias.
     let qkv = try #require(walk.list.first { $0.kind == .projections })
     #expect(qkv.caption.joined().contains("(plus a bias)"))

@@ -21,7 +21,8 @@ enum Captions {
   }
 
   static func position(about: ModelDescription, dModel: Int) -> [String] {
-    let why = "An RNN knows order because it reads one token at a time; attention reads all at once."
+    let why =
+      "An RNN knows order because it reads one token at a time; attention reads all at once."
     switch about.position {
     case .none:
       let normalised = about.inputIsNormalised ? " (layer-normalised)" : ""
@@ -58,7 +59,8 @@ enum Captions {
     if heads > 1 {
       let first = head * dk
       lines.append(
-        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (d_k = \(dModel) / \(heads) = \(dk)).")
+        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (d_k = \(dModel) / \(heads) = \(dk))."
+      )
     } else {
       lines.append("With one head, all \(dModel) columns belong to it: d_k = d_model = \(dk).")
     }
@@ -91,7 +93,8 @@ enum Captions {
 
   static func output(tokens: Int, dModel: Int, heads: Int, dk: Int, hasBias: Bool) -> [String] {
     let bias = hasBias ? " + bias" : ""
-    let first = "Each row of weights·V is a weighted average of the rows of V: (weights·V)_i = Σ_j weight_ij · v_j."
+    let first =
+      "Each row of weights·V is a weighted average of the rows of V: (weights·V)_i = Σ_j weight_ij · v_j."
     if heads > 1 {
       return [
         first,
@@ -99,7 +102,10 @@ enum Captions {
         "and output = concat·Wo\(bias) mixes them: one row per token, for the next layer.",
       ]
     }
-    return [first, "Then output = (weights·V)·Wo\(bias): one row of \(dModel) numbers per token, for the next layer."]
+    return [
+      first,
+      "Then output = (weights·V)·Wo\(bias): one row of \(dModel) numbers per token, for the next layer.",
+    ]
   }
 
   /// "√4 = 2", "√2 ≈ 1.414".

@@ -16,14 +16,17 @@ func explainFigure(
   }
   if step.tables.count == 1, let table = step.tables.first {
     let title = FigureTitle("Step \(step.number) · \(table.title)", subtitle: subtitle)
-    return heatmapFigure(table.matrix, title: title, style: panelStyle(table, style), measurer: measurer)
+    return heatmapFigure(
+      table.matrix, title: title, style: panelStyle(table, style), measurer: measurer)
   }
   // Panel titles a step below the figure's title, so the step's heading leads.
   var small = style
   small.titleSize = style.fontSize + 3
   func panels(_ panelStyle: FigureStyle) -> [Scene] {
     step.tables.map { table in
-      heatmapFigure(table.matrix, title: FigureTitle(table.title), style: AttnvizKit.panelStyle(table, panelStyle), measurer: measurer)
+      heatmapFigure(
+        table.matrix, title: FigureTitle(table.title),
+        style: AttnvizKit.panelStyle(table, panelStyle), measurer: measurer)
     }
   }
   var scenes = panels(small)
@@ -46,7 +49,8 @@ let panelRowWidth = 2400.0
 func panelStyle(_ table: ExplainTable, _ style: FigureStyle) -> FigureStyle {
   guard !table.columnsAreTokens else { return style }
   var panel = style
-  panel.rowAxisTitle = table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token"
+  panel.rowAxisTitle =
+    table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token"
   panel.columnAxisTitle = "Dimension"
   return panel
 }
@@ -60,7 +64,8 @@ func tokenFigure(
   let size = style.fontSize + 5
   let padding = 12.0
   let gap = 10.0
-  let boxHeight = (measurer.ascent(size: size) + measurer.descent(size: size) + 2 * padding).rounded(.up)
+  let boxHeight = (measurer.ascent(size: size) + measurer.descent(size: size) + 2 * padding)
+    .rounded(.up)
   let lineHeight = boxHeight + style.fontSize + 20
   var items: [SceneItem] = []
   var x = 0.0
@@ -68,31 +73,45 @@ func tokenFigure(
   var width = 0.0
   for (position, raw) in tokens.enumerated() {
     let label = figureLabel(raw)
-    let boxWidth = max(boxHeight, (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
+    let boxWidth = max(
+      boxHeight,
+      (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
     if x > 0 && x + boxWidth > maxWidth {
       x = 0
       y += lineHeight
     }
     items.append(
-      .rect(RectItem(x: x, y: y, width: boxWidth, height: boxHeight, fill: RGBA(236, 242, 250), stroke: RGBA(70, 100, 150), strokeWidth: 1.5, role: "token")))
+      .rect(
+        RectItem(
+          x: x, y: y, width: boxWidth, height: boxHeight, fill: RGBA(236, 242, 250),
+          stroke: RGBA(70, 100, 150), strokeWidth: 1.5, role: "token")))
     items.append(
-      .text(TextItem(label, at: Point(x + boxWidth / 2, y + padding + measurer.ascent(size: size)), size: size, color: RGBA(26, 26, 26), anchor: .middle, role: "token-label")))
+      .text(
+        TextItem(
+          label, at: Point(x + boxWidth / 2, y + padding + measurer.ascent(size: size)), size: size,
+          color: RGBA(26, 26, 26), anchor: .middle, role: "token-label")))
     items.append(
-      .text(TextItem("\(position)", at: Point(x + boxWidth / 2, y + boxHeight + 6 + measurer.ascent(size: style.fontSize)), size: style.fontSize, color: RGBA(90, 90, 90), anchor: .middle, role: "position")))
+      .text(
+        TextItem(
+          "\(position)",
+          at: Point(x + boxWidth / 2, y + boxHeight + 6 + measurer.ascent(size: style.fontSize)),
+          size: style.fontSize, color: RGBA(90, 90, 90), anchor: .middle, role: "position")))
     width = max(width, x + boxWidth)
     x += boxWidth + gap
   }
   let margin = style.margin
   let body = items.map { shifted($0, margin, margin) }
   return headed(
-    body, width: width + 2 * margin, height: y + lineHeight + 2 * margin, title: title, style: style,
+    body, width: width + 2 * margin, height: y + lineHeight + 2 * margin, title: title,
+    style: style,
     measurer: measurer)
 }
 
 /// A token as a box label: control and bidi characters made inert, long tokens shortened.
 func figureLabel(_ token: String, limit: Int = 24) -> String {
   let safe = sanitizeForTerminal(token, asciiOnly: false)
-  let visible = safe.allSatisfy { $0 == " " } ? String(repeating: "␣", count: max(safe.count, 1)) : safe
+  let visible =
+    safe.allSatisfy { $0 == " " } ? String(repeating: "␣", count: max(safe.count, 1)) : safe
   guard visible.count > limit else { return visible }
   return String(visible.prefix(limit - 1)) + "…"
 }

@@ -30,7 +30,8 @@ func explainHTML(
   for (step, svg) in zip(steps, figures) {
     page += "<section class=\"slide\" id=\"step-\(step.number)\">\n"
     page += "<h2>\(escapeHTML(step.heading))</h2>\n"
-    page += "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: "<br>\n") + "</p>\n"
+    page +=
+      "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: "<br>\n") + "</p>\n"
     page += "<div class=\"figure\">\n" + inlineSVG(svg) + "</div>\n"
     for table in step.tables.map({ $0.shown() }) { page += tableHTML(table) }
     page += "</section>\n\n"
@@ -50,7 +51,9 @@ func inlineSVG(_ svg: String) -> String {
 func tableHTML(_ table: ExplainTable) -> String {
   let m = table.matrix
   var html = "<table>\n<caption>\(escapeHTML(table.title))</caption>\n<thead><tr><th></th>"
-  html += m.resolvedColumnLabels.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+  html +=
+    m.resolvedColumnLabels.map { "<th>\(escapeHTML($0))</th>" }.joined()
+    + "</tr></thead>\n<tbody>\n"
   for row in 0..<m.matrix.rows {
     let visible = (0..<m.matrix.columns).filter { !m.isMasked(row, $0) }
     let largest = visible.map { m.matrix[row, $0] }.max()

@@ -54,7 +54,8 @@ public func explain(_ options: ExplainOptions) throws -> RunReport {
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
-      "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights")
+      "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
+    )
   }
   let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
   let names = ExplainNames(trace: trace, head: walk.head)
@@ -62,8 +63,10 @@ public func explain(_ options: ExplainOptions) throws -> RunReport {
   var report = RunReport()
   let weightsMap = ColorMap.named(options.figure.colorMap.lowercased())
   if !options.display.quiet {
-    let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width)
-    report.standardOutput = explainText(steps, heading: names.heading, options: tableOptions, weightsMap: weightsMap)
+    let tableOptions = TableOptions(
+      colorMode: options.display.colorMode, width: options.display.width)
+    report.standardOutput = explainText(
+      steps, heading: names.heading, options: tableOptions, weightsMap: weightsMap)
   }
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(
     try explainFiles(steps, names: names, options: options, weightsMap: weightsMap))
@@ -83,24 +86,42 @@ func explainFiles(
   var files: [OutputFile] = []
   if formats.contains(.txt) {
     let plain = TableOptions(colorMode: .plain, width: 100)
-    files.append(OutputFile(name: "explain.txt", text: explainText(steps, heading: names.heading, options: plain, weightsMap: nil)))
+    files.append(
+      OutputFile(
+        name: "explain.txt",
+        text: explainText(steps, heading: names.heading, options: plain, weightsMap: nil)))
   }
   if formats.contains(.md) {
     let links = wantsPNG ? "png" : "svg"
-    files.append(OutputFile(name: "explain.md", text: explainMarkdown(steps, title: names.title, subtitle: names.subtitle, figureExtension: links)))
+    files.append(
+      OutputFile(
+        name: "explain.md",
+        text: explainMarkdown(
+          steps, title: names.title, subtitle: names.subtitle, figureExtension: links)))
   }
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) }
+  let scenes = steps.map {
+    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
+  }
   if formats.contains(.html) {
-    files.append(OutputFile(name: "explain.html", text: explainHTML(steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
+    files.append(
+      OutputFile(
+        name: "explain.html",
+        text: explainHTML(
+          steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
   for (step, scene) in zip(steps, scenes) {
     if wantsPNG {
-      files.append(OutputFile(name: step.kind.fileStem + ".png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
+      files.append(
+        OutputFile(
+          name: step.kind.fileStem + ".png",
+          contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
     }
-    if wantsSVG { files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene))) }
+    if wantsSVG {
+      files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene)))
+    }
   }
   return files
 }
@@ -112,9 +133,12 @@ struct ExplainNames {
 
   init(trace: AttentionTrace, head: Int) {
     let model = trace.model
-    let modelName = model.architecture == "builtin" ? "built-in layer (d_model \(model.dModel))" : "\(model.name), layer 1"
+    let modelName =
+      model.architecture == "builtin"
+      ? "built-in layer (d_model \(model.dModel))" : "\(model.name), layer 1"
     let direction = model.causal ? "causal" : "bidirectional"
-    subtitle = "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · “\(shortened(trace.text, to: 60))”"
+    subtitle =
+      "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · “\(shortened(trace.text, to: 60))”"
   }
 
   var heading: String { "\(title) · \(subtitle)" }

@@ -14,12 +14,14 @@ struct ExplainWalkthrough: Sendable {
   init(trace: AttentionTrace, head: Int) throws {
     guard let first = trace.layers.first, let steps = first.steps else {
       throw AttnvizError.failure(
-        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files always keep them")
+        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files always keep them"
+      )
     }
     guard (0..<trace.model.heads).contains(head) else {
       let count = trace.model.heads
       throw AttnvizError.usage(
-        "--head \(head + 1) is out of range; \(trace.model.name) has \(count) head\(count == 1 ? "" : "s") (1–\(count))")
+        "--head \(head + 1) is out of range; \(trace.model.name) has \(count) head\(count == 1 ? "" : "s") (1–\(count))"
+      )
     }
     self.trace = trace
     self.steps = steps
@@ -30,11 +32,13 @@ struct ExplainWalkthrough: Sendable {
   /// The one step `--step N` asks for, or a usage error saying which steps exist.
   func step(_ number: Int) throws -> ExplainStep {
     guard let kind = ExplainStepKind(rawValue: number) else {
-      throw AttnvizError.usage("--step \(number) does not exist; the steps are 1–8 (6 only with --causal)")
+      throw AttnvizError.usage(
+        "--step \(number) does not exist; the steps are 1–8 (6 only with --causal)")
     }
     guard let step = list.first(where: { $0.kind == kind }) else {
       throw AttnvizError.usage(
-        "--step 6 (the causal mask) exists only for a causal layer; add --causal, or pick another step")
+        "--step 6 (the causal mask) exists only for a causal layer; add --causal, or pick another step"
+      )
     }
     return step
   }
@@ -86,18 +90,26 @@ struct StepBuilder {
     ExplainStep(
       kind: .embeddings, title: "Embeddings X",
       caption: Captions.embeddings(tokens: t, dModel: c, about: about),
-      tables: [ExplainTable(title: "\(about.embeddingName) (\(t) × \(c))", matrix: signed(steps.embeddings))])
+      tables: [
+        ExplainTable(
+          title: "\(about.embeddingName) (\(t) × \(c))", matrix: signed(steps.embeddings))
+      ])
   }
 
   func positionStep() -> ExplainStep {
     var tables: [ExplainTable] = []
     if let pe = steps.positionalEncoding {
       let positions = (0..<t).map { "pos \($0)" }
-      tables.append(ExplainTable(title: "\(about.positionName) (\(t) × \(c))", matrix: signed(pe, rows: positions)))
+      tables.append(
+        ExplainTable(
+          title: "\(about.positionName) (\(t) × \(c))", matrix: signed(pe, rows: positions)))
     }
-    tables.append(ExplainTable(title: "\(about.inputName) (\(t) × \(c))", matrix: signed(steps.input)))
+    tables.append(
+      ExplainTable(title: "\(about.inputName) (\(t) × \(c))", matrix: signed(steps.input)))
     return ExplainStep(
-      kind: .positionalEncoding, title: steps.positionalEncoding == nil ? "Position: none added" : "Positional encoding: X + PE",
+      kind: .positionalEncoding,
+      title: steps.positionalEncoding == nil
+        ? "Position: none added" : "Positional encoding: X + PE",
       caption: Captions.position(about: about, dModel: c), tables: tables)
   }
 
@@ -119,8 +131,14 @@ struct StepBuilder {
       kind: .scores, title: "Scores Q·Kᵀ, scaled by 1/√d_k",
       caption: Captions.scores(tokens: t, dk: d),
       tables: [
-        ExplainTable(title: "Raw scores Q·Kᵀ", matrix: square(steps.rawScores[head], kind: .signed, masked: false), columnsAreTokens: true),
-        ExplainTable(title: "Scaled scores Q·Kᵀ / √\(d)", matrix: square(steps.scaledScores[head], kind: .signed, masked: false), columnsAreTokens: true),
+        ExplainTable(
+          title: "Raw scores Q·Kᵀ",
+          matrix: square(steps.rawScores[head], kind: .signed, masked: false),
+          columnsAreTokens: true),
+        ExplainTable(
+          title: "Scaled scores Q·Kᵀ / √\(d)",
+          matrix: square(steps.scaledScores[head], kind: .signed, masked: false),
+          columnsAreTokens: true),
       ])
   }
 
@@ -128,7 +146,10 @@ struct StepBuilder {
     ExplainStep(
       kind: .causalMask, title: "Causal mask: no looking ahead", caption: Captions.mask(),
       tables: [
-        ExplainTable(title: "Scaled scores, future keys masked (−∞)", matrix: square(steps.scaledScores[head], kind: .signed, masked: true), columnsAreTokens: true)
+        ExplainTable(
+          title: "Scaled scores, future keys masked (−∞)",
+          matrix: square(steps.scaledScores[head], kind: .signed, masked: true),
+          columnsAreTokens: true)
       ])
   }
 
@@ -137,21 +158,32 @@ struct StepBuilder {
       kind: .weights, title: "Softmax: attention weights",
       caption: Captions.weights(causal: causal, dk: d),
       tables: [
-        ExplainTable(title: "Attention weights (rows sum to 1)", matrix: square(steps.weights[head], kind: .probabilities, masked: causal), columnsAreTokens: true)
+        ExplainTable(
+          title: "Attention weights (rows sum to 1)",
+          matrix: square(steps.weights[head], kind: .probabilities, masked: causal),
+          columnsAreTokens: true)
       ])
   }
 
   func outputStep() -> ExplainStep {
     var tables = [
-      ExplainTable(title: h > 1 ? "weights·V, head \(head + 1) (\(t) × \(d))" : "weights·V (\(t) × \(d))", matrix: signed(steps.headOutputs[head], dimensionLabels: true))
+      ExplainTable(
+        title: h > 1 ? "weights·V, head \(head + 1) (\(t) × \(d))" : "weights·V (\(t) × \(d))",
+        matrix: signed(steps.headOutputs[head], dimensionLabels: true))
     ]
     if h > 1 {
-      tables.append(ExplainTable(title: "Concatenation of \(h) heads (\(t) × \(c))", matrix: signed(steps.concatenated)))
+      tables.append(
+        ExplainTable(
+          title: "Concatenation of \(h) heads (\(t) × \(c))", matrix: signed(steps.concatenated)))
     }
     let source = h > 1 ? "concat" : "(weights·V)"
-    tables.append(ExplainTable(title: "Output = \(source)·Wo (\(t) × \(c))", matrix: signed(steps.output)))
+    tables.append(
+      ExplainTable(title: "Output = \(source)·Wo (\(t) × \(c))", matrix: signed(steps.output)))
     return ExplainStep(
-      kind: .output, title: h > 1 ? "Output: weights·V per head, concatenated, ·Wo" : "Output: weights·V, then ·Wo",
-      caption: Captions.output(tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias), tables: tables)
+      kind: .output,
+      title: h > 1
+        ? "Output: weights·V per head, concatenated, ·Wo" : "Output: weights·V, then ·Wo",
+      caption: Captions.output(tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias),
+      tables: tables)
   }
 }

@@ -41,7 +41,8 @@ struct ModelDescription {
 
   var embeddingSource: String {
     switch architecture {
-    case "builtin": "The built-in layer builds it from the word's letter trigrams: the same word, the same row."
+    case "builtin":
+      "The built-in layer builds it from the word's letter trigrams: the same word, the same row."
     case "weights": "They are looked up, by lower-cased word, in the weights file's table."
     case "bert": "BERT's row is its word embedding plus its token-type (segment) embedding."
     case "gpt2": "GPT-2's row is its token embedding (wte)."
@@ -60,7 +61,8 @@ struct ModelDescription {
   var positionName: String {
     switch position {
     case .sinusoidal: "Sinusoidal PE"
-    case .learned, .none: architecture == "gpt2" ? "Position embeddings (wpe)" : "Learned position embeddings"
+    case .learned, .none:
+      architecture == "gpt2" ? "Position embeddings (wpe)" : "Learned position embeddings"
     }
   }
 

@@ -18,7 +18,8 @@ func composePanels(
   var width = 0.0
   var height = 0.0
   for panel in panels {
-    items.append(.rect(RectItem(x: x, y: y, width: panel.width, height: panel.height, fill: panel.background)))
+    items.append(
+      .rect(RectItem(x: x, y: y, width: panel.width, height: panel.height, fill: panel.background)))
     items += panel.items.map { shifted($0, x, y) }
     width = max(width, x + panel.width)
     height = max(height, y + panel.height)
@@ -37,14 +38,20 @@ func headed(
   var heading: [SceneItem] = []
   var y = margin + measurer.ascent(size: style.titleSize)
   heading.append(
-    .text(TextItem(title.title, at: Point(margin, y), size: style.titleSize, color: ink, weight: .bold, role: "title")))
+    .text(
+      TextItem(
+        title.title, at: Point(margin, y), size: style.titleSize, color: ink, weight: .bold,
+        role: "title")))
   var headingWidth = measurer.width(of: title.title, size: style.titleSize, weight: .bold)
   y += measurer.descent(size: style.titleSize)
   if let subtitle = title.subtitle, !subtitle.isEmpty {
     y += 6 + measurer.ascent(size: style.fontSize)
     heading.append(
-      .text(TextItem(subtitle, at: Point(margin, y), size: style.fontSize, color: softInk, role: "subtitle")))
-    headingWidth = max(headingWidth, measurer.width(of: subtitle, size: style.fontSize, weight: .regular))
+      .text(
+        TextItem(
+          subtitle, at: Point(margin, y), size: style.fontSize, color: softInk, role: "subtitle")))
+    headingWidth = max(
+      headingWidth, measurer.width(of: subtitle, size: style.fontSize, weight: .regular))
     y += measurer.descent(size: style.fontSize)
   }
   // The body brings its own top margin; half of it is enough between heading and body.
