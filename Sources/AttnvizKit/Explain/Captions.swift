@@ -70,7 +70,7 @@ enum Captions {
   static func scores(tokens: Int, dk: Int) -> [String] {
     [
       "The score of query i for key j is the dot product q_i·k_j; Q·Kᵀ gives all \(tokens) × \(tokens) at once.",
-      "d_k = \(dk), so scores are divided by \(squareRootText(dk)): with unit-variance entries, q·k has variance d_k,",
+      "d_k = \(dk), so scores are divided by \(squareRootText(dk)): for independent unit-variance entries, q·k has variance d_k,",
       "and unscaled scores would push softmax into near one-hot rows whose gradients vanish.",
     ]
   }

@@ -56,55 +56,80 @@ func panelStyle(_ table: ExplainTable, _ style: FigureStyle) -> FigureStyle {
 }
 
 /// The tokens as a row of boxes with their position under each, wrapped onto more rows when the
-/// text is long.
+/// text is long. Past `limit` tokens a note says how many more there are, so a long text still
+/// gives a figure of slide size (and within the rasteriser's limits).
 func tokenFigure(
   _ tokens: [String], title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
-  maxWidth: Double = 1200
+  maxWidth: Double = 1200, limit: Int = 120
 ) -> Scene {
-  let size = style.fontSize + 5
-  let padding = 12.0
-  let gap = 10.0
-  let boxHeight = (measurer.ascent(size: size) + measurer.descent(size: size) + 2 * padding)
-    .rounded(.up)
-  let lineHeight = boxHeight + style.fontSize + 20
+  let box = TokenBoxStyle(style: style, measurer: measurer)
   var items: [SceneItem] = []
   var x = 0.0
   var y = 0.0
   var width = 0.0
-  for (position, raw) in tokens.enumerated() {
+  for (position, raw) in tokens.prefix(limit).enumerated() {
     let label = figureLabel(raw)
-    let boxWidth = max(
-      boxHeight,
-      (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
+    let boxWidth = box.width(of: label)
     if x > 0 && x + boxWidth > maxWidth {
       x = 0
-      y += lineHeight
+      y += box.lineHeight
     }
-    items.append(
-      .rect(
-        RectItem(
-          x: x, y: y, width: boxWidth, height: boxHeight, fill: RGBA(236, 242, 250),
-          stroke: RGBA(70, 100, 150), strokeWidth: 1.5, role: "token")))
-    items.append(
-      .text(
-        TextItem(
-          label, at: Point(x + boxWidth / 2, y + padding + measurer.ascent(size: size)), size: size,
-          color: RGBA(26, 26, 26), anchor: .middle, role: "token-label")))
-    items.append(
-      .text(
-        TextItem(
-          "\(position)",
-          at: Point(x + boxWidth / 2, y + boxHeight + 6 + measurer.ascent(size: style.fontSize)),
-          size: style.fontSize, color: RGBA(90, 90, 90), anchor: .middle, role: "position")))
+    items += box.items(label, position: position, x: x, y: y, width: boxWidth)
     width = max(width, x + boxWidth)
-    x += boxWidth + gap
+    x += boxWidth + box.gap
+  }
+  var height = y + box.lineHeight
+  if tokens.count > limit {
+    let more = tokens.count - limit
+    height += measurer.ascent(size: style.fontSize)
+    items.append(
+      .text(
+        TextItem(
+          "… and \(more) more token\(more == 1 ? "" : "s") (\(tokens.count) in all)",
+          at: Point(0, height), size: style.fontSize, color: RGBA(90, 90, 90), role: "note")))
+    height += measurer.descent(size: style.fontSize)
   }
   let margin = style.margin
-  let body = items.map { shifted($0, margin, margin) }
   return headed(
-    body, width: width + 2 * margin, height: y + lineHeight + 2 * margin, title: title,
-    style: style,
-    measurer: measurer)
+    items.map { shifted($0, margin, margin) }, width: width + 2 * margin,
+    height: height + 2 * margin, title: title, style: style, measurer: measurer)
+}
+
+/// Sizes and colours of the token boxes: label a little larger than the figure's text.
+struct TokenBoxStyle {
+  let style: FigureStyle
+  let measurer: any TextMeasuring
+  let padding = 12.0
+  let gap = 10.0
+
+  var size: Double { style.fontSize + 5 }
+  var height: Double {
+    (measurer.ascent(size: size) + measurer.descent(size: size) + 2 * padding).rounded(.up)
+  }
+  var lineHeight: Double { height + style.fontSize + 20 }
+
+  func width(of label: String) -> Double {
+    max(height, (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
+  }
+
+  /// The box, its label, and the position under it.
+  func items(_ label: String, position: Int, x: Double, y: Double, width: Double) -> [SceneItem] {
+    let centre = x + width / 2
+    return [
+      .rect(
+        RectItem(
+          x: x, y: y, width: width, height: height, fill: RGBA(236, 242, 250),
+          stroke: RGBA(70, 100, 150), strokeWidth: 1.5, role: "token")),
+      .text(
+        TextItem(
+          label, at: Point(centre, y + padding + measurer.ascent(size: size)), size: size,
+          color: RGBA(26, 26, 26), anchor: .middle, role: "token-label")),
+      .text(
+        TextItem(
+          "\(position)", at: Point(centre, y + height + 6 + measurer.ascent(size: style.fontSize)),
+          size: style.fontSize, color: RGBA(90, 90, 90), anchor: .middle, role: "position")),
+    ]
+  }
 }
 
 /// A token as a box label: control and bidi characters made inert, long tokens shortened.
