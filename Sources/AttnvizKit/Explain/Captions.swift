@@ -62,7 +62,7 @@ enum Captions {
         "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (d_k = \(dModel) / \(heads) = \(dk))."
       )
     } else {
-      lines.append("With one head, all \(dModel) columns belong to it: d_k = d_model = \(dk).")
+      lines.append("With one head, the head uses every column: d_k = d_model = \(dk).")
     }
     return lines
   }
