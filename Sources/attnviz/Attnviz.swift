@@ -15,7 +15,7 @@ struct Attnviz: ParsableCommand {
         attnviz --model all-MiniLM-L6-v2 --hide-special --view lines --focus it "The animal didn't cross the street because it was too tired."
       """,
     version: AttnvizVersion.current,
-    subcommands: [Show.self, PositionalEncodingCommand.self],
+    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self],
     defaultSubcommand: Show.self)
 
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and

@@ -145,6 +145,23 @@ struct BertFolderErrorTests {
     #expect(message(loading: corrupt).contains("truncated"))
   }
 
+  /// An embedding table of integers (same size as F32, so the file stays valid) is refused when
+  /// the model loads, not when the first text is traced.
+  @Test func nonFloatTensorIsRefusedAtLoad() throws {
+    let folder = try copyOfTinyBert { folder in
+      let url = folder.appendingPathComponent("model.safetensors")
+      var bytes = [UInt8](try Data(contentsOf: url))
+      let entry = Array(#""bert.embeddings.word_embeddings.weight":{"dtype":"F32""#.utf8)
+      let start = try #require(
+        (0...(bytes.count - entry.count)).first {
+          bytes[$0..<($0 + entry.count)].elementsEqual(entry)
+        })
+      bytes[start + entry.count - 4] = UInt8(ascii: "I")  // "F32" → "I32"
+      try Data(bytes).write(to: url)
+    }
+    #expect(message(loading: folder).contains("word_embeddings.weight\" has dtype I32"))
+  }
+
   @Test func vocabularyLargerThanTheEmbeddingsIsRefused() throws {
     let folder = try copyOfTinyBert { try editConfig($0) { $0["vocab_size"] = 100 } }
     #expect(

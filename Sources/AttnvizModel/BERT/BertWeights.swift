@@ -99,10 +99,20 @@ struct BertCheckpoint {
             ? "" : "; the file has tensors BERT does not use, e.g. \(unexpected.prefix(3))")
           + ". Is this a BERT checkpoint with the config.json beside it?")
     }
-    for (name, shape) in required where file.shape(of: prefix + name) != shape {
-      throw SafeTensorsError(
-        file: file.path, tensor: prefix + name,
-        reason: "has shape \(file.shape(of: prefix + name) ?? []) but config.json implies \(shape)")
+    for (name, shape) in required {
+      let stored = prefix + name
+      guard file.shape(of: stored) == shape else {
+        throw SafeTensorsError(
+          file: file.path, tensor: stored,
+          reason: "has shape \(file.shape(of: stored) ?? []) but config.json implies \(shape)")
+      }
+      // The embedding tables are read at trace time: check their type now, not then.
+      let dtype = file.dtypeName(of: stored) ?? "?"
+      guard SafeTensorsDType(rawValue: dtype) != nil else {
+        throw SafeTensorsError(
+          file: file.path, tensor: stored,
+          reason: "has dtype \(dtype); attnviz reads only F32, F16 and BF16 tensors")
+      }
     }
   }
 
