@@ -5,15 +5,20 @@ import AttnvizViews
 import Foundation
 
 /// Lays out the requested views and encodes each as PNG and/or SVG.
-func figureFiles(_ selection: AttentionSelection, titles: Titles, options: VisualizeOptions) throws -> [OutputFile] {
+func figureFiles(
+  _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
+  progress: ProgressReporter = .silent
+) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
+  progress.stage("laying out figures")
   let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
   var files: [OutputFile] = []
-  for (stem, scene) in scenes {
+  for (index, (stem, scene)) in scenes.enumerated() {
+    progress.stage("drawing figure \(index + 1) of \(scenes.count)")
     if wantsPNG {
       files.append(OutputFile(name: stem + ".png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
     }

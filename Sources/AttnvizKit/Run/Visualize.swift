@@ -7,15 +7,18 @@ import Foundation
 
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
-/// nothing (`OutputFolder`).
-public func visualize(_ options: VisualizeOptions) throws -> RunReport {
+/// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
+public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+  defer { progress.finish() }
   let text = try readText(options.text)
+  progress.stage("loading the model")
   let model: any AttentionModel
   do {
     model = try options.model.load()
   } catch {
     throw AttnvizError.from(error)
   }
+  progress.stage("running the model")
   let trace = try traceChecked(model, text)
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -35,11 +38,12 @@ public func visualize(_ options: VisualizeOptions) throws -> RunReport {
       .joined(separator: "\n")
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options)
+  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
+  progress.stage("writing \(files.count) files")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
