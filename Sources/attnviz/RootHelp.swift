@@ -54,6 +54,6 @@ enum RootHelp {
       Attnviz.configuration.subcommands.contains(where: { $0._commandName == first }),
       first != Show._commandName
     else { return "" }
-    return "; to show text that begins with \"\(first)\", write attnviz show \(first) …"
+    return "; to show text that begins with \"\(first)\", write attnviz show \(first) ..."
   }
 }

@@ -3,12 +3,12 @@ import Testing
 
 /// Help, version, subcommands versus text, and the option list that docs/usage.md must cover.
 @Suite struct CLITests {
-  /// `--name` of every option in a help text, in order.
+  /// `--name` of every option in a help text, in order: entries start in column 3 (wrapped
+  /// descriptions are indented further).
   static func optionNames(_ help: String) -> [String] {
     help.split(separator: "\n").compactMap { line -> String? in
-      let trimmed = line.drop(while: { $0 == " " })
-      guard line.hasPrefix("  "), trimmed.hasPrefix("--") else { return nil }
-      return String(trimmed.prefix(while: { $0 != " " && $0 != "," }))
+      guard line.hasPrefix("  --") else { return nil }
+      return String(line.dropFirst(2).prefix(while: { $0 != " " && $0 != "," }))
     }
   }
 
@@ -88,11 +88,12 @@ import Testing
     let usage = try String(
       contentsOf: Binary.packageRoot.appendingPathComponent("docs/usage.md"), encoding: .utf8)
     let root = try Binary.run(["--help"]).stdout
-    let subcommands = root.components(separatedBy: "SUBCOMMANDS:").last?
-      .split(separator: "\n").compactMap { line -> String? in
+    let section = root.components(separatedBy: "SUBCOMMANDS:").last?
+      .components(separatedBy: "\n\n").first ?? ""
+    let subcommands = section.split(separator: "\n").compactMap { line -> String? in
         guard line.hasPrefix("  "), !line.hasPrefix("   "), !line.contains("See '") else { return nil }
         return line.split(separator: " ").first.map(String.init)
-      } ?? []
+      }
     #expect(subcommands.count >= 2)
     for command in subcommands {
       #expect(usage.contains("attnviz \(command)") || command == "show", "subcommand \(command)")

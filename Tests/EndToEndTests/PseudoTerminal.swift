@@ -13,11 +13,19 @@ final class PseudoTerminal: @unchecked Sendable {
   private let reader = DispatchGroup()
   private var captured = Data()
 
+  /// Linux's ioctls behind unlockpt(3) and ptsname(3), which Swift's Glibc module does not
+  /// export (they need _XOPEN_SOURCE); the numbers are the same on x86_64 and arm64.
+  static let TIOCGPTN: UInt = 0x8004_5430
+  static let TIOCSPTLCK: UInt = 0x4004_5431
+
   init() throws {
-    master = posix_openpt(O_RDWR | O_NOCTTY)
-    guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master)
+    master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+    var unlock: Int32 = 0
+    var number: UInt32 = 0
+    guard master >= 0, ioctl(master, Self.TIOCSPTLCK, &unlock) == 0,
+      ioctl(master, Self.TIOCGPTN, &number) == 0
     else { throw POSIXError(.ENODEV) }
-    let fd = open(String(cString: name), O_RDWR | O_NOCTTY)
+    let fd = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
     guard fd >= 0 else { throw POSIXError(.ENODEV) }
     slave = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     // Keep the child's bytes as written: no "\n" → "\r\n" translation.

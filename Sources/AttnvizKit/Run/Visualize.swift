@@ -43,7 +43,7 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
-  progress.stage("writing \(files.count) files")
+  progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
