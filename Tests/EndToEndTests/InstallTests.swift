@@ -118,7 +118,8 @@ struct InstallTests {
       return
     }
     #expect(run.status == 0, "\(run.stderr)")
-    let text = run.stdout.replacingOccurrences(of: #".\u{8}"#, with: "", options: .regularExpression)
+    // Overstrike bold (c BS c) and underline (_ BS c) as nroff writes them to a pipe.
+    let text = run.stdout.replacingOccurrences(of: ".\u{8}", with: "", options: .regularExpression)
     #expect(text.contains("NAME") && text.contains("attnviz"))
     for option in ["--colormap", "--format", "--positions", "--quiet"] {
       #expect(text.contains(option), "\(option) missing from the man page")
