@@ -26,11 +26,13 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 
   var report = RunReport()
   var files: [OutputFile] = []
+  progress.stage("encoding the JSON")
   let json = attentionJSON(trace)
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
   let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width, colorMap: ColorMap.named(options.figure.colorMap))
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
+  progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     report.standardOutput = json
   } else if !options.display.quiet {
