@@ -5,13 +5,18 @@ import AttnvizViews
 import Foundation
 
 /// Lays out the requested views and encodes each as PNG and/or SVG.
-func figureFiles(_ selection: AttentionSelection, titles: Titles, options: VisualizeOptions) throws -> [OutputFile] {
+func figureFiles(
+  _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
+  progress: ProgressReporter = .silent
+) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
+  progress.stage("laying out figures")
   let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
   let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
