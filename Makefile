@@ -58,7 +58,7 @@ clean:
 	rm -rf .build attnviz-out
 
 # The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
-samples: build
+samples: build model
 	scripts/make-samples.sh $(BIN)
 
 # Regenerates the gallery and fails if any committed byte changed (stale gallery or

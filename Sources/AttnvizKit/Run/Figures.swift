@@ -122,7 +122,7 @@ func figureScenes(
       if let focusIndex { headline += " · from “\(selection.labels[focusIndex])”" }
       scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
     case .model:
-      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: subtitle)
+      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.subtitle(includingLayer: false))
       scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
     }
   }
