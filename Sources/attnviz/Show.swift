@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
   @OptionGroup(title: "Model") var model: ModelOptions
 
   @Option(help: ArgumentHelp(
-    "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; and model when there are several layers).",
+    "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
     valueName: "list"))
   var view: [String] = []
 
