@@ -25,9 +25,9 @@ public func renderMarkdownTable(
     lines.append(line)
   }
   let what = m.kind == .probabilities ? "weight" : "value"
-  var legend = "**Bold**: largest \(what) in its row."
-  if cells.isMasked.contains(true) { legend += " ·: hidden by the causal mask." }
-  lines += ["", legend]
+  var legend = cells.isRowMax.contains(true) ? ["**Bold**: largest \(what) in its row."] : []
+  if cells.isMasked.contains(true) { legend.append("·: hidden by the causal mask.") }
+  if !legend.isEmpty { lines += ["", legend.joined(separator: " ")] }
   return lines.joined(separator: "\n") + "\n"
 }
 

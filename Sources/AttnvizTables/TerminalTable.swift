@@ -32,7 +32,7 @@ public func renderTable(
     if blocks.count > 1 { lines.append(layout.heading(for: block)) }
     lines += layout.lines(for: block)
   }
-  lines.append(layout.legend)
+  if layout.hasLegend { lines.append(layout.legend) }
   return lines.joined(separator: "\n") + "\n"
 }
 
@@ -162,7 +162,7 @@ struct TableLayout {
   /// One line saying what the marks (and the colours) mean.
   var legend: String {
     let what = matrix.kind == .probabilities ? "weight" : "value"
-    var parts = ["* = largest \(what) in its row"]
+    var parts = cells.isRowMax.contains(true) ? ["* = largest \(what) in its row"] : []
     if cells.isMasked.contains(true) {
       parts.append("\(glyphs.masked) = masked (causal)")
     }
@@ -172,5 +172,8 @@ struct TableLayout {
       parts.append("colour: \(shading.colorMap.name), \(range)")
     }
     return truncate(parts.joined(separator: "; "), toWidth: width, ellipsis: glyphs.ellipsis)
+  }
+
+  var hasLegend: Bool { !legend.isEmpty
   }
 }
