@@ -36,39 +36,49 @@ enum Binary {
     _ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
     environment extra: [String: String] = [:]
   ) throws -> Run {
-    let process = Process()
-    process.executableURL = url
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["COLUMNS"] = nil
     environment["NO_COLOR"] = nil
     for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe()
-    let err = Pipe()
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
-    let errData = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData.data = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData.data, as: UTF8.self), stdoutBytes: outData)
+    return try runProcess(url, arguments, environment: environment, stdin: stdin, in: directory)
   }
+
+}
+
+/// Runs `executable` with exactly `environment`, feeding `stdin` (or nothing), and captures
+/// both output streams.
+func runProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String], stdin: String? = nil,
+  in directory: URL? = nil
+) throws -> Run {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  process.environment = environment
+  if let directory { process.currentDirectoryURL = directory }
+  let out = Pipe()
+  let err = Pipe()
+  let input = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  process.standardInput = input
+  try process.run()
+  if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+  try input.fileHandleForWriting.close()
+  // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
+  let errData = DataBox()
+  let group = DispatchGroup()
+  group.enter()
+  DispatchQueue.global().async {
+    errData.data = err.fileHandleForReading.readDataToEndOfFile()
+    group.leave()
+  }
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  return Run(
+    status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+    stderr: String(decoding: errData.data, as: UTF8.self), stdoutBytes: outData)
 }
 
 /// Written by one reader thread, read after `group.wait()`.

@@ -22,31 +22,11 @@ enum Installed {
 
   /// Runs a program with a bare environment: no Swift toolchain on PATH or LD_LIBRARY_PATH.
   static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let errData = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData.data = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData.data, as: UTF8.self), stdoutBytes: outData)
+    try runProcess(
+      URL(fileURLWithPath: executable), arguments,
+      environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()], in: directory)
   }
+
 
   static func tool(_ name: String) -> String? {
     ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }

@@ -91,7 +91,7 @@ func tokenFigure(
   }
   let margin = style.margin
   return headed(
-    items.map { shifted($0, margin, margin) }, width: width + 2 * margin,
+    items.map { $0.moved(margin, margin) }, width: width + 2 * margin,
     height: height + 2 * margin, title: title, style: style, measurer: measurer)
 }
 

@@ -20,7 +20,7 @@ func composePanels(
   for panel in panels {
     items.append(
       .rect(RectItem(x: x, y: y, width: panel.width, height: panel.height, fill: panel.background)))
-    items += panel.items.map { shifted($0, x, y) }
+    items += panel.items.map { $0.moved(x, y) }
     width = max(width, x + panel.width)
     height = max(height, y + panel.height)
     if inRow { x += panel.width.rounded(.up) } else { y += panel.height.rounded(.up) }
@@ -59,7 +59,7 @@ func headed(
   let total = max(width, headingWidth + 2 * margin).rounded(.up)
   let left = ((total - width) / 2).rounded()
   var scene = Scene(width: total, height: (top + height).rounded(.up))
-  scene.items = heading + body.map { shifted($0, left, top) }
+  scene.items = heading + body.map { $0.moved(left, top) }
   return scene
 }
 
@@ -67,19 +67,3 @@ func headed(
 private let ink = RGBA(26, 26, 26)
 private let softInk = RGBA(90, 90, 90)
 
-/// The same item moved by (dx, dy).
-func shifted(_ item: SceneItem, _ dx: Double, _ dy: Double) -> SceneItem {
-  switch item {
-  case .rect(var r):
-    r.x += dx
-    r.y += dy
-    return .rect(r)
-  case .line(var l):
-    l.from = Point(l.from.x + dx, l.from.y + dy)
-    l.to = Point(l.to.x + dx, l.to.y + dy)
-    return .line(l)
-  case .text(var t):
-    t.position = Point(t.position.x + dx, t.position.y + dy)
-    return .text(t)
-  }
-}
