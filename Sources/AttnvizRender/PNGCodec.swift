@@ -20,10 +20,6 @@ public struct DecodedPNG: Sendable, Equatable {
   }
 }
 
-/// Images above this many pixels are written with libpng's fast setting (no row filters, zlib
-/// level 3): measured on heatmap figures it is 4× faster, and for flat-coloured figures the file
-/// is about as small; on noisy 10-megapixel images it is at most twice as large.
-let fastEncodingPixels = 1 << 21
 
 /// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG through libpng's simplified
 /// API, which writes no time or text chunks, so equal pixels give equal bytes.
@@ -36,21 +32,43 @@ public func encodePNG(width: Int, height: Int, rgba: [UInt8]) throws -> [UInt8] 
       message: "PNG pixel buffer holds \(rgba.count) bytes, expected \(width * height * 4)")
   }
   var image = makeImage(width: width, height: height)
-  if width * height > fastEncodingPixels { image.flags |= attnviz_png_image_flag_fast }
-  var size = 0
-  // First call sizes the output, second call writes it.
-  let sized = rgba.withUnsafeBytes { pixels in
-    png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, 0, nil)
-  }
-  guard sized != 0 else { throw failure(of: &image, doing: "encode") }
+  // libpng's fast setting (no row filters, zlib level 3). Measured on the lecture heatmap it is
+  // 4× faster than the default (0.22 → 0.05 s of CPU, which was 80% of the whole run) for a
+  // file a third larger (90 → 119 KB); flat-coloured figures barely gain from row filters.
+  image.flags |= attnviz_png_image_flag_fast
+  // Figures are opaque: writing RGB gives zlib a quarter less to compress, and a smaller file.
+  let pixels = isOpaque(rgba) ? dropAlpha(rgba) : rgba
+  if pixels.count != rgba.count { image.format = attnviz_png_format_rgb }
+  // One call into a buffer of libpng's own upper bound (the sizing call would compress twice).
+  var size = attnviz_png_image_size_max(&image)
   var out = [UInt8](repeating: 0, count: size)
   let written = out.withUnsafeMutableBytes { memory in
-    rgba.withUnsafeBytes { pixels in
-      png_image_write_to_memory(&image, memory.baseAddress, &size, 0, pixels.baseAddress, 0, nil)
+    pixels.withUnsafeBytes { source in
+      png_image_write_to_memory(&image, memory.baseAddress, &size, 0, source.baseAddress, 0, nil)
     }
   }
   guard written != 0 else { throw failure(of: &image, doing: "encode") }
   return Array(out.prefix(size))
+}
+
+func isOpaque(_ rgba: [UInt8]) -> Bool {
+  rgba.withUnsafeBufferPointer { bytes in
+    stride(from: 3, to: bytes.count, by: 4).allSatisfy { bytes[$0] == 255 }
+  }
+}
+
+func dropAlpha(_ rgba: [UInt8]) -> [UInt8] {
+  var rgb = [UInt8](repeating: 0, count: rgba.count / 4 * 3)
+  rgba.withUnsafeBufferPointer { source in
+    rgb.withUnsafeMutableBufferPointer { target in
+      for pixel in 0..<(source.count / 4) {
+        target[pixel * 3] = source[pixel * 4]
+        target[pixel * 3 + 1] = source[pixel * 4 + 1]
+        target[pixel * 3 + 2] = source[pixel * 4 + 2]
+      }
+    }
+  }
+  return rgb
 }
 
 /// Decodes any PNG libpng reads (palette, gray, 16-bit…) into 8-bit RGBA.
