@@ -19,6 +19,8 @@ public struct EmbeddedModel: AttentionModel {
   public static let defaultDimension = 8
   public static let defaultHeads = 2
   public static let dimensionRange = 2...512
+  /// Longest text in tokens: 2 heads × 2048² weights already make a 170 MB JSON file.
+  public static let maximumTokens = 2048
   /// Multiplies the standard deviation of the projection weights (see the type's comment).
   static let weightGain = 1.2
 
@@ -64,6 +66,9 @@ public struct EmbeddedModel: AttentionModel {
 
   public func trace(_ text: String) throws -> AttentionTrace {
     let tokens = try tokenizer.tokenize(text)
+    guard tokens.count <= Self.maximumTokens else {
+      throw ModelError.textTooLong(count: tokens.count, limit: Self.maximumTokens)
+    }
     let embeddings = Matrix(
       rows: tokens.count, columns: info.dModel,
       values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })

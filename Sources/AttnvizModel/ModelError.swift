@@ -11,6 +11,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
   case badModel(path: String, reason: String)
   /// More tokens than the model has positions for.
   case tooManyTokens(count: Int, limit: Int)
+  /// More tokens than the built-in layer or a weights file takes (its matrices grow with the
+  /// square of the length).
+  case textTooLong(count: Int, limit: Int)
 
   public var description: String {
     switch self {
@@ -24,6 +27,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
       "weights file \(file) has no embedding for the token \"\(token)\"; add it to \"embeddings\" or give an \"unknown\" vector"
     case .badModel(let path, let reason):
       "cannot load the model at \(path): \(reason)"
+    case .textTooLong(let count, let limit):
+      "the text has \(count) tokens; this layer takes at most \(limit) (attention grows with the square of the length); give a shorter passage"
     case .tooManyTokens(let count, let limit):
       "the text has \(count) tokens but the model takes at most \(limit); shorten it or pass --truncate"
     }

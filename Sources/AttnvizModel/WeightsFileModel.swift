@@ -91,6 +91,9 @@ public struct WeightsFileModel: AttentionModel {
 
   public func trace(_ text: String) throws -> AttentionTrace {
     let tokens = try tokenizer.tokenize(text)
+    guard tokens.count <= EmbeddedModel.maximumTokens else {
+      throw ModelError.textTooLong(count: tokens.count, limit: EmbeddedModel.maximumTokens)
+    }
     var rows: [Double] = []
     for token in tokens {
       guard let vector = embeddings[token.text.lowercased()] ?? unknown else {

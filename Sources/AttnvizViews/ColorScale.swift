@@ -43,6 +43,7 @@ struct ColorScale {
     switch kind {
     case .probabilities: return .probabilities(style.colorMap)
     case .signed:
+      if let limit = style.signedLimit { return .symmetric(limit: limit, map: style.divergingMap) }
       let finite = matrices.flatMap { $0.values }.filter(\.isFinite)
       return .symmetric(limit: finite.reduce(0) { max($0, abs($1)) }, map: style.divergingMap)
     }

@@ -24,6 +24,9 @@ public struct FigureStyle: Sendable, Equatable {
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?
+  /// For signed matrices: the colour scale's ±limit, when several figures must share one (nil:
+  /// the matrix's own largest magnitude).
+  public var signedLimit: Double?
 
   public init(
     colorMap: ColorMap = FigureStyle.defaultColorMap,

@@ -62,23 +62,46 @@ func runProcess(
   process.standardOutput = out
   process.standardError = err
   process.standardInput = input
+  // A child that exits before reading all its input must not kill the test run with SIGPIPE.
+  signal(SIGPIPE, SIG_IGN)
   try process.run()
-  if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-  try input.fileHandleForWriting.close()
-  // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
+  // Feed standard input and drain standard error on their own threads, so neither a large input
+  // nor a large output can fill a pipe and block the child.
   let errData = DataBox()
   let group = DispatchGroup()
   group.enter()
   DispatchQueue.global().async {
-    errData.data = err.fileHandleForReading.readDataToEndOfFile()
+    let writer = input.fileHandleForWriting
+    if let stdin { try? writer.write(contentsOf: Data(stdin.utf8)) }
+    try? writer.close()
     group.leave()
   }
-  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  group.enter()
+  DispatchQueue.global().async {
+    errData.data = readToEnd(err.fileHandleForReading.fileDescriptor)
+    group.leave()
+  }
+  let outData = readToEnd(out.fileHandleForReading.fileDescriptor)
   group.wait()
   process.waitUntilExit()
   return Run(
     status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
     stderr: String(decoding: errData.data, as: UTF8.self), stdoutBytes: outData)
+}
+
+/// `read(2)` to the end, retrying on EINTR: Foundation's `readDataToEndOfFile()` traps when a
+/// signal (SIGCHLD from another test's child) interrupts it.
+func readToEnd(_ fd: Int32) -> Data {
+  var data = Data()
+  var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if count > 0 {
+      data.append(contentsOf: buffer[0..<count])
+    } else if count == 0 || errno != EINTR {
+      return data
+    }
+  }
 }
 
 /// Written by one reader thread, read after `group.wait()`.

@@ -58,7 +58,7 @@ func parseCSV(_ text: String) -> [[String]] {
     try process.run()
     input.fileHandleForWriting.write(run.stdoutBytes)
     try input.fileHandleForWriting.close()
-    let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let answer = String(decoding: readToEnd(output.fileHandleForReading.fileDescriptor), as: UTF8.self)
     process.waitUntilExit()
     #expect(answer == #"[["Attention","is","all","you","need","."],2]"# + "\n")
   }

@@ -89,3 +89,33 @@ import Testing
     expectError(try Binary.run(["--model", "no-such-model", "text"]), status: 1, mentioning: "no-such-model")
   }
 }
+
+@Suite struct LimitTests {
+  @Test func textOverTheTokenLimitIsRefusedWithTheCount() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = (1...2100).map { "w\($0)" }.joined(separator: " ")
+    let run = try Binary.run(["-", "--out", folder.appendingPathComponent("o").path], stdin: text)
+    #expect(run.status == 1)
+    #expect(run.stderr.hasPrefix("attnviz: error: the text has 2100 tokens; this layer takes at most 2048"))
+    #expect(listing(folder).isEmpty)
+  }
+
+  @Test func standardInputOverOneMebibyteIsAUsageError() throws {
+    let text = String(repeating: "word ", count: 300_000)
+    let run = try Binary.run(["-", "--out", "/nonexistent-never-written"], stdin: text)
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("longer than 1024 KiB"))
+  }
+
+  @Test func longTextsSkipTheTerminalTableButNotTheFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = (1...150).map { "w\($0)" }.joined(separator: " ")
+    let run = try Binary.run([text, "--out", folder.path, "--format", "json,csv"])
+    #expect(run.status == 0)
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.contains("150 × 150 tables are too large to print"))
+    #expect(listing(folder).contains("attention-layer1-head1.csv"))
+  }
+}

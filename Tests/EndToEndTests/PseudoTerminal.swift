@@ -79,7 +79,7 @@ extension Binary {
     try process.run()
     try outTerminal?.slave.close()
     try errTerminal.slave.close()
-    let piped = outTerminal == nil ? outPipe.fileHandleForReading.readDataToEndOfFile() : Data()
+    let piped = outTerminal == nil ? readToEnd(outPipe.fileHandleForReading.fileDescriptor) : Data()
     process.waitUntilExit()
     let stdout = outTerminal?.output() ?? String(decoding: piped, as: UTF8.self)
     return Run(

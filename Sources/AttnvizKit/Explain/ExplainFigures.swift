@@ -22,6 +22,11 @@ func explainFigure(
   // Panel titles a step below the figure's title, so the step's heading leads.
   var small = style
   small.titleSize = style.fontSize + 3
+  // Raw and scaled scores on one colour scale: the scaled panel then looks paler by exactly the
+  // factor 1/√d_k, which is the point of the step.
+  if step.kind == .scores {
+    small.signedLimit = step.tables.map { $0.matrix.matrix.maxMagnitude }.max()
+  }
   func panels(_ panelStyle: FigureStyle) -> [Scene] {
     step.tables.map { table in
       heatmapFigure(

@@ -31,13 +31,16 @@ public enum TextSource: Equatable, Sendable {
 public let maximumTextBytes = 1 << 20
 
 /// Reads the text, checks it is UTF-8 and not blank.
-public func readText(_ source: TextSource, standardInput: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) throws -> String {
+public func readText(
+  _ source: TextSource,
+  standardInput: () throws -> Data = { try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes) }
+) throws -> String {
   let text: String
   switch source {
   case .arguments(let words):
     text = words.joined(separator: " ")
   case .standardInput:
-    text = try decodeUTF8(standardInput(), origin: "standard input")
+    text = try decodeUTF8(try withinLimit(standardInput()), origin: "standard input")
   case .file(let path):
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -46,15 +49,21 @@ public func readText(_ source: TextSource, standardInput: () -> Data = { FileHan
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
       throw AttnvizError.failure("cannot read \(path): it is a folder or not readable")
     }
-    text = try decodeUTF8(data, origin: path)
+    text = try decodeUTF8(try withinLimit(data), origin: path)
   }
-  guard text.utf8.count <= maximumTextBytes else {
-    throw AttnvizError.usage("the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
-  }
+  _ = try withinLimit(Data(text.utf8))
   guard text.contains(where: { !$0.isWhitespace }) else {
     throw AttnvizError.usage("the text is empty or only whitespace; give a sentence to visualise")
   }
   return text
+}
+
+/// Checked on the bytes, before decoding: a cut-off read must say "too long", not "not UTF-8".
+func withinLimit(_ data: Data) throws -> Data {
+  guard data.count <= maximumTextBytes else {
+    throw AttnvizError.usage("the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
+  }
+  return data
 }
 
 func decodeUTF8(_ data: Data, origin: String) throws -> String {

@@ -35,9 +35,12 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     report.standardOutput = json
-  } else if !options.display.quiet {
+  } else if !options.display.quiet && selection.positions.count <= maximumPrintedTokens {
     report.standardOutput = tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }
       .joined(separator: "\n")
+  } else if !options.display.quiet {
+    let n = selection.positions.count
+    report.notes.append("note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them")
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(selection, titles: titles, options: options, progress: progress)
@@ -49,6 +52,10 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
+
+/// Past this many tokens a table is hundreds of columns of noise on a terminal (and megabytes
+/// of escape codes); the figures and files still show everything.
+let maximumPrintedTokens = 100
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
 /// can overflow the scores), so no NaN ever reaches a table, a figure or the JSON.
