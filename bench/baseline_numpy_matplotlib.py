@@ -13,6 +13,7 @@ differ; the benchmark runs it once per text, outside the timed runs.
 
 import json
 import math
+import os
 import re
 import sys
 
@@ -101,7 +102,7 @@ def attention(tokens):
 
 def save_heatmap(weights, tokens, title, path):
     n = len(tokens)
-    side = min(4 + 0.22 * n, 24)  # inches; grows with the tokens, capped like a slide-sized figure
+    side = 12 if n < 50 else 24  # inches at 100 dpi: about the pixels attnviz writes
     fig, ax = plt.subplots(figsize=(side + 1.5, side))
     image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(n), tokens, rotation=90)
@@ -136,6 +137,7 @@ def main():
     if "--check" in sys.argv:
         check(tokens, heads, sys.argv[sys.argv.index("--check") + 1])
         return
+    os.makedirs(out, exist_ok=True)
     for h, weights in enumerate(heads, start=1):
         save_heatmap(weights, tokens, f"Self-attention, head {h}", f"{out}/heatmap-head{h}.png")
 

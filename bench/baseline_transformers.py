@@ -7,6 +7,7 @@ the last layer.
 --timings prints the seconds spent importing, loading, in the forward pass and drawing to stderr.
 """
 
+import os
 import sys
 import time
 
@@ -23,7 +24,7 @@ imported = time.perf_counter()
 
 def save_heatmap(weights, tokens, title, path):
     n = len(tokens)
-    side = min(4 + 0.22 * n, 24)
+    side = 12 if n < 50 else 24  # inches at 100 dpi: about the pixels attnviz writes
     fig, ax = plt.subplots(figsize=(side + 1.5, side))
     image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(n), tokens, rotation=90)
@@ -48,6 +49,7 @@ def main():
     forwarded = time.perf_counter()
     tokens = tokenizer.convert_ids_to_tokens(encoded["input_ids"][0])
     last = attentions[-1][0].numpy()  # (heads, T, T)
+    os.makedirs(out, exist_ok=True)
     for h, weights in enumerate(last, start=1):
         title = f"Layer {len(attentions)}, head {h}"
         save_heatmap(weights, tokens, title, f"{out}/heatmap-head{h}.png")

@@ -7,6 +7,7 @@ run under --python. `make bench` calls it; see docs/performance.md.
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,9 +27,8 @@ def generated_text(tokens):
     return " ".join(words[i % len(words)] for i in range(tokens))
 
 
-def time_runs(argv, runs, out_dir):
+def time_runs(argv, runs):
     """One warm-up run, then `runs` timed runs; returns (seconds list, stderr of the last run)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     seconds = []
     for i in range(runs + 1):
         start = time.perf_counter()
@@ -142,10 +142,10 @@ def main():
         for side, argv in (("attnviz", mine), ("baseline", theirs)):
             if argv is None:
                 continue
-            seconds, stderr = time_runs(list(map(str, argv)), args.runs, work / side)
+            seconds, stderr = time_runs(list(map(str, argv)), args.runs)
             times[side] = seconds
             if "--timings" in argv:
-                notes.append(f"transformers baseline, last run: {stderr.strip()}")
+                notes.append(f"transformers baseline, last run: {stderr.strip().splitlines()[-1]}")
         results.append((case, times.get("attnviz"), times.get("baseline")))
 
     print(f"\n{args.runs} timed runs each after one warm-up; seconds: median (min–max). "
@@ -156,6 +156,7 @@ def main():
         print(f"| {case} | {summary(mine)} | {summary(theirs)} | {ratio(theirs, mine)} |")
     for note in notes:
         print(f"\n- {note}")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":
