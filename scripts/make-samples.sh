@@ -17,6 +17,8 @@ samples=(
   "long-sentence|--file samples/long-sentence.txt --view heatmap --head 1 --format png|A long sentence: the grid shrinks to stay on a slide, and labels thin out when they would collide."
   "german|--file samples/german.txt --view lines --format png|A non-English sentence: umlauts and ß are letters, so *schläft* and *müde* are single tokens."
   "causal|--file samples/causal.txt --causal --view heatmap,lines --head 1 --format png|With --causal a query sees only itself and earlier tokens (the mask of GPT-style decoders such as the one behind ChatGPT): the upper triangle is masked."
+  "minilm-it-animal|--model all-MiniLM-L6-v2 --file samples/coreference.txt --layer 4 --head 2 --hide-special --view heatmap,lines --focus it --format png,svg|A real model: all-MiniLM-L6-v2 (BERT, 6 layers × 12 heads), layer 4, head 2, with [CLS]/[SEP] hidden. Here *it* gives 0.68 of its attention to *animal* (0.05 to *street*): what BertViz users look for, as a static figure. (Change *tired* to *wide* and this small model still prefers *animal*, 0.28 to 0.12: a head is evidence, not proof of understanding.)"
+  "minilm-model|--model all-MiniLM-L6-v2 --file samples/coreference.txt --hide-special --view model --format png|The whole model on one slide: every layer (down) and head (across) of all-MiniLM-L6-v2, special tokens hidden."
   "lines-focus|--file samples/coreference.txt --view lines --focus it --format png|The lines view with --focus: only the lines from *it*, the figure lecturers use for \"what does it attend to?\"."
 )
 

@@ -1,4 +1,3 @@
-import CEmbeddedFonts
 import CFreeType
 import Foundation
 
@@ -54,9 +53,11 @@ public final class FontSet: TextMeasuring, @unchecked Sendable {
     layout(string, weight: weight).width * size
   }
 
-  public func ascent(size: Double) -> Double { faces[regularNotdefFace].ascender * size }
+  /// The first regular face's typographic ascender (hhea), as matplotlib and browsers use it.
+  public func ascent(size: Double) -> Double { faces[regularChain[0]].ascender * size }
 
-  public func descent(size: Double) -> Double { faces[regularNotdefFace].descender * size }
+  /// The first regular face's typographic descender (hhea), positive.
+  public func descent(size: Double) -> Double { faces[regularChain[0]].descender * size }
 
   /// Whether some face has a real glyph for `scalar` (false: it draws as a `.notdef` box).
   public func hasGlyph(for scalar: Unicode.Scalar, weight: FontWeight = .regular) -> Bool {

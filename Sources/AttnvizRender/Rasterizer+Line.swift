@@ -4,8 +4,9 @@ extension PixelTarget {
   /// strip 0 ≤ t ≤ length along it. Exact for horizontal and vertical lines and, at any angle,
   /// away from the two ends, so thin diagonal lines keep their full ink.
   func draw(_ line: LineItem, scale: Double) {
-    let values = [line.from.x, line.from.y, line.to.x, line.to.y, line.width]
-    guard values.allSatisfy(\.isFinite), line.width > 0, line.color.a > 0 else { return }
+    guard line.from.x.isFinite, line.from.y.isFinite, line.to.x.isFinite, line.to.y.isFinite,
+      line.width.isFinite, line.width > 0, line.color.a > 0
+    else { return }
     var (x0, y0) = (line.from.x * scale, line.from.y * scale)
     var (x1, y1) = (line.to.x * scale, line.to.y * scale)
     let halfWidth = line.width * scale / 2

@@ -98,8 +98,9 @@ struct DeviceBox {
 
 extension PixelTarget {
   func draw(_ rect: RectItem, scale: Double) {
-    let values = [rect.x, rect.y, rect.width, rect.height]
-    guard values.allSatisfy(\.isFinite), rect.width > 0, rect.height > 0 else { return }
+    guard rect.x.isFinite, rect.y.isFinite, rect.width.isFinite, rect.height.isFinite,
+      rect.width > 0, rect.height > 0
+    else { return }
     let exact = DeviceBox(
       x0: rect.x * scale, y0: rect.y * scale, x1: (rect.x + rect.width) * scale,
       y1: (rect.y + rect.height) * scale)

@@ -102,10 +102,14 @@ struct SVGWriter {
     bytes.append(UInt8(ascii: "\""))
   }
 
-  /// ` fill="#rrggbb"` plus `fill-opacity` when the colour is translucent.
+  /// ` fill="#rrggbb"` plus `fill-opacity` when the colour is translucent; `none` when clear.
   mutating func paint(_ property: String, _ color: RGBA) {
     append(" ")
     append(property)
+    if color.a == 0 {
+      append("=\"none\"")
+      return
+    }
     append("=\"#")
     for channel in [color.r, color.g, color.b] {
       bytes.append(Self.hexDigits[Int(channel >> 4)])

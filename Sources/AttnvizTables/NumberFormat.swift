@@ -10,7 +10,7 @@
 /// "-0.00" is printed "0.00" (a tiny negative score is not meaningfully negative at this
 /// precision). Magnitudes of 1e9 and more switch to `%.*e` so one wild value cannot make a table
 /// column hundreds of characters wide. NaN and infinities print as "nan", "inf", "-inf".
-func formatFixed(_ value: Double, decimals: Int) -> String {
+public func formatFixed(_ value: Double, decimals: Int) -> String {
   if value.isNaN { return "nan" }
   if value.isInfinite { return value < 0 ? "-inf" : "inf" }
   let precision = min(max(decimals, 0), 17)

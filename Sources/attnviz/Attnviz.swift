@@ -7,20 +7,18 @@ struct Attnviz: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "attnviz",
     abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
-    discussion: """
-      Examples:
-        attnviz "The animal didn't cross the street because it was too tired."
-        attnviz --causal --heads 4 --dim 16 "The cat sat on the mat."
-        echo "Attention is all you need." | attnviz --json - | jq '.attention[0][0]'
-        attnviz --model all-MiniLM-L6-v2 --hide-special --view lines --focus it "The animal didn't cross the street because it was too tired."
-      """,
+    discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
-    subcommands: [Show.self, PositionalEncodingCommand.self],
+    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self],
     defaultSubcommand: Show.self)
 
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
   /// one line `attnviz: error: …`, so errors are mapped here, the only place that exits.
   static func main() {
+    if RootHelp.isRequested(Array(CommandLine.arguments.dropFirst())) {
+      print(RootHelp.text(), terminator: "")
+      return
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -34,7 +32,8 @@ struct Attnviz: ParsableCommand {
         .filter { !$0.isEmpty }.joined(separator: "; ")
       // ArgumentParser reports what it could not parse or validate as EX_USAGE (64).
       if code == .validationFailure {
-        fail("\(lowercasingFirst(message)) (see attnviz --help)", code: 2)
+        let hint = RootHelp.subcommandHint(Array(CommandLine.arguments.dropFirst()))
+        fail("\(lowercasingFirst(message))\(hint) (see attnviz --help)", code: 2)
       }
       fail(AttnvizError.from(error).description, code: 1)
     }

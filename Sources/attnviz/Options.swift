@@ -3,7 +3,7 @@ import AttnvizKit
 
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Model width d_model of the built-in layer (2–512).")
+  @Option(help: "Model width d_model of the built-in layer (2-512).")
   var dim: Int = 8
 
   @Option(help: "Attention heads of the built-in layer; must divide --dim.")
@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Seed of the built-in layer's weights (SplitMix64).")
   var seed: UInt64 = 2017
 
-  @Flag(help: "Mask future positions: query i sees keys 0…i only, as in GPT-style decoders.")
+  @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
   var causal = false
 
   @Option(help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"))
@@ -50,7 +50,7 @@ struct FigureOptionGroup: ParsableArguments {
   @Flag(help: "Print each weight inside its heatmap cell.")
   var annotate = false
 
-  @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1–8).")
+  @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
   var scale: Double = 2
 
   @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))

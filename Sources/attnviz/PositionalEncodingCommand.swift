@@ -7,10 +7,10 @@ struct PositionalEncodingCommand: ParsableCommand {
     commandName: "pe",
     abstract: "Draw the sinusoidal positional-encoding matrix (positions down, dimensions across).")
 
-  @Option(help: "Number of positions (rows), 1–2048.")
+  @Option(help: "Number of positions (rows), 1-2048.")
   var positions: Int = 50
 
-  @Option(help: "Encoding dimensions d_model (columns), 2–1024.")
+  @Option(help: "Encoding dimensions d_model (columns), 2-1024.")
   var dim: Int = 64
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup

@@ -16,7 +16,9 @@ struct Show: ParsableCommand {
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(help: ArgumentHelp("Views to draw, comma-separated: heatmap, heads, lines, model.", valueName: "list"))
+  @Option(help: ArgumentHelp(
+    "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+    valueName: "list"))
   var view: [String] = []
 
   @Option(help: "Layer to show, 1-based (default: the last).")
@@ -61,7 +63,7 @@ struct Show: ParsableCommand {
     options.display.jsonToStandardOutput = output.json
     options.display.quiet = output.quiet
     options.display.perHead = perHead
-    let report = try visualize(options)
+    let report = try visualize(options, progress: .standardError(quiet: output.quiet))
     emit(report, quiet: output.quiet)
   }
 }

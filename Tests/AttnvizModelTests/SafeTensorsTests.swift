@@ -51,7 +51,8 @@ struct SafeTensorsTests {
   /// Three tensors, written deliberately out of offset order in the header, plus metadata and
   /// an I64 buffer like BERT's `position_ids`.
   func writeValidFile(_ fixture: SafeTensorsFixture) throws -> String {
-    let data = littleEndianBytes(Self.f32Values) + littleEndianBytes(Self.f16Bits)
+    let data =
+      littleEndianBytes(Self.f32Values) + littleEndianBytes(Self.f16Bits)
       + littleEndianBytes(Self.bf16Bits) + [UInt8](repeating: 7, count: 16)
     let header = """
       {"__metadata__": {"format": "pt"},
@@ -103,68 +104,73 @@ struct SafeTensorsTests {
   }
 
   /// Each corruption and a phrase its message must contain.
-  static let corruptions: [(name: String, header: String, data: [UInt8], length: UInt64?,
-    expected: String)] = [
-    ("header length too big", "{}", [], 1 << 40, "more than the format's limit"),
-    ("header length past the end", "{}", [], 64, "the file is truncated"),
-    ("not JSON", "{\"a\": [1, ", [], nil, "not a JSON object"),
-    ("JSON array, not object", "[1, 2, 3]", [], nil, "not a JSON object"),
-    (
-      "truncated data", #"{"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#,
-      [UInt8](repeating: 0, count: 10), nil, "the file is truncated"
-    ),
-    (
-      "overlapping offsets",
-      #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},"#
-        + #" "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#,
-      [UInt8](repeating: 0, count: 12), nil, "overlaps it"
-    ),
-    (
-      "gap between tensors",
-      #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},"#
-        + #" "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}"#,
-      [UInt8](repeating: 0, count: 12), nil, "leaves a gap"
-    ),
-    (
-      "shape × size mismatch", #"{"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#,
-      [UInt8](repeating: 0, count: 8), nil, "cover 8 bytes"
-    ),
-    (
-      "overflowing shape",
-      #"{"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 8]}}"#,
-      [UInt8](repeating: 0, count: 8), nil, "too large to exist"
-    ),
-    (
-      "bad dtype", #"{"w": {"dtype": "Q7", "shape": [1], "data_offsets": [0, 4]}}"#,
-      [0, 0, 0, 0], nil, "unknown dtype \"Q7\""
-    ),
-    (
-      "negative shape", #"{"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}"#,
-      [0, 0, 0, 0], nil, "non-negative integers"
-    ),
-    (
-      "offsets reversed", #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}"#,
-      [0, 0, 0, 0], nil, "0 ≤ begin ≤ end"
-    ),
-    ("entry not an object", #"{"w": 3}"#, [], nil, "must be an object"),
-    (
-      "trailing bytes", #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}"#,
-      [0, 0, 0, 0, 9, 9], nil, "2 bytes after the last tensor"
-    ),
-  ]
+  static let corruptions:
+    [(
+      name: String, header: String, data: [UInt8], length: UInt64?,
+      expected: String
+    )] = [
+      ("header length too big", "{}", [], 1 << 40, "more than the format's limit"),
+      ("header length past the end", "{}", [], 64, "the file is truncated"),
+      ("not JSON", "{\"a\": [1, ", [], nil, "not a JSON object"),
+      ("JSON array, not object", "[1, 2, 3]", [], nil, "not a JSON object"),
+      (
+        "truncated data", #"{"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#,
+        [UInt8](repeating: 0, count: 10), nil, "the file is truncated"
+      ),
+      (
+        "overlapping offsets",
+        #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},"#
+          + #" "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#,
+        [UInt8](repeating: 0, count: 12), nil, "overlaps it"
+      ),
+      (
+        "gap between tensors",
+        #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},"#
+          + #" "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}"#,
+        [UInt8](repeating: 0, count: 12), nil, "leaves a gap"
+      ),
+      (
+        "shape × size mismatch", #"{"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#,
+        [UInt8](repeating: 0, count: 8), nil, "cover 8 bytes"
+      ),
+      (
+        "overflowing shape",
+        #"{"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 8]}}"#,
+        [UInt8](repeating: 0, count: 8), nil, "too large to exist"
+      ),
+      (
+        "bad dtype", #"{"w": {"dtype": "Q7", "shape": [1], "data_offsets": [0, 4]}}"#,
+        [0, 0, 0, 0], nil, "unknown dtype \"Q7\""
+      ),
+      (
+        "negative shape", #"{"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}"#,
+        [0, 0, 0, 0], nil, "non-negative integers"
+      ),
+      (
+        "offsets reversed", #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}"#,
+        [0, 0, 0, 0], nil, "0 ≤ begin ≤ end"
+      ),
+      ("entry not an object", #"{"w": 3}"#, [], nil, "must be an object"),
+      (
+        "trailing bytes", #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}"#,
+        [0, 0, 0, 0, 9, 9], nil, "2 bytes after the last tensor"
+      ),
+    ]
 
   @Test(arguments: 0..<corruptions.count)
   func corruptFileGivesAClearError(index: Int) throws {
     let c = Self.corruptions[index]
     let fixture = try SafeTensorsFixture()
     defer { fixture.remove() }
-    let path = try fixture.write("bad.safetensors", header: c.header, data: c.data,
+    let path = try fixture.write(
+      "bad.safetensors", header: c.header, data: c.data,
       declaredLength: c.length)
     let error = #expect(throws: SafeTensorsError.self, "\(c.name)") {
       try SafeTensorsFile(path: path)
     }
     #expect(error?.file == path)
-    #expect(error?.description.contains(c.expected) == true, "\(c.name): \(String(describing: error))")
+    #expect(
+      error?.description.contains(c.expected) == true, "\(c.name): \(String(describing: error))")
   }
 
   @Test func tooShortEmptyAndMissingFiles() throws {
@@ -197,5 +203,35 @@ struct SafeTensorsTests {
         try SafeTensorsFile(path: path)
       }
     }
+  }
+}
+
+@Suite("SafeTensors reader on damaged files")
+struct SafeTensorsDamageTests {
+  /// Random byte changes in a valid file (seeded, so any failure reproduces): each damaged file
+  /// is either refused with a SafeTensorsError or read in full, never a crash.
+  @Test func randomDamageNeverCrashes() throws {
+    let fixture = try SafeTensorsFixture()
+    defer { fixture.remove() }
+    let valid = try Data(
+      contentsOf: URL(fileURLWithPath: SafeTensorsTests().writeValidFile(fixture)))
+    var rng = SplitMix64(seed: 7)
+    var refused = 0
+    for attempt in 0..<300 {
+      var bytes = [UInt8](valid)
+      for _ in 0..<(1 + Int(rng.next() % 4)) {
+        let position = Int(rng.next() % UInt64(bytes.count))
+        bytes[position] = UInt8(truncatingIfNeeded: rng.next())
+      }
+      let path = fixture.folder.appendingPathComponent("damaged\(attempt)").path
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      do {
+        let file = try SafeTensorsFile(path: path)
+        for name in file.tensorNames { _ = try? file.floats(name) }
+      } catch is SafeTensorsError {
+        refused += 1
+      }
+    }
+    #expect(refused > 100)  // most header damage is caught; data damage only changes values
   }
 }

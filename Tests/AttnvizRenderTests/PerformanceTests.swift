@@ -41,6 +41,19 @@ struct PerformanceTests {
     var clock = ContinuousClock.now
     let image = try Rasterizer(fonts: fonts).render(scene, scale: 2)
     let rasterTime = ContinuousClock.now - clock
+    for kind in ["none", "rect", "line", "text"] {
+      var part = scene
+      part.items = scene.items.filter {
+        switch $0 {
+        case .rect: kind == "rect"
+        case .line: kind == "line"
+        case .text: kind == "text"
+        }
+      }
+      clock = ContinuousClock.now
+      _ = try Rasterizer(fonts: fonts).render(part, scale: 2)
+      print("perf: only \(kind) items: \(ContinuousClock.now - clock)")
+    }
     clock = ContinuousClock.now
     let png = try encodePNG(width: image.width, height: image.height, rgba: image.rgba)
     let encodeTime = ContinuousClock.now - clock

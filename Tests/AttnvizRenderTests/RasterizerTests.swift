@@ -125,6 +125,23 @@ struct RasterizerTests {
     }
   }
 
+  @Test("concurrent renders sharing one FontSet give the same bytes")
+  func concurrentRenders() async throws {
+    let fonts = try FontSet()
+    let expected = try renderPNG(demoScene(), scale: 1, fonts: fonts)
+    let results = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+      for k in 0..<4 {
+        // Different scales first, so the tasks fill the glyph cache at the same time.
+        group.addTask {
+          try renderPNG(demoScene(), scale: k == 0 ? 1 : 1.5 + Double(k), fonts: fonts)
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(results.filter { $0.elementsEqual(expected) }.count == 1)
+    #expect(try renderPNG(demoScene(), scale: 1, fonts: fonts).elementsEqual(expected))
+  }
+
   @Test("transparent background stays transparent outside items")
   func transparentBackground() throws {
     var scene = Scene(width: 4, height: 4, background: .clear)

@@ -64,10 +64,12 @@ struct SVGWriterTests {
           "a<b & \"c\" 'd'", at: Point(10, 20), size: 12, anchor: .end, weight: .bold,
           rotation: 90, role: "label")))
     scene.add(.text(TextItem(" tab\there\u{0}\u{7F}", at: Point(5, 5), size: 9)))
+    scene.add(.rect(RectItem(x: 0, y: 0, width: 5, height: 5, fill: .clear, stroke: .black)))
     let svg = renderSVG(scene)
     let parsed = try parseSVG(svg)
     let names = parsed.elements.map(\.name)
-    #expect(names == ["svg", "rect", "rect", "line", "text", "text"])
+    #expect(names == ["svg", "rect", "rect", "line", "text", "text", "rect"])
+    #expect(parsed.elements[6].attributes["fill"] == "none")
     let root = parsed.elements[0].attributes
     #expect(root["width"] == "120.5" && root["height"] == "80")
     #expect(root["viewBox"] == "0 0 120.5 80")

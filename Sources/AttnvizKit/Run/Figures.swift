@@ -5,21 +5,56 @@ import AttnvizViews
 import Foundation
 
 /// Lays out the requested views and encodes each as PNG and/or SVG.
-func figureFiles(_ selection: AttentionSelection, titles: Titles, options: VisualizeOptions) throws -> [OutputFile] {
+func figureFiles(
+  _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
+  progress: ProgressReporter = .silent
+) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
+  progress.stage("laying out figures")
   let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
+  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
   var files: [OutputFile] = []
-  for (stem, scene) in scenes {
-    if wantsPNG {
-      files.append(OutputFile(name: stem + ".png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
-    }
+  for (index, (stem, scene)) in scenes.enumerated() {
+    if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
     if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
   }
   return files
+}
+
+/// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
+/// results keep the scenes' order, so the output does not depend on scheduling.
+func encodeFigures(_ scenes: [Scene], scale: Double, fonts: FontSet) throws -> [[UInt8]] {
+  let results = ResultSlots<[UInt8]>(count: scenes.count)
+  DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
+    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
+  }
+  return try results.values()
+}
+
+/// One slot per concurrent task; each task writes only its own slot, under a lock.
+final class ResultSlots<Value>: @unchecked Sendable {
+  private var slots: [Result<Value, Error>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<Value, Error>) {
+    lock.lock()
+    slots[index] = result
+    lock.unlock()
+  }
+
+  func values() throws -> [Value] {
+    try slots.map { slot in
+      guard let slot else { throw AttnvizError.failure("a figure was not drawn") }
+      return try slot.get()
+    }
+  }
 }
 
 func loadFonts(_ path: String?) throws -> FontSet {
@@ -48,14 +83,15 @@ func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
   return style
 }
 
-/// The default views: a heatmap per head, all heads side by side (several heads), the lines view,
-/// and the whole model (several layers).
-func defaultViews(for trace: AttentionTrace) -> [ViewKind] {
-  var views: [ViewKind] = [.heatmap]
-  if trace.model.heads > 1 { views.append(.heads) }
-  views.append(.lines)
-  if trace.layers.count > 1 { views.append(.model) }
-  return views
+/// The default views. One layer: a heatmap per head, all heads side by side, the lines view.
+/// Several layers (pretrained models): the selected layer's heads side by side, the lines view
+/// and the whole model; a single heatmap only when `--head` picks one (a dozen heatmaps per run
+/// would bury the figures that matter and cost most of the run's time).
+func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
+  guard trace.layers.count > 1 else {
+    return trace.model.heads > 1 ? [.heatmap, .heads, .lines] : [.heatmap, .lines]
+  }
+  return (headChosen ? [.heatmap] : []) + [.heads, .lines, .model]
 }
 
 /// Each requested view as (file stem, scene). File stems are fixed names.
@@ -64,7 +100,7 @@ func figureScenes(
   style: FigureStyle, measurer: any TextMeasuring
 ) throws -> [(String, Scene)] {
   let trace = selection.trace
-  let views = requested ?? defaultViews(for: trace)
+  let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let layerNumber = selection.layer + 1
   let subtitle = titles.subtitle
   var scenes: [(String, Scene)] = []
@@ -86,7 +122,7 @@ func figureScenes(
       if let focusIndex { headline += " · from “\(selection.labels[focusIndex])”" }
       scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
     case .model:
-      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: subtitle)
+      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.subtitle(includingLayer: false))
       scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
     }
   }

@@ -77,6 +77,8 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
   }
   let type = config["model_type"] as? String ?? "(none)"
   switch type {
+  case "bert":
+    return try BertModel(folder: folder, truncate: truncate)
   case "gpt2":
     return try GPT2Model(folder: folder, truncate: truncate)
   default:

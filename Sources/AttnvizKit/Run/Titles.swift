@@ -24,8 +24,11 @@ struct Titles {
   }
 
   /// Model · layer · direction · the text, shortened.
-  var subtitle: String {
-    var parts = [modelName, layerPart, direction]
+  var subtitle: String { subtitle(includingLayer: true) }
+
+  /// For figures of every layer (the model view), where naming one layer would mislead.
+  func subtitle(includingLayer: Bool) -> String {
+    var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
     return parts.joined(separator: " · ") + " · “\(shortened(trace.text, to: 60))”"

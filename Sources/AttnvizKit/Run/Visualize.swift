@@ -7,15 +7,18 @@ import Foundation
 
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
-/// nothing (`OutputFolder`).
-public func visualize(_ options: VisualizeOptions) throws -> RunReport {
+/// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
+public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+  defer { progress.finish() }
   let text = try readText(options.text)
+  progress.stage("loading the model")
   let model: any AttentionModel
   do {
     model = try options.model.load()
   } catch {
     throw AttnvizError.from(error)
   }
+  progress.stage("running the model")
   let trace = try traceChecked(model, text)
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -23,11 +26,13 @@ public func visualize(_ options: VisualizeOptions) throws -> RunReport {
 
   var report = RunReport()
   var files: [OutputFile] = []
+  progress.stage("encoding the JSON")
   let json = attentionJSON(trace)
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
   let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width, colorMap: ColorMap.named(options.figure.colorMap))
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
+  progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     report.standardOutput = json
   } else if !options.display.quiet {
@@ -35,11 +40,12 @@ public func visualize(_ options: VisualizeOptions) throws -> RunReport {
       .joined(separator: "\n")
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options)
+  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
+  progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }

@@ -68,6 +68,25 @@ public final class SafeTensorsFile: @unchecked Sendable {
     return try doubles(name)
   }
 
+  /// Rows `indices` of a 2-D tensor of shape `expectedShape`, read straight from the mapping:
+  /// how an embedding table is looked up without converting all of it.
+  public func rows(_ name: String, _ indices: [Int], expectedShape: [Int]) throws -> Matrix {
+    precondition(expectedShape.count == 2, "a matrix has two dimensions")
+    try check(name, shape: expectedShape)
+    let width = expectedShape[1]
+    var values: [Double] = []
+    values.reserveCapacity(indices.count * width)
+    for index in indices {
+      guard (0..<expectedShape[0]).contains(index) else {
+        throw SafeTensorsError(
+          file: path, tensor: name,
+          reason: "has \(expectedShape[0]) rows; row \(index) does not exist")
+      }
+      values += try convert(name, elements: (index * width)..<((index + 1) * width)) { Double($0) }
+    }
+    return Matrix(rows: indices.count, columns: width, values: values)
+  }
+
   private func check(_ name: String, shape expected: [Int]) throws {
     guard let entry = entries[name] else { throw missing(name) }
     guard entry.shape == expected else {
@@ -84,32 +103,41 @@ public final class SafeTensorsFile: @unchecked Sendable {
         + "\(tensorNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")))")
   }
 
-  private func convert<T>(_ name: String, _ transform: (Float) -> T) throws -> [T] {
+  private func convert<T>(
+    _ name: String, elements: Range<Int>? = nil, _ transform: (Float) -> T
+  ) throws -> [T] {
     guard let entry = entries[name] else { throw missing(name) }
     guard let dtype = SafeTensorsDType(rawValue: entry.dtype) else {
       throw SafeTensorsError(
         file: path, tensor: name,
         reason: "has dtype \(entry.dtype); attnviz reads only F32, F16 and BF16 tensors")
     }
-    let count = (entry.end - entry.begin) / dtype.byteSize
+    let all = 0..<((entry.end - entry.begin) / dtype.byteSize)
+    let range = elements ?? all
+    precondition(range.clamped(to: all) == range, "element range outside the tensor")
+    let count = range.count
     // Loads are unaligned: the format aligns data only when the writer padded the header.
-    let base = mapping.bytes.baseAddress.map { $0 + dataStart + entry.begin }
+    let offset = dataStart + entry.begin + range.lowerBound * dtype.byteSize
+    let base = mapping.bytes.baseAddress.map { $0 + offset }
     guard let base, count > 0 else { return [] }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       switch dtype {
       case .f32:
         for i in 0..<count {
-          let bits = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+          let bits = UInt32(
+            littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
           buffer[i] = transform(Float(bitPattern: bits))
         }
       case .f16:
         for i in 0..<count {
-          let bits = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+          let bits = UInt16(
+            littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
           buffer[i] = transform(floatFromHalf(bits))
         }
       case .bf16:
         for i in 0..<count {
-          let bits = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+          let bits = UInt16(
+            littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
           buffer[i] = transform(floatFromBFloat16(bits))
         }
       }
@@ -148,6 +176,8 @@ private final class MappedFile {
   }
 
   deinit {
-    if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
+    if let address = bytes.baseAddress {
+      munmap(UnsafeMutableRawPointer(mutating: address), bytes.count)
+    }
   }
 }

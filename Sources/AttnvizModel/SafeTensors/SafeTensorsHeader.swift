@@ -35,7 +35,8 @@ struct SafeTensorsHeader {
     self.file = file
     let fileSize = bytes.count
     guard fileSize >= 8 else {
-      throw fail("is \(fileSize) bytes long; a safetensors file starts with an 8-byte header length")
+      throw fail(
+        "is \(fileSize) bytes long; a safetensors file starts with an 8-byte header length")
     }
     var length: UInt64 = 0
     for i in (0..<8).reversed() { length = length << 8 | UInt64(bytes[i]) }
@@ -67,7 +68,8 @@ struct SafeTensorsHeader {
     } catch let error as SafeTensorsError {
       throw SafeTensorsError(file: file, tensor: error.tensor, reason: error.reason)
     } catch {
-      throw fail("has a header that is not a JSON object (the file is corrupted or not safetensors)")
+      throw fail(
+        "has a header that is not a JSON object (the file is corrupted or not safetensors)")
     }
     return raw.entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
   }
@@ -126,7 +128,8 @@ private struct RawHeader: Decodable {
 
   init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: NameKey.self)
-    for key in container.allKeys {
+    // In name order, so that a header with several faults always reports the same one.
+    for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
       if key.stringValue == "__metadata__" {
         guard (try? container.decode([String: String].self, forKey: key)) != nil else {
           throw headerError("\"__metadata__\" must be an object of strings")

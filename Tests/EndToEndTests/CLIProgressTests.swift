@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// The progress line: on a terminal for runs longer than half a second, wiped before the file
+/// paths; never on a pipe.
+@Suite struct CLIProgressTests {
+  /// 300 tokens with JSON takes seconds in the debug build the tests run (and well over half a
+  /// second in release), without drawing figures that would make the suite slow.
+  static let longText = (0..<300).map { ["the", "cat", "sat", "on", "a", "mat"][$0 % 6] }
+    .joined(separator: " ")
+
+  @Test func longRunOnATerminalShowsProgressAndWipesIt() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try Binary.runInTerminal(
+      [Self.longText, "--head", "1", "--format", "json", "--out", folder.path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
+    // The last progress text is overwritten with spaces before the paths are printed.
+    let wiped = try #require(run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
+    let after = run.stderr[wiped.upperBound...]
+    #expect(after == folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(!run.stdout.contains("attnviz: "))
+  }
+
+  @Test func shortRunOnATerminalShowsNoProgress() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try Binary.runInTerminal(["a b c", "--format", "json", "--out", folder.path])
+    #expect(run.status == 0)
+    #expect(run.stderr == folder.appendingPathComponent("attention.json").path + "\n")
+  }
+
+  /// Standard output piped (`| less`, `> file`): a script is reading, so no progress even though
+  /// standard error is a terminal.
+  @Test func pipedStandardOutputShowsNoProgress() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try Binary.runInTerminal(
+      [Self.longText, "--head", "1", "--format", "json", "--out", folder.path],
+      pipeStandardOutput: true)
+    #expect(run.status == 0)
+    #expect(run.stderr == folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(!run.stdout.contains("\u{1B}") && run.stdout.contains("+--"))
+  }
+}
