@@ -123,9 +123,10 @@ def main():
         model = ["--model", args.model_dir]
         transformers = [args.python, TRANSFORMERS_BASELINE, args.model_dir, LECTURE, work / "t",
                         "--timings"]
-        rows.append(("all-MiniLM-L6-v2, lecture sentence: tables + default figures "
-                     "vs last layer's 12 heatmaps",
-                     None if attnviz_note else attnviz(*model),
+        rows.append(("all-MiniLM-L6-v2, lecture sentence: tables + default figures + JSON",
+                     None if attnviz_note else attnviz(*model), None))
+        rows.append(("all-MiniLM-L6-v2: one heatmap PNG per head of the last layer (12)",
+                     None if attnviz_note else attnviz(*model, *heatmaps_only),
                      None if baseline_note else transformers))
         rows.append(("all-MiniLM-L6-v2: `--format json --quiet` (load + forward + JSON)",
                      None if attnviz_note else attnviz(*model, "--format", "json", "--quiet"),
