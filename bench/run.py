@@ -1,0 +1,164 @@
+"""Times attnviz against the numpy+matplotlib and transformers+matplotlib baselines and prints a
+Markdown table of medians and ratios (baseline / attnviz). Standard library only; the baselines
+run under --python. `make bench` calls it; see docs/performance.md.
+
+    python3 bench/run.py --attnviz .build/release/attnviz --python PY [--model-dir DIR] [--runs 7]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LECTURE = "The animal didn't cross the street because it was too tired."
+HERE = Path(__file__).resolve().parent
+NUMPY_BASELINE = HERE / "baseline_numpy_matplotlib.py"
+TRANSFORMERS_BASELINE = HERE / "baseline_transformers.py"
+
+
+def generated_text(tokens):
+    """`tokens` word tokens: the lecture sentence's tokens repeated, separated by spaces."""
+    words = LECTURE[:-1].split() + ["."]
+    return " ".join(words[i % len(words)] for i in range(tokens))
+
+
+def time_runs(argv, runs):
+    """One warm-up run, then `runs` timed runs; returns (seconds list, stderr of the last run)."""
+    seconds = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{done.stderr.strip()}")
+        if i > 0:
+            seconds.append(elapsed)
+    return seconds, done.stderr
+
+
+def summary(seconds):
+    if not seconds:
+        return "—"
+    return f"{statistics.median(seconds):.3f} ({min(seconds):.3f}–{max(seconds):.3f})"
+
+
+def ratio(baseline, attnviz):
+    if not baseline or not attnviz:
+        return "—"
+    return f"{statistics.median(baseline) / statistics.median(attnviz):.1f}×"
+
+
+def check_same_attention(args, text, work):
+    """attnviz's attention.json and the numpy baseline must agree to 1e-9 (same layer)."""
+    out = work / f"check-{len(text)}"
+    run([args.attnviz, text, "--format", "json", "--quiet", "--out", out])
+    done = run([args.python, NUMPY_BASELINE, text, out, "--check", out / "attention.json"])
+    return done.stdout.strip()
+
+
+def run(argv):
+    done = subprocess.run(list(map(str, argv)), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{(done.stderr or done.stdout).strip()}")
+    return done
+
+
+def model_status(args, work):
+    """None when attnviz and transformers can both run the model, else why not (per side)."""
+    attnviz_note = baseline_note = None
+    if not (args.model_dir and Path(args.model_dir, "model.safetensors").is_file()):
+        note = f"no model at {args.model_dir} (run `make model`)"
+        return note, note
+    try:
+        run([args.attnviz, "--model", args.model_dir, LECTURE, "--quiet", "--format", "json",
+             "--out", work / "model-check"])
+    except RuntimeError as error:
+        attnviz_note = str(error).splitlines()[-1]
+    probe = subprocess.run([args.python, "-c", "import torch, transformers"], capture_output=True)
+    if probe.returncode != 0:
+        baseline_note = "transformers/torch not installed (make bench BENCH_MODEL=1)"
+    return attnviz_note, baseline_note
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attnviz", required=True)
+    parser.add_argument("--python", required=True, help="python with numpy and matplotlib")
+    parser.add_argument("--model-dir", default="models/all-MiniLM-L6-v2")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    args.attnviz = str(Path(args.attnviz).resolve())
+    work = Path(tempfile.mkdtemp(prefix="attnviz-bench-"))
+    load_before = os.getloadavg()[0]
+    texts = {13: LECTURE, 100: generated_text(100), 500: generated_text(500)}
+
+    for text in texts.values():
+        print(check_same_attention(args, text, work), file=sys.stderr)
+
+    def attnviz(*options, text=LECTURE):
+        return [args.attnviz, text, "--out", work / "a", *options]
+
+    def numpy_baseline(text):
+        return [args.python, NUMPY_BASELINE, text, work / "b"]
+
+    heatmaps_only = ("--view", "heatmap", "--format", "png", "--quiet")
+    rows = [  # (case, attnviz argv, baseline argv or None)
+        ("lecture sentence, 12 tokens: tables + heatmap/heads/lines PNGs + JSON",
+         attnviz(), numpy_baseline(LECTURE)),
+        ("lecture sentence: `--format json` only", attnviz("--format", "json"), None),
+        ("lecture sentence: one heatmap PNG per head (2)",
+         attnviz(*heatmaps_only), numpy_baseline(LECTURE)),
+    ]
+    for n in (100, 500):
+        rows.append((f"{n} tokens: one heatmap PNG per head (2)",
+                     attnviz(*heatmaps_only, text=texts[n]), numpy_baseline(texts[n])))
+    attnviz_note, baseline_note = model_status(args, work)
+    notes = []
+    if attnviz_note is None or baseline_note is None:
+        model = ["--model", args.model_dir]
+        transformers = [args.python, TRANSFORMERS_BASELINE, args.model_dir, LECTURE, work / "t",
+                        "--timings"]
+        rows.append(("all-MiniLM-L6-v2, lecture sentence: tables + default figures + JSON",
+                     None if attnviz_note else attnviz(*model), None))
+        rows.append(("all-MiniLM-L6-v2: one heatmap PNG per head of the last layer (12)",
+                     None if attnviz_note else attnviz(*model, *heatmaps_only),
+                     None if baseline_note else transformers))
+        rows.append(("all-MiniLM-L6-v2: `--format json --quiet` (load + forward + JSON)",
+                     None if attnviz_note else attnviz(*model, "--format", "json", "--quiet"),
+                     None))
+    for note in (attnviz_note, baseline_note):
+        if note and note not in notes:
+            notes.append(note)
+    rows.append(("startup: `attnviz --version`", [args.attnviz, "--version"], None))
+
+    results = []
+    for case, mine, theirs in rows:
+        print(f"timing: {case}", file=sys.stderr)
+        times = {}
+        for side, argv in (("attnviz", mine), ("baseline", theirs)):
+            if argv is None:
+                continue
+            seconds, stderr = time_runs(list(map(str, argv)), args.runs)
+            times[side] = seconds
+            if "--timings" in argv:
+                notes.append(f"transformers baseline, last run: {stderr.strip().splitlines()[-1]}")
+        results.append((case, times.get("attnviz"), times.get("baseline")))
+
+    print(f"\n{args.runs} timed runs each after one warm-up; seconds: median (min–max). "
+          f"Load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n")
+    print("| case | attnviz | baseline | baseline / attnviz |")
+    print("|---|---|---|---|")
+    for case, mine, theirs in results:
+        print(f"| {case} | {summary(mine)} | {summary(theirs)} | {ratio(theirs, mine)} |")
+    for note in notes:
+        print(f"\n- {note}")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
