@@ -26,8 +26,10 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 
   var report = RunReport()
   var files: [OutputFile] = []
-  progress.stage("encoding the JSON")
-  let json = attentionJSON(trace)
+  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
+  let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
+  if wantsJSON { progress.stage("encoding the JSON") }
+  let json = wantsJSON ? attentionJSON(trace) : ""
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
   let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width, colorMap: ColorMap.named(options.figure.colorMap))
