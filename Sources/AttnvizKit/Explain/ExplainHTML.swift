@@ -31,7 +31,7 @@ func explainHTML(
     page += "<section class=\"slide\" id=\"step-\(step.number)\">\n"
     page += "<h2>\(escapeHTML(step.heading))</h2>\n"
     page +=
-      "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: "<br>\n") + "</p>\n"
+      "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: " ") + "</p>\n"
     page += "<div class=\"figure\">\n" + inlineSVG(svg) + "</div>\n"
     for table in step.tables.map({ $0.shown() }) { page += tableHTML(table) }
     page += "</section>\n\n"
