@@ -60,6 +60,11 @@ struct FigureOptionGroup: ParsableArguments {
   var font: String?
 
   func validate() throws {
+    do {
+      _ = try colorMapNamed(colormap)
+    } catch {
+      throw ValidationError("\(error)")
+    }
     guard scale.isFinite, (1...8).contains(scale) else {
       throw ValidationError("--scale must be between 1 and 8, not \(scale)")
     }

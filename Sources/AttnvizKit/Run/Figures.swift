@@ -73,11 +73,18 @@ func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt
   }
 }
 
-func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
-  guard let map = ColorMap.named(options.colorMap.lowercased()) else {
+/// The `--colormap` map, or a usage error listing the known names (checked before anything
+/// runs, so `--format json` does not silently accept a typo).
+public func colorMapNamed(_ name: String) throws -> ColorMap {
+  guard let map = ColorMap.named(name.lowercased()) else {
     throw AttnvizError.usage(
-      "--colormap \"\(options.colorMap)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
+      "--colormap \"\(name)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
   }
+  return map
+}
+
+func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
+  let map = try colorMapNamed(options.colorMap)
   var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
