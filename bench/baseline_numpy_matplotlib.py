@@ -17,10 +17,7 @@ import os
 import re
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from heatmap import save_heatmap  # noqa: E402
 import numpy as np  # noqa: E402
 
 D_MODEL, HEADS, SEED, GAIN = 8, 2, 2017, 1.2
@@ -98,22 +95,6 @@ def attention(tokens):
         e = np.exp(scores - scores.max(axis=1, keepdims=True))
         heads.append(e / e.sum(axis=1, keepdims=True))
     return heads
-
-
-def save_heatmap(weights, tokens, title, path):
-    n = len(tokens)
-    side = 12 if n < 50 else 24  # inches at 100 dpi: about the pixels attnviz writes
-    fig, ax = plt.subplots(figsize=(side + 1.5, side))
-    image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=1)
-    ax.set_xticks(range(n), tokens, rotation=90)
-    ax.set_yticks(range(n), tokens)
-    ax.set_xlabel("key")
-    ax.set_ylabel("query")
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="attention weight")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def check(tokens, heads, json_path):

@@ -12,30 +12,12 @@ import sys
 import time
 
 start = time.perf_counter()
-import matplotlib  # noqa: E402
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from heatmap import save_heatmap  # noqa: E402
 import torch  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 imported = time.perf_counter()
-
-
-def save_heatmap(weights, tokens, title, path):
-    n = len(tokens)
-    side = 12 if n < 50 else 24  # inches at 100 dpi: about the pixels attnviz writes
-    fig, ax = plt.subplots(figsize=(side + 1.5, side))
-    image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=1)
-    ax.set_xticks(range(n), tokens, rotation=90)
-    ax.set_yticks(range(n), tokens)
-    ax.set_xlabel("key")
-    ax.set_ylabel("query")
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="attention weight")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def main():
