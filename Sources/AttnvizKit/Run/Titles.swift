@@ -1,3 +1,4 @@
+import Foundation
 import AttnvizModel
 
 /// Titles and subtitles for figures and tables: what a slide needs to stand on its own (model,
@@ -42,5 +43,3 @@ func shortened(_ text: String, to limit: Int) -> String {
   guard cleaned.count > limit else { return cleaned }
   return String(cleaned.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
 }
-
-import Foundation

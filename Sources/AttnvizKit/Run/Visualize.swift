@@ -32,17 +32,14 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   let json = wantsJSON ? attentionJSON(trace) : ""
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
-  let tableOptions = TableOptions(colorMode: options.display.colorMode, width: options.display.width, colorMap: ColorMap.named(options.figure.colorMap))
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     report.standardOutput = json
-  } else if !options.display.quiet && selection.positions.count <= maximumPrintedTokens {
-    report.standardOutput = tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }
-      .joined(separator: "\n")
   } else if !options.display.quiet {
-    let n = selection.positions.count
-    report.notes.append("note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them")
+    let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
+    report.standardOutput = printed.text
+    report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(selection, titles: titles, options: options, progress: progress)
@@ -58,6 +55,18 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 /// Past this many tokens a table is hundreds of columns of noise on a terminal (and megabytes
 /// of escape codes); the figures and files still show everything.
 let maximumPrintedTokens = 100
+
+/// The tables for standard output, coloured and split to the terminal's width, or a note when
+/// there are too many tokens to print.
+func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
+  guard n <= maximumPrintedTokens else {
+    return ("", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"])
+  }
+  let tableOptions = TableOptions(
+    colorMode: options.display.colorMode, width: options.display.width,
+    colorMap: ColorMap.named(options.figure.colorMap))
+  return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
+}
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
 /// can overflow the scores), so no NaN ever reaches a table, a figure or the JSON.
