@@ -71,6 +71,6 @@ struct ExplainCommand: ParsableCommand {
     figure.apply(to: &options.figure)
     options.display = .fromEnvironment(noColor: noColor)
     options.display.quiet = quiet
-    emit(try explain(options), quiet: quiet)
+    emit(try explain(options, progress: .standardError(quiet: quiet)), quiet: quiet)
   }
 }

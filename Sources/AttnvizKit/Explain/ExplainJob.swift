@@ -42,14 +42,17 @@ public struct ExplainOptions: Equatable, Sendable {
 ///
 /// `md` alone also writes the PNG figures its links point to; with `svg` and no `png` the links
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
-public func explain(_ options: ExplainOptions) throws -> RunReport {
+public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+  defer { progress.finish() }
   let text = try readText(options.text)
+  progress.stage("loading the model")
   let model: any AttentionModel
   do {
     model = try options.model.load()
   } catch {
     throw AttnvizError.from(error)
   }
+  progress.stage("running the model")
   let trace = try traceChecked(model, text)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
@@ -68,8 +71,10 @@ public func explain(_ options: ExplainOptions) throws -> RunReport {
     report.standardOutput = explainText(
       steps, heading: names.heading, options: tableOptions, weightsMap: weightsMap)
   }
-  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(
-    try explainFiles(steps, names: names, options: options, weightsMap: weightsMap))
+  progress.stage("drawing the steps")
+  let files = try explainFiles(steps, names: names, options: options, weightsMap: weightsMap)
+  progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
+  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
 
@@ -112,13 +117,9 @@ func explainFiles(
         text: explainHTML(
           steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
-  for (step, scene) in zip(steps, scenes) {
-    if wantsPNG {
-      files.append(
-        OutputFile(
-          name: step.kind.fileStem + ".png",
-          contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
-    }
+  let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
+  for (index, (step, scene)) in zip(steps, scenes).enumerated() {
+    if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
     if wantsSVG {
       files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene)))
     }
