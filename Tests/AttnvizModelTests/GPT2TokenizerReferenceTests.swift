@@ -22,6 +22,27 @@ struct GPT2TokenizerReferenceTests {
     #expect(pieces.map(\.id) == sentence.ids)
   }
 
+  /// `<|endoftext|>` in the text is one special token, split out before pre-tokenising; ids
+  /// and tokens from `GPT2Tokenizer.from_pretrained("tiny-gpt2")` (transformers 5.24).
+  @Test(arguments: [
+    ("Hello<|endoftext|> world", [324, 376, 264, 357], ["Hello", "<|endoftext|>", "Ġw", "orld"]),
+    ("<|endoftext|>The cat", [376, 261, 269, 267], ["<|endoftext|>", "The", "Ġc", "at"]),
+    ("a <|endoftext|><|endoftext|>b", [64, 220, 376, 376, 65], ["a", "Ġ", "<|endoftext|>", "<|endoftext|>", "b"]),
+  ])
+  func endOfTextIsOneSpecialToken(text: String, ids: [Int], tokens: [String]) throws {
+    let folder = try TinyGPT2.folder
+    let tokenizer = try GPT2Tokenizer(
+      vocabularyFile: folder.appendingPathComponent("vocab.json").path,
+      mergesFile: folder.appendingPathComponent("merges.txt").path)
+    let pieces = tokenizer.encode(text)
+    #expect(pieces.map(\.id) == ids)
+    #expect(pieces.map(\.raw) == tokens)
+    #expect(pieces.map(\.isSpecial) == tokens.map { $0 == "<|endoftext|>" })
+    // The ranges still tile the input bytes.
+    #expect(pieces.first?.utf8Range.lowerBound == 0 && pieces.last?.utf8Range.upperBound == text.utf8.count)
+    #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.utf8Range.upperBound == $1.utf8Range.lowerBound })
+  }
+
   /// The real GPT-2 files (50257 tokens, 50000 merges) are not in the repository; set
   /// ATTNVIZ_GPT2_TOKENIZER_DIR to a folder with vocab.json and merges.txt to run this.
   static let realFolder = ProcessInfo.processInfo.environment["ATTNVIZ_GPT2_TOKENIZER_DIR"]

@@ -11,8 +11,9 @@ import Synchronization
 ///
 ///     "Hello world" → "Hello" (15496) | "Ġworld" (995), shown as `Hello` `·world`
 ///
-/// No special tokens are added around the text (GPT-2 adds none), and `<|endoftext|>` written in
-/// the text is read as plain characters.
+/// No special tokens are added around the text (GPT-2 adds none). `<|endoftext|>` written in the
+/// text is one special token (id 50256 in GPT-2's vocabulary), as Hugging Face splits added
+/// tokens out before pre-tokenising; the text around it is encoded as usual.
 public struct GPT2Tokenizer: Tokenizer {
   /// One BPE token: the vocabulary key (`Ġworld`), its id, and the UTF-8 bytes of the input it
   /// covers. A token may hold part of a character (half an emoji).
@@ -20,7 +21,11 @@ public struct GPT2Tokenizer: Tokenizer {
     public var raw: String
     public var id: Int
     public var utf8Range: Range<Int>
+    public var isSpecial = false
   }
+
+  /// GPT-2's one special token, when the vocabulary has it.
+  public static let endOfText = "<|endoftext|>"
 
   public let vocabularySize: Int
   /// The largest id in vocab.json: a model needs at least this many + 1 token embeddings.
@@ -68,15 +73,47 @@ public struct GPT2Tokenizer: Tokenizer {
     let pieces = encode(text)
     guard !pieces.isEmpty else { throw TokenizerError.emptyText }
     return pieces.map {
-      Token(Self.displayText($0.raw), id: $0.id, sourceRange: $0.utf8Range)
+      Token(Self.displayText($0.raw), id: $0.id, isSpecial: $0.isSpecial, sourceRange: $0.utf8Range)
     }
   }
 
   /// The BPE tokens of `text`, with their vocabulary keys; empty for an empty text.
   public func encode(_ text: String) -> [Piece] {
     let scalars = Array(text.unicodeScalars)
+    guard let specialID = vocabulary[Self.endOfText] else {
+      return encodeOrdinary(scalars, startingAt: 0)
+    }
+    // Matched scalar by scalar (not by Character, where a combining mark after `>` would hide
+    // it), as Hugging Face matches added tokens in the raw text.
+    let pattern = Array(Self.endOfText.unicodeScalars)
     var pieces: [Piece] = []
+    var segmentStart = 0
     var offset = 0
+    var i = 0
+    while i + pattern.count <= scalars.count {
+      guard scalars[i..<(i + pattern.count)].elementsEqual(pattern) else {
+        i += 1
+        continue
+      }
+      let before = Array(scalars[segmentStart..<i])
+      pieces += encodeOrdinary(before, startingAt: offset)
+      offset += before.reduce(0) { $0 + $1.utf8.count }
+      pieces.append(
+        Piece(
+          raw: Self.endOfText, id: specialID, utf8Range: offset..<(offset + pattern.count),
+          isSpecial: true))
+      offset += pattern.count
+      i += pattern.count
+      segmentStart = i
+    }
+    return pieces + encodeOrdinary(Array(scalars[segmentStart...]), startingAt: offset)
+  }
+
+  /// Text without special tokens: pre-tokenise, then BPE each piece. `start` is the UTF-8 offset
+  /// of `scalars` in the whole input, for the pieces' ranges.
+  func encodeOrdinary(_ scalars: [Unicode.Scalar], startingAt start: Int) -> [Piece] {
+    var pieces: [Piece] = []
+    var offset = start
     for range in GPT2PreTokenizer.split(scalars) {
       var bytes: [UInt8] = []
       for scalar in scalars[range] { bytes.append(contentsOf: scalar.utf8) }
