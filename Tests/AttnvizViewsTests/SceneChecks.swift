@@ -82,12 +82,9 @@ struct OrientedBox {
   }
 }
 
-/// Every item lies inside the scene: text by its measured (rotated) ink box, lines and rects by
-/// their extent.
-func expectNothingClipped(
-  _ scene: Scene, measurer: any TextMeasuring = measurer,
-  sourceLocation: SourceLocation = #_sourceLocation
-) {
+/// Items outside the scene: text by its measured (rotated) ink box, lines and rects by their
+/// extent. Empty when everything fits.
+func clippedItems(_ scene: Scene, measurer: any TextMeasuring = measurer) -> [String] {
   var problems: [String] = []
   func check(_ what: String, _ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) {
     if minX < -0.01 || minY < -0.01 || maxX > scene.width + 0.01 || maxY > scene.height + 0.01 {
@@ -107,6 +104,15 @@ func expectNothingClipped(
         max(l.from.x, l.to.x), max(l.from.y, l.to.y))
     }
   }
+  return problems
+}
+
+/// Every item lies inside the scene.
+func expectNothingClipped(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let problems = clippedItems(scene, measurer: measurer)
   let size = "\(scene.width)×\(scene.height)"
   #expect(
     problems.isEmpty, "\(problems.count) items outside the \(size) scene: \(problems.prefix(5))",
@@ -115,11 +121,9 @@ func expectNothingClipped(
 
 private func describe(_ t: TextItem) -> String { "'\(t.string)' (\(t.role ?? "-"))" }
 
-/// No two texts overlap (annotations sit in their cells and are checked separately).
-func expectNoTextOverlap(
-  _ scene: Scene, measurer: any TextMeasuring = measurer,
-  sourceLocation: SourceLocation = #_sourceLocation
-) {
+/// Pairs of texts whose (rotated) boxes overlap; annotations sit in their cells and are checked
+/// separately.
+func overlappingTexts(_ scene: Scene, measurer: any TextMeasuring = measurer) -> [String] {
   let texts = scene.allTexts.filter { $0.role != "annotation" }
   let boxes = texts.map { OrientedBox($0, measurer: measurer) }
   var clashes: [String] = []
@@ -128,6 +132,15 @@ func expectNoTextOverlap(
       clashes.append(describe(texts[i]) + " × " + describe(texts[j]))
     }
   }
+  return clashes
+}
+
+/// No two texts overlap.
+func expectNoTextOverlap(
+  _ scene: Scene, measurer: any TextMeasuring = measurer,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let clashes = overlappingTexts(scene, measurer: measurer)
   #expect(
     clashes.isEmpty, "\(clashes.count) overlapping texts: \(clashes.prefix(5))",
     sourceLocation: sourceLocation)
