@@ -200,11 +200,18 @@ struct GPT2TokenizerFileTests {
 
   @Test(arguments: [
     ("[1, 2]", "must be a JSON object from tokens to ids"),
-    ("{\"a\": 1,", "is not valid JSON"),
-    ("{\"a\": \"one\"}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": -1}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": 1.5}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": true}", "the id of \"a\" must be a whole number ≥ 0"),
+    ("{}", "must be a JSON object from tokens to ids"),
+    ("{\"a\": 1,", "is not valid JSON: line 1 should have a string key in double quotes"),
+    ("{\n\"a\": 1\n\"b\": 2}", "is not valid JSON: line 3 should have ',' or '}' after an entry"),
+    ("{\"a\": 1} x", "is not valid JSON: line 1 should have nothing after '}'"),
+    ("{\"a\\q\": 1}", "is not valid JSON: line 1 should have a valid escape"),
+    ("{\"\\ud83d\": 1}", "is not valid JSON: line 1 should have a low surrogate"),
+    ("{\"a\": 0,\n \"b\": \"one\"}", "line 2: the id of \"b\" must be a whole number ≥ 0"),
+    ("{\"a\": -1}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 1.5}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 1e3}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": true}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 12345678901234567}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
     ("{\"a\": 0}", "has no entry for the byte 0x00 (\"Ā\")"),
   ])
   func badVocabularyNamesTheFile(vocabulary: String, reason: String) throws {
@@ -220,6 +227,35 @@ struct GPT2TokenizerFileTests {
       #expect(file == vocabularyPath)
       #expect(message.hasPrefix(reason), "\(message)")
     }
+  }
+
+  /// Keys may be written with JSON escapes (Python's json.dump escapes all non-ASCII).
+  @Test func readsEscapedKeys() throws {
+    var entries: [String] = []
+    for (byte, c) in ByteLevelAlphabet.characters.enumerated() {
+      let scalar = c.unicodeScalars.first!.value
+      let key: String
+      switch c {
+      case "\"": key = "\\\""
+      case "\\": key = "\\\\"
+      case "/": key = "\\/"
+      default: key = scalar > 0x7E ? "\\u" + String(format: "%04x", scalar) : String(c)
+      }
+      entries.append("\"\(key)\": \(byte)")
+    }
+    entries.append("\"\\u0120\\u0041\": 256")  // "ĠA"
+    entries.append("\"\\ud83d\\ude00\": 257")  // an emoji: outside the alphabet, not stored
+    let folder = try write([
+      "vocab.json": "{\r\n" + entries.joined(separator: ",\r\n") + "\r\n}\r\n",
+      "merges.txt": "#version: 0.2\nĠ A\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tokenizer = try GPT2Tokenizer(
+      vocabularyFile: folder.appendingPathComponent("vocab.json").path,
+      mergesFile: folder.appendingPathComponent("merges.txt").path)
+    #expect(tokenizer.vocabularySize == 258)
+    #expect(tokenizer.largestID == 257)
+    #expect(tokenizer.ids("A A\"/\\") == [0x41, 256, 0x22, 0x2F, 0x5C])
   }
 
   @Test func missingFileSaysSo() {
