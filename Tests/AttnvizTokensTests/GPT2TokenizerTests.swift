@@ -185,7 +185,9 @@ struct GPT2TokenizerFileTests {
     ("Ġ  t\n", "line 1 (\"Ġ  t\") must be two symbols"),
   ])
   func badMergeLinesNameTheFileAndLine(merges: String, reason: String) throws {
-    let folder = try write(["vocab.json": try byteVocabulary(extra: ["Ġt": 256]), "merges.txt": merges])
+    let folder = try write([
+      "vocab.json": try byteVocabulary(extra: ["Ġt": 256]), "merges.txt": merges,
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     let mergesPath = folder.appendingPathComponent("merges.txt").path
     do {

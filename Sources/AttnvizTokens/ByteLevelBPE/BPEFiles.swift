@@ -80,7 +80,9 @@ enum BPEFiles {
         throw fail("is not UTF-8 text in GPT-2's byte alphabet")
       }
       func unlisted(_ symbol: ArraySlice<UInt8>) -> TokenizerError {
-        fail("uses \"\(String(decoding: symbol, as: UTF8.self))\", which \(vocabularyName) does not list")
+        fail(
+          "uses \"\(String(decoding: symbol, as: UTF8.self))\", which \(vocabularyName) does not list"
+        )
       }
       guard let leftID = ids[leftBytes] else { throw unlisted(left) }
       guard let rightID = ids[rightBytes] else { throw unlisted(right) }

@@ -46,7 +46,8 @@ public struct GPT2Tokenizer: Tokenizer {
     vocabularyName: String = "vocab.json"
   ) throws {
     try self.init(
-      vocabulary: BPEFiles.vocabulary(vocabulary), mergeLines: mergeLines.map { Array($0.utf8)[...] },
+      vocabulary: BPEFiles.vocabulary(vocabulary),
+      mergeLines: mergeLines.map { Array($0.utf8)[...] },
       mergesName: mergesName, vocabularyName: vocabularyName)
   }
 
@@ -107,9 +108,10 @@ public struct GPT2Tokenizer: Tokenizer {
   /// The merged symbols of one pre-token, from the cache when seen before.
   func symbols(of bytes: [UInt8]) -> [Symbol] {
     if let cached = cache.lookup(bytes) { return cached }
-    let result = applyMerges(bytes.enumerated().map {
-      Symbol(id: byteIDs[Int($0.element)], byteStart: $0.offset, byteCount: 1)
-    })
+    let result = applyMerges(
+      bytes.enumerated().map {
+        Symbol(id: byteIDs[Int($0.element)], byteStart: $0.offset, byteCount: 1)
+      })
     cache.store(bytes, result)
     return result
   }

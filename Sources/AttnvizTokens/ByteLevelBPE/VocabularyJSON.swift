@@ -39,7 +39,8 @@ struct VocabularyJSON {
         reader.skipSpace()
         guard let id = reader.wholeNumber() else {
           throw .badID(
-            line: reader.line, key: String(decoding: bytes[(keyStart + 1)..<(keyEnd - 1)], as: UTF8.self))
+            line: reader.line,
+            key: String(decoding: bytes[(keyStart + 1)..<(keyEnd - 1)], as: UTF8.self))
         }
         if let key { ids[key] = id }
         count += 1
@@ -55,7 +56,9 @@ struct VocabularyJSON {
       }
     }
     reader.skipSpace()
-    guard reader.peek == nil else { throw .syntax(line: reader.line, expected: "nothing after '}'") }
+    guard reader.peek == nil else {
+      throw .syntax(line: reader.line, expected: "nothing after '}'")
+    }
   }
 
   struct Reader {
@@ -93,8 +96,9 @@ struct VocabularyJSON {
         position += 1
       }
       guard digits > 0 else { return nil }
-      if let b = peek, b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-        || (0x30...0x39).contains(b)
+      if let b = peek,
+        b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+          || (0x30...0x39).contains(b)
       {
         return nil
       }
