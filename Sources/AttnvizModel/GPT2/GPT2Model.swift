@@ -119,10 +119,19 @@ public struct GPT2Model: AttentionModel {
   /// The layer's attention, with c_attn (C, 3C) split by columns into Wq | Wk | Wv.
   func attentionLayer(_ l: Int) throws -> SelfAttentionLayer {
     let c = config.embeddingSize
-    let qkv = try tensors.matrix("h.\(l).attn.c_attn.weight", rows: c, columns: 3 * c)
+    let qkv = try tensors.values("h.\(l).attn.c_attn.weight")  // (C, 3C), row-major
     let qkvBias = try tensors.values("h.\(l).attn.c_attn.bias")
+    func third(_ part: Int) -> Matrix {
+      var values: [Double] = []
+      values.reserveCapacity(c * c)
+      for row in 0..<c {
+        let start = row * 3 * c + part * c
+        values += qkv[start..<(start + c)]
+      }
+      return Matrix(rows: c, columns: c, values: values)
+    }
     return SelfAttentionLayer(
-      wq: qkv.columns(0..<c), wk: qkv.columns(c..<(2 * c)), wv: qkv.columns((2 * c)..<(3 * c)),
+      wq: third(0), wk: third(1), wv: third(2),
       wo: try tensors.matrix("h.\(l).attn.c_proj.weight", rows: c, columns: c),
       bq: Array(qkvBias[0..<c]), bk: Array(qkvBias[c..<(2 * c)]),
       bv: Array(qkvBias[(2 * c)..<(3 * c)]),
