@@ -201,6 +201,26 @@ struct GPT2LoaderTests {
     #expect(loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a GPT-2"))
   }
 
+  @Test func vocabularyLargerThanTheEmbeddingsIsAnError() throws {
+    let copy = try TinyGPT2.modifiedCopy(editConfig: { $0["vocab_size"] = 100 })
+    defer { TinyGPT2.remove(copy) }
+    #expect(
+      loadError(copy).contains(
+        "vocab.json has id 376 but the model has only 100 token embeddings"))
+  }
+
+  @Test func nonFiniteWeightsGiveAnErrorNotNaNFigures() throws {
+    let copy = try TinyGPT2.modifiedCopy(tensors: { tensors in
+      if let index = tensors.firstIndex(where: { $0.name == "transformer.wpe.weight" }) {
+        tensors[index].values[40] = .nan  // position 1
+      }
+    })
+    defer { TinyGPT2.remove(copy) }
+    let model = try GPT2Model(folder: copy.path)
+    #expect(throws: ModelError.self) { try model.trace("Hello world") }
+    #expect(try model.trace("H").layers.count == 2)  // position 0 is clean
+  }
+
   @Test func missingFileIsNamed() throws {
     let copy = try TinyGPT2.modifiedCopy()
     defer { TinyGPT2.remove(copy) }
