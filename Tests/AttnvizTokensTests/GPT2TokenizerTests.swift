@@ -105,6 +105,35 @@ struct GPT2BPETests {
     #expect(tokens.allSatisfy { !$0.isSpecial })
   }
 
+  /// Whatever the text, the tokens cover its UTF-8 bytes exactly, in order, and every token
+  /// displays as something (never crashes on half a character).
+  @Test func tokensCoverAnyTextExactly() throws {
+    let tokenizer = try miniTokenizer(merges: ["Ġ t", "h e", "Ġt he", "ð Ł", "ã ģ"])
+    let pool: [String] = [
+      " ", "  ", "\n", "\r\n", "\t", "\u{A0}", "\u{3000}", "'s", "'", "the", "The", "e\u{301}",
+      "日本",
+      "の", "👍🏽", "👨\u{200D}👩\u{200D}👧", "\u{200B}", "3.14", "²", "\u{0}", "\u{1C}", "\u{85}", "ß",
+      "\u{10348}", "\u{FEFF}", "ǅ",
+    ]
+    var state: UInt64 = 2017
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    for _ in 0..<300 {
+      let text = (0..<(1 + next(10))).map { _ in pool[next(pool.count)] }.joined()
+      let pieces = tokenizer.encode(text)
+      #expect(pieces.flatMap { ByteLevelAlphabet.decode($0.raw) ?? [] } == Array(text.utf8))
+      #expect(pieces.first?.utf8Range.lowerBound == 0)
+      #expect(pieces.last?.utf8Range.upperBound == text.utf8.count)
+      #expect(
+        zip(pieces, pieces.dropFirst()).allSatisfy {
+          $0.utf8Range.upperBound == $1.utf8Range.lowerBound
+        })
+      #expect(try tokenizer.tokenize(text).allSatisfy { !$0.text.isEmpty })
+    }
+  }
+
   @Test func emptyTextIsAnError() throws {
     #expect(throws: TokenizerError.emptyText) { try miniTokenizer(merges: []).tokenize("") }
     // Whitespace alone is text to GPT-2: it has tokens.
