@@ -1,0 +1,51 @@
+import Foundation
+
+/// A BERT `vocab.txt`: one token per line, the id being the line number from 0.
+///
+/// Look-ups compare Unicode scalars exactly, as Python does. (Swift's `String ==` treats
+/// canonically equivalent strings as equal, which would merge "é" and "e" + U+0301 if a
+/// vocabulary held both.)
+public struct WordPieceVocabulary: Sendable {
+  /// Token text by id.
+  public let tokens: [String]
+  private let ids: [[UInt8]: Int]
+  /// The longest entry, in scalars.
+  public let longestEntry: Int
+
+  /// Builds the vocabulary from tokens in id order. A token listed twice keeps its last id, as
+  /// Hugging Face's `load_vocab` does.
+  public init(tokens: [String]) {
+    self.tokens = tokens
+    var ids: [[UInt8]: Int] = [:]
+    ids.reserveCapacity(tokens.count)
+    for (id, token) in tokens.enumerated() { ids[Array(token.utf8)] = id }
+    self.ids = ids
+    longestEntry = tokens.map(\.unicodeScalars.count).max() ?? 0
+  }
+
+  /// Reads a `vocab.txt`: lines end with "\n" (a "\r" before it is dropped too).
+  public init(contentsOf path: String) throws {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw TokenizerError.malformedVocabulary(file: path, reason: "cannot be read; check the path")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw TokenizerError.malformedVocabulary(file: path, reason: "is not UTF-8 text")
+    }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    }
+    if lines.last == "" { lines.removeLast() }
+    guard !lines.isEmpty else {
+      throw TokenizerError.malformedVocabulary(file: path, reason: "is empty")
+    }
+    self.init(tokens: lines)
+  }
+
+  public var count: Int { tokens.count }
+
+  public func id(of token: String) -> Int? { ids[Array(token.utf8)] }
+
+  func id(of scalars: String.UnicodeScalarView) -> Int? {
+    ids[Array(String(scalars).utf8)]
+  }
+}
