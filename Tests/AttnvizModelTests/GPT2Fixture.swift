@@ -74,9 +74,12 @@ enum TinyGPT2 {
       for value in tensor.values {
         withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 }
       }
-      header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [begin, data.count]]
+      header[tensor.name] = [
+        "dtype": "F32", "shape": tensor.shape, "data_offsets": [begin, data.count],
+      ]
     }
-    let headerBytes = Array(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+    let headerBytes = Array(
+      try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
     var bytes: [UInt8] = []
     withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { bytes += $0 }
     try Data(bytes + headerBytes + data).write(to: url)

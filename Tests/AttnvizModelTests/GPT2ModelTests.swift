@@ -194,10 +194,31 @@ struct GPT2LoaderTests {
 
   @Test func unexpectedLayerIsAnError() throws {
     let copy = try TinyGPT2.modifiedCopy(tensors: {
-      $0.append((name: "transformer.h.2.ln_1.weight", shape: [32], values: .init(repeating: 1, count: 32)))
+      $0.append(
+        (name: "transformer.h.2.ln_1.weight", shape: [32], values: .init(repeating: 1, count: 32)))
     })
     defer { TinyGPT2.remove(copy) }
     #expect(loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a GPT-2"))
+  }
+
+  @Test func vocabularyLargerThanTheEmbeddingsIsAnError() throws {
+    let copy = try TinyGPT2.modifiedCopy(editConfig: { $0["vocab_size"] = 100 })
+    defer { TinyGPT2.remove(copy) }
+    #expect(
+      loadError(copy).contains(
+        "vocab.json has id 376 but the model has only 100 token embeddings"))
+  }
+
+  @Test func nonFiniteWeightsGiveAnErrorNotNaNFigures() throws {
+    let copy = try TinyGPT2.modifiedCopy(tensors: { tensors in
+      if let index = tensors.firstIndex(where: { $0.name == "transformer.wpe.weight" }) {
+        tensors[index].values[40] = .nan  // position 1
+      }
+    })
+    defer { TinyGPT2.remove(copy) }
+    let model = try GPT2Model(folder: copy.path)
+    #expect(throws: ModelError.self) { try model.trace("Hello world") }
+    #expect(try model.trace("H").layers.count == 2)  // position 0 is clean
   }
 
   @Test func missingFileIsNamed() throws {
@@ -216,7 +237,8 @@ struct GPT2LoaderTests {
       let mask = (0..<(64 * 64)).map { Float($0 % 64 <= $0 / 64 ? 1 : 0) }
       tensors.append((name: "h.0.attn.bias", shape: [1, 1, 64, 64], values: mask))
       tensors.append((name: "h.1.attn.masked_bias", shape: [], values: [-1e4]))
-      tensors.append((name: "lm_head.weight", shape: [2, 32], values: .init(repeating: 0, count: 64)))
+      tensors.append(
+        (name: "lm_head.weight", shape: [2, 32], values: .init(repeating: 0, count: 64)))
     })
     defer { TinyGPT2.remove(copy) }
     let model = try GPT2Model(folder: copy.path)

@@ -105,6 +105,35 @@ struct GPT2BPETests {
     #expect(tokens.allSatisfy { !$0.isSpecial })
   }
 
+  /// Whatever the text, the tokens cover its UTF-8 bytes exactly, in order, and every token
+  /// displays as something (never crashes on half a character).
+  @Test func tokensCoverAnyTextExactly() throws {
+    let tokenizer = try miniTokenizer(merges: ["Ġ t", "h e", "Ġt he", "ð Ł", "ã ģ"])
+    let pool: [String] = [
+      " ", "  ", "\n", "\r\n", "\t", "\u{A0}", "\u{3000}", "'s", "'", "the", "The", "e\u{301}",
+      "日本",
+      "の", "👍🏽", "👨\u{200D}👩\u{200D}👧", "\u{200B}", "3.14", "²", "\u{0}", "\u{1C}", "\u{85}", "ß",
+      "\u{10348}", "\u{FEFF}", "ǅ",
+    ]
+    var state: UInt64 = 2017
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    for _ in 0..<300 {
+      let text = (0..<(1 + next(10))).map { _ in pool[next(pool.count)] }.joined()
+      let pieces = tokenizer.encode(text)
+      #expect(pieces.flatMap { ByteLevelAlphabet.decode($0.raw) ?? [] } == Array(text.utf8))
+      #expect(pieces.first?.utf8Range.lowerBound == 0)
+      #expect(pieces.last?.utf8Range.upperBound == text.utf8.count)
+      #expect(
+        zip(pieces, pieces.dropFirst()).allSatisfy {
+          $0.utf8Range.upperBound == $1.utf8Range.lowerBound
+        })
+      #expect(try tokenizer.tokenize(text).allSatisfy { !$0.text.isEmpty })
+    }
+  }
+
   @Test func emptyTextIsAnError() throws {
     #expect(throws: TokenizerError.emptyText) { try miniTokenizer(merges: []).tokenize("") }
     // Whitespace alone is text to GPT-2: it has tokens.
@@ -185,7 +214,9 @@ struct GPT2TokenizerFileTests {
     ("Ġ  t\n", "line 1 (\"Ġ  t\") must be two symbols"),
   ])
   func badMergeLinesNameTheFileAndLine(merges: String, reason: String) throws {
-    let folder = try write(["vocab.json": try byteVocabulary(extra: ["Ġt": 256]), "merges.txt": merges])
+    let folder = try write([
+      "vocab.json": try byteVocabulary(extra: ["Ġt": 256]), "merges.txt": merges,
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     let mergesPath = folder.appendingPathComponent("merges.txt").path
     do {
@@ -200,11 +231,18 @@ struct GPT2TokenizerFileTests {
 
   @Test(arguments: [
     ("[1, 2]", "must be a JSON object from tokens to ids"),
-    ("{\"a\": 1,", "is not valid JSON"),
-    ("{\"a\": \"one\"}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": -1}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": 1.5}", "the id of \"a\" must be a whole number ≥ 0"),
-    ("{\"a\": true}", "the id of \"a\" must be a whole number ≥ 0"),
+    ("{}", "must be a JSON object from tokens to ids"),
+    ("{\"a\": 1,", "is not valid JSON: line 1 should have a string key in double quotes"),
+    ("{\n\"a\": 1\n\"b\": 2}", "is not valid JSON: line 3 should have ',' or '}' after an entry"),
+    ("{\"a\": 1} x", "is not valid JSON: line 1 should have nothing after '}'"),
+    ("{\"a\\q\": 1}", "is not valid JSON: line 1 should have a valid escape"),
+    ("{\"\\ud83d\": 1}", "is not valid JSON: line 1 should have a low surrogate"),
+    ("{\"a\": 0,\n \"b\": \"one\"}", "line 2: the id of \"b\" must be a whole number ≥ 0"),
+    ("{\"a\": -1}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 1.5}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 1e3}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": true}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
+    ("{\"a\": 12345678901234567}", "line 1: the id of \"a\" must be a whole number ≥ 0"),
     ("{\"a\": 0}", "has no entry for the byte 0x00 (\"Ā\")"),
   ])
   func badVocabularyNamesTheFile(vocabulary: String, reason: String) throws {
@@ -220,6 +258,35 @@ struct GPT2TokenizerFileTests {
       #expect(file == vocabularyPath)
       #expect(message.hasPrefix(reason), "\(message)")
     }
+  }
+
+  /// Keys may be written with JSON escapes (Python's json.dump escapes all non-ASCII).
+  @Test func readsEscapedKeys() throws {
+    var entries: [String] = []
+    for (byte, c) in ByteLevelAlphabet.characters.enumerated() {
+      let scalar = c.unicodeScalars.first!.value
+      let key: String
+      switch c {
+      case "\"": key = "\\\""
+      case "\\": key = "\\\\"
+      case "/": key = "\\/"
+      default: key = scalar > 0x7E ? "\\u" + String(format: "%04x", scalar) : String(c)
+      }
+      entries.append("\"\(key)\": \(byte)")
+    }
+    entries.append("\"\\u0120\\u0041\": 256")  // "ĠA"
+    entries.append("\"\\ud83d\\ude00\": 257")  // an emoji: outside the alphabet, not stored
+    let folder = try write([
+      "vocab.json": "{\r\n" + entries.joined(separator: ",\r\n") + "\r\n}\r\n",
+      "merges.txt": "#version: 0.2\nĠ A\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tokenizer = try GPT2Tokenizer(
+      vocabularyFile: folder.appendingPathComponent("vocab.json").path,
+      mergesFile: folder.appendingPathComponent("merges.txt").path)
+    #expect(tokenizer.vocabularySize == 258)
+    #expect(tokenizer.largestID == 257)
+    #expect(tokenizer.ids("A A\"/\\") == [0x41, 256, 0x22, 0x2F, 0x5C])
   }
 
   @Test func missingFileSaysSo() {

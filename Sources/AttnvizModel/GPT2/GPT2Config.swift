@@ -56,7 +56,8 @@ public struct GPT2Config: Sendable, Equatable {
     guard embeddingSize % heads == 0 else {
       throw fail("n_head", "(\(heads)) must divide n_embd (\(embeddingSize))")
     }
-    innerSize = root["n_inner"] is NSNull || root["n_inner"] == nil
+    innerSize =
+      root["n_inner"] is NSNull || root["n_inner"] == nil
       ? 4 * embeddingSize : try integer("n_inner")
     layerNormEpsilon = 1e-5
     if let value = root["layer_norm_epsilon"] {

@@ -29,6 +29,7 @@ public struct GPT2Model: AttentionModel {
   /// Tensors in the file that are not used: mask buffers and heads (`lm_head.weight`, …).
   public var ignoredTensors: [String] { tensors.ignored }
   let tensors: GPT2Tensors
+  let folder: String
 
   public init(folder: String, truncate: Bool = false) throws {
     let url = URL(fileURLWithPath: folder)
@@ -58,6 +59,7 @@ public struct GPT2Model: AttentionModel {
     tensors = try GPT2Tensors(
       file: try SafeTensorsFile(path: path("model.safetensors")), config: config, folder: folder)
     self.truncate = truncate
+    self.folder = folder
     info = ModelInfo(
       name: url.lastPathComponent, architecture: "gpt2", layers: config.layers,
       heads: config.heads, dModel: config.embeddingSize, causal: true)
@@ -78,9 +80,11 @@ public struct GPT2Model: AttentionModel {
       text: text, tokens: tokens, model: info, layers: layers, truncatedFrom: truncatedFrom)
   }
 
-  /// Runs the layers on token ids (all < vocab_size, at most `config.positions` of them).
-  public func forward(ids: [Int]) throws -> [LayerTrace] {
+  /// Runs the layers on token ids (all < vocab_size, at most `config.positions` of them, as
+  /// `trace` guarantees).
+  func forward(ids: [Int]) throws -> [LayerTrace] {
     precondition(ids.count <= config.positions, "more tokens than positions")
+    precondition(ids.allSatisfy { (0..<config.vocabularySize).contains($0) }, "id out of range")
     let tokenEmbeddings = try embeddingRows("wte.weight", rows: ids)  // (T, C)
     let positionEmbeddings = try embeddingRows("wpe.weight", rows: Array(ids.indices))  // (T, C)
     var x = tokenEmbeddings + positionEmbeddings
@@ -95,7 +99,7 @@ public struct GPT2Model: AttentionModel {
         : attention.forward(input: a, embeddings: a, positionalEncoding: nil)
       guard steps.weights.allSatisfy(\.isFinite) else {
         throw ModelError.badModel(
-          path: info.name,
+          path: folder,
           reason: "layer \(l) produced non-finite attention; the weights hold NaN or infinity")
       }
       traces.append(LayerTrace(weights: steps.weights, steps: l == 0 ? steps : nil))
@@ -119,10 +123,19 @@ public struct GPT2Model: AttentionModel {
   /// The layer's attention, with c_attn (C, 3C) split by columns into Wq | Wk | Wv.
   func attentionLayer(_ l: Int) throws -> SelfAttentionLayer {
     let c = config.embeddingSize
-    let qkv = try tensors.matrix("h.\(l).attn.c_attn.weight", rows: c, columns: 3 * c)
+    let qkv = try tensors.values("h.\(l).attn.c_attn.weight")  // (C, 3C), row-major
     let qkvBias = try tensors.values("h.\(l).attn.c_attn.bias")
+    func third(_ part: Int) -> Matrix {
+      var values: [Double] = []
+      values.reserveCapacity(c * c)
+      for row in 0..<c {
+        let start = row * 3 * c + part * c
+        values += qkv[start..<(start + c)]
+      }
+      return Matrix(rows: c, columns: c, values: values)
+    }
     return SelfAttentionLayer(
-      wq: qkv.columns(0..<c), wk: qkv.columns(c..<(2 * c)), wv: qkv.columns((2 * c)..<(3 * c)),
+      wq: third(0), wk: third(1), wv: third(2),
       wo: try tensors.matrix("h.\(l).attn.c_proj.weight", rows: c, columns: c),
       bq: Array(qkvBias[0..<c]), bk: Array(qkvBias[c..<(2 * c)]),
       bv: Array(qkvBias[(2 * c)..<(3 * c)]),

@@ -96,7 +96,7 @@ struct GPT2Tensors {
 
   /// A checked tensor's values as doubles, row-major.
   func values(_ name: String) throws -> [Double] {
-    try file.floats(prefix + name).map(Double.init)
+    try file.doubles(prefix + name)
   }
 
   func matrix(_ name: String, rows: Int, columns: Int) throws -> Matrix {

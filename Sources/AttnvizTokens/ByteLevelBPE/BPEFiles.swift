@@ -1,84 +1,115 @@
 import Foundation
 
-/// Reading `vocab.json` and `merges.txt`, strictly: every error names the file and, for
-/// merges.txt, the line, so a truncated download or a wrong file is found at once.
+/// Reading `vocab.json` and `merges.txt`, strictly: every error names the file and the line, so
+/// a truncated download or a wrong file is found at once. Both are read as bytes: GPT-2's files
+/// have 50 257 and 50 000 entries, and going through `String` and `JSONSerialization` would
+/// make loading the slowest step of a run.
 enum BPEFiles {
-  static func readData(_ path: String) throws -> Data {
+  static func readBytes(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw TokenizerError.malformedVocabulary(file: path, reason: "cannot be read; check the path")
     }
-    return data
+    return [UInt8](data)
   }
 
   /// vocab.json: one JSON object from token (in `ByteLevelAlphabet`) to a non-negative id.
-  static func readVocabulary(_ path: String) throws -> [String: Int] {
-    let data = try readData(path)
-    let object: Any
+  static func readVocabulary(_ path: String) throws -> VocabularyJSON {
     do {
-      object = try JSONSerialization.jsonObject(with: data)
-    } catch {
-      throw TokenizerError.malformedVocabulary(
-        file: path, reason: "is not valid JSON (\(error.localizedDescription))")
-    }
-    guard let entries = object as? [String: Any], !entries.isEmpty else {
-      throw TokenizerError.malformedVocabulary(
-        file: path, reason: "must be a JSON object from tokens to ids, e.g. {\"Ġthe\": 262}")
-    }
-    var vocabulary: [String: Int] = [:]
-    vocabulary.reserveCapacity(entries.count)
-    for (token, value) in entries {
-      guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
-        let id = Int(exactly: number.doubleValue), id >= 0
-      else {
-        throw TokenizerError.malformedVocabulary(
-          file: path, reason: "the id of \"\(token)\" must be a whole number ≥ 0, not \(value)")
+      let vocabulary = try VocabularyJSON(try readBytes(path))
+      guard vocabulary.count > 0 else { throw VocabularyJSON.Failure.notAnObject }
+      return vocabulary
+    } catch let failure as VocabularyJSON.Failure {
+      let reason: String
+      switch failure {
+      case .notAnObject:
+        reason = "must be a JSON object from tokens to ids, e.g. {\"Ġthe\": 262}"
+      case .syntax(let line, let expected):
+        reason = "is not valid JSON: line \(line) should have \(expected)"
+      case .badID(let line, let key):
+        reason = "line \(line): the id of \"\(key)\" must be a whole number ≥ 0"
       }
-      vocabulary[token] = id
+      throw TokenizerError.malformedVocabulary(file: path, reason: reason)
     }
+  }
+
+  /// The lines of a file's bytes, split at "\n" with a trailing "\r" removed (CRLF files read
+  /// like LF files).
+  static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+      $0.last == 0x0D ? $0.dropLast() : $0
+    }
+  }
+
+  /// The vocabulary of a `[String: Int]`, as `VocabularyJSON` would read it.
+  static func vocabulary(_ table: [String: Int]) -> VocabularyJSON {
+    var vocabulary = VocabularyJSON()
+    for (token, id) in table {
+      if let bytes = ByteLevelAlphabet.decode(token) { vocabulary.ids[bytes] = id }
+      vocabulary.largestID = max(vocabulary.largestID, id)
+    }
+    vocabulary.count = table.count
     return vocabulary
   }
 
-  static func readLines(_ path: String) throws -> [Substring] {
-    let data = try readData(path)
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw TokenizerError.malformedVocabulary(file: path, reason: "is not UTF-8 text")
-    }
-    // By Character, "\r\n" is one newline: CRLF files read like LF files.
-    return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-  }
+  static let versionPrefix = Array("#version".utf8)
 
   /// merges.txt: an optional `#version` line, then one merge per line, "left right", best first.
   /// Both halves and their concatenation must be vocabulary entries, as in every byte-level
   /// BPE file; so BPE never produces a symbol without an id.
   static func parseMerges(
-    _ lines: [Substring], vocabulary: [String: Int], file: String, vocabularyName: String
+    _ lines: [ArraySlice<UInt8>], ids: [[UInt8]: Int], file: String, vocabularyName: String
   ) throws -> [SymbolPair: Merge] {
     var merges: [SymbolPair: Merge] = [:]
     merges.reserveCapacity(lines.count)
     var rank: Int32 = 0
     for (index, line) in lines.enumerated() {
-      if line.isEmpty || (index == 0 && line.hasPrefix("#version")) { continue }
+      if line.isEmpty || (index == 0 && line.starts(with: versionPrefix)) { continue }
       func fail(_ reason: String) -> TokenizerError {
-        .malformedVocabulary(file: file, reason: "line \(index + 1) (\"\(line)\") \(reason)")
+        let text = String(decoding: line, as: UTF8.self)
+        return .malformedVocabulary(file: file, reason: "line \(index + 1) (\"\(text)\") \(reason)")
       }
-      let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      guard let space = line.firstIndex(of: 0x20) else {
         throw fail("must be two symbols separated by one space, e.g. \"Ġ t\"")
       }
-      let left = String(parts[0])
-      let right = String(parts[1])
-      for symbol in [left, right, left + right] where vocabulary[symbol] == nil {
-        throw fail("uses \"\(symbol)\", which \(vocabularyName) does not list")
+      let left = line[..<space]
+      let right = line[(space + 1)...]
+      guard !left.isEmpty, !right.isEmpty, !right.contains(0x20) else {
+        throw fail("must be two symbols separated by one space, e.g. \"Ġ t\"")
       }
-      guard let leftID = vocabulary[left], let rightID = vocabulary[right],
-        let mergedID = vocabulary[left + right], let merged = Int32(exactly: mergedID)
-      else { throw fail("has an id too large for a vocabulary") }
-      let pair = SymbolPair(left: leftID, right: rightID)
+      guard let leftBytes = alphabetBytes(left), let rightBytes = alphabetBytes(right) else {
+        throw fail("is not UTF-8 text in GPT-2's byte alphabet")
+      }
+      func unlisted(_ symbol: ArraySlice<UInt8>) -> TokenizerError {
+        fail(
+          "uses \"\(String(decoding: symbol, as: UTF8.self))\", which \(vocabularyName) does not list"
+        )
+      }
+      guard let leftID = ids[leftBytes] else { throw unlisted(left) }
+      guard let rightID = ids[rightBytes] else { throw unlisted(right) }
+      guard let mergedID = ids[leftBytes + rightBytes] else { throw unlisted(left + right) }
+      guard let merged = Int32(exactly: mergedID) else {
+        throw fail("has an id too large for a vocabulary")
+      }
       // A repeated pair takes its last rank, as `dict(zip(merges, range(len(merges))))` in
       // OpenAI's encoder.py does.
-      merges[pair] = Merge(rank: rank, merged: merged)
+      merges[SymbolPair(left: leftID, right: rightID)] = Merge(rank: rank, merged: merged)
       rank += 1
     }
     return merges
+  }
+
+  /// The bytes a UTF-8 symbol written in `ByteLevelAlphabet` stands for, or nil.
+  static func alphabetBytes(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count)
+    var i = utf8.startIndex
+    while i < utf8.endIndex {
+      guard let (scalar, length) = decodeUTF8(utf8, at: i),
+        let byte = ByteLevelAlphabet.byte(for: scalar)
+      else { return nil }
+      out.append(byte)
+      i += length
+    }
+    return out
   }
 }

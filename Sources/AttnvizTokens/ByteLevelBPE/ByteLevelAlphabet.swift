@@ -13,7 +13,9 @@ public enum ByteLevelAlphabet {
 
   /// The byte a character stands for, or nil when it is not one of the 256.
   public static func byte(for scalar: Unicode.Scalar) -> UInt8? {
-    scalarToByte[scalar.value]
+    guard scalar.value < UInt32(scalarToByte.count) else { return nil }
+    let byte = scalarToByte[Int(scalar.value)]
+    return byte < 0 ? nil : UInt8(byte)
   }
 
   /// A byte string written in the alphabet, e.g. [0x20, 0x61] → "Ġa".
@@ -23,11 +25,11 @@ public enum ByteLevelAlphabet {
     return String(out)
   }
 
-  /// The bytes behind a string in the alphabet, or nil when a character is outside it (as in
-  /// special tokens like `<|endoftext|>`, which are written in plain ASCII… and happen to be
-  /// inside it; a character like "€" is not).
-  public static func decode(_ text: String) -> [UInt8]? {
+  /// The bytes behind a string in the alphabet, or nil when a character is outside it ("€").
+  /// Special tokens like `<|endoftext|>` are plain ASCII, so they decode to their own bytes.
+  public static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
     var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
       guard let byte = byte(for: scalar) else { return nil }
       bytes.append(byte)
@@ -37,9 +39,10 @@ public enum ByteLevelAlphabet {
 
   static let scalars: [Unicode.Scalar] = makeTable()
 
-  private static let scalarToByte: [UInt32: UInt8] = {
-    var map: [UInt32: UInt8] = [:]
-    for (byte, scalar) in scalars.enumerated() { map[scalar.value] = UInt8(byte) }
+  /// Indexed by scalar value (all are below U+0144): the byte, or −1.
+  private static let scalarToByte: [Int16] = {
+    var map = [Int16](repeating: -1, count: 0x144)
+    for (byte, scalar) in scalars.enumerated() { map[Int(scalar.value)] = Int16(byte) }
     return map
   }()
 

@@ -20,7 +20,7 @@ extension GPT2Tokenizer {
     var out = ""
     var i = 0
     while i < bytes.count {
-      if let (scalar, length) = decodeScalar(bytes, at: i) {
+      if let (scalar, length) = decodeUTF8(bytes, at: i) {
         if i == 0, isCombiningMark(scalar) { out += "\u{25CC}" }
         out += visible(scalar)
         i += length
@@ -55,33 +55,5 @@ extension GPT2Tokenizer {
     case .nonspacingMark, .spacingMark, .enclosingMark: true
     default: false
     }
-  }
-
-  /// One well-formed UTF-8 sequence at `start` (Unicode Table 3-7: no overlongs, no
-  /// surrogates, nothing above U+10FFFF) and its length, or nil.
-  static func decodeScalar(_ bytes: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
-    let lead = bytes[start]
-    let length: Int
-    var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-    var value: UInt32
-    switch lead {
-    case 0x00...0x7F: return (Unicode.Scalar(lead), 1)
-    case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
-    case 0xE0: length = 3; value = 0; secondRange = 0xA0...0xBF
-    case 0xE1...0xEC, 0xEE...0xEF: length = 3; value = UInt32(lead & 0x0F)
-    case 0xED: length = 3; value = 0x0D; secondRange = 0x80...0x9F
-    case 0xF0: length = 4; value = 0; secondRange = 0x90...0xBF
-    case 0xF1...0xF3: length = 4; value = UInt32(lead & 0x07)
-    case 0xF4: length = 4; value = 4; secondRange = 0x80...0x8F
-    default: return nil
-    }
-    guard start + length <= bytes.count else { return nil }
-    for k in 1..<length {
-      let byte = bytes[start + k]
-      guard (k == 1 ? secondRange : 0x80...0xBF).contains(byte) else { return nil }
-      value = value << 6 | UInt32(byte & 0x3F)
-    }
-    guard let scalar = Unicode.Scalar(value) else { return nil }
-    return (scalar, length)
   }
 }

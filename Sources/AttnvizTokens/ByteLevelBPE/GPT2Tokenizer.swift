@@ -30,19 +30,18 @@ public struct GPT2Tokenizer: Tokenizer {
   public let vocabularySize: Int
   /// The largest id in vocab.json: a model needs at least this many + 1 token embeddings.
   public let largestID: Int
-  let vocabulary: [String: Int]
   /// Symbol id of each byte, looked up once: the starting point of every piece.
   let byteIDs: [Int]
   /// (left id, right id) → (rank in merges.txt, id of the merged symbol).
   let merges: [SymbolPair: Merge]
   let cache = BPECache()
 
-  /// Reads the two files; the error names the file and, for merges.txt, the line.
+  /// Reads the two files; the error names the file and the line.
   public init(vocabularyFile: String, mergesFile: String) throws {
-    let vocabulary = try BPEFiles.readVocabulary(vocabularyFile)
     try self.init(
-      vocabulary: vocabulary, mergeLines: try BPEFiles.readLines(mergesFile),
-      mergesName: mergesFile, vocabularyName: vocabularyFile)
+      vocabulary: try BPEFiles.readVocabulary(vocabularyFile),
+      mergeLines: BPEFiles.lines(try BPEFiles.readBytes(mergesFile)), mergesName: mergesFile,
+      vocabularyName: vocabularyFile)
   }
 
   /// `vocabulary` maps keys written in `ByteLevelAlphabet` to ids; `mergeLines` are the lines
@@ -51,12 +50,22 @@ public struct GPT2Tokenizer: Tokenizer {
     vocabulary: [String: Int], mergeLines: [Substring], mergesName: String = "merges.txt",
     vocabularyName: String = "vocab.json"
   ) throws {
-    self.vocabulary = vocabulary
+    try self.init(
+      vocabulary: BPEFiles.vocabulary(vocabulary),
+      mergeLines: mergeLines.map { Array($0.utf8)[...] },
+      mergesName: mergesName, vocabularyName: vocabularyName)
+  }
+
+  init(
+    vocabulary: VocabularyJSON, mergeLines: [ArraySlice<UInt8>], mergesName: String,
+    vocabularyName: String
+  ) throws {
     vocabularySize = vocabulary.count
-    largestID = vocabulary.values.max() ?? 0
+    largestID = vocabulary.largestID
+    let ids = vocabulary.ids
     var byteIDs: [Int] = []
     for (byte, character) in ByteLevelAlphabet.characters.enumerated() {
-      guard let id = vocabulary[String(character)] else {
+      guard let id = ids[[UInt8(byte)]] else {
         throw TokenizerError.malformedVocabulary(
           file: vocabularyName,
           reason: "has no entry for the byte 0x\(hex(UInt8(byte))) (\"\(character)\"); a "
@@ -66,7 +75,7 @@ public struct GPT2Tokenizer: Tokenizer {
     }
     self.byteIDs = byteIDs
     merges = try BPEFiles.parseMerges(
-      mergeLines, vocabulary: vocabulary, file: mergesName, vocabularyName: vocabularyName)
+      mergeLines, ids: ids, file: mergesName, vocabularyName: vocabularyName)
   }
 
   public func tokenize(_ text: String) throws -> [Token] {
@@ -136,9 +145,10 @@ public struct GPT2Tokenizer: Tokenizer {
   /// The merged symbols of one pre-token, from the cache when seen before.
   func symbols(of bytes: [UInt8]) -> [Symbol] {
     if let cached = cache.lookup(bytes) { return cached }
-    let result = applyMerges(bytes.enumerated().map {
-      Symbol(id: byteIDs[Int($0.element)], byteStart: $0.offset, byteCount: 1)
-    })
+    let result = applyMerges(
+      bytes.enumerated().map {
+        Symbol(id: byteIDs[Int($0.element)], byteStart: $0.offset, byteCount: 1)
+      })
     cache.store(bytes, result)
     return result
   }
