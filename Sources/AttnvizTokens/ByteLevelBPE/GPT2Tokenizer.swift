@@ -32,6 +32,8 @@ public struct GPT2Tokenizer: Tokenizer {
   public let largestID: Int
   /// Symbol id of each byte, looked up once: the starting point of every piece.
   let byteIDs: [Int]
+  /// The id of `<|endoftext|>`, when vocab.json has it.
+  let endOfTextID: Int?
   /// (left id, right id) → (rank in merges.txt, id of the merged symbol).
   let merges: [SymbolPair: Merge]
   let cache = BPECache()
@@ -63,6 +65,8 @@ public struct GPT2Tokenizer: Tokenizer {
     vocabularySize = vocabulary.count
     largestID = vocabulary.largestID
     let ids = vocabulary.ids
+    // Its characters are printable ASCII, which the byte-level alphabet writes as themselves.
+    endOfTextID = ids[Array(Self.endOfText.utf8)]
     var byteIDs: [Int] = []
     for (byte, character) in ByteLevelAlphabet.characters.enumerated() {
       guard let id = ids[[UInt8(byte)]] else {
@@ -89,7 +93,7 @@ public struct GPT2Tokenizer: Tokenizer {
   /// The BPE tokens of `text`, with their vocabulary keys; empty for an empty text.
   public func encode(_ text: String) -> [Piece] {
     let scalars = Array(text.unicodeScalars)
-    guard let specialID = vocabulary[Self.endOfText] else {
+    guard let specialID = endOfTextID else {
       return encodeOrdinary(scalars, startingAt: 0)
     }
     // Matched scalar by scalar (not by Character, where a combining mark after `>` would hide
