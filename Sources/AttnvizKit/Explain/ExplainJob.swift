@@ -44,16 +44,7 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let text = try readText(options.text)
-  progress.stage("loading the model")
-  let model: any AttentionModel
-  do {
-    model = try options.model.load()
-  } catch {
-    throw AttnvizError.from(error)
-  }
-  progress.stage("running the model")
-  let trace = try traceChecked(model, text)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(

@@ -10,16 +10,7 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let text = try readText(options.text)
-  progress.stage("loading the model")
-  let model: any AttentionModel
-  do {
-    model = try options.model.load()
-  } catch {
-    throw AttnvizError.from(error)
-  }
-  progress.stage("running the model")
-  let trace = try traceChecked(model, text)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   let titles = Titles(trace: trace, selection: selection)
@@ -66,6 +57,22 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
     colorMode: options.display.colorMode, width: options.display.width,
     colorMap: ColorMap.named(options.figure.colorMap))
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
+}
+
+/// The first half of every job: read the text, load the model, run it, check the result.
+func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+) throws -> AttentionTrace {
+  let text = try readText(source)
+  progress.stage("loading the model")
+  let model: any AttentionModel
+  do {
+    model = try choice.load()
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  progress.stage("running the model")
+  return try traceChecked(model, text)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
