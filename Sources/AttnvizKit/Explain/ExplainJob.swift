@@ -125,12 +125,11 @@ struct ExplainNames {
 
   init(trace: AttentionTrace, head: Int) {
     let model = trace.model
-    let modelName =
-      model.architecture == "builtin"
-      ? "built-in layer (d_model \(model.dModel))" : "\(model.name), layer 1"
+    // Explain always walks the first layer; a pretrained model's name says which.
+    let modelName = displayName(of: model) + (model.architecture == "builtin" ? "" : ", layer 1")
     let direction = model.causal ? "causal" : "bidirectional"
     subtitle =
-      "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · “\(shortened(trace.text, to: 60))”"
+      "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · \(quotedText(trace))"
   }
 
   var heading: String { "\(title) · \(subtitle)" }

@@ -7,12 +7,7 @@ struct Titles {
   let trace: AttentionTrace
   let selection: AttentionSelection
 
-  var modelName: String {
-    switch trace.model.architecture {
-    case "builtin": "built-in layer (d_model \(trace.model.dModel))"
-    default: trace.model.name
-    }
-  }
+  var modelName: String { displayName(of: trace.model) }
 
   var direction: String { trace.model.causal ? "causal (no looking ahead)" : "bidirectional" }
 
@@ -32,8 +27,18 @@ struct Titles {
     var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
-    return parts.joined(separator: " · ") + " · “\(shortened(trace.text, to: 60))”"
+    return parts.joined(separator: " · ") + " · " + quotedText(trace)
   }
+}
+
+/// How figures and tables name a model: the built-in layer by its width, others by name.
+func displayName(of model: ModelInfo) -> String {
+  model.architecture == "builtin" ? "built-in layer (d_model \(model.dModel))" : model.name
+}
+
+/// The input as the last part of a subtitle: one line, quoted, at most 60 characters.
+func quotedText(_ trace: AttentionTrace) -> String {
+  "“\(shortened(trace.text, to: 60))”"
 }
 
 /// `text` on one line, cut to `limit` characters with an ellipsis.
