@@ -11,15 +11,26 @@ public struct ModelInfo: Sendable, Equatable {
   public var heads: Int
   public var dModel: Int
   public var causal: Bool
+  /// Key/value heads: equal to `heads`, or fewer when query heads share them (grouped-query
+  /// attention, as in Llama-family decoders): query head h reads key/value head
+  /// h / (heads / keyValueHeads).
+  public var keyValueHeads: Int
 
-  public init(name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool) {
+  public init(
+    name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool,
+    keyValueHeads: Int? = nil
+  ) {
     self.name = name
     self.architecture = architecture
     self.layers = layers
     self.heads = heads
     self.dModel = dModel
     self.causal = causal
+    self.keyValueHeads = keyValueHeads ?? heads
   }
+
+  /// How many query heads share one key/value head (1 without grouped-query attention).
+  public var queryHeadsPerKeyValueHead: Int { heads / max(keyValueHeads, 1) }
 
   public var headDimension: Int { dModel / heads }
 }
