@@ -17,19 +17,7 @@ extension GPT2Tokenizer {
   /// Compare tokens by `Piece.raw` or id, never by this text: it is for people.
   public static func displayText(_ rawToken: String) -> String {
     guard let bytes = ByteLevelAlphabet.decode(rawToken) else { return rawToken }
-    var out = ""
-    var i = 0
-    while i < bytes.count {
-      if let (scalar, length) = decodeUTF8(bytes, at: i) {
-        if i == 0, isCombiningMark(scalar) { out += "\u{25CC}" }
-        out += visible(scalar)
-        i += length
-      } else {
-        out += "<0x\(hex(bytes[i]))>"
-        i += 1
-      }
-    }
-    return out
+    return TokenDisplay.visible(bytes)
   }
 
   static func visible(_ scalar: Unicode.Scalar) -> String {

@@ -45,6 +45,8 @@ public struct WordPieceVocabulary: Sendable {
 
   public func id(of token: String) -> Int? { ids[Array(token.utf8)] }
 
+  public func token(for id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
+
   func id(of scalars: String.UnicodeScalarView) -> Int? {
     ids[Array(String(scalars).utf8)]
   }
