@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import AttnvizModel
+
+/// SmolLM2-135M-Instruct Q4_1 GGUF as `make model` installs it (models/ links to the
+/// `make model` folder), and the transformers reference made from the same file by
+/// scripts/reference/make_smollm2_reference.py.
+enum SmolLM2 {
+  static let path = packageRoot()
+    .appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf").path
+  static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
+  static let absentNote: Comment = "the SmolLM2 GGUF is absent; run `make model` to enable"
+
+  struct Reference: Decodable {
+    struct TokenizerCase: Decodable {
+      var text: String
+      var ids: [Int]
+      var tokens: [String]
+    }
+    struct Layer: Decodable {
+      var layer: Int
+      /// [head][query][key ≤ query], millionths.
+      var heads: [[[Int]]]
+    }
+    struct AttentionCase: Decodable {
+      var text: String
+      var ids: [Int]
+      var layers: [Layer]
+    }
+    var tokenizer_cases: [TokenizerCase]
+    var attention_cases: [AttentionCase]
+    var attention_scale: Double
+  }
+
+  static let reference = Result {
+    try JSONDecoder().decode(
+      Reference.self, from: Data(contentsOf: try fixtureURL("smollm2-reference.json")))
+  }
+
+  static let file = Result { try GGUFFile(path: path) }
+}
