@@ -10,10 +10,15 @@ Writes into Tests/AttnvizModelTests/Fixtures/gguf/:
   type, arrays of strings, integers, floats and bools included.
 - `types-expected.json`: per tensor its shape and the float32 bit patterns `gguf.quants.dequantize`
   gives, so the Swift test compares bit for bit.
+- `llama-tokenizer.gguf`: metadata only, a SentencePiece BPE vocabulary of 400 pieces with byte
+  fallback (trained here by the `sentencepiece` library, written as llama.cpp's converter writes
+  one: tokens, scores, token types, no merges), and `llama-tokenizer-expected.json`: the ids
+  transformers' AutoTokenizer gives for it on a few texts (BOS included, as the file says).
 """
 
 import json
 import os
+import tempfile
 
 import numpy as np
 import gguf
@@ -95,5 +100,71 @@ def main():
         print(f"{OUT}/{name}: {os.path.getsize(f'{OUT}/{name}')} bytes")
 
 
+LLAMA_CORPUS = """The animal didn't cross the street because it was too tired.
+The cat sat on the mat. Attention is all you need.
+Transformers weigh every token against every other token.
+It was the best of times, it was the worst of times.
+Numbers like 2026 and 3.14 appear too; so do tabs and    spaces.
+""" * 20
+
+LLAMA_TEXTS = [
+    "The animal didn't cross the street because it was too tired.",
+    "Hello world",
+    " leading space",
+    "two  spaces and\ttab\nnewline",
+    "digits 12345 and 3.14",
+    "unknown letters: żółć ξ 東京 🍣",
+    "<s>inside</s> and <tool> use",
+]
+
+
+def make_llama_tokenizer():
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2
+    from transformers import AutoTokenizer
+
+    with tempfile.TemporaryDirectory() as folder:
+        with open(f"{folder}/corpus.txt", "w") as f:
+            f.write(LLAMA_CORPUS)
+        spm.SentencePieceTrainer.train(
+            input=f"{folder}/corpus.txt", model_prefix=f"{folder}/tiny", vocab_size=400,
+            model_type="bpe", byte_fallback=True, character_coverage=1.0, split_digits=True,
+            user_defined_symbols=["<tool>"], num_threads=1, minloglevel=2)
+        proto = sentencepiece_model_pb2.ModelProto()
+        with open(f"{folder}/tiny.model", "rb") as f:
+            proto.ParseFromString(f.read())
+    # llama.cpp's token types: 1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte.
+    kinds = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
+    tokens = [piece.piece for piece in proto.pieces]
+    scores = [piece.score for piece in proto.pieces]
+    types = [kinds[piece.type] for piece in proto.pieces]
+    path = f"{OUT}/llama-tokenizer.gguf"
+    writer = gguf.GGUFWriter(path, "llama")
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(tokens)
+    writer.add_token_scores(scores)
+    writer.add_token_types(types)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_unk_token_id(0)
+    writer.add_add_bos_token(True)
+    writer.add_add_eos_token(False)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+    tokenizer = AutoTokenizer.from_pretrained(OUT, gguf_file="llama-tokenizer.gguf")
+    cases = []
+    for text in LLAMA_TEXTS:
+        ids = tokenizer(text)["input_ids"]
+        cases.append({"text": text, "ids": ids, "tokens": tokenizer.convert_ids_to_tokens(ids)})
+        print(text, "->", cases[-1]["tokens"])
+    with open(f"{OUT}/llama-tokenizer-expected.json", "w") as f:
+        json.dump(cases, f, ensure_ascii=False, indent=0)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     main()
+    make_llama_tokenizer()

@@ -32,7 +32,7 @@ public enum GGUFTokenizer {
     let kind = header.value("tokenizer.ggml.model")?.stringValue
     guard let kind, supportedModels.contains(kind) else {
       throw fail(
-        kind.map { "names the tokenizer \"\($0)\"" } ?? "is missing (the file has no tokenizer)"
+        (kind.map { "names the tokenizer \"\($0)\"" } ?? "is missing (the file has no tokenizer)")
           + "; attnviz reads the tokenizers " + supportedModels.joined(separator: " and "),
         "tokenizer.ggml.model")
     }
