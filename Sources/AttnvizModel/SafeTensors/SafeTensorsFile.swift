@@ -87,6 +87,24 @@ public final class SafeTensorsFile: @unchecked Sendable {
     return Matrix(rows: indices.count, columns: width, values: values)
   }
 
+  /// Rows `indices` of a 2-D tensor as `Float`, read straight from the mapping.
+  public func floatRows(_ name: String, _ indices: [Int]) throws -> [Float] {
+    guard let shape = shape(of: name), shape.count == 2 else {
+      throw SafeTensorsError(file: path, tensor: name, reason: "is not a 2-D table")
+    }
+    let width = shape[1]
+    var values: [Float] = []
+    values.reserveCapacity(indices.count * width)
+    for index in indices {
+      guard (0..<shape[0]).contains(index) else {
+        throw SafeTensorsError(
+          file: path, tensor: name, reason: "has \(shape[0]) rows; row \(index) does not exist")
+      }
+      values += try convert(name, elements: (index * width)..<((index + 1) * width)) { $0 }
+    }
+    return values
+  }
+
   private func check(_ name: String, shape expected: [Int]) throws {
     guard let entry = entries[name] else { throw missing(name) }
     guard entry.shape == expected else {

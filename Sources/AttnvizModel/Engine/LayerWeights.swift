@@ -1,0 +1,123 @@
+/// One layer's parameters as Float32, read from the checkpoint when the pass reaches the layer
+/// and dropped after it. Linear weights are (out, in) whatever the checkpoint stored (GPT-2's
+/// Conv1D weights are transposed, its fused c_attn split into Q, K and V). Shapes: C hidden,
+/// H·D query width, G·D key/value width, I feed-forward width.
+struct LayerWeights {
+  var query: [Float]  // (H·D, C)
+  var key: [Float]  // (G·D, C)
+  var value: [Float]  // (G·D, C)
+  var queryBias: [Float]?
+  var keyBias: [Float]?
+  var valueBias: [Float]?
+  var output: [Float]  // (C, H·D)
+  var outputBias: [Float]?
+  var queryNorm: [Float]?  // (D)
+  var keyNorm: [Float]?
+  var attentionNorm: [Float]  // (C)
+  var attentionNormBias: [Float]?
+  var mlpNorm: [Float]
+  var mlpNormBias: [Float]?
+  var up: [Float]  // (I, C)
+  var upBias: [Float]?
+  var gate: [Float]?  // (I, C), gated feed-forward only
+  var gateBias: [Float]?
+  var down: [Float]  // (C, I)
+  var downBias: [Float]?
+
+  init(layer l: Int, reader: ParameterReader) throws {
+    func required(_ p: LayerParameter) throws -> [Float] { try reader.read(.layer(l, p)) }
+    func optional(_ p: LayerParameter) throws -> [Float]? {
+      reader.table.has(.layer(l, p)) ? try reader.read(.layer(l, p)) : nil
+    }
+    if reader.table.has(.layer(l, .fusedQKVWeight)) {
+      // (3C, C) after transposing: rows 0..<C are Wq, then Wk, then Wv.
+      let fused = try required(.fusedQKVWeight)
+      let fusedBias = try required(.fusedQKVBias)
+      let third = fused.count / 3
+      let c = fusedBias.count / 3
+      query = Array(fused[0..<third])
+      key = Array(fused[third..<(2 * third)])
+      value = Array(fused[(2 * third)...])
+      queryBias = Array(fusedBias[0..<c])
+      keyBias = Array(fusedBias[c..<(2 * c)])
+      valueBias = Array(fusedBias[(2 * c)...])
+    } else {
+      query = try required(.queryWeight)
+      key = try required(.keyWeight)
+      value = try required(.valueWeight)
+      queryBias = try optional(.queryBias)
+      keyBias = try optional(.keyBias)
+      valueBias = try optional(.valueBias)
+    }
+    output = try required(.outputWeight)
+    outputBias = try optional(.outputBias)
+    queryNorm = try optional(.queryNorm)
+    keyNorm = try optional(.keyNorm)
+    attentionNorm = try required(.attentionNormWeight)
+    attentionNormBias = try optional(.attentionNormBias)
+    mlpNorm = try required(.mlpNormWeight)
+    mlpNormBias = try optional(.mlpNormBias)
+    up = try required(.upWeight)
+    upBias = try optional(.upBias)
+    gate = try optional(.gateWeight)
+    gateBias = try optional(.gateBias)
+    down = try required(.downWeight)
+    downBias = try optional(.downBias)
+  }
+}
+
+/// Reads parameters through the tensor table: Float32 values, transposed to (out, in) where the
+/// checkpoint stores (in, out), and every value checked finite (a NaN in the weights would
+/// otherwise surface as an attention row of NaN, far from its cause).
+struct ParameterReader {
+  let source: any TensorSource
+  let table: TensorTable
+  let checkpoint: String
+
+  func read(_ parameter: Parameter) throws -> [Float] {
+    guard let name = table.names[parameter], let entry = table.entries[parameter] else {
+      preconditionFailure("the table check guarantees every required parameter: \(parameter)")
+    }
+    let values = try source.float32(name)
+    let count = entry.shape.reduce(1, *)
+    guard values.count == count else {
+      throw ModelError.badModel(
+        path: checkpoint,
+        reason: "tensor \"\(name)\" gave \(values.count) values for its shape \(entry.shape)")
+    }
+    try checkFinite(values, name)
+    guard entry.transposed, entry.shape.count == 2 else { return values }
+    return transpose(values, rows: entry.shape[0], columns: entry.shape[1])
+  }
+
+  /// Rows of a 2-D table (an embedding lookup), checked finite.
+  func rows(_ parameter: Parameter, _ rows: [Int]) throws -> [Float] {
+    guard let name = table.names[parameter], let entry = table.entries[parameter] else {
+      preconditionFailure("the table check guarantees every required parameter: \(parameter)")
+    }
+    let values = try source.float32Rows(name, rows: rows)
+    guard values.count == rows.count * entry.shape[1] else {
+      throw ModelError.badModel(
+        path: checkpoint, reason: "tensor \"\(name)\" gave the wrong number of values")
+    }
+    try checkFinite(values, name)
+    return values
+  }
+
+  func checkFinite(_ values: [Float], _ name: String) throws {
+    guard values.allSatisfy(\.isFinite) else {
+      throw ModelError.badModel(
+        path: checkpoint,
+        reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
+    }
+  }
+}
+
+/// (rows, columns) → (columns, rows).
+func transpose(_ x: [Float], rows: Int, columns: Int) -> [Float] {
+  var out = [Float](repeating: 0, count: x.count)
+  for r in 0..<rows {
+    for c in 0..<columns { out[c * rows + r] = x[r * columns + c] }
+  }
+  return out
+}
