@@ -1,10 +1,9 @@
 import AttnvizModel
+import Foundation
 
-/// Loads a GGUF file through the engine (see `GGUFModel` in AttnvizModel).
+/// Loads a GGUF file through the engine. The model is called what the user called it (a name,
+/// a hub id, `ollama:NAME`), or after the file when it was given as a path.
 func loadGGUFModel(path: String, name: String, truncate: Bool) throws -> any AttentionModel {
-  let file = try GGUFFile(path: path)
-  throw AttnvizError.failure(
-    "\(path) is a GGUF file of architecture "
-      + "\(file.header.value("general.architecture")?.stringValue ?? "(none)"); "
-      + "running GGUF models needs the engine, which this build does not have yet")
+  let givenAsPath = FileManager.default.fileExists(atPath: name)
+  return try TransformerModel(gguf: path, name: givenAsPath ? nil : name, truncate: truncate)
 }
