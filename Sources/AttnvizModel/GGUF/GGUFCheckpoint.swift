@@ -117,20 +117,19 @@ public struct GGUFCheckpoint: TensorSource {
     }
     let width = values.count / rows
     let half = rows / heads / 2
-    var out = [Float](repeating: 0, count: values.count)
-    for h in 0..<heads {
-      for i in 0..<half {
-        for j in 0..<2 {
-          let stored = (h * half + i) * 2 + j
-          let wanted = (h * 2 + j) * half + i
-          out.withUnsafeMutableBufferPointer { target in
-            values.withUnsafeBufferPointer { source in
-              for c in 0..<width { target[wanted * width + c] = source[stored * width + c] }
+    return [Float](unsafeUninitializedCapacity: values.count) { target, initialized in
+      values.withUnsafeBufferPointer { source in
+        for h in 0..<heads {
+          for i in 0..<half {
+            for j in 0..<2 {
+              let stored = ((h * half + i) * 2 + j) * width
+              let wanted = ((h * 2 + j) * half + i) * width
+              for c in 0..<width { target[wanted + c] = source[stored + c] }
             }
           }
         }
       }
+      initialized = values.count
     }
-    return out
   }
 }

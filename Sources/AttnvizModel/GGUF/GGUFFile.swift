@@ -1,3 +1,5 @@
+import Foundation
+
 /// A GGUF file (llama.cpp, Ollama, LM Studio): metadata and tensors, memory-mapped and validated
 /// when opened (see `GGUFHeader`). Tensor bytes stay in the mapping until asked for, and come
 /// back as Float32 however they are stored (`GGMLType.readable`).
@@ -85,6 +87,32 @@ public final class GGUFFile: Sendable {
     return info
   }
 
+  /// Large tensors are converted in chunks on all cores; each block is converted alone, so the
+  /// floats do not depend on the chunking.
+  private static func dequantize(
+    _ type: GGMLType, source: UnsafeRawPointer, blocks: Int, target: UnsafeMutablePointer<Float>
+  ) {
+    let elements = blocks * type.block
+    let chunks = elements < 1 << 16 ? 1 : min(16, max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
+    guard chunks > 1 else {
+      GGMLDequantize.run(type, source: source, blocks: blocks, target: target)
+      return
+    }
+    let perChunk = (blocks + chunks - 1) / chunks
+    // Sendable wrappers: each chunk writes its own disjoint range.
+    let input = UInt(bitPattern: source)
+    let output = UInt(bitPattern: target)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let first = chunk * perChunk
+      let count = min(perChunk, blocks - first)
+      guard count > 0, let from = UnsafeRawPointer(bitPattern: input),
+        let to = UnsafeMutablePointer<Float>(bitPattern: output)
+      else { return }
+      GGMLDequantize.run(
+        type, source: from + first * type.typeSize, blocks: count, target: to + first * type.block)
+    }
+  }
+
   private func rows(of info: GGUFTensorInfo, _ range: Range<Int>) throws -> [Float] {
     let rowBytes = info.rowLength / info.type.block * info.type.typeSize
     let count = range.count * info.rowLength
@@ -93,7 +121,7 @@ public final class GGUFFile: Sendable {
     let blocks = count / info.type.block
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       if let target = buffer.baseAddress {
-        GGMLDequantize.run(info.type, source: source, blocks: blocks, target: target)
+        Self.dequantize(info.type, source: source, blocks: blocks, target: target)
       }
       initialized = count
     }

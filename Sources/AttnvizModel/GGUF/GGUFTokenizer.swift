@@ -49,10 +49,8 @@ public enum GGUFTokenizer {
     let parts = try kind == "gpt2"
       ? byteLevel(header, tokens: tokens, fail: fail)
       : sentencePiece(header, tokens: tokens, fail: fail)
-    let vocabulary = Dictionary(
-      parts.vocabulary.map { ($0.0, $0.1) }, uniquingKeysWith: { _, last in last })
     let added = addedTokens(
-      tokens: tokens, types: types, header: header, vocabulary: vocabulary,
+      tokens: tokens, types: types, header: header, vocabulary: parts.vocabulary,
       byteLevel: kind == "gpt2")
     let postProcessor = try template(header, tokens: tokens, defaultBOS: kind == "llama", fail: fail)
     do {
@@ -78,9 +76,8 @@ public enum GGUFTokenizer {
   static func byteLevel(
     _ header: GGUFHeader, tokens: [String], fail: (String, String?) -> GGUFError
   ) throws -> Parts {
-    let alphabet = Set(ByteLevelAlphabet.characters)
     let vocabulary = tokens.enumerated().map { id, token in
-      (token.allSatisfy(alphabet.contains) ? token : ByteLevelAlphabet.encode(token.utf8), id)
+      (isByteLevelSpelled(token) ? token : ByteLevelAlphabet.encode(token.utf8), id)
     }
     guard let merges = header.value("tokenizer.ggml.merges")?.arrayValue?.strings else {
       throw fail("is missing; a gpt2 tokenizer needs its merges", "tokenizer.ggml.merges")
@@ -145,13 +142,20 @@ public enum GGUFTokenizer {
       preTokenizer: .metaspace(replacement: "\u{2581}", scheme: .first, split: false))
   }
 
+  /// Whether every character of `token` is in GPT-2's byte alphabet.
+  static func isByteLevelSpelled(_ token: String) -> Bool {
+    token.unicodeScalars.allSatisfy { ByteLevelAlphabet.byte(for: $0) != nil }
+  }
+
   /// Control tokens (and the named BOS/EOS/unknown/padding tokens) as special tokens,
   /// user-defined ones as plain added tokens; all matched in the raw text.
   static func addedTokens(
-    tokens: [String], types: [Int], header: GGUFHeader, vocabulary: [String: Int],
+    tokens: [String], types: [Int], header: GGUFHeader, vocabulary: [(String, Int)],
     byteLevel: Bool
   ) -> [HFTokenizer.AddedToken] {
-    let alphabet = Set(ByteLevelAlphabet.characters)
+    // Spellings in the vocabulary, needed only for user-defined tokens (rare).
+    let spelled =
+      types.contains(TokenType.userDefined.rawValue) ? Set(vocabulary.map(\.0)) : []
     var added: [HFTokenizer.AddedToken] = []
     var seen = Set<Int>()
     func add(_ id: Int, special: Bool) {
@@ -159,8 +163,8 @@ public enum GGUFTokenizer {
       let token = tokens[id]
       // A control token spelled outside the byte alphabet is a llama.cpp mislabel; transformers
       // skips it, and so does attnviz.
-      if special && byteLevel && !token.allSatisfy(alphabet.contains) { return }
-      if !special && vocabulary[token] == nil { return }
+      if special && byteLevel && !isByteLevelSpelled(token) { return }
+      if !special && !spelled.contains(token) { return }
       seen.insert(id)
       added.append(
         HFTokenizer.AddedToken(content: token, id: id, special: special, normalized: false))
