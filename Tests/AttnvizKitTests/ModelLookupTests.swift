@@ -207,3 +207,15 @@ struct ModelLookupTests {
       currentFolder: layout.root.path + "/none")).text().contains("no models found"))
   }
 }
+
+extension ModelLookupTests {
+  @Test func aMissingPathSaysCheckThePath() throws {
+    let layout = try Layout()
+    defer { layout.remove() }
+    for name in ["/nowhere/m.gguf", "./m.gguf", "~/models/x", "a/b/c", "m.gguf"] {
+      let message = failure { try layout.lookup().resolve(name) }
+      #expect(message.contains("there is no such file or folder; check the path"), "\(name): \(message)")
+    }
+    #expect(failure { try layout.lookup().resolve("org/name") }.contains("hub id"))
+  }
+}

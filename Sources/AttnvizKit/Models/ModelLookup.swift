@@ -86,11 +86,20 @@ public struct ModelLookup: Sendable {
     throw AttnvizError.failure(notFound(name, looked: looked))
   }
 
+  /// A name that can only be a path: absolute, relative to here or home, or a .gguf file.
+  static func isPathLike(_ name: String) -> Bool {
+    ["/", "./", "../", "~"].contains { name.hasPrefix($0) } || name.lowercased().hasSuffix(".gguf")
+      || name.split(separator: "/").count > 2
+  }
+
   private func notFound(_ name: String, looked: [String]) -> String {
+    if Self.isPathLike(name) {
+      return "no model at \(absolute(name)): there is no such file or folder; check the path"
+    }
     var message = "no model \"\(name)\" found; looked in " + looked.joined(separator: ", ")
     if Self.makeModelNames.contains(name) {
       message += "; run `make model` in the attnviz folder to fetch it"
-    } else if name.contains("/") && !FileManager.default.fileExists(atPath: absolute(name)) {
+    } else if name.contains("/") {
       message += "; give a model folder or .gguf file, or a hub id already in the cache"
         + " (e.g. after `huggingface-cli download \(name)`)"
     } else {
