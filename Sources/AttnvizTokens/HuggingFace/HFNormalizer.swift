@@ -42,9 +42,9 @@ extension HFTokenizer {
         if lower { out = Normalizer.lowercase.apply(out) }
         return out
       case .prepend(let prefix):
+        // What is put in front points at the first character, as the library aligns it.
         guard let first = text.first else { return text }
-        let at = first.source.lowerBound..<first.source.lowerBound
-        return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: at) } + text
+        return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: first.source) } + text
       case .replace(let pattern, let content):
         return replacing(text, pattern, content)
       case .strip(let left, let right):

@@ -69,9 +69,8 @@ extension HFTokenizer {
       switch self {
       case .byteLevel(let addPrefixSpace, let useRegex):
         var text = piece
-        if addPrefixSpace, text.first?.scalar != " " {
-          let at = (text.first?.source.lowerBound ?? 0)
-          text.insert(SourcedScalar(scalar: " ", source: at..<at), at: 0)
+        if addPrefixSpace, let first = text.first, first.scalar != " " {
+          text.insert(SourcedScalar(scalar: " ", source: first.source), at: 0)
         }
         let parts = useRegex
           ? GPT2PreTokenizer.split(text.map(\.scalar)).map { Array(text[$0]) } : [text]
@@ -88,8 +87,7 @@ extension HFTokenizer {
         case .never: prepend = false
         }
         if prepend, let first = text.first {
-          let at = first.source.lowerBound..<first.source.lowerBound
-          text.insert(SourcedScalar(scalar: replacement, source: at), at: 0)
+          text.insert(SourcedScalar(scalar: replacement, source: first.source), at: 0)
         }
         guard split else { return [text] }
         return cut(text, scalarMatches(text) { $0 == replacement }, .mergedWithNext)
@@ -211,18 +209,15 @@ func cut(
   return kept.filter { !$0.isEmpty }.map { Array(text[$0]) }
 }
 
-/// A piece's UTF-8 bytes written in `ByteLevelAlphabet`; each byte keeps its own input byte
-/// when its scalar came unchanged from the input, else its scalar's bytes.
+/// A piece's UTF-8 bytes written in `ByteLevelAlphabet`; each byte keeps its scalar's source,
+/// so a token holding part of a character points at the whole character (as the `tokenizers`
+/// library's offsets do).
 func byteLevelScalars(_ piece: [SourcedScalar]) -> [SourcedScalar] {
   var out: [SourcedScalar] = []
   out.reserveCapacity(piece.count)
   for item in piece {
-    let bytes = Array(item.scalar.utf8)
-    let exact = item.source.count == bytes.count
-    for (k, byte) in bytes.enumerated() {
-      let source = exact ? (item.source.lowerBound + k)..<(item.source.lowerBound + k + 1)
-        : item.source
-      out.append(SourcedScalar(scalar: ByteLevelAlphabet.scalars[Int(byte)], source: source))
+    for byte in item.scalar.utf8 {
+      out.append(SourcedScalar(scalar: ByteLevelAlphabet.scalars[Int(byte)], source: item.source))
     }
   }
   return out

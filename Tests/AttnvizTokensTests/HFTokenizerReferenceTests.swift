@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import AttnvizTokens
+
+/// Token ids against the `tokenizers` library (scripts/reference/make_tokenizer_references.py):
+/// small tokenizer.json files in the layouts of Llama 2/3, Mistral, Qwen2, RoBERTa, GPT-2 and
+/// WordPiece, each on the same reference texts (chat turns, code, digits, emoji, CJK, accents,
+/// runs of whitespace, control characters). The real files of all-MiniLM-L6-v2 and SmolLM2 are
+/// checked when present (`make model`; SmolLM2's saved by transformers from its GGUF).
+struct ReferenceCase: Decodable {
+  var ids: [Int]
+  var offsets: [[Int]]?
+}
+
+struct ReferenceTokenizer: Decodable {
+  var name: String
+  var file: String?
+  var cases: [ReferenceCase]
+}
+
+struct TokenizerReferences: Decodable {
+  var texts: [String]
+  var tokenizers: [ReferenceTokenizer]
+
+  static let fixtures: URL = {
+    Bundle.module.resourceURL?.appendingPathComponent("Fixtures")
+      ?? URL(fileURLWithPath: "Tests/AttnvizTokensTests/Fixtures")
+  }()
+
+  static let shared: TokenizerReferences? = {
+    let url = fixtures.appendingPathComponent("tokenizer-references.json")
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return try? JSONDecoder().decode(TokenizerReferences.self, from: data)
+  }()
+
+  /// Where a real tokenizer.json is looked for, first existing wins.
+  static func realPath(_ name: String) -> String? {
+    let environment = ProcessInfo.processInfo.environment
+    let candidates: [String?] =
+      switch name {
+      case "all-MiniLM-L6-v2":
+        [
+          environment["ATTNVIZ_MINILM_TOKENIZER"], "models/all-MiniLM-L6-v2/tokenizer.json",
+          "/work/shared-models/all-MiniLM-L6-v2/tokenizer.json",
+        ]
+      case "SmolLM2-135M-Instruct":
+        [
+          environment["ATTNVIZ_SMOLLM2_TOKENIZER"],
+          "models/SmolLM2-135M-Instruct/tokenizer.json",
+        ]
+      default: []
+      }
+    return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+  }
+
+  static var names: [String] { shared?.tokenizers.map(\.name) ?? [] }
+}
+
+@Suite("tokenizer.json against the tokenizers library")
+struct HFTokenizerReferenceTests {
+  @Test func referencesAreThere() throws {
+    let references = try #require(TokenizerReferences.shared)
+    #expect(references.tokenizers.count >= 29)
+  }
+
+  @Test(arguments: TokenizerReferences.names)
+  func idsMatch(_ name: String) throws {
+    let references = try #require(TokenizerReferences.shared)
+    let entry = try #require(references.tokenizers.first { $0.name == name })
+    let path: String
+    if let file = entry.file {
+      path = TokenizerReferences.fixtures.appendingPathComponent("tokenizers/\(file)").path
+    } else if let real = TokenizerReferences.realPath(name) {
+      path = real
+    } else {
+      return  // A real file that is not on this machine.
+    }
+    let tokenizer = try HFTokenizer(contentsOf: path)
+    for (text, expected) in zip(references.texts, entry.cases) {
+      let tokens = try tokenizer.encode(text)
+      let ids = tokens.compactMap(\.id)
+      #expect(ids == expected.ids, "\(name): \(text.debugDescription)")
+      guard ids == expected.ids, let offsets = expected.offsets else { continue }
+      // Tokens the template adds have no source; the library gives them (0, 0).
+      let ranges = tokens.map { $0.sourceRange.map { [$0.lowerBound, $0.upperBound] } ?? [0, 0] }
+      #expect(ranges == offsets, "\(name): offsets of \(text.debugDescription)")
+    }
+  }
+}
