@@ -113,12 +113,11 @@ extension HFTokenizer {
       }
     }
 
-    /// `\w+|[^\w\s]+` with the Rust `regex` crate's `\w`, which `Whitespace` uses.
+    /// `\w+|[^\w\s]+`, with the Rust `regex` crate's `\w`, which `Whitespace` uses.
     static let whitespacePattern: SplitRegex = {
-      let word = ScalarSet(items: [.categories(rustWordCategories, negated: false)])
+      let word = ScalarSet(items: [.rustWord(negated: false)])
       let other = ScalarSet(
-        items: [.categories(rustWordCategories, negated: false), .whitespace(negated: false)],
-        negated: true)
+        items: [.rustWord(negated: false), .whitespace(negated: false)], negated: true)
       return SplitRegex(
         pattern: "\\w+|[^\\w\\s]+",
         root: .alternation([
@@ -128,14 +127,6 @@ extension HFTokenizer {
     }()
   }
 }
-
-/// Letters, marks, decimal digits and connector punctuation: `\w` as the Rust `regex` crate
-/// reads it (close to Alphabetic + M + Nd + Pc; letter numbers like Ⅻ count as alphabetic).
-let rustWordCategories: [Unicode.GeneralCategory] = [
-  .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-  .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation,
-  .letterNumber,
-]
 
 /// Rust's `char::is_numeric`: Nd, Nl, No.
 func isNumeric(_ s: Unicode.Scalar) -> Bool {

@@ -182,7 +182,7 @@ public struct HFTokenizer: Tokenizer {
       throw TokenizerError.malformedVocabulary(
         file: source,
         reason: "its split pattern takes too long on this text (more than "
-          + "\(SplitRegex.stepBudget) steps); the pattern backtracks too much")
+          + "\(SplitRegex.stepBudget) steps per character); the pattern backtracks too much")
     }
     var tokens: [Token] = []
     for piece in pieces where !piece.isEmpty {

@@ -53,7 +53,6 @@ struct RegexParser {
       case "{":
         guard let counted = try braces() else { return node }
         bounds = counted
-        position -= 1
       default: return node
       }
       position += 1

@@ -40,16 +40,16 @@ public struct SplitRegex: Sendable, Equatable {
     root = .sequence(literal.unicodeScalars.map { .set(ScalarSet(literal: $0)) })
   }
 
-  /// Matching stops after this many steps for one text (about a second of work): a pattern
-  /// that backtracks exponentially is reported instead of hanging the program.
-  static let stepBudget = 20_000_000
+  /// Matching stops after this many steps per scalar of a text: the known patterns take a few
+  /// dozen, and a pattern that backtracks exponentially is reported instead of hanging.
+  static let stepBudget = 1_000
 
   public struct BudgetExceeded: Error, Equatable {}
 
   /// The non-overlapping matches in `scalars`, left to right, as Oniguruma's search finds them.
   /// An empty match is reported and the search goes on one scalar further.
   public func matches(in scalars: [Unicode.Scalar]) throws(BudgetExceeded) -> [Range<Int>] {
-    let matcher = RegexMatcher(text: scalars, budget: Self.stepBudget)
+    let matcher = RegexMatcher(text: scalars, budget: Self.stepBudget * (scalars.count + 16))
     var found: [Range<Int>] = []
     var start = 0
     while start <= scalars.count {
@@ -83,6 +83,7 @@ struct ScalarSet: Sendable, Equatable {
     case whitespace(negated: Bool)
     case digit(negated: Bool)
     case word(negated: Bool)
+    case rustWord(negated: Bool)
     case categories([Unicode.GeneralCategory], negated: Bool)
     case anyButNewline
   }
@@ -116,6 +117,7 @@ struct ScalarSet: Sendable, Equatable {
       case .whitespace(let negated): isRegexWhitespace(s) != negated
       case .digit(let negated): (s.properties.generalCategory == .decimalNumber) != negated
       case .word(let negated): isOnigurumaWord(s) != negated
+      case .rustWord(let negated): isRustWord(s) != negated
       case .categories(let list, let negated):
         list.contains(s.properties.generalCategory) != negated
       case .anyButNewline: s != "\n"
@@ -127,15 +129,21 @@ struct ScalarSet: Sendable, Equatable {
 /// `\s`: the White_Space property, which is Oniguruma's and Rust's `\s` as well.
 func isRegexWhitespace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
 
-/// Oniguruma's Unicode `\w`: letters, marks, numbers, connector punctuation.
+/// Oniguruma's `\w` (the library's `Split` patterns): Alphabetic, marks, decimal digits and
+/// connector punctuation. So `Ⅻ` and `Ⓐ` are word characters and `²`, `①` are not.
 func isOnigurumaWord(_ s: Unicode.Scalar) -> Bool {
+  if s.properties.isAlphabetic { return true }
   switch s.properties.generalCategory {
-  case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-    .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
-    .connectorPunctuation:
-    true
-  default: false
+  case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation:
+    return true
+  default: return false
   }
+}
+
+/// The Rust `regex` crate's `\w` (the `Whitespace` pre-tokenizer, `single_word`): Oniguruma's
+/// and the joiners U+200C, U+200D (UTS #18).
+func isRustWord(_ s: Unicode.Scalar) -> Bool {
+  isOnigurumaWord(s) || s.value == 0x200C || s.value == 0x200D
 }
 
 /// The single scalars a scalar's simple case mappings give (`S` → `s`, `ſ` → `S` → `s`).
