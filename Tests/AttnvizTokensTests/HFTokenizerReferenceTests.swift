@@ -88,3 +88,30 @@ struct HFTokenizerReferenceTests {
     }
   }
 }
+
+/// Merges recovered from a vocabulary and scores, against transformers' `generate_merges`.
+@Suite("Merges from scores")
+struct MergesFromScoresTests {
+  struct Case: Decodable {
+    var tokens: [String]
+    var scores: [Float]
+    var with_scores: [[String]]
+    var without_scores: [[String]]
+  }
+
+  struct File: Decodable {
+    var generated_merges: Case
+  }
+
+  @Test func matchTransformers() throws {
+    let url = TokenizerReferences.fixtures.appendingPathComponent("tokenizer-references.json")
+    let data = try Data(contentsOf: url)
+    let reference = try JSONDecoder().decode(File.self, from: data).generated_merges
+    let withScores = HFTokenizer.BPE.mergesFromScores(
+      tokens: reference.tokens, scores: reference.scores)
+    #expect(withScores.map { [$0.0, $0.1] } == reference.with_scores)
+    let withoutScores = HFTokenizer.BPE.mergesFromScores(tokens: reference.tokens, scores: nil)
+    #expect(withoutScores.map { [$0.0, $0.1] } == reference.without_scores)
+    #expect(reference.with_scores.count > 100)
+  }
+}

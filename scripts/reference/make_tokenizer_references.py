@@ -259,6 +259,31 @@ def cases(tokenizer, texts, offsets):
     return out
 
 
+def check_transformers(name, path):
+    """transformers' AutoTokenizer on the folder must give the library's ids (it runs the same
+    Rust tokenizer, with padding and truncation off); differences are printed."""
+    from transformers import AutoTokenizer
+    fast = Tokenizer.from_file(path)
+    fast.no_padding()
+    fast.no_truncation()
+    auto = AutoTokenizer.from_pretrained(os.path.dirname(path))
+    for text in TEXTS:
+        if auto(text)["input_ids"] != fast.encode(text).ids:
+            print(f"  note: transformers differs from tokenizers for {name} on {text!r}")
+
+
+def merges_case(llama2):
+    """Merges recovered from a vocabulary and scores, as transformers does for a GGUF file
+    without merges (`generate_merges`): scores with ties, and the ids as scores."""
+    from transformers.tokenization_utils_base import generate_merges
+    tokens = [t for t, _ in sorted(llama2["model"]["vocab"].items(), key=lambda kv: kv[1])]
+    vocab = {t: i for i, t in enumerate(tokens)}
+    scores = [-float(i // 3) for i in range(len(tokens))]
+    return {"tokens": tokens, "scores": scores,
+            "with_scores": generate_merges(vocab, dict(zip(tokens, scores))),
+            "without_scores": generate_merges(vocab)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--minilm", default="models/all-MiniLM-L6-v2/tokenizer.json")
@@ -305,9 +330,10 @@ def main():
         tok.no_padding()
         tok.no_truncation()
         references.append({"name": name, "file": None, "cases": cases(tok, TEXTS, name in WITH_OFFSETS)})
+        check_transformers(name, path)
     with open(f"{OUT}/tokenizer-references.json", "w", encoding="utf-8") as f:
-        json.dump({"texts": TEXTS, "tokenizers": references}, f, ensure_ascii=False,
-                  separators=(",", ":"))
+        json.dump({"texts": TEXTS, "tokenizers": references, "generated_merges": merges_case(llama2)},
+                  f, ensure_ascii=False, separators=(",", ":"))
     sizes = sum(os.path.getsize(f"{OUT}/tokenizers/{p}") for p in os.listdir(f"{OUT}/tokenizers"))
     print(f"{len(built)} tokenizer files, {sizes // 1024} KB; references for "
           f"{len(references)} tokenizers")
