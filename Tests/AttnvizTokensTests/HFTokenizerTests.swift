@@ -96,6 +96,19 @@ struct HFTokenizerTests {
     }
   }
 
+  /// The message docs/tokenizers.md quotes.
+  @Test func theDocumentedMessage() {
+    let json = tokenizerJSON(["normalizer": #"{"type": "Precompiled", "precompiled_charsmap": ""}"#])
+    #expect {
+      _ = try HFTokenizer(jsonData: json, source: "models/t5-small/tokenizer.json")
+    } throws: { error in
+      "\(error)"
+        == "cannot read tokenizer file models/t5-small/tokenizer.json: normalizer type "
+        + "\"Precompiled\" is not supported; attnviz reads NFC, NFD, NFKC, NFKD, Lowercase, "
+        + "StripAccents, BertNormalizer, Prepend, Replace, Strip and Sequence"
+    }
+  }
+
   @Test(arguments: [
     ("", "is not valid JSON: line 1 should have a value"),
     ("{\"model\": [1,\n 2", "line 2 should have ',' or ']'"),
