@@ -8,16 +8,16 @@ extension HFTokenizer.BPE {
   public static func mergesFromScores(tokens: [String], scores: [Float]?)
     -> [(String, String)]
   {
-    var ids: [[UInt8]: Int] = [:]
+    var ids: [ByteKey: Int] = [:]
     ids.reserveCapacity(tokens.count)
-    for (id, token) in tokens.enumerated() { ids[Array(token.utf8)] = id }
+    for (id, token) in tokens.enumerated() { ids[ByteKey(token)] = id }
     // (token, score) in first-seen order with the last score, as a Python dict built by zip.
     var order: [[UInt8]] = []
     var rank: [[UInt8]: Double] = [:]
     for (index, token) in tokens.enumerated() {
       let key = Array(token.utf8)
       if rank[key] == nil { order.append(key) }
-      rank[key] = scores.map { index < $0.count ? Double($0[index]) : 0 } ?? Double(ids[key] ?? 0)
+      rank[key] = scores.map { index < $0.count ? Double($0[index]) : 0 } ?? Double(ids[ByteKey(key)] ?? 0)
     }
     struct Candidate {
       var left: [UInt8]
@@ -34,7 +34,7 @@ extension HFTokenizer.BPE {
       for cut in 1..<scalars.count {
         let left = Array(String(String.UnicodeScalarView(scalars[..<cut])).utf8)
         let right = Array(String(String.UnicodeScalarView(scalars[cut...])).utf8)
-        guard let leftID = ids[left], let rightID = ids[right] else { continue }
+        guard let leftID = ids[ByteKey(left)], let rightID = ids[ByteKey(right)] else { continue }
         local.append(
           (
             Candidate(

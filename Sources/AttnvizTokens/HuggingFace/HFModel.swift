@@ -7,7 +7,7 @@ extension HFTokenizer {
     /// The token string of an id, for display.
     func token(for id: Int) -> String? {
       switch self {
-      case .bpe(let bpe): bpe.tokens[id]
+      case .bpe(let bpe): bpe.token(for: id)
       case .wordPiece(let wordPiece): wordPiece.tokenizer.vocabulary.token(for: id)
       }
     }
@@ -22,7 +22,7 @@ extension HFTokenizer {
     /// The number of entries and the largest id.
     var size: (count: Int, largestID: Int) {
       switch self {
-      case .bpe(let bpe): (bpe.count, bpe.tokens.keys.max() ?? 0)
+      case .bpe(let bpe): (bpe.count, max(0, bpe.tokens.count - 1))
       case .wordPiece(let wordPiece): (wordPiece.count, wordPiece.tokenizer.vocabulary.count - 1)
       }
     }
