@@ -9,7 +9,7 @@ struct Attnviz: ParsableCommand {
     abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
     discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
-    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self],
+    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self, DeckCommand.self],
     defaultSubcommand: Show.self)
 
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
