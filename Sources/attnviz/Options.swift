@@ -59,6 +59,12 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"))
   var font: String?
 
+  @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
+  var title: String?
+
+  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  var subtitle: String?
+
   func validate() throws {
     do {
       _ = try colorMapNamed(colormap)
@@ -79,6 +85,8 @@ struct FigureOptionGroup: ParsableArguments {
     options.scale = scale
     options.cellSize = cell
     options.fontPath = font
+    options.title = title
+    options.subtitle = subtitle
   }
 }
 

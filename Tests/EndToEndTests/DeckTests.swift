@@ -74,7 +74,7 @@ import Testing
     let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
     #expect(
       index.contains(
-        "attnviz show --view heatmap --format png --head 2 -- \"The cat sat on the mat.\""))
+        "attnviz show --view heatmap --format png --head 2 -- 'The cat sat on the mat.'"))
   }
 
   @Test func anInvalidEntryNamesItselfAndItsKeyAndWritesNothing() throws {

@@ -98,9 +98,9 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = steps.map {
-    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
-  }
+  let scenes = options.figure.retitle(
+    steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+    margin: style.margin, measurer: fonts)
   if formats.contains(.html) {
     files.append(
       OutputFile(

@@ -15,7 +15,9 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
   progress.stage("laying out figures")
-  let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  let headed = options.figure.retitle(scenes.map(\.1), margin: style.margin, measurer: fonts)
+  scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
   let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
   var files: [OutputFile] = []

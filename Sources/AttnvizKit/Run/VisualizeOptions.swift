@@ -1,4 +1,6 @@
+import AttnvizRender
 import AttnvizTables
+import AttnvizViews
 
 /// Views of attention that can be drawn (`--view`).
 public enum ViewKind: String, CaseIterable, Sendable {
@@ -29,8 +31,20 @@ public struct FigureOptions: Equatable, Sendable {
   public var fontPath: String?
   /// `--focus WORD|INDEX` for the lines view (index 1-based, as displayed).
   public var focus: String?
+  /// `--title` / `--subtitle`: replace the generated heading of every figure (nil: generated;
+  /// an empty subtitle removes the line).
+  public var title: String?
+  public var subtitle: String?
 
   public init() {}
+
+  /// The scenes with the heading the user chose, if any.
+  func retitle(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
+    guard title != nil || subtitle != nil else { return scenes }
+    return scenes.map {
+      retitled($0, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+    }
+  }
 }
 
 /// What the terminal gets.
