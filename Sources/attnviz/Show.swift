@@ -51,7 +51,7 @@ struct Show: ParsableCommand {
     var options = VisualizeOptions(text: try TextSource(arguments: words, file: file))
     options.model = model.choice
     options.outputFolder = output.out
-    options.formats = try output.formats()
+    options.formats = try output.formats(preset: figure.preset)
     let views = try commaSeparated(view, as: ViewKind.self, option: "--view")
     options.views = views.isEmpty ? nil : views
     options.layer = layer

@@ -98,7 +98,7 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = options.figure.retitle(
+  let scenes = options.figure.finish(
     steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
     margin: style.margin, measurer: fonts)
   if formats.contains(.html) {
@@ -108,7 +108,7 @@ func explainFiles(
         text: explainHTML(
           steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
-  let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
+  let pngs = wantsPNG ? try encodeFigures(scenes, options: options.figure, fonts: fonts) : []
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {
     if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
     if wantsSVG {

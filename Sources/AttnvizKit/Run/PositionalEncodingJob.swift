@@ -45,9 +45,9 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
     let generated = positionalEncodingFigure(
       pe, title: FigureTitle("Sinusoidal positional encoding", subtitle: "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · d = \(options.dimensions)"),
       style: style, measurer: fonts)
-    let scene = options.figure.retitle([generated], margin: style.margin, measurer: fonts)[0]
+    let scene = options.figure.finish([generated], margin: style.margin, measurer: fonts)[0]
     if options.formats.contains(.png) {
-      files.append(OutputFile(name: "pe.png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
+      files.append(OutputFile(name: "pe.png", contents: try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts)))
     }
     if options.formats.contains(.svg) { files.append(OutputFile(name: "pe.svg", text: renderSVG(scene))) }
   }

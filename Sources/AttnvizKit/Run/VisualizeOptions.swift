@@ -24,8 +24,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct FigureOptions: Equatable, Sendable {
   public var colorMap = "viridis"
   public var annotate = false
-  /// Device pixels per logical pixel; 2 stays crisp on a 1080p projector and a retina screen.
-  public var scale = 2.0
+  /// Device pixels per logical pixel; nil: 2, which stays crisp on a 1080p projector and a
+  /// retina screen, or what fits the preset's pixel size (1920 wide for `--preset slide`).
+  public var scale: Double?
+  /// `--preset`: defaults for slides, paper or dark themes.
+  public var preset: FigurePreset?
   /// Cell size in logical pixels, or nil to adapt to the token count.
   public var cellSize: Double?
   public var fontPath: String?
@@ -38,12 +41,27 @@ public struct FigureOptions: Equatable, Sendable {
 
   public init() {}
 
-  /// The scenes with the heading the user chose, if any.
-  func retitle(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
-    guard title != nil || subtitle != nil else { return scenes }
-    return scenes.map {
-      retitled($0, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+  /// The laid-out scenes as they are drawn: with the heading the user chose, in the preset's
+  /// theme, fitted to its slide proportions.
+  func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
+    scenes.map { scene in
+      var scene = scene
+      if title != nil || subtitle != nil {
+        scene = retitled(scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+      }
+      scene = themed(scene, preset?.theme ?? .light)
+      if let size = preset?.pixelSize {
+        scene = fittedToAspect(scene, width: size.width, height: size.height)
+      }
+      return scene
     }
+  }
+
+  /// Device pixels per logical pixel for `scene`'s PNG.
+  func pngScale(_ scene: Scene) -> Double {
+    if let scale { return scale }
+    if let size = preset?.pixelSize { return Double(size.width) / scene.width }
+    return 2
   }
 }
 
@@ -92,3 +110,6 @@ public struct RunReport: Equatable, Sendable {
 
   public init() {}
 }
+
+/// The presets figures are laid out with; the shell names them without importing the views.
+public typealias FigurePreset = AttnvizViews.FigurePreset
