@@ -42,6 +42,7 @@ struct DeckCommand: ParsableCommand {
       if !quiet { progress("[\(index + 1)/\(deck.entries.count)] \(entry.title)") }
       let folder = (staging as NSString).appendingPathComponent(String(entry.number))
       var command = try parsedCommand(entry, output: folder)
+      RecordedCommand.words = entry.arguments
       do {
         try command.run()
       } catch {

@@ -94,6 +94,7 @@ struct FigureOptionGroup: ParsableArguments {
     options.fontPath = font
     options.title = title
     options.subtitle = subtitle
+    options.command = RecordedCommand.words
   }
 }
 

@@ -162,9 +162,37 @@ func shellQuoted(_ word: String) -> String {
   let plain = CharacterSet(
     charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%")
   if !word.isEmpty && word.unicodeScalars.allSatisfy({ plain.contains($0) }) { return word }
+  // Control characters (a newline at the end of a text file) in bash's $'…' with escapes, so
+  // the line stays one line and pastes back as the same word.
+  if word.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+    var out = "$'"
+    for scalar in word.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\\": out += "\\\\"
+      case "'": out += "\\'"
+      default:
+        if scalar.properties.generalCategory == .control {
+          out += scalar.value < 0x100
+            ? "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            : "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "'"
+  }
   // "didn't" reads better in double quotes, which are safe when nothing in it expands.
   if word.contains("'") && !word.contains(where: { "\"$`\\!".contains($0) }) {
     return "\"" + word + "\""
   }
   return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
+  }
 }

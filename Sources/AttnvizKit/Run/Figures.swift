@@ -23,7 +23,7 @@ func figureFiles(
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
     if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
+    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: options.figure.svg(scene))) }
   }
   return files
 }
@@ -34,7 +34,12 @@ func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) th
   let results = ResultSlots<[UInt8]>(count: scenes.count)
   DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
     let scale = options.pngScale(scenes[index])
-    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
+    results.set(
+      index,
+      Result {
+        let png = try encodeFigure(scenes[index], scale: scale, fonts: fonts)
+        return options.provenance?.stamp(png: png) ?? png
+      })
   }
   return try results.values()
 }

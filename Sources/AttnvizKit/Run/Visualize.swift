@@ -10,7 +10,9 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
+  var options = options
   let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  options.figure.record(text: trace.text, source: options.text, model: options.model, info: trace.model)
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   let titles = Titles(trace: trace, selection: selection)

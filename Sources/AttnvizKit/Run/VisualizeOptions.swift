@@ -1,3 +1,4 @@
+import AttnvizModel
 import AttnvizRender
 import AttnvizTables
 import AttnvizViews
@@ -38,6 +39,11 @@ public struct FigureOptions: Equatable, Sendable {
   /// an empty subtitle removes the line).
   public var title: String?
   public var subtitle: String?
+  /// The command's words after `attnviz`, as typed; recorded in every figure (nil: nothing is
+  /// recorded, as when the library is called from another program).
+  public var command: [String]?
+  /// What the figures carry, filled in by the pipeline once the text and model are known.
+  var provenance: Provenance?
 
   public init() {}
 
@@ -55,6 +61,24 @@ public struct FigureOptions: Equatable, Sendable {
       }
       return scene
     }
+  }
+
+  /// Fills in `provenance` from the command, the text's source and the model.
+  mutating func record(text: String, source: TextSource, model: ModelChoice, info: ModelInfo?) {
+    guard let command else { return }
+    let fromFile: String? = if case .arguments = source { nil } else { text }
+    let modelLine = info.map { provenanceModel(model, info: $0) } ?? "none"
+    provenance = Provenance(
+      arguments: recordedArguments(command, textFromFile: fromFile), model: modelLine)
+  }
+
+  /// The PNG bytes, carrying the provenance.
+  func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
+
+  /// The SVG of `scene`, carrying the provenance.
+  func svg(_ scene: Scene) -> String {
+    let text = renderSVG(scene)
+    return provenance?.stamp(svg: text) ?? text
   }
 
   /// Device pixels per logical pixel for `scene`'s PNG.
