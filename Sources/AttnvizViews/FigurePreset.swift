@@ -100,14 +100,13 @@ public func themed(_ scene: Scene, _ theme: FigureTheme) -> Scene {
 /// The scene centred on a canvas of `width:height` proportions (a 16:9 slide), background
 /// extended, so the PNG fills the slide without being stretched.
 public func fittedToAspect(_ scene: Scene, width: Int, height: Int) -> Scene {
-  let aspect = Double(width) / Double(height)
-  var canvasWidth = scene.width
-  var canvasHeight = scene.height
-  if canvasWidth / canvasHeight < aspect {
-    canvasWidth = (canvasHeight * aspect).rounded(.up)
-  } else {
-    canvasHeight = (canvasWidth / aspect).rounded(.up)
-  }
+  // A whole number of width:height units (16:9 reduced), so the canvas is exactly in proportion
+  // and scaling it to the pixel size leaves no pixel row short.
+  let divisor = greatestCommonDivisor(width, height)
+  let (unitsWide, unitsHigh) = (Double(width / divisor), Double(height / divisor))
+  let units = max((scene.width / unitsWide).rounded(.up), (scene.height / unitsHigh).rounded(.up))
+  let canvasWidth = units * unitsWide
+  let canvasHeight = units * unitsHigh
   let dx = ((canvasWidth - scene.width) / 2).rounded()
   let dy = ((canvasHeight - scene.height) / 2).rounded()
   var fitted = Scene(width: canvasWidth, height: canvasHeight, background: scene.background)
@@ -120,3 +119,5 @@ func lightened(_ color: RGBA, by amount: Double) -> RGBA {
   func mix(_ c: UInt8) -> UInt8 { UInt8((Double(c) + (255 - Double(c)) * amount).rounded()) }
   return RGBA(mix(color.r), mix(color.g), mix(color.b), color.a)
 }
+
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? max(a, 1) : greatestCommonDivisor(b, a % b) }

@@ -55,7 +55,7 @@ struct FigureOptionGroup: ParsableArguments {
   var scale: Double?
 
   @Option(help: ArgumentHelp(
-    "Defaults for where figures go: slide (1920×1080, large type), paper (compact, SVG), dark (dark background). Explicit options win.",
+    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
     valueName: "name"))
   var preset: FigurePreset?
 
@@ -104,7 +104,7 @@ struct OutputOptionGroup: ParsableArguments {
   var out: String = "attnviz-out"
 
   @Option(help: ArgumentHelp(
-    "Files to write, comma-separated: png, svg, json, txt, csv, md (default: png,json; svg,json with --preset paper).",
+    "Files to write, comma-separated: png, svg, json, txt, csv, md (default: png,json).",
     valueName: "list"))
   var format: [String] = []
 

@@ -117,6 +117,9 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// 1-based; nil: every head.
   public var head: Int?
   public var hideSpecialTokens = false
+  /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
+  /// mean over its pieces).
+  public var mergeSubwords = false
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
