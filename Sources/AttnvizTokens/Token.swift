@@ -26,6 +26,14 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
   case emptyText
   case malformedVocabulary(file: String, reason: String)
 
+  /// The same error naming `file` (parts built before the file name is known leave it empty).
+  func naming(_ file: String) -> TokenizerError {
+    if case .malformedVocabulary(_, let reason) = self {
+      return .malformedVocabulary(file: file, reason: reason)
+    }
+    return self
+  }
+
   public var description: String {
     switch self {
     case .emptyText: "the text has no tokens; give a sentence, e.g. attnviz \"The cat sat.\""

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import AttnvizTokens
+
+/// Tokenizers built from GGUF metadata against transformers' `AutoTokenizer` on the same
+/// metadata (scripts/reference/make_gguf_tokenizer_references.py).
+@Suite("Tokenizers from GGUF metadata")
+struct HFTokenizerGGUFTests {
+  struct Case: Decodable {
+    var name: String
+    var model: String
+    var pre: String?
+    var tokens: [String]
+    var token_types: [Int]
+    var merges: [String]?
+    var scores: [Float]?
+    var bos: Int?
+    var eos: Int?
+    var unk: Int?
+    var add_bos: Bool?
+    var ids: [[Int]]
+  }
+
+  struct File: Decodable {
+    var texts: [String]
+    var cases: [Case]
+  }
+
+  static let file: File? = {
+    let url = TokenizerReferences.fixtures.appendingPathComponent(
+      "gguf-tokenizer-references.json")
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return try? JSONDecoder().decode(File.self, from: data)
+  }()
+
+  @Test(arguments: ["llama-sentencepiece", "gpt2-bytelevel", "gpt2-llama3-split"])
+  func idsMatchTransformers(_ name: String) throws {
+    let file = try #require(Self.file)
+    let reference = try #require(file.cases.first { $0.name == name })
+    let metadata = HFTokenizer.GGUFMetadata(
+      model: reference.model, pre: reference.pre, tokens: reference.tokens,
+      tokenTypes: reference.token_types, scores: reference.scores, merges: reference.merges,
+      bosID: reference.bos, eosID: reference.eos, unknownID: reference.unk,
+      addBOS: reference.add_bos)
+    let tokenizer = try HFTokenizer(gguf: metadata, source: "\(name).gguf")
+    for (text, ids) in zip(file.texts, reference.ids) {
+      #expect(try tokenizer.ids(text) == ids, "\(name): \(text.debugDescription)")
+    }
+  }
+
+  @Test func unknownTokenizerModelIsNamed() {
+    let metadata = HFTokenizer.GGUFMetadata(model: "t5", tokens: ["a"])
+    #expect {
+      _ = try HFTokenizer(gguf: metadata, source: "m.gguf")
+    } throws: { error in
+      "\(error)".contains("tokenizer.ggml.model \"t5\" is not supported; attnviz reads gpt2")
+    }
+  }
+}
