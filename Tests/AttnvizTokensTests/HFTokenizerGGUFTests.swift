@@ -58,3 +58,18 @@ struct HFTokenizerGGUFTests {
     }
   }
 }
+
+/// The GGUF split patterns are transformers' own (checked on hostile text by the split
+/// references, entries 17–19 and 1–2).
+@Suite("GGUF split patterns")
+struct GGUFSplitPatternTests {
+  @Test func theTableUsesTheCheckedPatterns() throws {
+    let references = try #require(SplitReferences.shared)
+    func pattern(_ index: Int) -> String? { references.configs[index]["pattern"]?["Regex"]?.string }
+    #expect(HFTokenizer.ggufSplitPatterns["llama-bpe"] == pattern(1))
+    #expect(HFTokenizer.ggufSplitPatterns["qwen2"] == pattern(2))
+    #expect(HFTokenizer.ggufSplitPatterns["tekken"] == pattern(17))
+    #expect(HFTokenizer.ggufSplitPatterns["gpt-4o"] == pattern(18))
+    #expect(HFTokenizer.ggufSplitPatterns["qwen35"] == pattern(19))
+  }
+}

@@ -39,7 +39,7 @@ struct SplitReferences: Decodable {
 
 @Suite("Regex and pre-tokenizer splits against the tokenizers library")
 struct SplitRegexReferenceTests {
-  @Test(arguments: 0..<17)
+  @Test(arguments: 0..<20)
   func splitsMatch(_ index: Int) throws {
     let references = try #require(SplitReferences.shared)
     let entry = references.pretokenizers[index]

@@ -17,7 +17,11 @@ extension HFTokenizer.BPE {
     for (index, token) in tokens.enumerated() {
       let key = Array(token.utf8)
       if rank[key] == nil { order.append(key) }
-      rank[key] = scores.map { index < $0.count ? Double($0[index]) : 0 } ?? Double(ids[ByteKey(key)] ?? 0)
+      if let scores {
+        rank[key] = index < scores.count ? Double(scores[index]) : 0
+      } else {
+        rank[key] = Double(ids[ByteKey(key)] ?? 0)
+      }
     }
     struct Candidate {
       var left: [UInt8]

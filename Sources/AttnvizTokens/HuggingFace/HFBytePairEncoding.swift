@@ -6,7 +6,8 @@ extension HFTokenizer {
   /// unknown token, fused into one with `fuseUnknown`), then the adjacent pair ranked earliest
   /// in the merges is merged, leftmost first, until no listed pair is left.
   ///
-  ///     merges ["h e", "l l", "he ll", "hell o"]: "hello" → h e l l o → he ll o → hell o → hello
+  ///     merges ["h e", "l l", "he ll", "hell o"]:
+  ///     "hello" → h e l l o → he ll o → hell o → hello
   public struct BPE: Sendable {
     /// Token (UTF-8, compared byte for byte as the Rust library does) → id.
     let ids: [ByteKey: Int]

@@ -54,8 +54,8 @@ extension HFTokenizer {
       vocabulary: [(String, Int)], unknownToken: String = "[UNK]",
       continuingSubwordPrefix: String = "##", maxInputCharactersPerWord: Int = 100
     ) throws(TokenizerError) {
-      guard let unknownID = vocabulary.last(where: { $0.0.utf8.elementsEqual(unknownToken.utf8) })?.1
-      else {
+      let unknownEntry = vocabulary.last { $0.0.utf8.elementsEqual(unknownToken.utf8) }
+      guard let unknownID = unknownEntry?.1 else {
         throw .malformedVocabulary(
           file: "", reason: "its WordPiece vocabulary has no unknown token \"\(unknownToken)\"")
       }

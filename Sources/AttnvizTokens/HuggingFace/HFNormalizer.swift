@@ -28,7 +28,9 @@ extension HFTokenizer {
       case .nfkd: return unicodeNormalized(text) { $0.decomposedStringWithCompatibilityMapping }
       case .lowercase:
         return text.flatMap { item in
-          AttnvizTokens.lowercase(item.scalar).map { SourcedScalar(scalar: $0, source: item.source) }
+          AttnvizTokens.lowercase(item.scalar).map {
+            SourcedScalar(scalar: $0, source: item.source)
+          }
         }
       case .stripAccents:
         return text.filter { $0.scalar.properties.generalCategory != .nonspacingMark }

@@ -5,8 +5,9 @@
 /// - `\s` is White_Space (tab to carriage return, U+0085, the Z categories), `\d` is Nd, `\w` is
 ///   letters, marks, numbers and connector punctuation; `\p{L}`, `\p{N}`, `\p{Lu}`, … are
 ///   general categories (and `\P{…}` their complements);
-/// - groups `(…)`, `(?:…)`, `(?i:…)` (case-insensitive by simple case mapping), lookahead `(?=…)`
-///   and `(?!…)`; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`, each greedy or lazy (`??`);
+/// - groups `(…)`, `(?:…)`, `(?i:…)` (case-insensitive by simple case mapping), lookahead
+///   `(?=…)` and `(?!…)`; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`, each greedy or
+///   lazy (`??`);
 /// - alternatives are tried in order and the first that lets the whole pattern match wins, as in
 ///   every backtracking engine (so `\s+(?!\S)|\s+` leaves a run's last space to the next word).
 ///
@@ -14,7 +15,7 @@
 /// refused when the file is read. The known patterns (GPT-2's, Llama 3's, Qwen2's) run in
 /// linear time; a hostile pattern is stopped by a step budget instead of hanging.
 ///
-///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|…
+///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|…   (Llama 3)
 public struct SplitRegex: Sendable, Equatable {
   public let pattern: String
   let root: RegexNode

@@ -124,7 +124,8 @@ struct TokenizerJSONReader {
       if let line = entry.string {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-          throw Failure(reason: "merge \(index + 1) (\"\(line)\") must be two symbols and one space")
+          throw Failure(
+            reason: "merge \(index + 1) (\"\(line)\") must be two symbols and one space")
         }
         merges.append((String(parts[0]), String(parts[1])))
       } else if let pair = entry.array, pair.count == 2, let a = pair[0].string,
