@@ -17,10 +17,13 @@ struct ReferenceTokenizer: Decodable {
   var name: String
   var file: String?
   var cases: [ReferenceCase]
+  /// Ids of `hostile_texts`, for some tokenizers.
+  var hostile: [[Int]]?
 }
 
 struct TokenizerReferences: Decodable {
   var texts: [String]
+  var hostile_texts: [String]
   var tokenizers: [ReferenceTokenizer]
 
   static let fixtures: URL = {
@@ -62,6 +65,7 @@ struct HFTokenizerReferenceTests {
   @Test func referencesAreThere() throws {
     let references = try #require(TokenizerReferences.shared)
     #expect(references.tokenizers.count >= 29)
+    #expect(references.tokenizers.filter { $0.hostile != nil }.count >= 7)
   }
 
   @Test(arguments: TokenizerReferences.names)
@@ -85,6 +89,9 @@ struct HFTokenizerReferenceTests {
       // Tokens the template adds have no source; the library gives them (0, 0).
       let ranges = tokens.map { $0.sourceRange.map { [$0.lowerBound, $0.upperBound] } ?? [0, 0] }
       #expect(ranges == offsets, "\(name): offsets of \(text.debugDescription)")
+    }
+    for (text, ids) in zip(references.hostile_texts, entry.hostile ?? []) {
+      #expect(try tokenizer.ids(text) == ids, "\(name): hostile \(text.debugDescription)")
     }
   }
 }

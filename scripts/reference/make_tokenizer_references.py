@@ -259,6 +259,30 @@ def cases(tokenizer, texts, offsets):
     return out
 
 
+# Tokenizers also checked on random hostile texts (ids only): every normalizer, split regex and
+# model kind is among them.
+HOSTILE_CHECKED = ["llama3-split", "qwen2-split", "metaspace-first", "llama2-legacy",
+                   "wordpiece-cased", "bpe-suffixes", "roberta", "all-MiniLM-L6-v2",
+                   "SmolLM2-135M-Instruct"]
+
+
+def hostile_texts(count=60, seed=7):
+    """Random strings of spaces of every kind, apostrophes, combining marks, compatibility
+    characters (NFKC), emoji, CJK, control characters and the added tokens' pieces."""
+    import random
+    alphabet = (list("abcXYZ  ") * 3 + list("0123456789'.,!?-") + ["'S", "'ll", "'\u017f"]
+                + [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u2028", "\u0085",
+                   "\u000b", "\u200b", "\u200d", "\u0301", "\u0308", "e\u0301", "\u1100\u1161",
+                   "\ufb01", "\u2460", "\u00b2", "\u216b", "\uff46", "\uff76\uff9e", "\u210c",
+                   "\u0130", "\u03a3", "\u00df", "\u00e9", "\u6ce8", "\u610f", "\ud55c",
+                   "\U0001F600", "\U0001F44D\U0001F3FD", "\U0001F1EB\U0001F1F7", "\x00", "\x1b",
+                   "\ufeff", "\ue000", "<s>", "</s>", "<|im_start|>", "<mask>", "[MASK]", "cat",
+                   "street", "\u2581", "\u0120", "<0x41>"])
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20)))
+            for _ in range(count)]
+
+
 def check_transformers(name, path):
     """transformers' AutoTokenizer on the folder must give the library's ids (it runs the same
     Rust tokenizer, with padding and truncation off); differences are printed."""
@@ -319,9 +343,13 @@ def main():
                 built[name] = save_data(split_variant(small, behavior, invert, pattern), name)
 
     references = []
+    hostile = hostile_texts()
     for name, (tok, path) in built.items():
-        references.append({"name": name, "file": os.path.basename(path),
-                           "cases": cases(tok, TEXTS, name in WITH_OFFSETS)})
+        entry = {"name": name, "file": os.path.basename(path),
+                 "cases": cases(tok, TEXTS, name in WITH_OFFSETS)}
+        if name in HOSTILE_CHECKED:
+            entry["hostile"] = [tok.encode(text).ids for text in hostile]
+        references.append(entry)
     for name, path in [("all-MiniLM-L6-v2", args.minilm), ("SmolLM2-135M-Instruct", args.smollm2)]:
         if not os.path.exists(path):
             print(f"skipping {name}: {path} not found")
@@ -329,10 +357,13 @@ def main():
         tok = Tokenizer.from_file(path)
         tok.no_padding()
         tok.no_truncation()
-        references.append({"name": name, "file": None, "cases": cases(tok, TEXTS, name in WITH_OFFSETS)})
+        references.append({"name": name, "file": None,
+                           "cases": cases(tok, TEXTS, name in WITH_OFFSETS),
+                           "hostile": [tok.encode(text).ids for text in hostile]})
         check_transformers(name, path)
     with open(f"{OUT}/tokenizer-references.json", "w", encoding="utf-8") as f:
-        json.dump({"texts": TEXTS, "tokenizers": references, "generated_merges": merges_case(llama2)},
+        json.dump({"texts": TEXTS, "hostile_texts": hostile, "tokenizers": references,
+                   "generated_merges": merges_case(llama2)},
                   f, ensure_ascii=False, separators=(",", ":"))
     sizes = sum(os.path.getsize(f"{OUT}/tokenizers/{p}") for p in os.listdir(f"{OUT}/tokenizers"))
     print(f"{len(built)} tokenizer files, {sizes // 1024} KB; references for "
