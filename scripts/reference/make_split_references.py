@@ -80,7 +80,7 @@ CONFIGS = [
 
 
 def main():
-    texts = random_texts(100)
+    texts = random_texts(60)
     results = []
     for config in CONFIGS:
         tok = Tokenizer(models.BPE())
