@@ -66,10 +66,10 @@ public struct GPT2Tokenizer: Tokenizer {
     largestID = vocabulary.largestID
     let ids = vocabulary.ids
     // Its characters are printable ASCII, which the byte-level alphabet writes as themselves.
-    endOfTextID = ids[Array(Self.endOfText.utf8)]
+    endOfTextID = ids[ByteKey(Self.endOfText)]
     var byteIDs: [Int] = []
     for (byte, character) in ByteLevelAlphabet.characters.enumerated() {
-      guard let id = ids[[UInt8(byte)]] else {
+      guard let id = ids[ByteKey([UInt8(byte)])] else {
         throw TokenizerError.malformedVocabulary(
           file: vocabularyName,
           reason: "has no entry for the byte 0x\(hex(UInt8(byte))) (\"\(character)\"); a "
