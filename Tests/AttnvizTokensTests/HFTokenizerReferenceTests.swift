@@ -122,3 +122,28 @@ struct MergesFromScoresTests {
     #expect(reference.with_scores.count > 100)
   }
 }
+
+/// all-MiniLM-L6-v2 read from tokenizer.json gives the tokens of its vocab.txt read by
+/// `BertTokenizer` — text, id, source range — so a folder can switch readers without changing a
+/// figure. Only a typed special token differs: tokenizer.json marks `[MASK]` special.
+@Suite("MiniLM: tokenizer.json and vocab.txt agree")
+struct MiniLMReadersAgreeTests {
+  static let path = TokenizerReferences.realPath("all-MiniLM-L6-v2")
+
+  @Test(.enabled(if: path != nil, "needs all-MiniLM-L6-v2 (make model)"))
+  func sameTokens() throws {
+    let path = try #require(Self.path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let json = try HFTokenizer(contentsOf: path)
+    let vocab = try BertTokenizer(vocabularyFile: folder + "/vocab.txt")
+    let references = try #require(TokenizerReferences.shared)
+    for text in references.texts + references.hostile_texts {
+      let a = try? json.tokenize(text)
+      let b = try? vocab.tokenize(text)
+      func strip(_ tokens: [Token]?) -> [Token]? {
+        tokens?.map { Token($0.text, id: $0.id, sourceRange: $0.sourceRange) }
+      }
+      #expect(strip(a) == strip(b), "\(text.debugDescription)")
+    }
+  }
+}
