@@ -52,6 +52,8 @@ struct TokenizerReferences: Decodable {
           environment["ATTNVIZ_SMOLLM2_TOKENIZER"],
           "models/SmolLM2-135M-Instruct/tokenizer.json",
         ]
+      case "GPT-2":
+        [environment["ATTNVIZ_GPT2_TOKENIZER_JSON"], "models/gpt2-tokenizer/tokenizer.json"]
       default: []
       }
     return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
@@ -120,6 +122,38 @@ struct MergesFromScoresTests {
     let withoutScores = HFTokenizer.BPE.mergesFromScores(tokens: reference.tokens, scores: nil)
     #expect(withoutScores.map { [$0.0, $0.1] } == reference.without_scores)
     #expect(reference.with_scores.count > 100)
+  }
+}
+
+/// GPT-2 read from tokenizer.json gives the tokens of its vocab.json + merges.txt read by
+/// `GPT2Tokenizer` (text, id, special; ranges up to whole characters).
+@Suite("GPT-2: tokenizer.json and vocab.json agree")
+struct GPT2ReadersAgreeTests {
+  static let path = TokenizerReferences.realPath("GPT-2")
+
+  @Test(.enabled(if: path != nil, "needs models/gpt2-tokenizer (scripts/reference/README.md)"))
+  func sameTokens() throws {
+    let path = try #require(Self.path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let json = try HFTokenizer(contentsOf: path)
+    let files = try GPT2Tokenizer(
+      vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
+    let references = try #require(TokenizerReferences.shared)
+    for text in references.texts + references.hostile_texts {
+      let a = try? json.tokenize(text)
+      let b = try? files.tokenize(text)
+      #expect(a?.map(\.id) == b?.map(\.id), "\(text.debugDescription)")
+      #expect(a?.map(\.text) == b?.map(\.text), "\(text.debugDescription)")
+      #expect(a?.map(\.isSpecial) == b?.map(\.isSpecial), "\(text.debugDescription)")
+      // A token holding part of a character points at the whole character in tokenizer.json's
+      // reader (as the library's offsets do) and at its own bytes in GPT2Tokenizer.
+      let ranges = zip(a ?? [], b ?? []).map { ($0.sourceRange, $1.sourceRange) }
+      #expect(
+        ranges.allSatisfy { whole, exact in
+          guard let whole, let exact else { return whole == nil && exact == nil }
+          return whole.lowerBound <= exact.lowerBound && exact.upperBound <= whole.upperBound
+        }, "\(text.debugDescription)")
+    }
   }
 }
 

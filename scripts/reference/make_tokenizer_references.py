@@ -263,7 +263,7 @@ def cases(tokenizer, texts, offsets):
 # model kind is among them.
 HOSTILE_CHECKED = ["llama3-split", "qwen2-split", "metaspace-first", "llama2-legacy",
                    "wordpiece-cased", "bpe-suffixes", "roberta", "all-MiniLM-L6-v2",
-                   "SmolLM2-135M-Instruct"]
+                   "SmolLM2-135M-Instruct", "GPT-2"]
 
 
 def hostile_texts(count=60, seed=7):
@@ -312,6 +312,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--minilm", default="models/all-MiniLM-L6-v2/tokenizer.json")
     parser.add_argument("--smollm2", default="models/SmolLM2-135M-Instruct/tokenizer.json")
+    parser.add_argument("--gpt2", default="models/gpt2-tokenizer/tokenizer.json")
     args = parser.parse_args()
     os.makedirs(f"{OUT}/tokenizers", exist_ok=True)
     for old in os.listdir(f"{OUT}/tokenizers"):
@@ -351,7 +352,8 @@ def main():
         if name in HOSTILE_CHECKED:
             entry["hostile"] = [tok.encode(text).ids for text in hostile]
         references.append(entry)
-    for name, path in [("all-MiniLM-L6-v2", args.minilm), ("SmolLM2-135M-Instruct", args.smollm2)]:
+    for name, path in [("all-MiniLM-L6-v2", args.minilm), ("SmolLM2-135M-Instruct", args.smollm2),
+                       ("GPT-2", args.gpt2)]:
         if not os.path.exists(path):
             print(f"skipping {name}: {path} not found")
             continue
