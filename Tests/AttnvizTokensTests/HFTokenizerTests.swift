@@ -192,3 +192,28 @@ struct HFTokenizerRobustnessTests {
     #expect(ids == Array(repeating: 256, count: 50_000))
   }
 }
+
+@Suite("tokenizer.json: canonically equivalent text")
+struct HFTokenizerEquivalenceTests {
+  /// "é" and "e" + U+0301 are different vocabulary entries and different pieces, although
+  /// Swift's `String ==` calls them equal; the piece cache must not serve one for the other.
+  @Test func precomposedAndDecomposedStayApart() throws {
+    let vocabulary = [("\u{E9}", 0), ("e", 1), ("\u{301}", 2), ("e\u{301}", 3), ("x", 4)]
+    let bpe = try HFTokenizer.BPE(vocabulary: vocabulary, merges: [("e", "\u{301}")])
+    let tokenizer = HFTokenizer(preTokenizer: .whitespaceSplit, model: .bpe(bpe))
+    #expect(try tokenizer.ids("\u{E9} e\u{301} \u{E9}x e\u{301}x") == [0, 3, 0, 4, 3, 4])
+    #expect(try tokenizer.ids("e\u{301}") == [3])
+    #expect(try tokenizer.ids("\u{E9}") == [0])
+  }
+
+  @Test func hugeIdsAreRefused() {
+    let json = tokenizerJSON([
+      "model": #"{"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 2000000000}}"#
+    ])
+    #expect {
+      _ = try HFTokenizer(jsonData: json, source: "t.json")
+    } throws: { error in
+      "\(error)".contains("has id 2000000000 for a vocabulary of 2 entries")
+    }
+  }
+}

@@ -111,13 +111,14 @@ extension HFTokenizer {
       if ignoreMerges, let id = id(text) {
         return [ModelToken(id: id, scalars: 0..<piece.count)]
       }
-      if let cached = cache.lookup(text) { return cached }
+      let key = ByteKey(text)
+      if let cached = cache.lookup(key) { return cached }
       var word = PairMergeWord(symbols: initialSymbols(piece))
       word.mergeAll(merges)
       let tokens = word.symbols.filter { $0.count > 0 }.map {
         ModelToken(id: $0.id, scalars: $0.start..<($0.start + $0.count))
       }
-      cache.store(text, tokens)
+      cache.store(key, tokens)
       return tokens
     }
 
@@ -269,15 +270,16 @@ struct MinHeap<Element: Comparable> {
   }
 }
 
-/// Piece text → model tokens: words repeat, and the cache is what makes BPE cheap on real text.
-/// Bounded: cleared when full.
+/// Piece → model tokens: words repeat, and the cache is what makes BPE cheap on real text.
+/// Keyed by bytes, never by `String` (whose equality would serve "e" + U+0301 the tokens of
+/// "é"). Bounded: cleared when full.
 final class PieceCache: Sendable {
   static let capacity = 20_000
-  private let entries = Mutex<[String: [HFTokenizer.ModelToken]]>([:])
+  private let entries = Mutex<[ByteKey: [HFTokenizer.ModelToken]]>([:])
 
-  func lookup(_ key: String) -> [HFTokenizer.ModelToken]? { entries.withLock { $0[key] } }
+  func lookup(_ key: ByteKey) -> [HFTokenizer.ModelToken]? { entries.withLock { $0[key] } }
 
-  func store(_ key: String, _ value: [HFTokenizer.ModelToken]) {
+  func store(_ key: ByteKey, _ value: [HFTokenizer.ModelToken]) {
     entries.withLock {
       if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
       $0[key] = value

@@ -60,8 +60,11 @@ extension HFTokenizer {
           file: "", reason: "its WordPiece vocabulary has no unknown token \"\(unknownToken)\"")
       }
       let largest = vocabulary.map(\.1).max() ?? 0
-      guard largest < 10_000_000, vocabulary.allSatisfy({ $0.1 >= 0 }) else {
-        throw .malformedVocabulary(file: "", reason: "its vocabulary ids must be 0…10⁷")
+      // Ids index an array: refuse ids far beyond the number of entries (a hostile file).
+      guard largest < max(4 * vocabulary.count, 1 << 20), vocabulary.allSatisfy({ $0.1 >= 0 })
+      else {
+        throw .malformedVocabulary(
+          file: "", reason: "has id \(largest) for a vocabulary of \(vocabulary.count) entries")
       }
       var tokens = [String](repeating: "", count: largest + 1)
       for (token, id) in vocabulary { tokens[id] = token }
