@@ -114,6 +114,14 @@ struct SplitRegexTests {
     #expect(throws: SplitRegex.BudgetExceeded.self) { try regex.matches(in: text) }
   }
 
+  /// A repeated group nests once per repetition: a long text is refused, not a stack overflow.
+  @Test func deepRepetitionIsStoppedNotCrashed() throws {
+    let regex = try SplitRegex("(?:ab)+")
+    let text = Array(String(repeating: "ab", count: 100_000).unicodeScalars)
+    #expect(throws: SplitRegex.BudgetExceeded.self) { try regex.matches(in: text) }
+    #expect(try regex.matches(in: Array("xxababx".unicodeScalars)) == [2..<6])
+  }
+
   @Test func longHostileRunsStayLinear() throws {
     let qwen =
       #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#

@@ -173,6 +173,11 @@ final class RegexMatcher {
 
   let text: [Unicode.Scalar]
   var budget: Int
+  /// How deep the continuations are nested. A repeated group nests once per repetition, so a
+  /// hostile pattern like `(?:ab)+` on a long text would overflow the stack: it is stopped
+  /// here, well before (the known patterns repeat only single characters and stay shallow).
+  var depth = 0
+  static let maximumDepth = 600
 
   init(text: [Unicode.Scalar], budget: Int) {
     self.text = text
@@ -196,6 +201,9 @@ final class RegexMatcher {
 
   func run(_ node: RegexNode, _ i: Int, _ k: Continuation) throws(Failure) -> Bool {
     try spend()
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else { throw Failure() }
     switch node {
     case .set(let set):
       guard i < text.count, set.contains(text[i]) else { return false }
