@@ -12,13 +12,13 @@ struct HFTokenizerGGUFTests {
     var model: String
     var pre: String?
     var tokens: [String]
-    var token_types: [Int]
+    var tokenTypes: [Int]
     var merges: [String]?
     var scores: [Float]?
     var bos: Int?
     var eos: Int?
     var unk: Int?
-    var add_bos: Bool?
+    var addBos: Bool?
     var ids: [[Int]]
   }
 
@@ -31,7 +31,7 @@ struct HFTokenizerGGUFTests {
     let url = TokenizerReferences.fixtures.appendingPathComponent(
       "gguf-tokenizer-references.json")
     guard let data = try? Data(contentsOf: url) else { return nil }
-    return try? JSONDecoder().decode(File.self, from: data)
+    return try? snakeCaseDecoder.decode(File.self, from: data)
   }()
 
   @Test(arguments: ["llama-sentencepiece", "gpt2-bytelevel", "gpt2-llama3-split"])
@@ -40,9 +40,9 @@ struct HFTokenizerGGUFTests {
     let reference = try #require(file.cases.first { $0.name == name })
     let metadata = HFTokenizer.GGUFMetadata(
       model: reference.model, pre: reference.pre, tokens: reference.tokens,
-      tokenTypes: reference.token_types, scores: reference.scores, merges: reference.merges,
+      tokenTypes: reference.tokenTypes, scores: reference.scores, merges: reference.merges,
       bosID: reference.bos, eosID: reference.eos, unknownID: reference.unk,
-      addBOS: reference.add_bos)
+      addBOS: reference.addBos)
     let tokenizer = try HFTokenizer(gguf: metadata, source: "\(name).gguf")
     for (text, ids) in zip(file.texts, reference.ids) {
       #expect(try tokenizer.ids(text) == ids, "\(name): \(text.debugDescription)")

@@ -8,6 +8,13 @@ import Testing
 /// WordPiece, each on the same reference texts (chat turns, code, digits, emoji, CJK, accents,
 /// runs of whitespace, control characters). The real files of all-MiniLM-L6-v2 and SmolLM2 are
 /// checked when present (`make model`; SmolLM2's saved by transformers from its GGUF).
+/// The fixtures' keys are Python's snake_case.
+let snakeCaseDecoder: JSONDecoder = {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
+}()
+
 struct ReferenceCase: Decodable {
   var ids: [Int]
   var offsets: [[Int]]?
@@ -23,7 +30,7 @@ struct ReferenceTokenizer: Decodable {
 
 struct TokenizerReferences: Decodable {
   var texts: [String]
-  var hostile_texts: [String]
+  var hostileTexts: [String]
   var tokenizers: [ReferenceTokenizer]
 
   static let fixtures: URL = {
@@ -34,7 +41,7 @@ struct TokenizerReferences: Decodable {
   static let shared: TokenizerReferences? = {
     let url = fixtures.appendingPathComponent("tokenizer-references.json")
     guard let data = try? Data(contentsOf: url) else { return nil }
-    return try? JSONDecoder().decode(TokenizerReferences.self, from: data)
+    return try? snakeCaseDecoder.decode(TokenizerReferences.self, from: data)
   }()
 
   /// Where a real tokenizer.json is looked for, first existing wins.
@@ -92,7 +99,7 @@ struct HFTokenizerReferenceTests {
       let ranges = tokens.map { $0.sourceRange.map { [$0.lowerBound, $0.upperBound] } ?? [0, 0] }
       #expect(ranges == offsets, "\(name): offsets of \(text.debugDescription)")
     }
-    for (text, ids) in zip(references.hostile_texts, entry.hostile ?? []) {
+    for (text, ids) in zip(references.hostileTexts, entry.hostile ?? []) {
       #expect(try tokenizer.ids(text) == ids, "\(name): hostile \(text.debugDescription)")
     }
   }
@@ -104,24 +111,24 @@ struct MergesFromScoresTests {
   struct Case: Decodable {
     var tokens: [String]
     var scores: [Float]
-    var with_scores: [[String]]
-    var without_scores: [[String]]
+    var withScores: [[String]]
+    var withoutScores: [[String]]
   }
 
   struct File: Decodable {
-    var generated_merges: Case
+    var generatedMerges: Case
   }
 
   @Test func matchTransformers() throws {
     let url = TokenizerReferences.fixtures.appendingPathComponent("tokenizer-references.json")
     let data = try Data(contentsOf: url)
-    let reference = try JSONDecoder().decode(File.self, from: data).generated_merges
+    let reference = try snakeCaseDecoder.decode(File.self, from: data).generatedMerges
     let withScores = HFTokenizer.BPE.mergesFromScores(
       tokens: reference.tokens, scores: reference.scores)
-    #expect(withScores.map { [$0.0, $0.1] } == reference.with_scores)
+    #expect(withScores.map { [$0.0, $0.1] } == reference.withScores)
     let withoutScores = HFTokenizer.BPE.mergesFromScores(tokens: reference.tokens, scores: nil)
-    #expect(withoutScores.map { [$0.0, $0.1] } == reference.without_scores)
-    #expect(reference.with_scores.count > 100)
+    #expect(withoutScores.map { [$0.0, $0.1] } == reference.withoutScores)
+    #expect(reference.withScores.count > 100)
   }
 }
 
@@ -139,7 +146,7 @@ struct GPT2ReadersAgreeTests {
     let files = try GPT2Tokenizer(
       vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
     let references = try #require(TokenizerReferences.shared)
-    for text in references.texts + references.hostile_texts {
+    for text in references.texts + references.hostileTexts {
       let a = try? json.tokenize(text)
       let b = try? files.tokenize(text)
       #expect(a?.map(\.id) == b?.map(\.id), "\(text.debugDescription)")
@@ -171,7 +178,7 @@ struct MiniLMReadersAgreeTests {
     let json = try HFTokenizer(contentsOf: path)
     let vocab = try BertTokenizer(vocabularyFile: folder + "/vocab.txt")
     let references = try #require(TokenizerReferences.shared)
-    for text in references.texts + references.hostile_texts {
+    for text in references.texts + references.hostileTexts {
       let a = try? json.tokenize(text)
       let b = try? vocab.tokenize(text)
       func strip(_ tokens: [Token]?) -> [Token]? {

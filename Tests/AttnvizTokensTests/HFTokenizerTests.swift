@@ -21,9 +21,9 @@ func tokenizerJSON(_ parts: [String: String] = [:]) -> [UInt8] {
     "pre_tokenizer": #"{"type": "ByteLevel", "add_prefix_space": false, "use_regex": true}"#,
     "post_processor": "null", "decoder": #"{"type": "ByteLevel"}"#,
     "model": """
-      {"type": "BPE", "vocab": {\(vocabulary.joined(separator: ", "))},
-       "merges": ["t h", ["th", "e"], "Ġ the"]}
-      """,
+    {"type": "BPE", "vocab": {\(vocabulary.joined(separator: ", "))},
+     "merges": ["t h", ["th", "e"], "Ġ the"]}
+    """,
   ]
   for (key, value) in parts { members[key] = value }
   let body = members.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
@@ -63,28 +63,49 @@ struct HFTokenizerTests {
   }
 
   @Test(arguments: [
-    ("normalizer", #"{"type": "Precompiled", "precompiled_charsmap": ""}"#,
-     "normalizer type \"Precompiled\" is not supported; attnviz reads NFC"),
-    ("pre_tokenizer", #"{"type": "UnicodeScripts"}"#,
-     "pre-tokenizer type \"UnicodeScripts\" is not supported; attnviz reads ByteLevel"),
-    ("post_processor", #"{"type": "Magic"}"#,
-     "post-processor type \"Magic\" is not supported; attnviz reads TemplateProcessing"),
-    ("model", #"{"type": "Unigram", "vocab": [["a", 0.0]]}"#,
-     "model type \"Unigram\" is not supported; attnviz reads BPE and WordPiece"),
-    ("model", #"{"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}"#,
-     "merge 1 (\"a b\") uses \"b\", which the vocabulary does not list"),
-    ("model", #"{"type": "BPE", "vocab": {"a": 0}, "merges": ["a b c"]}"#,
-     "must be two symbols and one space"),
-    ("model", #"{"type": "BPE", "vocab": {"a": -1}, "merges": []}"#,
-     "the id of \"a\" must be a whole number ≥ 0"),
-    ("pre_tokenizer", #"{"type": "Split", "pattern": {"Regex": "(?<=x)y"}, "behavior": "Isolated"}"#,
-     "lookbehind"),
-    ("pre_tokenizer", #"{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}"#,
-     "split behavior \"Sideways\" is not one of Removed"),
+    (
+      "normalizer", #"{"type": "Precompiled", "precompiled_charsmap": ""}"#,
+      "normalizer type \"Precompiled\" is not supported; attnviz reads NFC"
+    ),
+    (
+      "pre_tokenizer", #"{"type": "UnicodeScripts"}"#,
+      "pre-tokenizer type \"UnicodeScripts\" is not supported; attnviz reads ByteLevel"
+    ),
+    (
+      "post_processor", #"{"type": "Magic"}"#,
+      "post-processor type \"Magic\" is not supported; attnviz reads TemplateProcessing"
+    ),
+    (
+      "model", #"{"type": "Unigram", "vocab": [["a", 0.0]]}"#,
+      "model type \"Unigram\" is not supported; attnviz reads BPE and WordPiece"
+    ),
+    (
+      "model", #"{"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}"#,
+      "merge 1 (\"a b\") uses \"b\", which the vocabulary does not list"
+    ),
+    (
+      "model", #"{"type": "BPE", "vocab": {"a": 0}, "merges": ["a b c"]}"#,
+      "must be two symbols and one space"
+    ),
+    (
+      "model", #"{"type": "BPE", "vocab": {"a": -1}, "merges": []}"#,
+      "the id of \"a\" must be a whole number ≥ 0"
+    ),
+    (
+      "pre_tokenizer",
+      #"{"type": "Split", "pattern": {"Regex": "(?<=x)y"}, "behavior": "Isolated"}"#,
+      "lookbehind"
+    ),
+    (
+      "pre_tokenizer", #"{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}"#,
+      "split behavior \"Sideways\" is not one of Removed"
+    ),
     ("added_tokens", #"[{"id": 3}]"#, "each added token needs a non-empty \"content\""),
-    ("post_processor",
-     #"{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>"}}], "special_tokens": {}}"#,
-     "its template uses \"<s>\", which special_tokens lacks"),
+    (
+      "post_processor",
+      #"{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>"}}], "special_tokens": {}}"#,
+      "its template uses \"<s>\", which special_tokens lacks"
+    ),
   ])
   func unsupportedOrBrokenPartsAreNamed(_ key: String, _ value: String, _ message: String) {
     #expect {
@@ -98,7 +119,8 @@ struct HFTokenizerTests {
 
   /// The message docs/tokenizers.md quotes.
   @Test func theDocumentedMessage() {
-    let json = tokenizerJSON(["normalizer": #"{"type": "Precompiled", "precompiled_charsmap": ""}"#])
+    let json = tokenizerJSON(["normalizer": #"{"type": "Precompiled", "precompiled_charsmap": ""}"#]
+    )
     #expect {
       _ = try HFTokenizer(jsonData: json, source: "models/t5-small/tokenizer.json")
     } throws: { error in

@@ -126,7 +126,8 @@ func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String
   var position = 0
   for match in matches {
     out += text[position..<match.lowerBound]
-    let lower = match.isEmpty
+    let lower =
+      match.isEmpty
       ? (match.lowerBound < text.count ? text[match.lowerBound].source.lowerBound : 0)
       : text[match.lowerBound].source.lowerBound
     let upper = match.isEmpty ? lower : text[match.upperBound - 1].source.upperBound

@@ -72,7 +72,8 @@ extension HFTokenizer {
         if addPrefixSpace, let first = text.first, first.scalar != " " {
           text.insert(SourcedScalar(scalar: " ", source: first.source), at: 0)
         }
-        let parts = useRegex
+        let parts =
+          useRegex
           ? GPT2PreTokenizer.split(text.map(\.scalar)).map { Array(text[$0]) } : [text]
         return parts.map(byteLevelScalars)
       case .metaspace(let replacement, let scheme, let split):
