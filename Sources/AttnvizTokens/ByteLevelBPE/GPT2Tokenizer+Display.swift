@@ -1,5 +1,7 @@
 extension GPT2Tokenizer {
-  /// How attnviz shows a GPT-2 token in tables and figures. The one place this is decided.
+  /// How attnviz shows a GPT-2 token in tables and figures: its bytes through
+  /// `TokenDisplay.visible`, the one rule every tokenizer's labels follow (tokenizer.json's
+  /// byte-level, `▁` and WordPiece tokens too), built from `visible(_:)` below.
   ///
   /// The token's bytes are decoded as UTF-8 and made visible:
   /// - a space is shown as `·` (U+00B7 MIDDLE DOT): `Ġanimal` → `·animal`, `ĠĠ` → `··`. A

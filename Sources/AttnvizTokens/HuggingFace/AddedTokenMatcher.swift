@@ -75,6 +75,4 @@ struct AddedTokenMatcher: Sendable {
 }
 
 /// `\w` of the Rust `regex` crate, which decides `single_word`.
-func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-  rustWordCategories.contains(s.properties.generalCategory)
-}
+func isWordScalar(_ s: Unicode.Scalar) -> Bool { isRustWord(s) }

@@ -6,12 +6,13 @@ extension HFTokenizer {
   /// unknown token, fused into one with `fuseUnknown`), then the adjacent pair ranked earliest
   /// in the merges is merged, leftmost first, until no listed pair is left.
   ///
-  ///     merges ["h e", "l l", "he ll", "hell o"]: "hello" → h e l l o → he ll o → hell o → hello
+  ///     merges ["h e", "l l", "he ll", "hell o"]:
+  ///     "hello" → h e l l o → he ll o → hell o → hello
   public struct BPE: Sendable {
     /// Token (UTF-8, compared byte for byte as the Rust library does) → id.
-    let ids: [[UInt8]: Int]
-    /// id → token, for display.
-    let tokens: [Int: String]
+    let ids: [ByteKey: Int]
+    /// id → token, for display (nil where no entry has the id).
+    let tokens: [String?]
     /// (left id, right id) → (rank, merged id).
     let merges: [SymbolPair: Merge]
     let unknownID: Int?
@@ -32,27 +33,34 @@ extension HFTokenizer {
       continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
       fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
     ) throws(TokenizerError) {
-      var ids: [[UInt8]: Int] = [:]
-      var tokens: [Int: String] = [:]
+      var ids: [ByteKey: Int] = [:]
       ids.reserveCapacity(vocabulary.count)
-      tokens.reserveCapacity(vocabulary.count)
+      var largest = 0
       for (token, id) in vocabulary {
-        guard id >= 0 else {
+        guard id >= 0, id < 1 << 31 else {
           throw .malformedVocabulary(
-            file: "", reason: "the id of \"\(token)\" must be a whole number ≥ 0")
+            file: "", reason: "the id of \"\(token)\" must be a whole number from 0 to 2³¹")
         }
-        ids[Array(token.utf8)] = id
-        tokens[id] = token
+        ids[ByteKey(token)] = id
+        largest = max(largest, id)
       }
+      // Ids index an array: a vocabulary with a few huge ids would waste memory, so refuse
+      // ids far beyond the number of entries.
+      guard largest < max(4 * vocabulary.count, 1 << 20) else {
+        throw .malformedVocabulary(
+          file: "", reason: "has id \(largest) for a vocabulary of \(vocabulary.count) entries")
+      }
+      var tokens = [String?](repeating: nil, count: vocabulary.isEmpty ? 0 : largest + 1)
+      for (token, id) in vocabulary { tokens[id] = token }
       self.ids = ids
       self.tokens = tokens
-      self.unknownID = unknownToken.flatMap { ids[Array($0.utf8)] }
+      self.unknownID = unknownToken.flatMap { ids[ByteKey($0)] }
       self.continuingSubwordPrefix = continuingSubwordPrefix
       self.endOfWordSuffix = endOfWordSuffix
       self.fuseUnknown = fuseUnknown
       self.byteFallback = byteFallback
       self.ignoreMerges = ignoreMerges
-      byteIDs = (0..<256).map { ids[Array("<0x\(hex(UInt8($0)))>".utf8)] }
+      byteIDs = (0..<256).map { ids[ByteKey("<0x\(hex(UInt8($0)))>")] }
       var table: [SymbolPair: Merge] = [:]
       table.reserveCapacity(merges.count)
       let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
@@ -65,10 +73,10 @@ extension HFTokenizer {
         }
         let leftBytes = Array(left.utf8)
         let rightBytes = Array(right.utf8)
-        guard let leftID = ids[leftBytes] else { throw unlisted(left) }
-        guard let rightID = ids[rightBytes] else { throw unlisted(right) }
+        guard let leftID = ids[ByteKey(leftBytes)] else { throw unlisted(left) }
+        guard let rightID = ids[ByteKey(rightBytes)] else { throw unlisted(right) }
         let joined = leftBytes + rightBytes.dropFirst(min(prefixLength, rightBytes.count))
-        guard let mergedID = ids[joined] else {
+        guard let mergedID = ids[ByteKey(joined)] else {
           throw unlisted(String(decoding: joined, as: UTF8.self))
         }
         guard let merged = Int32(exactly: mergedID), let rankValue = Int32(exactly: rank) else {
@@ -92,7 +100,9 @@ extension HFTokenizer {
 
     public var count: Int { ids.count }
 
-    func id(_ text: String) -> Int? { ids[Array(text.utf8)] }
+    func id(_ text: String) -> Int? { ids[ByteKey(text)] }
+
+    func token(for id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
 
     func encode(_ piece: [Unicode.Scalar]) -> [ModelToken] {
       var view = String.UnicodeScalarView()
@@ -101,13 +111,14 @@ extension HFTokenizer {
       if ignoreMerges, let id = id(text) {
         return [ModelToken(id: id, scalars: 0..<piece.count)]
       }
-      if let cached = cache.lookup(text) { return cached }
+      let key = ByteKey(text)
+      if let cached = cache.lookup(key) { return cached }
       var word = PairMergeWord(symbols: initialSymbols(piece))
       word.mergeAll(merges)
       let tokens = word.symbols.filter { $0.count > 0 }.map {
         ModelToken(id: $0.id, scalars: $0.start..<($0.start + $0.count))
       }
-      cache.store(text, tokens)
+      cache.store(key, tokens)
       return tokens
     }
 
@@ -259,15 +270,16 @@ struct MinHeap<Element: Comparable> {
   }
 }
 
-/// Piece text → model tokens: words repeat, and the cache is what makes BPE cheap on real text.
-/// Bounded: cleared when full.
+/// Piece → model tokens: words repeat, and the cache is what makes BPE cheap on real text.
+/// Keyed by bytes, never by `String` (whose equality would serve "e" + U+0301 the tokens of
+/// "é"). Bounded: cleared when full.
 final class PieceCache: Sendable {
   static let capacity = 20_000
-  private let entries = Mutex<[String: [HFTokenizer.ModelToken]]>([:])
+  private let entries = Mutex<[ByteKey: [HFTokenizer.ModelToken]]>([:])
 
-  func lookup(_ key: String) -> [HFTokenizer.ModelToken]? { entries.withLock { $0[key] } }
+  func lookup(_ key: ByteKey) -> [HFTokenizer.ModelToken]? { entries.withLock { $0[key] } }
 
-  func store(_ key: String, _ value: [HFTokenizer.ModelToken]) {
+  func store(_ key: ByteKey, _ value: [HFTokenizer.ModelToken]) {
     entries.withLock {
       if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
       $0[key] = value

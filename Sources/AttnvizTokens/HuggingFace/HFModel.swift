@@ -7,7 +7,7 @@ extension HFTokenizer {
     /// The token string of an id, for display.
     func token(for id: Int) -> String? {
       switch self {
-      case .bpe(let bpe): bpe.tokens[id]
+      case .bpe(let bpe): bpe.token(for: id)
       case .wordPiece(let wordPiece): wordPiece.tokenizer.vocabulary.token(for: id)
       }
     }
@@ -22,7 +22,7 @@ extension HFTokenizer {
     /// The number of entries and the largest id.
     var size: (count: Int, largestID: Int) {
       switch self {
-      case .bpe(let bpe): (bpe.count, bpe.tokens.keys.max() ?? 0)
+      case .bpe(let bpe): (bpe.count, max(0, bpe.tokens.count - 1))
       case .wordPiece(let wordPiece): (wordPiece.count, wordPiece.tokenizer.vocabulary.count - 1)
       }
     }
@@ -54,14 +54,17 @@ extension HFTokenizer {
       vocabulary: [(String, Int)], unknownToken: String = "[UNK]",
       continuingSubwordPrefix: String = "##", maxInputCharactersPerWord: Int = 100
     ) throws(TokenizerError) {
-      guard let unknownID = vocabulary.last(where: { $0.0.utf8.elementsEqual(unknownToken.utf8) })?.1
-      else {
+      let unknownEntry = vocabulary.last { $0.0.utf8.elementsEqual(unknownToken.utf8) }
+      guard let unknownID = unknownEntry?.1 else {
         throw .malformedVocabulary(
           file: "", reason: "its WordPiece vocabulary has no unknown token \"\(unknownToken)\"")
       }
       let largest = vocabulary.map(\.1).max() ?? 0
-      guard largest < 10_000_000, vocabulary.allSatisfy({ $0.1 >= 0 }) else {
-        throw .malformedVocabulary(file: "", reason: "its vocabulary ids must be 0…10⁷")
+      // Ids index an array: refuse ids far beyond the number of entries (a hostile file).
+      guard largest < max(4 * vocabulary.count, 1 << 20), vocabulary.allSatisfy({ $0.1 >= 0 })
+      else {
+        throw .malformedVocabulary(
+          file: "", reason: "has id \(largest) for a vocabulary of \(vocabulary.count) entries")
       }
       var tokens = [String](repeating: "", count: largest + 1)
       for (token, id) in vocabulary { tokens[id] = token }

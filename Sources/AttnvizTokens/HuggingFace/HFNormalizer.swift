@@ -28,7 +28,9 @@ extension HFTokenizer {
       case .nfkd: return unicodeNormalized(text) { $0.decomposedStringWithCompatibilityMapping }
       case .lowercase:
         return text.flatMap { item in
-          AttnvizTokens.lowercase(item.scalar).map { SourcedScalar(scalar: $0, source: item.source) }
+          AttnvizTokens.lowercase(item.scalar).map {
+            SourcedScalar(scalar: $0, source: item.source)
+          }
         }
       case .stripAccents:
         return text.filter { $0.scalar.properties.generalCategory != .nonspacingMark }
@@ -42,9 +44,9 @@ extension HFTokenizer {
         if lower { out = Normalizer.lowercase.apply(out) }
         return out
       case .prepend(let prefix):
+        // What is put in front points at the first character, as the library aligns it.
         guard let first = text.first else { return text }
-        let at = first.source.lowerBound..<first.source.lowerBound
-        return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: at) } + text
+        return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: first.source) } + text
       case .replace(let pattern, let content):
         return replacing(text, pattern, content)
       case .strip(let left, let right):
@@ -124,7 +126,8 @@ func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String
   var position = 0
   for match in matches {
     out += text[position..<match.lowerBound]
-    let lower = match.isEmpty
+    let lower =
+      match.isEmpty
       ? (match.lowerBound < text.count ? text[match.lowerBound].source.lowerBound : 0)
       : text[match.lowerBound].source.lowerBound
     let upper = match.isEmpty ? lower : text[match.upperBound - 1].source.upperBound

@@ -69,11 +69,11 @@ extension HFTokenizer {
       switch self {
       case .byteLevel(let addPrefixSpace, let useRegex):
         var text = piece
-        if addPrefixSpace, text.first?.scalar != " " {
-          let at = (text.first?.source.lowerBound ?? 0)
-          text.insert(SourcedScalar(scalar: " ", source: at..<at), at: 0)
+        if addPrefixSpace, let first = text.first, first.scalar != " " {
+          text.insert(SourcedScalar(scalar: " ", source: first.source), at: 0)
         }
-        let parts = useRegex
+        let parts =
+          useRegex
           ? GPT2PreTokenizer.split(text.map(\.scalar)).map { Array(text[$0]) } : [text]
         return parts.map(byteLevelScalars)
       case .metaspace(let replacement, let scheme, let split):
@@ -88,8 +88,7 @@ extension HFTokenizer {
         case .never: prepend = false
         }
         if prepend, let first = text.first {
-          let at = first.source.lowerBound..<first.source.lowerBound
-          text.insert(SourcedScalar(scalar: replacement, source: at), at: 0)
+          text.insert(SourcedScalar(scalar: replacement, source: first.source), at: 0)
         }
         guard split else { return [text] }
         return cut(text, scalarMatches(text) { $0 == replacement }, .mergedWithNext)
@@ -115,12 +114,11 @@ extension HFTokenizer {
       }
     }
 
-    /// `\w+|[^\w\s]+` with the Rust `regex` crate's `\w`, which `Whitespace` uses.
+    /// `\w+|[^\w\s]+`, with the Rust `regex` crate's `\w`, which `Whitespace` uses.
     static let whitespacePattern: SplitRegex = {
-      let word = ScalarSet(items: [.categories(rustWordCategories, negated: false)])
+      let word = ScalarSet(items: [.rustWord(negated: false)])
       let other = ScalarSet(
-        items: [.categories(rustWordCategories, negated: false), .whitespace(negated: false)],
-        negated: true)
+        items: [.rustWord(negated: false), .whitespace(negated: false)], negated: true)
       return SplitRegex(
         pattern: "\\w+|[^\\w\\s]+",
         root: .alternation([
@@ -130,14 +128,6 @@ extension HFTokenizer {
     }()
   }
 }
-
-/// Letters, marks, decimal digits and connector punctuation: `\w` as the Rust `regex` crate
-/// reads it (close to Alphabetic + M + Nd + Pc; letter numbers like Ⅻ count as alphabetic).
-let rustWordCategories: [Unicode.GeneralCategory] = [
-  .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-  .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation,
-  .letterNumber,
-]
 
 /// Rust's `char::is_numeric`: Nd, Nl, No.
 func isNumeric(_ s: Unicode.Scalar) -> Bool {
@@ -211,18 +201,15 @@ func cut(
   return kept.filter { !$0.isEmpty }.map { Array(text[$0]) }
 }
 
-/// A piece's UTF-8 bytes written in `ByteLevelAlphabet`; each byte keeps its own input byte
-/// when its scalar came unchanged from the input, else its scalar's bytes.
+/// A piece's UTF-8 bytes written in `ByteLevelAlphabet`; each byte keeps its scalar's source,
+/// so a token holding part of a character points at the whole character (as the `tokenizers`
+/// library's offsets do).
 func byteLevelScalars(_ piece: [SourcedScalar]) -> [SourcedScalar] {
   var out: [SourcedScalar] = []
   out.reserveCapacity(piece.count)
   for item in piece {
-    let bytes = Array(item.scalar.utf8)
-    let exact = item.source.count == bytes.count
-    for (k, byte) in bytes.enumerated() {
-      let source = exact ? (item.source.lowerBound + k)..<(item.source.lowerBound + k + 1)
-        : item.source
-      out.append(SourcedScalar(scalar: ByteLevelAlphabet.scalars[Int(byte)], source: source))
+    for byte in item.scalar.utf8 {
+      out.append(SourcedScalar(scalar: ByteLevelAlphabet.scalars[Int(byte)], source: item.source))
     }
   }
   return out

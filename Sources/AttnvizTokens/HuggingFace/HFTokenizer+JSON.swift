@@ -56,13 +56,13 @@ extension HFTokenizer {
 
   /// A byte-level BPE with a Llama 3 style split and a few merges, for `fuzz`.
   static let fuzzTokenizer: HFTokenizer? = {
-    var vocabulary = ByteLevelAlphabet.characters.enumerated().map { (String($0.element), $0.offset) }
+    var vocabulary = ByteLevelAlphabet.characters.enumerated().map {
+      (String($0.element), $0.offset)
+    }
     vocabulary += [("Ġt", 256), ("he", 257), ("Ġthe", 258), ("in", 259)]
     let merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("i", "n")]
-    let pattern =
-      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
     guard let bpe = try? BPE(vocabulary: vocabulary, merges: merges),
-      let regex = try? SplitRegex(pattern)
+      let pattern = ggufSplitPatterns["llama3"], let regex = try? SplitRegex(pattern)
     else { return nil }
     return HFTokenizer(
       normalizer: .nfc,

@@ -57,10 +57,16 @@ public struct HFTokenizer: Tokenizer {
   public struct PostProcessor: Sendable, Equatable {
     public var prefix: [TemplateToken]
     public var suffix: [TemplateToken]
+    /// ByteLevel's and RoBERTa's `trim_offsets`: a token's source range leaves out the spaces
+    /// it starts or ends with (`Ġcat` points at "cat").
+    public var trimsOffsets: Bool
 
-    public init(prefix: [TemplateToken] = [], suffix: [TemplateToken] = []) {
+    public init(
+      prefix: [TemplateToken] = [], suffix: [TemplateToken] = [], trimsOffsets: Bool = false
+    ) {
       self.prefix = prefix
       self.suffix = suffix
+      self.trimsOffsets = trimsOffsets
     }
   }
 
@@ -86,6 +92,12 @@ public struct HFTokenizer: Tokenizer {
     self.preTokenizer = preTokenizer
     self.model = model
     self.postProcessor = postProcessor
+    // An added token the model already lists takes the model's id, as in the library.
+    let addedTokens = addedTokens.map { token in
+      var token = token
+      if let id = model.id(of: token.content) { token.id = id }
+      return token
+    }
     self.addedTokens = addedTokens
     self.display = display ?? TokenDisplay(inferredFrom: preTokenizer, normalizer: normalizer)
     self.source = source
@@ -95,7 +107,11 @@ public struct HFTokenizer: Tokenizer {
 
   /// The number of vocabulary entries (model and added tokens) and the largest id: a model
   /// needs at least `largestID + 1` token embeddings.
-  public var vocabularySize: Int { model.size.count + addedTokens.count }
+  public var vocabularySize: Int {
+    // Added tokens the model lists ([CLS] in a WordPiece vocabulary) are counted once.
+    let extra = Set(addedTokens.map(\.id).filter { model.token(for: $0) == nil })
+    return model.size.count + extra.count
+  }
   public var largestID: Int { max(model.size.largestID, addedTokens.map(\.id).max() ?? 0) }
 
   /// The id of a vocabulary entry or added token.
@@ -151,9 +167,15 @@ public struct HFTokenizer: Tokenizer {
   }
 
   func addedToken(_ added: AddedToken, _ text: [SourcedScalar]) -> Token {
-    Token(
+    var range = sourceRange(text[...])
+    if postProcessor.trimsOffsets, let full = range {
+      var view = String.UnicodeScalarView()
+      view.append(contentsOf: text.map(\.scalar))
+      range = trimmedSpaces(full, String(view))
+    }
+    return Token(
       display.text(ofAdded: added.content), id: added.id, isSpecial: added.special,
-      sourceRange: sourceRange(text[...]))
+      sourceRange: range)
   }
 
   func modelTokens(_ text: [SourcedScalar]) throws -> [Token] {
@@ -164,19 +186,31 @@ public struct HFTokenizer: Tokenizer {
       throw TokenizerError.malformedVocabulary(
         file: source,
         reason: "its split pattern takes too long on this text (more than "
-          + "\(SplitRegex.stepBudget) steps); the pattern backtracks too much")
+          + "\(SplitRegex.stepBudget) steps per character); the pattern backtracks too much")
     }
     var tokens: [Token] = []
     for piece in pieces where !piece.isEmpty {
       for token in model.encode(piece.map(\.scalar)) {
         let raw = model.token(for: token.id) ?? ""
-        tokens.append(
-          Token(
-            display.text(ofModelToken: raw), id: token.id,
-            sourceRange: sourceRange(piece[token.scalars])))
+        var range = sourceRange(piece[token.scalars])
+        if postProcessor.trimsOffsets, let full = range {
+          range = trimmedSpaces(full, raw)
+        }
+        tokens.append(Token(display.text(ofModelToken: raw), id: token.id, sourceRange: range))
       }
     }
     return tokens
+  }
+
+  /// The range without the `Ġ` spaces a byte-level token starts and ends with.
+  func trimmedSpaces(_ range: Range<Int>, _ raw: String) -> Range<Int> {
+    let scalars = Array(raw.unicodeScalars)
+    func isSpace(_ s: Unicode.Scalar) -> Bool { s == "Ġ" || s.properties.isWhitespace }
+    let leading = scalars.prefix(while: isSpace).count
+    let trailing = leading == scalars.count ? 0 : scalars.reversed().prefix(while: isSpace).count
+    let lower = min(range.lowerBound + leading, range.upperBound)
+    let upper = max(range.upperBound - trailing, lower)
+    return lower..<upper
   }
 
   func sourceRange(_ items: ArraySlice<SourcedScalar>) -> Range<Int>? {

@@ -53,7 +53,6 @@ struct RegexParser {
       case "{":
         guard let counted = try braces() else { return node }
         bounds = counted
-        position -= 1
       default: return node
       }
       position += 1
@@ -123,8 +122,12 @@ struct RegexParser {
       position += 1
       switch peek {
       case ":": position += 1
-      case "=": lookahead = false; position += 1
-      case "!": lookahead = true; position += 1
+      case "=":
+        lookahead = false
+        position += 1
+      case "!":
+        lookahead = true
+        position += 1
       case "i":
         position += 1
         guard peek == ":" else { throw fail("only the (?i:…) form of flags is supported") }

@@ -5,8 +5,9 @@
 /// - `\s` is White_Space (tab to carriage return, U+0085, the Z categories), `\d` is Nd, `\w` is
 ///   letters, marks, numbers and connector punctuation; `\p{L}`, `\p{N}`, `\p{Lu}`, … are
 ///   general categories (and `\P{…}` their complements);
-/// - groups `(…)`, `(?:…)`, `(?i:…)` (case-insensitive by simple case mapping), lookahead `(?=…)`
-///   and `(?!…)`; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`, each greedy or lazy (`??`);
+/// - groups `(…)`, `(?:…)`, `(?i:…)` (case-insensitive by simple case mapping), lookahead
+///   `(?=…)` and `(?!…)`; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`, each greedy or
+///   lazy (`??`);
 /// - alternatives are tried in order and the first that lets the whole pattern match wins, as in
 ///   every backtracking engine (so `\s+(?!\S)|\s+` leaves a run's last space to the next word).
 ///
@@ -14,7 +15,7 @@
 /// refused when the file is read. The known patterns (GPT-2's, Llama 3's, Qwen2's) run in
 /// linear time; a hostile pattern is stopped by a step budget instead of hanging.
 ///
-///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|…
+///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|…   (Llama 3)
 public struct SplitRegex: Sendable, Equatable {
   public let pattern: String
   let root: RegexNode
@@ -40,16 +41,16 @@ public struct SplitRegex: Sendable, Equatable {
     root = .sequence(literal.unicodeScalars.map { .set(ScalarSet(literal: $0)) })
   }
 
-  /// Matching stops after this many steps for one text (about a second of work): a pattern
-  /// that backtracks exponentially is reported instead of hanging the program.
-  static let stepBudget = 20_000_000
+  /// Matching stops after this many steps per scalar of a text: the known patterns take a few
+  /// dozen, and a pattern that backtracks exponentially is reported instead of hanging.
+  static let stepBudget = 1_000
 
   public struct BudgetExceeded: Error, Equatable {}
 
   /// The non-overlapping matches in `scalars`, left to right, as Oniguruma's search finds them.
   /// An empty match is reported and the search goes on one scalar further.
   public func matches(in scalars: [Unicode.Scalar]) throws(BudgetExceeded) -> [Range<Int>] {
-    let matcher = RegexMatcher(text: scalars, budget: Self.stepBudget)
+    let matcher = RegexMatcher(text: scalars, budget: Self.stepBudget * (scalars.count + 16))
     var found: [Range<Int>] = []
     var start = 0
     while start <= scalars.count {
@@ -83,6 +84,7 @@ struct ScalarSet: Sendable, Equatable {
     case whitespace(negated: Bool)
     case digit(negated: Bool)
     case word(negated: Bool)
+    case rustWord(negated: Bool)
     case categories([Unicode.GeneralCategory], negated: Bool)
     case anyButNewline
   }
@@ -116,6 +118,7 @@ struct ScalarSet: Sendable, Equatable {
       case .whitespace(let negated): isRegexWhitespace(s) != negated
       case .digit(let negated): (s.properties.generalCategory == .decimalNumber) != negated
       case .word(let negated): isOnigurumaWord(s) != negated
+      case .rustWord(let negated): isRustWord(s) != negated
       case .categories(let list, let negated):
         list.contains(s.properties.generalCategory) != negated
       case .anyButNewline: s != "\n"
@@ -127,15 +130,21 @@ struct ScalarSet: Sendable, Equatable {
 /// `\s`: the White_Space property, which is Oniguruma's and Rust's `\s` as well.
 func isRegexWhitespace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
 
-/// Oniguruma's Unicode `\w`: letters, marks, numbers, connector punctuation.
+/// Oniguruma's `\w` (the library's `Split` patterns): Alphabetic, marks, decimal digits and
+/// connector punctuation. So `Ⅻ` and `Ⓐ` are word characters and `²`, `①` are not.
 func isOnigurumaWord(_ s: Unicode.Scalar) -> Bool {
+  if s.properties.isAlphabetic { return true }
   switch s.properties.generalCategory {
-  case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-    .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
-    .connectorPunctuation:
-    true
-  default: false
+  case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation:
+    return true
+  default: return false
   }
+}
+
+/// The Rust `regex` crate's `\w` (the `Whitespace` pre-tokenizer, `single_word`): Oniguruma's
+/// and the joiners U+200C, U+200D (UTS #18).
+func isRustWord(_ s: Unicode.Scalar) -> Bool {
+  isOnigurumaWord(s) || s.value == 0x200C || s.value == 0x200D
 }
 
 /// The single scalars a scalar's simple case mappings give (`S` → `s`, `ſ` → `S` → `s`).
@@ -164,6 +173,11 @@ final class RegexMatcher {
 
   let text: [Unicode.Scalar]
   var budget: Int
+  /// How deep the continuations are nested. A repeated group nests once per repetition, so a
+  /// hostile pattern like `(?:ab)+` on a long text would overflow the stack: it is stopped
+  /// here, well before (the known patterns repeat only single characters and stay shallow).
+  var depth = 0
+  static let maximumDepth = 600
 
   init(text: [Unicode.Scalar], budget: Int) {
     self.text = text
@@ -187,6 +201,9 @@ final class RegexMatcher {
 
   func run(_ node: RegexNode, _ i: Int, _ k: Continuation) throws(Failure) -> Bool {
     try spend()
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else { throw Failure() }
     switch node {
     case .set(let set):
       guard i < text.count, set.contains(text[i]) else { return false }
@@ -254,5 +271,18 @@ final class RegexMatcher {
     }
     if greedy, canStop { return try k(i) }
     return false
+  }
+}
+
+extension SplitRegex {
+  /// For fuzzing: the bytes up to the first newline are a pattern, the rest a text (both as
+  /// lossy UTF-8); returns how many matches were found, 0 when the pattern is refused or runs
+  /// out of budget. Never traps.
+  public static func fuzz(_ bytes: [UInt8]) -> Int {
+    let newline = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
+    let pattern = String(decoding: bytes[..<newline], as: UTF8.self)
+    let text = String(decoding: bytes[min(newline + 1, bytes.endIndex)...], as: UTF8.self)
+    guard let regex = try? SplitRegex(pattern) else { return 0 }
+    return (try? regex.matches(in: Array(text.unicodeScalars)))?.count ?? 0
   }
 }

@@ -124,7 +124,8 @@ struct TokenizerJSONReader {
       if let line = entry.string {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-          throw Failure(reason: "merge \(index + 1) (\"\(line)\") must be two symbols and one space")
+          throw Failure(
+            reason: "merge \(index + 1) (\"\(line)\") must be two symbols and one space")
         }
         merges.append((String(parts[0]), String(parts[1])))
       } else if let pair = entry.array, pair.count == 2, let a = pair[0].string,
@@ -262,10 +263,12 @@ struct TokenizerJSONReader {
     guard depth < 16 else { throw Failure(reason: "its post-processors nest too deep") }
     let type = try self.type(value, "post-processor")
     switch type {
-    case "ByteLevel": return T.PostProcessor()
+    case "ByteLevel": return T.PostProcessor(trimsOffsets: try bool(value, "trim_offsets", true))
     case "BertProcessing", "RobertaProcessing":
+      let trims = try bool(value, "trim_offsets", true)
       return T.PostProcessor(
-        prefix: [try pairToken(value["cls"], "cls")], suffix: [try pairToken(value["sep"], "sep")])
+        prefix: [try pairToken(value["cls"], "cls")], suffix: [try pairToken(value["sep"], "sep")],
+        trimsOffsets: type == "RobertaProcessing" && trims)
     case "TemplateProcessing": return try template(value)
     case "Sequence":
       guard let list = value["processors"]?.array else {
@@ -275,7 +278,8 @@ struct TokenizerJSONReader {
       for item in list {
         let step = try postProcessor(item, depth: depth + 1)
         result = T.PostProcessor(
-          prefix: step.prefix + result.prefix, suffix: result.suffix + step.suffix)
+          prefix: step.prefix + result.prefix, suffix: result.suffix + step.suffix,
+          trimsOffsets: result.trimsOffsets || step.trimsOffsets)
       }
       return result
     default:
