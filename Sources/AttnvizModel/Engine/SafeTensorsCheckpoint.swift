@@ -79,6 +79,15 @@ public struct SafeTensorsCheckpoint: TensorSource {
     return try file.floats(name)
   }
 
+  public func checkConvertible(_ name: String) throws {
+    let dtype = files[name]?.dtypeName(of: name) ?? "?"
+    guard SafeTensorsDType(rawValue: dtype) != nil else {
+      throw SafeTensorsError(
+        file: files[name]?.path ?? "checkpoint", tensor: name,
+        reason: "has dtype \(dtype); attnviz reads only F32, F16 and BF16 tensors")
+    }
+  }
+
   public func float32Rows(_ name: String, rows: [Int]) throws -> [Float] {
     guard let file = files[name] else {
       throw SafeTensorsError(file: "checkpoint", tensor: name, reason: "is not in any shard")

@@ -175,7 +175,8 @@ struct ConfigFields {
       "silu": .silu, "swish": .silu,
     ]
     guard let name = value as? String, let activation = names[name] else {
-      throw fail(field, "is \(value); supported: \(names.keys.sorted().joined(separator: ", "))")
+      throw fail(
+        field, "is \"\(value)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
     }
     return activation
   }

@@ -40,7 +40,7 @@ extension TransformerModel {
     let tokenizer = try folderTokenizer(url, config: config)
     try self.init(
       config: config, tensors: try SafeTensorsCheckpoint(folder: url.path), tokenizer: tokenizer,
-      name: url.lastPathComponent, truncate: truncate)
+      name: url.lastPathComponent, location: folder, truncate: truncate)
   }
 }
 
