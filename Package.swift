@@ -19,7 +19,8 @@ let package = Package(
     .library(name: "AttnvizKit", targets: ["AttnvizKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -40,7 +41,7 @@ let package = Package(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables",
+        "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     .executableTarget(
       name: "attnviz",
@@ -49,7 +50,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
