@@ -20,13 +20,13 @@ struct ReferenceIDs: Tokenizer {
     try fixtureURL("engine").appendingPathComponent(name)
   }
 
-  static func model(_ name: String, ids: [Int]) throws -> TransformerModel {
+  static func model(_ name: String, ids: [Int], truncate: Bool = false) throws -> TransformerModel {
     let url = try folder(name)
     let config = try TransformerConfig(
       configJSON: try Data(contentsOf: url.appendingPathComponent("config.json")), path: url.path)
     return try TransformerModel(
       config: config, tensors: try SafeTensorsCheckpoint(folder: url.path),
-      tokenizer: ReferenceIDs(ids: ids), name: name)
+      tokenizer: ReferenceIDs(ids: ids), name: name, truncate: truncate)
   }
 
   @Test(arguments: architectures)
@@ -39,6 +39,32 @@ struct ReferenceIDs: Tokenizer {
       let difference = AttentionDifference(
         trace: trace, reference: item.attentions ?? [], scale: reference.attentionScale ?? 1e6)
       #expect(difference.shapeProblem == nil && difference.maximum < 1e-5, "\(name): \(difference)")
+    }
+  }
+
+  /// The whole folder: tokenizer.json gives transformers' ids on every reference text (chat
+  /// turns, code, digits, emoji, CJK, runs of whitespace), and the attention follows.
+  @Test(arguments: architectures)
+  func folderGivesTransformersIDsAndAttention(_ name: String) throws {
+    let folder = try Self.folder(name)
+    let reference = try BertReference.load(folder.appendingPathComponent("reference.json"))
+    let model = try TransformerModel(folder: folder.path)
+    #expect(model.info.name == name)
+    for item in reference.cases {
+      let trace = try model.trace(item.text)
+      #expect(trace.tokens.map(\.id) == item.ids, "\(name): \(item.text.debugDescription)")
+      guard let attentions = item.attentions else { continue }
+      let difference = AttentionDifference(
+        trace: trace, reference: attentions, scale: reference.attentionScale ?? 1e6)
+      #expect(difference.shapeProblem == nil && difference.maximum < 1e-5, "\(name): \(difference)")
+    }
+  }
+
+  /// Byte-level markers are not shown: "Ġtired" displays as "·tired", never with Ġ or ▁.
+  @Test func decoderTokensDisplayWithoutByteLevelMarkers() throws {
+    for name in ["llama", "mistral", "qwen2"] {
+      let trace = try TransformerModel(folder: try Self.folder(name).path).trace("The tired street")
+      #expect(!trace.tokens.contains { $0.text.contains("Ġ") || $0.text.contains("▁") }, "\(name)")
     }
   }
 

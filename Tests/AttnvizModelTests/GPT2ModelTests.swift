@@ -213,7 +213,7 @@ struct GPT2LoaderTests {
       if let index = tensors.firstIndex(where: { $0.name == "transformer.wpe.weight" }) {
         tensors[index].values[40] = .nan  // position 1
       }
-      if let index = tensors.firstIndex(where: { $0.name == "transformer.h.1.ln_2.weight" }) {
+      if let index = tensors.firstIndex(where: { $0.name == "transformer.h.0.ln_2.weight" }) {
         tensors[index].values[3] = .infinity
       }
     })
@@ -222,8 +222,8 @@ struct GPT2LoaderTests {
     #expect(throws: ModelError.self) { try model.trace("Hello world") }
     let message = errorText { try model.trace("Hello world") }
     #expect(message.contains("\"transformer.wpe.weight\" holds NaN or infinity"), "\(message)")
-    // Position 0 is clean; the damaged ln_2 of the last layer is checked like every tensor.
-    #expect(errorText { try model.trace("H") }.contains("\"transformer.h.1.ln_2.weight\" holds NaN"))
+    // Position 0 is clean; the damaged ln_2 is found when the pass reads it.
+    #expect(errorText { try model.trace("H") }.contains("\"transformer.h.0.ln_2.weight\" holds NaN"))
   }
 
   @Test func missingFileIsNamed() throws {

@@ -54,9 +54,14 @@ struct SmolLM2Tests {
       }
       #expect(worst < 1e-4, "\(item.text.prefix(20)): max abs difference \(worst)")
     }
-    // The lecture's example: "it" looks at "animal" in layer 14, head 9 (1-based).
+    // The lecture's example through the folder's own tokenizer.json: "it" looks at "animal"
+    // in layer 14, head 9 (1-based).
     let lecture = reference.cases[0]
-    let trace = try Self.model(ids: lecture.ids).trace(lecture.text)
+    let model = try TransformerModel(folder: Self.folder.path)
+    for item in reference.cases {
+      #expect(try model.tokenizer.tokenize(item.text).map(\.id) == item.ids)
+    }
+    let trace = try model.trace(lecture.text)
     let it = try #require(lecture.ids.firstIndex(of: 357))
     let animal = try #require(lecture.ids.firstIndex(of: 3161))
     #expect(abs(trace.layers[13].weights[8][it, animal] - 0.75) < 0.01)

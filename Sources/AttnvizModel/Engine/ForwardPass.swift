@@ -32,15 +32,15 @@ struct ForwardPass {
       mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow))
     var traces: [LayerTrace] = []
     for l in 0..<config.layers {
-      let w = try LayerWeights(layer: l, reader: reader)
+      let w = try LayerWeights(
+        layer: l, reader: reader, attentionOnly: l == config.layers - 1)
       let keep = l == stepsLayer
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
       let projected = project(a, w, rotary: rotary)
       let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
       let out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
-      guard result.weights.allSatisfy({ $0.allSatisfy(\.isFinite) }), out.allSatisfy(\.isFinite)
-      else {
+      guard result.weights.allSatisfy(allFinite), allFinite(out) else {
         throw ModelError.badModel(
           path: name,
           reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "

@@ -24,7 +24,9 @@ struct LayerWeights {
   var down: [Float]  // (C, I)
   var downBias: [Float]?
 
-  init(layer l: Int, reader: ParameterReader) throws {
+  /// Reads layer `l`; with `attentionOnly` (the last layer, whose feed-forward is never run),
+  /// the feed-forward weights are left in the checkpoint and these arrays stay empty.
+  init(layer l: Int, reader: ParameterReader, attentionOnly: Bool = false) throws {
     func required(_ p: LayerParameter) throws -> [Float] { try reader.read(.layer(l, p)) }
     func optional(_ p: LayerParameter) throws -> [Float]? {
       reader.table.has(.layer(l, p)) ? try reader.read(.layer(l, p)) : nil
@@ -55,6 +57,10 @@ struct LayerWeights {
     keyNorm = try optional(.keyNorm)
     attentionNorm = try required(.attentionNormWeight)
     attentionNormBias = try optional(.attentionNormBias)
+    guard !attentionOnly else {
+      (mlpNorm, up, down) = ([], [], [])
+      return
+    }
     mlpNorm = try required(.mlpNormWeight)
     mlpNormBias = try optional(.mlpNormBias)
     up = try required(.upWeight)
@@ -105,11 +111,23 @@ struct ParameterReader {
   }
 
   func checkFinite(_ values: [Float], _ name: String) throws {
-    guard values.allSatisfy(\.isFinite) else {
+    guard allFinite(values) else {
       throw ModelError.badModel(
         path: checkpoint,
         reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
     }
+  }
+}
+
+/// No NaN or infinity: no value with an all-ones exponent. One pass over the bits, with the
+/// ors gathered so the loop vectorises.
+func allFinite(_ values: [Float]) -> Bool {
+  values.withUnsafeBufferPointer { buffer in
+    var found: UInt32 = 0
+    for value in buffer {
+      found |= value.bitPattern & 0x7F80_0000 == 0x7F80_0000 ? 1 : 0
+    }
+    return found == 0
   }
 }
 

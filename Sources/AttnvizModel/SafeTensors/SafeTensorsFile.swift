@@ -138,6 +138,18 @@ public final class SafeTensorsFile: @unchecked Sendable {
     let offset = dataStart + entry.begin + range.lowerBound * dtype.byteSize
     let base = mapping.bytes.baseAddress.map { $0 + offset }
     guard let base, count > 0 else { return [] }
+    #if _endian(little)
+      // Float32 on a little-endian machine is the file's bytes: one copy, no per-element loads.
+      if dtype == .f32, T.self == Float.self {
+        let floats = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+          if let target = buffer.baseAddress {
+            UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: 4 * count)
+          }
+          initialized = count
+        }
+        if let same = floats as? [T] { return same }
+      }
+    #endif
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       switch dtype {
       case .f32:
