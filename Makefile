@@ -124,6 +124,8 @@ test-install:
 BENCH_PYTHON ?=
 BENCH_MODEL ?=
 BENCH_RUNS ?= 7
+# A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
+BENCH_PREVIOUS ?=
 
 bench: deps
 	$(SWIFT) build -c release
@@ -138,3 +140,7 @@ bench: deps
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+	@if [ -n "$(BENCH_PREVIOUS)" ]; then \
+	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
+	    --model-dir $(MODEL_DIR); \
+	fi

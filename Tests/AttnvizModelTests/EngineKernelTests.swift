@@ -101,7 +101,7 @@ import Testing
     for head in a.weights {
       for i in 0..<t {
         let row = head[(i * t)..<((i + 1) * t)]
-        #expect(abs(row.reduce(0, +) - 1) < 1e-6)
+        #expect(abs(row.reduce(0, +) - 1) < 1e-12)
         for j in 0..<t where j > i || i - j >= 3 { #expect(row[i * t + j] == 0) }
       }
     }

@@ -40,7 +40,7 @@ struct StepsRecorder {
       v: matrix(repeatHeads(projected.v, rows: false), t, h * d),
       rawScores: (attention.raw ?? []).map { matrix($0, t, t) },
       scaledScores: (attention.scaled ?? []).map { matrix($0, t, t) },
-      weights: attention.weights.map { matrix($0, t, t) },
+      weights: attention.weights.map { Matrix(rows: t, columns: t, values: $0) },
       headOutputs: headOutputs,
       concatenated: matrix(attention.output, t, h * d),
       output: matrix(output, t, c))
