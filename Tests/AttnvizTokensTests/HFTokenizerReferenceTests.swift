@@ -145,6 +145,8 @@ struct GPT2ReadersAgreeTests {
     let json = try HFTokenizer(contentsOf: path)
     let files = try GPT2Tokenizer(
       vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
+    #expect(json.vocabularySize == files.vocabularySize)
+    #expect(json.largestID == files.largestID)
     let references = try #require(TokenizerReferences.shared)
     for text in references.texts + references.hostileTexts {
       let a = try? json.tokenize(text)
@@ -177,6 +179,8 @@ struct MiniLMReadersAgreeTests {
     let folder = (path as NSString).deletingLastPathComponent
     let json = try HFTokenizer(contentsOf: path)
     let vocab = try BertTokenizer(vocabularyFile: folder + "/vocab.txt")
+    #expect(json.vocabularySize == 30522)
+    #expect(json.largestID == 30521)
     let references = try #require(TokenizerReferences.shared)
     for text in references.texts + references.hostileTexts {
       let a = try? json.tokenize(text)

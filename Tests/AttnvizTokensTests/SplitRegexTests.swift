@@ -122,6 +122,18 @@ struct SplitRegexTests {
     #expect(try regex.matches(in: Array("xxababx".unicodeScalars)) == [2..<6])
   }
 
+  @Test func fuzzEntryNeverTraps() {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = Array(#"()[]{}|?*+^$\.-:!=<iswdpLNS{1,3}'ab "#.utf8) + [0x0A, 0xC3, 0xA9]
+    for _ in 0..<2_000 {
+      let bytes = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? 0
+      }
+      _ = SplitRegex.fuzz(bytes)
+    }
+    #expect(SplitRegex.fuzz(Array("a+\ncaab a".utf8)) == 2)
+  }
+
   @Test func longHostileRunsStayLinear() throws {
     let qwen =
       #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#

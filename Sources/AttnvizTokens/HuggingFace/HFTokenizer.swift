@@ -107,7 +107,11 @@ public struct HFTokenizer: Tokenizer {
 
   /// The number of vocabulary entries (model and added tokens) and the largest id: a model
   /// needs at least `largestID + 1` token embeddings.
-  public var vocabularySize: Int { model.size.count + addedTokens.count }
+  public var vocabularySize: Int {
+    // Added tokens the model lists ([CLS] in a WordPiece vocabulary) are counted once.
+    let extra = Set(addedTokens.map(\.id).filter { model.token(for: $0) == nil })
+    return model.size.count + extra.count
+  }
   public var largestID: Int { max(model.size.largestID, addedTokens.map(\.id).max() ?? 0) }
 
   /// The id of a vocabulary entry or added token.

@@ -273,3 +273,16 @@ final class RegexMatcher {
     return false
   }
 }
+
+extension SplitRegex {
+  /// For fuzzing: the bytes up to the first newline are a pattern, the rest a text (both as
+  /// lossy UTF-8); returns how many matches were found, 0 when the pattern is refused or runs
+  /// out of budget. Never traps.
+  public static func fuzz(_ bytes: [UInt8]) -> Int {
+    let newline = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
+    let pattern = String(decoding: bytes[..<newline], as: UTF8.self)
+    let text = String(decoding: bytes[min(newline + 1, bytes.endIndex)...], as: UTF8.self)
+    guard let regex = try? SplitRegex(pattern) else { return 0 }
+    return (try? regex.matches(in: Array(text.unicodeScalars)))?.count ?? 0
+  }
+}
