@@ -88,6 +88,14 @@ public struct SafeTensorsCheckpoint: TensorSource {
     }
   }
 
+  public func matrix(_ name: String) throws -> WeightMatrix {
+    guard let file = files[name] else {
+      throw SafeTensorsError(file: "checkpoint", tensor: name, reason: "is not in any shard")
+    }
+    if let mapped = file.mappedFloats(name) { return WeightMatrix(mapped: mapped, owner: file) }
+    return WeightMatrix(try file.floats(name))
+  }
+
   public func float32Rows(_ name: String, rows: [Int]) throws -> [Float] {
     guard let file = files[name] else {
       throw SafeTensorsError(file: "checkpoint", tensor: name, reason: "is not in any shard")
