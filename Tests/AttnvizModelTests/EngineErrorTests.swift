@@ -57,7 +57,11 @@ import Testing
     let yarn = try configMessage("llama") {
       $0["rope_parameters"] = ["rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0]
     }
-    #expect(yarn.contains("\"rope_parameters\" has rope_type \"yarn\"; attnviz supports \"default\" and \"llama3\" only"))
+    #expect(
+      yarn.contains(
+        "\"rope_parameters\" has rope_type \"yarn\"; attnviz supports \"default\" and "
+          + "\"llama3\" only"
+      ))
     let old = try configMessage("llama") {
       $0["rope_parameters"] = nil
       $0["rope_scaling"] = ["type": "linear", "factor": 2.0]
@@ -128,27 +132,39 @@ import Testing
         "tensor \"model.layers.0.self_attn.k_proj.bias\" is not part of a llama with 2 layers"))
     #expect(
       try configMessage("llama") { $0["intermediate_size"] = 48 }.contains(
-        "\"model.layers.0.mlp.gate_proj.weight\" has shape [32, 32] but config.json implies [48, 32]"))
+        "\"model.layers.0.mlp.gate_proj.weight\" has shape [32, 32] but config.json implies "
+          + "[48, 32]"
+      ))
   }
 
   @Test func shardIndexErrors() throws {
-    func index(_ folder: URL) -> URL { folder.appendingPathComponent("model.safetensors.index.json") }
+    func index(_ folder: URL) -> URL {
+      folder.appendingPathComponent("model.safetensors.index.json")
+    }
     let missing = try copy("llama") {
-      try FileManager.default.removeItem(at: $0.appendingPathComponent("model-00002-of-00005.safetensors"))
+      try FileManager.default.removeItem(
+        at: $0.appendingPathComponent("model-00002-of-00005.safetensors"))
     }
-    #expect(message(missing).contains("lists the shard model-00002-of-00005.safetensors, which is not in the folder"))
+    #expect(
+      message(missing).contains(
+        "lists the shard model-00002-of-00005.safetensors, which is not in the folder"))
     let escaping = try copy("llama") {
-      try Data(#"{"weight_map": {"model.norm.weight": "../model.safetensors"}}"#.utf8).write(to: index($0))
+      try Data(#"{"weight_map": {"model.norm.weight": "../model.safetensors"}}"#.utf8).write(
+        to: index($0))
     }
-    #expect(message(escaping).contains("maps \"model.norm.weight\" to ../model.safetensors, not a file name beside the index"))
+    #expect(
+      message(escaping).contains(
+        "maps \"model.norm.weight\" to ../model.safetensors, not a file name beside the index"))
     let broken = try copy("llama") { try Data("[]".utf8).write(to: index($0)) }
     #expect(message(broken).contains("is not a JSON object with a \"weight_map\""))
     let wrongShard = try copy("llama") { folder in
       let url = index(folder)
-      var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+      var object = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
       var map = try #require(object["weight_map"] as? [String: String])
       let shard = try #require(map["model.embed_tokens.weight"])
-      map["model.norm.weight"] = shard == "model-00001-of-00005.safetensors"
+      map["model.norm.weight"] =
+        shard == "model-00001-of-00005.safetensors"
         ? "model-00002-of-00005.safetensors" : "model-00001-of-00005.safetensors"
       object["weight_map"] = map
       try JSONSerialization.data(withJSONObject: object).write(to: url)
@@ -156,9 +172,11 @@ import Testing
     #expect(message(wrongShard).contains("says \"model.norm.weight\" is in"))
     let overlapping = try copy("llama") { folder in
       let first = folder.appendingPathComponent("model-00001-of-00005.safetensors")
-      try FileManager.default.copyItem(at: first, to: folder.appendingPathComponent("copy.safetensors"))
+      try FileManager.default.copyItem(
+        at: first, to: folder.appendingPathComponent("copy.safetensors"))
       let url = index(folder)
-      var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+      var object = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
       var map = try #require(object["weight_map"] as? [String: String])
       map["extra"] = "copy.safetensors"
       object["weight_map"] = map

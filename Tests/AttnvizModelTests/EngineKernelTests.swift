@@ -52,7 +52,10 @@ import Testing
   @Test func rotaryTurnsEachPairByItsAngle() {
     let rope = RotaryEmbedding(positions: 3, headDim: 4, theta: 100, scaling: .none)
     var x: [Float] = Array(repeating: 0, count: 3 * 4)
-    for p in 0..<3 { x[p * 4] = 1; x[p * 4 + 1] = 1 }  // x₁ = (1, 1), x₂ = (0, 0)
+    for p in 0..<3 {
+      x[p * 4] = 1
+      x[p * 4 + 1] = 1
+    }  // x₁ = (1, 1), x₂ = (0, 0)
     rope.apply(&x, heads: 1)
     for p in 0..<3 {
       for (i, frequency) in [1.0, 0.1].enumerated() {
@@ -70,7 +73,10 @@ import Testing
       factor: 8, lowFrequencyFactor: 1, highFrequencyFactor: 4, originalMaxPositions: 64)
     let plain = RotaryEmbedding.frequencies(headDim: 8, theta: 10_000, scaling: .none)
     let scaled = RotaryEmbedding.frequencies(headDim: 8, theta: 10_000, scaling: scaling)
-    #expect(plain.map { Double($0) }.enumerated().allSatisfy { abs($1 - pow(1e-4, Double($0) / 4)) < 1e-7 })
+    #expect(
+      plain.map { Double($0) }.enumerated().allSatisfy {
+        abs($1 - pow(1e-4, Double($0) / 4)) < 1e-7
+      })
     #expect(scaled[0] == plain[0])  // wavelength 6.3
     let smooth = (64 / (2 * Double.pi / Double(plain[1])) - 1) / 3  // wavelength 62.8
     let expected = (1 - smooth) * Double(plain[1]) / 8 + smooth * Double(plain[1])
@@ -107,7 +113,9 @@ import Testing
     }
     // The kept scores: raw = Q_h·K_gᵀ, scaled = raw / √D.
     let raw = a.raw?[3][2 * t + 1] ?? .nan
-    let expected = (0..<d).reduce(Float(0)) { $0 + q[(2 * h + 3) * d + $1] * k[(1 * g + 1) * d + $1] }
+    let expected = (0..<d).reduce(Float(0)) {
+      $0 + q[(2 * h + 3) * d + $1] * k[(1 * g + 1) * d + $1]
+    }
     #expect(abs(raw - expected) < 1e-6)
     #expect(abs((a.scaled?[3][2 * t + 1] ?? .nan) - expected / Float(3).squareRoot()) < 1e-6)
   }

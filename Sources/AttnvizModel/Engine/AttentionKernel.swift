@@ -15,8 +15,8 @@ struct AttentionMask: Sendable {
   }
 }
 
-/// Scaled dot-product attention with grouped-query heads, as transformers' `eager_attention_forward`
-/// with `repeat_kv`: query head h reads key/value head h / (H/G).
+/// Scaled dot-product attention with grouped-query heads, as transformers'
+/// `eager_attention_forward` with `repeat_kv`: query head h reads key/value head h / (H/G).
 ///
 ///     q (T, H·D), k (T, G·D), v (T, G·D)
 ///     raw_h     = Q_h·K_gᵀ              (T, T)
@@ -42,7 +42,8 @@ struct AttentionKernel {
 
   func callAsFunction(q: [Float], k: [Float], v: [Float], keepScores: Bool) -> Result {
     let (h, g, d) = (heads, kvHeads, headDim)
-    precondition(q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
+    precondition(
+      q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
     let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
     let scale = 1 / Float(d).squareRoot()
     let group = h / g

@@ -28,7 +28,8 @@ public struct SafeTensorsCheckpoint: TensorSource {
       for name in file.tensorNames {
         if let other = files[name] {
           throw SafeTensorsError(
-            file: file.path, tensor: name, reason: "is also in \(other.path); shards must not overlap")
+            file: file.path, tensor: name,
+            reason: "is also in \(other.path); shards must not overlap")
         }
         files[name] = file
       }
@@ -63,7 +64,8 @@ public struct SafeTensorsCheckpoint: TensorSource {
       files.append(try SafeTensorsFile(path: path))
     }
     try self.init(files: files)
-    for (tensor, value) in map where (self.files[tensor]?.path as String?).map({
+    for (tensor, value) in map
+    where (self.files[tensor]?.path as String?).map({
       URL(fileURLWithPath: $0).lastPathComponent
     }) != value as? String {
       throw fail("says \"\(tensor)\" is in \(value), but that shard does not hold it")

@@ -84,9 +84,11 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Fl
   var acc1 = SIMD8<Float>()
   var k = 0
   while k &+ 16 <= count {
-    acc0 += ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
+    acc0 +=
+      ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
       * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
-    acc1 += ra.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
+    acc1 +=
+      ra.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
       * rb.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
     k &+= 16
   }

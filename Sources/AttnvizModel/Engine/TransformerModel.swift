@@ -73,7 +73,8 @@ public struct TransformerModel: AttentionModel {
       guard let id = token.id, (0..<config.vocabularySize).contains(id) else {
         throw ModelError.badModel(
           path: location,
-          reason: "the tokenizer gave \"\(token.text)\" the id \(token.id.map(String.init) ?? "none"),"
+          reason:
+            "the tokenizer gave \"\(token.text)\" the id \(token.id.map(String.init) ?? "none"),"
             + " outside the model's \(config.vocabularySize) embeddings; the tokenizer and the "
             + "weights belong to different models")
       }

@@ -17,7 +17,9 @@ public struct WeightMatrix: @unchecked Sendable {
 
   public var count: Int { mapped?.count ?? array.count }
 
-  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows
+    -> R
+  {
     if let mapped { return try body(mapped) }
     return try array.withUnsafeBufferPointer(body)
   }
