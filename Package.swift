@@ -8,6 +8,7 @@
 //   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
+//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
 //   attnviz        the thin command-line shell (swift-argument-parser)
 import PackageDescription
@@ -37,10 +38,12 @@ let package = Package(
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
+      name: "AttnvizHTML", dependencies: ["AttnvizMath", "AttnvizRender", "AttnvizTables"]),
+    .target(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables",
+        "AttnvizTables", "AttnvizHTML",
       ]),
     .executableTarget(
       name: "attnviz",
@@ -57,6 +60,7 @@ let package = Package(
     .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -1,3 +1,4 @@
+import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
@@ -20,10 +21,11 @@ struct FixedMeasurer: TextMeasuring {
 func htmlPage(_ walk: ExplainWalkthrough) -> String {
   let names = ExplainNames(trace: walk.trace, head: walk.head)
   let figures = walk.list.map {
-    renderSVG(
-      explainFigure($0, subtitle: names.subtitle, style: FigureStyle(), measurer: FixedMeasurer()))
+    renderSVG(deckFigure($0, style: FigureStyle(), measurer: FixedMeasurer()))
   }
-  return explainHTML(walk.list, title: names.title, subtitle: names.subtitle, figures: figures)
+  return explainHTML(
+    walk.list, title: names.title, subtitle: names.subtitle, figures: figures,
+    figureFontSize: deckFigureFontSize)
 }
 
 func occurrences(of needle: String, in text: String) -> Int {

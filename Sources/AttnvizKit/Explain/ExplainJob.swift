@@ -98,15 +98,18 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = steps.map {
-    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
-  }
+  // The slides draw their own figures; the step figures only for png and svg.
+  let scenes =
+    wantsPNG || wantsSVG
+    ? steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) } : []
   if formats.contains(.html) {
+    let slides = steps.map { renderSVG(deckFigure($0, style: style, measurer: fonts)) }
     files.append(
       OutputFile(
         name: "explain.html",
         text: explainHTML(
-          steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
+          steps, title: names.title, subtitle: names.subtitle, figures: slides,
+          figureFontSize: deckFigureFontSize)))
   }
   let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {
