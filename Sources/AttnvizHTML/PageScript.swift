@@ -197,7 +197,7 @@ function buildHeadView() {
     var column = $("col-" + side);
     for (var i = 0; i < n; i++) {
       var token = element("div", "token");
-      token.appendChild(document.createTextNode(data.tokens[i]));
+      token.appendChild(element("span", "label", data.tokens[i]));
       token.appendChild(element("span", "w"));
       token.dataset.index = String(i);
       token.dataset.side = side;
@@ -452,6 +452,7 @@ Heatmap.prototype.render = function () {
   var g = { font: font, labelWidth: labelWidth, cell: cell, top: headerHeight,
     x: labelWidth + 6, y: headerHeight + labelWidth + 4, stride: Math.ceil((font + 2) / cell) };
   this.g = g;
+  this.box.dataset.grid = [g.x, g.y, g.cell].join(",");
   var dpr = window.devicePixelRatio || 1;
   [this.canvas, this.overlay].forEach(function (c) {
     c.width = Math.round(width * dpr);
@@ -787,6 +788,7 @@ buildHeadView();
 mainMap = new Heatmap($("heatmap-main"));
 zoomMap = new Heatmap($("zoom-heatmap"));
 render();
+document.body.dataset.readyAt = String(Math.round(performance.now()));
 document.body.dataset.ready = "true";
 // For the browser tests: what the head view drew, and the number rule.
 window.attnvizPage = {

@@ -47,11 +47,12 @@ let pageCSS = """
   .tokens { position: absolute; top: 0; }
   .tokens.left { left: 0; text-align: right; }
   .tokens.right { text-align: left; }
-  .token { white-space: pre; overflow: hidden; text-overflow: ellipsis; cursor: pointer;
-    padding: 0 0.3em; border-radius: 0.2em; position: relative; }
-  .token .w { position: absolute; font-size: 0.75em; color: var(--soft); top: 0.15em; }
-  .tokens.left .token .w { left: -3.2em; }
-  .tokens.right .token .w { right: -3.2em; }
+  .token { cursor: pointer; padding: 0 0.3em; border-radius: 0.2em; position: relative; }
+  .token .label { display: block; white-space: pre; overflow: hidden; text-overflow: ellipsis; }
+  .token .w { position: absolute; top: 0; font-size: 0.8em; color: var(--fg);
+    font-variant-numeric: tabular-nums; font-weight: normal; }
+  .tokens.left .token .w { left: 100%; margin-left: 0.3em; }
+  .tokens.right .token .w { right: 100%; margin-right: 0.3em; }
   .token.active { background: var(--active); font-weight: bold; }
   .token.dim { color: var(--soft); }
   .model-grid { flex: 1 1 auto; min-height: 0; overflow: auto; display: grid; gap: 3px;
