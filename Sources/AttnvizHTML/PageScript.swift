@@ -446,9 +446,10 @@ Heatmap.prototype.render = function () {
   labelWidth = Math.min(Math.ceil(labelWidth) + 8, Math.round(width * 0.2));
   var headerHeight = this.readout.offsetTop + this.readout.offsetHeight + 6;
   var barWidth = font * 4;
-  var cell = Math.floor(Math.min((width - labelWidth - barWidth - 16) / n,
-    (height - headerHeight - labelWidth - 8) / n));
-  cell = Math.max(1, Math.min(cell, 72));
+  var fit = Math.min((width - labelWidth - barWidth - 16) / n,
+    (height - headerHeight - labelWidth - 8) / n);
+  // Whole pixels while cells are large; hundreds of tokens get fractional cells that fit.
+  var cell = Math.max(0.25, Math.min(fit >= 3 ? Math.floor(fit) : fit, 72));
   var g = { font: font, labelWidth: labelWidth, cell: cell, top: headerHeight,
     x: labelWidth + 6, y: headerHeight + labelWidth + 4, stride: Math.ceil((font + 2) / cell) };
   this.g = g;
@@ -508,6 +509,10 @@ Heatmap.prototype.drawLabels = function (ctx, g, row, column) {
     ctx.restore();
   }
 };
+function ordinalSuffix(k) {
+  if (k % 100 >= 11 && k % 100 <= 13) { return "th"; }
+  return ["th", "st", "nd", "rd"][k % 10] || "th";
+}
 function clip(ctx, text, width) {
   if (ctx.measureText(text).width <= width) { return text; }
   var chars = Array.from(text);
@@ -518,7 +523,7 @@ function clip(ctx, text, width) {
 }
 Heatmap.prototype.drawBar = function (ctx, g) {
   var x = g.x + g.cell * n + 12;
-  var height = Math.max(g.cell * n, 60);
+  var height = Math.round(Math.max(g.cell * n, 60));
   var barWidth = Math.round(g.font * 1.1);
   for (var k = 0; k < height; k++) {
     var rgb = mapColor(1 - k / (height - 1));
@@ -580,7 +585,9 @@ Heatmap.prototype.moveTip = function (event) {
 Heatmap.prototype.unhover = function () {
   this.hovered = null;
   delete this.box.dataset.hover;
-  this.readout.textContent = "Point at a cell: query \u2192 key and its weight";
+  var stride = this.g ? this.g.stride : 1;
+  this.readout.textContent = "Point at a cell: query \u2192 key and its weight" +
+    (stride > 1 ? " \u00b7 labels: every " + stride + ordinalSuffix(stride) + " token" : "");
   var ctx = this.overlay.getContext("2d");
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, this.overlay.width, this.overlay.height);

@@ -412,7 +412,7 @@ def test_large_page_is_reduced_and_says_so(ctx):
     assert b.js("return attnvizPage.state.view") == "head"
     b.el("#tab-heatmap").click()
     text, (row, column) = heatmap_cell_readout(b, "#heatmap-main", 200, 300)
-    assert abs(row - 200) <= 1 and abs(column - 300) <= 1, (row, column)
+    assert abs(row - 200) <= 3 and abs(column - 300) <= 3, (row, column)
     assert text.endswith(": " + printf2(data["attention"][0][0][row][column])), text
 
 
@@ -566,19 +566,32 @@ def cut_tokens(text, count):
     return " ".join(tokens[:count])
 
 
+def text_of_tokens(ctx, args, count):
+    """Lecture words repeated until the model makes exactly `count` tokens."""
+    words = count
+    for attempt in range(8):
+        text = cut_tokens((LECTURE + " ") * (count // 10 + 5), words)
+        folder = os.path.join(ctx.pages.out, "count")
+        subprocess.run([ctx.pages.attnviz, "--quiet", "--format", "json", "--out", folder]
+                       + args + [text], check=True)
+        with open(os.path.join(folder, "attention.json"), encoding="utf-8") as f:
+            n = len(json.load(f)["tokens"])
+        if n == count:
+            return text
+        words += count - n
+    raise SystemExit("could not make a text of %d tokens" % count)
+
+
 def measure(ctx):
     rows = []
-    cases = [("built-in layer, 2 heads", [], cut_tokens((LECTURE + " ") * 45, 500))]
+    cases = [("built-in layer, 2 heads", [])]
     if ctx.model:
-        cases.append(("all-MiniLM-L6-v2 (6 × 12 heads)", ["--model", ctx.model],
-                      cut_tokens((LECTURE + " ") * 45, 400)))
-    for name, args, text in cases:
+        cases.append(("all-MiniLM-L6-v2, 6 layers × 12 heads", ["--model", ctx.model]))
+    for name, args in cases:
+        text = text_of_tokens(ctx, args, 500)
         folder_name = "measure-" + re.sub(r"\W+", "-", name)
         path, data = ctx.pages.make(folder_name, *args, text)
         n = len(data["tokens"])
-        if ctx.model and args and n != 500:
-            # Find the word count that gives exactly 500 WordPieces.
-            raise SystemExit("adjust the MiniLM text: %d tokens" % n)
         size = os.path.getsize(path)
         loads, hovers, layers = [], [], []
         b = ctx.browser()
