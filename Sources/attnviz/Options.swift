@@ -87,7 +87,7 @@ struct OutputOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
+  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md, html.", valueName: "list"))
   var format: [String] = ["png,json"]
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
