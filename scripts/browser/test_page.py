@@ -587,19 +587,20 @@ def measure(ctx):
     cases = [("built-in layer, 2 heads", [])]
     if ctx.model:
         cases.append(("all-MiniLM-L6-v2, 6 layers × 12 heads", ["--model", ctx.model]))
-    for name, args in cases:
-        text = text_of_tokens(ctx, args, 500)
+    for name, args in cases + [(name + ", lecture sentence", args) for name, args in cases]:
+        text = LECTURE if "lecture" in name else text_of_tokens(ctx, args, 500)
         folder_name = "measure-" + re.sub(r"\W+", "-", name)
         path, data = ctx.pages.make(folder_name, *args, text)
         n = len(data["tokens"])
         size = os.path.getsize(path)
-        loads, hovers, layers = [], [], []
+        loads, hovers, layers, models = [], [], [], []
         b = ctx.browser()
         for _ in range(5):
             b.load(path)
             loads.append(float(b.js("return document.body.dataset.readyAt")))
             hovers.append(b.js("""
-              var t = document.querySelectorAll('#col-left .token')[250];
+              var all = document.querySelectorAll('#col-left .token');
+              var t = all[Math.floor(all.length / 2)];
               var t0 = performance.now();
               t.dispatchEvent(new MouseEvent('mouseenter'));
               return performance.now() - t0;"""))
@@ -607,19 +608,23 @@ def measure(ctx):
               var t0 = performance.now();
               document.querySelector('#col-left').dispatchEvent(new MouseEvent('mouseleave'));
               return performance.now() - t0;"""))
+            models.append(b.js("""
+              var t0 = performance.now();
+              document.querySelector('#tab-model').click();
+              return performance.now() - t0;"""))
         b.quit()
         rows.append((name, n, size, statistics.median(loads), statistics.median(hovers),
-                     statistics.median(layers), "", path))
+                     statistics.median(layers), statistics.median(models), path))
     print("| page | tokens | file size | load to ready (ms) | hover a token (ms) | "
-          "redraw all lines (ms) |")
-    print("|---|---|---|---|---|---|")
-    for name, n, size, load, hover, redraw, _, path in rows:
+          "redraw all lines (ms) | open the model view (ms) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, n, size, load, hover, redraw, model, path in rows:
         with open(path, encoding="utf-8") as f:
             note = re.findall(r'<p class="note">([^<]*)</p>', f.read())
-        print("| %s | %d | %.1f MB | %.0f | %.1f | %.1f |" % (name, n, size / 1e6, load, hover,
-                                                             redraw))
+        print("| %s | %d | %.1f MB | %.0f | %.1f | %.1f | %.0f |"
+              % (name, n, size / 1e6, load, hover, redraw, model))
         for line in note:
-            print("|  | note on the page: %s |" % line)
+            print("|  | note on the page: %s |" % line.replace("&#39;", "'"))
 
 
 # ---- runner -----------------------------------------------------------------------------

@@ -68,7 +68,7 @@ func pageNotes(_ selection: AttentionSelection, budget: PageBudget) -> [String] 
     note += " and only layer\(budget.layers.count == 1 ? "" : "s") \(list) of \(total)"
     note += "; --layer N puts layer N in the page"
   }
-  note += "; attention.json has every weight in full."
+  note += "; --format json writes every weight in full."
   notes.append(note)
   return notes
 }
