@@ -16,7 +16,7 @@ func pageFile(
   let budget = PageBudget(
     tokens: selection.positions.count, layerCount: trace.layers.count, heads: model.heads,
     selected: selection.layer)
-  let notes = pageNotes(selection, budget: budget)
+  let notes = pageNotes(selection, budget: budget, wordsMerged: titles.wordsMerged)
   let layers = budget.layers.map { l in
     (number: l, heads: trace.layers[l].weights.map(selection.restrict))
   }
@@ -50,10 +50,17 @@ func pageSubtitle(_ selection: AttentionSelection, titles: Titles) -> String {
   return (parts + [quotedText(trace)]).joined(separator: " · ")
 }
 
-/// What the page says under its title: hidden tokens as the figures say it, and what a
-/// reduced page leaves out (the last note, also printed on stderr).
-func pageNotes(_ selection: AttentionSelection, budget: PageBudget) -> [String] {
+/// What the page says under its title: merged words and hidden tokens as the figures say it,
+/// and what a reduced page leaves out (the last note, also printed on stderr).
+func pageNotes(
+  _ selection: AttentionSelection, budget: PageBudget, wordsMerged: Bool = false
+) -> [String] {
   var notes: [String] = []
+  if wordsMerged {
+    notes.append(
+      "Subword pieces are merged into words (--merge-subwords): attention to a word is the sum "
+        + "over its pieces, from a word the mean; the numbers are those of attention-words.json.")
+  }
   if selection.hidesTokens {
     notes.append(
       "Special tokens are hidden (--hide-special): rows show what the other tokens receive and "
