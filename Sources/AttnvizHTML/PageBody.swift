@@ -5,8 +5,10 @@ let pageBody = """
   <nav class="controls" aria-label="View and selection">
   <div class="tabs" role="tablist">
   <button role="tab" id="tab-head" aria-controls="view-head" aria-selected="true">Head view</button>
-  <button role="tab" id="tab-model" aria-controls="view-model" aria-selected="false">Model view</button>
-  <button role="tab" id="tab-heatmap" aria-controls="view-heatmap" aria-selected="false">Heatmap</button>
+  <button role="tab" id="tab-model" aria-controls="view-model" aria-selected="false">\
+  Model view</button>
+  <button role="tab" id="tab-heatmap" aria-controls="view-heatmap" aria-selected="false">\
+  Heatmap</button>
   </div>
   <label>Layer <select id="layer-select"></select></label>
   <label>Head <select id="head-select"></select></label>
@@ -45,7 +47,8 @@ let pageBody = """
   </div>
   </div>
   <div id="tooltip" class="tooltip" hidden></div>
-  <footer class="keys">Keys: ↑ ↓ layer · ← → head (the head view then shows that head alone) · \
+  <footer class="keys">Keys: ↑ ↓ layer · ← → head (the head view then shows that head \
+  alone) · \
   A all heads · 1 2 3 views · Enter open the focused map · Esc close</footer>
 
   """

@@ -8,7 +8,8 @@ import Testing
 @Suite struct HTMLTextTests {
   @Test func escapeHTMLEscapesTheFiveAndDefusesControls() {
     #expect(
-      escapeHTML("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+      escapeHTML("<a href=\"x\">'&'</a>")
+        == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
     #expect(escapeHTML("a\u{202E}b\u{1B}c") == "a\u{FFFD}b\u{FFFD}c")
   }
 

@@ -9,7 +9,9 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("page")
-    let run = try Binary.run([lectureSentence, "--quiet", "--format", "html,json", "--out", out.path])
+    let run = try Binary.run([
+      lectureSentence, "--quiet", "--format", "html,json", "--out", out.path,
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(listing(out) == ["attention.html", "attention.json"])
     let html = try String(contentsOf: out.appendingPathComponent("attention.html"), encoding: .utf8)
@@ -50,9 +52,13 @@ import Testing
       words, "--dim", "64", "--heads", "8", "--format", "html", "--out", folder.path,
     ])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("note: attention.html holds 480 tokens' weights rounded to two decimals"))
-    let html = try String(contentsOf: folder.appendingPathComponent("attention.html"), encoding: .utf8)
-    #expect(html.contains("<p class=\"note\">Holds 480 tokens&#39; weights rounded to two decimals"))
+    #expect(
+      run.stderr.contains(
+        "note: attention.html holds 480 tokens' weights rounded to two decimals"))
+    let html = try String(
+      contentsOf: folder.appendingPathComponent("attention.html"), encoding: .utf8)
+    #expect(
+      html.contains("<p class=\"note\">Holds 480 tokens&#39; weights rounded to two decimals"))
     #expect(html.contains("\"precision\":\"hundredths\""))
   }
 }

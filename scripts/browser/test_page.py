@@ -382,6 +382,25 @@ def test_hide_special_as_in_figures(ctx):
     b.shot(os.path.join(ctx.shots, "minilm-hidden-it-1366x768.png"))
 
 
+def test_merge_subwords_as_in_figures(ctx):
+    if not ctx.model:
+        return "skipped: no all-MiniLM-L6-v2 (make model)"
+    path, _ = ctx.pages.make("minilm-words", "--model", ctx.model, "--merge-subwords",
+                             LECTURE)
+    with open(os.path.join(os.path.dirname(path), "attention-words.json"),
+              encoding="utf-8") as f:
+        words = json.load(f)
+    b = ctx.browser()
+    b.load(path)
+    shown = [t.text for t in b.els("#col-left .token")]
+    assert shown == words["tokens"] and "didn't" in shown, shown
+    assert "merged into words" in b.el(".note").text
+    b.el("#tab-heatmap").click()
+    it, animal = shown.index("it"), shown.index("animal")
+    text, _ = heatmap_cell_readout(b, "#heatmap-main", it, animal)
+    assert text == "“it” → “animal”: %s" % printf2(words["attention"][5][0][it][animal]), text
+
+
 def test_grouped_query_heads_are_shown_sharing(ctx):
     path, _ = ctx.pages.make("four-heads", "--heads", "4", LECTURE)
     with open(path, encoding="utf-8") as f:
