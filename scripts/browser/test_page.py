@@ -561,8 +561,12 @@ def test_deck_tables_are_reachable_from_the_keyboard(ctx):
         if b.js("return document.activeElement.tagName") == "SUMMARY":
             break
     assert b.js("return document.activeElement.tagName") == "SUMMARY"
+    caption = b.js("return getComputedStyle(document.querySelector('.slide.current .caption'))"
+                   ".fontSize")
     b.keys(Keys.ENTER)
     assert b.js("return document.querySelector('.slide.current details').open") is True
+    assert b.js("return getComputedStyle(document.querySelector('.slide.current .caption'))"
+                ".fontSize") == caption, "opening the tables changed the caption"
     b.keys(Keys.TAB)
     assert b.js("return document.activeElement.className") == "tables"
     b.keys(Keys.ARROW_RIGHT, Keys.PAGE_DOWN)

@@ -148,7 +148,8 @@ let navigationScript = """
       var figure = slide.querySelector(".figure");
       var svg = figure && figure.querySelector("svg");
       var caption = slide.querySelector(".caption");
-      if (!svg || !caption) { return; }
+      // With the tables open the figure is hidden: keep the sizes it set.
+      if (!svg || !caption || figure.getClientRects().length === 0) { return; }
       slide.style.removeProperty("--caption");
       var box = svg.viewBox.baseVal;
       var wanted = parseFloat(getComputedStyle(caption).fontSize);
