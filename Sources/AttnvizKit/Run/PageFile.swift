@@ -30,8 +30,8 @@ func pageFile(
     headColors: headPalette)
   page.showsOnlyInitialHead = options.head != nil
   var stderrNotes: [String] = []
-  if budget.isReduced {
-    stderrNotes.append("note: attention.html " + notes.last.map(lowercasedFirst).orEmpty)
+  if budget.isReduced, let last = notes.last {
+    stderrNotes.append("note: attention.html " + lowercasedFirst(last))
   }
   return (OutputFile(name: "attention.html", text: page.html()), stderrNotes)
 }
@@ -89,8 +89,4 @@ func pageLabel(_ raw: String) -> String {
 private func lowercasedFirst(_ s: String) -> String {
   guard let first = s.first else { return s }
   return first.lowercased() + s.dropFirst()
-}
-
-extension Optional where Wrapped == String {
-  fileprivate var orEmpty: String { self ?? "" }
 }
