@@ -449,7 +449,7 @@ Heatmap.prototype.render = function () {
   var fit = Math.min((width - labelWidth - barWidth - 16) / n,
     (height - headerHeight - labelWidth - 8) / n);
   // Whole pixels while cells are large; hundreds of tokens get fractional cells that fit.
-  var cell = Math.max(0.25, Math.min(fit >= 3 ? Math.floor(fit) : fit, 72));
+  var cell = Math.max(0.02, Math.min(fit >= 3 ? Math.floor(fit) : fit, 72));
   var g = { font: font, labelWidth: labelWidth, cell: cell, top: headerHeight,
     x: labelWidth + 6, y: headerHeight + labelWidth + 4, stride: Math.ceil((font + 2) / cell) };
   this.g = g;
@@ -485,7 +485,8 @@ Heatmap.prototype.drawCells = function (ctx, g) {
   tile.width = n;
   tile.height = n;
   tile.getContext("2d").putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = false;
+  // Cells of a pixel or more stay sharp; smaller ones are smoothed rather than skipped.
+  ctx.imageSmoothingEnabled = g.cell < 1;
   ctx.drawImage(tile, g.x, g.y, g.cell * n, g.cell * n);
 };
 // Token labels down the left (queries) and up the top (keys); every stride-th when cells are
