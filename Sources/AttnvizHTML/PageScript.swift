@@ -769,6 +769,11 @@ document.addEventListener("keydown", function (event) {
     case "Enter":
       if (state.view === "model" && !zoomOpen() && tag !== "BUTTON") { openZoom(); break; }
       return;
+    case "Tab":
+      // The large map is a modal dialog: focus stays on its close button.
+      if (!zoomOpen()) { return; }
+      $("zoom-close").focus();
+      break;
     case "a": case "A": checkAll(); break;
     case "1": setView("head"); break;
     case "2": setView("model"); break;

@@ -249,6 +249,25 @@ def test_tap_locks_a_token_and_the_other_side_tells_each_head(ctx):
     assert drawn(b) == expected_lines(weights, [0, 1])
 
 
+def test_a_tap_on_a_touch_screen_holds_a_token(ctx):
+    path, data = ctx.pages.make("builtin", LECTURE)
+    weights = data["attention"][0]
+    it = data["tokens"].index("it")
+    b = ctx.browser()
+    b.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True,
+                                                                     "maxTouchPoints": 1})
+    b.load(path)
+    box = b.js("var r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, "
+               "r.top + r.height / 2]", left_token(b, it))
+    for kind in ("touchStart", "touchEnd"):
+        points = [{"x": box[0], "y": box[1]}] if kind == "touchStart" else []
+        b.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind,
+                                                              "touchPoints": points})
+    time.sleep(0.2)
+    assert b.js("return attnvizPage.state.active && attnvizPage.state.active.locked") is True
+    assert drawn(b) == expected_lines(weights, [0, 1], query=it)
+
+
 def heatmap_cell_readout(b, box_css, row, column):
     box = b.el(box_css)
     x0, y0, cell = [float(v) for v in box.get_attribute("data-grid").split(",")]
@@ -280,6 +299,8 @@ def test_model_view_cell_opens_the_head_large(ctx):
     value = data["attention"][4][1][it][animal]
     assert text == "“it” → “animal”: %s" % printf2(value), text
     b.shot(os.path.join(ctx.shots, "minilm-zoom-1366x768.png"))
+    b.keys(Keys.TAB, Keys.TAB)
+    assert b.js("return document.activeElement.id") == "zoom-close", "focus left the dialog"
     b.keys(Keys.ARROW_RIGHT)
     assert b.el("#zoom-title").text == "Layer 5, head 3"
     b.keys(Keys.ESCAPE)
