@@ -8,6 +8,7 @@
 //   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
+//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
 //   attnviz        the thin command-line shell (swift-argument-parser)
 import PackageDescription
@@ -38,10 +39,12 @@ let package = Package(
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
+      name: "AttnvizHTML", dependencies: ["AttnvizMath", "AttnvizRender", "AttnvizTables"]),
+    .target(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
+        "AttnvizTables", "AttnvizHTML", .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     .executableTarget(
       name: "attnviz",
@@ -60,6 +63,7 @@ let package = Package(
     .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -35,7 +35,7 @@ enum SmolLM2 {
 
   static let reference = Result {
     try JSONDecoder().decode(
-      Reference.self, from: Data(contentsOf: try fixtureURL("smollm2-reference.json")))
+      Reference.self, from: Data(contentsOf: try fixtureURL("smollm2-gguf-reference.json")))
   }
 
   static let file = Result { try GGUFFile(path: path) }

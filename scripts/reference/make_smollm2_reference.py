@@ -3,7 +3,7 @@ GGUF file attnviz reads (see README.md in this folder).
 
     /work/venv/bin/python scripts/reference/make_smollm2_reference.py path/to/SmolLM2-135M-Instruct.Q4_1.gguf
 
-Writes Tests/AttnvizModelTests/Fixtures/smollm2-reference.json:
+Writes Tests/AttnvizModelTests/Fixtures/smollm2-gguf-reference.json:
 - `tokenizer_cases`: texts with the ids and tokens transformers' AutoTokenizer gives;
 - `attention_cases`: texts with ids and, for the lecture sentence, every layer and head, for the
   others the heads of a few layers. Attention is kept as the lower triangle only (row q has q+1
@@ -19,7 +19,7 @@ import sys
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-OUT = "Tests/AttnvizModelTests/Fixtures/smollm2-reference.json"
+OUT = "Tests/AttnvizModelTests/Fixtures/smollm2-gguf-reference.json"
 LECTURE = "The animal didn't cross the street because it was too tired."
 
 ATTENTION_TEXTS = [

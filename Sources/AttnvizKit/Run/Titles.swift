@@ -21,12 +21,20 @@ struct Titles {
     "Self-attention · head \(h + 1) of \(trace.model.heads)"
   }
 
+  /// "30 layers × 9 heads (3 key/value)": how many key/value heads the query heads share when
+  /// the model uses grouped-query attention.
+  var layersAndHeads: String {
+    let m = trace.model
+    let shared = m.keyValueHeads < m.heads ? " (\(m.keyValueHeads) key/value)" : ""
+    return "\(trace.layers.count) layers × \(m.heads) heads\(shared)"
+  }
+
   /// Model · layer · direction · the text, shortened.
   var subtitle: String { subtitle(includingLayer: true) }
 
   /// For figures of every layer (the model view), where naming one layer would mislead.
   func subtitle(includingLayer: Bool) -> String {
-    var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
+    var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, layersAndHeads, direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }

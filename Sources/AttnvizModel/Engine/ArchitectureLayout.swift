@@ -59,9 +59,12 @@ extension ArchitectureLayout {
     feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
     bodyRoots: ["embed_tokens", "layers", "norm"]
   ) { c in
-    let (hidden, q, kv, inner) = (c.hidden, c.heads * c.headDim, c.kvHeads * c.headDim, c.intermediate)
+    let (hidden, q, kv, inner) = (
+      c.hidden, c.heads * c.headDim, c.kvHeads * c.headDim, c.intermediate
+    )
     var table = [
-      TensorEntry(name: "embed_tokens.weight", parameter: .tokenEmbedding, shape: [c.vocabularySize, hidden]),
+      TensorEntry(
+        name: "embed_tokens.weight", parameter: .tokenEmbedding, shape: [c.vocabularySize, hidden]),
       TensorEntry(name: "norm.weight", parameter: .finalNormWeight, shape: [hidden]),
       TensorEntry(
         name: "lm_head.weight", parameter: .lmHead, shape: [c.vocabularySize, hidden],
@@ -125,8 +128,10 @@ extension ArchitectureLayout {
         TensorEntry(
           name: "embeddings.token_type_embeddings.weight", parameter: .typeEmbedding,
           shape: [c.typeVocabularySize, hidden]),
-        TensorEntry(name: "embeddings.LayerNorm.weight", parameter: .embeddingNormWeight, shape: [hidden]),
-        TensorEntry(name: "embeddings.LayerNorm.bias", parameter: .embeddingNormBias, shape: [hidden]),
+        TensorEntry(
+          name: "embeddings.LayerNorm.weight", parameter: .embeddingNormWeight, shape: [hidden]),
+        TensorEntry(
+          name: "embeddings.LayerNorm.bias", parameter: .embeddingNormBias, shape: [hidden]),
       ]
       for l in 0..<c.layers {
         func entry(_ name: String, _ p: LayerParameter, _ shape: [Int]) -> TensorEntry {
@@ -169,8 +174,10 @@ extension ArchitectureLayout {
       TensorEntry(
         name: "embeddings.position_embeddings.weight", parameter: .positionEmbedding,
         shape: [c.maxPositions, hidden]),
-      TensorEntry(name: "embeddings.LayerNorm.weight", parameter: .embeddingNormWeight, shape: [hidden]),
-      TensorEntry(name: "embeddings.LayerNorm.bias", parameter: .embeddingNormBias, shape: [hidden]),
+      TensorEntry(
+        name: "embeddings.LayerNorm.weight", parameter: .embeddingNormWeight, shape: [hidden]),
+      TensorEntry(
+        name: "embeddings.LayerNorm.bias", parameter: .embeddingNormBias, shape: [hidden]),
     ]
     for l in 0..<c.layers {
       func entry(_ name: String, _ p: LayerParameter, _ shape: [Int]) -> TensorEntry {
@@ -206,8 +213,10 @@ extension ArchitectureLayout {
   ) { c in
     let (hidden, inner) = (c.hidden, c.intermediate)
     var table = [
-      TensorEntry(name: "wte.weight", parameter: .tokenEmbedding, shape: [c.vocabularySize, hidden]),
-      TensorEntry(name: "wpe.weight", parameter: .positionEmbedding, shape: [c.maxPositions, hidden]),
+      TensorEntry(
+        name: "wte.weight", parameter: .tokenEmbedding, shape: [c.vocabularySize, hidden]),
+      TensorEntry(
+        name: "wpe.weight", parameter: .positionEmbedding, shape: [c.maxPositions, hidden]),
       TensorEntry(name: "ln_f.weight", parameter: .finalNormWeight, shape: [hidden]),
       TensorEntry(name: "ln_f.bias", parameter: .finalNormBias, shape: [hidden]),
     ]

@@ -15,8 +15,8 @@ struct AttentionMask: Sendable {
   }
 }
 
-/// Scaled dot-product attention with grouped-query heads, as transformers' `eager_attention_forward`
-/// with `repeat_kv`: query head h reads key/value head h / (H/G).
+/// Scaled dot-product attention with grouped-query heads, as transformers'
+/// `eager_attention_forward` with `repeat_kv`: query head h reads key/value head h / (H/G).
 ///
 ///     q (T, H·D), k (T, G·D), v (T, G·D)
 ///     raw_h     = Q_h·K_gᵀ              (T, T)
@@ -31,8 +31,8 @@ struct AttentionKernel {
   let mask: AttentionMask
 
   struct Result {
-    /// H × (T, T)
-    var weights: [[Float]]
+    /// H × (T, T), normalised in Double.
+    var weights: [[Double]]
     /// H × (T, T), only when asked for.
     var raw: [[Float]]?
     var scaled: [[Float]]?
@@ -42,7 +42,8 @@ struct AttentionKernel {
 
   func callAsFunction(q: [Float], k: [Float], v: [Float], keepScores: Bool) -> Result {
     let (h, g, d) = (heads, kvHeads, headDim)
-    precondition(q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
+    precondition(
+      q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
     let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
     let scale = 1 / Float(d).squareRoot()
     let group = h / g
@@ -74,6 +75,7 @@ struct AttentionKernel {
     let (h, g, d) = (heads, kvHeads, headDim)
     var raw = [Float](repeating: 0, count: t * t)
     var weights = [Float](repeating: 0, count: t * t)
+    var exact = [Double](repeating: 0, count: t * t)
     var out = [Float](repeating: 0, count: t * d)
     for i in 0..<t {
       let qi = q + (i &* h &+ hh) &* d
@@ -83,28 +85,33 @@ struct AttentionKernel {
         raw[i &* t &+ j] = s
         if mask.allows(query: i, key: j) { largest = max(largest, s * scale) }
       }
-      // Softmax of the visible scaled scores, the row maximum subtracted first.
-      var total: Float = 0
+      // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
+      // the division are in Double, so the reported rows sum to 1 to Double precision.
+      var total = 0.0
       for j in 0..<t where mask.allows(query: i, key: j) {
         let e = exp(raw[i &* t &+ j] * scale - largest)
         weights[i &* t &+ j] = e
-        total += e
+        total += Double(e)
       }
-      for j in 0..<t { weights[i &* t &+ j] /= total }
+      for j in 0..<t {
+        let w = Double(weights[i &* t &+ j]) / total
+        exact[i &* t &+ j] = w
+        weights[i &* t &+ j] = Float(w)
+      }
       for j in 0..<t where weights[i &* t &+ j] != 0 {
         let w = weights[i &* t &+ j]
         let vj = v + (j &* g &+ gg) &* d
         for c in 0..<d { out[i &* d &+ c] += w * vj[c] }
       }
     }
-    slots.store(hh, weights: weights, raw: raw, scale: scale, output: out)
+    slots.store(hh, weights: exact, raw: raw, scale: scale, output: out)
   }
 }
 
 /// The heads' results, filled possibly from several threads. @unchecked Sendable: head h writes
 /// only slot h, under the lock, and the slots are read after `concurrentPerform` returns.
 private final class HeadSlots: @unchecked Sendable {
-  private var weights: [[Float]]
+  private var weights: [[Double]]
   private var raw: [[Float]]?
   private var scaled: [[Float]]?
   private var outputs: [[Float]]
@@ -117,7 +124,7 @@ private final class HeadSlots: @unchecked Sendable {
     scaled = keepScores ? Array(repeating: [], count: heads) : nil
   }
 
-  func store(_ h: Int, weights w: [Float], raw r: [Float], scale: Float, output: [Float]) {
+  func store(_ h: Int, weights w: [Double], raw r: [Float], scale: Float, output: [Float]) {
     lock.lock()
     defer { lock.unlock() }
     weights[h] = w

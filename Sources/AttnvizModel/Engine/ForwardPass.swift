@@ -32,15 +32,15 @@ struct ForwardPass {
       mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow))
     var traces: [LayerTrace] = []
     for l in 0..<config.layers {
-      let w = try LayerWeights(layer: l, reader: reader)
+      let w = try LayerWeights(
+        layer: l, reader: reader, attentionOnly: l == config.layers - 1)
       let keep = l == stepsLayer
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
       let projected = project(a, w, rotary: rotary)
       let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
       let out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
-      guard result.weights.allSatisfy({ $0.allSatisfy(\.isFinite) }), out.allSatisfy(\.isFinite)
-      else {
+      guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
         throw ModelError.badModel(
           path: name,
           reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "
@@ -52,7 +52,8 @@ struct ForwardPass {
           layer: l, embedded: embedded, residual: x, input: a, weights: w, projected: projected,
           attention: result, output: out) : nil
       traces.append(
-        LayerTrace(weights: result.weights.map { matrix($0, t, t) }, steps: steps))
+        LayerTrace(
+          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps))
       if l == config.layers - 1 { break }  // nothing after the last attention is shown
       switch layout.order {
       case .preNorm:

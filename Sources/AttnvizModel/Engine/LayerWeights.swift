@@ -3,13 +3,13 @@
 /// Conv1D weights are transposed, its fused c_attn split into Q, K and V). Shapes: C hidden,
 /// H·D query width, G·D key/value width, I feed-forward width.
 struct LayerWeights {
-  var query: [Float]  // (H·D, C)
-  var key: [Float]  // (G·D, C)
-  var value: [Float]  // (G·D, C)
+  var query: WeightMatrix  // (H·D, C)
+  var key: WeightMatrix  // (G·D, C)
+  var value: WeightMatrix  // (G·D, C)
   var queryBias: [Float]?
   var keyBias: [Float]?
   var valueBias: [Float]?
-  var output: [Float]  // (C, H·D)
+  var output: WeightMatrix  // (C, H·D)
   var outputBias: [Float]?
   var queryNorm: [Float]?  // (D)
   var keyNorm: [Float]?
@@ -17,51 +17,58 @@ struct LayerWeights {
   var attentionNormBias: [Float]?
   var mlpNorm: [Float]
   var mlpNormBias: [Float]?
-  var up: [Float]  // (I, C)
+  var up: WeightMatrix  // (I, C)
   var upBias: [Float]?
-  var gate: [Float]?  // (I, C), gated feed-forward only
+  var gate: WeightMatrix?  // (I, C), gated feed-forward only
   var gateBias: [Float]?
-  var down: [Float]  // (C, I)
+  var down: WeightMatrix  // (C, I)
   var downBias: [Float]?
 
-  init(layer l: Int, reader: ParameterReader) throws {
+  /// Reads layer `l`; with `attentionOnly` (the last layer, whose feed-forward is never run),
+  /// the feed-forward weights are left in the checkpoint and these arrays stay empty.
+  init(layer l: Int, reader: ParameterReader, attentionOnly: Bool = false) throws {
     func required(_ p: LayerParameter) throws -> [Float] { try reader.read(.layer(l, p)) }
     func optional(_ p: LayerParameter) throws -> [Float]? {
       reader.table.has(.layer(l, p)) ? try reader.read(.layer(l, p)) : nil
     }
+    func matrix(_ p: LayerParameter) throws -> WeightMatrix { try reader.matrix(.layer(l, p)) }
     if reader.table.has(.layer(l, .fusedQKVWeight)) {
       // (3C, C) after transposing: rows 0..<C are Wq, then Wk, then Wv.
       let fused = try required(.fusedQKVWeight)
       let fusedBias = try required(.fusedQKVBias)
       let third = fused.count / 3
       let c = fusedBias.count / 3
-      query = Array(fused[0..<third])
-      key = Array(fused[third..<(2 * third)])
-      value = Array(fused[(2 * third)...])
+      query = WeightMatrix(Array(fused[0..<third]))
+      key = WeightMatrix(Array(fused[third..<(2 * third)]))
+      value = WeightMatrix(Array(fused[(2 * third)...]))
       queryBias = Array(fusedBias[0..<c])
       keyBias = Array(fusedBias[c..<(2 * c)])
       valueBias = Array(fusedBias[(2 * c)...])
     } else {
-      query = try required(.queryWeight)
-      key = try required(.keyWeight)
-      value = try required(.valueWeight)
+      query = try matrix(.queryWeight)
+      key = try matrix(.keyWeight)
+      value = try matrix(.valueWeight)
       queryBias = try optional(.queryBias)
       keyBias = try optional(.keyBias)
       valueBias = try optional(.valueBias)
     }
-    output = try required(.outputWeight)
+    output = try matrix(.outputWeight)
     outputBias = try optional(.outputBias)
     queryNorm = try optional(.queryNorm)
     keyNorm = try optional(.keyNorm)
     attentionNorm = try required(.attentionNormWeight)
     attentionNormBias = try optional(.attentionNormBias)
+    guard !attentionOnly else {
+      (mlpNorm, up, down) = ([], WeightMatrix([]), WeightMatrix([]))
+      return
+    }
     mlpNorm = try required(.mlpNormWeight)
     mlpNormBias = try optional(.mlpNormBias)
-    up = try required(.upWeight)
+    up = try matrix(.upWeight)
     upBias = try optional(.upBias)
-    gate = try optional(.gateWeight)
+    gate = reader.table.has(.layer(l, .gateWeight)) ? try matrix(.gateWeight) : nil
     gateBias = try optional(.gateBias)
-    down = try required(.downWeight)
+    down = try matrix(.downWeight)
     downBias = try optional(.downBias)
   }
 }
@@ -90,6 +97,29 @@ struct ParameterReader {
     return transpose(values, rows: entry.shape[0], columns: entry.shape[1])
   }
 
+  /// A weight matrix, in place in the checkpoint when it can be (see `WeightMatrix`), checked
+  /// finite; transposed into an array when the checkpoint stores it (in, out).
+  func matrix(_ parameter: Parameter) throws -> WeightMatrix {
+    guard let name = table.names[parameter], let entry = table.entries[parameter] else {
+      preconditionFailure("the table check guarantees every required parameter: \(parameter)")
+    }
+    if entry.transposed { return WeightMatrix(try read(parameter)) }
+    let matrix = try source.matrix(name)
+    guard matrix.count == entry.shape.reduce(1, *) else {
+      throw ModelError.badModel(
+        path: checkpoint,
+        reason: "tensor \"\(name)\" gave \(matrix.count) values for its shape \(entry.shape)")
+    }
+    try matrix.withUnsafeBufferPointer { values in
+      guard allFinite(values) else {
+        throw ModelError.badModel(
+          path: checkpoint,
+          reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
+      }
+    }
+    return matrix
+  }
+
   /// Rows of a 2-D table (an embedding lookup), checked finite.
   func rows(_ parameter: Parameter, _ rows: [Int]) throws -> [Float] {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
@@ -105,12 +135,26 @@ struct ParameterReader {
   }
 
   func checkFinite(_ values: [Float], _ name: String) throws {
-    guard values.allSatisfy(\.isFinite) else {
+    guard allFinite(values) else {
       throw ModelError.badModel(
         path: checkpoint,
         reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
     }
   }
+}
+
+/// No NaN or infinity: no value with an all-ones exponent. One pass over the bits, with the
+/// ors gathered so the loop vectorises.
+func allFinite(_ values: [Float]) -> Bool {
+  values.withUnsafeBufferPointer(allFinite)
+}
+
+func allFinite(_ buffer: UnsafeBufferPointer<Float>) -> Bool {
+  var found: UInt32 = 0
+  for value in buffer {
+    found |= value.bitPattern & 0x7F80_0000 == 0x7F80_0000 ? 1 : 0
+  }
+  return found == 0
 }
 
 /// (rows, columns) → (columns, rows).

@@ -28,7 +28,8 @@ public struct SafeTensorsCheckpoint: TensorSource {
       for name in file.tensorNames {
         if let other = files[name] {
           throw SafeTensorsError(
-            file: file.path, tensor: name, reason: "is also in \(other.path); shards must not overlap")
+            file: file.path, tensor: name,
+            reason: "is also in \(other.path); shards must not overlap")
         }
         files[name] = file
       }
@@ -63,7 +64,8 @@ public struct SafeTensorsCheckpoint: TensorSource {
       files.append(try SafeTensorsFile(path: path))
     }
     try self.init(files: files)
-    for (tensor, value) in map where (self.files[tensor]?.path as String?).map({
+    for (tensor, value) in map
+    where (self.files[tensor]?.path as String?).map({
       URL(fileURLWithPath: $0).lastPathComponent
     }) != value as? String {
       throw fail("says \"\(tensor)\" is in \(value), but that shard does not hold it")
@@ -77,6 +79,23 @@ public struct SafeTensorsCheckpoint: TensorSource {
       throw SafeTensorsError(file: "checkpoint", tensor: name, reason: "is not in any shard")
     }
     return try file.floats(name)
+  }
+
+  public func checkConvertible(_ name: String) throws {
+    let dtype = files[name]?.dtypeName(of: name) ?? "?"
+    guard SafeTensorsDType(rawValue: dtype) != nil else {
+      throw SafeTensorsError(
+        file: files[name]?.path ?? "checkpoint", tensor: name,
+        reason: "has dtype \(dtype); attnviz reads only F32, F16 and BF16 tensors")
+    }
+  }
+
+  public func matrix(_ name: String) throws -> WeightMatrix {
+    guard let file = files[name] else {
+      throw SafeTensorsError(file: "checkpoint", tensor: name, reason: "is not in any shard")
+    }
+    if let mapped = file.mappedFloats(name) { return WeightMatrix(mapped: mapped, owner: file) }
+    return WeightMatrix(try file.floats(name))
   }
 
   public func float32Rows(_ name: String, rows: [Int]) throws -> [Float] {

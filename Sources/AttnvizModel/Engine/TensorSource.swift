@@ -17,9 +17,19 @@ public protocol TensorSource: Sendable {
   /// Rows `rows` of a 2-D tensor, concatenated: how an embedding table is looked up. The
   /// default converts the whole tensor; a source that can read rows alone should.
   func float32Rows(_ name: String, rows: [Int]) throws -> [Float]
+  /// Throws when the tensor could not be converted to Float32 (an integer dtype, say), so that
+  /// a bad checkpoint fails when it loads, not at the first trace. The default accepts all.
+  func checkConvertible(_ name: String) throws
+  /// The tensor as a `WeightMatrix`: a view of the checkpoint's memory when its bytes already are
+  /// Float32 in this machine's order, else `float32(name)`. The default converts.
+  func matrix(_ name: String) throws -> WeightMatrix
 }
 
 extension TensorSource {
+  public func checkConvertible(_ name: String) throws {}
+
+  public func matrix(_ name: String) throws -> WeightMatrix { WeightMatrix(try float32(name)) }
+
   public func float32Rows(_ name: String, rows: [Int]) throws -> [Float] {
     let all = try float32(name)
     guard let shape = shape(name), shape.count == 2 else { return [] }

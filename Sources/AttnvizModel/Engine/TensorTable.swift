@@ -47,6 +47,14 @@ struct TensorTable: Sendable {
   init(config: TransformerConfig, source: any TensorSource, checkpoint: String) throws {
     let layout = ArchitectureLayout(config.architecture)
     let available = Set(source.names)
+    // A corrupt config.json must not build a table of millions of names: every layer has
+    // several tensors, so more layers than tensors cannot be right.
+    guard config.layers <= available.count else {
+      throw ModelError.badModel(
+        path: checkpoint,
+        reason: "the checkpoint holds \(available.count) tensors, too few for the "
+          + "\(config.layers) layers config.json declares; do the two belong to the same model?")
+    }
     let table = layout.table(config)
     guard let token = table.first(where: { $0.parameter == .tokenEmbedding }) else {
       preconditionFailure("every architecture has a token embedding")
@@ -74,6 +82,7 @@ struct TensorTable: Sendable {
           reason: "tensor \"\(stored)\" has shape \(shape) but config.json implies "
             + "\(entry.shape) (\(config.shapeSummary)); do the two belong to the same model?")
       }
+      try source.checkConvertible(stored)
       names[entry.parameter] = stored
       entries[entry.parameter] = entry
     }

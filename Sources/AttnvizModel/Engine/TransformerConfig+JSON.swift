@@ -33,7 +33,9 @@ extension TransformerConfig {
           "use_sliding_window", "is true; attnviz runs Qwen models with full attention only")
       }
     }
-    if let kinds = f.root["layer_types"] as? [String], kinds.contains(where: { $0 != "full_attention" }) {
+    if let kinds = f.root["layer_types"] as? [String],
+      kinds.contains(where: { $0 != "full_attention" })
+    {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
     }
     let window = architecture == .mistral ? try f.optionalInteger("sliding_window") : nil
@@ -147,7 +149,8 @@ struct ConfigFields {
       (minimum...TransformerConfig.largestSize).contains(int)
     else {
       throw fail(
-        field, "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), not \(value)")
+        field,
+        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), not \(value)")
     }
     return int
   }
@@ -175,7 +178,8 @@ struct ConfigFields {
       "silu": .silu, "swish": .silu,
     ]
     guard let name = value as? String, let activation = names[name] else {
-      throw fail(field, "is \(value); supported: \(names.keys.sorted().joined(separator: ", "))")
+      throw fail(
+        field, "is \"\(value)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
     }
     return activation
   }

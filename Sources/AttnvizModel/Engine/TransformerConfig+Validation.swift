@@ -5,9 +5,9 @@ extension TransformerConfig {
   func validate(source: String) throws {
     func fail(_ reason: String) -> ModelError { .badModel(path: source, reason: reason) }
     let sizes: [(String, Int)] = [
-      ("layers", layers), ("hidden size", hidden), ("heads", heads),
-      ("key/value heads", kvHeads), ("head size", headDim),
-      ("feed-forward width", intermediate), ("positions", maxPositions),
+      ("layer count", layers), ("hidden size", hidden), ("head count", heads),
+      ("key/value head count", kvHeads), ("head size", headDim),
+      ("feed-forward width", intermediate), ("position count", maxPositions),
       ("vocabulary size", vocabularySize),
     ]
     for (name, value) in sizes where !(1...Self.largestSize).contains(value) {

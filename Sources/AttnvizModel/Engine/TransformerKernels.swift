@@ -11,6 +11,12 @@ import Foundation
 
 /// y = x·Wᵀ + b. x (T, in), weight (out, in), bias (out) or nil → (T, out).
 func linear(_ x: [Float], rows t: Int, weight: [Float], bias: [Float]?, outputs: Int) -> [Float] {
+  linear(x, rows: t, weight: WeightMatrix(weight), bias: bias, outputs: outputs)
+}
+
+func linear(_ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, outputs: Int)
+  -> [Float]
+{
   let inputs = weight.count / max(outputs, 1)
   precondition(x.count == t * inputs && weight.count == outputs * inputs, "linear: shapes differ")
   precondition(bias == nil || bias?.count == outputs, "linear: bias length")
@@ -78,9 +84,11 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Fl
   var acc1 = SIMD8<Float>()
   var k = 0
   while k &+ 16 <= count {
-    acc0 += ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
+    acc0 +=
+      ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
       * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
-    acc1 += ra.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
+    acc1 +=
+      ra.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
       * rb.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
     k &+= 16
   }

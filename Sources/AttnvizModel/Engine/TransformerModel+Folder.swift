@@ -40,15 +40,26 @@ extension TransformerModel {
     let tokenizer = try folderTokenizer(url, config: config)
     try self.init(
       config: config, tensors: try SafeTensorsCheckpoint(folder: url.path), tokenizer: tokenizer,
-      name: url.lastPathComponent, truncate: truncate)
+      name: url.lastPathComponent, location: folder, truncate: truncate)
   }
 }
 
-/// The folder's tokenizer: `tokenizer.json` when attnviz can read it, else the older files of
-/// BERT (vocab.txt) and GPT-2 (vocab.json + merges.txt).
+/// The folder's tokenizer: `tokenizer.json` when there is one, else the older files of BERT
+/// (vocab.txt) and GPT-2 (vocab.json + merges.txt).
 func folderTokenizer(_ folder: URL, config: TransformerConfig) throws -> any Tokenizer {
   func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
   func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
+  if exists("tokenizer.json") {
+    let tokenizer = try HFTokenizer(contentsOf: path("tokenizer.json"))
+    guard tokenizer.largestID < config.vocabularySize else {
+      throw ModelError.badModel(
+        path: folder.path,
+        reason: "tokenizer.json has id \(tokenizer.largestID) but the model has only "
+          + "\(config.vocabularySize) token embeddings (config.json vocab_size); the files "
+          + "belong to different models")
+    }
+    return tokenizer
+  }
   let wordPiece = [.bert, .distilbert].contains(config.architecture)
   switch config.architecture {
   case _ where wordPiece && exists("vocab.txt"):

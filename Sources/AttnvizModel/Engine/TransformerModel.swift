@@ -25,20 +25,25 @@ public struct TransformerModel: AttentionModel {
   public let ignoredTensors: [String]
   let tensors: any TensorSource
   let table: TensorTable
+  /// The checkpoint's file or folder, for error messages.
+  let location: String
 
   /// Builds the model from a configuration and a checkpoint. Checks every tensor the
   /// architecture has (name, shape) before returning, so a wrong checkpoint fails here with one
-  /// message, not halfway through a trace. `name` is what titles and the JSON call the model.
+  /// message, not halfway through a trace. `name` is what titles and the JSON call the model;
+  /// `location` (the file or folder, default `name`) is what error messages name.
   public init(
     config: TransformerConfig, tensors: any TensorSource, tokenizer: any Tokenizer,
-    name: String, truncate: Bool = false
+    name: String, location: String? = nil, truncate: Bool = false
   ) throws {
-    try config.validate(source: name)
+    let location = location ?? name
+    try config.validate(source: location)
+    self.location = location
     self.config = config
     self.tensors = tensors
     self.tokenizer = tokenizer
     self.truncates = truncate
-    table = try TensorTable(config: config, source: tensors, checkpoint: name)
+    table = try TensorTable(config: config, source: tensors, checkpoint: location)
     ignoredTensors = table.ignored
     info = ModelInfo(
       name: name, architecture: config.architecture.rawValue, layers: config.layers,
@@ -67,15 +72,16 @@ public struct TransformerModel: AttentionModel {
     for token in tokens {
       guard let id = token.id, (0..<config.vocabularySize).contains(id) else {
         throw ModelError.badModel(
-          path: info.name,
-          reason: "the tokenizer gave \"\(token.text)\" the id \(token.id.map(String.init) ?? "none"),"
+          path: location,
+          reason:
+            "the tokenizer gave \"\(token.text)\" the id \(token.id.map(String.init) ?? "none"),"
             + " outside the model's \(config.vocabularySize) embeddings; the tokenizer and the "
             + "weights belong to different models")
       }
       ids.append(id)
     }
     let pass = ForwardPass(
-      config: config, tensors: tensors, table: table, name: info.name, stepsLayer: stepsLayer)
+      config: config, tensors: tensors, table: table, name: location, stepsLayer: stepsLayer)
     return AttentionTrace(
       text: text, tokens: tokens, model: info, layers: try pass.run(ids: ids),
       truncatedFrom: truncatedFrom)
