@@ -1,5 +1,5 @@
 import AttnvizMath
-import AttnvizRender
+import AttnvizStyle
 
 /// A labelled matrix as a terminal table: query tokens down the side, key tokens (or dimensions
 /// d0, d1, …) across the top, values with fixed decimals, each row's largest value marked `*`,
@@ -56,9 +56,7 @@ struct TableLayout {
     width = max(options.width, 1)
     decimals = options.decimals
     cells = TableCells(m, decimals: options.decimals)
-    let colorMap =
-      options.colorMap
-      ?? ColorMap.named(m.kind == .probabilities ? "viridis" : "diverging") ?? .gray
+    let colorMap = options.colorMap ?? (m.kind == .probabilities ? .viridis : .diverging)
     shading =
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in
