@@ -32,7 +32,7 @@ let package = Package(
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
-    .target(name: "AttnvizTokens"),
+    .target(name: "AttnvizTokens", dependencies: ["AttnvizStyle"]),
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
     .target(

@@ -27,3 +27,22 @@ import Testing
     #expect(formatRoundTrip(0.1) == "0.1" && formatRoundTrip(-0.0) == "0.0")
   }
 }
+
+@Suite struct TokenLabelTests {
+  @Test(arguments: [
+    ("a\nb", "a\\nb"),
+    ("\u{1B}[31m", "<U+001B>[31m"),
+    ("a\u{202E}b", "a<U+202E>b"),
+    ("x\u{200B}", "x<U+200B>"),
+    ("\u{A0}", "<U+00A0>"),
+    ("\u{301}e", "\u{25CC}\u{301}e"),
+    ("", "∅"),
+    ("  ", "␣␣"),
+    ("café 动 👍", "café 动 👍"),
+    ("\u{FFFF}", "<U+FFFF>"),
+  ])
+  func oneRuleForEveryOutput(text: String, shown: String) {
+    #expect(tokenLabel(text) == shown)
+    #expect(tokenLabel(tokenLabel(text)) == tokenLabel(text), "idempotent")
+  }
+}
