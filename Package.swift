@@ -10,7 +10,8 @@
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
-//   attnviz        the thin command-line shell (swift-argument-parser)
+//   AttnvizCLI     commands and options (swift-argument-parser), errors → exit codes
+//   attnviz        the executable: calls AttnvizCLI and exits
 import PackageDescription
 
 let package = Package(
@@ -47,12 +48,15 @@ let package = Package(
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
         "AttnvizViews", "AttnvizTables",
       ]),
-    .executableTarget(
-      name: "attnviz",
+    // Commands, options and the error-to-exit-code mapping; only it and the executable see
+    // ArgumentParser.
+    .target(
+      name: "AttnvizCLI",
       dependencies: [
         "AttnvizKit", "AttnvizStyle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(name: "attnviz", dependencies: ["AttnvizCLI"]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
     .testTarget(
@@ -64,6 +68,7 @@ let package = Package(
       name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizStyle"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -44,7 +44,9 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkExplainChoices(head: options.head, step: options.step, model: $0)
+  }
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
@@ -108,14 +110,10 @@ func explainFiles(
         text: explainHTML(
           steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
-  let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
-  for (index, (step, scene)) in zip(steps, scenes).enumerated() {
-    if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
-    if wantsSVG {
-      files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene)))
-    }
-  }
+  let named = zip(steps, scenes).map { (stem: $0.kind.fileStem, scene: $1) }
   return files
+    + (try figureFiles(
+      named, png: wantsPNG, svg: wantsSVG, scale: options.figure.scale, fonts: fonts))
 }
 
 /// The title and subtitle every output carries, so a figure or a page stands on its own.

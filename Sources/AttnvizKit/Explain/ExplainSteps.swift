@@ -17,12 +17,7 @@ struct ExplainWalkthrough: Sendable {
         "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files always keep them"
       )
     }
-    guard (0..<trace.model.heads).contains(head) else {
-      let count = trace.model.heads
-      throw AttnvizError.usage(
-        "--head \(head + 1) is out of range; \(trace.model.name) has \(count) head\(count == 1 ? "" : "s") (1–\(count))"
-      )
-    }
+    try checkExplainChoices(head: head + 1, step: nil, model: trace.model)
     self.trace = trace
     self.steps = steps
     self.head = head
@@ -35,10 +30,9 @@ struct ExplainWalkthrough: Sendable {
       throw AttnvizError.usage(
         "--step \(number) does not exist; the steps are 1–8 (6 only with --causal)")
     }
+    try checkExplainChoices(head: head + 1, step: number, model: trace.model)
     guard let step = list.first(where: { $0.kind == kind }) else {
-      throw AttnvizError.usage(
-        "--step 6 (the causal mask) exists only for a causal layer; add --causal, or pick another step"
-      )
+      throw AttnvizError.failure("step \(number) was not built")
     }
     return step
   }

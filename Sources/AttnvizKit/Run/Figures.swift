@@ -17,60 +17,8 @@ func figureFiles(
   progress.stage("laying out figures")
   let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
-  var files: [OutputFile] = []
-  for (index, (stem, scene)) in scenes.enumerated() {
-    if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
-  }
-  return files
-}
-
-/// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
-/// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], scale: Double, fonts: FontSet) throws -> [[UInt8]] {
-  let results = ResultSlots<[UInt8]>(count: scenes.count)
-  DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
-  }
-  return try results.values()
-}
-
-/// One slot per concurrent task; each task writes only its own slot, under a lock.
-final class ResultSlots<Value>: @unchecked Sendable {
-  private var slots: [Result<Value, Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<Value, Error>) {
-    lock.lock()
-    slots[index] = result
-    lock.unlock()
-  }
-
-  func values() throws -> [Value] {
-    try slots.map { slot in
-      guard let slot else { throw AttnvizError.failure("a figure was not drawn") }
-      return try slot.get()
-    }
-  }
-}
-
-func loadFonts(_ path: String?) throws -> FontSet {
-  do {
-    return try FontSet(fontPath: path)
-  } catch {
-    throw AttnvizError.failure("\(error)")
-  }
-}
-
-func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
-  do {
-    return try renderPNG(scene, scale: scale, fonts: fonts)
-  } catch {
-    throw AttnvizError.failure("cannot encode a PNG: \(error)")
-  }
+  return try figureFiles(
+    scenes, png: wantsPNG, svg: wantsSVG, scale: options.figure.scale, fonts: fonts)
 }
 
 func figureStyle(_ options: FigureOptions) -> FigureStyle {
@@ -95,12 +43,12 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
   style: FigureStyle, measurer: any TextMeasuring
-) throws -> [(String, Scene)] {
+) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let layerNumber = selection.layer + 1
   let subtitle = titles.subtitle
-  var scenes: [(String, Scene)] = []
+  var scenes: [(stem: String, scene: Scene)] = []
   for view in views {
     switch view {
     case .heatmap:

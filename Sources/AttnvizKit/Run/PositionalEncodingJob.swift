@@ -45,10 +45,9 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
     let scene = positionalEncodingFigure(
       pe, title: FigureTitle("Sinusoidal positional encoding", subtitle: "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · d = \(options.dimensions)"),
       style: style, measurer: fonts)
-    if options.formats.contains(.png) {
-      files.append(OutputFile(name: "pe.png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
-    }
-    if options.formats.contains(.svg) { files.append(OutputFile(name: "pe.svg", text: renderSVG(scene))) }
+    files += try figureFiles(
+      [("pe", scene)], png: options.formats.contains(.png), svg: options.formats.contains(.svg),
+      scale: options.figure.scale, fonts: fonts)
   }
   if options.formats.contains(.csv) { files.append(OutputFile(name: "pe.csv", text: renderCSV(labeled))) }
   if options.formats.contains(.txt) {

@@ -10,7 +10,9 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+  }
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   let titles = Titles(trace: trace, selection: selection)
@@ -59,9 +61,11 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
 
-/// The first half of every job: read the text, load the model, run it, check the result.
+/// The first half of every job: read the text, load the model, check the choices that depend on
+/// it (`checkChoices`, before it runs), run it, check the result.
 func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter,
+  checkChoices: (ModelInfo) throws -> Void = { _ in }
 ) throws -> AttentionTrace {
   let text = try readText(source)
   progress.stage("loading the model")
@@ -71,6 +75,7 @@ func readAndTrace(
   } catch {
     throw AttnvizError.from(error)
   }
+  try checkChoices(model.info)
   progress.stage("running the model")
   return try traceChecked(model, text)
 }

@@ -45,8 +45,8 @@ struct ModelOptions: ParsableArguments {
 
 /// How figures look.
 struct FigureOptionGroup: ParsableArguments {
-  @Option(help: ArgumentHelp("Colour map: viridis, cividis, magma, inferno, gray, blues.", valueName: "name"))
-  var colormap: String = "viridis"
+  @Option(help: ArgumentHelp("Colour map.", valueName: "name"))
+  var colormap: ColorMapName = .viridis
 
   @Flag(help: "Print each weight inside its heatmap cell.")
   var annotate = false
@@ -61,10 +61,6 @@ struct FigureOptionGroup: ParsableArguments {
   var font: String?
 
   func validate() throws {
-    guard ColorMapName(name: colormap) != nil else {
-      let known = ColorMap.sequentialNames.joined(separator: ", ")
-      throw ValidationError("--colormap \"\(colormap)\" is unknown; choose from \(known)")
-    }
     guard scale.isFinite, (1...8).contains(scale) else {
       throw ValidationError("--scale must be between 1 and 8, not \(scale)")
     }
@@ -74,7 +70,7 @@ struct FigureOptionGroup: ParsableArguments {
   }
 
   func apply(to options: inout FigureOptions) {
-    options.colorMap = ColorMapName(name: colormap) ?? .viridis
+    options.colorMap = colormap
     options.annotate = annotate
     options.scale = scale
     options.cellSize = cell
@@ -87,8 +83,8 @@ struct OutputOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
-  var format: [String] = ["png,json"]
+  @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated(OutputFormat.defaults)]
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
   var json = false
@@ -99,22 +95,5 @@ struct OutputOptionGroup: ParsableArguments {
   @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
-  func formats() throws -> [OutputFormat] {
-    try commaSeparated(format, as: OutputFormat.self, option: "--format")
-  }
-}
-
-/// Splits `a,b` and repeated options into known values, in order, without duplicates.
-func commaSeparated<T: RawRepresentable & CaseIterable>(
-  _ values: [String], as: T.Type, option: String
-) throws -> [T] where T.RawValue == String {
-  var result: [T] = []
-  for item in values.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !item.isEmpty {
-    guard let value = T(rawValue: item) else {
-      let known = T.allCases.map(\.rawValue).joined(separator: ", ")
-      throw ValidationError("\(option) does not know \"\(item)\"; choose from \(known)")
-    }
-    if !result.contains(where: { $0.rawValue == value.rawValue }) { result.append(value) }
-  }
-  return result
+  var formats: [OutputFormat] { CommaSeparated.values(format) }
 }

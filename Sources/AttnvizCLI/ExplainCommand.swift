@@ -40,9 +40,9 @@ struct ExplainCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Files to write, comma-separated: png, svg, md, html, txt (md alone also writes png figures).",
+      "Files to write, comma-separated (md alone also writes png figures).",
       valueName: "list"))
-  var format: [String] = ["png"]
+  var format: [CommaSeparated<ExplainFormat>] = [CommaSeparated(ExplainFormat.defaults)]
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
@@ -58,7 +58,6 @@ struct ExplainCommand: ParsableCommand {
         "--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
     }
     if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
-    _ = try commaSeparated(format, as: ExplainFormat.self, option: "--format")
   }
 
   func run() throws {
@@ -67,7 +66,7 @@ struct ExplainCommand: ParsableCommand {
     options.step = step
     options.head = head
     options.outputFolder = out
-    options.formats = try commaSeparated(format, as: ExplainFormat.self, option: "--format")
+    options.formats = CommaSeparated.values(format)
     figure.apply(to: &options.figure)
     options.display = .fromEnvironment(noColor: noColor)
     options.display.quiet = quiet

@@ -18,8 +18,8 @@ struct PositionalEncodingCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
-  var format: [String] = ["png"]
+  @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png])]
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
@@ -27,12 +27,25 @@ struct PositionalEncodingCommand: ParsableCommand {
   @Flag(help: "Plain ASCII table without colour.")
   var noColor = false
 
+  func validate() throws {
+    let positionRange = PositionalEncodingOptions.positionRange
+    guard positionRange.contains(positions) else {
+      throw ValidationError(
+        "--positions must be between \(positionRange.lowerBound) and \(positionRange.upperBound), not \(positions)")
+    }
+    let dimensionRange = PositionalEncodingOptions.dimensionRange
+    guard dimensionRange.contains(dim) else {
+      throw ValidationError(
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)")
+    }
+  }
+
   func run() throws {
     var options = PositionalEncodingOptions()
     options.positions = positions
     options.dimensions = dim
     options.outputFolder = out
-    options.formats = try commaSeparated(format, as: OutputFormat.self, option: "--format")
+    options.formats = CommaSeparated.values(format)
     figure.apply(to: &options.figure)
     options.display = .fromEnvironment(noColor: noColor)
     options.display.quiet = quiet

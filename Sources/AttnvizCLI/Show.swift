@@ -17,9 +17,9 @@ struct Show: ParsableCommand {
   @OptionGroup(title: "Model") var model: ModelOptions
 
   @Option(help: ArgumentHelp(
-    "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+    "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
     valueName: "list"))
-  var view: [String] = []
+  var view: [CommaSeparated<ViewKind>] = []
 
   @Option(help: "Layer to show, 1-based (default: the last).")
   var layer: Int?
@@ -43,28 +43,33 @@ struct Show: ParsableCommand {
   func validate() throws {
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
-    _ = try output.formats()
-    _ = try commaSeparated(view, as: ViewKind.self, option: "--view")
   }
 
   func run() throws {
-    var options = VisualizeOptions(text: try TextSource(arguments: words, file: file))
-    options.model = model.choice
-    options.outputFolder = output.out
-    options.formats = try output.formats()
-    let views = try commaSeparated(view, as: ViewKind.self, option: "--view")
-    options.views = views.isEmpty ? nil : views
-    options.layer = layer
-    options.head = head
-    options.hideSpecialTokens = hideSpecial
-    figure.apply(to: &options.figure)
-    options.figure.focus = focus
-    options.display = .fromEnvironment(noColor: output.noColor)
-    options.display.jsonToStandardOutput = output.json
-    options.display.quiet = output.quiet
-    options.display.perHead = perHead
-    let report = try visualize(options, progress: .standardError(quiet: output.quiet))
+    let report = try visualize(
+      VisualizeOptions(from: self), progress: .standardError(quiet: output.quiet))
     emit(report, quiet: output.quiet)
+  }
+}
+
+extension VisualizeOptions {
+  /// The main job's options from its command line: the one place `show`'s flags are read.
+  init(from show: Show) throws {
+    self.init(text: try TextSource(arguments: show.words, file: show.file))
+    model = show.model.choice
+    outputFolder = show.output.out
+    formats = show.output.formats
+    let views = CommaSeparated.values(show.view)
+    self.views = views.isEmpty ? nil : views
+    layer = show.layer
+    head = show.head
+    hideSpecialTokens = show.hideSpecial
+    show.figure.apply(to: &figure)
+    figure.focus = show.focus
+    display = .fromEnvironment(noColor: show.output.noColor)
+    display.jsonToStandardOutput = show.output.json
+    display.quiet = show.output.quiet
+    display.perHead = show.perHead
   }
 }
 

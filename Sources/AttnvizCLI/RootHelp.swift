@@ -47,10 +47,11 @@ enum RootHelp {
     ].joined(separator: "\n\n") + "\n"
   }
 
-  /// For a usage error when the text began with a subcommand's name (`attnviz pe is a word`):
-  /// how to show that text instead.
-  static func subcommandHint(_ arguments: [String]) -> String {
+  /// For a usage error when the text began with a subcommand's name (`attnviz pe is a word`: the
+  /// subcommand did not expect the words): how to show that text instead.
+  static func subcommandHint(_ arguments: [String], message: String) -> String {
     guard arguments.count > 1, let first = arguments.first,
+      message.lowercased().contains("unexpected argument"),
       Attnviz.configuration.subcommands.contains(where: { $0._commandName == first }),
       first != Show._commandName
     else { return "" }
