@@ -1,7 +1,9 @@
 # attnviz — make targets
 #
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
-#   make test       unit, parse and end-to-end tests (installs missing Debian packages first)
+#   make test       lint, then unit, parse and end-to-end tests (installs missing Debian packages)
+#   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
+#                   unwrap or force try outside Tests/); make format rewrites the files
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there
@@ -23,6 +25,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
+.PHONY: lint format
 .PHONY: build-static man test-install
 
 all: build
@@ -33,9 +36,15 @@ build:
 demo: deps build
 	$(BIN) "$(DEMO_TEXT)"
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
 
 # Installs only what is missing, and nothing when all is present. Off Debian (no dpkg), it checks
 # pkg-config instead and says what to install.
