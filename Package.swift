@@ -9,7 +9,9 @@
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
-//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
+//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV
+//   AttnvizExplain explain: the steps, captions, Markdown and HTML, on top of the pipeline
+//   AttnvizTerminal standard input, isatty and environment, the progress line (process edge)
 //   AttnvizCLI     commands and options (swift-argument-parser), errors → exit codes
 //   attnviz        the executable: calls AttnvizCLI and exits
 import PackageDescription
@@ -48,12 +50,21 @@ let package = Package(
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
         "AttnvizViews", "AttnvizTables",
       ]),
+    // explain: the steps of one head, captions, text, Markdown and HTML, on top of the pipeline.
+    .target(
+      name: "AttnvizExplain",
+      dependencies: [
+        "AttnvizKit", "AttnvizMath", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
+        "AttnvizViews", "AttnvizTables",
+      ]),
+    // The process's edge: standard input, isatty, the environment, the progress line's thread.
+    .target(name: "AttnvizTerminal", dependencies: ["AttnvizKit", "AttnvizTables"]),
     // Commands, options and the error-to-exit-code mapping; only it and the executable see
     // ArgumentParser.
     .target(
       name: "AttnvizCLI",
       dependencies: [
-        "AttnvizKit", "AttnvizStyle",
+        "AttnvizKit", "AttnvizExplain", "AttnvizTerminal", "AttnvizStyle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "attnviz", dependencies: ["AttnvizCLI"]),
@@ -68,6 +79,8 @@ let package = Package(
       name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizStyle"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
+    .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
     .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]

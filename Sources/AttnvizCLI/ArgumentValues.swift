@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttnvizExplain
 import AttnvizKit
 import AttnvizStyle
 import Foundation

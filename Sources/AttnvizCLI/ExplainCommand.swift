@@ -1,5 +1,7 @@
 import ArgumentParser
+import AttnvizExplain
 import AttnvizKit
+import AttnvizTerminal
 
 /// `attnviz explain`: the self-attention computation step by step, the way the lecture tells it.
 struct ExplainCommand: ParsableCommand {
@@ -61,7 +63,7 @@ struct ExplainCommand: ParsableCommand {
   }
 
   func run() throws {
-    var options = ExplainOptions(text: try TextSource(arguments: words, file: file))
+    var options = ExplainOptions(text: try textSource(words, file: file))
     options.model = model.choice
     options.step = step
     options.head = head
@@ -70,6 +72,6 @@ struct ExplainCommand: ParsableCommand {
     figure.apply(to: &options.figure)
     options.display = .fromEnvironment(noColor: noColor)
     options.display.quiet = quiet
-    emit(try explain(options, progress: .standardError(quiet: quiet)), quiet: quiet)
+    emit(try explain(options, progress: ProgressReporter.standardError(quiet: quiet)), quiet: quiet)
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizTerminal
 
 /// `attnviz pe`: how order gets into attention.
 struct PositionalEncodingCommand: ParsableCommand {

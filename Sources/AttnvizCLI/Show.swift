@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizTerminal
 import Foundation
 
 /// The main job: `attnviz "sentence"`.
@@ -47,7 +48,7 @@ struct Show: ParsableCommand {
 
   func run() throws {
     let report = try visualize(
-      VisualizeOptions(from: self), progress: .standardError(quiet: output.quiet))
+      VisualizeOptions(from: self), progress: ProgressReporter.standardError(quiet: output.quiet))
     emit(report, quiet: output.quiet)
   }
 }
@@ -55,7 +56,7 @@ struct Show: ParsableCommand {
 extension VisualizeOptions {
   /// The main job's options from its command line: the one place `show`'s flags are read.
   init(from show: Show) throws {
-    self.init(text: try TextSource(arguments: show.words, file: show.file))
+    self.init(text: try textSource(show.words, file: show.file))
     model = show.model.choice
     outputFolder = show.output.out
     formats = show.output.formats
@@ -80,5 +81,13 @@ func emit(_ report: RunReport, quiet: Bool) {
   let lines = report.notes + report.writtenFiles
   if !lines.isEmpty {
     FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+  }
+}
+
+/// The text of `show` and `explain`: the words, `--file`, or standard input for `-` (read here,
+/// at the process's edge, up to one byte past the limit so the library can say "too long").
+func textSource(_ words: [String], file: String?) throws -> TextSource {
+  try TextSource(arguments: words, file: file) {
+    try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes)
   }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The one place scenes become figure files: each scene as `stem.png` and/or `stem.svg`, in the
 /// scenes' order (PNG before SVG per scene). The main job, explain and pe all write through here.
-func figureFiles(
+package func figureFiles(
   _ scenes: [(stem: String, scene: Scene)], png: Bool, svg: Bool, scale: Double, fonts: FontSet
 ) throws -> [OutputFile] {
   let pngs = png ? try encodeFigures(scenes.map(\.scene), scale: scale, fonts: fonts) : []
@@ -46,7 +46,7 @@ final class ResultSlots<Value>: @unchecked Sendable {
   }
 }
 
-func loadFonts(_ path: String?) throws -> FontSet {
+package func loadFonts(_ path: String?) throws -> FontSet {
   do {
     return try FontSet(fontPath: path)
   } catch {

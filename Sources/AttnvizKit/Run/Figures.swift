@@ -7,7 +7,7 @@ import Foundation
 /// Lays out the requested views and encodes each as PNG and/or SVG.
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
-  progress: ProgressReporter = .silent
+  progress: any RunProgress = SilentProgress()
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
@@ -21,7 +21,7 @@ func figureFiles(
     scenes, png: wantsPNG, svg: wantsSVG, scale: options.figure.scale, fonts: fonts)
 }
 
-func figureStyle(_ options: FigureOptions) -> FigureStyle {
+package func figureStyle(_ options: FigureOptions) -> FigureStyle {
   var style = FigureStyle(
     colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
   if let cell = options.cellSize { style.cellSize = cell }

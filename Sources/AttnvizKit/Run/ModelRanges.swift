@@ -14,17 +14,7 @@ func checkLayerAndHead(layer: Int?, head: Int?, model: ModelInfo) throws {
   if let head { try checkHead(head, model: model) }
 }
 
-/// Explain follows one head (1-based) and may show one step.
-func checkExplainChoices(head: Int, step: Int?, model: ModelInfo) throws {
-  try checkHead(head, model: model)
-  if step == ExplainStepKind.causalMask.rawValue && !model.causal {
-    throw AttnvizError.usage(
-      "--step 6 (the causal mask) exists only for a causal layer; add --causal, or pick another step"
-    )
-  }
-}
-
-private func checkHead(_ head: Int, model: ModelInfo) throws {
+package func checkHead(_ head: Int, model: ModelInfo) throws {
   let heads = model.heads
   guard (1...heads).contains(head) else {
     throw AttnvizError.usage(

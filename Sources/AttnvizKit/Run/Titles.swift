@@ -32,12 +32,12 @@ struct Titles {
 }
 
 /// How figures and tables name a model: the built-in layer by its width, others by name.
-func displayName(of model: ModelInfo) -> String {
+package func displayName(of model: ModelInfo) -> String {
   model.architecture == "builtin" ? "built-in layer (d_model \(model.dModel))" : model.name
 }
 
 /// The input as the last part of a subtitle: one line, quoted, at most 60 characters.
-func quotedText(_ trace: AttentionTrace) -> String {
+package func quotedText(_ trace: AttentionTrace) -> String {
   "“\(shortened(trace.text, to: 60))”"
 }
 

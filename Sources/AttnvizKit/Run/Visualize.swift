@@ -8,7 +8,7 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
   let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
@@ -63,8 +63,8 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
 
 /// The first half of every job: read the text, load the model, check the choices that depend on
 /// it (`checkChoices`, before it runs), run it, check the result.
-func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter,
+package func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void = { _ in }
 ) throws -> AttentionTrace {
   let text = try readText(source)

@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizMath
 
 /// The steps of the self-attention walk-through, in the order the lecture tells them. The numbers

@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
@@ -42,7 +43,7 @@ public struct ExplainOptions: Equatable, Sendable {
 ///
 /// `md` alone also writes the PNG figures its links point to; with `svg` and no `png` the links
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
-public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func explain(_ options: ExplainOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
   let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkExplainChoices(head: options.head, step: options.step, model: $0)

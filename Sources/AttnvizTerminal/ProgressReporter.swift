@@ -1,3 +1,4 @@
+import AttnvizKit
 import Foundation
 
 /// Tells the user what a long run is doing: the pipeline calls `stage("running the model")`,
@@ -6,7 +7,7 @@ import Foundation
 /// nothing; a ticker thread keeps the elapsed seconds moving while one long stage (a model on
 /// hundreds of tokens) runs. The writer and the clock are injected: the library never prints by
 /// itself, and tests drive the clock by hand.
-public final class ProgressReporter: @unchecked Sendable {
+public final class ProgressReporter: RunProgress, @unchecked Sendable {
   /// Guards `line` and `finished`; the ticker thread and the pipeline both draw.
   private let condition = NSCondition()
   private var line: ProgressLine?

@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizTables
 import Foundation
 

@@ -1,12 +1,11 @@
 import AttnvizRender
-import AttnvizViews
 
 /// Puts whole figures (each a `Scene` with its own title and colour bar) together as panels of
 /// one figure under a common heading: Q, K and V side by side, raw and scaled scores, …
 ///
 /// Panels go in a row while the row stays slide-sized, else one under another. Offsets are whole
 /// pixels so cell edges stay on device pixels.
-func composePanels(
+public func composePanels(
   _ panels: [Scene], title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
   maxRowWidth: Double = 2000
 ) -> Scene {
@@ -29,7 +28,8 @@ func composePanels(
 }
 
 /// A body (in its own coordinates, origin top left, already with its margins) under a bold
-/// title and a grey subtitle, set at the style's margin.
+/// title and a grey subtitle, set at the style's margin. (`frameFigure` does the same for the
+/// views with a different gap and centring; merging the two would move explain's pixels.)
 func headed(
   _ body: [SceneItem], width: Double, height: Double, title: FigureTitle, style: FigureStyle,
   measurer: any TextMeasuring
@@ -40,7 +40,7 @@ func headed(
   heading.append(
     .text(
       TextItem(
-        title.title, at: Point(margin, y), size: style.titleSize, color: ink, weight: .bold,
+        title.title, at: Point(margin, y), size: style.titleSize, color: FigureStyle.ink, weight: .bold,
         role: "title")))
   var headingWidth = measurer.width(of: title.title, size: style.titleSize, weight: .bold)
   y += measurer.descent(size: style.titleSize)
@@ -49,7 +49,7 @@ func headed(
     heading.append(
       .text(
         TextItem(
-          subtitle, at: Point(margin, y), size: style.fontSize, color: softInk, role: "subtitle")))
+          subtitle, at: Point(margin, y), size: style.fontSize, color: FigureStyle.softInk, role: "subtitle")))
     headingWidth = max(
       headingWidth, measurer.width(of: subtitle, size: style.fontSize, weight: .regular))
     y += measurer.descent(size: style.fontSize)
@@ -62,8 +62,3 @@ func headed(
   scene.items = heading + body.map { $0.moved(left, top) }
   return scene
 }
-
-/// Title ink and the softer grey of subtitles, as the views use them.
-private let ink = RGBA(26, 26, 26)
-private let softInk = RGBA(90, 90, 90)
-

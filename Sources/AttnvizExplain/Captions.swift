@@ -1,3 +1,4 @@
+import AttnvizKit
 import Foundation
 
 /// The plain-language captions, one to three lines each, with the run's own numbers. They follow

@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizMath
 import AttnvizModel
 

@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizTables
 
 /// `explain.md`: lecture notes in one file. Per step a heading, the caption as a paragraph, each

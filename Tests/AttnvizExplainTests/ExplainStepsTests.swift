@@ -3,6 +3,7 @@ import AttnvizModel
 import Foundation
 import Testing
 
+@testable import AttnvizExplain
 @testable import AttnvizKit
 
 /// The 3-token example of docs/self-attention.md (docs/examples/three-tokens.json).

@@ -6,6 +6,7 @@ import AttnvizViews
 import Foundation
 import Testing
 
+@testable import AttnvizExplain
 @testable import AttnvizKit
 
 /// Every character 0.6 em wide: figures laid out without loading fonts.

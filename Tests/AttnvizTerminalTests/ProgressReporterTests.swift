@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import AttnvizKit
+@testable import AttnvizTerminal
 
 /// A clock and a terminal the test controls.
 final class FakeTerminal: @unchecked Sendable {

@@ -1,3 +1,4 @@
+import AttnvizKit
 import Foundation
 
 #if canImport(Glibc)
