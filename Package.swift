@@ -76,7 +76,7 @@ let package = Package(
     .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
     .testTarget(
-      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizStyle"]),
+      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizStyle"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
