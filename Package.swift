@@ -32,6 +32,8 @@ let package = Package(
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev"])]),
+    // Our PNG writer on libpng's full API (level, strategy, filters; errors out of setjmp).
+    .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
@@ -39,7 +41,7 @@ let package = Package(
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
     .target(
-      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CFreeType", "CEmbeddedFonts"]
+      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
     ),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender"]),
     // Tables draw no scene: they must not link libpng or FreeType.
@@ -68,6 +70,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "attnviz", dependencies: ["AttnvizCLI"]),
+    // `make bench`: rasteriser timings and the PNG compression sweep (bench/RenderBench).
+    .executableTarget(
+      name: "attnviz-render-bench", dependencies: ["AttnvizRender"], path: "bench/RenderBench"),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
     .testTarget(
