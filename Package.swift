@@ -87,6 +87,11 @@ let package = Package(
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
     .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
     .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
+    // Snapshots of tables, JSON, SVG and PNG pixels; ATTNVIZ_RECORD=1 re-records them.
+    .testTarget(
+      name: "SnapshotTests",
+      dependencies: ["AttnvizKit", "AttnvizModel", "AttnvizRender", "AttnvizTables"],
+      exclude: ["__Snapshots__"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )
