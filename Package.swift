@@ -23,7 +23,8 @@ let package = Package(
     .library(name: "AttnvizKit", targets: ["AttnvizKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -50,7 +51,7 @@ let package = Package(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
-        "AttnvizViews", "AttnvizTables",
+        "AttnvizViews", "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     // explain: the steps of one head, captions, text, Markdown and HTML, on top of the pipeline.
     .target(

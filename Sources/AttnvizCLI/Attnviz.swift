@@ -11,7 +11,10 @@ public struct Attnviz: ParsableCommand {
     abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
     discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
-    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self],
+    subcommands: [
+      Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
+      DeckCommand.self, InfoCommand.self,
+    ],
     defaultSubcommand: Show.self)
 
   public init() {}
@@ -25,6 +28,7 @@ public struct Attnviz: ParsableCommand {
       print(RootHelp.text(), terminator: "")
       return 0
     }
+    RecordedCommand.words = arguments
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
@@ -76,4 +80,11 @@ public struct Attnviz: ParsableCommand {
     guard let first = s.first else { return s }
     return first.lowercased() + s.dropFirst()
   }
+}
+
+/// The words of the command being run, recorded in every figure it makes. `exitCode(running:)`
+/// sets them from its arguments; `deck` and `info --rerun` set each command's own words
+/// before running it (one command at a time, on the main thread).
+enum RecordedCommand {
+  nonisolated(unsafe) static var words: [String] = []
 }

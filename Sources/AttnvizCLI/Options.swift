@@ -52,7 +52,12 @@ struct FigureOptionGroup: ParsableArguments {
   var annotate = false
 
   @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
-  var scale: Double = 2
+  var scale: Double?
+
+  @Option(help: ArgumentHelp(
+    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+    valueName: "name"))
+  var preset: FigurePreset?
 
   @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
   var cell: Double?
@@ -60,8 +65,14 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"))
   var font: String?
 
+  @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
+  var title: String?
+
+  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  var subtitle: String?
+
   func validate() throws {
-    guard scale.isFinite, (1...8).contains(scale) else {
+    if let scale, !(scale.isFinite && (1...8).contains(scale)) {
       throw ValidationError("--scale must be between 1 and 8, not \(scale)")
     }
     if let cell, !(cell.isFinite && (4...200).contains(cell)) {
@@ -73,8 +84,12 @@ struct FigureOptionGroup: ParsableArguments {
     options.colorMap = colormap
     options.annotate = annotate
     options.scale = scale
+    options.preset = preset
     options.cellSize = cell
     options.fontPath = font
+    options.title = title
+    options.subtitle = subtitle
+    options.command = RecordedCommand.words
   }
 }
 
@@ -83,8 +98,10 @@ struct OutputOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated(OutputFormat.defaults)]
+  @Option(help: ArgumentHelp(
+    "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
+    valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = []
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
   var json = false
@@ -95,5 +112,11 @@ struct OutputOptionGroup: ParsableArguments {
   @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
-  var formats: [OutputFormat] { CommaSeparated.values(format) }
+  /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
+  func formats(preset: FigurePreset? = nil) -> [OutputFormat] {
+    guard !format.isEmpty else { return preset == .paper ? [.svg, .json] : OutputFormat.defaults }
+    return CommaSeparated.values(format)
+  }
 }
+
+extension FigurePreset: ExpressibleByArgument {}

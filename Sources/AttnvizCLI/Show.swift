@@ -34,6 +34,9 @@ struct Show: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
   var hideSpecial = false
 
+  @Flag(help: "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json).")
+  var mergeSubwords = false
+
   @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token (a word or a 1-based index).", valueName: "word|index"))
   var focus: String?
 
@@ -59,12 +62,13 @@ extension VisualizeOptions {
     self.init(text: try textSource(show.words, file: show.file))
     model = show.model.choice
     outputFolder = show.output.out
-    formats = show.output.formats
+    formats = show.output.formats(preset: show.figure.preset)
     let views = CommaSeparated.values(show.view)
     self.views = views.isEmpty ? nil : views
     layer = show.layer
     head = show.head
     hideSpecialTokens = show.hideSpecial
+    mergeSubwords = show.mergeSubwords
     show.figure.apply(to: &figure)
     figure.focus = show.focus
     display = .fromEnvironment(noColor: show.output.noColor)

@@ -74,23 +74,6 @@ func tableHTML(_ table: ExplainTable) -> String {
   return html + "</tbody>\n</table>\n"
 }
 
-/// Text as HTML character data or attribute value: the five specials escaped, control and bidi
-/// characters (which could reorder or hide the page's text) replaced by U+FFFD.
-func escapeHTML(_ text: String) -> String {
-  var out = ""
-  for character in sanitizeForTerminal(text, asciiOnly: false) {
-    switch character {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    case "'": out += "&#39;"
-    default: out.append(character)
-    }
-  }
-  return out
-}
-
 /// Large type and one slide per screen on a projector; figures shrink to the window.
 let explainCSS = """
   body { margin: 0; font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: #1a1a1a;

@@ -45,9 +45,11 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
+  var options = options
   let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkExplainChoices(head: options.head, step: options.step, model: $0)
   }
+  options.figure.record(text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
@@ -101,9 +103,9 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = figureStyle(options.figure)
-  let scenes = steps.map {
-    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
-  }
+  let scenes = options.figure.finish(
+    steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+    margin: style.margin, measurer: fonts)
   if formats.contains(.html) {
     files.append(
       OutputFile(
@@ -113,8 +115,7 @@ func explainFiles(
   }
   let named = zip(steps, scenes).map { (stem: $0.kind.fileStem, scene: $1) }
   return files
-    + (try figureFiles(
-      named, png: wantsPNG, svg: wantsSVG, scale: options.figure.scale, fonts: fonts))
+    + (try figureFiles(named, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts))
 }
 
 /// The title and subtitle every output carries, so a figure or a page stands on its own.

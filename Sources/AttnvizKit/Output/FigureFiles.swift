@@ -2,25 +2,30 @@ import AttnvizRender
 import Foundation
 
 /// The one place scenes become figure files: each scene as `stem.png` and/or `stem.svg`, in the
-/// scenes' order (PNG before SVG per scene). The main job, explain and pe all write through here.
+/// scenes' order (PNG before SVG per scene), at the options' scale and carrying their provenance.
+/// The main job, explain and pe all write through here.
 package func figureFiles(
-  _ scenes: [(stem: String, scene: Scene)], png: Bool, svg: Bool, scale: Double, fonts: FontSet
+  _ scenes: [(stem: String, scene: Scene)], png: Bool, svg: Bool, options: FigureOptions,
+  fonts: FontSet
 ) throws -> [OutputFile] {
-  let pngs = png ? try encodeFigures(scenes.map(\.scene), scale: scale, fonts: fonts) : []
+  let pngs = png ? try encodeFigures(scenes.map(\.scene), options: options, fonts: fonts) : []
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
     if png { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if svg { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
+    if svg { files.append(OutputFile(name: stem + ".svg", text: options.svg(scene))) }
   }
   return files
 }
 
 /// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
 /// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], scale: Double, fonts: FontSet) throws -> [[UInt8]] {
+func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) throws -> [[UInt8]] {
   let results = ResultSlots<[UInt8]>(count: scenes.count)
   DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
+    let scale = options.pngScale(scenes[index])
+    results.set(
+      index,
+      Result { options.stamp(try encodeFigure(scenes[index], scale: scale, fonts: fonts)) })
   }
   return try results.values()
 }

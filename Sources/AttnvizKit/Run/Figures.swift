@@ -15,15 +15,17 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = figureStyle(options.figure)
   progress.stage("laying out figures")
-  let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
+  scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  return try figureFiles(
-    scenes, png: wantsPNG, svg: wantsSVG, scale: options.figure.scale, fonts: fonts)
+  return try figureFiles(scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
 }
 
 package func figureStyle(_ options: FigureOptions) -> FigureStyle {
   var style = FigureStyle(
     colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
+  options.preset?.apply(to: &style)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
 }

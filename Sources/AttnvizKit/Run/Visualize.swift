@@ -10,19 +10,30 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+  var options = options
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
   }
+  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
-  let titles = Titles(trace: trace, selection: selection)
+  var titles = Titles(trace: trace, selection: selection)
+  titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
 
   var report = RunReport()
   var files: [OutputFile] = []
+  if options.mergeSubwords && !titles.wordsMerged {
+    report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
+  }
+  // attention.json always holds the model's own tokens; the words get a file of their own.
+  if titles.wordsMerged && options.formats.contains(.json) {
+    files.append(OutputFile(name: "attention-words.json", text: attentionJSON(trace)))
+  }
   // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
   let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
   if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(trace) : ""
+  let json = wantsJSON ? attentionJSON(pieces) : ""
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
