@@ -3,7 +3,8 @@
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
 #   make test       lint, then unit, parse and end-to-end tests (installs missing Debian packages)
 #   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
-#                   unwrap or force try outside Tests/); make format rewrites the files
+#                   unwrap or force try outside Tests/) and scripts/check-architecture.sh (the
+#                   module graph of docs/architecture.md, import rules); make format rewrites
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there
@@ -42,6 +43,7 @@ test: deps lint
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	scripts/check-architecture.sh
 
 format:
 	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
