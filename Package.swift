@@ -75,7 +75,9 @@ let package = Package(
     .executableTarget(
       name: "attnviz-render-bench", dependencies: ["AttnvizRender"], path: "bench/RenderBench"),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
