@@ -94,3 +94,28 @@ import Testing
     #expect(error?.description.contains("--head 3 is out of range") == true, "\(String(describing: error))")
   }
 }
+
+/// The subcommands added on top of show: compare's own rules.
+@Suite struct CompareParseTests {
+  @Test func compareTakesOnlyFigureFormats() throws {
+    let compare = try #require(
+      try Attnviz.parseAsRoot(["compare", "--format", "svg", "a", "b"]) as? CompareCommand)
+    #expect(compare.formats == [.svg])
+    #expect(compare.texts == ["a", "b"])
+    do {
+      _ = try Attnviz.parseAsRoot(["compare", "--format", "json", "a", "b"])
+      Issue.record("compare accepted --format json")
+    } catch {
+      #expect(Attnviz.usageMessage(for: error).contains("compare writes png and svg"))
+    }
+  }
+
+  @Test func compareCountsLayersFromOne() {
+    do {
+      _ = try Attnviz.parseAsRoot(["compare", "--layer", "0", "a"])
+      Issue.record("compare accepted --layer 0")
+    } catch {
+      #expect(Attnviz.usageMessage(for: error).contains("--layer counts from 1"))
+    }
+  }
+}
