@@ -54,12 +54,12 @@ func tableHTML(_ table: ExplainTable) -> String {
   let m = table.matrix
   var html = "<table>\n<caption>\(escapeHTML(table.title))</caption>\n<thead><tr><th></th>"
   html +=
-    m.resolvedColumnLabels.map { "<th>\(escapeHTML($0))</th>" }.joined()
+    m.resolvedColumnLabels.map { "<th>\(escapeHTML(tokenLabel($0)))</th>" }.joined()
     + "</tr></thead>\n<tbody>\n"
   for row in 0..<m.matrix.rows {
     let visible = (0..<m.matrix.columns).filter { !m.isMasked(row, $0) }
     let largest = visible.map { m.matrix[row, $0] }.max()
-    html += "<tr><th>\(escapeHTML(m.rowLabels[row]))</th>"
+    html += "<tr><th>\(escapeHTML(tokenLabel(m.rowLabels[row])))</th>"
     for column in 0..<m.matrix.columns {
       if m.isMasked(row, column) {
         html += "<td class=\"masked\">·</td>"

@@ -1,4 +1,5 @@
 import AttnvizKit
+import AttnvizStyle
 import AttnvizTables
 
 /// `explain.md`: lecture notes in one file. Per step a heading, the caption as a paragraph, each
@@ -14,7 +15,7 @@ func explainMarkdown(
     if step.kind == .tokens {
       document += "\n| position | token |\n| ---: | :--- |\n"
       for (position, token) in step.tokens.enumerated() {
-        document += "| \(position) | \(escapeMarkdownCell(token)) |\n"
+        document += "| \(position) | \(escapeMarkdownCell(tokenLabel(token))) |\n"
       }
     }
     for table in step.tables.map({ $0.shown() }) {

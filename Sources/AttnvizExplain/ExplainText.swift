@@ -1,6 +1,7 @@
 import AttnvizKit
 import AttnvizMath
 import AttnvizRender
+import AttnvizStyle
 import AttnvizTables
 
 /// The walk-through as terminal text (and `explain.txt`): per step its heading, its caption
@@ -29,7 +30,7 @@ func explainText(
 
 /// "[0] The  [1] cat  [2] sat", wrapped to the width.
 func tokenLine(_ tokens: [String], width: Int, _ options: TableOptions) -> String {
-  let items = tokens.enumerated().map { "[\($0.offset)] " + safeLine($0.element, options) }
+  let items = tokens.enumerated().map { "[\($0.offset)] " + safeLine(tokenLabel($0.element), options) }
   var lines: [String] = []
   var current = ""
   for item in items {
