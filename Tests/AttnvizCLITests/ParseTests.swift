@@ -119,3 +119,29 @@ import Testing
     }
   }
 }
+
+/// The mapping from errors to exit codes, in-process: 0 for help and version, 2 for what the
+/// command got wrong, 1 for what went wrong running it.
+@Suite struct ExitCodeTests {
+  @Test func usageErrorsAreTwoAndVersionIsZero() {
+    #expect(Attnviz.exitCode(running: ["--version"]) == 0)
+    #expect(Attnviz.exitCode(running: ["--bogus", "x"]) == 2)
+    #expect(Attnviz.exitCode(running: ["--view", "3d", "x"]) == 2)
+    #expect(Attnviz.exitCode(running: ["pe", "--dim", "1"]) == 2)
+  }
+
+  @Test func runFailuresAreOne() {
+    #expect(Attnviz.exitCode(running: ["--file", "/nonexistent/words.txt"]) == 1)
+  }
+
+  @Test func bulletedValueListsBecomeOneLine() throws {
+    do {
+      _ = try Attnviz.parseAsRoot(["--colormap", "jet", "x"])
+      Issue.record("--colormap jet was accepted")
+    } catch {
+      let message = Attnviz.usageMessage(for: error)
+      #expect(message.contains("viridis, cividis, magma, inferno, gray, blues"), "\(message)")
+      #expect(!message.contains("\n") && !message.hasSuffix("."), "\(message)")
+    }
+  }
+}
