@@ -16,12 +16,15 @@ struct ModelOptions: ParsableArguments {
   @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
   var causal = false
 
-  @Option(help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"))
   var weights: String?
 
-  @Option(help: ArgumentHelp(
-    "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
-    valueName: "dir|name"))
+  @Option(
+    help: ArgumentHelp(
+      "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
+      valueName: "dir|name"))
   var model: String?
 
   @Flag(help: "Cut text longer than the model's position limit instead of failing.")
@@ -32,7 +35,8 @@ struct ModelOptions: ParsableArguments {
       throw ValidationError("--weights and --model both choose the model; give one")
     }
     if model != nil && causal {
-      throw ValidationError("--causal applies to the built-in layer and weights files; GPT-2 models are causal already")
+      throw ValidationError(
+        "--causal applies to the built-in layer and weights files; GPT-2 models are causal already")
     }
   }
 
@@ -54,21 +58,29 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
   var scale: Double?
 
-  @Option(help: ArgumentHelp(
-    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
-    valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+      valueName: "name"))
   var preset: FigurePreset?
 
-  @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
+  @Option(
+    help: ArgumentHelp(
+      "Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
   var cell: Double?
 
-  @Option(help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"))
+  @Option(
+    help: ArgumentHelp(
+      "Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"
+    ))
   var font: String?
 
   @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
   var title: String?
 
-  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  @Option(
+    help: ArgumentHelp(
+      "Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
   var subtitle: String?
 
   func validate() throws {
@@ -98,9 +110,10 @@ struct OutputOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp(
-    "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
-    valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
+      valueName: "list"))
   var format: [CommaSeparated<OutputFormat>] = []
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
@@ -109,7 +122,9 @@ struct OutputOptionGroup: ParsableArguments {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
-  @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
+  @Flag(
+    help:
+      "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
   /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).

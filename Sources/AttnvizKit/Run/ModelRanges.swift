@@ -18,7 +18,8 @@ package func checkHead(_ head: Int, model: ModelInfo) throws {
   let heads = model.heads
   guard (1...heads).contains(head) else {
     throw AttnvizError.usage(
-      "--head \(head) is out of range; \(model.name) has \(heads) head\(plural(heads)) (1–\(heads))")
+      "--head \(head) is out of range; \(model.name) has \(heads) head\(plural(heads)) (1–\(heads))"
+    )
   }
 }
 
