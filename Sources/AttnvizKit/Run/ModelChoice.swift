@@ -19,7 +19,9 @@ public enum ModelChoice: Hashable, Sendable {
     set { LoadedModels.shared.isEnabled = newValue }
   }
 
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> any AttentionModel
+  {
     if let model = LoadedModels.shared.model(for: self) { return model }
     let model = try loadFresh(environment: environment)
     LoadedModels.shared.keep(model, for: self)
