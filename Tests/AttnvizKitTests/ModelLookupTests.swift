@@ -95,7 +95,9 @@ struct ModelLookupTests {
     // XDG_DATA_HOME moves the `make model` folder.
     let xdg = layout.root.path + "/xdg"
     try layout.writeGGUF(xdg + "/attnviz/models/e.gguf")
-    #expect(try layout.lookup(["XDG_DATA_HOME": xdg]).resolve("e") == .gguf(xdg + "/attnviz/models/e.gguf"))
+    #expect(
+      try layout.lookup(["XDG_DATA_HOME": xdg]).resolve("e")
+        == .gguf(xdg + "/attnviz/models/e.gguf"))
   }
 
   @Test func aMissNamesEveryPlaceAndAdvisesMakeModelOnlyForItsModels() throws {
@@ -142,11 +144,15 @@ struct ModelLookupTests {
     let home = try repository(layout.home + "/.cache/huggingface/hub", hash: "aaa111", gguf: false)
     #expect(try layout.lookup().resolve(id) == .folder(home))
     let hfHome = try repository(layout.root.path + "/hf/hub", hash: "bbb222", gguf: true)
-    #expect(try layout.lookup(["HF_HOME": layout.root.path + "/hf"]).resolve(id)
-      == .gguf(hfHome + "/model.gguf"))
+    #expect(
+      try layout.lookup(["HF_HOME": layout.root.path + "/hf"]).resolve(id)
+        == .gguf(hfHome + "/model.gguf"))
     let cache = try repository(layout.root.path + "/cache", hash: "ccc333", gguf: false)
-    #expect(try layout.lookup(["HF_HUB_CACHE": layout.root.path + "/cache",
-      "HF_HOME": layout.root.path + "/hf"]).resolve(id) == .folder(cache))
+    #expect(
+      try layout.lookup([
+        "HF_HUB_CACHE": layout.root.path + "/cache",
+        "HF_HOME": layout.root.path + "/hf",
+      ]).resolve(id) == .folder(cache))
     let miss = failure { try layout.lookup().resolve("org/absent") }
     #expect(miss.contains(layout.home + "/.cache/huggingface/hub/models--org--absent"))
   }
@@ -171,14 +177,19 @@ struct ModelLookupTests {
     #expect(try lookup.resolve("ollama:smollm2") == blob)
     #expect(try lookup.resolve("ollama:someone/tiny:q4") == blob)
     // Without OLLAMA_MODELS: ~/.ollama/models.
-    try layout.write(layout.home + "/.ollama/models/manifests/registry.ollama.ai/library/x/latest", manifest)
+    try layout.write(
+      layout.home + "/.ollama/models/manifests/registry.ollama.ai/library/x/latest", manifest)
     try layout.writeGGUF(layout.home + "/.ollama/models/blobs/sha256-\(hex)")
-    #expect(try layout.lookup().resolve("ollama:x")
-      == .gguf(layout.home + "/.ollama/models/blobs/sha256-\(hex)"))
-    #expect(failure { try lookup.resolve("ollama:absent:1b") }
-      .contains("manifest at \(models)/manifests/registry.ollama.ai/library/absent/1b"))
-    #expect(failure { try lookup.resolve("ollama:../../etc:x") }.contains("is not an Ollama model name"))
-    try layout.write(models + "/manifests/registry.ollama.ai/library/bad/latest",
+    #expect(
+      try layout.lookup().resolve("ollama:x")
+        == .gguf(layout.home + "/.ollama/models/blobs/sha256-\(hex)"))
+    #expect(
+      failure { try lookup.resolve("ollama:absent:1b") }
+        .contains("manifest at \(models)/manifests/registry.ollama.ai/library/absent/1b"))
+    #expect(
+      failure { try lookup.resolve("ollama:../../etc:x") }.contains("is not an Ollama model name"))
+    try layout.write(
+      models + "/manifests/registry.ollama.ai/library/bad/latest",
       #"{"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:../../x"}]}"#)
     #expect(failure { try lookup.resolve("ollama:bad") }.contains("not sha256:<64 hex digits>"))
   }
@@ -187,11 +198,14 @@ struct ModelLookupTests {
     let layout = try Layout()
     defer { layout.remove() }
     try layout.writeGGUF(layout.home + "/.local/share/attnviz/models/SmolLM2-135M-Instruct/s.gguf")
-    try layout.write(layout.work + "/models/tiny/config.json",
-      #"{"model_type":"llama","num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2}"#)
+    try layout.write(
+      layout.work + "/models/tiny/config.json",
+      #"{"model_type":"llama","num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2}"#
+    )
     let hex = String(repeating: "0f", count: 32)
     let models = layout.home + "/.ollama/models"
-    try layout.write(models + "/manifests/registry.ollama.ai/library/qwen/0.5b",
+    try layout.write(
+      models + "/manifests/registry.ollama.ai/library/qwen/0.5b",
       #"{"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:\#(hex)"}]}"#)
     try layout.writeGGUF(models + "/blobs/sha256-\(hex)", architecture: "qwen2")
     let catalog = ModelCatalog(lookup: layout.lookup())
@@ -203,8 +217,12 @@ struct ModelLookupTests {
     #expect(text.contains("30 × 9 (3 kv)"))
     #expect(text.contains("(make model)") && text.contains("(Ollama)"))
     #expect(!text.contains("`make model` in the attnviz folder fetches"))
-    #expect(ModelCatalog(lookup: ModelLookup(environment: [:], home: layout.root.path + "/none",
-      currentFolder: layout.root.path + "/none")).text().contains("no models found"))
+    #expect(
+      ModelCatalog(
+        lookup: ModelLookup(
+          environment: [:], home: layout.root.path + "/none",
+          currentFolder: layout.root.path + "/none")
+      ).text().contains("no models found"))
   }
 }
 
@@ -214,7 +232,8 @@ extension ModelLookupTests {
     defer { layout.remove() }
     for name in ["/nowhere/m.gguf", "./m.gguf", "~/models/x", "a/b/c", "m.gguf"] {
       let message = failure { try layout.lookup().resolve(name) }
-      #expect(message.contains("there is no such file or folder; check the path"), "\(name): \(message)")
+      #expect(
+        message.contains("there is no such file or folder; check the path"), "\(name): \(message)")
     }
     #expect(failure { try layout.lookup().resolve("org/name") }.contains("hub id"))
   }

@@ -21,8 +21,12 @@ struct GGUFBuilder {
   var declaredTensorCount: UInt64?
   var declaredMetadataCount: UInt64?
 
-  static func u32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
-  static func u64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+  static func u32(_ value: UInt32) -> [UInt8] {
+    (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+  }
+  static func u64(_ value: UInt64) -> [UInt8] {
+    (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+  }
   static func string(_ text: String) -> [UInt8] { u64(UInt64(text.utf8.count)) + Array(text.utf8) }
 
   /// A metadata value: its type tag and bytes.
@@ -37,8 +41,10 @@ struct GGUFBuilder {
     _ name: String, _ dimensions: [UInt64], type: UInt32, bytes: [UInt8], offset: UInt64? = nil
   ) {
     while data.count % alignment != 0 { data.append(0) }
-    tensors.append(Tensor(name: name, dimensions: dimensions, type: type,
-      offset: offset ?? UInt64(data.count)))
+    tensors.append(
+      Tensor(
+        name: name, dimensions: dimensions, type: type,
+        offset: offset ?? UInt64(data.count)))
     data += bytes
   }
 

@@ -68,8 +68,9 @@ struct GGUFReaderTests {
     #expect(reason { _ = try GGUFFile(bytes: bytes) }.contains("big-endian"))
     bytes[4...7] = [9, 0, 0, 0]
     #expect(reason { _ = try GGUFFile(bytes: bytes) }.contains("version 9"))
-    #expect(reason { _ = try GGUFFile(bytes: Array("PK\u{3}\u{4}rest".utf8)) }
-      .contains("does not start with \"GGUF\""))
+    #expect(
+      reason { _ = try GGUFFile(bytes: Array("PK\u{3}\u{4}rest".utf8)) }
+        .contains("does not start with \"GGUF\""))
   }
 
   /// Every prefix of a valid file that cuts into its last tensor is refused with a GGUFError
@@ -89,17 +90,22 @@ struct GGUFReaderTests {
   @Test func countsTheFileCannotHoldAreRefusedBeforeAllocating() throws {
     var builder = GGUFBuilder()
     builder.declaredMetadataCount = 1 << 60
-    #expect(reason { _ = try GGUFFile(bytes: builder.bytes) }.contains("claims 1152921504606846976 metadata entries"))
+    #expect(
+      reason { _ = try GGUFFile(bytes: builder.bytes) }.contains(
+        "claims 1152921504606846976 metadata entries"))
     builder = GGUFBuilder()
     builder.declaredTensorCount = UInt64.max
     #expect(reason { _ = try GGUFFile(bytes: builder.bytes) }.contains("tensors, more than"))
     builder = GGUFBuilder()
     builder.add("huge.array", type: 9, GGUFBuilder.u32(8) + GGUFBuilder.u64(1 << 40))
-    #expect(reason { _ = try GGUFFile(bytes: builder.bytes) }
-      .contains("key \"huge.array\" claims 1099511627776 elements of STRING"))
+    #expect(
+      reason { _ = try GGUFFile(bytes: builder.bytes) }
+        .contains("key \"huge.array\" claims 1099511627776 elements of STRING"))
     builder = GGUFBuilder()
     builder.add("long.string", type: 8, GGUFBuilder.u64(UInt64.max) + [65])
-    #expect(reason { _ = try GGUFFile(bytes: builder.bytes) }.contains("claims 18446744073709551615 bytes"))
+    #expect(
+      reason { _ = try GGUFFile(bytes: builder.bytes) }.contains(
+        "claims 18446744073709551615 bytes"))
   }
 
   @Test func malformedMetadataIsRefused() throws {
@@ -127,7 +133,9 @@ struct GGUFReaderTests {
     var builder = GGUFBuilder()
     builder.alignment = 64
     builder.addUInt32("general.alignment", 64)
-    builder.addTensor("a", [2], type: 0, bytes: GGUFBuilder.u32(Float(1).bitPattern) + GGUFBuilder.u32(Float(-2).bitPattern))
+    builder.addTensor(
+      "a", [2], type: 0,
+      bytes: GGUFBuilder.u32(Float(1).bitPattern) + GGUFBuilder.u32(Float(-2).bitPattern))
     builder.addTensor("b", [1], type: 0, bytes: GGUFBuilder.u32(Float(3).bitPattern))
     let file = try GGUFFile(bytes: builder.bytes)
     #expect(file.header.dataStart % 64 == 0)
@@ -143,28 +151,37 @@ struct GGUFReaderTests {
       change(&builder)
       return reason { _ = try GGUFFile(bytes: builder.bytes) }
     }
-    #expect(header { $0.addTensor("t", [1], type: 99, bytes: four) }
-      .contains("tensor \"t\" has the unknown ggml type 99; attnviz reads F32, F16, BF16, Q8_0"))
-    #expect(header { $0.addTensor("t", [1, 1, 1, 1, 1], type: 0, bytes: four) }
-      .contains("has 5 dimensions"))
-    #expect(header { $0.addTensor("t", [16], type: 2, bytes: four) }
-      .contains("rows of 16 elements, not a multiple of the Q4_0 block of 32"))
-    #expect(header { $0.addTensor("t", [1 << 62, 1 << 62], type: 0, bytes: four) }
-      .contains("too large to exist"))
-    #expect(header { $0.addTensor("t", [1], type: 0, bytes: four, offset: 4) }
-      .contains("not a multiple of the alignment 32"))
-    #expect(header { $0.addTensor("t", [2], type: 0, bytes: four) }
-      .contains("the file is truncated"))
-    #expect(header { $0.addTensor("t", [1], type: 0, bytes: four, offset: 1 << 40) }
-      .contains("needs data bytes 1099511627776"))
-    #expect(header {
-      $0.addTensor("t", [16], type: 0, bytes: [UInt8](repeating: 0, count: 64))
-      $0.addTensor("u", [1], type: 0, bytes: four, offset: 32)
-    }.contains("tensor \"u\" begins at data byte 32, inside tensor \"t\""))
-    #expect(header {
-      $0.addTensor("t", [1], type: 0, bytes: four)
-      $0.addTensor("t", [1], type: 0, bytes: four)
-    }.contains("tensor \"t\" appears twice"))
+    #expect(
+      header { $0.addTensor("t", [1], type: 99, bytes: four) }
+        .contains("tensor \"t\" has the unknown ggml type 99; attnviz reads F32, F16, BF16, Q8_0"))
+    #expect(
+      header { $0.addTensor("t", [1, 1, 1, 1, 1], type: 0, bytes: four) }
+        .contains("has 5 dimensions"))
+    #expect(
+      header { $0.addTensor("t", [16], type: 2, bytes: four) }
+        .contains("rows of 16 elements, not a multiple of the Q4_0 block of 32"))
+    #expect(
+      header { $0.addTensor("t", [1 << 62, 1 << 62], type: 0, bytes: four) }
+        .contains("too large to exist"))
+    #expect(
+      header { $0.addTensor("t", [1], type: 0, bytes: four, offset: 4) }
+        .contains("not a multiple of the alignment 32"))
+    #expect(
+      header { $0.addTensor("t", [2], type: 0, bytes: four) }
+        .contains("the file is truncated"))
+    #expect(
+      header { $0.addTensor("t", [1], type: 0, bytes: four, offset: 1 << 40) }
+        .contains("needs data bytes 1099511627776"))
+    #expect(
+      header {
+        $0.addTensor("t", [16], type: 0, bytes: [UInt8](repeating: 0, count: 64))
+        $0.addTensor("u", [1], type: 0, bytes: four, offset: 32)
+      }.contains("tensor \"u\" begins at data byte 32, inside tensor \"t\""))
+    #expect(
+      header {
+        $0.addTensor("t", [1], type: 0, bytes: four)
+        $0.addTensor("t", [1], type: 0, bytes: four)
+      }.contains("tensor \"t\" appears twice"))
   }
 
   @Test func typesWithoutADequantiserAreNamed() throws {
@@ -172,7 +189,10 @@ struct GGUFReaderTests {
     builder.addTensor("q2", [256], type: 10, bytes: [UInt8](repeating: 0, count: 84))
     let file = try GGUFFile(bytes: builder.bytes)
     let message = reason { _ = try file.floats("q2") }
-    #expect(message.contains("tensor \"q2\" has type Q2_K; attnviz reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K"))
+    #expect(
+      message.contains(
+        "tensor \"q2\" has type Q2_K; attnviz reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K"
+      ))
     #expect(reason { _ = try file.floats("nope") }.contains("tensor \"nope\" is not in the file"))
   }
 
@@ -186,8 +206,9 @@ struct GGUFReaderTests {
     // Opening a FIFO for reading blocks until a writer comes; the reader must not open it.
     #expect(reason { _ = try GGUFFile(path: fifo) }.contains("is not a regular file"))
     #expect(reason { _ = try GGUFFile(path: folder.path) }.contains("is not a regular file"))
-    #expect(reason { _ = try GGUFFile(path: folder.appendingPathComponent("none").path) }
-      .contains("cannot be read"))
+    #expect(
+      reason { _ = try GGUFFile(path: folder.appendingPathComponent("none").path) }
+        .contains("cannot be read"))
     let empty = folder.appendingPathComponent("empty.gguf")
     try Data().write(to: empty)
     #expect(reason { _ = try GGUFFile(path: empty.path) }.contains("is empty"))

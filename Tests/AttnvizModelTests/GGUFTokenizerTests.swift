@@ -14,7 +14,7 @@ struct SmolLM2TokenizerTests {
 
   @Test(arguments: 0..<27)
   func idsEqualTransformers(index: Int) throws {
-    let cases = try SmolLM2.reference.get().tokenizer_cases
+    let cases = try SmolLM2.reference.get().tokenizerCases
     try #require(index < cases.count)
     let expected = cases[index]
     let ids = try Self.tokenizer.get().ids(expected.text)
@@ -22,7 +22,7 @@ struct SmolLM2TokenizerTests {
   }
 
   @Test func referenceHasTheCasesTheTestsCount() throws {
-    #expect(try SmolLM2.reference.get().tokenizer_cases.count == 27)
+    #expect(try SmolLM2.reference.get().tokenizerCases.count == 27)
   }
 }
 
@@ -63,8 +63,11 @@ struct SentencePieceGGUFTokenizerTests {
     var builder = GGUFBuilder()
     builder.addString("tokenizer.ggml.model", "t5")
     let header = try GGUFFile(bytes: builder.bytes).header
-    #expect(throws: GGUFError(file: "x", subject: "key \"tokenizer.ggml.model\"",
-      reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")) {
+    #expect(
+      throws: GGUFError(
+        file: "x", subject: "key \"tokenizer.ggml.model\"",
+        reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
+    ) {
       try GGUFTokenizer.make(header, file: "x")
     }
   }

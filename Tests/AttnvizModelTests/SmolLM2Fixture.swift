@@ -28,15 +28,22 @@ enum SmolLM2 {
       var ids: [Int]
       var layers: [Layer]
     }
-    var tokenizer_cases: [TokenizerCase]
-    var attention_cases: [AttentionCase]
-    var attention_scale: Double
+    var tokenizerCases: [TokenizerCase]
+    var attentionCases: [AttentionCase]
+    var attentionScale: Double
   }
 
   static let reference = Result {
-    try JSONDecoder().decode(
+    try snakeCaseDecoder.decode(
       Reference.self, from: Data(contentsOf: try fixtureURL("smollm2-gguf-reference.json")))
   }
 
   static let file = Result { try GGUFFile(path: path) }
+}
+
+/// Decodes the references' snake_case keys (`attention_scale`) into camelCase properties.
+var snakeCaseDecoder: JSONDecoder {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
 }

@@ -25,8 +25,8 @@ struct SmolLM2GGUFTests {
   @Test(arguments: 0..<6)
   func attentionMatchesTransformers(index: Int) throws {
     let reference = try SmolLM2.reference.get()
-    try #require(index < reference.attention_cases.count)
-    let expected = reference.attention_cases[index]
+    try #require(index < reference.attentionCases.count)
+    let expected = reference.attentionCases[index]
     let trace = try Self.model.get().trace(expected.text, stepsLayer: nil)
     #expect(trace.tokens.map(\.id) == expected.ids)
     var worst = (difference: 0.0, at: "")
@@ -35,7 +35,7 @@ struct SmolLM2GGUFTests {
         let ours = trace.layers[layer.layer].weights[h]
         for (q, row) in head.enumerated() {
           for (k, value) in row.enumerated() {
-            let difference = abs(ours[q, k] - Double(value) / reference.attention_scale)
+            let difference = abs(ours[q, k] - Double(value) / reference.attentionScale)
             if difference > worst.difference {
               worst = (difference, "layer \(layer.layer) head \(h) query \(q) key \(k)")
             }
@@ -44,7 +44,8 @@ struct SmolLM2GGUFTests {
       }
     }
     // The reference is rounded to 1e-6 and transformers' float32 differs from float64 by 4e-6.
-    #expect(worst.difference < 1e-5, "max |attnviz − transformers| = \(worst.difference) at \(worst.at)")
+    #expect(
+      worst.difference < 1e-5, "max |attnviz − transformers| = \(worst.difference) at \(worst.at)")
     if index == 0 {
       // The lecture's head: "it" (token 8) attends to "animal" (token 1) at layer 14, head 9.
       #expect(abs(trace.layers[13].weights[8][8, 1] - 0.7496) < 1e-4)
@@ -54,7 +55,8 @@ struct SmolLM2GGUFTests {
   @Test func unpermuteUndoesLlamaCppsPermutation() throws {
     // Two heads of four rows, one column: llama.cpp stores rows (h, i, j) for (h, j, i).
     let stored: [Float] = [0, 2, 1, 3, 4, 6, 5, 7]
-    #expect(try GGUFCheckpoint.unpermute(stored, rows: 8, heads: 2, file: "f", name: "q")
-      == [0, 1, 2, 3, 4, 5, 6, 7])
+    #expect(
+      try GGUFCheckpoint.unpermute(stored, rows: 8, heads: 2, file: "f", name: "q")
+        == [0, 1, 2, 3, 4, 5, 6, 7])
   }
 }

@@ -14,7 +14,7 @@ struct TinyLlamaGGUFTests {
       var ids: [Int]
       var attentions: [[[[Int]]]]
     }
-    var attention_scale: Double
+    var attentionScale: Double
     var cases: [Case]
   }
 
@@ -23,9 +23,10 @@ struct TinyLlamaGGUFTests {
   }
 
   static func reference() throws -> Reference {
-    try JSONDecoder().decode(
+    try snakeCaseDecoder.decode(
       Reference.self,
-      from: Data(contentsOf: try GGUFTypesFixture.url.appendingPathComponent("tiny-llama-expected.json")))
+      from: Data(
+        contentsOf: try GGUFTypesFixture.url.appendingPathComponent("tiny-llama-expected.json")))
   }
 
   @Test(arguments: 0..<2)
@@ -42,7 +43,9 @@ struct TinyLlamaGGUFTests {
       for (h, head) in layer.enumerated() {
         for (q, row) in head.enumerated() {
           for (k, value) in row.enumerated() {
-            worst = max(worst, abs(trace.layers[l].weights[h][q, k] - Double(value) / reference.attention_scale))
+            worst = max(
+              worst,
+              abs(trace.layers[l].weights[h][q, k] - Double(value) / reference.attentionScale))
           }
         }
       }
@@ -61,13 +64,14 @@ struct TinyLlamaGGUFTests {
       tokenizer: tokenizer, name: "tiny")
     let expected = try Self.reference().cases[0]
     let trace = try unpermuted.trace(expected.text)
-    let scale = try Self.reference().attention_scale
+    let scale = try Self.reference().attentionScale
     var difference = 0.0
     for (l, layer) in expected.attentions.enumerated() {
       for (h, head) in layer.enumerated() {
         for (q, row) in head.enumerated() {
           for (k, value) in row.enumerated() {
-            difference = max(difference, abs(trace.layers[l].weights[h][q, k] - Double(value) / scale))
+            difference = max(
+              difference, abs(trace.layers[l].weights[h][q, k] - Double(value) / scale))
           }
         }
       }

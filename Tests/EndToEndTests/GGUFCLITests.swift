@@ -20,22 +20,31 @@ import Testing
     let hex = String(repeating: "5a", count: 32)
     let ollama = home.appendingPathComponent(".ollama/models")
     let manifest = ollama.appendingPathComponent("manifests/registry.ollama.ai/library/tiny/2m")
-    try fm.createDirectory(at: manifest.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(#"{"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:\#(hex)"}]}"#.utf8)
-      .write(to: manifest)
-    try fm.createDirectory(at: ollama.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: manifest.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(
+      #"{"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:\#(hex)"}]}"#
+        .utf8
+    )
+    .write(to: manifest)
+    try fm.createDirectory(
+      at: ollama.appendingPathComponent("blobs"), withIntermediateDirectories: true)
     try fm.copyItem(at: Self.tiny, to: ollama.appendingPathComponent("blobs/sha256-\(hex)"))
-    let repository = home.appendingPathComponent(".cache/huggingface/hub/models--someone--tiny-llama-GGUF")
+    let repository = home.appendingPathComponent(
+      ".cache/huggingface/hub/models--someone--tiny-llama-GGUF")
     let snapshot = repository.appendingPathComponent("snapshots/abc123")
     try fm.createDirectory(at: snapshot, withIntermediateDirectories: true)
-    try fm.createDirectory(at: repository.appendingPathComponent("refs"), withIntermediateDirectories: true)
-    try fm.createDirectory(at: repository.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: repository.appendingPathComponent("refs"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: repository.appendingPathComponent("blobs"), withIntermediateDirectories: true)
     try Data("abc123".utf8).write(to: repository.appendingPathComponent("refs/main"))
     try fm.copyItem(at: Self.tiny, to: repository.appendingPathComponent("blobs/0f0f"))
     try fm.createSymbolicLink(
       atPath: snapshot.appendingPathComponent("tiny-llama.Q8_0.gguf").path,
       withDestinationPath: "../../blobs/0f0f")
-    try fm.createDirectory(at: home.appendingPathComponent("work"), withIntermediateDirectories: true)
+    try fm.createDirectory(
+      at: home.appendingPathComponent("work"), withIntermediateDirectories: true)
     return home
   }
 
@@ -43,16 +52,21 @@ import Testing
     let home = try makeHome()
     defer { try? FileManager.default.removeItem(at: home) }
     let work = home.appendingPathComponent("work")
-    let environment = ["HOME": home.path, "XDG_CACHE_HOME": "", "HF_HOME": "", "HF_HUB_CACHE": "",
-      "OLLAMA_MODELS": "", "XDG_DATA_HOME": "", "ATTNVIZ_MODELS": ""]
+    let environment = [
+      "HOME": home.path, "XDG_CACHE_HOME": "", "HF_HOME": "", "HF_HUB_CACHE": "",
+      "OLLAMA_MODELS": "", "XDG_DATA_HOME": "", "ATTNVIZ_MODELS": "",
+    ]
     var attentions: [[[[[Double]]]]] = []
     for (name, expected) in [
       (Self.tiny.path, "tiny-llama"), ("ollama:tiny:2m", "ollama:tiny:2m"),
       ("someone/tiny-llama-GGUF", "someone/tiny-llama-GGUF"),
     ] {
       let run = try Binary.run(
-        ["--model", name, "--format", "json", "--quiet", "--out", work.appendingPathComponent("o").path,
-          Self.text], in: work, environment: environment)
+        [
+          "--model", name, "--format", "json", "--quiet", "--out",
+          work.appendingPathComponent("o").path,
+          Self.text,
+        ], in: work, environment: environment)
       #expect(run.status == 0, "\(name): \(run.stderr)")
       let document = try json(Data(contentsOf: work.appendingPathComponent("o/attention.json")))
       let model = try #require(document["model"] as? [String: Any])
@@ -69,8 +83,10 @@ import Testing
     defer { try? FileManager.default.removeItem(at: home) }
     let run = try Binary.run(
       ["models"], in: home.appendingPathComponent("work"),
-      environment: ["HOME": home.path, "XDG_CACHE_HOME": "", "HF_HOME": "", "HF_HUB_CACHE": "",
-        "OLLAMA_MODELS": "", "XDG_DATA_HOME": "", "ATTNVIZ_MODELS": ""])
+      environment: [
+        "HOME": home.path, "XDG_CACHE_HOME": "", "HF_HOME": "", "HF_HUB_CACHE": "",
+        "OLLAMA_MODELS": "", "XDG_DATA_HOME": "", "ATTNVIZ_MODELS": "",
+      ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("someone/tiny-llama-GGUF"))
     #expect(run.stdout.contains("ollama:tiny:2m"))

@@ -8,7 +8,8 @@ func loadGGUFModel(path: String, name: String, truncate: Bool) throws -> any Att
   var isFolder: ObjCBool = false
   let title: String?
   if FileManager.default.fileExists(atPath: name, isDirectory: &isFolder) {
-    title = isFolder.boolValue ? URL(fileURLWithPath: name).standardizedFileURL.lastPathComponent : nil
+    title =
+      isFolder.boolValue ? URL(fileURLWithPath: name).standardizedFileURL.lastPathComponent : nil
   } else {
     title = name
   }

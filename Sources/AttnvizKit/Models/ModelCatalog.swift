@@ -117,8 +117,10 @@ public struct ModelCatalog {
       } else {
         shape = "?"
       }
-      return [oneLine(model.name), oneLine(model.architecture), Self.megabytes(model.bytes), shape,
-        oneLine("\(model.path) (\(model.origin))")]
+      return [
+        oneLine(model.name), oneLine(model.architecture), Self.megabytes(model.bytes), shape,
+        oneLine("\(model.path) (\(model.origin))"),
+      ]
     }
     var out = ""
     if rows.isEmpty {
@@ -128,7 +130,8 @@ public struct ModelCatalog {
     }
     out += "\nsearched:\n" + places.map { "  \(oneLine($0))\n" }.joined()
     if !rows.contains(where: { ModelLookup.makeModelNames.contains($0[0]) }) {
-      out += "`make model` in the attnviz folder fetches all-MiniLM-L6-v2 and SmolLM2-135M-Instruct\n"
+      out +=
+        "`make model` in the attnviz folder fetches all-MiniLM-L6-v2 and SmolLM2-135M-Instruct\n"
     }
     return out
   }
@@ -145,8 +148,11 @@ public struct ModelCatalog {
     }
     return rows.map { row in
       row.enumerated().map { column, cell in
-        column == row.count - 1 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ",
-          startingAt: 0)
+        column == row.count - 1
+          ? cell
+          : cell.padding(
+            toLength: widths[column] + 2, withPad: " ",
+            startingAt: 0)
       }.joined()
     }.joined(separator: "\n") + "\n"
   }

@@ -100,7 +100,8 @@ public struct ModelLookup: Sendable {
     if Self.makeModelNames.contains(name) {
       message += "; run `make model` in the attnviz folder to fetch it"
     } else if name.contains("/") {
-      message += "; give a model folder or .gguf file, or a hub id already in the cache"
+      message +=
+        "; give a model folder or .gguf file, or a hub id already in the cache"
         + " (e.g. after `huggingface-cli download \(name)`)"
     } else {
       message += "; give a model folder, a .gguf file, ollama:NAME or set ATTNVIZ_MODELS"
@@ -140,7 +141,8 @@ public struct ModelLookup: Sendable {
 
   static func isFolder(_ path: String) -> Bool {
     var isFolder: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+      && isFolder.boolValue
   }
 
   static func ggufFiles(in folder: String) -> [String] {

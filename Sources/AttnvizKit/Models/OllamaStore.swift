@@ -28,7 +28,8 @@ struct OllamaStore {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw AttnvizError.failure(
         "no Ollama model \"\(name):\(tag)\": looked for its manifest at \(path); run "
-          + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models in")
+          + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models in"
+      )
     }
     let digest = try Self.modelDigest(data, manifest: path)
     let blob = "\(models)/blobs/\(digest.replacingOccurrences(of: ":", with: "-"))"
@@ -77,7 +78,8 @@ struct OllamaStore {
       hex.allSatisfy({ $0.isHexDigit && ($0.isNumber || $0.isLowercase) })
     else {
       throw AttnvizError.failure(
-        "the Ollama manifest \(manifest) names the digest \"\(digest)\", not sha256:<64 hex digits>")
+        "the Ollama manifest \(manifest) names the digest \"\(digest)\", not sha256:<64 hex digits>"
+      )
     }
     return digest
   }

@@ -15,14 +15,14 @@ enum GGMLDequantize {
       for i in 0..<blocks { target[i] = floatFromHalf(u16(source, 2 * i)) }
     case GGMLType.bf16.id:
       for i in 0..<blocks { target[i] = floatFromBFloat16(u16(source, 2 * i)) }
-    case GGMLType.q8_0.id: each(type, source, blocks, target, q8_0)
-    case GGMLType.q4_0.id: each(type, source, blocks, target, q4_0)
-    case GGMLType.q4_1.id: each(type, source, blocks, target, q4_1)
-    case GGMLType.q5_0.id: each(type, source, blocks, target, q5_0)
-    case GGMLType.q5_1.id: each(type, source, blocks, target, q5_1)
-    case GGMLType.q4_K.id: each(type, source, blocks, target, q4_K)
-    case GGMLType.q5_K.id: each(type, source, blocks, target, q5_K)
-    case GGMLType.q6_K.id: each(type, source, blocks, target, q6_K)
+    case GGMLType.q80.id: each(type, source, blocks, target, q80)
+    case GGMLType.q40.id: each(type, source, blocks, target, q40)
+    case GGMLType.q41.id: each(type, source, blocks, target, q41)
+    case GGMLType.q50.id: each(type, source, blocks, target, q50)
+    case GGMLType.q51.id: each(type, source, blocks, target, q51)
+    case GGMLType.q4K.id: each(type, source, blocks, target, q4K)
+    case GGMLType.q5K.id: each(type, source, blocks, target, q5K)
+    case GGMLType.q6K.id: each(type, source, blocks, target, q6K)
     default: preconditionFailure("\(type.name) has no dequantiser; check isReadable first")
     }
   }
@@ -52,14 +52,14 @@ enum GGMLDequantize {
   }
 
   /// block_q8_0 { half d; int8 qs[32]; }: y = qs·d
-  static func q8_0(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q80(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     for j in 0..<32 { y[j] = Float(Int8(bitPattern: byte(x, 2 + j))) * d }
   }
 
   /// block_q4_0 { half d; uint8 qs[16]; }: low nibbles are elements 0…15, high ones 16…31,
   /// y = (q − 8)·d
-  static func q4_0(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q40(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     for j in 0..<16 {
       let q = byte(x, 2 + j)
@@ -69,7 +69,7 @@ enum GGMLDequantize {
   }
 
   /// block_q4_1 { half d; half m; uint8 qs[16]; }: y = q·d + m
-  static func q4_1(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q41(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let m = half(x, 2)
     for j in 0..<16 {
@@ -81,7 +81,7 @@ enum GGMLDequantize {
 
   /// block_q5_0 { half d; uint8 qh[4]; uint8 qs[16]; }: bit j of qh is the fifth bit of element
   /// j, y = (q − 16)·d
-  static func q5_0(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q50(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let qh = u32(x, 2)
     for j in 0..<16 {
@@ -94,7 +94,7 @@ enum GGMLDequantize {
   }
 
   /// block_q5_1 { half d; half m; uint8 qh[4]; uint8 qs[16]; }: y = q·d + m
-  static func q5_1(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q51(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let m = half(x, 2)
     let qh = u32(x, 4)
@@ -119,15 +119,17 @@ enum GGMLDequantize {
 
   /// block_q4_K { half d; half dmin; uint8 scales[12]; uint8 qs[128]; }: 8 sub-blocks of 32,
   /// y = (d·scale)·q − dmin·min
-  static func q4_K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q4K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let dmin = half(x, 2)
     let scales = x + 4
     for group in 0..<4 {
       let (sc1, m1) = scaleMin(2 * group, scales)
       let (sc2, m2) = scaleMin(2 * group + 1, scales)
-      let d1 = d * sc1, min1 = dmin * m1
-      let d2 = d * sc2, min2 = dmin * m2
+      let d1 = d * sc1
+      let min1 = dmin * m1
+      let d2 = d * sc2
+      let min2 = dmin * m2
       let q = x + 16 + 32 * group
       let out = y + 64 * group
       for l in 0..<32 {
@@ -140,7 +142,7 @@ enum GGMLDequantize {
 
   /// block_q5_K { half d; half dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128]; }: as Q4_K
   /// with a fifth bit from qh (bits 2g and 2g+1 for group g)
-  static func q5_K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q5K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let dmin = half(x, 2)
     let scales = x + 4
@@ -148,8 +150,10 @@ enum GGMLDequantize {
     for group in 0..<4 {
       let (sc1, m1) = scaleMin(2 * group, scales)
       let (sc2, m2) = scaleMin(2 * group + 1, scales)
-      let d1 = d * sc1, min1 = dmin * m1
-      let d2 = d * sc2, min2 = dmin * m2
+      let d1 = d * sc1
+      let min1 = dmin * m1
+      let d2 = d * sc2
+      let min2 = dmin * m2
       let ql = x + 48 + 32 * group
       let u1 = UInt8(1) << (2 * group)
       let u2 = UInt8(2) << (2 * group)
@@ -165,7 +169,7 @@ enum GGMLDequantize {
 
   /// block_q6_K { uint8 ql[128]; uint8 qh[64]; int8 scales[16]; half d; }: 16 sub-blocks of 16,
   /// y = (d·scale)·(q − 32)
-  static func q6_K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+  static func q6K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 208)
     for half in 0..<2 {
       let ql = x + 64 * half

@@ -1,6 +1,7 @@
 /// A ggml tensor type as GGUF stores it (ggml.h `enum ggml_type`), with its block layout: `block`
 /// elements are stored in `typeSize` bytes. Every type ggml defines is listed so that any valid
 /// file can be validated; `isReadable` says which ones attnviz converts to Float32.
+/// (Constants are named after the types without the underscore: `q41` is Q4_1, `q6K` Q6_K.)
 public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
   public let id: UInt32
   public let name: String
@@ -13,7 +14,7 @@ public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
 
   /// The types `GGUFFile.floats` converts, in the order error messages list them.
   public static let readable: [GGMLType] = [
-    .f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K,
+    .f32, .f16, .bf16, .q80, .q40, .q41, .q50, .q51, .q4K, .q5K, .q6K,
   ]
 
   public var isReadable: Bool { Self.readable.contains(self) }
@@ -25,26 +26,26 @@ public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
 
   public static let f32 = GGMLType(id: 0, name: "F32", block: 1, typeSize: 4)
   public static let f16 = GGMLType(id: 1, name: "F16", block: 1, typeSize: 2)
-  public static let q4_0 = GGMLType(id: 2, name: "Q4_0", block: 32, typeSize: 2 + 16)
-  public static let q4_1 = GGMLType(id: 3, name: "Q4_1", block: 32, typeSize: 2 + 2 + 16)
-  public static let q5_0 = GGMLType(id: 6, name: "Q5_0", block: 32, typeSize: 2 + 4 + 16)
-  public static let q5_1 = GGMLType(id: 7, name: "Q5_1", block: 32, typeSize: 2 + 2 + 4 + 16)
-  public static let q8_0 = GGMLType(id: 8, name: "Q8_0", block: 32, typeSize: 2 + 32)
-  public static let q4_K = GGMLType(
+  public static let q40 = GGMLType(id: 2, name: "Q4_0", block: 32, typeSize: 2 + 16)
+  public static let q41 = GGMLType(id: 3, name: "Q4_1", block: 32, typeSize: 2 + 2 + 16)
+  public static let q50 = GGMLType(id: 6, name: "Q5_0", block: 32, typeSize: 2 + 4 + 16)
+  public static let q51 = GGMLType(id: 7, name: "Q5_1", block: 32, typeSize: 2 + 2 + 4 + 16)
+  public static let q80 = GGMLType(id: 8, name: "Q8_0", block: 32, typeSize: 2 + 32)
+  public static let q4K = GGMLType(
     id: 12, name: "Q4_K", block: qk, typeSize: 2 + 2 + qk / 2 + 12)
-  public static let q5_K = GGMLType(
+  public static let q5K = GGMLType(
     id: 13, name: "Q5_K", block: qk, typeSize: 2 + 2 + qk / 2 + qk / 8 + 12)
-  public static let q6_K = GGMLType(
+  public static let q6K = GGMLType(
     id: 14, name: "Q6_K", block: qk, typeSize: 2 + qk / 2 + qk / 4 + qk / 16)
   public static let bf16 = GGMLType(id: 30, name: "BF16", block: 1, typeSize: 2)
 
   /// gguf-py's `GGML_QUANT_SIZES`, which follows ggml's type traits.
   static let all: [GGMLType] = [
-    f32, f16, q4_0, q4_1, q5_0, q5_1, q8_0,
+    f32, f16, q40, q41, q50, q51, q80,
     GGMLType(id: 9, name: "Q8_1", block: 32, typeSize: 4 + 4 + 32),
     GGMLType(id: 10, name: "Q2_K", block: qk, typeSize: 2 + 2 + qk / 16 + qk / 4),
     GGMLType(id: 11, name: "Q3_K", block: qk, typeSize: 2 + qk / 4 + qk / 8 + 12),
-    q4_K, q5_K, q6_K,
+    q4K, q5K, q6K,
     GGMLType(id: 15, name: "Q8_K", block: qk, typeSize: 4 + qk + qk / 8),
     GGMLType(id: 16, name: "IQ2_XXS", block: qk, typeSize: 2 + qk / 4),
     GGMLType(id: 17, name: "IQ2_XS", block: qk, typeSize: 2 + qk / 4 + qk / 32),

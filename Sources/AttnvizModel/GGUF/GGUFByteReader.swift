@@ -40,7 +40,8 @@ struct GGUFByteReader {
           + "\(remaining) remain")
     }
     let count = Int(length)
-    let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]),
+    let text = String(
+      decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]),
       as: UTF8.self)
     offset += count
     return text

@@ -83,7 +83,8 @@ public struct GGUFCheckpoint: TensorSource {
     let source = try gguf(name)
     let values = try file.floats(source)
     guard let heads = permutedHeads[source], let info = file.tensor(source) else { return values }
-    return try Self.unpermute(values, rows: info.shape[0], heads: heads, file: file.path, name: source)
+    return try Self.unpermute(
+      values, rows: info.shape[0], heads: heads, file: file.path, name: source)
   }
 
   public func float32Rows(_ name: String, rows: [Int]) throws -> [Float] {

@@ -93,7 +93,8 @@ public final class GGUFFile: Sendable {
     _ type: GGMLType, source: UnsafeRawPointer, blocks: Int, target: UnsafeMutablePointer<Float>
   ) {
     let elements = blocks * type.block
-    let chunks = elements < 1 << 16 ? 1 : min(16, max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
+    let chunks =
+      elements < 1 << 16 ? 1 : min(16, max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
     guard chunks > 1 else {
       GGMLDequantize.run(type, source: source, blocks: blocks, target: target)
       return

@@ -46,7 +46,8 @@ enum GGUFMetadataReader {
       return .bool(byte == 1)
     case .string: return .string(try reader.string(for: what))
     case .array:
-      throw reader.fail("holds an array inside an array, which attnviz does not read",
+      throw reader.fail(
+        "holds an array inside an array, which attnviz does not read",
         subject: "key \"\(key)\"")
     }
   }
@@ -55,7 +56,8 @@ enum GGUFMetadataReader {
     let type = try valueType(&reader, key: key)
     let count = try reader.integer(UInt64.self, for: "the array length of key \"\(key)\"")
     guard type != .array else {
-      throw reader.fail("holds arrays of arrays, which attnviz does not read",
+      throw reader.fail(
+        "holds arrays of arrays, which attnviz does not read",
         subject: "key \"\(key)\"")
     }
     guard count <= UInt64(reader.remaining / type.minimumSize) else {
@@ -81,15 +83,17 @@ enum GGUFMetadataReader {
     case .float32, .float64:
       return .floats(try collect { try scalar(&$0).doubleValue ?? 0 }, type: type)
     case .int8, .int16, .int32, .int64:
-      return .ints(try collect { r -> Int64 in
-        if case .int(let value, _) = try scalar(&r) { return value }
-        return 0
-      }, type: type)
+      return .ints(
+        try collect { r -> Int64 in
+          if case .int(let value, _) = try scalar(&r) { return value }
+          return 0
+        }, type: type)
     case .uint8, .uint16, .uint32, .uint64, .array:
-      return .uints(try collect { r -> UInt64 in
-        if case .uint(let value, _) = try scalar(&r) { return value }
-        return 0
-      }, type: type)
+      return .uints(
+        try collect { r -> UInt64 in
+          if case .uint(let value, _) = try scalar(&r) { return value }
+          return 0
+        }, type: type)
     }
   }
 }

@@ -15,7 +15,8 @@ final class GGUFStorage: @unchecked Sendable {
 
   /// Copies `data` into memory owned by the storage.
   init(copying data: [UInt8]) {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1),
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(data.count, 1),
       alignment: 64)
     data.withUnsafeBytes { source in
       if let base = source.baseAddress, let target = buffer.baseAddress {

@@ -21,8 +21,14 @@ public enum GGUFTokenizer {
   /// (Gemma's spaces and merge order, Phi-3's normaliser); attnviz does not have them.
   static let unsupportedSentencePieceArchitectures = ["gemma", "gemma2", "gemma3", "phi3"]
 
+  /// llama.cpp's `llama_token_type`.
   enum TokenType: Int {
-    case normal = 1, unknown, control, userDefined, unused, byte
+    case normal = 1
+    case unknown
+    case control
+    case userDefined
+    case unused
+    case byte
   }
 
   public static func make(_ header: GGUFHeader, file: String) throws -> HFTokenizer {
@@ -44,15 +50,18 @@ public enum GGUFTokenizer {
     let types = header.value("tokenizer.ggml.token_type")?.arrayValue?.ints ?? []
     guard types.isEmpty || types.count == tokens.count else {
       throw fail(
-        "has \(types.count) entries but there are \(tokens.count) tokens", "tokenizer.ggml.token_type")
+        "has \(types.count) entries but there are \(tokens.count) tokens",
+        "tokenizer.ggml.token_type")
     }
-    let parts = try kind == "gpt2"
+    let parts =
+      try kind == "gpt2"
       ? byteLevel(header, tokens: tokens, fail: fail)
       : sentencePiece(header, tokens: tokens, fail: fail)
     let added = addedTokens(
       tokens: tokens, types: types, header: header, vocabulary: parts.vocabulary,
       byteLevel: kind == "gpt2")
-    let postProcessor = try template(header, tokens: tokens, defaultBOS: kind == "llama", fail: fail)
+    let postProcessor = try template(
+      header, tokens: tokens, defaultBOS: kind == "llama", fail: fail)
     do {
       let bpe = try HFTokenizer.BPE(
         vocabulary: parts.vocabulary, merges: parts.merges, fuseUnknown: kind == "llama",
@@ -85,7 +94,8 @@ public enum GGUFTokenizer {
     let pairs = try merges.enumerated().map { index, merge -> (String, String) in
       let halves = merge.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
       guard halves.count == 2 else {
-        throw fail("entry \(index) (\"\(merge)\") is not two tokens and a space",
+        throw fail(
+          "entry \(index) (\"\(merge)\") is not two tokens and a space",
           "tokenizer.ggml.merges")
       }
       return (String(halves[0]), String(halves[1]))
@@ -97,7 +107,8 @@ public enum GGUFTokenizer {
       do {
         regex = try SplitRegex(pattern)
       } catch {
-        throw fail("names the split \"\(pre)\", whose pattern cannot be compiled: \(error)",
+        throw fail(
+          "names the split \"\(pre)\", whose pattern cannot be compiled: \(error)",
           "tokenizer.ggml.pre")
       }
       preTokenizer = .sequence([
@@ -132,7 +143,8 @@ public enum GGUFTokenizer {
       guard let scores = header.value("tokenizer.ggml.scores")?.arrayValue?.floats,
         scores.count == tokens.count
       else {
-        throw fail("must give one score per token when there are no merges",
+        throw fail(
+          "must give one score per token when there are no merges",
           "tokenizer.ggml.scores")
       }
       merges = SentencePieceMerges.derive(tokens: tokens, scores: scores)

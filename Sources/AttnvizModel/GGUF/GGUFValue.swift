@@ -103,7 +103,8 @@ public enum GGUFArray: Sendable, Equatable {
 
 /// `gguf_type`: the type tag before every metadata value.
 public enum GGUFValueType: UInt32, Sendable, CaseIterable {
-  case uint8 = 0, int8, uint16, int16, uint32, int32, float32, bool, string, array
+  case uint8 = 0
+  case int8, uint16, int16, uint32, int32, float32, bool, string, array
   case uint64, int64, float64
 
   public var name: String {

@@ -33,11 +33,14 @@ enum SentencePieceMerges {
         let left = string(scalars[..<cut])
         let right = string(scalars[cut...])
         guard ids[left] != nil, ids[right] != nil else { continue }
-        local.append(Candidate(
-          left: left, right: right, score: score[token] ?? 0, leftLength: cut,
-          rightLength: scalars.count - cut, position: 0))
+        local.append(
+          Candidate(
+            left: left, right: right, score: score[token] ?? 0, leftLength: cut,
+            rightLength: scalars.count - cut, position: 0))
       }
-      local.sort { (ids[$0.left] ?? 0, ids[$0.right] ?? 0) < (ids[$1.left] ?? 0, ids[$1.right] ?? 0) }
+      local.sort {
+        (ids[$0.left] ?? 0, ids[$0.right] ?? 0) < (ids[$1.left] ?? 0, ids[$1.right] ?? 0)
+      }
       for var candidate in local {
         candidate.position = candidates.count
         candidates.append(candidate)
