@@ -17,10 +17,12 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
-    out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
+    out +=
+      "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
-  out += "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out +=
+    "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
   out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
@@ -28,11 +30,13 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
   }
   out += "  \"attention\": [\n"
   out += trace.layers.map { layer in
-    "    [\n" + layer.weights.map { head in
-      "      [\n" + (0..<head.rows).map { r in
-        "        [" + head.row(r).map(jsonNumber).joined(separator: ", ") + "]"
-      }.joined(separator: ",\n") + "\n      ]"
-    }.joined(separator: ",\n") + "\n    ]"
+    "    [\n"
+      + layer.weights.map { head in
+        "      [\n"
+          + (0..<head.rows).map { r in
+            "        [" + head.row(r).map(jsonNumber).joined(separator: ", ") + "]"
+          }.joined(separator: ",\n") + "\n      ]"
+      }.joined(separator: ",\n") + "\n    ]"
   }.joined(separator: ",\n")
   out += "\n  ]\n}\n"
   return out
@@ -56,8 +60,10 @@ func jsonString(_ s: String) -> String {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-      out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+    case _
+    where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
+      out +=
+        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
         + String(scalar.value, radix: 16)
     default: out.unicodeScalars.append(scalar)
     }
