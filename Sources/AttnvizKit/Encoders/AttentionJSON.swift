@@ -3,10 +3,13 @@ import AttnvizModel
 /// The `attention.json` document:
 ///
 ///     {"text": "...", "tokens": ["The", ...],
-///      "model": {"name": "builtin", "layers": 1, "heads": 2, "d_model": 8, "causal": false},
+///      "model": {"name": "builtin", "architecture": "builtin", "layers": 1, "heads": 2,
+///                "key_value_heads": 2, "d_model": 8, "causal": false},
 ///      "attention": [[[[0.12, ...], ...]]]}
 ///
 /// `attention[layer][head][query][key]` is the weight query i gives key j; every row sums to 1.
+/// `key_value_heads` is less than `heads` when query heads share keys and values (grouped-query
+/// attention): head h reads key/value head h / (heads / key_value_heads).
 /// Written by hand rather than through JSONEncoder so the bytes are fixed: keys in this order,
 /// numbers as Swift's shortest round-trip form, one head matrix per line block.
 public func attentionJSON(_ trace: AttentionTrace) -> String {
@@ -20,8 +23,8 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
   let m = trace.model
   out +=
     "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
-  out +=
-    "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
+  out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
+  out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
     out += "  \"truncated_from\": \(original),\n"
   }
