@@ -5,6 +5,7 @@
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
+//   AttnvizAnalysis  numbers about attention: head patterns, sinks, rollout, distance/entropy, RoPE
 //   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
@@ -33,14 +34,16 @@ let package = Package(
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens"),
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
+    .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType", "CEmbeddedFonts"]),
-    .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
+    .target(
+      name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizAnalysis", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables",
+        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizAnalysis", "AttnvizRender",
+        "AttnvizViews", "AttnvizTables",
       ]),
     .executableTarget(
       name: "attnviz",
@@ -49,6 +52,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
+    .testTarget(name: "AttnvizAnalysisTests", dependencies: ["AttnvizAnalysis"]),
     .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],

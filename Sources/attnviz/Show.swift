@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
   @OptionGroup(title: "Model") var model: ModelOptions
 
   @Option(help: ArgumentHelp(
-    "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+    "Views to draw, comma-separated: heatmap, heads, lines, model, patterns, sinks, rollout, stats (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
     valueName: "list"))
   var view: [String] = []
 
@@ -36,6 +36,17 @@ struct Show: ParsableCommand {
   @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token (a word or a 1-based index).", valueName: "word|index"))
   var focus: String?
 
+  @Option(help: ArgumentHelp("Rollout view: the first layer multiplied, 1-based (default: 1).", valueName: "layer"))
+  var rolloutFrom: Int?
+
+  @Option(help: ArgumentHelp(
+    "Print each query's K strongest keys instead of the table (default for texts over 100 tokens: 3).",
+    valueName: "K"))
+  var top: Int?
+
+  @Option(help: ArgumentHelp("Decimals of the numbers in the JSON files, 1-17 (default: shortest exact form).", valueName: "N"))
+  var jsonPrecision: Int?
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -43,6 +54,15 @@ struct Show: ParsableCommand {
   func validate() throws {
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    if let rolloutFrom, rolloutFrom < 1 {
+      throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
+    }
+    if let top, !(1...100).contains(top) {
+      throw ValidationError("--top must be between 1 and 100, not \(top)")
+    }
+    if let jsonPrecision, !(1...17).contains(jsonPrecision) {
+      throw ValidationError("--json-precision must be between 1 and 17, not \(jsonPrecision)")
+    }
     _ = try output.formats()
     _ = try commaSeparated(view, as: ViewKind.self, option: "--view")
   }
@@ -57,6 +77,9 @@ struct Show: ParsableCommand {
     options.layer = layer
     options.head = head
     options.hideSpecialTokens = hideSpecial
+    options.rolloutFrom = rolloutFrom
+    options.top = top
+    options.jsonPrecision = jsonPrecision
     figure.apply(to: &options.figure)
     options.figure.focus = focus
     options.display = .fromEnvironment(noColor: output.noColor)

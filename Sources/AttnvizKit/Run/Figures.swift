@@ -15,7 +15,9 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
   progress.stage("laying out figures")
-  let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  let scenes = try figureScenes(
+    selection, titles: titles, views: options.views, focus: options.figure.focus,
+    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
   let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
   var files: [OutputFile] = []
@@ -104,7 +106,7 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 /// Each requested view as (file stem, scene). File stems are fixed names.
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
-  style: FigureStyle, measurer: any TextMeasuring
+  rolloutFrom: Int? = nil, style: FigureStyle, measurer: any TextMeasuring
 ) throws -> [(String, Scene)] {
   let trace = selection.trace
   let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
@@ -121,7 +123,7 @@ func figureScenes(
     case .heads:
       let title = FigureTitle("Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
-      scenes.append(("heads-layer\(layerNumber)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
+      scenes.append(("heads-layer\(layerNumber)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model), style: style, measurer: measurer)))
     case .lines:
       let focusIndex = try focus.map { try resolveFocus($0, labels: selection.labels) }
       let heads = selection.heads.map { selection.restrict(trace.layers[selection.layer].weights[$0]) }
@@ -130,7 +132,16 @@ func figureScenes(
       scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
     case .model:
       let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.subtitle(includingLayer: false))
-      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
+      let marks = ModelGridMarks(
+        queryHeadsPerKeyValueHead: groupSize(trace.model), legend: groupLegend(trace.model))
+      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, marks: marks, style: style, measurer: measurer)))
+    case .patterns, .sinks, .rollout, .stats:
+      if let scene = try analysisScene(
+        view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,
+        measurer: measurer)
+      {
+        scenes.append(scene)
+      }
     }
   }
   return scenes

@@ -17,19 +17,27 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 
   var report = RunReport()
   var files: [OutputFile] = []
-  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
-  let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
-  if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(trace) : ""
-  if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
+  let jsonOptions = AttentionJSONOptions(
+    precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
+    heads: options.head.map { [$0 - 1] })
+  // Millions of numbers for long texts: the file is streamed as it is written, never one
+  // string in memory; standard output gets the document only with --json.
+  if options.formats.contains(.json) {
+    files.append(
+      OutputFile(name: "attention.json") { emit in
+        try writeAttentionJSON(trace, options: jsonOptions, emit)
+      })
+  }
+  files += analysisDocuments(trace, options: options)
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
-    report.standardOutput = json
+    progress.stage("encoding the JSON")
+    report.standardOutput = attentionJSON(trace, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text
+    report.standardOutput = printed.text + analysisText(trace, options: options)
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
@@ -47,17 +55,26 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 /// of escape codes); the figures and files still show everything.
 let maximumPrintedTokens = 100
 
-/// The tables for standard output, coloured and split to the terminal's width, or a note when
-/// there are too many tokens to print.
+/// The tables for standard output, coloured and split to the terminal's width; with `--top K`,
+/// or when there are too many tokens for a grid, each query's strongest keys instead.
 func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
-  guard n <= maximumPrintedTokens else {
-    return ("", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"])
+  if options.top != nil || n > maximumPrintedTokens {
+    let k = options.top ?? defaultTopKeys
+    let ascii = options.display.colorMode == .plain
+    var notes: [String] = []
+    if options.top == nil {
+      notes.append("note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed instead (--top K; --format txt, md or csv writes the tables)")
+    }
+    return (tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }.joined(separator: "\n"), notes)
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
     colorMap: ColorMap.named(options.figure.colorMap))
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
+
+/// Keys per query printed for long texts when `--top` is not given.
+let defaultTopKeys = 3
 
 /// The first half of every job: read the text, load the model, run it, check the result.
 func readAndTrace(
