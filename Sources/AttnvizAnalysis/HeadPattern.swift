@@ -30,7 +30,7 @@ public enum HeadPattern: String, CaseIterable, Sendable, Equatable {
     case .specialTokens: "[SEP]"
     case .punctuation: "punct"
     case .broad: "broad"
-    case .none: "–"
+    case .none: "-"
     }
   }
 }
@@ -69,7 +69,7 @@ public struct HeadPatternRule: Sendable, Equatable {
       "Label: the key a head gives ≥ \(share) of its weight on average (previous, next, self, first token,"
         + " [CLS]/[SEP], punctuation);",
       "otherwise broad when its mean normalised row entropy is ≥ \(trimmedDecimal(broadEntropy)),"
-        + " else – (none). After Clark et al. 2019.",
+        + " else none. After Clark et al. 2019.",
     ]
   }
 

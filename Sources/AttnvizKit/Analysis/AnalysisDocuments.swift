@@ -18,7 +18,7 @@ func patternsText(_ patterns: [[HeadPatternResult]], title: String, rule: HeadPa
   }
   let key = HeadPattern.allCases.filter { $0 != .none }.map { "\($0.code) = \($0.rawValue)" }
   lines.append("")
-  lines.append(key.joined(separator: ", ") + ", – = none")
+  lines.append(key.joined(separator: ", ") + ", - = none")
   lines += rule.legend
   return lines.map { $0.replacingTrailingSpaces() }.joined(separator: "\n") + "\n"
 }
