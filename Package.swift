@@ -58,7 +58,8 @@ let package = Package(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
-    .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
+    .testTarget(
+      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizAnalysis"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),

@@ -150,8 +150,7 @@ struct PanelCells {
   var pooledRows: Int
   var pooledColumns: Int
 
-  init(rows: Int, columns: Int, span: Double, base: Double) {
-    let minimum = 2.0
+  init(rows: Int, columns: Int, span: Double, base: Double, minimum: Double = 2) {
     rowFactor = max(1, Int((Double(rows) * minimum / span).rounded(.up)))
     columnFactor = max(1, Int((Double(columns) * minimum / span).rounded(.up)))
     pooledRows = (rows + rowFactor - 1) / rowFactor
@@ -174,8 +173,7 @@ struct PanelCells {
   }
 
   var poolingNote: String? {
-    guard rowFactor > 1 || columnFactor > 1 else { return nil }
-    return "each cell averages \(rowFactor)×\(columnFactor) tokens"
+    AttnvizViews.poolingNote(rowFactor: rowFactor, columnFactor: columnFactor)
   }
 }
 

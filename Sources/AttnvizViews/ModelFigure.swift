@@ -48,7 +48,7 @@ public func modelFigure(
   let gap = 8.0
   let labelSize = style.fontSize
   let lineHeight = measurer.ascent(size: labelSize) + measurer.descent(size: labelSize)
-  let captionSize = max(11, style.fontSize - 2)
+  let captionSize = max(12, style.fontSize - 1)
   let captionHeight =
     marks.labels == nil
     ? 0 : measurer.ascent(size: captionSize) + measurer.descent(size: captionSize) + 4
