@@ -22,6 +22,9 @@ public struct EmbeddedModel: AttentionModel {
   /// Longest text in tokens: at 4,096 the default run (2 heads, PNG and streamed JSON) stays
   /// under 1 GiB of memory; the JSON file is about 600 MB (less with --json-precision).
   public static let maximumTokens = 4096
+  /// Longest text whose intermediates (Q, K, V, scores: what `explain` shows) are kept; past it
+  /// only the weights are computed, so 4,096 tokens fit in memory.
+  public static let maximumTokensWithSteps = 1024
   /// Multiplies the standard deviation of the projection weights (see the type's comment).
   static let weightGain = 1.2
 
@@ -74,6 +77,11 @@ public struct EmbeddedModel: AttentionModel {
       rows: tokens.count, columns: info.dModel,
       values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
     let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
+    guard tokens.count <= Self.maximumTokensWithSteps else {
+      let weights = layer.attentionWeights(input: embeddings + pe)
+      return AttentionTrace(
+        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
+    }
     let steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
     return AttentionTrace(
       text: text, tokens: tokens, model: info,
