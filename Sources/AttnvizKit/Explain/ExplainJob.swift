@@ -44,7 +44,9 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
+  var options = options
   let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  options.figure.record(text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
@@ -98,9 +100,9 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = steps.map {
-    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
-  }
+  let scenes = options.figure.finish(
+    steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+    margin: style.margin, measurer: fonts)
   if formats.contains(.html) {
     files.append(
       OutputFile(
@@ -108,11 +110,11 @@ func explainFiles(
         text: explainHTML(
           steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
-  let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
+  let pngs = wantsPNG ? try encodeFigures(scenes, options: options.figure, fonts: fonts) : []
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {
     if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
     if wantsSVG {
-      files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene)))
+      files.append(OutputFile(name: step.kind.fileStem + ".svg", text: options.figure.svg(scene)))
     }
   }
   return files

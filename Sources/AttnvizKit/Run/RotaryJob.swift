@@ -19,6 +19,8 @@ public struct RotaryOptions: Equatable, Sendable {
 }
 
 public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
+  var options = options
+  options.figure.record(text: "", source: .arguments([]), model: .defaultBuiltin, info: nil)
   guard PositionalEncodingOptions.positionRange.contains(options.positions) else {
     throw AttnvizError.usage(
       "--positions must be between \(PositionalEncodingOptions.positionRange.lowerBound) and \(PositionalEncodingOptions.positionRange.upperBound), not \(options.positions)")
@@ -52,15 +54,14 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
         "and shrinks (with ripples) as the distance grows: RoPE's built-in decay with distance.",
       ],
       style: style, measurer: fonts)
-    for (stem, scene) in [("rope-angles", angles), ("rope-dot", dot)] {
+    let scenes = options.figure.finish([angles, dot], margin: style.margin, measurer: fonts)
+    for (stem, scene) in zip(["rope-angles", "rope-dot"], scenes) {
       if options.formats.contains(.png) {
-        files.append(
-          OutputFile(
-            name: stem + ".png",
-            contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
+        let png = try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts)
+        files.append(OutputFile(name: stem + ".png", contents: options.figure.stamp(png)))
       }
       if options.formats.contains(.svg) {
-        files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene)))
+        files.append(OutputFile(name: stem + ".svg", text: options.figure.svg(scene)))
       }
     }
   }

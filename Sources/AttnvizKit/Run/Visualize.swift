@@ -10,22 +10,36 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  var options = options
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress)
+  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
-  let titles = Titles(trace: trace, selection: selection)
+  var titles = Titles(trace: trace, selection: selection)
+  titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
 
   var report = RunReport()
   var files: [OutputFile] = []
+  if options.mergeSubwords && !titles.wordsMerged {
+    report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
+  }
   let jsonOptions = AttentionJSONOptions(
     precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
     heads: options.head.map { [$0 - 1] })
-  // Millions of numbers for long texts: the file is streamed as it is written, never one
-  // string in memory; standard output gets the document only with --json.
+  // Millions of numbers for long texts: the files are streamed as they are written, never one
+  // string in memory. attention.json always holds the model's own tokens; the words get a file
+  // of their own.
+  if titles.wordsMerged && options.formats.contains(.json) {
+    files.append(
+      OutputFile(name: "attention-words.json") { emit in
+        try writeAttentionJSON(trace, options: jsonOptions, emit)
+      })
+  }
   if options.formats.contains(.json) {
     files.append(
       OutputFile(name: "attention.json") { emit in
-        try writeAttentionJSON(trace, options: jsonOptions, emit)
+        try writeAttentionJSON(pieces, options: jsonOptions, emit)
       })
   }
   files += analysisDocuments(trace, options: options)
@@ -34,7 +48,7 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     progress.stage("encoding the JSON")
-    report.standardOutput = attentionJSON(trace, options: jsonOptions)
+    report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text + analysisText(trace, options: options)
