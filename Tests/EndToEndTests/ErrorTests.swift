@@ -115,7 +115,9 @@ import Testing
     let text = (1...150).map { "w\($0)" }.joined(separator: " ")
     let run = try Binary.run([text, "--out", folder.path, "--format", "json,csv"])
     #expect(run.status == 0)
-    #expect(run.stdout.isEmpty)
+    // Two heads: a title and 150 queries each, with their three strongest keys.
+    #expect(run.stdout.split(separator: "\n").count == 2 * 151)
+    #expect(run.stdout.contains("\n    1 w1   -> "))
     #expect(run.stderr.contains("150 × 150 tables are too large to print"))
     #expect(listing(folder).contains("attention-layer1-head1.csv"))
   }
