@@ -10,8 +10,8 @@ struct Attnviz: ParsableCommand {
     discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
     subcommands: [
-      Show.self, PositionalEncodingCommand.self, ExplainCommand.self, DeckCommand.self,
-      InfoCommand.self,
+      Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
+      DeckCommand.self, InfoCommand.self,
     ],
     defaultSubcommand: Show.self)
 

@@ -28,11 +28,11 @@ public struct DeckEntry: Equatable, Sendable {
 }
 
 /// Keys with a meaning of their own; every other key is passed on as `--key value`.
-private let reservedKeys: Set<String> = ["title", "caption", "text", "view", "options"]
+private let reservedKeys: Set<String> = ["title", "caption", "text", "texts", "view", "options"]
 /// The deck decides where files go and what is printed; an entry may not.
 private let forbiddenKeys: Set<String> = ["out", "quiet", "json", "no-color", "help", "version"]
 /// Views that are subcommands of their own rather than `--view` values of the main command.
-private let subcommandViews: Set<String> = ["pe", "explain"]
+private let subcommandViews: Set<String> = ["pe", "explain", "compare"]
 
 /// Parses a deck. `folder` is the deck file's folder: relative `file` and `weights` paths in
 /// the deck are taken from there, as a reader of the deck would expect.
@@ -110,6 +110,11 @@ private func deckEntry(
   if subcommand == "pe" {
     // The positional encoding has no text; a deck-wide default text is simply not used here.
     if figure["text"] != nil { throw fail("text", "view = \"pe\" draws positions, not a text") }
+  } else if subcommand == "compare", let texts = values["texts"] {
+    guard let list = texts.array, list.count >= 1, list.allSatisfy({ $0.string != nil }) else {
+      throw fail("texts", "give the texts to compare as a list of strings")
+    }
+    arguments += ["--"] + list.compactMap(\.string)
   } else if let text = values["text"] {
     guard let text = text.string else { throw fail("text", "give the sentence as a string") }
     arguments += ["--", text]
