@@ -62,7 +62,7 @@ let package = Package(
     .testTarget(
       name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizAnalysis"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
-    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit", "AttnvizAnalysis"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -95,10 +95,10 @@ import Testing
   @Test func textOverTheTokenLimitIsRefusedWithTheCount() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let text = (1...2100).map { "w\($0)" }.joined(separator: " ")
+    let text = (1...4200).map { "w\($0)" }.joined(separator: " ")
     let run = try Binary.run(["-", "--out", folder.appendingPathComponent("o").path], stdin: text)
     #expect(run.status == 1)
-    #expect(run.stderr.hasPrefix("attnviz: error: the text has 2100 tokens; this layer takes at most 2048"))
+    #expect(run.stderr.hasPrefix("attnviz: error: the text has 4200 tokens; this layer takes at most 4096"))
     #expect(listing(folder).isEmpty)
   }
 
