@@ -6,9 +6,11 @@ import AttnvizMath
 /// chosen layer up: R = Â_L · … · Â_F. Row i of R is how much token i's final representation
 /// draws on each input token. `layers[l][h]` is T×T; `from` is 0-based.
 public func attentionRollout(_ layers: [[Matrix]], from: Int = 0) -> Matrix? {
-  guard let n = layers.first?.first?.rows, from >= 0, from < layers.count else { return nil }
-  var result = Matrix.identity(n)
-  for heads in layers[from...] {
+  guard layers.first?.first != nil, from >= 0, from < layers.count else { return nil }
+  // The first layer as it is (not multiplied by I: at 4,096 tokens that product alone is 7·10¹⁰
+  // multiply-adds).
+  var result = residualAverage(layers[from])
+  for heads in layers[(from + 1)...] {
     result = residualAverage(heads) * result
   }
   return result
