@@ -20,6 +20,20 @@ public enum HeadPattern: String, CaseIterable, Sendable, Equatable {
   case broad
   case none
 
+  /// One letter for the narrowest thumbnails (30 layers × 9 heads).
+  public var letter: String {
+    switch self {
+    case .previousToken: "P"
+    case .nextToken: "N"
+    case .selfToken: "S"
+    case .firstToken: "F"
+    case .specialTokens: "C"
+    case .punctuation: "."
+    case .broad: "B"
+    case .none: "-"
+    }
+  }
+
   /// A short form for cells too narrow for the name.
   public var code: String {
     switch self {

@@ -21,15 +21,45 @@ public struct ModelGridMarks: Sendable, Equatable {
   }
 }
 
-/// A label under a thumbnail, with a short form for thumbnails too narrow for the full one.
+/// A label under a thumbnail, with a short form and a one-letter form for thumbnails too narrow
+/// for the full one (the legend then says what they stand for).
 public struct ThumbnailLabel: Sendable, Equatable {
   public var full: String
   public var short: String
+  public var letter: String
 
-  public init(full: String, short: String) {
+  public init(full: String, short: String, letter: String? = nil) {
     self.full = full
     self.short = short
+    self.letter = letter ?? String(short.prefix(1))
   }
+}
+
+/// Which form of the labels the whole grid uses: the longest that fits every thumbnail.
+private func labelForm(_ labels: [[ThumbnailLabel]], room: Double, size: Double,
+  measurer: any TextMeasuring) -> KeyPath<ThumbnailLabel, String>
+{
+  let all = labels.flatMap { $0 }
+  for form in [\ThumbnailLabel.full, \.short] {
+    if all.allSatisfy({ measurer.width(of: $0[keyPath: form], size: size, weight: .regular) <= room }) {
+      return form
+    }
+  }
+  return \.letter
+}
+
+/// "prev = previous token, …" for the forms shown, in order of first appearance.
+private func labelKey(_ labels: [[ThumbnailLabel]], form: KeyPath<ThumbnailLabel, String>)
+  -> String?
+{
+  guard form != \ThumbnailLabel.full else { return nil }
+  var seen: [String] = []
+  var parts: [String] = []
+  for label in labels.flatMap({ $0 }) where !seen.contains(label.full) {
+    seen.append(label.full)
+    parts.append("\(label[keyPath: form]) = \(label.full)")
+  }
+  return parts.joined(separator: ", ")
 }
 
 /// The whole model on one slide: a thumbnail per head, layers down and heads across, on one
@@ -64,6 +94,8 @@ public func modelFigure(
   var canvas = Canvas(measurer: measurer)
   var grids: [GridGeometry] = []
   let step = cell.panelWidth + gap
+  let form = labelForm(
+    marks.labels ?? [], room: step - 2, size: captionSize, measurer: measurer)
   let rowStep = step + captionHeight
   let isMasked: (Int, Int) -> Bool = { row, column in causal && column > row }
   for (l, heads) in layers.enumerated() {
@@ -78,7 +110,7 @@ public func modelFigure(
         shown.matrix, isMasked: { _, _ in false }, scale: scale, grid: grid,
         annotationSize: nil, into: &canvas)
       if let label = marks.labels?[safe: l]?[safe: h] {
-        drawThumbnailLabel(label, grid: grid, size: captionSize, into: &canvas)
+        drawThumbnailLabel(label[keyPath: form], grid: grid, size: captionSize, into: &canvas)
       }
     }
   }
@@ -95,19 +127,16 @@ public func modelFigure(
   drawColorBar(
     scale, x: whole.maxX + 18, y: whole.y, height: whole.height, showsMasked: causal,
     style: style, into: &canvas)
-  drawCaption(marks.legend, style: style, into: &canvas)
+  let key = marks.labels.flatMap { labelKey($0, form: form) }
+  drawCaption((key.map { [$0] } ?? []) + marks.legend, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 
-/// The head's label centred under its thumbnail: the full name when it fits, else the short.
+/// The head's label centred under its thumbnail.
 private func drawThumbnailLabel(
-  _ label: ThumbnailLabel, grid: GridGeometry, size: Double,
-  into canvas: inout Canvas
+  _ text: String, grid: GridGeometry, size: Double, into canvas: inout Canvas
 ) {
   let measurer = canvas.measurer
-  let fits = measurer.width(of: label.full, size: size, weight: .regular) <= grid.width + 6
-  let text = shortened(
-    fits ? label.full : label.short, toWidth: grid.width + 6, size: size, measurer: measurer)
   canvas.text(
     TextItem(
       text, at: Point(grid.x + grid.width / 2, grid.maxY + 2 + measurer.ascent(size: size)),

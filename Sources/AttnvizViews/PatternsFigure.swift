@@ -10,7 +10,8 @@ public func patternsFigure(
   title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
   let labels = patterns.map { heads in
-    heads.map { ThumbnailLabel(full: $0.pattern.rawValue, short: $0.pattern.code) }
+    heads.map { ThumbnailLabel(
+        full: $0.pattern.rawValue, short: $0.pattern.code, letter: $0.pattern.letter) }
   }
   let marks = ModelGridMarks(
     labels: labels, queryHeadsPerKeyValueHead: queryHeadsPerKeyValueHead,

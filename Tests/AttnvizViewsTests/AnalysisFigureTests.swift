@@ -38,6 +38,22 @@ private func previousHead(_ n: Int) -> Matrix {
     expectSaneFigure(scene)
   }
 
+  @Test func thirtyLayersOfNineHeadsUseLettersWithAKey() {
+    let n = 6
+    let layers = Array(repeating: (0..<9).map { _ in previousHead(n) }, count: 30)
+    let rule = HeadPatternRule()
+    let roles = Array(repeating: TokenRole.ordinary, count: n)
+    let patterns = layers.map { $0.map { rule.classify($0, roles: roles) } }
+    let scene = patternsFigure(
+      layers, patterns: patterns, rule: rule, tokens: (0..<n).map { "t\($0)" }, causal: true,
+      queryHeadsPerKeyValueHead: 3, title: title, style: FigureStyle(), measurer: measurer)
+    #expect(scene.texts("pattern-label").count == 270)
+    #expect(Set(scene.texts("pattern-label").map(\.string)) == ["P"])
+    #expect(scene.texts("caption").first?.string == "P = previous token")
+    #expect(scene.texts("kv-group").count == 3)
+    expectSaneFigure(scene)
+  }
+
   @Test func groupedQueryHeadsGetOneBracketPerKeyValueHead() {
     let n = 4
     let layers = Array(repeating: (0..<9).map { _ in previousHead(n) }, count: 2)
