@@ -80,7 +80,8 @@ public struct HeadPatternRule: Sendable, Equatable {
   public var legend: [String] {
     let share = trimmedPercent(dominance)
     return [
-      "Label: the key a head gives ≥ \(share) of its weight on average (previous, next, self, first token,"
+      "Label: the key a head gives ≥ \(share) of its weight on average"
+        + " (previous, next, self, first token,"
         + " [CLS]/[SEP], punctuation);",
       "otherwise broad when its mean normalised row entropy is ≥ \(trimmedDecimal(broadEntropy)),"
         + " else none. After Clark et al. 2019.",
@@ -121,7 +122,9 @@ func patternScores(_ w: Matrix, roles: [TokenRole]) -> [(pattern: HeadPattern, s
   out.append((.nextToken, mean((0..<(n - 1)).map { w[$0, $0 + 1] })))
   out.append((.selfToken, mean((0..<n).map { w[$0, $0] })))
   if roles[0] != .special { out.append((.firstToken, mean((1..<n).map { w[$0, 0] }))) }
-  for (pattern, role) in [(HeadPattern.specialTokens, TokenRole.special), (.punctuation, .punctuation)] {
+  for (pattern, role) in [
+    (HeadPattern.specialTokens, TokenRole.special), (.punctuation, .punctuation),
+  ] {
     let keys = roles.indices.filter { roles[$0] == role }
     guard !keys.isEmpty else { continue }
     out.append((pattern, mean((0..<n).map { i in keys.reduce(0) { $0 + w[i, $1] } })))

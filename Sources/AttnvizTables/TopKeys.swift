@@ -7,15 +7,21 @@ import AttnvizMath
 ///        1 The      → The 0.41  cat 0.22  sat 0.10
 public func renderTopKeys(_ m: LabeledMatrix, k: Int, title: String, asciiOnly: Bool) -> String {
   let labels = m.rowLabels.map { label in
-    truncate(sanitizeForTerminal(label, asciiOnly: asciiOnly), toWidth: 14, ellipsis: asciiOnly ? "~" : "…")
+    truncate(
+      sanitizeForTerminal(label, asciiOnly: asciiOnly), toWidth: 14, ellipsis: asciiOnly ? "~" : "…"
+    )
   }
   let keyLabels = m.resolvedColumnLabels.map { label in
-    truncate(sanitizeForTerminal(label, asciiOnly: asciiOnly), toWidth: 14, ellipsis: asciiOnly ? "~" : "…")
+    truncate(
+      sanitizeForTerminal(label, asciiOnly: asciiOnly), toWidth: 14, ellipsis: asciiOnly ? "~" : "…"
+    )
   }
   let labelWidth = labels.map(displayWidth).max() ?? 0
   let numberWidth = String(m.matrix.rows).count
   let arrow = asciiOnly ? "->" : "→"
-  var lines = ["Top \(k) key\(k == 1 ? "" : "s") per query · \(sanitizeForTerminal(title, asciiOnly: asciiOnly))"]
+  var lines = [
+    "Top \(k) key\(k == 1 ? "" : "s") per query · \(sanitizeForTerminal(title, asciiOnly: asciiOnly))"
+  ]
   for r in 0..<m.matrix.rows {
     let ranked = topIndices(m.matrix.row(r), k: k) { !m.isMasked(r, $0) }
     let keys = ranked.map { "\(keyLabels[$0]) \(formatFixed(m.matrix[r, $0], decimals: 2))" }

@@ -36,12 +36,15 @@ public struct ThumbnailLabel: Sendable, Equatable {
 }
 
 /// Which form of the labels the whole grid uses: the longest that fits every thumbnail.
-private func labelForm(_ labels: [[ThumbnailLabel]], room: Double, size: Double,
-  measurer: any TextMeasuring) -> KeyPath<ThumbnailLabel, String>
-{
+private func labelForm(
+  _ labels: [[ThumbnailLabel]], room: Double, size: Double,
+  measurer: any TextMeasuring
+) -> KeyPath<ThumbnailLabel, String> {
   let all = labels.flatMap { $0 }
   for form in [\ThumbnailLabel.full, \.short] {
-    if all.allSatisfy({ measurer.width(of: $0[keyPath: form], size: size, weight: .regular) <= room }) {
+    if all.allSatisfy({
+      measurer.width(of: $0[keyPath: form], size: size, weight: .regular) <= room
+    }) {
       return form
     }
   }
@@ -175,7 +178,8 @@ private func drawModelLabels(
     canvas.text(
       TextItem(
         "Layer \(l + 1)",
-        at: Point(-labelGap - 2, Double(l) * rowStep + cell.panelWidth / 2 + (ascent - descent) / 2),
+        at: Point(
+          -labelGap - 2, Double(l) * rowStep + cell.panelWidth / 2 + (ascent - descent) / 2),
         size: size, color: FigureStyle.ink, anchor: .end, role: "row-label"))
   }
   return top
@@ -201,7 +205,8 @@ func drawKeyValueBrackets(
     ] {
       canvas.line(LineItem(from: from, to: to, color: FigureStyle.rule, width: 1, role: "kv-group"))
     }
-    let name = measurer.width(of: "KV head \(g + 1)", size: size, weight: .regular) <= x1 - x0
+    let name =
+      measurer.width(of: "KV head \(g + 1)", size: size, weight: .regular) <= x1 - x0
       ? "KV head \(g + 1)" : "KV \(g + 1)"
     canvas.text(
       TextItem(

@@ -10,8 +10,10 @@ public func patternsFigure(
   title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
   let labels = patterns.map { heads in
-    heads.map { ThumbnailLabel(
-        full: $0.pattern.rawValue, short: $0.pattern.code, letter: $0.pattern.letter) }
+    heads.map {
+      ThumbnailLabel(
+        full: $0.pattern.rawValue, short: $0.pattern.code, letter: $0.pattern.letter)
+    }
   }
   let marks = ModelGridMarks(
     labels: labels, queryHeadsPerKeyValueHead: queryHeadsPerKeyValueHead,

@@ -61,7 +61,10 @@ import Testing
     var weak = Matrix(rows: 4, columns: 4, repeating: 0.2)
     for i in 0..<4 { weak[i, max(i - 1, 0)] = 0.4 }
     let result = rule.classify(weak, roles: Array(repeating: .ordinary, count: 4))
-    #expect(patternScores(weak, roles: Array(repeating: .ordinary, count: 4)).allSatisfy { $0.score < 0.5 })
+    #expect(
+      patternScores(weak, roles: Array(repeating: .ordinary, count: 4)).allSatisfy {
+        $0.score < 0.5
+      })
     #expect(result.entropy < 0.985 && result.entropy > 0.9)
     #expect(result.pattern == .broad)
     var strict = HeadPatternRule()

@@ -31,7 +31,10 @@ private func constructedTrace(causal: Bool = true) -> AttentionTrace {
 @Suite struct AnalysisDocumentsTests {
   @Test func patternsOfConstructedHeads() throws {
     let patterns = headPatterns(constructedTrace())
-    #expect(patterns.map { $0.map(\.pattern) } == [[.previousToken, .firstToken], [.selfToken, .selfToken]])
+    #expect(
+      patterns.map { $0.map(\.pattern) } == [
+        [.previousToken, .firstToken], [.selfToken, .selfToken],
+      ])
     let json = patternsJSON(patterns, rule: HeadPatternRule(), precision: 3)
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -15,7 +15,9 @@ private func previousHead(_ n: Int) -> Matrix {
 @Suite struct PatternsFigureTests {
   @Test func everyHeadCarriesItsLabelUnderItsThumbnail() {
     let n = sentence.count
-    let layers = [[previousHead(n), attention(n, seed: 1)], [attention(n, seed: 2), previousHead(n)]]
+    let layers = [
+      [previousHead(n), attention(n, seed: 1)], [attention(n, seed: 2), previousHead(n)],
+    ]
     let rule = HeadPatternRule()
     let roles = Array(repeating: TokenRole.ordinary, count: n)
     let patterns = layers.map { $0.map { rule.classify($0, roles: roles) } }
@@ -59,7 +61,8 @@ private func previousHead(_ n: Int) -> Matrix {
     let layers = Array(repeating: (0..<9).map { _ in previousHead(n) }, count: 2)
     let scene = modelFigure(
       layers, tokens: ["a", "b", "c", "d"], causal: true, title: title,
-      marks: ModelGridMarks(queryHeadsPerKeyValueHead: 3, legend: ["9 query heads, 3 key/value heads"]),
+      marks: ModelGridMarks(
+        queryHeadsPerKeyValueHead: 3, legend: ["9 query heads, 3 key/value heads"]),
       style: FigureStyle(), measurer: measurer)
     #expect(scene.texts("kv-group").map(\.string) == ["KV head 1", "KV head 2", "KV head 3"])
     #expect(scene.texts("caption").map(\.string) == ["9 query heads, 3 key/value heads"])
@@ -89,7 +92,8 @@ private func previousHead(_ n: Int) -> Matrix {
       shares: [[1, 0.25], [0.5, 0.5]], layerMeans: [0.625, 0.5], title: title,
       caption: ["share of attention on the first token"], style: FigureStyle(),
       measurer: measurer)
-    #expect(scene.texts("annotation").map(\.string) == ["1.00", "0.25", "0.50", "0.50", "0.63", "0.50"])
+    #expect(
+      scene.texts("annotation").map(\.string) == ["1.00", "0.25", "0.50", "0.50", "0.63", "0.50"])
     #expect(scene.rects("cell").count == 6)
     #expect(scene.texts("row-label").map(\.string) == ["Layer 1", "Layer 2"])
     #expect(scene.texts("column-label").map(\.string).sorted() == ["1", "2", "mean"])
@@ -124,11 +128,13 @@ private func previousHead(_ n: Int) -> Matrix {
 
   @Test func rotaryFiguresDrawAnglesAndOneCurve() {
     let rope = RotaryEmbedding(headSize: 16)
-    let angles = rotaryAnglesFigure(rope, positions: 20, title: title, style: FigureStyle(), measurer: measurer)
+    let angles = rotaryAnglesFigure(
+      rope, positions: 20, title: title, style: FigureStyle(), measurer: measurer)
     #expect(angles.rects("cell").count == 20 * 8)
     expectSaneFigure(angles)
     let dot = rotaryDotProductFigure(
-      rope, maxDistance: 30, title: title, caption: ["q·k"], style: FigureStyle(), measurer: measurer)
+      rope, maxDistance: 30, title: title, caption: ["q·k"], style: FigureStyle(),
+      measurer: measurer)
     #expect(dot.lines("series").count == 30)
     // The curve starts at the top of the plot (1 at distance 0).
     let frame = dot.rects("plot-frame")[0]
@@ -155,8 +161,12 @@ private func previousHead(_ n: Int) -> Matrix {
 
   @Test func poolingKeepsMaximaAndSignedMagnitudes() {
     let m = Matrix([[0.1, 0.9, 0.2, 0.3], [0.4, 0.0, 0.1, 0.2]])
-    #expect(pooled(m, maxRows: 1, maxColumns: 2, isMasked: { _, _ in false }).matrix == Matrix([[0.9, 0.3]]))
+    #expect(
+      pooled(m, maxRows: 1, maxColumns: 2, isMasked: { _, _ in false }).matrix
+        == Matrix([[0.9, 0.3]]))
     let s = Matrix([[0.1, -0.9], [0.5, 0.2]])
-    #expect(pooled(s, maxRows: 1, maxColumns: 1, isMasked: { _, _ in false }, signed: true).matrix == Matrix([[-0.9]]))
+    #expect(
+      pooled(s, maxRows: 1, maxColumns: 1, isMasked: { _, _ in false }, signed: true).matrix
+        == Matrix([[-0.9]]))
   }
 }

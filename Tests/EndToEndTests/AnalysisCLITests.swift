@@ -3,15 +3,18 @@ import Testing
 
 /// The analysis views, --top, --json-precision and pe --rope through the built binary.
 @Suite struct AnalysisCLITests {
-  static let fixtures = Binary.packageRoot.appendingPathComponent("Tests/AttnvizModelTests/Fixtures")
+  static let fixtures = Binary.packageRoot.appendingPathComponent(
+    "Tests/AttnvizModelTests/Fixtures")
 
   @Test func analysisViewsWriteTheirFiguresAndData() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = Self.fixtures.appendingPathComponent("tiny-gpt2").path
     let run = try Binary.run(
-      ["--model", model, "--view", "patterns,sinks,rollout,stats", "--format", "png,svg,json",
-       "--rollout-from", "2", "--out", folder.path, "The cat sat on the mat."])
+      [
+        "--model", model, "--view", "patterns,sinks,rollout,stats", "--format", "png,svg,json",
+        "--rollout-from", "2", "--out", folder.path, "The cat sat on the mat.",
+      ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("Head patterns · 2 layers × "))
     for name in ["patterns", "sinks", "rollout", "stats"] {
@@ -29,17 +32,23 @@ import Testing
   @Test func rolloutFromOutsideTheModelIsAUsageError() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["--view", "rollout", "--rollout-from", "3", "--out", folder.path, "a b c"])
+    let run = try Binary.run([
+      "--view", "rollout", "--rollout-from", "3", "--out", folder.path, "a b c",
+    ])
     #expect(run.status == 2)
-    #expect(run.stderr == "attnviz: error: --rollout-from 3 is out of range; the model has 1 layer (1–1)\n")
+    #expect(
+      run.stderr
+        == "attnviz: error: --rollout-from 3 is out of range; the model has 1 layer (1–1)\n")
   }
 
   @Test func ropeWritesBothFiguresAndItsNumbers() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.run(
-      ["pe", "--rope", "--theta", "500000", "--head-size", "8", "--positions", "16", "--format",
-       "png,json", "--out", folder.path])
+      [
+        "pe", "--rope", "--theta", "500000", "--head-size", "8", "--positions", "16", "--format",
+        "png,json", "--out", folder.path,
+      ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(listing(folder) == ["rope-angles.png", "rope-dot.png", "rope.json"])
     let document = try #require(

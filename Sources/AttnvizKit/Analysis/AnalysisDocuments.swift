@@ -12,9 +12,12 @@ func patternsText(_ patterns: [[HeadPatternResult]], title: String, rule: HeadPa
     s + String(repeating: " ", count: max(0, n - s.count))
   }
   let rowTitle = max(8, "Layer \(patterns.count)".count + 1)
-  var lines = [title, padded("", rowTitle) + (1...max(heads, 1)).map { padded("H\($0)", width) }.joined()]
+  var lines = [
+    title, padded("", rowTitle) + (1...max(heads, 1)).map { padded("H\($0)", width) }.joined(),
+  ]
   for (l, row) in patterns.enumerated() {
-    lines.append(padded("Layer \(l + 1)", rowTitle) + row.map { padded($0.pattern.code, width) }.joined())
+    lines.append(
+      padded("Layer \(l + 1)", rowTitle) + row.map { padded($0.pattern.code, width) }.joined())
   }
   let key = HeadPattern.allCases.filter { $0 != .none }.map { "\($0.code) = \($0.rawValue)" }
   lines.append("")
@@ -28,10 +31,14 @@ func patternsMarkdown(_ patterns: [[HeadPatternResult]], title: String, rule: He
   -> String
 {
   let heads = patterns.map(\.count).max() ?? 0
-  var out = "## \(title)\n\n| Layer | " + (1...max(heads, 1)).map { "H\($0)" }.joined(separator: " | ") + " |\n"
+  var out =
+    "## \(title)\n\n| Layer | " + (1...max(heads, 1)).map { "H\($0)" }.joined(separator: " | ")
+    + " |\n"
   out += "|---|" + String(repeating: "---|", count: max(heads, 1)) + "\n"
   for (l, row) in patterns.enumerated() {
-    out += "| \(l + 1) | " + row.map { markdownCell($0.pattern.rawValue) }.joined(separator: " | ") + " |\n"
+    out +=
+      "| \(l + 1) | " + row.map { markdownCell($0.pattern.rawValue) }.joined(separator: " | ")
+      + " |\n"
   }
   return out + "\n" + rule.legend.joined(separator: " ") + "\n"
 }
@@ -50,10 +57,12 @@ func patternsJSON(_ patterns: [[HeadPatternResult]], rule: HeadPatternRule, prec
   var out = "{\n  \"rule\": {\"dominance\": \(jsonNumber(rule.dominance)), "
   out += "\"broad_entropy\": \(jsonNumber(rule.broadEntropy))},\n  \"patterns\": [\n"
   out += patterns.map { row in
-    "    [" + row.map { p in
-      "{\"pattern\": \(jsonString(p.pattern.rawValue)), \"score\": \(jsonNumber(p.score, precision: precision)), "
-        + "\"entropy\": \(jsonNumber(p.entropy, precision: precision))}"
-    }.joined(separator: ", ") + "]"
+    "    ["
+      + row.map { p in
+        "{\"pattern\": \(jsonString(p.pattern.rawValue)), "
+        + "\"score\": \(jsonNumber(p.score, precision: precision)), "
+          + "\"entropy\": \(jsonNumber(p.entropy, precision: precision))}"
+      }.joined(separator: ", ") + "]"
   }.joined(separator: ",\n")
   return out + "\n  ]\n}\n"
 }
@@ -65,7 +74,10 @@ func statsJSON(_ trace: AttentionTrace, precision: Int?) -> String {
   let stats = layers.map { $0.map(HeadStatistics.init) }
   let sinks = SinkTable(layers: layers, sinkKeys: sinkTargets(trace).keys)
   func grid(_ values: [[Double]]) -> String {
-    "[\n" + values.map { "    [" + $0.map { jsonNumber($0, precision: precision) }.joined(separator: ", ") + "]" }
+    "[\n"
+      + values.map {
+        "    [" + $0.map { jsonNumber($0, precision: precision) }.joined(separator: ", ") + "]"
+      }
       .joined(separator: ",\n") + "\n  ]"
   }
   var out = "{\n"
@@ -74,7 +86,10 @@ func statsJSON(_ trace: AttentionTrace, precision: Int?) -> String {
   out += "  \"mean_entropy_bits\": \(grid(stats.map { $0.map(\.meanEntropyBits) })),\n"
   out += "  \"sink_keys\": [\(sinkTargets(trace).keys.map(String.init).joined(separator: ", "))],\n"
   out += "  \"sink_share\": \(grid(sinks.shares)),\n"
-  out += "  \"sink_share_layer_mean\": [\(sinks.layerMeans.map { jsonNumber($0, precision: precision) }.joined(separator: ", "))]\n"
+  out +=
+    "  \"sink_share_layer_mean\": ["
+    + sinks.layerMeans.map { jsonNumber($0, precision: precision) }.joined(separator: ", ")
+    + "]\n"
   return out + "}\n"
 }
 
@@ -103,7 +118,8 @@ func analysisDocuments(_ trace: AttentionTrace, options: VisualizeOptions) -> [O
           text: patternsJSON(patterns, rule: rule, precision: options.jsonPrecision)))
     }
     if options.formats.contains(.txt) {
-      files.append(OutputFile(name: "patterns.txt", text: patternsText(patterns, title: title, rule: rule)))
+      files.append(
+        OutputFile(name: "patterns.txt", text: patternsText(patterns, title: title, rule: rule)))
     }
     if options.formats.contains(.md) {
       files.append(
@@ -111,7 +127,8 @@ func analysisDocuments(_ trace: AttentionTrace, options: VisualizeOptions) -> [O
     }
   }
   if options.formats.contains(.json), views.contains(.stats) || views.contains(.sinks) {
-    files.append(OutputFile(name: "stats.json", text: statsJSON(trace, precision: options.jsonPrecision)))
+    files.append(
+      OutputFile(name: "stats.json", text: statsJSON(trace, precision: options.jsonPrecision)))
   }
   return files
 }
@@ -120,7 +137,8 @@ func analysisDocuments(_ trace: AttentionTrace, options: VisualizeOptions) -> [O
 func analysisText(_ trace: AttentionTrace, options: VisualizeOptions) -> String {
   guard options.views?.contains(.patterns) == true else { return "" }
   let rule = HeadPatternRule()
-  return "\n" + patternsText(headPatterns(trace, rule: rule), title: patternsTitle(trace), rule: rule)
+  return "\n"
+    + patternsText(headPatterns(trace, rule: rule), title: patternsTitle(trace), rule: rule)
 }
 
 func patternsTitle(_ trace: AttentionTrace) -> String {

@@ -89,7 +89,8 @@ func rolloutScene(
   let caption = [
     "Rollout (Abnar & Zuidema 2020): R = Â\(subscripted(count)) ··· Â\(subscripted(first + 1)),"
       + " Âₗ = ½ (meanₕ Aₗ,ₕ + I): heads averaged, identity added for the residual stream,",
-    "rows renormalised, layers multiplied. Row i: how much token i's output draws on each input token.",
+    "rows renormalised, layers multiplied."
+      + " Row i: how much token i's output draws on each input token.",
   ]
   return (
     "rollout",
@@ -106,7 +107,9 @@ func rolloutStart(_ from: Int?, layers: Int) throws -> Int {
   guard let from else { return 0 }
   guard (1...layers).contains(from) else {
     throw AttnvizError.usage(
-      "--rollout-from \(from) is out of range; the model has \(layers) layer\(layers == 1 ? "" : "s") (1–\(layers))")
+      "--rollout-from \(from) is out of range; the model has \(layers) "
+        + "layer\(layers == 1 ? "" : "s") (1–\(layers))"
+    )
   }
   return from - 1
 }

@@ -10,7 +10,9 @@ import AttnvizTables
 /// `attention[layer][head][query][key]` is the weight query i gives key j; every row sums to 1.
 /// Written by hand rather than through JSONEncoder so the bytes are fixed: keys in this order,
 /// numbers as Swift's shortest round-trip form, one head matrix per line block.
-public func attentionJSON(_ trace: AttentionTrace, options: AttentionJSONOptions = .init()) -> String {
+public func attentionJSON(_ trace: AttentionTrace, options: AttentionJSONOptions = .init())
+  -> String
+{
   var out = ""
   writeAttentionJSON(trace, options: options) { out += $0 }
   return out
@@ -40,11 +42,14 @@ func writeAttentionJSON(
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
-    out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
+    out +=
+      "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
-  out += "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
-  out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
+  out +=
+    "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out +=
+    "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
     out += "  \"truncated_from\": \(original),\n"
   }
@@ -64,7 +69,9 @@ func writeAttentionJSON(
       let w = trace.layers[l].weights[h]
       try emit("      [\n")
       for r in 0..<w.rows {
-        let row = "        [" + w.row(r).map { jsonNumber($0, precision: options.precision) }
+        let row =
+          "        ["
+          + w.row(r).map { jsonNumber($0, precision: options.precision) }
           .joined(separator: ", ") + "]"
         try emit(r + 1 < w.rows ? row + ",\n" : row + "\n")
       }
@@ -107,8 +114,10 @@ func jsonString(_ s: String) -> String {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-      out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+    case _
+    where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
+      out +=
+        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
         + String(scalar.value, radix: 16)
     default: out.unicodeScalars.append(scalar)
     }

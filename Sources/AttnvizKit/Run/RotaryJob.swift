@@ -23,14 +23,19 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
   options.figure.record(text: "", source: .arguments([]), model: .defaultBuiltin, info: nil)
   guard PositionalEncodingOptions.positionRange.contains(options.positions) else {
     throw AttnvizError.usage(
-      "--positions must be between \(PositionalEncodingOptions.positionRange.lowerBound) and \(PositionalEncodingOptions.positionRange.upperBound), not \(options.positions)")
+      "--positions must be between 1 and \(PositionalEncodingOptions.positionRange.upperBound),"
+        + " not \(options.positions)"
+    )
   }
   guard RotaryOptions.headSizeRange.contains(options.headSize), options.headSize % 2 == 0 else {
     throw AttnvizError.usage(
-      "--head-size must be an even number between 2 and 1024 (dimensions rotate in pairs), not \(options.headSize)")
+      "--head-size must be an even number between 2 and 1024 (dimensions rotate in pairs),"
+        + " not \(options.headSize)"
+    )
   }
   guard options.base.isFinite, options.base > 1, options.base <= 1e9 else {
-    throw AttnvizError.usage("--theta must be between 1 and 1e9 (10000 in most models), not \(options.base)")
+    throw AttnvizError.usage(
+      "--theta must be between 1 and 1e9 (10000 in most models), not \(options.base)")
   }
   let rope = RotaryEmbedding(headSize: options.headSize, base: options.base)
   let theta = trimmedNumber(options.base)
@@ -42,13 +47,18 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
       rope, positions: options.positions,
       title: FigureTitle(
         "Rotary position embedding · rotation angle per position and dimension pair",
-        subtitle: "angle = m · θᵢ, θᵢ = \(theta)^(−2i/d), wrapped to (−π, π] · head size d = \(options.headSize) · \(options.positions) positions"),
+        subtitle:
+          "angle = m · θᵢ, θᵢ = \(theta)^(−2i/d), wrapped to (−π, π] · "
+          + "head size d = \(options.headSize) · \(options.positions) positions"
+      ),
       style: style, measurer: fonts)
     let dot = rotaryDotProductFigure(
       rope, maxDistance: max(options.positions - 1, 1),
       title: FigureTitle(
         "Rotary position embedding · q·k against distance",
-        subtitle: "q and k with every pair (1, 0), rotated to positions m and n · θ = \(theta) · head size d = \(options.headSize)"),
+        subtitle:
+          "q and k with every pair (1, 0), rotated to positions m and n · θ = \(theta) · head size d = \(options.headSize)"
+      ),
       caption: [
         "q·k = Σᵢ cos((m − n)·θᵢ): it depends only on the distance m − n, not on where the pair sits,",
         "and shrinks (with ripples) as the distance grows: RoPE's built-in decay with distance.",
@@ -66,7 +76,8 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
     }
   }
   if options.formats.contains(.json) {
-    files.append(OutputFile(name: "rope.json", text: rotaryJSON(rope, positions: options.positions)))
+    files.append(
+      OutputFile(name: "rope.json", text: rotaryJSON(rope, positions: options.positions)))
   }
   var report = RunReport()
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
