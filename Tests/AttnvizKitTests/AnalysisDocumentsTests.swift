@@ -1,6 +1,7 @@
 import AttnvizAnalysis
 import AttnvizMath
 import AttnvizModel
+import AttnvizRender
 import AttnvizTokens
 import Foundation
 import Testing
@@ -93,5 +94,31 @@ private func constructedTrace(causal: Bool = true) -> AttentionTrace {
     try OutputFolder(path: folder.path).write([file])
     let written = try Data(contentsOf: folder.appendingPathComponent("a.json"))
     #expect(Array(written) == Array(attentionJSON(trace).utf8))
+  }
+}
+
+@Suite struct GroupedQueryFiguresTests {
+  @Test func headsAndModelViewsBracketSharedKeyValueHeadsAndSaySo() throws {
+    let n = 3
+    let heads = (0..<4).map { _ in Matrix.identity(n) }
+    let trace = AttentionTrace(
+      text: "a b c", tokens: ["a", "b", "c"].map { Token($0) },
+      model: ModelInfo(
+        name: "gqa", architecture: "llama", layers: 2, heads: 4, dModel: 8, causal: true,
+        keyValueHeads: 2),
+      layers: [LayerTrace(weights: heads), LayerTrace(weights: heads)])
+    let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
+    let scenes = try figureScenes(
+      selection, titles: Titles(trace: trace, selection: selection), views: [.heads, .model],
+      focus: nil, style: try figureStyle(FigureOptions()), measurer: try FontSet())
+    for (name, scene) in scenes {
+      let texts = scene.items.compactMap { item -> TextItem? in
+        if case .text(let t) = item { t } else { nil }
+      }
+      let groups = texts.filter { $0.role == "kv-group" }.map(\.string)
+      #expect(groups.count == 2, "\(name)")
+      let caption = texts.filter { $0.role == "caption" }.map(\.string).joined()
+      #expect(caption.hasPrefix("4 query heads, 2 key/value heads"), "\(name)")
+    }
   }
 }
