@@ -54,7 +54,9 @@ let package = Package(
       ]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(name: "AttnvizAnalysisTests", dependencies: ["AttnvizAnalysis"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
