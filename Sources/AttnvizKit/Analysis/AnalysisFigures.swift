@@ -18,7 +18,7 @@ func analysisScene(
   let layers = trace.layers.map(\.weights)
   switch view {
   case .patterns:
-    let title = FigureTitle("Head patterns · \(grid) · \(titles.modelName)", subtitle: subtitle)
+    let title = FigureTitle("Head patterns · \(grid)", subtitle: subtitle)
     return (
       "patterns",
       patternsFigure(
@@ -30,7 +30,7 @@ func analysisScene(
   case .sinks:
     let targets = sinkTargets(trace)
     let table = SinkTable(layers: layers, sinkKeys: targets.keys)
-    let title = FigureTitle("Attention sinks · \(grid) · \(titles.modelName)", subtitle: subtitle)
+    let title = FigureTitle("Attention sinks · \(grid)", subtitle: subtitle)
     let caption = [
       "Each cell: the share of a head's attention that goes to \(targets.description),",
       "averaged over the other query tokens; “mean” is the layer's average over its heads.",
@@ -47,7 +47,7 @@ func analysisScene(
   case .stats:
     let stats = layers.map { $0.map(HeadStatistics.init) }
     let title = FigureTitle(
-      "Attention distance and entropy · \(grid) · \(titles.modelName)", subtitle: subtitle)
+      "Attention distance and entropy · \(grid)", subtitle: subtitle)
     let caption = [
       "Distance: Σⱼ w(i, j)·|i − j| averaged over queries i (1 = a previous-token head).",
       "Entropy: −Σⱼ w(i, j)·log₂ w(i, j) averaged over queries (0 = one key).",
@@ -84,7 +84,7 @@ func rolloutScene(
   }
   let range = first + 1 == count ? "layer \(count)" : "layers \(first + 1)–\(count)"
   let title = FigureTitle(
-    "Attention rollout · \(range) of \(count) · \(titles.modelName)",
+    "Attention rollout · \(range) of \(count)",
     subtitle: titles.subtitle(includingLayer: false))
   let caption = [
     "Rollout (Abnar & Zuidema 2020): R = Â\(subscripted(count)) ··· Â\(subscripted(first + 1)),"
