@@ -32,7 +32,7 @@ func patternsMarkdown(_ patterns: [[HeadPatternResult]], title: String, rule: He
 {
   let heads = patterns.map(\.count).max() ?? 0
   var out =
-    "## \(title)\n\n| Layer | " + (1...max(heads, 1)).map { "H\($0)" }.joined(separator: " | ")
+    "# \(title)\n\n| Layer | " + (1...max(heads, 1)).map { "H\($0)" }.joined(separator: " | ")
     + " |\n"
   out += "|---|" + String(repeating: "---|", count: max(heads, 1)) + "\n"
   for (l, row) in patterns.enumerated() {
@@ -142,6 +142,6 @@ func analysisText(_ trace: AttentionTrace, options: VisualizeOptions) -> String 
 }
 
 func patternsTitle(_ trace: AttentionTrace) -> String {
-  "Head patterns · \(trace.layers.count) layers × \(trace.model.heads) heads · "
+  "Head patterns · \(layersByHeads(trace)) · "
     + displayName(of: trace.model)
 }

@@ -13,7 +13,7 @@ func analysisScene(
   measurer: any TextMeasuring
 ) throws -> (String, Scene)? {
   let model = trace.model
-  let grid = "\(trace.layers.count) layers × \(model.heads) heads"
+  let grid = layersByHeads(trace)
   let subtitle = titles.subtitle(includingLayer: false)
   let layers = trace.layers.map(\.weights)
   switch view {
@@ -132,4 +132,11 @@ func groupLegend(_ model: ModelInfo) -> [String] {
     "\(model.heads) query heads, \(model.keyValueHeads) key/value heads:"
       + " each bracket marks the query heads that share one key/value head."
   ]
+}
+
+/// "6 layers × 12 heads", "1 layer × 2 heads".
+func layersByHeads(_ trace: AttentionTrace) -> String {
+  let layers = trace.layers.count
+  let heads = trace.model.heads
+  return "\(layers) layer\(layers == 1 ? "" : "s") × \(heads) head\(heads == 1 ? "" : "s")"
 }
