@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 
 /// For texts too long for a grid: each query on one line with its `k` strongest keys and their
 /// weights, strongest first (ties: the earlier key first), masked keys never listed.

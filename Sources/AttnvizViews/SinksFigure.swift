@@ -30,7 +30,7 @@ func drawCaption(_ lines: [String], style: FigureStyle, into canvas: inout Canva
     y += ascent
     canvas.text(
       TextItem(
-        displayLabel(line), at: Point(drawn.minX, y), size: style.fontSize,
+        line, at: Point(drawn.minX, y), size: style.fontSize,
         color: FigureStyle.softInk, role: "caption"))
     y += descent + 4
   }

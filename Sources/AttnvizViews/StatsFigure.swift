@@ -33,3 +33,10 @@ public func statsFigure(
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: [], style: style, measurer: measurer)
 }
+
+extension Canvas {
+  /// Another canvas's items, moved by (dx, dy): how small multiples are placed side by side.
+  mutating func add(_ other: Canvas, dx: Double, dy: Double) {
+    for item in other.items { add(item.moved(dx, dy)) }
+  }
+}

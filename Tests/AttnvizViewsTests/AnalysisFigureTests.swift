@@ -93,7 +93,7 @@ private func previousHead(_ n: Int) -> Matrix {
       caption: ["share of attention on the first token"], style: FigureStyle(),
       measurer: measurer)
     #expect(
-      scene.texts("annotation").map(\.string) == ["1.00", "0.25", "0.50", "0.50", "0.63", "0.50"])
+      scene.texts("annotation").map(\.string) == ["1.00", "0.25", "0.50", "0.50", "0.62", "0.50"])
     #expect(scene.rects("cell").count == 6)
     #expect(scene.texts("row-label").map(\.string) == ["Layer 1", "Layer 2"])
     #expect(scene.texts("column-label").map(\.string).sorted() == ["1", "2", "mean"])

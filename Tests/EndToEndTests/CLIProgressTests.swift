@@ -19,9 +19,11 @@ import Testing
     let run = try Binary.runInTerminal(
       [Self.longText, "--head", "1", "--format", "json", "--out", folder.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
+    #expect(
+      run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
     // The last progress text is overwritten with spaces before the paths are printed.
-    let wiped = try #require(run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
+    let wiped = try #require(
+      run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
     let after = run.stderr[wiped.upperBound...]
     #expect(after == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(!run.stdout.contains("attnviz: "))

@@ -1,5 +1,5 @@
 import AttnvizModel
-import AttnvizTables
+import AttnvizStyle
 
 /// The `attention.json` document:
 ///

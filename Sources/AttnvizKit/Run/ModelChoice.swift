@@ -19,7 +19,9 @@ public enum ModelChoice: Hashable, Sendable {
     set { LoadedModels.shared.isEnabled = newValue }
   }
 
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> any AttentionModel
+  {
     if let model = LoadedModels.shared.model(for: self) { return model }
     let model = try loadFresh(environment: environment)
     LoadedModels.shared.keep(model, for: self)
@@ -44,7 +46,8 @@ public enum ModelChoice: Hashable, Sendable {
 
 /// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
 /// the current folder, then under the `models/` folder of the project the binary was built in.
-public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String {
+public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String
+{
   var candidates = [nameOrPath]
   if !nameOrPath.contains("/") {
     if let root = environment["ATTNVIZ_MODELS"], !root.isEmpty {
@@ -57,13 +60,16 @@ public func resolveModelFolder(_ nameOrPath: String, environment: [String: Strin
   }
   for candidate in candidates {
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
       return candidate
     }
   }
   let hint =
     nameOrPath == "all-MiniLM-L6-v2"
-    ? "run `make model` in the attnviz folder to fetch it" : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
+    ? "run `make model` in the attnviz folder to fetch it"
+    : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
   throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
 }
 
@@ -87,7 +93,8 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
   guard let data = FileManager.default.contents(atPath: configPath),
     let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
   else {
-    throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
+    throw AttnvizError.failure(
+      "\(folder) has no readable config.json; is it a Hugging Face model folder?")
   }
   let type = config["model_type"] as? String ?? "(none)"
   switch type {

@@ -8,11 +8,16 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress())
+  throws -> RunReport
+{
   defer { progress.finish() }
   var options = options
-  let pieces = try readAndTrace(options.text, with: options.model, progress: progress)
-  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+  }
+  options.figure.record(
+    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -64,7 +69,8 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   }
 
   if selection.hidesTokens {
-    report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
+    report.notes.append(
+      "note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
@@ -77,28 +83,38 @@ let maximumPrintedTokens = 100
 
 /// The tables for standard output, coloured and split to the terminal's width; with `--top K`,
 /// or when there are too many tokens for a grid, each query's strongest keys instead.
-func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
+func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (
+  text: String, notes: [String]
+) {
   if options.top != nil || n > maximumPrintedTokens {
     let k = options.top ?? defaultTopKeys
     let ascii = options.display.colorMode == .plain
     var notes: [String] = []
     if options.top == nil {
-      notes.append("note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed instead (--top K; --format txt, md or csv writes the tables)")
+      notes.append(
+        "note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed"
+          + " instead (--top K; --format txt, md or csv writes the tables)")
     }
-    return (tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }.joined(separator: "\n"), notes)
+    let text = tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }
+    return (text.joined(separator: "\n"), notes)
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
-    colorMap: ColorMap.named(options.figure.colorMap))
-  return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
+    colorMap: options.figure.colorMap.map)
+  return (
+    tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(
+      separator: "\n"), []
+  )
 }
 
 /// Keys per query printed for long texts when `--top` is not given.
 let defaultTopKeys = 3
 
-/// The first half of every job: read the text, load the model, run it, check the result.
-func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+/// The first half of every job: read the text, load the model, check the choices that depend on
+/// it (`checkChoices`, before it runs), run it, check the result.
+package func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void = { _ in }
 ) throws -> AttentionTrace {
   let text = try readText(source)
   progress.stage("loading the model")
@@ -108,6 +124,7 @@ func readAndTrace(
   } catch {
     throw AttnvizError.from(error)
   }
+  try checkChoices(model.info)
   progress.stage("running the model")
   return try traceChecked(model, text)
 }
@@ -123,7 +140,8 @@ func traceChecked(_ model: any AttentionModel, _ text: String) throws -> Attenti
   }
   guard trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure(
-      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
+      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights"
+    )
   }
   return trace
 }
@@ -148,7 +166,9 @@ struct TitledMatrix {
 
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
-func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
+func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool)
+  -> [TitledMatrix]
+{
   let layerNumber = selection.layer + 1
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
@@ -160,21 +180,29 @@ func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bo
   }
   return [
     TitledMatrix(
-      title: "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      title:
+        "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
       matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
   ]
 }
 
 /// `--format txt`: the plain tables; `md`: the same as Markdown; `csv`: one file per table.
-func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]) -> [OutputFile] {
+func textFiles(
+  _ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]
+) -> [OutputFile] {
   var files: [OutputFile] = []
   if formats.contains(.txt) {
     let plain = TableOptions(colorMode: .plain, width: 100_000)
-    files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
+    files.append(
+      OutputFile(
+        name: "tables.txt",
+        text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(
+          separator: "\n")))
   }
   if formats.contains(.md) {
     var document = "# Self-attention: \(shortened(selection.trace.text, to: 80))\n\n"
-    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(separator: "\n")
+    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(
+      separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
   if formats.contains(.csv) {
