@@ -184,9 +184,9 @@ bench: deps
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --gguf $(SMOLLM2_GGUF) --runs $(BENCH_RUNS)
+	.build/release/attnviz-render-bench raster
+	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
 	@if [ -n "$(BENCH_PREVIOUS)" ]; then \
 	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
 	    --model-dir $(MODEL_DIR); \
 	fi
-	.build/release/attnviz-render-bench raster
-	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')

@@ -212,6 +212,20 @@ import Testing
         "the tokenizer gave \"t100000\" the id 100000, outside the model's"))
   }
 
+  /// A long context is cut where the trace (every layer's and head's T × T weights) would pass
+  /// 1 GiB: SmolLM2's shape takes 705 tokens, not its 8192 positions.
+  @Test func tokenLimitKeepsTheTraceBounded() {
+    let smol = TransformerConfig(
+      architecture: .llama, layers: 30, hidden: 576, heads: 9, kvHeads: 3, intermediate: 1536,
+      normEpsilon: 1e-5, maxPositions: 8192, vocabularySize: 49152)
+    #expect(smol.tokenLimit == 705)
+    #expect(30 * 9 * 705 * 705 <= 1 << 27 && 30 * 9 * 706 * 706 > 1 << 27)
+    let miniLM = TransformerConfig(
+      architecture: .bert, layers: 6, hidden: 384, heads: 12, intermediate: 1536,
+      normEpsilon: 1e-12, maxPositions: 512, vocabularySize: 30522, typeVocabularySize: 2)
+    #expect(miniLM.tokenLimit == 512)
+  }
+
   @Test func tooManyTokensAndTruncation() throws {
     let ids = Array(repeating: 5, count: 130)
     let llama = try EngineReferenceTests.model("llama", ids: ids)

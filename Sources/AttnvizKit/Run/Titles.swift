@@ -37,7 +37,8 @@ struct Titles {
   func subtitle(includingLayer: Bool) -> String {
     var parts =
       includingLayer
-      ? [modelName, layerPart, direction] : [modelName, layersAndHeads, direction]
+      ? [modelName, layerPart, direction]
+      : [modelName, layersAndHeads, direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom {

@@ -98,8 +98,15 @@ public struct TransformerModel: AttentionModel {
 }
 
 extension TransformerConfig {
-  /// The most tokens one pass takes: the position table's rows (after RoBERTa's offset).
+  /// The most tokens one pass takes: the position table's rows (after RoBERTa's offset), and
+  /// no more than keep the trace's L × H × T² attention weights within `traceBudget` values
+  /// (SmolLM2's 8192 positions would otherwise ask for 145 GB of weights).
   var tokenLimit: Int {
-    max(1, maxPositions - (paddingIndex.map { $0 + 1 } ?? 0))
+    let positions = max(1, maxPositions - (paddingIndex.map { $0 + 1 } ?? 0))
+    let perToken = Double(traceBudget) / Double(max(layers * heads, 1))
+    return min(positions, max(1, Int(perToken.squareRoot())))
   }
+
+  /// 2²⁷ Doubles: 1 GiB of attention weights.
+  var traceBudget: Int { 1 << 27 }
 }
