@@ -38,39 +38,14 @@ public enum ModelChoice: Hashable, Sendable {
       }
       return try WeightsFileModel(contentsOf: path, causal: causal)
     case .pretrained(let nameOrPath, let truncate):
-      let folder = try resolveModelFolder(nameOrPath, environment: environment)
-      return try loadPretrainedModel(folder: folder, truncate: truncate)
+      switch try ModelLookup.standard(environment: environment).resolve(nameOrPath) {
+      case .folder(let folder):
+        return try loadPretrainedModel(folder: folder, truncate: truncate)
+      case .gguf(let path):
+        return try loadGGUFModel(path: path, name: nameOrPath, truncate: truncate)
+      }
     }
   }
-}
-
-/// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
-/// the current folder, then under the `models/` folder of the project the binary was built in.
-public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String
-{
-  var candidates = [nameOrPath]
-  if !nameOrPath.contains("/") {
-    if let root = environment["ATTNVIZ_MODELS"], !root.isEmpty {
-      candidates.append((root as NSString).appendingPathComponent(nameOrPath))
-    }
-    candidates.append("models/" + nameOrPath)
-    if let project = projectFolderOfExecutable() {
-      candidates.append(project + "/models/" + nameOrPath)
-    }
-  }
-  for candidate in candidates {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    {
-      return candidate
-    }
-  }
-  let hint =
-    nameOrPath == "all-MiniLM-L6-v2"
-    ? "run `make model` in the attnviz folder to fetch it"
-    : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
-  throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
 }
 
 /// `.build/release/attnviz` lives three levels below the project folder; an installed binary has
