@@ -13,7 +13,11 @@ func frameFigure(
   let margin = style.margin
   let bodyBox = body.bounds ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
   // A small figure still gets a readable title width; a big one gives the title its own width.
-  let contentWidth = max(bodyBox.width, 480)
+  // A narrow figure widens (up to 960 px) rather than cut its title: the title says what the
+  // figure shows (layer, head, step).
+  let titleWidth = measurer.width(
+    of: displayLabel(title.title), size: style.titleSize, weight: .bold)
+  let contentWidth = max(bodyBox.width, 480, min(titleWidth, 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0
@@ -64,11 +68,11 @@ private func subtitleLine(
   }
   let shown = displayLabel(subtitle)
   guard !noteText.isEmpty else {
-    return shortened(shown, toWidth: width, size: style.fontSize, measurer: measurer)
+    return shortenedAtWord(shown, toWidth: width, size: style.fontSize, measurer: measurer)
   }
   let noteWidth = measurer.width(of: separator + noteText, size: style.fontSize, weight: .regular)
   let room = max(width - noteWidth, width / 3)
-  let head = shortened(shown, toWidth: room, size: style.fontSize, measurer: measurer)
+  let head = shortenedAtWord(shown, toWidth: room, size: style.fontSize, measurer: measurer)
   return shortened(
     head + separator + noteText, toWidth: width, size: style.fontSize, measurer: measurer)
 }

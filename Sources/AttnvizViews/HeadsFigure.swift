@@ -12,8 +12,9 @@ public func headsFigure(
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
   let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
-  let layout = PanelLayout(count: heads.count, maxPerRow: 4)
-  let panelSpan = min(style.maxGridSize, 1600 / Double(layout.columns), 1000 / Double(layout.rows))
+  let layout = PanelLayout(slideFor: heads.count)
+  // The panels share a 16:9 slide's worth of room, so labels stay readable when it is projected.
+  let panelSpan = min(style.maxGridSize, 1200 / Double(layout.columns), 800 / Double(layout.rows))
   var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
   if style.annotate {
@@ -92,6 +93,11 @@ public func headsFigure(
 struct PanelLayout {
   var columns: Int
   var rows: Int
+
+  /// As near a 16:9 slide as the count allows: 4 heads 2×2, 6 3×2, 12 4×3, never a long strip.
+  init(slideFor count: Int) {
+    self.init(count: count, maxPerRow: max(1, Int((Double(count) * 16 / 9).squareRoot().rounded(.up))))
+  }
 
   init(count: Int, maxPerRow: Int) {
     rows = max(1, (count + maxPerRow - 1) / maxPerRow)

@@ -21,6 +21,9 @@ struct Attnviz: ParsableCommand {
     }
     do {
       var command = try parseAsRoot()
+      if let show = command as? Show {
+        try RootHelp.refuseMisplacedSubcommand(show.words, arguments: Array(CommandLine.arguments.dropFirst()))
+      }
       try command.run()
     } catch let error as AttnvizError {
       fail(error.description, code: error.exitCode)
@@ -32,7 +35,11 @@ struct Attnviz: ParsableCommand {
         .filter { !$0.isEmpty }.joined(separator: "; ")
       // ArgumentParser reports what it could not parse or validate as EX_USAGE (64).
       if code == .validationFailure {
-        let hint = RootHelp.subcommandHint(Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let better = RootHelp.optionOfMainCommand(message, arguments: arguments) {
+          fail(better, code: 2)
+        }
+        let hint = RootHelp.subcommandHint(arguments, message: message)
         fail("\(lowercasingFirst(message))\(hint) (see attnviz --help)", code: 2)
       }
       fail(AttnvizError.from(error).description, code: 1)

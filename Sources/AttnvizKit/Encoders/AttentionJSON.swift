@@ -18,6 +18,7 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
   }
   let m = trace.model
   out += "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out += "\"weights\": \(jsonString(weightsKind(m))), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
     out += "  \"truncated_from\": \(original),\n"
@@ -32,6 +33,16 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
   }.joined(separator: ",\n")
   out += "\n  ]\n}\n"
   return out
+}
+
+/// What the weights are, so a reader of the JSON does not take a random layer's pattern for a
+/// learned one.
+func weightsKind(_ model: ModelInfo) -> String {
+  switch model.architecture {
+  case "builtin": "random, untrained (--model gives a trained model's attention)"
+  case "weights": "hand-written (weights file)"
+  default: "pretrained"
+  }
 }
 
 /// Shortest decimal that reads back as the same Double; `-0` and non-finite values (which a

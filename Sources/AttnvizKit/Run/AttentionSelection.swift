@@ -15,12 +15,20 @@ struct AttentionSelection {
   init(trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool) throws {
     self.trace = trace
     let layers = trace.layers.count
+    let name = trace.model.architecture == "builtin" ? "the built-in layer" : trace.model.name
     if let layer, !(1...layers).contains(layer) {
-      throw AttnvizError.usage("--layer \(layer) is out of range; \(trace.model.name) has \(layers) layer\(layers == 1 ? "" : "s") (1–\(layers))")
+      throw AttnvizError.usage(
+        layers == 1
+          ? "--layer \(layer) is out of range; \(name) is a single layer, so only --layer 1 exists"
+            + " (--model NAME|DIR shows a model with several)"
+          : "--layer \(layer) is out of range; \(name) has \(layers) layers (1–\(layers))")
     }
     let headCount = trace.model.heads
     if let head, !(1...headCount).contains(head) {
-      throw AttnvizError.usage("--head \(head) is out of range; \(trace.model.name) has \(headCount) head\(headCount == 1 ? "" : "s") (1–\(headCount))")
+      throw AttnvizError.usage(
+        headCount == 1
+          ? "--head \(head) is out of range; \(name) has a single head, so only --head 1 exists"
+          : "--head \(head) is out of range; \(name) has \(headCount) heads (1–\(headCount))")
     }
     self.layer = (layer ?? layers) - 1
     self.heads = head.map { [$0 - 1] } ?? Array(0..<headCount)

@@ -12,6 +12,16 @@ public enum ModelChoice: Equatable, Sendable {
     dimension: EmbeddedModel.defaultDimension, heads: EmbeddedModel.defaultHeads,
     seed: EmbeddedModel.defaultSeed, causal: false)
 
+  /// The built-in layer, with its defaults for what is not given.
+  public static func builtinWithDefaults(
+    dimension: Int?, heads: Int?, seed: UInt64?, causal: Bool
+  ) -> ModelChoice {
+    .builtin(
+      dimension: dimension ?? EmbeddedModel.defaultDimension,
+      heads: heads ?? EmbeddedModel.defaultHeads, seed: seed ?? EmbeddedModel.defaultSeed,
+      causal: causal)
+  }
+
   public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
     switch self {
     case .builtin(let dimension, let heads, let seed, let causal):
@@ -47,10 +57,25 @@ public func resolveModelFolder(_ nameOrPath: String, environment: [String: Strin
       return candidate
     }
   }
-  let hint =
-    nameOrPath == "all-MiniLM-L6-v2"
-    ? "run `make model` in the attnviz folder to fetch it" : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
-  throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
+  throw AttnvizError.failure(
+    "no model folder \"\(nameOrPath)\" found (looked in \(candidates.joined(separator: ", "))); "
+      + missingModelHint(nameOrPath))
+}
+
+/// What to do about a model that was not found. `make model` is advised only where it would
+/// help: when this binary belongs to a project folder whose models/ lacks the model (run
+/// elsewhere, after `make model`, the advice would be to redo what was done).
+func missingModelHint(_ name: String) -> String {
+  let general = "give the model folder's path, or set ATTNVIZ_MODELS to the folder that holds it"
+  guard name == "all-MiniLM-L6-v2" else {
+    return general + " (a folder with config.json, the vocabulary and model.safetensors)"
+  }
+  if let project = projectFolderOfExecutable(),
+    !FileManager.default.fileExists(atPath: project + "/models/" + name)
+  {
+    return "run `make model` in \(project) to fetch it, or " + general
+  }
+  return general + " (`make model` puts it in models/ of the attnviz folder)"
 }
 
 /// `.build/release/attnviz` lives three levels below the project folder; an installed binary has
@@ -76,6 +101,7 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
     throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
   }
   let type = config["model_type"] as? String ?? "(none)"
+  try requireSafetensors(folder: folder)
   switch type {
   case "bert":
     return try BertModel(folder: folder, truncate: truncate)
@@ -85,4 +111,17 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
     throw AttnvizError.failure(
       "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
   }
+}
+
+/// attnviz reads weights only from safetensors; a folder with only PyTorch's pickle gets the
+/// one command that converts it.
+func requireSafetensors(folder: String) throws {
+  func has(_ name: String) -> Bool {
+    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name))
+  }
+  guard !has("model.safetensors"), has("pytorch_model.bin") else { return }
+  throw AttnvizError.failure(
+    "\(folder) has pytorch_model.bin but no model.safetensors, and attnviz reads only safetensors; "
+      + "convert it with python3 -c \"from transformers import AutoModel; "
+      + "AutoModel.from_pretrained('\(folder)').save_pretrained('\(folder)')\"")
 }

@@ -14,8 +14,11 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   let titles = Titles(trace: trace, selection: selection)
+  // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
+  let focus = try options.figure.focus.map { try resolveFocus($0, selection: selection) }
 
   var report = RunReport()
+  report.notes += runNotes(trace, selection: selection, options: options, focus: focus)
   var files: [OutputFile] = []
   // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
   let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
@@ -33,7 +36,7 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
+  files += try figureFiles(selection, titles: titles, options: options, focus: focus, notes: &report.notes, progress: progress)
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
@@ -112,19 +115,20 @@ struct TitledMatrix {
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
 func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
-  let layerNumber = selection.layer + 1
+  let names = FileNumbers(selection.trace.model, layers: selection.trace.layers.count)
+  let layer = names.layer(selection.layer)
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
     return selection.heads.map { h in
       TitledMatrix(
-        title: "\(titles.head(h)) · \(titles.layerPart) · \(titles.modelName)",
-        matrix: selection.matrix(head: h), fileStem: "attention-layer\(layerNumber)-head\(h + 1)")
+        title: "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
+        matrix: selection.matrix(head: h), fileStem: "attention-\(layer)-\(names.head(h))")
     }
   }
   return [
     TitledMatrix(
-      title: "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
-      matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
+      title: "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      matrix: selection.averageMatrix(), fileStem: "attention-\(layer)-average")
   ]
 }
 
