@@ -15,9 +15,13 @@ func frameFigure(
   // A small figure still gets a readable title width; a big one gives the title its own width.
   // A narrow figure widens (up to 960 px) rather than cut its title: the title says what the
   // figure shows (layer, head, step).
+  // The subtitle likewise, so the sentence is not cut while there is slide room for it.
   let titleWidth = measurer.width(
     of: displayLabel(title.title), size: style.titleSize, weight: .bold)
-  let contentWidth = max(bodyBox.width, 480, min(titleWidth, 960))
+  let subtitleWidth = title.subtitle.map {
+    measurer.width(of: displayLabel($0), size: style.fontSize, weight: .regular)
+  } ?? 0
+  let contentWidth = max(bodyBox.width, 480, min(max(titleWidth, subtitleWidth), 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0

@@ -4,13 +4,13 @@ import AttnvizKit
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
   // Optional so that giving them with --model or --weights, where they cannot apply, is refused.
-  @Option(help: "Model width d_model of the built-in layer (2-512; default 8).")
+  @Option(help: "Model width d_model of the built-in layer, 2-512 (default: 8).")
   var dim: Int?
 
-  @Option(help: "Attention heads of the built-in layer; must divide --dim (default 2).")
+  @Option(help: "Attention heads of the built-in layer; must divide --dim (default: 2).")
   var heads: Int?
 
-  @Option(help: "Seed of the built-in layer's random weights (SplitMix64; default 2017).")
+  @Option(help: "Seed of the built-in layer's random weights, SplitMix64 (default: 2017).")
   var seed: UInt64?
 
   @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
