@@ -5,7 +5,8 @@
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
-//   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
+//   AttnvizStyle   colours, colour maps, the contrast rule and the number format (no C, no model)
+//   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
@@ -31,21 +32,25 @@ let package = Package(
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
-    .target(name: "AttnvizTokens"),
+    .target(name: "AttnvizTokens", dependencies: ["AttnvizStyle"]),
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
-    .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType", "CEmbeddedFonts"]),
-    .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
-    .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
+    .target(name: "AttnvizStyle"),
+    .target(
+      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CFreeType", "CEmbeddedFonts"]
+    ),
+    .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender"]),
+    // Tables draw no scene: they must not link libpng or FreeType.
+    .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizStyle"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables",
+        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
+        "AttnvizViews", "AttnvizTables",
       ]),
     .executableTarget(
       name: "attnviz",
       dependencies: [
-        "AttnvizKit",
+        "AttnvizKit", "AttnvizStyle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
@@ -53,9 +58,11 @@ let package = Package(
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
-    .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
-    .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
+    .testTarget(
+      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizStyle"]),
+    .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]

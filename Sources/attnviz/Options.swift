@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
@@ -71,10 +72,9 @@ struct FigureOptionGroup: ParsableArguments {
   var font: String?
 
   func validate() throws {
-    do {
-      _ = try colorMapNamed(colormap)
-    } catch {
-      throw ValidationError("\(error)")
+    guard ColorMapName(name: colormap) != nil else {
+      let known = ColorMap.sequentialNames.joined(separator: ", ")
+      throw ValidationError("--colormap \"\(colormap)\" is unknown; choose from \(known)")
     }
     guard scale.isFinite, (1...8).contains(scale) else {
       throw ValidationError("--scale must be between 1 and 8, not \(plainNumber(scale))")
@@ -85,7 +85,7 @@ struct FigureOptionGroup: ParsableArguments {
   }
 
   func apply(to options: inout FigureOptions) {
-    options.colorMap = colormap
+    options.colorMap = ColorMapName(name: colormap) ?? .viridis
     options.annotate = annotate
     options.scale = scale
     options.cellSize = cell

@@ -137,11 +137,9 @@ struct TokenBoxStyle {
   }
 }
 
-/// A token as a box label: control and bidi characters made inert, long tokens shortened.
+/// A token as a box label: the shared label rule (`tokenLabel`), long tokens shortened.
 func figureLabel(_ token: String, limit: Int = 24) -> String {
-  let safe = sanitizeForTerminal(token, asciiOnly: false)
-  let visible =
-    safe.allSatisfy { $0 == " " } ? String(repeating: "␣", count: max(safe.count, 1)) : safe
+  let visible = tokenLabel(token)
   guard visible.count > limit else { return visible }
   return String(visible.prefix(limit - 1)) + "…"
 }

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 import AttnvizTables
 
 /// `explain.html`: one self-contained page that is also a slide deck. Each step is a `<section>`

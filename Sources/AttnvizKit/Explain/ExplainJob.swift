@@ -55,7 +55,7 @@ public func explain(_ options: ExplainOptions, progress: ProgressReporter = .sil
   let names = ExplainNames(trace: trace, head: walk.head)
 
   var report = RunReport()
-  let weightsMap = ColorMap.named(options.figure.colorMap.lowercased())
+  let weightsMap = options.figure.colorMap.map
   if !options.display.quiet {
     let tableOptions = TableOptions(
       colorMode: options.display.colorMode, width: options.display.width)
@@ -97,7 +97,7 @@ func explainFiles(
   }
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
-  let style = try figureStyle(options.figure)
+  let style = figureStyle(options.figure)
   let scenes = steps.map {
     explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
   }

@@ -13,7 +13,7 @@ func figureFiles(
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
-  let style = try figureStyle(options.figure)
+  let style = figureStyle(options.figure)
   progress.stage("laying out figures")
   let scenes = figureScenes(selection, titles: titles, views: options.views, focus: focus, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
@@ -75,19 +75,9 @@ func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt
   }
 }
 
-/// The `--colormap` map, or a usage error listing the known names (checked before anything
-/// runs, so `--format json` does not silently accept a typo).
-public func colorMapNamed(_ name: String) throws -> ColorMap {
-  guard let map = ColorMap.named(name.lowercased()) else {
-    throw AttnvizError.usage(
-      "--colormap \"\(name)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
-  }
-  return map
-}
-
-func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
-  let map = try colorMapNamed(options.colorMap)
-  var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
+func figureStyle(_ options: FigureOptions) -> FigureStyle {
+  var style = FigureStyle(
+    colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
 }

@@ -41,7 +41,7 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
     let fonts = try loadFonts(options.figure.fontPath)
-    let style = try figureStyle(options.figure)
+    let style = figureStyle(options.figure)
     let scene = positionalEncodingFigure(
       pe, title: FigureTitle("Sinusoidal positional encoding", subtitle: "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · d = \(options.dimensions)"),
       style: style, measurer: fonts)

@@ -58,7 +58,7 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
-    colorMap: ColorMap.named(options.figure.colorMap))
+    colorMap: options.figure.colorMap.map)
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
 

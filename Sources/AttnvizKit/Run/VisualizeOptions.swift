@@ -1,3 +1,4 @@
+import AttnvizStyle
 import AttnvizTables
 
 /// Views of attention that can be drawn (`--view`).
@@ -20,7 +21,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// How figures look.
 public struct FigureOptions: Equatable, Sendable {
-  public var colorMap = "viridis"
+  public var colorMap = ColorMapName.viridis
   public var annotate = false
   /// Device pixels per logical pixel; 2 stays crisp on a 1080p projector and a retina screen.
   public var scale = 2.0

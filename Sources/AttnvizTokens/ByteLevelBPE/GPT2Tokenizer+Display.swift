@@ -1,5 +1,8 @@
+import AttnvizStyle
+
 extension GPT2Tokenizer {
-  /// How attnviz shows a GPT-2 token in tables and figures. The one place this is decided.
+  /// How attnviz shows a GPT-2 token in tables and figures: the byte-level part of the label
+  /// rule; the rest is AttnvizStyle's `tokenLabel` / `visibleText(of:)`, shared by every token.
   ///
   /// The token's bytes are decoded as UTF-8 and made visible:
   /// - a space is shown as `·` (U+00B7 MIDDLE DOT): `Ġanimal` → `·animal`, `ĠĠ` → `··`. A
@@ -32,28 +35,8 @@ extension GPT2Tokenizer {
     return out
   }
 
+  /// A decoded scalar: the space as `·`, everything else by the shared label rule.
   static func visible(_ scalar: Unicode.Scalar) -> String {
-    switch scalar {
-    case " ": return "\u{00B7}"
-    case "\n": return "\\n"
-    case "\t": return "\\t"
-    case "\r": return "\\r"
-    default: break
-    }
-    switch scalar.properties.generalCategory {
-    case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator,
-      .paragraphSeparator, .spaceSeparator:
-      let digits = String(scalar.value, radix: 16, uppercase: true)
-      return "<U+\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits)>"
-    default:
-      return String(scalar)
-    }
-  }
-
-  static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.properties.generalCategory {
-    case .nonspacingMark, .spacingMark, .enclosingMark: true
-    default: false
-    }
+    scalar == " " ? "\u{00B7}" : visibleText(of: scalar)
   }
 }

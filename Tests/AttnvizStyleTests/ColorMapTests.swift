@@ -1,6 +1,6 @@
 import Testing
 
-@testable import AttnvizRender
+@testable import AttnvizStyle
 
 @Suite("Colour maps")
 struct ColorMapTests {

@@ -4,6 +4,9 @@
   import Darwin
 #endif
 
+/// The one number format of everything people read (terminal and Markdown tables, annotated
+/// heatmaps, SVG, explain's captions and page); JSON and CSV keep round-trip values instead.
+///
 /// `value` with `decimals` fixed decimals, rounded as C's `printf("%.*f")` rounds: from the exact
 /// binary value, so 0.125 → "0.12" and 0.135 → "0.14" exactly as numpy and matplotlib print them.
 ///
@@ -62,6 +65,6 @@ private func printfFormat(_ format: String, _ value: Double, precision: Int) -> 
 /// `value` printed so that reading it back gives the same `Double`: Swift's `description`, the
 /// shortest round-tripping form ("0.1", "1e-05", "nan", "inf"). Negative zero is printed "0.0"
 /// so a CSV never shows "-0.0" (it compares equal to 0.0 when read back).
-func formatRoundTrip(_ value: Double) -> String {
+public func formatRoundTrip(_ value: Double) -> String {
   value == 0 ? "0.0" : value.description
 }

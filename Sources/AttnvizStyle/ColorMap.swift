@@ -1,5 +1,3 @@
-import Foundation
-
 /// Maps a normalised value in 0…1 to a colour (matplotlib's `ScalarMappable` split: the caller
 /// normalises, the map only looks up).
 ///
@@ -26,25 +24,10 @@ public struct ColorMap: Sendable, Equatable {
   }
 
   /// Names accepted by `--colormap`, in the order `--help` lists them.
-  public static let sequentialNames = ["viridis", "cividis", "magma", "inferno", "gray", "blues"]
+  public static let sequentialNames = ColorMapName.listed.map(\.rawValue)
 
-  /// Names of the maps for signed matrices (value 0.5 is zero).
-  public static let divergingNames = ["diverging", "rdbu"]
-
-  /// The map called `name` (case-insensitive), or nil. "diverging" and "rdbu" name the
-  /// diverging map.
-  public static func named(_ name: String) -> ColorMap? {
-    switch name.lowercased() {
-    case "viridis": viridis
-    case "cividis": cividis
-    case "magma": magma
-    case "inferno": inferno
-    case "gray", "grey": gray
-    case "blues": blues
-    case "diverging", "rdbu", "rdbu_r": diverging
-    default: nil
-    }
-  }
+  /// The map called `name` (case-insensitive, with the aliases `ColorMapName` accepts), or nil.
+  public static func named(_ name: String) -> ColorMap? { ColorMapName(name: name)?.map }
 
   public static let viridis = ColorMap(name: "viridis", table: viridisTable)
   public static let cividis = ColorMap(name: "cividis", table: cividisTable)
@@ -60,16 +43,36 @@ public struct ColorMap: Sendable, Equatable {
     name: "gray", table: (0..<256).map { RGBA(UInt8($0), UInt8($0), UInt8($0)) })
 }
 
-/// Black or white, whichever reads better on `background` (by WCAG relative luminance: the
-/// contrast ratio against black beats the one against white when luminance > ~0.179).
-public func contrastingTextColor(on background: RGBA) -> RGBA {
-  func linear(_ channel: UInt8) -> Double {
-    let c = Double(channel) / 255
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+/// A colour map chosen by name: `--colormap` is resolved into this once, where it is parsed, and
+/// everything after holds the typed value.
+public enum ColorMapName: String, CaseIterable, Sendable {
+  case viridis, cividis, magma, inferno, gray, blues
+  /// matplotlib "RdBu_r", for signed matrices; accepted but not listed by `--help`.
+  case diverging
+
+  /// The maps `--help` lists: the sequential ones, for weights in 0…1.
+  public static let listed: [ColorMapName] = [.viridis, .cividis, .magma, .inferno, .gray, .blues]
+
+  /// `name` case-insensitively, with the aliases "grey", "rdbu" and "rdbu_r"; nil when unknown.
+  public init?(name: String) {
+    switch name.lowercased() {
+    case "grey": self = .gray
+    case "rdbu", "rdbu_r": self = .diverging
+    default:
+      guard let known = ColorMapName(rawValue: name.lowercased()) else { return nil }
+      self = known
+    }
   }
-  let luminance =
-    0.2126 * linear(background.r) + 0.7152 * linear(background.g)
-    + 0.0722 * linear(background.b)
-  // (L + 0.05) / 0.05 > 1.05 / (L + 0.05)  ⇔  L > sqrt(1.05 × 0.05) − 0.05 ≈ 0.179
-  return luminance > 0.179 ? RGBA(0, 0, 0) : RGBA(255, 255, 255)
+
+  public var map: ColorMap {
+    switch self {
+    case .viridis: .viridis
+    case .cividis: .cividis
+    case .magma: .magma
+    case .inferno: .inferno
+    case .gray: .gray
+    case .blues: .blues
+    case .diverging: .diverging
+    }
+  }
 }
