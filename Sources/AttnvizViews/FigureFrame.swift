@@ -18,9 +18,9 @@ func frameFigure(
   // figure shows (layer, head, step).
   // The subtitle likewise, so the sentence is not cut while there is slide room for it.
   let titleWidth = measurer.width(
-    of: displayLabel(title.title), size: style.titleSize, weight: .bold)
+    of: tokenLabel(title.title), size: style.titleSize, weight: .bold)
   let subtitleWidth = title.subtitle.map {
-    measurer.width(of: displayLabel($0), size: style.fontSize, weight: .regular)
+    measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
   } ?? 0
   let contentWidth = max(bodyBox.width, 480, min(max(titleWidth, subtitleWidth), 960))
 
