@@ -299,3 +299,39 @@ import Testing
     #expect(run.stderr.contains("pytorch_model.bin") && run.stderr.contains("save_pretrained"), "\(run.stderr)")
   }
 }
+
+/// Item 6: one number, one text. A query with zero weights scores every key 0, so each row is
+/// uniform over 8 tokens: 0.125, which C's printf("%.2f") writes 0.12 (round half to even on the
+/// binary value). Table, Markdown, SVG annotation and the PNG (drawn from the same scene as the
+/// SVG) must all say 0.12.
+@Suite struct NumberAgreementTests {
+  @Test func uniformRowPrintsTheSameEverywhere() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let weights = folder.appendingPathComponent("uniform.json")
+    try Data(
+      """
+      {"d_model": 2, "heads": 1, "positional_encoding": "none",
+       "embeddings": {"a": [1, 0]}, "unknown": [0, 1],
+       "wq": [[0, 0], [0, 0]], "wk": [[1, 0], [0, 1]], "wv": [[1, 0], [0, 1]]}
+      """.utf8
+    ).write(to: weights)
+    let out = folder.appendingPathComponent("o")
+    let run = try Binary.run([
+      "--weights", weights.path, "--no-color", "--annotate", "--view", "heatmap",
+      "--format", "png,svg,md,json", "--out", out.path, "a b c d e f g h",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let tableRows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("| a ") }
+    #expect(tableRows.count == 1 && tableRows[0].components(separatedBy: "0.12").count == 9, "\(run.stdout)")
+    let md = try String(contentsOf: out.appendingPathComponent("tables.md"), encoding: .utf8)
+    #expect(md.components(separatedBy: "0.12").count - 1 == 64, "\(md)")
+    let svg = try String(contentsOf: out.appendingPathComponent("heatmap-layer1-head1.svg"), encoding: .utf8)
+    let annotations = svg.components(separatedBy: "class=\"annotation\"").dropFirst()
+    #expect(annotations.count == 64)
+    #expect(annotations.allSatisfy { $0.contains(">0.12</text>") })
+    for text in [run.stdout, md] { #expect(!text.contains("0.13")) }
+    #expect(!svg.contains(">0.13<"))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("heatmap-layer1-head1.png").path))
+  }
+}
