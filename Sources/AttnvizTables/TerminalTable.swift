@@ -147,7 +147,7 @@ struct TableLayout {
     let i = cells.index(row, column)
     let content =
       cells.isMasked[i]
-      ? pad(glyphs.masked, toWidth: valueWidth + 1, .center)
+      ? pad(maskedText, toWidth: valueWidth + 1, .center)
       : pad(cells.text[i], toWidth: valueWidth, .right) + (cells.isRowMax[i] ? "*" : " ")
     let shade = shading.flatMap { shading in cells.scale[i].map { shading.start(at: $0) } }
     if let shade { line += shade }
@@ -157,12 +157,17 @@ struct TableLayout {
     if shade != nil, let shading { line += shading.reset }
   }
 
+  /// Masked weights are 0 and shown as a mark; masked scores are −∞ and say so.
+  var maskedText: String { matrix.kind == .signed ? glyphs.minusInfinity : glyphs.masked }
+
   /// One line saying what the marks (and the colours) mean.
   var legend: String {
     let what = matrix.kind == .probabilities ? "weight" : "value"
     var parts = cells.isRowMax.contains(true) ? ["* = largest \(what) in its row"] : []
     if cells.isMasked.contains(true) {
-      parts.append("\(glyphs.masked) = masked (causal)")
+      parts.append(
+        matrix.kind == .signed
+          ? "\(maskedText) = masked score (causal)" : "\(glyphs.masked) = masked (causal, weight 0)")
     }
     if let shading {
       let bound = formatFixed(cells.magnitude, decimals: decimals)

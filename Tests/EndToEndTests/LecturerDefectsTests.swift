@@ -335,3 +335,51 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("heatmap-layer1-head1.png").path))
   }
 }
+
+/// Item 5: explain's captions come from the input, its marks mean something, masked cells look
+/// the way the caption says, and titles are not cut where the figure has room.
+@Suite struct ExplainCaptionDefectsTests {
+  func explain(_ arguments: [String]) throws -> Run {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    return try Binary.run(["explain", "--no-color", "--format", "svg", "--out", folder.path] + arguments)
+  }
+
+  @Test func tokenCaptionNamesThisTextsWords() throws {
+    let plain = try explain(["--step", "1", "The cat sat on the mat."])
+    #expect(plain.status == 0)
+    #expect(!plain.stdout.contains("didn't"), "\(plain.stdout)")
+    let apostrophe = try explain(["--step", "1", "The dog wasn't there."])
+    #expect(apostrophe.stdout.contains("“wasn't” stays one token"), "\(apostrophe.stdout)")
+    let gpt2 = try explain([
+      "--step", "1", "--model", ModelCLITests.fixtures.appendingPathComponent("tiny-gpt2").path,
+      "The animal crossed the street.",
+    ])
+    #expect(gpt2.status == 0, "\(gpt2.stderr)")
+    #expect(gpt2.stdout.contains("· marks a piece") && !gpt2.stdout.contains("Ġ marks"), "\(gpt2.stdout)")
+  }
+
+  @Test func projectionTablesStarNothing() throws {
+    let run = try explain(["--step", "4", "The cat sat."])
+    #expect(run.status == 0)
+    #expect(!run.stdout.contains("*") && !run.stdout.contains("largest value"), "\(run.stdout)")
+  }
+
+  @Test func maskedScoresShowTheMinusInfinityTheCaptionNames() throws {
+    let run = try explain(["--causal", "--step", "6", "The cat sat."])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("−∞"))
+    let rows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("| The ") }
+    #expect(rows.count == 1 && rows[0].components(separatedBy: "-inf").count == 4, "\(run.stdout)")
+  }
+
+  @Test func stepSixTitleIsWhole() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try Binary.run(["explain", "--causal", "--step", "6", "--format", "svg", "--quiet", "--out", folder.path, "The cat sat."])
+    #expect(run.status == 0)
+    let svg = try String(contentsOf: folder.appendingPathComponent("step-06-causal-mask.svg"), encoding: .utf8)
+    #expect(svg.contains(">Step 6 · Scaled scores, future keys masked (−∞)</text>"))
+    #expect(svg.contains(">masked (−∞)</text>"))
+  }
+}

@@ -14,6 +14,8 @@ struct ModelDescription {
   let inputIsNormalised: Bool
   /// Q ≠ X·Wq: the projections add biases.
   let hasBias: Bool
+  /// How this text was cut into tokens, with examples from it.
+  let tokenizer: String
 
   init(trace: AttentionTrace, steps: LayerSteps) {
     architecture = trace.model.architecture
@@ -28,15 +30,7 @@ struct ModelDescription {
     }
     inputIsNormalised = !nearlyEqual(sum, steps.input)
     hasBias = !nearlyEqual(steps.input * steps.wq, steps.q)
-  }
-
-  /// How the text was cut into tokens, in a few words.
-  var tokenizer: String {
-    switch architecture {
-    case "bert": "WordPiece splits rare words into pieces marked ##; [CLS] and [SEP] are added."
-    case "gpt2": "Byte-level BPE splits rare words into pieces; Ġ marks a piece that starts a word."
-    default: "Words and punctuation marks are tokens (this tokenizer keeps \"didn't\" whole)."
-    }
+    tokenizer = tokenizerCaption(trace)
   }
 
   var embeddingSource: String {
