@@ -167,7 +167,7 @@ struct TableLayout {
     if cells.isMasked.contains(true) {
       parts.append(
         matrix.kind == .signed
-          ? "\(maskedText) = masked score (causal)" : "\(glyphs.masked) = masked (causal, weight 0)")
+          ? "\(maskedText) = masked score" : "\(glyphs.masked) = masked (weight 0)")
     }
     if let shading {
       let bound = formatFixed(cells.magnitude, decimals: decimals)

@@ -28,7 +28,7 @@ public func headsFigure(
   let annotationSize = headsAnnotationSize(heads, cell: cell, scale: scale, style, measurer)
   if style.annotate && annotationSize == nil { notes.append("values not printed: cells too small") }
 
-  let tokenColumns = first.columnLabels != nil
+  let tokenColumns = first.columnsAreTokens
   let rowPlan = planRowLabels(
     first.rowLabels.enumerated().filter { $0.offset % cell.rowFactor == 0 }.map(\.element),
     spacing: cell.height, nice: false, style: style, measurer: measurer)

@@ -15,7 +15,7 @@ import Testing
       | cat | 0.40  | 0.60* |   -   |
       | sat | 0.20  | 0.30  | 0.50* |
       +-----+-------+-------+-------+
-      * = largest weight in its row; - = masked (causal, weight 0)
+      * = largest weight in its row; - = masked (weight 0)
 
       """
     #expect(renderTable(causalExample, title: "Layer 0, head 0") == expected)
