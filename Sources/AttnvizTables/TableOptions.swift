@@ -17,7 +17,7 @@ public struct TableOptions: Sendable, Equatable {
 
   public init(
     colorMode: ColorMode = .plain, width: Int = 80, decimals: Int = 2,
-    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 8, colorMap: ColorMap? = nil
+    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 10, colorMap: ColorMap? = nil
   ) {
     self.colorMode = colorMode
     self.width = width

@@ -75,8 +75,20 @@ struct TableLayout {
     labelWidth = rowLabels.map(displayWidth).max() ?? 0
   }
 
-  /// Consecutive key columns grouped so each block's lines fit the width (at least one column).
+  /// Consecutive key columns grouped so each block's lines fit the width (at least one column),
+  /// as evenly as the width allows: 8 columns of which 7 fit are 4 + 4, not 7 + a lone 1.
   func columnBlocks() -> [Range<Int>] {
+    let greedy = greedyColumnBlocks()
+    let n = columnWidths.count
+    guard greedy.count > 1 else { return greedy }
+    let size = (n + greedy.count - 1) / greedy.count
+    let even = stride(from: 0, to: n, by: size).map { $0..<min($0 + size, n) }
+    let available = width - (labelWidth + 4)
+    let fits = even.allSatisfy { block in block.map { columnWidths[$0] + 3 }.reduce(0, +) <= available }
+    return fits && even.count == greedy.count ? even : greedy
+  }
+
+  private func greedyColumnBlocks() -> [Range<Int>] {
     let available = width - (labelWidth + 4)
     var blocks: [Range<Int>] = []
     var start = 0

@@ -113,7 +113,7 @@ func figureScenes(
         scenes.append(("heatmap-\(layer)-\(names.head(h))", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
       }
     case .heads:
-      let title = FigureTitle("Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
+      let title = FigureTitle("Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)", subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
       scenes.append(("heads-\(layer)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
     case .lines:

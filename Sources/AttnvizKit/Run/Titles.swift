@@ -29,7 +29,7 @@ struct Titles {
   func subtitle(includingLayer: Bool, shape: Bool = false) -> String {
     var parts = [modelName]
     if includingLayer { parts.append(layerPart) }
-    if shape { parts.append("\(trace.layers.count) layers × \(trace.model.heads) heads") }
+    if shape { parts.append("\(plural(trace.layers.count, "layer")) × \(plural(trace.model.heads, "head"))") }
     parts.append(direction)
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
