@@ -15,6 +15,10 @@ struct Attnviz: ParsableCommand {
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
   /// one line `attnviz: error: …`, so errors are mapped here, the only place that exits.
   static func main() {
+    if let shell = Completions.requestedShell(Array(CommandLine.arguments.dropFirst())) {
+      print(Completions.script(for: shell), terminator: "")
+      return
+    }
     if RootHelp.isRequested(Array(CommandLine.arguments.dropFirst())) {
       print(RootHelp.text(), terminator: "")
       return

@@ -21,7 +21,7 @@ struct ExplainCommand: ParsableCommand {
       "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
@@ -35,13 +35,14 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
-    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"))
+    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
   @Option(
     help: ArgumentHelp(
       "Files to write, comma-separated: png, svg, md, html, txt (md alone also writes png figures).",
-      valueName: "list"))
+      valueName: "list"), completion: .list(ExplainFormat.allCases.map(\.rawValue)))
   var format: [String] = ["png"]
 
   @Flag(help: "Print nothing but errors.")

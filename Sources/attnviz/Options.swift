@@ -17,7 +17,9 @@ struct ModelOptions: ParsableArguments {
   @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
   var causal = false
 
-  @Option(help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"),
+    completion: .file(extensions: ["json"]))
   var weights: String?
 
   @Option(help: ArgumentHelp(
@@ -56,7 +58,9 @@ struct ModelOptions: ParsableArguments {
 
 /// How figures look.
 struct FigureOptionGroup: ParsableArguments {
-  @Option(help: ArgumentHelp("Colour map: viridis, cividis, magma, inferno, gray, blues.", valueName: "name"))
+  @Option(
+    help: ArgumentHelp("Colour map: viridis, cividis, magma, inferno, gray, blues.", valueName: "name"),
+    completion: .list(ColorMapName.listed.map(\.rawValue)))
   var colormap: String = "viridis"
 
   @Flag(help: "Print each weight inside its heatmap cell.")
@@ -68,7 +72,9 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
   var cell: Double?
 
-  @Option(help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"))
+  @Option(
+    help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"),
+    completion: .file())
   var font: String?
 
   func validate() throws {
@@ -95,10 +101,14 @@ struct FigureOptionGroup: ParsableArguments {
 
 /// Where the output goes.
 struct OutputOptionGroup: ParsableArguments {
-  @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"),
+    completion: .list(OutputFormat.allCases.map(\.rawValue)))
   var format: [String] = ["png,json"]
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")

@@ -15,10 +15,12 @@ struct PositionalEncodingCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
+  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"), completion: .directory)
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"),
+    completion: .list(OutputFormat.allCases.map(\.rawValue)))
   var format: [String] = ["png"]
 
   @Flag(help: "Print nothing but errors.")

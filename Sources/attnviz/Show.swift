@@ -11,14 +11,14 @@ struct Show: ParsableCommand {
   @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
   @Option(help: ArgumentHelp(
     "Views to draw, comma-separated: heatmap, heads, lines, model (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
-    valueName: "list"))
+    valueName: "list"), completion: .list(ViewKind.allCases.map(\.rawValue)))
   var view: [String] = []
 
   @Option(help: "Layer to show, 1-based (default: the last).")
@@ -33,7 +33,7 @@ struct Show: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
   var hideSpecial = false
 
-  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token (a word or a 1-based index).", valueName: "word|index"))
+  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.", valueName: "token"))
   var focus: String?
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
