@@ -8,8 +8,8 @@ struct ExplainCommand: ParsableCommand {
     abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
     discussion: """
       Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
-      5 scores Q·Kᵀ / √d_k, 6 causal mask (only with --causal), 7 softmax weights, 8 output.
-      Figures are step-01-tokens.png … step-08-output.png in --out.
+      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax weights, 8 output.
+      Figures are step-01-tokens.png ... step-08-output.png in --out.
       Examples:
         attnviz explain "The cat sat on the mat."
         attnviz explain --causal --step 6 "The cat sat on the mat."
@@ -26,7 +26,7 @@ struct ExplainCommand: ParsableCommand {
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(help: "Show only this step (1–8; 6 exists only with --causal).")
+  @Option(help: "Show only this step (1-8; 6 exists only with --causal).")
   var step: Int?
 
   @Option(help: "Head to follow through the steps, 1-based.")
