@@ -9,8 +9,11 @@
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
-//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
-//   attnviz        the thin command-line shell (swift-argument-parser)
+//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV
+//   AttnvizExplain explain: the steps, captions, Markdown and HTML, on top of the pipeline
+//   AttnvizTerminal standard input, isatty and environment, the progress line (process edge)
+//   AttnvizCLI     commands and options (swift-argument-parser), errors → exit codes
+//   attnviz        the executable: calls AttnvizCLI and exits
 import PackageDescription
 
 let package = Package(
@@ -20,7 +23,8 @@ let package = Package(
     .library(name: "AttnvizKit", targets: ["AttnvizKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -29,6 +33,8 @@ let package = Package(
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev"])]),
+    // Our PNG writer on libpng's full API (level, strategy, filters; errors out of setjmp).
+    .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
@@ -36,7 +42,7 @@ let package = Package(
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
     .target(
-      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CFreeType", "CEmbeddedFonts"]
+      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
     ),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender"]),
     // Tables draw no scene: they must not link libpng or FreeType.
@@ -45,25 +51,50 @@ let package = Package(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
+        "AttnvizViews", "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    // explain: the steps of one head, captions, text, Markdown and HTML, on top of the pipeline.
+    .target(
+      name: "AttnvizExplain",
+      dependencies: [
+        "AttnvizKit", "AttnvizMath", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
         "AttnvizViews", "AttnvizTables",
       ]),
-    .executableTarget(
-      name: "attnviz",
+    // The process's edge: standard input, isatty, the environment, the progress line's thread.
+    .target(name: "AttnvizTerminal", dependencies: ["AttnvizKit", "AttnvizTables"]),
+    // Commands, options and the error-to-exit-code mapping; only it and the executable see
+    // ArgumentParser.
+    .target(
+      name: "AttnvizCLI",
       dependencies: [
-        "AttnvizKit", "AttnvizStyle",
+        "AttnvizKit", "AttnvizExplain", "AttnvizTerminal", "AttnvizStyle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(name: "attnviz", dependencies: ["AttnvizCLI"]),
+    // `make bench`: rasteriser timings and the PNG compression sweep (bench/RenderBench).
+    .executableTarget(
+      name: "attnviz-render-bench", dependencies: ["AttnvizRender"], path: "bench/RenderBench"),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
     .testTarget(
-      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel", "AttnvizStyle"]),
+      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizStyle"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
+    .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
+    .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
+    // Snapshots of tables, JSON, SVG and PNG pixels; ATTNVIZ_RECORD=1 re-records them.
+    .testTarget(
+      name: "SnapshotTests",
+      dependencies: ["AttnvizKit", "AttnvizModel", "AttnvizRender", "AttnvizTables"],
+      exclude: ["__Snapshots__"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -22,7 +22,7 @@ func frameFigure(
   let subtitleWidth = title.subtitle.map {
     measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
   } ?? 0
-  let contentWidth = max(bodyBox.width, 480, min(max(titleWidth, subtitleWidth), 960))
+  let contentWidth = max(bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0

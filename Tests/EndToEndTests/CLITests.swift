@@ -19,10 +19,13 @@ import Testing
     let showOptions = Self.optionNames(show)
     #expect(showOptions.count > 20)
     #expect(Self.optionNames(help.stdout) == showOptions)
-    for defaultText in ["(default: 8)", "(default: 2)", "(default: 2017)", "(default: viridis)",
-      "(default: attnviz-out)", "(default: png,json)", "(default: heatmap, heads, lines;"]
+    for defaultText in ["(default: 8)", "(default: 2)", "(default: 2017)", "default: viridis)",
+      "(default: attnviz-out)", "(default: png,json;", "(default: heatmap, heads, lines;",
+      "(values: png, svg, json, txt, csv, md)", "(values: heatmap, heads, lines, model)"]
     {
-      #expect(help.stdout.contains(defaultText), "\(defaultText)")
+      // Help wraps at the terminal's width: compare with the lines joined.
+      let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      #expect(flat.contains(defaultText), "\(defaultText)")
     }
     #expect(help.stdout.contains("USAGE: attnviz [<options>] [<text> ...]"))
     #expect(help.stdout.contains("show (default)") && help.stdout.contains("\n  pe "))

@@ -20,7 +20,7 @@ import Testing
     (["--heads", "0", "text"], "--heads"),
     (["--dim", "1", "text"], "--dim"),
     (["--format", "gif", "text"], "gif"),
-    (["--colormap", "rainbow", "--format", "json", "text"], "--colormap \"rainbow\" is unknown"),
+    (["--colormap", "rainbow", "--format", "json", "text"], "rainbow"),
     (["--view", "3d", "text"], "3d"),
     (["--scale", "0", "text"], "--scale"),
     (["--layer", "2", "text"], "--layer 2"),

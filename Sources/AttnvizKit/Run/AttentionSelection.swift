@@ -14,22 +14,9 @@ struct AttentionSelection {
 
   init(trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool) throws {
     self.trace = trace
+    try checkLayerAndHead(layer: layer, head: head, model: trace.model)
     let layers = trace.layers.count
-    let name = trace.model.architecture == "builtin" ? "the built-in layer" : trace.model.name
-    if let layer, !(1...layers).contains(layer) {
-      throw AttnvizError.usage(
-        layers == 1
-          ? "--layer \(layer) is out of range; \(name) is a single layer, so only --layer 1 exists"
-            + " (--model NAME|DIR shows a model with several)"
-          : "--layer \(layer) is out of range; \(name) has \(layers) layers (1–\(layers))")
-    }
     let headCount = trace.model.heads
-    if let head, !(1...headCount).contains(head) {
-      throw AttnvizError.usage(
-        headCount == 1
-          ? "--head \(head) is out of range; \(name) has a single head, so only --head 1 exists"
-          : "--head \(head) is out of range; \(name) has \(headCount) heads (1–\(headCount))")
-    }
     self.layer = (layer ?? layers) - 1
     self.heads = head.map { [$0 - 1] } ?? Array(0..<headCount)
     let ordinary = trace.tokens.indices.filter { !trace.tokens[$0].isSpecial }

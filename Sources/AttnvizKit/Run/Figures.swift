@@ -7,7 +7,7 @@ import Foundation
 /// Lays out the requested views and encodes each as PNG and/or SVG.
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
-  focus: ResolvedFocus? = nil, notes: inout [String], progress: ProgressReporter = .silent
+  focus: ResolvedFocus? = nil, notes: inout [String], progress: any RunProgress = SilentProgress()
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
@@ -15,69 +15,19 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = figureStyle(options.figure)
   progress.stage("laying out figures")
-  let scenes = figureScenes(selection, titles: titles, views: options.views, focus: focus, style: style, measurer: fonts)
+  var scenes = figureScenes(selection, titles: titles, views: options.views, focus: focus, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
   if wantsPNG, let note = missingGlyphNote(selection.labels, fonts: fonts) { notes.append(note) }
+  let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
+  scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
-  var files: [OutputFile] = []
-  for (index, (stem, scene)) in scenes.enumerated() {
-    if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
-  }
-  return files
+  return try figureFiles(scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
 }
 
-/// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
-/// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], scale: Double, fonts: FontSet) throws -> [[UInt8]] {
-  let results = ResultSlots<[UInt8]>(count: scenes.count)
-  DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
-  }
-  return try results.values()
-}
-
-/// One slot per concurrent task; each task writes only its own slot, under a lock.
-final class ResultSlots<Value>: @unchecked Sendable {
-  private var slots: [Result<Value, Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<Value, Error>) {
-    lock.lock()
-    slots[index] = result
-    lock.unlock()
-  }
-
-  func values() throws -> [Value] {
-    try slots.map { slot in
-      guard let slot else { throw AttnvizError.failure("a figure was not drawn") }
-      return try slot.get()
-    }
-  }
-}
-
-func loadFonts(_ path: String?) throws -> FontSet {
-  do {
-    return try FontSet(fontPath: path)
-  } catch {
-    throw AttnvizError.failure("\(error)")
-  }
-}
-
-func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
-  do {
-    return try renderPNG(scene, scale: scale, fonts: fonts)
-  } catch {
-    throw AttnvizError.failure("cannot encode a PNG: \(error)")
-  }
-}
-
-func figureStyle(_ options: FigureOptions) -> FigureStyle {
+package func figureStyle(_ options: FigureOptions) -> FigureStyle {
   var style = FigureStyle(
     colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
+  options.preset?.apply(to: &style)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
 }
@@ -98,13 +48,13 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?,
   focus: ResolvedFocus?, style: FigureStyle, measurer: any TextMeasuring
-) -> [(String, Scene)] {
+) -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let names = FileNumbers(trace.model, layers: trace.layers.count)
   let layer = names.layer(selection.layer)
   let subtitle = titles.subtitle
-  var scenes: [(String, Scene)] = []
+  var scenes: [(stem: String, scene: Scene)] = []
   for view in views {
     switch view {
     case .heatmap:

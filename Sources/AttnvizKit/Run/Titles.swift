@@ -6,6 +6,8 @@ import AttnvizModel
 struct Titles {
   let trace: AttentionTrace
   let selection: AttentionSelection
+  /// Subword pieces were merged into words (`--merge-subwords`).
+  var wordsMerged = false
 
   var modelName: String { displayName(of: trace.model) }
 
@@ -32,6 +34,7 @@ struct Titles {
     if shape { parts.append("\(plural(trace.layers.count, "layer")) × \(plural(trace.model.heads, "head"))") }
     parts.append(direction)
     if selection.hidesTokens { parts.append("special tokens hidden") }
+    if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
     return parts.joined(separator: " · ") + " · " + quotedText(trace)
   }
@@ -59,13 +62,13 @@ struct FileNumbers {
 
 /// How figures and tables name a model: the built-in layer by its width and as what it is
 /// (random weights: its pattern is not learned), others by name.
-func displayName(of model: ModelInfo) -> String {
+package func displayName(of model: ModelInfo) -> String {
   model.architecture == "builtin"
     ? "built-in layer (random, untrained; d_model \(model.dModel))" : model.name
 }
 
 /// The input as the last part of a subtitle: one line, quoted, at most 60 characters.
-func quotedText(_ trace: AttentionTrace) -> String {
+package func quotedText(_ trace: AttentionTrace) -> String {
   "“\(shortened(trace.text, to: 60))”"
 }
 

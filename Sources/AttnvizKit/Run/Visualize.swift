@@ -8,22 +8,35 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  var options = options
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+  }
+  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
-  let titles = Titles(trace: trace, selection: selection)
+  var titles = Titles(trace: trace, selection: selection)
+  titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
   // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
   let focus = try options.figure.focus.map { try resolveFocus($0, selection: selection) }
 
   var report = RunReport()
   report.notes += runNotes(trace, selection: selection, options: options, focus: focus)
   var files: [OutputFile] = []
+  if options.mergeSubwords && !titles.wordsMerged {
+    report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
+  }
+  // attention.json always holds the model's own tokens; the words get a file of their own.
+  if titles.wordsMerged && options.formats.contains(.json) {
+    files.append(OutputFile(name: "attention-words.json", text: attentionJSON(trace)))
+  }
   // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
   let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
   if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(trace) : ""
+  let json = wantsJSON ? attentionJSON(pieces) : ""
   if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
@@ -62,9 +75,11 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
 
-/// The first half of every job: read the text, load the model, run it, check the result.
-func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+/// The first half of every job: read the text, load the model, check the choices that depend on
+/// it (`checkChoices`, before it runs), run it, check the result.
+package func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void = { _ in }
 ) throws -> AttentionTrace {
   let text = try readText(source)
   progress.stage("loading the model")
@@ -74,6 +89,7 @@ func readAndTrace(
   } catch {
     throw AttnvizError.from(error)
   }
+  try checkChoices(model.info)
   progress.stage("running the model")
   return try traceChecked(model, text)
 }
