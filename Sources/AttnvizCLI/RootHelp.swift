@@ -72,8 +72,8 @@ enum RootHelp {
     else { return }
     let rest = arguments.filter { $0 != first }.joined(separator: " ")
     throw ValidationError(
-      "\"\(first)\" after options would be read as text; a subcommand comes first: "
-        + "attnviz \(first) \(rest); to show the word \(first), write attnviz show ...")
+      "\"\(first)\" after options would be read as text; a subcommand comes first "
+        + "(attnviz \(first) \(rest)); to show the word, write attnviz show \(first)")
   }
 
   /// `attnviz pe --view heatmap`: ArgumentParser says "Unknown option '--view'. Did you mean

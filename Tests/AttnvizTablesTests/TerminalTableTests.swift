@@ -157,7 +157,7 @@ import Testing
     let plain = renderTable(m)
     #expect(!plain.contains(long))
     #expect(plain.contains("| Donaudampfsch... |"))  // 16 columns: 13 letters + "..."
-    #expect(plain.contains(" Donaudam... "))  // 10-column key header
+    #expect(plain.contains(" Donauda... "))  // 10-column key header
     let coloured = renderTable(m, options: TableOptions(colorMode: .truecolor))
     #expect(coloured.contains("│ Donaudampfschif… │"))
   }

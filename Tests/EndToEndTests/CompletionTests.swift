@@ -29,6 +29,8 @@ import Testing
         "new-session", "-d", "-x", "200", "-y", "50",
         "bash --noprofile --rcfile \(rc.path) -i",
       ])
+      // Type only once bash shows its prompt.
+      for _ in 0..<100 where !Self.lines(try screen()).contains("$") { usleep(100_000) }
     }
 
     /// Runs tmux through posix_spawn with its output in a file: the tmux server it starts

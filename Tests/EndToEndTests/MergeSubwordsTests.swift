@@ -30,7 +30,7 @@ import Testing
     let attention = try #require((words as? [String: Any])?["attention"] as? [[[[Double]]]])
     for row in attention[3][1] { #expect(abs(row.reduce(0, +) - 1) < 1e-9) }
     let svg = try String(
-      contentsOf: folder.appendingPathComponent("heatmap-layer4-head2.svg"), encoding: .utf8)
+      contentsOf: folder.appendingPathComponent("heatmap-layer4-head02.svg"), encoding: .utf8)
     #expect(svg.contains("words: pieces merged (to = sum, from = mean)"))
     #expect(run.stdout.contains("didn't"))
   }

@@ -28,6 +28,10 @@ import Testing
         let text = String(lines[index].dropFirst(min(indent, lines[index].count)))
         if text.hasPrefix("$ ") {
           examples.append(Example(line: index + 1, command: String(text.dropFirst(2)), expected: []))
+        } else if let last = examples.last, last.expected.isEmpty, last.command.hasSuffix("\\") {
+          // A command continued on the next line.
+          examples[examples.count - 1].command = String(last.command.dropLast()) + " "
+            + text.trimmingCharacters(in: .whitespaces)
         } else if !examples.isEmpty {
           examples[examples.count - 1].expected.append(text)
         }
@@ -97,6 +101,9 @@ import Testing
       try FileManager.default.copyItem(
         at: root.appendingPathComponent("docs/examples"),
         to: folder.appendingPathComponent("docs/examples"))
+      // Examples that read the gallery's inputs (samples/lecture.toml) find them.
+      try FileManager.default.createSymbolicLink(
+        at: folder.appendingPathComponent("samples"), withDestinationURL: root.appendingPathComponent("samples"))
       for example in block {
         let command = Self.shellCommand(example.command)
         let words = command.split(separator: " ").map(String.init)
