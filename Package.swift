@@ -9,6 +9,7 @@
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
+//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV
 //   AttnvizExplain explain: the steps, captions, Markdown and HTML, on top of the pipeline
 //   AttnvizTerminal standard input, isatty and environment, the progress line (process edge)
@@ -48,17 +49,21 @@ let package = Package(
     // Tables draw no scene: they must not link libpng or FreeType.
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizStyle"]),
     .target(
+      name: "AttnvizHTML",
+      dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender", "AttnvizTables"]),
+    .target(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
-        "AttnvizViews", "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
+        "AttnvizViews", "AttnvizTables", "AttnvizHTML",
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     // explain: the steps of one head, captions, text, Markdown and HTML, on top of the pipeline.
     .target(
       name: "AttnvizExplain",
       dependencies: [
-        "AttnvizKit", "AttnvizMath", "AttnvizModel", "AttnvizStyle", "AttnvizRender",
-        "AttnvizViews", "AttnvizTables",
+        "AttnvizKit", "AttnvizHTML", "AttnvizMath", "AttnvizModel", "AttnvizStyle",
+        "AttnvizRender", "AttnvizViews", "AttnvizTables",
       ]),
     // The process's edge: standard input, isatty, the environment, the progress line's thread.
     .target(name: "AttnvizTerminal", dependencies: ["AttnvizKit", "AttnvizTables"]),
@@ -87,6 +92,7 @@ let package = Package(
       name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizStyle"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
     .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
     .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),

@@ -38,8 +38,8 @@ if grep -rlE '^import C[A-Z]' Sources --include=*.swift | grep -v '^Sources/Attn
 fi
 # Renderers and tables take labelled matrices and scenes, never the model or the tokenizers.
 if grep -rlE '^import Attnviz(Model|Tokens|Kit)$' Sources/AttnvizStyle Sources/AttnvizRender \
-  Sources/AttnvizViews Sources/AttnvizTables; then
-  echo "Style, Render, Views and Tables must not import the model, tokenizers or pipeline"
+  Sources/AttnvizViews Sources/AttnvizTables Sources/AttnvizHTML; then
+  echo "Style, Render, Views, Tables and HTML must not import the model, tokenizers or pipeline"
   status=1
 fi
 # The pipeline never touches the process's streams or arguments.

@@ -39,6 +39,10 @@ struct PositionalEncodingCommand: ParsableCommand {
       throw ValidationError(
         "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)")
     }
+    if CommaSeparated.values(format).contains(.html) {
+      throw ValidationError(
+        "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md")
+    }
   }
 
   func run() throws {

@@ -50,6 +50,12 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(selection, titles: titles, options: options, focus: focus, notes: &report.notes, progress: progress)
+  if options.formats.contains(.html) {
+    progress.stage("writing the page")
+    let page = pageFile(selection, titles: titles, options: options)
+    files.append(page.file)
+    report.notes += page.notes
+  }
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
