@@ -69,7 +69,7 @@ func figureScenes(
     case .lines:
       scenes.append(linesScene(selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
     case .model:
-      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.modelSubtitle)
+      let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
       scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
     }
   }
