@@ -43,7 +43,8 @@ let package = Package(
     .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
     .target(
-      name: "AttnvizRender", dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
+      name: "AttnvizRender",
+      dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
     ),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender"]),
     // Tables draw no scene: they must not link libpng or FreeType.
@@ -95,7 +96,8 @@ let package = Package(
     .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
     .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
-    .testTarget(name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
+    .testTarget(
+      name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
     // Snapshots of tables, JSON, SVG and PNG pixels; ATTNVIZ_RECORD=1 re-records them.
     .testTarget(
       name: "SnapshotTests",

@@ -8,7 +8,8 @@ import Foundation
 public struct Attnviz: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "attnviz",
-    abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
+    abstract:
+      "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
     discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
     subcommands: [

@@ -7,7 +7,8 @@ import Foundation
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
-    abstract: "Put runs side by side on one colour scale: texts, models, layers, heads, causal or not.",
+    abstract:
+      "Put runs side by side on one colour scale: texts, models, layers, heads, causal or not.",
     discussion: """
       Every combination of the texts, --model, --layer and --head given is one panel (2-8):
       each text argument is a whole text (quote it). Panels whose tokens differ name their
@@ -29,10 +30,13 @@ struct CompareCommand: ParsableCommand {
       valueName: "name"))
   var models: [String] = []
 
-  @Option(name: .customLong("layer"), help: "A layer per panel (repeatable, 1-based; default: the last).")
+  @Option(
+    name: .customLong("layer"), help: "A layer per panel (repeatable, 1-based; default: the last).")
   var layers: [Int] = []
 
-  @Option(name: .customLong("head"), help: "A head per panel (repeatable, 1-based; default: the average of the heads).")
+  @Option(
+    name: .customLong("head"),
+    help: "A head per panel (repeatable, 1-based; default: the average of the heads).")
   var heads: [Int] = []
 
   @Flag(help: "Each model without and with the causal mask (built-in layer and weights files).")
@@ -56,8 +60,12 @@ struct CompareCommand: ParsableCommand {
   var noColor = false
 
   func validate() throws {
-    if let layer = layers.first(where: { $0 < 1 }) { throw ValidationError("--layer counts from 1, not \(layer)") }
-    if let head = heads.first(where: { $0 < 1 }) { throw ValidationError("--head counts from 1, not \(head)") }
+    if let layer = layers.first(where: { $0 < 1 }) {
+      throw ValidationError("--layer counts from 1, not \(layer)")
+    }
+    if let head = heads.first(where: { $0 < 1 }) {
+      throw ValidationError("--head counts from 1, not \(head)")
+    }
     for format in formats where ![.png, .svg].contains(format) {
       throw ValidationError("compare writes png and svg, not \(format.rawValue)")
     }
@@ -70,7 +78,9 @@ struct CompareCommand: ParsableCommand {
     options.models =
       models.isEmpty
       ? [.defaultBuiltin]
-      : models.map { $0 == "builtin" ? .defaultBuiltin : .pretrained(nameOrPath: $0, truncate: false) }
+      : models.map {
+        $0 == "builtin" ? .defaultBuiltin : .pretrained(nameOrPath: $0, truncate: false)
+      }
     options.layers = layers
     options.heads = heads
     options.versusCausal = versusCausal

@@ -20,7 +20,9 @@ struct DeckCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("The deck file (TOML).", valueName: "deck.toml"))
   var deckFile: String
 
-  @Option(help: ArgumentHelp("Folder for the figures and the index (created if missing).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Folder for the figures and the index (created if missing).", valueName: "dir"))
   var out: String = "attnviz-deck"
 
   @Flag(help: "Print nothing but errors.")
@@ -64,8 +66,8 @@ struct DeckCommand: ParsableCommand {
     } catch {
       let message = describe(error)
       let key = entry.keyForOption.first { message.contains($0.key) }?.value
-      let where_ = key.map { "key \"\($0)\": " } ?? ""
-      throw AttnvizError.usage("\(deckFile): \(entry.label): \(where_)\(message)")
+      let location = key.map { "key \"\($0)\": " } ?? ""
+      throw AttnvizError.usage("\(deckFile): \(entry.label): \(location)\(message)")
     }
   }
 
@@ -97,7 +99,8 @@ func makeStagingFolder(inside out: String) throws -> String {
   } catch {
     throw AttnvizError.failure("cannot create the output folder \(out); choose another --out")
   }
-  let name = ".attnviz-deck-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+  let name =
+    ".attnviz-deck-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
   let path = (out as NSString).appendingPathComponent(name)
   do {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
@@ -116,7 +119,8 @@ func collectFigure(_ entry: DeckEntry, folder: String, numberWidth: Int) throws 
     guard let data = FileManager.default.contents(atPath: path) else {
       throw AttnvizError.failure("cannot read back \(name) of \(entry.label)")
     }
-    let number = String(repeating: "0", count: max(0, numberWidth - String(entry.number).count))
+    let number =
+      String(repeating: "0", count: max(0, numberWidth - String(entry.number).count))
       + String(entry.number)
     files.append(OutputFile(name: "\(number)-\(name)", contents: [UInt8](data)))
   }

@@ -22,7 +22,9 @@ struct InfoCommand: ParsableCommand {
   @Flag(help: "Run the recorded command again.")
   var rerun = false
 
-  @Option(help: ArgumentHelp("Folder for --rerun's files (default: the current folder).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Folder for --rerun's files (default: the current folder).", valueName: "dir"))
   var out: String?
 
   /// Figures are a few MB; a larger file is not one attnviz made.

@@ -32,16 +32,19 @@ struct PositionalEncodingCommand: ParsableCommand {
     let positionRange = PositionalEncodingOptions.positionRange
     guard positionRange.contains(positions) else {
       throw ValidationError(
-        "--positions must be between \(positionRange.lowerBound) and \(positionRange.upperBound), not \(positions)")
+        "--positions must be between \(positionRange.lowerBound) and \(positionRange.upperBound), not \(positions)"
+      )
     }
     let dimensionRange = PositionalEncodingOptions.dimensionRange
     guard dimensionRange.contains(dim) else {
       throw ValidationError(
-        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)")
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)"
+      )
     }
     if CommaSeparated.values(format).contains(.html) {
       throw ValidationError(
-        "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md")
+        "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md"
+      )
     }
   }
 

@@ -21,7 +21,9 @@ enum RootHelp {
   }
 
   /// The root's discussion: the examples, for the man page and `attnviz help`.
-  static let discussion = "Examples:\n" + examples.split(separator: "\n").map { "  " + $0 }
+  static let discussion =
+    "Examples:\n"
+    + examples.split(separator: "\n").map { "  " + $0 }
     .joined(separator: "\n")
 
   static func text(columns: Int? = nil) -> String {

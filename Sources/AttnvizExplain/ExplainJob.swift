@@ -43,13 +43,16 @@ public struct ExplainOptions: Equatable, Sendable {
 ///
 /// `md` alone also writes the PNG figures its links point to; with `svg` and no `png` the links
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
-public func explain(_ options: ExplainOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
+public func explain(_ options: ExplainOptions, progress: any RunProgress = SilentProgress()) throws
+  -> RunReport
+{
   defer { progress.finish() }
   var options = options
   let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkExplainChoices(head: options.head, step: options.step, model: $0)
   }
-  options.figure.record(text: trace.text, source: options.text, model: options.model, info: trace.model)
+  options.figure.record(
+    text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(

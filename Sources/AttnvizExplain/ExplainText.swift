@@ -30,7 +30,9 @@ func explainText(
 
 /// "[0] The  [1] cat  [2] sat", wrapped to the width.
 func tokenLine(_ tokens: [String], width: Int, _ options: TableOptions) -> String {
-  let items = tokens.enumerated().map { "[\($0.offset)] " + safeLine(tokenLabel($0.element), options) }
+  let items = tokens.enumerated().map {
+    "[\($0.offset)] " + safeLine(tokenLabel($0.element), options)
+  }
   var lines: [String] = []
   var current = ""
   for item in items {

@@ -21,7 +21,6 @@ public struct DecodedPNG: Sendable, Equatable {
   }
 }
 
-
 /// How figure PNGs are compressed (zlib level and strategy, PNG row filters), chosen by
 /// measurement on the gallery's figures (docs/performance.md, `make bench`).
 public struct PNGCompression: Sendable, Equatable {
@@ -79,8 +78,10 @@ func encodePNG(
     base, UInt32(width), UInt32(height), opaque ? 1 : 0, settings, &output, &message,
     message.count)
   guard ok != 0, let data = output.data else {
-    let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    throw PNGError(message: "libpng could not encode the image: \(text.isEmpty ? "unknown error" : text)")
+    let text = String(
+      decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    throw PNGError(
+      message: "libpng could not encode the image: \(text.isEmpty ? "unknown error" : text)")
   }
   return Array(UnsafeBufferPointer(start: data, count: output.size))
 }

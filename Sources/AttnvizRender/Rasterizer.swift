@@ -77,7 +77,8 @@ public func renderPNG(
     Rasterizer(fonts: fonts).draw(scene, scale: scale, into: target)
     // Source-over onto an opaque background stays opaque (`blend`).
     return try encodePNG(
-      width: width, height: height, rgba: UnsafeBufferPointer(start: base, count: width * height * 4),
+      width: width, height: height,
+      rgba: UnsafeBufferPointer(start: base, count: width * height * 4),
       opaque: scene.background.a == 255, compression: compression)
   }
 }

@@ -189,6 +189,7 @@ struct TableLayout {
     return truncate(parts.joined(separator: "; "), toWidth: width, ellipsis: glyphs.ellipsis)
   }
 
-  var hasLegend: Bool { !legend.isEmpty
+  var hasLegend: Bool {
+    !legend.isEmpty
   }
 }

@@ -46,7 +46,8 @@ func headed(
   heading.append(
     .text(
       TextItem(
-        title.title, at: Point(margin, y), size: style.titleSize, color: FigureStyle.ink, weight: .bold,
+        title.title, at: Point(margin, y), size: style.titleSize, color: FigureStyle.ink,
+        weight: .bold,
         role: "title")))
   var headingWidth = measurer.width(of: title.title, size: style.titleSize, weight: .bold)
   y += measurer.descent(size: style.titleSize)
@@ -55,7 +56,8 @@ func headed(
     heading.append(
       .text(
         TextItem(
-          subtitle, at: Point(margin, y), size: style.fontSize, color: FigureStyle.softInk, role: "subtitle")))
+          subtitle, at: Point(margin, y), size: style.fontSize, color: FigureStyle.softInk,
+          role: "subtitle")))
     headingWidth = max(
       headingWidth, measurer.width(of: subtitle, size: style.fontSize, weight: .regular))
     y += measurer.descent(size: style.fontSize)

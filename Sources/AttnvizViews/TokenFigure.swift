@@ -58,7 +58,8 @@ struct TokenBoxStyle {
   var lineHeight: Double { height + style.fontSize + 20 }
 
   func width(of label: String) -> Double {
-    max(height, (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
+    max(
+      height, (measurer.width(of: label, size: size, weight: .regular) + 2 * padding).rounded(.up))
   }
 
   /// The box, its label, and the position under it.

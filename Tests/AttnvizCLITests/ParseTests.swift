@@ -75,7 +75,8 @@ import Testing
   }
 
   @Test func peAndExplainFillTheirOptions() throws {
-    let pe = try #require(try Attnviz.parseAsRoot(["pe", "--format", "svg,csv"]) as? PositionalEncodingCommand)
+    let pe = try #require(
+      try Attnviz.parseAsRoot(["pe", "--format", "svg,csv"]) as? PositionalEncodingCommand)
     #expect(CommaSeparated.values(pe.format) == [.svg, .csv])
     #expect(pe.positions == 50 && pe.dim == 64)
     let explain = try #require(
@@ -91,7 +92,9 @@ import Testing
     options.head = 3
     let error = #expect(throws: AttnvizError.self) { _ = try visualize(options) }
     #expect(error?.exitCode == 2)
-    #expect(error?.description.contains("--head 3 is out of range") == true, "\(String(describing: error))")
+    #expect(
+      error?.description.contains("--head 3 is out of range") == true,
+      "\(String(describing: error))")
   }
 }
 

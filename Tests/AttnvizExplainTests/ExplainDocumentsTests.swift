@@ -158,10 +158,14 @@ func occurrences(of needle: String, in text: String) -> Int {
 
   @Test func longTextsShowTheFirstTokensAndSayHowManyMore() throws {
     let tokens = (0..<1000).map { "w\($0)" }
-    let scene = tokenFigure(tokens, title: FigureTitle("t"), style: FigureStyle(), measurer: FixedMeasurer())
-    let texts = scene.items.compactMap { item -> TextItem? in if case .text(let t) = item { t } else { nil } }
+    let scene = tokenFigure(
+      tokens, title: FigureTitle("t"), style: FigureStyle(), measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
     #expect(texts.filter { $0.role == "position" }.count == 120)
-    #expect(texts.filter { $0.role == "note" }.map(\.string) == ["… and 880 more tokens (1000 in all)"])
+    #expect(
+      texts.filter { $0.role == "note" }.map(\.string) == ["… and 880 more tokens (1000 in all)"])
     #expect(scene.height < 1000 && scene.width < 1400)
   }
 }

@@ -24,7 +24,8 @@ import Testing
     ])
     #expect(written == [folder + "/a.txt", folder + "/b.txt"])
     #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "B")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["a.txt", "b.txt"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["a.txt", "b.txt"])
   }
 
   @Test func aFailedWriteLeavesNothingBehind() throws {
@@ -39,7 +40,10 @@ import Testing
       ])
     }
     // Neither file, no temporary of a, and the blocker untouched.
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [(blocker as NSString).lastPathComponent])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: folder) == [
+        (blocker as NSString).lastPathComponent
+      ])
     #expect(try String(contentsOfFile: blocker, encoding: .utf8) == "keep")
   }
 
@@ -68,12 +72,23 @@ import Testing
   }
 
   @Test func textSourceRules() throws {
-    let noStandardInput: () throws -> Data = { Issue.record("read standard input"); return Data() }
-    #expect(try TextSource(arguments: ["a"], file: nil, standardInput: noStandardInput) == .arguments(["a"]))
+    let noStandardInput: () throws -> Data = {
+      Issue.record("read standard input")
+      return Data()
+    }
+    #expect(
+      try TextSource(arguments: ["a"], file: nil, standardInput: noStandardInput)
+        == .arguments(["a"]))
     #expect(try TextSource(arguments: [], file: "f", standardInput: noStandardInput) == .file("f"))
-    #expect(try TextSource(arguments: ["-"], file: nil) { Data("x".utf8) } == .standardInput(Data("x".utf8)))
-    #expect(throws: AttnvizError.self) { try TextSource(arguments: [], file: nil, standardInput: noStandardInput) }
-    #expect(throws: AttnvizError.self) { try TextSource(arguments: ["a"], file: "f", standardInput: noStandardInput) }
+    #expect(
+      try TextSource(arguments: ["-"], file: nil) { Data("x".utf8) }
+        == .standardInput(Data("x".utf8)))
+    #expect(throws: AttnvizError.self) {
+      try TextSource(arguments: [], file: nil, standardInput: noStandardInput)
+    }
+    #expect(throws: AttnvizError.self) {
+      try TextSource(arguments: ["a"], file: "f", standardInput: noStandardInput)
+    }
   }
 
   @Test func focusByIndexOrToken() throws {

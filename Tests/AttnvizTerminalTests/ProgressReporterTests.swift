@@ -41,7 +41,8 @@ final class FakeTerminal: @unchecked Sendable {
     #expect(terminal.written.last == "\rattnviz: drawing figure 3 of 14 … 1 s")
     progress.stage("writing 9 files")
     let last = "attnviz: writing 9 files … 1 s"
-    let padding = String(repeating: " ", count: "attnviz: drawing figure 3 of 14 … 1 s".count - last.count)
+    let padding = String(
+      repeating: " ", count: "attnviz: drawing figure 3 of 14 … 1 s".count - last.count)
     #expect(terminal.written.last == "\r" + last + padding)
     progress.finish()
     #expect(terminal.written.last == "\r" + String(repeating: " ", count: last.count) + "\r")
@@ -98,7 +99,8 @@ final class FakeTerminal: @unchecked Sendable {
   func showsOnlyWhenAPersonWatches(stdout: Bool, stderr: Bool, quiet: Bool, expected: Bool) {
     #expect(
       ProgressReporter.shouldShow(
-        standardOutputIsTerminal: stdout, standardErrorIsTerminal: stderr, quiet: quiet) == expected)
+        standardOutputIsTerminal: stdout, standardErrorIsTerminal: stderr, quiet: quiet) == expected
+    )
   }
 
   @Test func tickerDrawsWhileAStageRunsLong() async throws {

@@ -34,7 +34,8 @@ import Testing
   }
 
   @Test func markdownTable() throws {
-    try assertSnapshot(renderMarkdownTable(try selection().matrix(head: 0)), named: "table-head1.md")
+    try assertSnapshot(
+      renderMarkdownTable(try selection().matrix(head: 0)), named: "table-head1.md")
   }
 
   @Test func attentionJSONDocument() throws {

@@ -11,7 +11,8 @@ func assertSnapshot(
   let file = snapshotFolder.appendingPathComponent(name)
   if isRecording {
     try Data(actual.utf8).write(to: file)
-    Issue.record("recorded \(name); unset ATTNVIZ_RECORD and run again", sourceLocation: sourceLocation)
+    Issue.record(
+      "recorded \(name); unset ATTNVIZ_RECORD and run again", sourceLocation: sourceLocation)
     return
   }
   guard let data = FileManager.default.contents(atPath: file.path) else {
@@ -35,7 +36,8 @@ func assertPixelSnapshot(
   let file = snapshotFolder.appendingPathComponent(name)
   if isRecording {
     try Data(png).write(to: file)
-    Issue.record("recorded \(name); unset ATTNVIZ_RECORD and run again", sourceLocation: sourceLocation)
+    Issue.record(
+      "recorded \(name); unset ATTNVIZ_RECORD and run again", sourceLocation: sourceLocation)
     return
   }
   guard let data = FileManager.default.contents(atPath: file.path) else {

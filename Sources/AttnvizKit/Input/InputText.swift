@@ -21,7 +21,8 @@ public enum TextSource: Equatable, Sendable {
     } else {
       guard !arguments.isEmpty else {
         throw AttnvizError.usage(
-          "no text given; try: attnviz \"The animal didn't cross the street because it was too tired.\"")
+          "no text given; try: attnviz \"The animal didn't cross the street because it was too tired.\""
+        )
       }
       self = .arguments(arguments)
     }
@@ -60,14 +61,16 @@ public func readText(_ source: TextSource) throws -> String {
 /// Checked on the bytes, before decoding: a cut-off read must say "too long", not "not UTF-8".
 func withinLimit(_ data: Data) throws -> Data {
   guard data.count <= maximumTextBytes else {
-    throw AttnvizError.usage("the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
+    throw AttnvizError.usage(
+      "the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
   }
   return data
 }
 
 func decodeUTF8(_ data: Data, origin: String) throws -> String {
   guard let text = String(data: data, encoding: .utf8) else {
-    throw AttnvizError.failure("\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
+    throw AttnvizError.failure(
+      "\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
   }
   return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
 }

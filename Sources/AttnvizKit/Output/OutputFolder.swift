@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -69,7 +70,8 @@ public struct OutputFolder: Sendable {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
       throw AttnvizError.failure(
-        "cannot create the output folder \(path); check that its parent exists and is writable, or choose another --out")
+        "cannot create the output folder \(path); check that its parent exists and is writable, or choose another --out"
+      )
     }
   }
 

@@ -56,6 +56,8 @@ struct AttentionSelection {
   }
 
   func labeled(_ m: Matrix) -> LabeledMatrix {
-    LabeledMatrix(m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal)
+    LabeledMatrix(
+      m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal
+    )
   }
 }

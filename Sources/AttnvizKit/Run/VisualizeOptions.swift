@@ -56,7 +56,8 @@ public struct FigureOptions: Equatable, Sendable {
     scenes.map { scene in
       var scene = scene
       if title != nil || subtitle != nil {
-        scene = retitled(scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+        scene = retitled(
+          scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
       }
       scene = themed(scene, preset?.theme ?? .light)
       if let size = preset?.pixelSize {
@@ -67,7 +68,9 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// Fills in `provenance` from the command, the text's source and the model.
-  package mutating func record(text: String, source: TextSource, model: ModelChoice, info: ModelInfo?) {
+  package mutating func record(
+    text: String, source: TextSource, model: ModelChoice, info: ModelInfo?
+  ) {
     guard let command else { return }
     let fromFile: String? = if case .arguments = source { nil } else { text }
     let modelLine = info.map { provenanceModel(model, info: $0) } ?? "none"
@@ -105,7 +108,6 @@ public struct DisplayOptions: Equatable, Sendable {
 
   public init() {}
 }
-
 
 /// Everything the main job needs; the command line fills it in.
 public struct VisualizeOptions: Equatable, Sendable {
