@@ -39,8 +39,11 @@ struct ModelDescription {
     case "builtin":
       "The built-in layer builds it from the word's letter trigrams: the same word, the same row."
     case "weights": "They are looked up, by lower-cased word, in the weights file's table."
-    case "bert": "BERT's row is its word embedding plus its token-type (segment) embedding."
+    case "bert", "roberta":
+      "The row is the word embedding plus the token-type (segment) embedding."
     case "gpt2": "GPT-2's row is its token embedding (wte)."
+    case "llama", "mistral", "qwen2", "qwen3":
+      "The row is the token embedding; position enters later, by rotating Q and K (RoPE)."
     default: "They are learned: one row per vocabulary entry."
     }
   }
@@ -61,7 +64,13 @@ struct ModelDescription {
     }
   }
 
-  var normaliser: String { architecture == "gpt2" ? "ln_1" : "LayerNorm" }
+  var normaliser: String {
+    switch architecture {
+    case "gpt2": "ln_1"
+    case "llama", "mistral", "qwen2", "qwen3": "RMSNorm"
+    default: "LayerNorm"
+    }
+  }
 
   var inputName: String {
     switch (position, inputIsNormalised) {

@@ -47,7 +47,7 @@ import Testing
     let fonts = try FontSet(searchSystemFonts: false)
     var options = FigureOptions()
     options.annotate = true
-    let scenes = figureScenes(
+    let scenes = try figureScenes(
       selection, titles: Titles(trace: selection.trace, selection: selection),
       views: [.heatmap, .lines], focus: nil, style: figureStyle(options), measurer: fonts)
     #expect(scenes.map(\.stem) == ["heatmap-layer1-head1", "heatmap-layer1-head2", "lines-layer1-all-heads"])

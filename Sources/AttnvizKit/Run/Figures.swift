@@ -15,7 +15,9 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = figureStyle(options.figure)
   progress.stage("laying out figures")
-  var scenes = figureScenes(selection, titles: titles, views: options.views, focus: focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(
+    selection, titles: titles, views: options.views, focus: focus,
+    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
   if wantsPNG, let note = missingGlyphNote(selection.labels, fonts: fonts) { notes.append(note) }
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
@@ -47,8 +49,9 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 /// and the head(s), numbers zero-padded so they sort.
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?,
-  focus: ResolvedFocus?, style: FigureStyle, measurer: any TextMeasuring
-) -> [(stem: String, scene: Scene)] {
+  focus: ResolvedFocus?, rolloutFrom: Int? = nil, style: FigureStyle,
+  measurer: any TextMeasuring
+) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let names = FileNumbers(trace.model, layers: trace.layers.count)
@@ -65,12 +68,34 @@ func figureScenes(
     case .heads:
       let title = FigureTitle("Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)", subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
-      scenes.append(("heads-\(layer)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
+      scenes.append(
+        (
+          "heads-\(layer)",
+          headsFigure(
+            panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
+            queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
+            style: style, measurer: measurer)
+        ))
     case .lines:
       scenes.append(linesScene(selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
     case .model:
       let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
-      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
+      let marks = ModelGridMarks(
+        queryHeadsPerKeyValueHead: groupSize(trace.model), legend: groupLegend(trace.model))
+      scenes.append(
+        (
+          "model",
+          modelFigure(
+            selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
+            title: title, marks: marks, style: style, measurer: measurer)
+        ))
+    case .patterns, .sinks, .rollout, .stats:
+      if let scene = try analysisScene(
+        view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,
+        measurer: measurer)
+      {
+        scenes.append(scene)
+      }
     }
   }
   return scenes

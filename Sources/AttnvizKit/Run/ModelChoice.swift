@@ -106,25 +106,11 @@ func projectFolderOfExecutable() -> String? {
   return nil
 }
 
-/// Reads `config.json`'s `model_type` and loads the matching architecture.
+/// Loads a Hugging Face folder through the one transformer engine; `config.json`'s `model_type`
+/// picks the architecture.
 func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
-  let configPath = (folder as NSString).appendingPathComponent("config.json")
-  guard let data = FileManager.default.contents(atPath: configPath),
-    let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-  else {
-    throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
-  }
-  let type = config["model_type"] as? String ?? "(none)"
   try requireSafetensors(folder: folder)
-  switch type {
-  case "bert":
-    return try BertModel(folder: folder, truncate: truncate)
-  case "gpt2":
-    return try GPT2Model(folder: folder, truncate: truncate)
-  default:
-    throw AttnvizError.failure(
-      "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
-  }
+  return try TransformerModel(folder: folder, truncate: truncate)
 }
 
 /// attnviz reads weights only from safetensors; a folder with only PyTorch's pickle gets the
@@ -133,7 +119,9 @@ func requireSafetensors(folder: String) throws {
   func has(_ name: String) -> Bool {
     FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name))
   }
-  guard !has("model.safetensors"), has("pytorch_model.bin") else { return }
+  guard !has("model.safetensors"), !has("model.safetensors.index.json"),
+    has("pytorch_model.bin")
+  else { return }
   throw AttnvizError.failure(
     "\(folder) has pytorch_model.bin but no model.safetensors, and attnviz reads only safetensors; "
       + "convert it with python3 -c \"from transformers import AutoModel; "

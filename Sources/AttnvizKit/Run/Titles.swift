@@ -21,6 +21,14 @@ struct Titles {
     "Self-attention · head \(h + 1) of \(trace.model.heads)"
   }
 
+  /// "30 layers × 9 heads (3 key/value)": how many key/value heads the query heads share when
+  /// the model uses grouped-query attention.
+  var layersAndHeads: String {
+    let m = trace.model
+    let shared = m.keyValueHeads < m.heads ? " (\(m.keyValueHeads) key/value)" : ""
+    return "\(plural(trace.layers.count, "layer")) × \(plural(m.heads, "head"))\(shared)"
+  }
+
   /// Model · direction · the text, shortened. The layer and head are in every title, so the
   /// subtitle does not repeat them and the sentence keeps the room.
   var subtitle: String { subtitle(includingLayer: false) }
@@ -31,7 +39,7 @@ struct Titles {
   func subtitle(includingLayer: Bool, shape: Bool = false) -> String {
     var parts = [modelName]
     if includingLayer { parts.append(layerPart) }
-    if shape { parts.append("\(plural(trace.layers.count, "layer")) × \(plural(trace.model.heads, "head"))") }
+    if shape { parts.append(layersAndHeads) }
     parts.append(direction)
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }

@@ -29,23 +29,34 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   if options.mergeSubwords && !titles.wordsMerged {
     report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
   }
-  // attention.json always holds the model's own tokens; the words get a file of their own.
+  let jsonOptions = AttentionJSONOptions(
+    precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
+    heads: options.head.map { [$0 - 1] })
+  // Millions of numbers for long texts: the files are streamed as they are written, never one
+  // string in memory. attention.json always holds the model's own tokens; the words get a file
+  // of their own.
   if titles.wordsMerged && options.formats.contains(.json) {
-    files.append(OutputFile(name: "attention-words.json", text: attentionJSON(trace)))
+    files.append(
+      OutputFile(name: "attention-words.json") { emit in
+        try writeAttentionJSON(trace, options: jsonOptions, emit)
+      })
   }
-  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
-  let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
-  if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(pieces) : ""
-  if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
+  if options.formats.contains(.json) {
+    files.append(
+      OutputFile(name: "attention.json") { emit in
+        try writeAttentionJSON(pieces, options: jsonOptions, emit)
+      })
+  }
+  files += analysisDocuments(trace, options: options)
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
-    report.standardOutput = json
+    progress.stage("encoding the JSON")
+    report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text
+    report.standardOutput = printed.text + analysisText(trace, options: options)
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
@@ -69,17 +80,31 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
 /// of escape codes); the figures and files still show everything.
 let maximumPrintedTokens = 100
 
-/// The tables for standard output, coloured and split to the terminal's width, or a note when
-/// there are too many tokens to print.
-func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
-  guard n <= maximumPrintedTokens else {
-    return ("", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"])
+/// The tables for standard output, coloured and split to the terminal's width; with `--top K`,
+/// or when there are too many tokens for a grid, each query's strongest keys instead.
+func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (
+  text: String, notes: [String]
+) {
+  if options.top != nil || n > maximumPrintedTokens {
+    let k = options.top ?? defaultTopKeys
+    let ascii = options.display.colorMode == .plain
+    var notes: [String] = []
+    if options.top == nil {
+      notes.append(
+        "note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed"
+          + " instead (--top K; --format txt, md or csv writes the tables)")
+    }
+    let text = tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }
+    return (text.joined(separator: "\n"), notes)
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
     colorMap: options.figure.colorMap.map)
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
+
+/// Keys per query printed for long texts when `--top` is not given.
+let defaultTopKeys = 3
 
 /// The first half of every job: read the text, load the model, check the choices that depend on
 /// it (`checkChoices`, before it runs), run it, check the result.
