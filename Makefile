@@ -115,8 +115,11 @@ check-samples: samples
 # completions from the binary itself, both from the same option definitions as --help.
 # The manual's date is the last commit's, so the same checkout gives the same page.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-# The plugin reuses the debug build of `make test` instead of relinking the release binary.
-MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+# The plugin reuses the debug build of `make test` instead of relinking the release binary;
+# scripts/finish-man-page.sh adds what the plugin leaves out (defaults, ENVIRONMENT, FILES,
+# EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same binary's help.
+GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+MAN_PAGE = .build/attnviz.1
 INSTALL_BIN = .build/release/attnviz
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
@@ -136,6 +139,7 @@ build-static: deps
 
 man: deps
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(MAN_PAGE)
 
 install: man build-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \

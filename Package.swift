@@ -41,7 +41,11 @@ let package = Package(
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens", dependencies: ["AttnvizStyle"]),
-    .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
+    .target(
+      name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"],
+      // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
+      // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "AttnvizStyle"),
     .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(

@@ -9,20 +9,17 @@ struct Show: ParsableCommand {
     commandName: "show",
     abstract: "Print attention tables and write figures and JSON (the default command).")
 
-  @Argument(
-    help: ArgumentHelp(
-      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(
-    help: ArgumentHelp(
-      "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
-      valueName: "list"))
+  @Option(help: ArgumentHelp(
+    "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+    valueName: "list"))
   var view: [CommaSeparated<ViewKind>] = []
 
   @Option(help: "Layer to show, 1-based (default: the last).")
@@ -34,20 +31,13 @@ struct Show: ParsableCommand {
   @Flag(help: "Tables per head for multi-layer models (default there: the average of the heads).")
   var perHead = false
 
-  @Flag(
-    help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
+  @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
   var hideSpecial = false
 
-  @Flag(
-    help:
-      "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json)."
-  )
+  @Flag(help: "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json).")
   var mergeSubwords = false
 
-  @Option(
-    help: ArgumentHelp(
-      "Lines view: draw only the lines of this query token (a word or a 1-based index).",
-      valueName: "word|index"))
+  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.", valueName: "token"))
   var focus: String?
 
   @Option(

@@ -45,12 +45,12 @@ func writeAttentionJSON(
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
-    out +=
-      "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
+    out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
   out +=
     "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out += "\"weights\": \(jsonString(weightsKind(m))), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
   out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
@@ -99,6 +99,16 @@ func jsonNumber(_ value: Double, precision: Int?) -> String {
   return trimmed == "-0" ? "0" : String(trimmed)
 }
 
+/// What the weights are, so a reader of the JSON does not take a random layer's pattern for a
+/// learned one.
+func weightsKind(_ model: ModelInfo) -> String {
+  switch model.architecture {
+  case "builtin": "random, untrained (--model gives a trained model's attention)"
+  case "weights": "hand-written (weights file)"
+  default: "pretrained"
+  }
+}
+
 /// Shortest decimal that reads back as the same Double; `-0` and non-finite values (which a
 /// valid trace never holds) are written as 0 so the document is always valid JSON.
 func jsonNumber(_ value: Double) -> String {
@@ -117,10 +127,8 @@ func jsonString(_ s: String) -> String {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _
-    where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-      out +=
-        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+    case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
+      out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
         + String(scalar.value, radix: 16)
     default: out.unicodeScalars.append(scalar)
     }

@@ -12,6 +12,16 @@ public enum ModelChoice: Hashable, Sendable {
     dimension: EmbeddedModel.defaultDimension, heads: EmbeddedModel.defaultHeads,
     seed: EmbeddedModel.defaultSeed, causal: false)
 
+  /// The built-in layer, with its defaults for what is not given.
+  public static func builtinWithDefaults(
+    dimension: Int?, heads: Int?, seed: UInt64?, causal: Bool
+  ) -> ModelChoice {
+    .builtin(
+      dimension: dimension ?? EmbeddedModel.defaultDimension,
+      heads: heads ?? EmbeddedModel.defaultHeads, seed: seed ?? EmbeddedModel.defaultSeed,
+      causal: causal)
+  }
+
   /// Keep every model this process loads and hand it out again (`attnviz deck` runs many
   /// commands on one model; loading it once per figure would cost seconds).
   public static var reuseLoadedModels: Bool {
@@ -19,9 +29,7 @@ public enum ModelChoice: Hashable, Sendable {
     set { LoadedModels.shared.isEnabled = newValue }
   }
 
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
-    -> any AttentionModel
-  {
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
     if let model = LoadedModels.shared.model(for: self) { return model }
     let model = try loadFresh(environment: environment)
     LoadedModels.shared.keep(model, for: self)
@@ -65,7 +73,23 @@ func projectFolderOfExecutable() -> String? {
 /// Loads a Hugging Face folder through the one transformer engine; `config.json`'s `model_type`
 /// picks the architecture.
 func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
-  try TransformerModel(folder: folder, truncate: truncate)
+  try requireSafetensors(folder: folder)
+  return try TransformerModel(folder: folder, truncate: truncate)
+}
+
+/// attnviz reads weights only from safetensors; a folder with only PyTorch's pickle gets the
+/// one command that converts it.
+func requireSafetensors(folder: String) throws {
+  func has(_ name: String) -> Bool {
+    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name))
+  }
+  guard !has("model.safetensors"), !has("model.safetensors.index.json"),
+    has("pytorch_model.bin")
+  else { return }
+  throw AttnvizError.failure(
+    "\(folder) has pytorch_model.bin but no model.safetensors, and attnviz reads only safetensors; "
+      + "convert it with python3 -c \"from transformers import AutoModel; "
+      + "AutoModel.from_pretrained('\(folder)').save_pretrained('\(folder)')\"")
 }
 
 /// The models kept for reuse, behind a lock (figures are drawn on several threads).

@@ -8,23 +8,23 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress())
-  throws -> RunReport
-{
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
   var options = options
   let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
     try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
   }
-  options.figure.record(
-    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
+  // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
+  let focus = try options.figure.focus.map { try resolveFocus($0, selection: selection) }
 
   var report = RunReport()
+  report.notes += runNotes(trace, selection: selection, options: options, focus: focus)
   var files: [OutputFile] = []
   if options.mergeSubwords && !titles.wordsMerged {
     report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
@@ -60,7 +60,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
+  files += try figureFiles(selection, titles: titles, options: options, focus: focus, notes: &report.notes, progress: progress)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
@@ -69,8 +69,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   }
 
   if selection.hidesTokens {
-    report.notes.append(
-      "note: special tokens are hidden from tables and figures; attention.json keeps them")
+    report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
@@ -101,10 +100,7 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
     colorMap: options.figure.colorMap.map)
-  return (
-    tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(
-      separator: "\n"), []
-  )
+  return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
 
 /// Keys per query printed for long texts when `--top` is not given.
@@ -140,8 +136,7 @@ func traceChecked(_ model: any AttentionModel, _ text: String) throws -> Attenti
   }
   guard trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure(
-      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights"
-    )
+      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
   }
   return trace
 }
@@ -166,43 +161,34 @@ struct TitledMatrix {
 
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
-func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool)
-  -> [TitledMatrix]
-{
-  let layerNumber = selection.layer + 1
+func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
+  let names = FileNumbers(selection.trace.model, layers: selection.trace.layers.count)
+  let layer = names.layer(selection.layer)
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
     return selection.heads.map { h in
       TitledMatrix(
-        title: "\(titles.head(h)) · \(titles.layerPart) · \(titles.modelName)",
-        matrix: selection.matrix(head: h), fileStem: "attention-layer\(layerNumber)-head\(h + 1)")
+        title: "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
+        matrix: selection.matrix(head: h), fileStem: "attention-\(layer)-\(names.head(h))")
     }
   }
   return [
     TitledMatrix(
-      title:
-        "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
-      matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
+      title: "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      matrix: selection.averageMatrix(), fileStem: "attention-\(layer)-average")
   ]
 }
 
 /// `--format txt`: the plain tables; `md`: the same as Markdown; `csv`: one file per table.
-func textFiles(
-  _ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]
-) -> [OutputFile] {
+func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]) -> [OutputFile] {
   var files: [OutputFile] = []
   if formats.contains(.txt) {
     let plain = TableOptions(colorMode: .plain, width: 100_000)
-    files.append(
-      OutputFile(
-        name: "tables.txt",
-        text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(
-          separator: "\n")))
+    files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
   }
   if formats.contains(.md) {
     var document = "# Self-attention: \(shortened(selection.trace.text, to: 80))\n\n"
-    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(
-      separator: "\n")
+    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
   if formats.contains(.csv) {
