@@ -2,6 +2,7 @@
 // attnviz: attention weights as terminal tables and slide-ready figures.
 //
 // Modules follow the pipeline (text → tokens → model → trace → views → encoders):
+//   AttnvizFiles   reading the files attnviz is pointed at: type checked, size bounded
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
@@ -30,17 +31,20 @@ let package = Package(
       providers: [.apt(["libfreetype-dev"])]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
+    .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
-    .target(name: "AttnvizTokens"),
-    .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
-    .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType", "CEmbeddedFonts"]),
+    .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles"]),
+    .target(name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"]),
+    .target(
+      name: "AttnvizRender",
+      dependencies: ["AttnvizFiles", "CLibPNG", "CFreeType", "CEmbeddedFonts"]),
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables",
+        "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender",
+        "AttnvizViews", "AttnvizTables",
       ]),
     .executableTarget(
       name: "attnviz",
@@ -48,6 +52,7 @@ let package = Package(
         "AttnvizKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .testTarget(name: "AttnvizFilesTests", dependencies: ["AttnvizFiles"]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
     .testTarget(

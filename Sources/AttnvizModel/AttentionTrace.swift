@@ -128,4 +128,12 @@ public struct AttentionTrace: Sendable, Equatable {
 public protocol AttentionModel: Sendable {
   var info: ModelInfo { get }
   func trace(_ text: String) throws -> AttentionTrace
+  /// How many tokens `trace(text)` would run on (after any truncation), found by tokenizing
+  /// only, so the memory a run needs can be estimated before the model allocates it. nil when a
+  /// model cannot tell.
+  func tokenCount(_ text: String) throws -> Int?
+}
+
+extension AttentionModel {
+  public func tokenCount(_ text: String) throws -> Int? { nil }
 }

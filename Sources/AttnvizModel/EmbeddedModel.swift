@@ -64,6 +64,10 @@ public struct EmbeddedModel: AttentionModel {
     }
   }
 
+  public func tokenCount(_ text: String) throws -> Int? {
+    try tokenizer.tokenize(text).count
+  }
+
   public func trace(_ text: String) throws -> AttentionTrace {
     let tokens = try tokenizer.tokenize(text)
     guard tokens.count <= Self.maximumTokens else {

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizMath
 import AttnvizTokens
 import Foundation
@@ -31,10 +32,14 @@ public struct WeightsFileModel: AttentionModel {
 
   /// Loads and validates `path`. `causal` overrides the file's own `causal` when true.
   public init(contentsOf path: String, causal: Bool = false) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelError.badWeightsFile(file: path, field: "", reason: "cannot be read; check the path")
+    let bytes: [UInt8]
+    do {
+      bytes = try BoundedFile.read(
+        path, what: "the weights file", limit: FileLimits.weightsFile, source: .fileOrPipe)
+    } catch let error as FileReadError {
+      throw ModelError.badWeightsFile(file: path, field: "", reason: error.reason)
     }
-    try self.init(data: data, name: path, causal: causal)
+    try self.init(data: Data(bytes), name: path, causal: causal)
   }
 
   public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
@@ -87,6 +92,10 @@ public struct WeightsFileModel: AttentionModel {
     info = ModelInfo(
       name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
       heads: heads, dModel: d, causal: causal)
+  }
+
+  public func tokenCount(_ text: String) throws -> Int? {
+    try tokenizer.tokenize(text).count
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

@@ -72,7 +72,9 @@ struct Show: ParsableCommand {
 func emit(_ report: RunReport, quiet: Bool) {
   FileHandle.standardOutput.write(Data(report.standardOutput.utf8))
   guard !quiet else { return }
-  let lines = report.notes + report.writtenFiles
+  // Paths and notes can hold what the user typed (`--out $'\e]0;x\a'`): one line each, no
+  // control characters.
+  let lines = (report.notes + report.writtenFiles).map(oneLine)
   if !lines.isEmpty {
     FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
   }

@@ -44,7 +44,9 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+    explainEstimate($0, formats: options.formats)
+  }
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
@@ -65,7 +67,10 @@ public func explain(_ options: ExplainOptions, progress: ProgressReporter = .sil
   progress.stage("drawing the steps")
   let files = try explainFiles(steps, names: names, options: options, weightsMap: weightsMap)
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
-  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
+  report.writtenFiles = written.map(\.path)
+  report.notes += largeOutputNotes(
+    written, advice: "a shorter text, --step N or fewer --format values make it smaller")
   return report
 }
 
@@ -112,7 +117,7 @@ func explainFiles(
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {
     if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
     if wantsSVG {
-      files.append(OutputFile(name: step.kind.fileStem + ".svg", text: renderSVG(scene)))
+      files.append(svgFile(step.kind.fileStem + ".svg", scene))
     }
   }
   return files

@@ -21,7 +21,7 @@ func figureFiles(
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
     if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: renderSVG(scene))) }
+    if wantsSVG { files.append(svgFile(stem + ".svg", scene)) }
   }
   return files
 }
@@ -150,4 +150,9 @@ func resolveFocus(_ focus: String, labels: [String]) throws -> Int {
     throw AttnvizError.usage("--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index")
   }
   return index
+}
+
+/// An SVG figure written into its file as a stream.
+func svgFile(_ name: String, _ scene: Scene) -> OutputFile {
+  OutputFile(name: name) { sink in try writeSVG(scene) { try sink.write(bytes: $0) } }
 }

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizModel
 import Foundation
 
@@ -17,9 +18,6 @@ public enum ModelChoice: Equatable, Sendable {
     case .builtin(let dimension, let heads, let seed, let causal):
       return try EmbeddedModel(dimension: dimension, heads: heads, seed: seed, causal: causal)
     case .weights(let path, let causal):
-      guard FileManager.default.isReadableFile(atPath: path) else {
-        throw AttnvizError.failure("cannot read the weights file \(path); check the path")
-      }
       return try WeightsFileModel(contentsOf: path, causal: causal)
     case .pretrained(let nameOrPath, let truncate):
       let folder = try resolveModelFolder(nameOrPath, environment: environment)
@@ -31,6 +29,10 @@ public enum ModelChoice: Equatable, Sendable {
 /// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
 /// the current folder, then under the `models/` folder of the project the binary was built in.
 public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String {
+  // An empty name would otherwise find the folder models/ itself.
+  guard !nameOrPath.trimmingCharacters(in: .whitespaces).isEmpty else {
+    throw AttnvizError.usage("--model is empty; give a model folder or a name under models/")
+  }
   var candidates = [nameOrPath]
   if !nameOrPath.contains("/") {
     if let root = environment["ATTNVIZ_MODELS"], !root.isEmpty {
@@ -70,11 +72,11 @@ func projectFolderOfExecutable() -> String? {
 /// Reads `config.json`'s `model_type` and loads the matching architecture.
 func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
   let configPath = (folder as NSString).appendingPathComponent("config.json")
-  guard let data = FileManager.default.contents(atPath: configPath),
-    let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-  else {
-    throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
+  guard (try? BoundedFile.kindOf(configPath, what: "config")) != nil else {
+    throw AttnvizError.failure(
+      "\(folder) has no config.json; is it a Hugging Face model folder?")
   }
+  let config = try readConfigObject(configPath)
   let type = config["model_type"] as? String ?? "(none)"
   switch type {
   case "bert":

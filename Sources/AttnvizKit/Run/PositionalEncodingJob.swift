@@ -48,7 +48,7 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
     if options.formats.contains(.png) {
       files.append(OutputFile(name: "pe.png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
     }
-    if options.formats.contains(.svg) { files.append(OutputFile(name: "pe.svg", text: renderSVG(scene))) }
+    if options.formats.contains(.svg) { files.append(svgFile("pe.svg", scene)) }
   }
   if options.formats.contains(.csv) { files.append(OutputFile(name: "pe.csv", text: renderCSV(labeled))) }
   if options.formats.contains(.txt) {

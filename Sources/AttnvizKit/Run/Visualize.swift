@@ -10,23 +10,26 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress)
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+    visualizeEstimate($0, options: options)
+  }
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   let titles = Titles(trace: trace, selection: selection)
 
   var report = RunReport()
   var files: [OutputFile] = []
-  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
-  let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
-  if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(trace) : ""
-  if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
+  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them,
+  // and into the file as a stream.
+  if options.formats.contains(.json) {
+    files.append(OutputFile(name: "attention.json") { try writeAttentionJSON(trace, into: &$0) })
+  }
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
-    report.standardOutput = json
+    progress.stage("encoding the JSON")
+    report.standardOutput = attentionJSON(trace)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text
@@ -39,7 +42,10 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
-  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
+  report.writtenFiles = written.map(\.path)
+  report.notes += largeOutputNotes(
+    written, advice: "--layer, --head, --view or fewer --format values make it smaller")
   return report
 }
 
@@ -60,17 +66,24 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
 }
 
 /// The first half of every job: read the text, load the model, run it, check the result.
+/// Between loading and running, the memory the run needs is estimated (`estimate`) and checked
+/// against the budget, so a run that cannot fit is refused before it allocates.
 func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter,
+  estimate: (RunShape) -> MemoryEstimate
 ) throws -> AttentionTrace {
+  let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
+  let tokens: Int?
   do {
     model = try choice.load()
+    tokens = try model.tokenCount(text)
   } catch {
     throw AttnvizError.from(error)
   }
+  if let tokens { try budget.check(estimate(RunShape(tokens: tokens, model: model.info))) }
   progress.stage("running the model")
   return try traceChecked(model, text)
 }

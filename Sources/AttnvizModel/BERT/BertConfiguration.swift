@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizTokens
 import Foundation
 
@@ -28,7 +29,11 @@ public struct BertConfiguration: Sendable, Equatable {
 
   /// Reads and checks `config.json`. Throws `ModelError.badModel` naming the field.
   public init(contentsOf path: String) throws {
-    let root = try readJSONObject(path)
+    try self.init(object: try readJSONObject(path), path: path)
+  }
+
+  /// Checks a parsed `config.json`; `path` names it in errors.
+  public init(object root: [String: Any], path: String) throws {
     func fail(_ field: String, _ reason: String) -> ModelError {
       .badModel(path: path, reason: "field \"\(field)\" \(reason)")
     }
@@ -49,7 +54,13 @@ public struct BertConfiguration: Sendable, Equatable {
     }
     hiddenSize = try count("hidden_size")
     layers = try count("num_hidden_layers")
+    guard layers <= ModelLimits.layers else {
+      throw fail("num_hidden_layers", "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
+    }
     heads = try count("num_attention_heads")
+    guard heads <= ModelLimits.heads else {
+      throw fail("num_attention_heads", "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
+    }
     intermediateSize = try count("intermediate_size")
     maxPositions = try count("max_position_embeddings")
     typeVocabularySize = try count("type_vocab_size")
@@ -68,7 +79,7 @@ public struct BertConfiguration: Sendable, Equatable {
 /// `strip_accents` (default: follows lower-casing) and `tokenize_chinese_chars` (default true).
 func bertTokenizerOptions(contentsOf path: String) throws -> BertTokenizer.Options {
   var options = BertTokenizer.Options()
-  guard FileManager.default.fileExists(atPath: path) else { return options }
+  guard (try? BoundedFile.kindOf(path, what: "")) != nil else { return options }
   let root = try readJSONObject(path)
   func flag(_ field: String) throws -> Bool? {
     guard let value = root[field], !(value is NSNull) else { return nil }
@@ -85,11 +96,5 @@ func bertTokenizerOptions(contentsOf path: String) throws -> BertTokenizer.Optio
 }
 
 func readJSONObject(_ path: String) throws -> [String: Any] {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    throw ModelError.badModel(path: path, reason: "cannot be read; check the path")
-  }
-  guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-    throw ModelError.badModel(path: path, reason: "is not a JSON object")
-  }
-  return object
+  try readConfigObject(path)
 }

@@ -72,6 +72,11 @@ public struct BertModel: AttentionModel {
       heads: config.heads, dModel: config.hiddenSize, causal: false)
   }
 
+  public func tokenCount(_ text: String) throws -> Int? {
+    let count = try tokenizer.tokenize(text).count
+    return truncates ? min(count, config.maxPositions) : count
+  }
+
   public func trace(_ text: String) throws -> AttentionTrace {
     var tokens = try tokenizer.tokenize(text)
     let limit = config.maxPositions

@@ -19,20 +19,14 @@ public struct GPT2Config: Sendable, Equatable {
 
   /// Parses `config.json`; `path` is only used in error messages.
   public init(data: Data, path: String) throws {
+    try self.init(
+      object: try parseConfigObject([UInt8](data), path: path + "/config.json"), path: path)
+  }
+
+  /// Checks a parsed `config.json`.
+  public init(object root: [String: Any], path: String) throws {
     func fail(_ field: String, _ reason: String) -> ModelError {
       .badModel(path: path, reason: "config.json field \"\(field)\" \(reason)")
-    }
-    let root: [String: Any]
-    do {
-      guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw ModelError.badModel(path: path, reason: "config.json must be a JSON object")
-      }
-      root = object
-    } catch let error as ModelError {
-      throw error
-    } catch {
-      throw ModelError.badModel(
-        path: path, reason: "config.json is not valid JSON (\(error.localizedDescription))")
     }
     guard let modelType = root["model_type"] as? String else {
       throw fail("model_type", "is missing; a GPT-2 config says \"model_type\": \"gpt2\"")
@@ -50,7 +44,13 @@ public struct GPT2Config: Sendable, Equatable {
     }
     embeddingSize = try integer("n_embd")
     layers = try integer("n_layer")
+    guard layers <= ModelLimits.layers else {
+      throw fail("n_layer", "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
+    }
     heads = try integer("n_head")
+    guard heads <= ModelLimits.heads else {
+      throw fail("n_head", "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
+    }
     positions = try integer("n_positions", fallback: "n_ctx")
     vocabularySize = try integer("vocab_size")
     guard embeddingSize % heads == 0 else {

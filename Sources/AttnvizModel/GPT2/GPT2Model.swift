@@ -44,10 +44,7 @@ public struct GPT2Model: AttentionModel {
           + files.joined(separator: ", "))
     }
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    guard let configData = FileManager.default.contents(atPath: path("config.json")) else {
-      throw ModelError.badModel(path: folder, reason: "config.json cannot be read")
-    }
-    config = try GPT2Config(data: configData, path: folder)
+    config = try GPT2Config(object: try readConfigObject(path("config.json")), path: folder)
     tokenizer = try GPT2Tokenizer(
       vocabularyFile: path("vocab.json"), mergesFile: path("merges.txt"))
     guard tokenizer.largestID < config.vocabularySize else {
@@ -63,6 +60,11 @@ public struct GPT2Model: AttentionModel {
     info = ModelInfo(
       name: url.lastPathComponent, architecture: "gpt2", layers: config.layers,
       heads: config.heads, dModel: config.embeddingSize, causal: true)
+  }
+
+  public func tokenCount(_ text: String) throws -> Int? {
+    let count = try tokenizer.tokenize(text).count
+    return truncate ? min(count, config.positions) : count
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

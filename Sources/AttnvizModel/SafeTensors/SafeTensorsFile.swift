@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizMath
 
 #if canImport(Glibc)
@@ -120,29 +121,44 @@ public final class SafeTensorsFile: @unchecked Sendable {
     let offset = dataStart + entry.begin + range.lowerBound * dtype.byteSize
     let base = mapping.bytes.baseAddress.map { $0 + offset }
     guard let base, count > 0 else { return [] }
-    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    // The first non-finite value, so a NaN or infinity in a checkpoint is reported at load with
+    // the tensor's name, not blamed later on overflowing scores (softmax turns a NaN row into
+    // zeros, which no check after it can tell from real attention).
+    var firstNonFinite: (index: Int, value: Float)?
+    let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      func store(_ value: Float, at i: Int) {
+        if !value.isFinite, firstNonFinite == nil { firstNonFinite = (i, value) }
+        buffer[i] = transform(value)
+      }
       switch dtype {
       case .f32:
         for i in 0..<count {
           let bits = UInt32(
             littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-          buffer[i] = transform(Float(bitPattern: bits))
+          store(Float(bitPattern: bits), at: i)
         }
       case .f16:
         for i in 0..<count {
           let bits = UInt16(
             littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-          buffer[i] = transform(floatFromHalf(bits))
+          store(floatFromHalf(bits), at: i)
         }
       case .bf16:
         for i in 0..<count {
           let bits = UInt16(
             littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-          buffer[i] = transform(floatFromBFloat16(bits))
+          store(floatFromBFloat16(bits), at: i)
         }
       }
       initialized = count
     }
+    if let (index, value) = firstNonFinite {
+      throw SafeTensorsError(
+        file: path, tensor: name,
+        reason: "holds \(value.isNaN ? "NaN" : "an infinite value") at element "
+          + "\(range.lowerBound + index); the checkpoint is corrupted (download it again)")
+    }
+    return values
   }
 }
 
@@ -154,7 +170,13 @@ private final class MappedFile {
     func fail(_ reason: String) -> SafeTensorsError {
       SafeTensorsError(file: path, reason: reason)
     }
-    let descriptor = open(path, O_RDONLY)
+    // The type is checked before the open: opening a FIFO blocks until someone writes to it.
+    do {
+      try BoundedFile.checkRegularFile(path, what: "model file")
+    } catch let error as FileReadError {
+      throw fail(error.reason)
+    }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw fail("cannot be opened (\(String(cString: strerror(errno)))); check the path")
     }
