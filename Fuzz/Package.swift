@@ -1,8 +1,9 @@
 // swift-tools-version: 6.0
 // libFuzzer targets for attnviz's parsers (make fuzz; docs/robustness.md). Built only by
-// `make fuzz`, with -sanitize=fuzzer,address: each target has no main of its own, libFuzzer's
-// main calls its LLVMFuzzerTestOneInput. Kept out of the root package so `swift build` there
-// never tries to link them without libFuzzer.
+// `make fuzz`, with -sanitize=fuzzer,address. SwiftPM links an executable's main to the symbol
+// <module>_main; each target defines it (@_cdecl) and hands its test function to libFuzzer's
+// driver (FuzzDriver). Kept out of the root package so `swift build` there never tries to link
+// them without libFuzzer.
 import Foundation
 import PackageDescription
 
@@ -14,7 +15,7 @@ let rootName = root.lastPathComponent
 
 func fuzzTarget(_ name: String) -> Target {
   .executableTarget(
-    name: name, dependencies: [.product(name: "AttnvizKit", package: rootName)],
+    name: name, dependencies: ["FuzzDriver", .product(name: "AttnvizKit", package: rootName)],
     swiftSettings: [.unsafeFlags(["-parse-as-library"])])
 }
 
@@ -24,5 +25,5 @@ let package = Package(
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
     "FuzzSafeTensors", "FuzzConfig",
-  ].map(fuzzTarget)
+  ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

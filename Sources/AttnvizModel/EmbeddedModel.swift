@@ -65,7 +65,11 @@ public struct EmbeddedModel: AttentionModel {
   }
 
   public func tokenCount(_ text: String) throws -> Int? {
-    try tokenizer.tokenize(text).count
+    let count = try tokenizer.tokenize(text).count
+    guard count <= Self.maximumTokens else {
+      throw ModelError.textTooLong(count: count, limit: Self.maximumTokens)
+    }
+    return count
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

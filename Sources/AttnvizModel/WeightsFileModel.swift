@@ -44,6 +44,15 @@ public struct WeightsFileModel: AttentionModel {
 
   public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
     file = name
+    // A repeated key would silently win in JSONSerialization; deep nesting could exhaust its
+    // stack. Both are refused first, with the line.
+    do {
+      _ = try JSONStructure([UInt8](data))
+    } catch let problem as JSONStructure.Problem {
+      if case .syntax = problem {} else {
+        throw ModelError.badWeightsFile(file: name, field: "", reason: "\(problem)")
+      }
+    }
     let root: [String: Any]
     do {
       guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -95,7 +104,11 @@ public struct WeightsFileModel: AttentionModel {
   }
 
   public func tokenCount(_ text: String) throws -> Int? {
-    try tokenizer.tokenize(text).count
+    let count = try tokenizer.tokenize(text).count
+    guard count <= EmbeddedModel.maximumTokens else {
+      throw ModelError.textTooLong(count: count, limit: EmbeddedModel.maximumTokens)
+    }
+    return count
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

@@ -137,7 +137,9 @@ struct BertFolderErrorTests {
     let absurd = try copyOfTinyBert {
       try editConfig($0) { $0["num_hidden_layers"] = 1_000_000_000 }
     }
-    #expect(message(loading: absurd).contains("too few for the 1000000000 layers"))
+    #expect(
+      message(loading: absurd).contains(
+        "\"num_hidden_layers\" is 1000000000; attnviz reads models of at most 1024 layers"))
     let corrupt = try copyOfTinyBert { folder in
       let url = folder.appendingPathComponent("model.safetensors")
       try Data(contentsOf: url).prefix(5000).write(to: url)

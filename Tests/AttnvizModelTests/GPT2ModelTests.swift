@@ -217,8 +217,16 @@ struct GPT2LoaderTests {
     })
     defer { TinyGPT2.remove(copy) }
     let model = try GPT2Model(folder: copy.path)
-    #expect(throws: ModelError.self) { try model.trace("Hello world") }
-    #expect(try model.trace("H").layers.count == 2)  // position 0 is clean
+    // Found when the tensor is converted, named with its element: not blamed on overflowing
+    // scores, and never turned into a row of zeros by softmax.
+    for text in ["Hello world", "H"] {
+      do {
+        _ = try model.trace(text)
+        Issue.record("a NaN weight was accepted")
+      } catch {
+        #expect("\(error)".contains("\"transformer.wpe.weight\" holds NaN at element 40"))
+      }
+    }
   }
 
   @Test func missingFileIsNamed() throws {

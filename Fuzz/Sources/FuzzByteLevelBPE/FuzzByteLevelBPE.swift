@@ -1,3 +1,4 @@
+import FuzzDriver
 import Foundation
 @testable import AttnvizTokens
 
@@ -18,7 +19,8 @@ let fixtureVocabulary: [UInt8] = {
 /// <|endoftext|>); 1 → the rest is a vocab.json; 2 → the rest is a merges.txt (with the fixture's
 /// vocabulary). The tokens' ids and byte ranges are checked.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+  guard let data else { return 0 }
   guard size > 0 else { return 0 }
   let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
   switch data[0] % 3 {
@@ -45,4 +47,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     ).encode("Hello world, naïve café 😀 <|endoftext|>")
   }
   return 0
+}
+
+@_cdecl("FuzzByteLevelBPE_main")
+public func fuzzMain(
+  _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+  attnviz_fuzz_main(argc, argv) { fuzz($0, $1) }
 }

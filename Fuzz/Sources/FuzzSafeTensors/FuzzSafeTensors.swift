@@ -1,9 +1,11 @@
+import FuzzDriver
 @testable import AttnvizModel
 
 /// Any bytes as a safetensors file: the header is parsed and validated, and when it passes
 /// every tensor of a known dtype is converted (which reads exactly the bytes the header claims).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+  guard let data else { return 0 }
   let buffer = UnsafeRawBufferPointer(start: data, count: size)
   guard let header = try? SafeTensorsHeader(file: "fuzz", bytes: buffer) else { return 0 }
   for entry in header.entries {
@@ -18,4 +20,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = sum
   }
   return 0
+}
+
+@_cdecl("FuzzSafeTensors_main")
+public func fuzzMain(
+  _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+  attnviz_fuzz_main(argc, argv) { fuzz($0, $1) }
 }

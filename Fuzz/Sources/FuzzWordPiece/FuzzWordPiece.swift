@@ -1,3 +1,4 @@
+import FuzzDriver
 import Foundation
 @testable import AttnvizTokens
 
@@ -11,7 +12,8 @@ let tokenizer: BertTokenizer? = {
 /// Byte 0 picks the mode: even → the bytes are text for BERT's basic + WordPiece tokenizer;
 /// odd → the rest is a vocab.txt (parsed, then used on a fixed sentence).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+  guard let data else { return 0 }
   guard size > 0 else { return 0 }
   let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
   if data[0] % 2 == 0 {
@@ -27,4 +29,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
       "The unaffable cat sat [SEP] on the mat, naïvely.")
   }
   return 0
+}
+
+@_cdecl("FuzzWordPiece_main")
+public func fuzzMain(
+  _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+  attnviz_fuzz_main(argc, argv) { fuzz($0, $1) }
 }

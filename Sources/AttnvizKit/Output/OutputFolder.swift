@@ -87,7 +87,11 @@ public struct OutputFolder: Sendable {
   }
 
   /// Renames each temporary over its final name; on a failure, puts the replaced files back.
-  func renameAllOrNothing(_ pairs: [(temporary: String, final: String)]) throws {
+  /// `move` is `rename(2)`; tests pass one that fails on a chosen file.
+  func renameAllOrNothing(
+    _ pairs: [(temporary: String, final: String)],
+    move: (String, String) -> Int32 = { Glibc.rename($0, $1) }
+  ) throws {
     for (_, final) in pairs {
       var status = stat()
       if lstat(final, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
@@ -99,7 +103,7 @@ public struct OutputFolder: Sendable {
     var backups: [String?] = []
     defer { for case let backup? in backups { TemporaryFiles.shared.discard(backup) } }
     for (_, final) in pairs { backups.append(try backup(of: final)) }
-    for (index, pair) in pairs.enumerated() where rename(pair.temporary, pair.final) != 0 {
+    for (index, pair) in pairs.enumerated() where move(pair.temporary, pair.final) != 0 {
       let reason = describe(errno)
       for done in (0..<index).reversed() {
         if let backup = backups[done] {
@@ -164,7 +168,7 @@ public struct OutputFolder: Sendable {
       if stat(prefix, &status) == 0 {
         guard (status.st_mode & S_IFMT) == S_IFDIR else {
           for folder in created.reversed() { rmdir(folder) }
-          throw problem("\(prefix) is a file, not a folder")
+          throw problem("\(prefix) is a file, not a folder; choose another --out")
         }
         continue
       }

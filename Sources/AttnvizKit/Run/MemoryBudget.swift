@@ -84,12 +84,12 @@ struct RunShape {
     return "\(layers)\(model.heads) heads × \(tokens)² token pairs"
   }
 
-  /// The model's trace: every layer's weights, the first layer's scores twice more (raw and
-  /// scaled), the transient scores of the layer being computed, and the model's own weights.
+  /// The model's trace: every layer's weights and the first layer's scores twice more (raw and
+  /// scaled), plus the model's own parameters.
   var traceBytes: Double {
     let h = Double(model.heads)
     let c = Double(model.dModel)
-    let weights = 8 * pairs * h * Double(model.layers + 4)
+    let weights = 8 * pairs * h * Double(model.layers + 2)
     let vectors = 8 * Double(tokens) * c * 16
     // BERT converts every layer's parameters to doubles at load; the others one layer at a time.
     let parameterLayers = model.architecture == "bert" ? Double(model.layers) : 1
@@ -97,14 +97,16 @@ struct RunShape {
   }
 }
 
-/// Bytes per element the figures and files hold, measured: a heatmap cell is a scene item
-/// (~150 bytes with its share of arrays) plus its pixels; a JSON number ~24 bytes of text.
+/// Bytes per element the figures and files hold, measured (max RSS, /usr/bin/time): a heatmap
+/// cell is a scene item of ~100 bytes; a JSON number ~24 bytes of text.
 enum ElementCost {
-  static let sceneItem = 160.0
+  static let sceneItem = 110.0
   static let jsonNumber = 24.0
   static let tableCell = 40.0
-  /// The fixed part: the binary, fonts, a few PNG canvases being encoded at once.
-  static let base = 160.0 * 1024 * 1024
+  /// The fixed part: the binary, the fonts, the tokenizer (44 MB measured for a JSON-only run).
+  static let base = 64.0 * 1024 * 1024
+  /// PNG canvases being drawn and encoded at once, one per core.
+  static let canvases = 128.0 * 1024 * 1024
 }
 
 /// The main job's estimate.
@@ -112,9 +114,8 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
   let heads = Double(options.head == nil ? shape.model.heads : 1)
   let pairs = shape.pairs
   var bytes = ElementCost.base + shape.traceBytes
-  // The selected layer's matrices, copied for tables and figures.
-  bytes += 8 * pairs * heads * 2
   let figures = options.formats.contains(.png) || options.formats.contains(.svg)
+  if options.formats.contains(.png) { bytes += ElementCost.canvases }
   if figures {
     let views = options.views ?? [.heatmap, .heads, .lines, .model]
     // Heatmaps draw every cell; the other views pool long texts to a bounded grid.
@@ -147,7 +148,7 @@ func explainEstimate(_ shape: RunShape, formats: [ExplainFormat]) -> MemoryEstim
   bytes += 3 * pairs * (8 + ElementCost.tableCell)
   let figures = formats.contains(.png) || formats.contains(.svg) || formats.contains(.html)
     || formats.contains(.md)
-  if figures { bytes += 3 * pairs * ElementCost.sceneItem }
+  if figures { bytes += 3 * pairs * ElementCost.sceneItem + ElementCost.canvases }
   // The page holds each step's SVG text, about 100 bytes a cell.
   if formats.contains(.html) { bytes += 3 * pairs * 100 }
   if formats.contains(.md) { bytes += 3 * pairs * ElementCost.tableCell }

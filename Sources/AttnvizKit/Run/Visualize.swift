@@ -149,8 +149,12 @@ func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledM
     files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
   }
   if formats.contains(.md) {
-    var document = "# Self-attention: \(shortened(selection.trace.text, to: 80))\n\n"
-    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(separator: "\n")
+    // The one Markdown rule (escapeMarkdownCell) for everything from the input: the text in the
+    // heading is escaped like a token in a cell, so `<img onerror=…>` stays text.
+    let heading = escapeMarkdownCell(shortened(selection.trace.text, to: 80))
+    var document = "# Self-attention: \(heading)\n\n"
+    document += tables.map { "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix) }
+      .joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
   if formats.contains(.csv) {

@@ -74,7 +74,10 @@ public struct BertModel: AttentionModel {
 
   public func tokenCount(_ text: String) throws -> Int? {
     let count = try tokenizer.tokenize(text).count
-    return truncates ? min(count, config.maxPositions) : count
+    guard count <= config.maxPositions || truncates else {
+      throw ModelError.tooManyTokens(count: count, limit: config.maxPositions)
+    }
+    return min(count, config.maxPositions)
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

@@ -64,7 +64,10 @@ public struct GPT2Model: AttentionModel {
 
   public func tokenCount(_ text: String) throws -> Int? {
     let count = try tokenizer.tokenize(text).count
-    return truncate ? min(count, config.positions) : count
+    guard count <= config.positions || truncate else {
+      throw ModelError.tooManyTokens(count: count, limit: config.positions)
+    }
+    return min(count, config.positions)
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

@@ -49,6 +49,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
     try convert(name) { $0 }
   }
 
+  /// The values exactly as stored, infinities and NaN included (for tools and tests; the models
+  /// read through `floats`, `doubles`, `matrix`, which refuse non-finite values).
+  public func floatsAllowingNonFinite(_ name: String) throws -> [Float] {
+    try convert(name, allowingNonFinite: true) { $0 }
+  }
+
   /// The tensor's values as `Double` (via the exact `Float` value), row-major.
   public func doubles(_ name: String) throws -> [Double] {
     try convert(name) { Double($0) }
@@ -105,7 +111,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
   }
 
   private func convert<T>(
-    _ name: String, elements: Range<Int>? = nil, _ transform: (Float) -> T
+    _ name: String, elements: Range<Int>? = nil, allowingNonFinite: Bool = false,
+    _ transform: (Float) -> T
   ) throws -> [T] {
     guard let entry = entries[name] else { throw missing(name) }
     guard let dtype = SafeTensorsDType(rawValue: entry.dtype) else {
@@ -152,7 +159,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
       }
       initialized = count
     }
-    if let (index, value) = firstNonFinite {
+    if let (index, value) = firstNonFinite, !allowingNonFinite {
       throw SafeTensorsError(
         file: path, tensor: name,
         reason: "holds \(value.isNaN ? "NaN" : "an infinite value") at element "
