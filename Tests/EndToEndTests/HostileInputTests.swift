@@ -107,6 +107,10 @@ struct HostileInputTests {
     #expect(run.stderr.contains("(512 heads × 2048² token pairs), over the 2.0 GiB budget"))
     #expect(run.stderr.contains("--head N"))
     #expect(listing(folder).isEmpty)
+    let explain = try Binary.run(["explain", "--format", "png,html", "--out", folder.path, words])
+    #expect(explain.status == 1)
+    #expect(explain.stderr.contains("(2 heads × 2048² token pairs), over the 2.0 GiB budget"))
+    #expect(listing(folder).isEmpty)
     // The budget is settable; a small one refuses even a small run, a bad one is a usage error.
     let small = try Binary.run(
       ["--format", "json", "--out", folder.path, "a b c"],
