@@ -20,7 +20,8 @@ let package = Package(
     .library(name: "AttnvizKit", targets: ["AttnvizKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -44,7 +45,7 @@ let package = Package(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender",
-        "AttnvizViews", "AttnvizTables",
+        "AttnvizViews", "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     .executableTarget(
       name: "attnviz",

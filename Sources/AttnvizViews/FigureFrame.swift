@@ -13,7 +13,7 @@ func frameFigure(
   let margin = style.margin
   let bodyBox = body.bounds ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
   // A small figure still gets a readable title width; a big one gives the title its own width.
-  let contentWidth = max(bodyBox.width, 480)
+  let contentWidth = max(bodyBox.width, style.minimumWidth)
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0

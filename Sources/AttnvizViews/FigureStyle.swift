@@ -21,6 +21,8 @@ public struct FigureStyle: Sendable, Equatable {
   public var maxLabelWidth: Double
   /// White space around the figure.
   public var margin: Double
+  /// The narrowest a figure's heading may be: a small body still gets a readable title line.
+  public var minimumWidth = 480.0
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?

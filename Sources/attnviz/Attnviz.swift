@@ -9,7 +9,10 @@ struct Attnviz: ParsableCommand {
     abstract: "Make self-attention visible: attention weights as terminal tables and slide-ready figures.",
     discussion: RootHelp.discussion,
     version: AttnvizVersion.current,
-    subcommands: [Show.self, PositionalEncodingCommand.self, ExplainCommand.self],
+    subcommands: [
+      Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
+      DeckCommand.self, InfoCommand.self,
+    ],
     defaultSubcommand: Show.self)
 
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
@@ -20,6 +23,7 @@ struct Attnviz: ParsableCommand {
       return
     }
     Interrupts.install()
+    RecordedCommand.words = Array(CommandLine.arguments.dropFirst())
     do {
       var command = try parseJoiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
       try command.run()
@@ -90,4 +94,11 @@ struct Attnviz: ParsableCommand {
     guard let first = s.first else { return s }
     return first.lowercased() + s.dropFirst()
   }
+}
+
+/// The words of the command being run, recorded in every figure it makes. `main` sets them
+/// from the process's arguments; `deck` and `info --rerun` set each command's own words
+/// before running it (one command at a time, on the main thread).
+enum RecordedCommand {
+  nonisolated(unsafe) static var words: [String] = []
 }

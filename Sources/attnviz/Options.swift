@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttnvizKit
 
+
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
   @Option(help: "Model width d_model of the built-in layer (2-512).")
@@ -51,7 +52,12 @@ struct FigureOptionGroup: ParsableArguments {
   var annotate = false
 
   @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
-  var scale: Double = 2
+  var scale: Double?
+
+  @Option(help: ArgumentHelp(
+    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+    valueName: "name"))
+  var preset: FigurePreset?
 
   @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
   var cell: Double?
@@ -59,13 +65,19 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"))
   var font: String?
 
+  @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
+  var title: String?
+
+  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  var subtitle: String?
+
   func validate() throws {
     do {
       _ = try colorMapNamed(colormap)
     } catch {
       throw ValidationError("\(error)")
     }
-    guard scale.isFinite, (1...8).contains(scale) else {
+    if let scale, !(scale.isFinite && (1...8).contains(scale)) {
       throw ValidationError("--scale must be between 1 and 8, not \(scale)")
     }
     if let cell, !(cell.isFinite && (4...200).contains(cell)) {
@@ -77,8 +89,12 @@ struct FigureOptionGroup: ParsableArguments {
     options.colorMap = colormap
     options.annotate = annotate
     options.scale = scale
+    options.preset = preset
     options.cellSize = cell
     options.fontPath = font
+    options.title = title
+    options.subtitle = subtitle
+    options.command = RecordedCommand.words
   }
 }
 
@@ -87,8 +103,10 @@ struct OutputOptionGroup: ParsableArguments {
   @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json, txt, csv, md.", valueName: "list"))
-  var format: [String] = ["png,json"]
+  @Option(help: ArgumentHelp(
+    "Files to write, comma-separated: png, svg, json, txt, csv, md (default: png,json).",
+    valueName: "list"))
+  var format: [String] = []
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
   var json = false
@@ -99,8 +117,10 @@ struct OutputOptionGroup: ParsableArguments {
   @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
-  func formats() throws -> [OutputFormat] {
-    try commaSeparated(format, as: OutputFormat.self, option: "--format")
+  /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
+  func formats(preset: FigurePreset? = nil) throws -> [OutputFormat] {
+    guard !format.isEmpty else { return preset == .paper ? [.svg, .json] : OutputFormat.defaults }
+    return try commaSeparated(format, as: OutputFormat.self, option: "--format")
   }
 }
 
@@ -118,3 +138,5 @@ func commaSeparated<T: RawRepresentable & CaseIterable>(
   }
   return result
 }
+
+extension FigurePreset: ExpressibleByArgument {}

@@ -33,6 +33,9 @@ struct Show: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
   var hideSpecial = false
 
+  @Flag(help: "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json).")
+  var mergeSubwords = false
+
   @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token (a word or a 1-based index).", valueName: "word|index"))
   var focus: String?
 
@@ -51,12 +54,13 @@ struct Show: ParsableCommand {
     var options = VisualizeOptions(text: try TextSource(arguments: words, file: file))
     options.model = model.choice
     options.outputFolder = output.out
-    options.formats = try output.formats()
+    options.formats = try output.formats(preset: figure.preset)
     let views = try commaSeparated(view, as: ViewKind.self, option: "--view")
     options.views = views.isEmpty ? nil : views
     options.layer = layer
     options.head = head
     options.hideSpecialTokens = hideSpecial
+    options.mergeSubwords = mergeSubwords
     figure.apply(to: &options.figure)
     options.figure.focus = focus
     options.display = .fromEnvironment(noColor: output.noColor)

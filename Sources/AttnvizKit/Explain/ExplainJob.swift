@@ -44,9 +44,12 @@ public struct ExplainOptions: Equatable, Sendable {
 /// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
 public func explain(_ options: ExplainOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
+  var options = options
+  let formats = options.formats
   let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
-    explainEstimate($0, formats: options.formats)
+    explainEstimate($0, formats: formats)
   }
+  options.figure.record(text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
@@ -103,9 +106,9 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = steps.map {
-    explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts)
-  }
+  let scenes = options.figure.finish(
+    steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+    margin: style.margin, measurer: fonts)
   if formats.contains(.html) {
     files.append(
       OutputFile(
@@ -113,11 +116,11 @@ func explainFiles(
         text: explainHTML(
           steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
   }
-  let pngs = wantsPNG ? try encodeFigures(scenes, scale: options.figure.scale, fonts: fonts) : []
+  let pngs = wantsPNG ? try encodeFigures(scenes, options: options.figure, fonts: fonts) : []
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {
     if wantsPNG { files.append(OutputFile(name: step.kind.fileStem + ".png", contents: pngs[index])) }
     if wantsSVG {
-      files.append(svgFile(step.kind.fileStem + ".svg", scene))
+      files.append(options.figure.svgFile(step.kind.fileStem + ".svg", scene))
     }
   }
   return files

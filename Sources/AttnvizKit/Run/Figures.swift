@@ -15,23 +15,31 @@ func figureFiles(
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
   progress.stage("laying out figures")
-  let scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
+  scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), scale: options.figure.scale, fonts: fonts) : []
+  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), options: options.figure, fonts: fonts) : []
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
     if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(svgFile(stem + ".svg", scene)) }
+    if wantsSVG { files.append(options.figure.svgFile(stem + ".svg", scene)) }
   }
   return files
 }
 
 /// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
 /// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], scale: Double, fonts: FontSet) throws -> [[UInt8]] {
+func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) throws -> [[UInt8]] {
   let results = ResultSlots<[UInt8]>(count: scenes.count)
   DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    results.set(index, Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts) })
+    let scale = options.pngScale(scenes[index])
+    results.set(
+      index,
+      Result {
+        let png = try encodeFigure(scenes[index], scale: scale, fonts: fonts)
+        return options.provenance?.stamp(png: png) ?? png
+      })
   }
   return try results.values()
 }
@@ -86,6 +94,7 @@ public func colorMapNamed(_ name: String) throws -> ColorMap {
 func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
   let map = try colorMapNamed(options.colorMap)
   var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
+  options.preset?.apply(to: &style)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
 }
@@ -150,9 +159,4 @@ func resolveFocus(_ focus: String, labels: [String]) throws -> Int {
     throw AttnvizError.usage("--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index")
   }
   return index
-}
-
-/// An SVG figure written into its file as a stream.
-func svgFile(_ name: String, _ scene: Scene) -> OutputFile {
-  OutputFile(name: name) { sink in try writeSVG(scene) { try sink.write(bytes: $0) } }
 }

@@ -157,6 +157,16 @@ func explainEstimate(_ shape: RunShape, formats: [ExplainFormat]) -> MemoryEstim
     advice: "give a shorter text, or fewer formats (--format png)")
 }
 
+/// `compare`'s estimate, checked for each panel as if every panel were this one: its trace and
+/// one heatmap a panel.
+func compareEstimate(_ shape: RunShape, panels: Int) -> MemoryEstimate {
+  let perPanel = shape.traceBytes + ElementCost.sceneItem * shape.pairs
+  return MemoryEstimate(
+    bytes: clamp(ElementCost.base + ElementCost.canvases + Double(panels) * perPanel),
+    cause: "\(panels) panels of \(shape.cause)",
+    advice: "compare fewer or shorter texts")
+}
+
 private func clamp(_ bytes: Double) -> Int {
   bytes < 9e18 ? Int(bytes) : Int.max
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Which model produces the attention: the embedded layer, a hand-written weights file, or a
 /// pretrained model folder.
-public enum ModelChoice: Equatable, Sendable {
+public enum ModelChoice: Hashable, Sendable {
   case builtin(dimension: Int, heads: Int, seed: UInt64, causal: Bool)
   case weights(path: String, causal: Bool)
   case pretrained(nameOrPath: String, truncate: Bool)
@@ -13,7 +13,21 @@ public enum ModelChoice: Equatable, Sendable {
     dimension: EmbeddedModel.defaultDimension, heads: EmbeddedModel.defaultHeads,
     seed: EmbeddedModel.defaultSeed, causal: false)
 
+  /// Keep every model this process loads and hand it out again (`attnviz deck` runs many
+  /// commands on one model; loading it once per figure would cost seconds).
+  public static var reuseLoadedModels: Bool {
+    get { LoadedModels.shared.isEnabled }
+    set { LoadedModels.shared.isEnabled = newValue }
+  }
+
   public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+    if let model = LoadedModels.shared.model(for: self) { return model }
+    let model = try loadFresh(environment: environment)
+    LoadedModels.shared.keep(model, for: self)
+    return model
+  }
+
+  func loadFresh(environment: [String: String]) throws -> any AttentionModel {
     switch self {
     case .builtin(let dimension, let heads, let seed, let causal):
       return try EmbeddedModel(dimension: dimension, heads: heads, seed: seed, causal: causal)
@@ -86,5 +100,26 @@ func loadPretrainedModel(folder: String, truncate: Bool) throws -> any Attention
   default:
     throw AttnvizError.failure(
       "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
+  }
+}
+
+/// The models kept for reuse, behind a lock (figures are drawn on several threads).
+final class LoadedModels: @unchecked Sendable {
+  static let shared = LoadedModels()
+  private let lock = NSLock()
+  private var enabled = false
+  private var models: [ModelChoice: any AttentionModel] = [:]
+
+  var isEnabled: Bool {
+    get { lock.withLock { enabled } }
+    set { lock.withLock { enabled = newValue } }
+  }
+
+  func model(for choice: ModelChoice) -> (any AttentionModel)? {
+    lock.withLock { enabled ? models[choice] : nil }
+  }
+
+  func keep(_ model: any AttentionModel, for choice: ModelChoice) {
+    lock.withLock { if enabled { models[choice] = model } }
   }
 }

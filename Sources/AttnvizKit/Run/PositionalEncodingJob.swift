@@ -18,6 +18,8 @@ public struct PositionalEncodingOptions: Equatable, Sendable {
 }
 
 public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -> RunReport {
+  var options = options
+  options.figure.record(text: "", source: .arguments([]), model: .defaultBuiltin, info: nil)
   guard PositionalEncodingOptions.positionRange.contains(options.positions) else {
     throw AttnvizError.usage("--positions must be between 1 and 2048, not \(options.positions)")
   }
@@ -42,13 +44,14 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   if options.formats.contains(.png) || options.formats.contains(.svg) {
     let fonts = try loadFonts(options.figure.fontPath)
     let style = try figureStyle(options.figure)
-    let scene = positionalEncodingFigure(
+    let generated = positionalEncodingFigure(
       pe, title: FigureTitle("Sinusoidal positional encoding", subtitle: "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · d = \(options.dimensions)"),
       style: style, measurer: fonts)
+    let scene = options.figure.finish([generated], margin: style.margin, measurer: fonts)[0]
     if options.formats.contains(.png) {
-      files.append(OutputFile(name: "pe.png", contents: try encodeFigure(scene, scale: options.figure.scale, fonts: fonts)))
+      files.append(OutputFile(name: "pe.png", contents: options.figure.stamp(try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts))))
     }
-    if options.formats.contains(.svg) { files.append(svgFile("pe.svg", scene)) }
+    if options.formats.contains(.svg) { files.append(options.figure.svgFile("pe.svg", scene)) }
   }
   if options.formats.contains(.csv) { files.append(OutputFile(name: "pe.csv", text: renderCSV(labeled))) }
   if options.formats.contains(.txt) {

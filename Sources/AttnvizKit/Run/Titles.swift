@@ -6,6 +6,8 @@ import AttnvizModel
 struct Titles {
   let trace: AttentionTrace
   let selection: AttentionSelection
+  /// Subword pieces were merged into words (`--merge-subwords`).
+  var wordsMerged = false
 
   var modelName: String { displayName(of: trace.model) }
 
@@ -26,6 +28,7 @@ struct Titles {
   func subtitle(includingLayer: Bool) -> String {
     var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
+    if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
     return parts.joined(separator: " · ") + " · " + quotedText(trace)
   }

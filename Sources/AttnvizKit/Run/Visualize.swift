@@ -10,26 +10,39 @@ import Foundation
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
 public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
   defer { progress.finish() }
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
-    visualizeEstimate($0, options: options)
+  var options = options
+  let estimateOptions = options
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
+    visualizeEstimate($0, options: estimateOptions)
   }
+  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
-  let titles = Titles(trace: trace, selection: selection)
+  var titles = Titles(trace: trace, selection: selection)
+  titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
 
   var report = RunReport()
   var files: [OutputFile] = []
+  if options.mergeSubwords && !titles.wordsMerged {
+    report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
+  }
+  // attention.json always holds the model's own tokens; the words get a file of their own.
   // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them,
   // and into the file as a stream.
+  if titles.wordsMerged && options.formats.contains(.json) {
+    let words = trace
+    files.append(OutputFile(name: "attention-words.json") { try writeAttentionJSON(words, into: &$0) })
+  }
   if options.formats.contains(.json) {
-    files.append(OutputFile(name: "attention.json") { try writeAttentionJSON(trace, into: &$0) })
+    files.append(OutputFile(name: "attention.json") { try writeAttentionJSON(pieces, into: &$0) })
   }
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     progress.stage("encoding the JSON")
-    report.standardOutput = attentionJSON(trace)
+    report.standardOutput = attentionJSON(pieces)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text

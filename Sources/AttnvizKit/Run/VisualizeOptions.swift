@@ -1,4 +1,7 @@
+import AttnvizModel
+import AttnvizRender
 import AttnvizTables
+import AttnvizViews
 
 /// Views of attention that can be drawn (`--view`).
 public enum ViewKind: String, CaseIterable, Sendable {
@@ -22,15 +25,85 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct FigureOptions: Equatable, Sendable {
   public var colorMap = "viridis"
   public var annotate = false
-  /// Device pixels per logical pixel; 2 stays crisp on a 1080p projector and a retina screen.
-  public var scale = 2.0
+  /// Device pixels per logical pixel; nil: 2, which stays crisp on a 1080p projector and a
+  /// retina screen, or what fits the preset's pixel size (1920 wide for `--preset slide`).
+  public var scale: Double?
+  /// `--preset`: defaults for slides, paper or dark themes.
+  public var preset: FigurePreset?
   /// Cell size in logical pixels, or nil to adapt to the token count.
   public var cellSize: Double?
   public var fontPath: String?
   /// `--focus WORD|INDEX` for the lines view (index 1-based, as displayed).
   public var focus: String?
+  /// `--title` / `--subtitle`: replace the generated heading of every figure (nil: generated;
+  /// an empty subtitle removes the line).
+  public var title: String?
+  public var subtitle: String?
+  /// The command's words after `attnviz`, as typed; recorded in every figure (nil: nothing is
+  /// recorded, as when the library is called from another program).
+  public var command: [String]?
+  /// What the figures carry, filled in by the pipeline once the text and model are known.
+  var provenance: Provenance?
 
   public init() {}
+
+  /// The laid-out scenes as they are drawn: with the heading the user chose, in the preset's
+  /// theme, fitted to its slide proportions.
+  func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
+    scenes.map { scene in
+      var scene = scene
+      if title != nil || subtitle != nil {
+        scene = retitled(scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+      }
+      scene = themed(scene, preset?.theme ?? .light)
+      if let size = preset?.pixelSize {
+        scene = fittedToAspect(scene, width: size.width, height: size.height)
+      }
+      return scene
+    }
+  }
+
+  /// Fills in `provenance` from the command, the text's source and the model.
+  mutating func record(text: String, source: TextSource, model: ModelChoice, info: ModelInfo?) {
+    guard let command else { return }
+    let fromFile: String? = if case .arguments = source { nil } else { text }
+    let modelLine = info.map { provenanceModel(model, info: $0) } ?? "none"
+    provenance = Provenance(
+      arguments: recordedArguments(command, textFromFile: fromFile), model: modelLine)
+  }
+
+  /// The PNG bytes, carrying the provenance.
+  func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
+
+  /// The SVG of `scene`, carrying the provenance.
+  func svg(_ scene: Scene) -> String {
+    let text = renderSVG(scene)
+    return provenance?.stamp(svg: text) ?? text
+  }
+
+  /// The SVG of `scene` as a file written as a stream (a megabyte at a time, never whole in
+  /// memory), carrying the provenance in its first piece, which holds the root element.
+  func svgFile(_ name: String, _ scene: Scene) -> OutputFile {
+    let provenance = self.provenance
+    return OutputFile(name: name) { sink in
+      var first = true
+      try writeSVG(scene) { piece in
+        if first, let provenance {
+          try sink.write(provenance.stamp(svg: String(decoding: piece, as: UTF8.self)))
+        } else {
+          try sink.write(bytes: piece)
+        }
+        first = false
+      }
+    }
+  }
+
+  /// Device pixels per logical pixel for `scene`'s PNG.
+  func pngScale(_ scene: Scene) -> Double {
+    if let scale { return scale }
+    if let size = preset?.pixelSize { return Double(size.width) / scene.width }
+    return 2
+  }
 }
 
 /// What the terminal gets.
@@ -61,6 +134,9 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// 1-based; nil: every head.
   public var head: Int?
   public var hideSpecialTokens = false
+  /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
+  /// mean over its pieces).
+  public var mergeSubwords = false
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
@@ -78,3 +154,6 @@ public struct RunReport: Equatable, Sendable {
 
   public init() {}
 }
+
+/// The presets figures are laid out with; the shell names them without importing the views.
+public typealias FigurePreset = AttnvizViews.FigurePreset

@@ -1,0 +1,203 @@
+import Foundation
+import TOMLKit
+
+/// A lecture's figures, in order, read from a TOML deck file (`attnviz deck lecture.toml`).
+///
+/// Each entry becomes the words of one ordinary `attnviz` command, so a deck can do nothing a
+/// command cannot, every entry is validated by the same option parser, and the index can print
+/// the command that makes each figure alone.
+public struct Deck: Equatable, Sendable {
+  /// The deck's `title`, heading the index.
+  public var title: String
+  public var entries: [DeckEntry]
+}
+
+/// One figure (or one command's set of figures) of a deck.
+public struct DeckEntry: Equatable, Sendable {
+  /// 1-based position in the deck; file names start with it.
+  public var number: Int
+  public var title: String
+  public var caption: String?
+  /// The command's words after `attnviz`: subcommand first, options, then `--` and the text.
+  public var arguments: [String]
+  /// Deck key for each option word the entry produced (`--layer` ← `layer`), for error messages.
+  public var keyForOption: [String: String]
+
+  /// How the entry names itself in an error: `figure 3 ("it → animal")`.
+  public var label: String { "figure \(number) (“\(title)”)" }
+}
+
+/// Keys with a meaning of their own; every other key is passed on as `--key value`.
+private let reservedKeys: Set<String> = ["title", "caption", "text", "texts", "view", "options"]
+/// The deck decides where files go and what is printed; an entry may not.
+private let forbiddenKeys: Set<String> = ["out", "quiet", "json", "no-color", "help", "version"]
+/// Views that are subcommands of their own rather than `--view` values of the main command.
+private let subcommandViews: Set<String> = ["pe", "explain", "compare"]
+
+/// Parses a deck. `folder` is the deck file's folder: relative `file` and `weights` paths in
+/// the deck are taken from there, as a reader of the deck would expect.
+public func parseDeck(_ toml: String, source: String, folder: String) throws -> Deck {
+  let table: TOMLTable
+  do {
+    table = try TOMLTable(string: toml)
+  } catch let error as TOMLParseError {
+    throw AttnvizError.usage(
+      "\(source): line \(error.source.begin.line): \(error.description); check the TOML syntax")
+  }
+  for key in table.keys where !["title", "defaults", "figure"].contains(key) {
+    throw AttnvizError.usage(
+      "\(source): unknown top-level key \"\(key)\"; a deck has title, [defaults] and [[figure]]")
+  }
+  let title = table["title"]?.string ?? "attnviz figures"
+  let defaults = table["defaults"]?.table
+  if table["defaults"] != nil && defaults == nil {
+    throw AttnvizError.usage("\(source): defaults must be a table: [defaults]")
+  }
+  guard let figures = table["figure"]?.array, !figures.isEmpty else {
+    throw AttnvizError.usage(
+      "\(source) lists no figures; add one: [[figure]] with text = \"…\" and view = \"heatmap\"")
+  }
+  var entries: [DeckEntry] = []
+  for index in 0..<figures.count {
+    guard let figure = figures[index].table else {
+      throw AttnvizError.usage("\(source): figure \(index + 1) is not a table; write [[figure]]")
+    }
+    entries.append(
+      try deckEntry(
+        number: index + 1, figure: figure, defaults: defaults, source: source, folder: folder))
+  }
+  return Deck(title: title, entries: entries)
+}
+
+/// Merges an entry with the defaults and turns it into command words.
+private func deckEntry(
+  number: Int, figure: TOMLTable, defaults: TOMLTable?, source: String, folder: String
+) throws -> DeckEntry {
+  var values: [String: TOMLValueConvertible] = [:]
+  for key in defaults?.keys ?? [] { values[key] = defaults?[key] }
+  for key in figure.keys { values[key] = figure[key] }
+  let title = values["title"]?.string ?? "Figure \(number)"
+  let label = "figure \(number) (“\(title)”)"
+  func fail(_ key: String, _ message: String) -> AttnvizError {
+    .usage("\(source): \(label): key \"\(key)\": \(message)")
+  }
+
+  let view = values["view"]?.string ?? "heatmap"
+  let subcommand = subcommandViews.contains(view) ? view : "show"
+  var arguments = [subcommand]
+  var keyForOption: [String: String] = [:]
+  if subcommand == "show" {
+    arguments += ["--view", view]
+    keyForOption["--view"] = "view"
+    // A lecture folder wants figures; attention.json per slide would only be clutter.
+    if values["format"] == nil { arguments += ["--format", "png"] }
+  }
+  for key in values.keys.sorted() where !reservedKeys.contains(key) {
+    guard !forbiddenKeys.contains(key) else {
+      throw fail(key, "the deck chooses this itself (attnviz deck --out sets the folder)")
+    }
+    guard let value = values[key] else { continue }
+    let words = try optionWords(key: key, value: value, folder: folder, fail: fail)
+    if let option = words.first { keyForOption[option] = key }
+    arguments += words
+  }
+  if let extra = values["options"] {
+    guard let list = extra.array, list.allSatisfy({ $0.string != nil }) else {
+      throw fail("options", "give a list of command-line words, e.g. options = [\"--hide-special\"]")
+    }
+    arguments += list.compactMap(\.string)
+  }
+  if subcommand == "pe" {
+    // The positional encoding has no text; a deck-wide default text is simply not used here.
+    if figure["text"] != nil { throw fail("text", "view = \"pe\" draws positions, not a text") }
+  } else if subcommand == "compare", let texts = values["texts"] {
+    guard let list = texts.array, list.count >= 1, list.allSatisfy({ $0.string != nil }) else {
+      throw fail("texts", "give the texts to compare as a list of strings")
+    }
+    arguments += ["--"] + list.compactMap(\.string)
+  } else if let text = values["text"] {
+    guard let text = text.string else { throw fail("text", "give the sentence as a string") }
+    arguments += ["--", text]
+  } else if subcommand != "pe" && values["file"] == nil {
+    throw fail("text", "missing; every figure but view = \"pe\" needs text = \"…\" or file = \"…\"")
+  }
+  return DeckEntry(
+    number: number, title: title, caption: values["caption"]?.string, arguments: arguments,
+    keyForOption: keyForOption)
+}
+
+/// `layer = 4` → `--layer 4`; `hide-special = true` → `--hide-special`; `format = ["png",
+/// "svg"]` → `--format png,svg`; file paths relative to the deck's folder.
+private func optionWords(
+  key: String, value: TOMLValueConvertible, folder: String,
+  fail: (String, String) -> AttnvizError
+) throws -> [String] {
+  let option = "--" + key
+  if let flag = value.bool { return flag ? [option] : [] }
+  if let number = value.int { return [option, String(number)] }
+  if let number = value.double { return [option, String(number)] }
+  if let text = value.string {
+    let isPath = ["file", "weights", "font"].contains(key) || (key == "model" && text.contains("/"))
+    return [option, isPath ? pathFromDeck(text, folder: folder) : text]
+  }
+  if let list = value.array {
+    let items = list.map { $0.string ?? $0.int.map(String.init) }
+    guard items.allSatisfy({ $0 != nil }) else {
+      throw fail(key, "a list may hold only strings and whole numbers")
+    }
+    return [option, items.compactMap { $0 }.joined(separator: ",")]
+  }
+  throw fail(key, "give a string, a number, true/false or a list")
+}
+
+/// A path written in the deck, as seen from the current folder.
+private func pathFromDeck(_ path: String, folder: String) -> String {
+  guard !path.hasPrefix("/"), !path.hasPrefix("~"), !folder.isEmpty, folder != "." else {
+    return path
+  }
+  return (folder as NSString).appendingPathComponent(path)
+}
+
+/// The entry's command as a user would type it, each word quoted for a POSIX shell when needed.
+public func shellCommand(_ arguments: [String]) -> String {
+  (["attnviz"] + arguments).map(shellQuoted).joined(separator: " ")
+}
+
+func shellQuoted(_ word: String) -> String {
+  let plain = CharacterSet(
+    charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%")
+  if !word.isEmpty && word.unicodeScalars.allSatisfy({ plain.contains($0) }) { return word }
+  // Control characters (a newline at the end of a text file) in bash's $'…' with escapes, so
+  // the line stays one line and pastes back as the same word.
+  if word.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+    var out = "$'"
+    for scalar in word.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\\": out += "\\\\"
+      case "'": out += "\\'"
+      default:
+        if scalar.properties.generalCategory == .control {
+          out += scalar.value < 0x100
+            ? "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            : "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "'"
+  }
+  // "didn't" reads better in double quotes, which are safe when nothing in it expands.
+  if word.contains("'") && !word.contains(where: { "\"$`\\!".contains($0) }) {
+    return "\"" + word + "\""
+  }
+  return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
+  }
+}

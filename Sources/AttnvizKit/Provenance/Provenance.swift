@@ -1,0 +1,168 @@
+import AttnvizModel
+import AttnvizRender
+import Foundation
+
+/// How a figure was made, carried inside it (PNG iTXt chunks, SVG `<metadata>`) so that
+/// `attnviz info FILE` can say it and `attnviz info FILE --rerun` can make the figure again.
+public struct Provenance: Equatable, Sendable {
+  /// The command's words after `attnviz`, as recorded: no `--out` (a rerun never writes where
+  /// the file says), no `--quiet`, and text read from a file or standard input written out.
+  public var arguments: [String]
+  /// The model: name, checkpoint size and a hash of its header (never of the weights).
+  public var model: String
+
+  public init(arguments: [String], model: String) {
+    self.arguments = arguments
+    self.model = model
+  }
+
+  /// The entries, in the order they are written.
+  var entries: [(key: String, value: String)] {
+    [
+      ("Software", "attnviz \(AttnvizVersion.current)"),
+      ("attnviz-command", jsonArray(arguments)),
+      ("attnviz-model", model),
+    ]
+  }
+
+  /// A PNG with these entries as text chunks.
+  func stamp(png: [UInt8]) -> [UInt8] { addingTextChunks(png, entries) }
+
+  /// An SVG with these entries in its `<metadata>`, right after the root element opens.
+  func stamp(svg: String) -> String {
+    guard let rootEnd = svg.range(of: "\">\n", range: svg.range(of: "<svg ").map { $0.upperBound..<svg.endIndex }) else {
+      return svg
+    }
+    let fields = entries.map { "<attnviz:entry key=\"\(escapeXML($0.key))\">\(escapeXML($0.value))</attnviz:entry>" }
+    let metadata =
+      "<metadata xmlns:attnviz=\"https://attnviz.invalid/metadata\">\n"
+      + fields.joined(separator: "\n") + "\n</metadata>\n"
+    var out = svg
+    out.insert(contentsOf: metadata, at: rootEnd.upperBound)
+    return out
+  }
+}
+
+/// Reads the entries back from a figure's bytes (PNG or SVG); nil when it carries none.
+public func provenanceEntries(of bytes: [UInt8]) -> [(key: String, value: String)]? {
+  if let chunks = textChunks(of: bytes) {
+    return chunks.isEmpty ? nil : chunks
+  }
+  let text = String(decoding: bytes.prefix(1 << 24), as: UTF8.self)
+  guard let start = text.range(of: "<metadata"), let end = text.range(of: "</metadata>"),
+    start.upperBound <= end.lowerBound
+  else { return nil }
+  var entries: [(key: String, value: String)] = []
+  var rest = text[start.upperBound..<end.lowerBound]
+  while let open = rest.range(of: "<attnviz:entry key=\""),
+    let keyEnd = rest.range(of: "\">", range: open.upperBound..<rest.endIndex),
+    let close = rest.range(of: "</attnviz:entry>", range: keyEnd.upperBound..<rest.endIndex)
+  {
+    entries.append(
+      (unescapeXML(String(rest[open.upperBound..<keyEnd.lowerBound])),
+       unescapeXML(String(rest[keyEnd.upperBound..<close.lowerBound]))))
+    rest = rest[close.upperBound...]
+  }
+  return entries.isEmpty ? nil : entries
+}
+
+/// The command words to record: `--out` and `--quiet` dropped; when the text came from
+/// `--file` or standard input (`-`), those are dropped and the text itself is appended, so the
+/// recorded command needs nothing but itself.
+public func recordedArguments(_ arguments: [String], textFromFile text: String?) -> [String] {
+  var out: [String] = []
+  var index = 0
+  let dropped: Set<String> = text == nil ? ["--out"] : ["--out", "--file"]
+  while index < arguments.count {
+    let word = arguments[index]
+    index += 1
+    if word == "--" {
+      out += arguments[(index - 1)...]
+      break
+    }
+    if dropped.contains(word) {
+      index += 1
+      continue
+    }
+    if dropped.contains(where: { word.hasPrefix($0 + "=") }) || word == "--quiet" { continue }
+    if text != nil && word == "-" { continue }
+    out.append(word)
+  }
+  if let text { out += ["--", text] }
+  return out
+}
+
+/// How a model choice is named in a figure's metadata.
+func provenanceModel(_ choice: ModelChoice, info: ModelInfo) -> String {
+  switch choice {
+  case .builtin(let dimension, let heads, let seed, let causal):
+    return "built-in layer, random and untrained (d_model \(dimension), \(heads) heads, seed \(seed)"
+      + (causal ? ", causal)" : ")")
+  case .weights(let path, _):
+    return "weights file \((path as NSString).lastPathComponent), " + fingerprint(path, headerOnly: false)
+  case .pretrained(let name, _):
+    return "\(info.name) (\(info.architecture)) from \(name), " + checkpointFingerprint(name)
+  }
+}
+
+/// Size and the SHA-256 of a checkpoint's header: the tensor table names and shapes every
+/// weight, so it tells checkpoints apart without reading gigabytes.
+func checkpointFingerprint(_ nameOrPath: String) -> String {
+  let environment = ProcessInfo.processInfo.environment
+  if nameOrPath.hasSuffix(".gguf") { return fingerprint(nameOrPath, headerOnly: true) }
+  guard let folder = try? resolveModelFolder(nameOrPath, environment: environment) else {
+    return "checkpoint not found"
+  }
+  let file = (folder as NSString).appendingPathComponent("model.safetensors")
+  return fingerprint(file, headerOnly: true)
+}
+
+/// "N bytes, header sha256 …" for a file; a safetensors header is its first 8 + N bytes, any
+/// other file's is its first MiB.
+func fingerprint(_ path: String, headerOnly: Bool) -> String {
+  guard let handle = FileHandle(forReadingAtPath: path),
+    let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+  else { return "unreadable" }
+  defer { try? handle.close() }
+  var count = headerOnly ? min(size, 1 << 20) : min(size, 1 << 26)
+  if headerOnly, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 {
+    let length = prefix.reversed().reduce(0) { $0 << 8 | Int($1) }
+    if length > 0 && length <= 100_000_000 && length + 8 <= size { count = length + 8 }
+    try? handle.seek(toOffset: 0)
+  }
+  let bytes = [UInt8]((try? handle.read(upToCount: count)) ?? Data())
+  return "\(size) bytes, \(headerOnly ? "header " : "")sha256 \(sha256Hex(bytes))"
+}
+
+func jsonArray(_ words: [String]) -> String {
+  "[" + words.map(jsonString).joined(separator: ", ") + "]"
+}
+
+/// Parses what `jsonArray` wrote; nil for anything else.
+public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
+  guard let data = text.data(using: .utf8),
+    let array = try? JSONSerialization.jsonObject(with: data) as? [String]
+  else { return nil }
+  return array
+}
+
+func escapeXML(_ text: String) -> String {
+  var out = ""
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "&": out += "&amp;"
+    case "<": out += "&lt;"
+    case ">": out += "&gt;"
+    case "\"": out += "&quot;"
+    default:
+      // XML 1.0 cannot hold most C0 controls even as references: write them as U+FFFD.
+      if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+    }
+  }
+  return out
+}
+
+func unescapeXML(_ text: String) -> String {
+  text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+}

@@ -1,0 +1,123 @@
+import AttnvizRender
+
+/// `--preset`: defaults for where a figure will be shown. A preset only sets defaults; the
+/// command line's explicit options win (the shell resolves that).
+public enum FigurePreset: String, CaseIterable, Sendable {
+  /// 16:9 at 1920×1080, type sized for the back row of a lecture hall.
+  case slide
+  /// Compact, type sized for a printed column; SVG first.
+  case paper
+  /// Light ink on a dark background, for dark slide themes.
+  case dark
+
+  /// The style with this preset's sizes.
+  public func apply(to style: inout FigureStyle) {
+    switch self {
+    case .slide:
+      style.fontSize = 22
+      style.titleSize = 32
+      style.margin = 48
+      style.cellSize = 48
+      style.maxLabelWidth = 220
+      // A 16:9 slide has room for a full title line even over a narrow figure.
+      style.minimumWidth = 1100
+    case .paper:
+      style.fontSize = 9
+      style.titleSize = 11
+      style.margin = 8
+      style.cellSize = 18
+      style.maxLabelWidth = 90
+    case .dark:
+      break
+    }
+  }
+
+  /// The pixel size every PNG is fitted to, or nil to keep the figure's own size.
+  public var pixelSize: (width: Int, height: Int)? {
+    self == .slide ? (1920, 1080) : nil
+  }
+
+  public var theme: FigureTheme { self == .dark ? .dark : .light }
+}
+
+/// The colours of everything that is not data: background, titles, labels, rules.
+public enum FigureTheme: Sendable {
+  case light
+  case dark
+
+  static let darkBackground = RGBA(24, 26, 31)
+  static let darkInk = RGBA(236, 236, 236)
+  static let darkSoftInk = RGBA(178, 178, 178)
+  static let darkRule = RGBA(150, 150, 150)
+  /// Text drawn on the page itself; values printed inside cells keep the colour chosen for
+  /// their cell, and token boxes keep their own light fill and dark text.
+  static let pageTextRoles: Set<String> = [
+    "title", "subtitle", "row-label", "column-label", "axis-title", "legend", "colorbar-tick",
+    "note", "panel-title", "token-label", "position",
+  ]
+}
+
+/// The scene in `theme`'s colours. Data colours (cells, weight lines) never change, so a dark
+/// figure shows the same numbers in the same colours as a light one.
+public func themed(_ scene: Scene, _ theme: FigureTheme) -> Scene {
+  guard theme == .dark else { return scene }
+  var scene = scene
+  scene.background = FigureTheme.darkBackground
+  // A highlighted token keeps dark text on its light box.
+  let boxes: [RectItem] = scene.items.compactMap {
+    if case .rect(let rect) = $0, rect.role == "focus" { return rect }
+    return nil
+  }
+  func onBox(_ point: Point) -> Bool {
+    boxes.contains {
+      point.x >= $0.x && point.x <= $0.x + $0.width && point.y >= $0.y
+        && point.y <= $0.y + $0.height
+    }
+  }
+  scene.items = scene.items.map { item in
+    switch item {
+    case .text(var text)
+    where FigureTheme.pageTextRoles.contains(text.role ?? "") && !onBox(text.position):
+      text.color = text.color == FigureStyle.softInk ? FigureTheme.darkSoftInk : FigureTheme.darkInk
+      return .text(text)
+    case .line(var line) where line.color == FigureStyle.rule:
+      line.color = FigureTheme.darkRule
+      return .line(line)
+    case .line(var line):
+      // Weight lines fade into the page by their alpha; on a dark page they need light ink.
+      line.color = lightened(line.color, by: 0.45)
+      return .line(line)
+    case .rect(var rect) where rect.stroke == FigureStyle.rule:
+      rect.stroke = FigureTheme.darkRule
+      return .rect(rect)
+    default:
+      return item
+    }
+  }
+  return scene
+}
+
+/// The scene centred on a canvas of `width:height` proportions (a 16:9 slide), background
+/// extended, so the PNG fills the slide without being stretched.
+public func fittedToAspect(_ scene: Scene, width: Int, height: Int) -> Scene {
+  // A whole number of width:height units (16:9 reduced), so the canvas is exactly in proportion
+  // and scaling it to the pixel size leaves no pixel row short.
+  let divisor = greatestCommonDivisor(width, height)
+  let (unitsWide, unitsHigh) = (Double(width / divisor), Double(height / divisor))
+  let units = max((scene.width / unitsWide).rounded(.up), (scene.height / unitsHigh).rounded(.up))
+  let canvasWidth = units * unitsWide
+  let canvasHeight = units * unitsHigh
+  let dx = ((canvasWidth - scene.width) / 2).rounded()
+  let dy = ((canvasHeight - scene.height) / 2).rounded()
+  var fitted = Scene(width: canvasWidth, height: canvasHeight, background: scene.background)
+  fitted.items = scene.items.map { $0.moved(dx, dy) }
+  return fitted
+}
+
+/// `color` mixed towards white by `amount` (0…1), alpha kept.
+func lightened(_ color: RGBA, by amount: Double) -> RGBA {
+  func mix(_ c: UInt8) -> UInt8 { UInt8((Double(c) + (255 - Double(c)) * amount).rounded()) }
+  return RGBA(mix(color.r), mix(color.g), mix(color.b), color.a)
+}
+
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? max(a, 1) : greatestCommonDivisor(b, a % b) }

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// `attnviz deck` as a lecturer runs it: a TOML file in, a numbered folder with an index out.
+@Suite(.serialized) struct DeckTests {
+  static let deck = """
+    title = "Self-attention in three figures"
+
+    [defaults]
+    text = "The cat sat on the mat."
+
+    [[figure]]
+    title = "One head of the random layer"
+    caption = "Rows are queries, columns keys."
+    view = "heatmap"
+    head = 2
+
+    [[figure]]
+    title = "Positions"
+    view = "pe"
+    positions = 12
+    dim = 16
+
+    [[figure]]
+    title = "The scores step"
+    view = "explain"
+    step = 5
+    text = "the cat sat"
+    """
+
+  func writeDeck(_ text: String, in folder: URL) throws -> String {
+    let path = folder.appendingPathComponent("deck.toml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test func deckWritesNumberedFiguresAndAnIndex() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("lecture")
+    let run = try Binary.run(["deck", try writeDeck(Self.deck, in: folder), "--out", out.path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      listing(out) == [
+        "01-heatmap-layer1-head2.png", "02-pe.png", "03-step-05-scores.png", "index.html",
+        "index.md",
+      ])
+    let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+    #expect(index.hasPrefix("# Self-attention in three figures\n"))
+    #expect(index.contains("## 1. One head of the random layer\n\nRows are queries, columns keys."))
+    #expect(index.contains("![One head of the random layer](01-heatmap-layer1-head2.png)"))
+    #expect(index.contains("attnviz pe --dim 16 --positions 12\n"))
+    let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count == 4)
+    #expect(!html.contains("http://") && !html.contains("https://"))
+  }
+
+  /// The index's command, run alone, makes the same bytes as the deck did.
+  @Test func theIndexCommandMakesTheFigureAlone() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("lecture")
+    let deck = try writeDeck(Self.deck, in: folder)
+    #expect(try Binary.run(["deck", deck, "--out", out.path, "--quiet"]).status == 0)
+    let alone = folder.appendingPathComponent("alone")
+    let run = try Binary.run([
+      "show", "--view", "heatmap", "--format", "png", "--head", "2", "--out", alone.path,
+      "--quiet", "--", "The cat sat on the mat.",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let fromDeck = try Data(contentsOf: out.appendingPathComponent("01-heatmap-layer1-head2.png"))
+    let byItself = try Data(contentsOf: alone.appendingPathComponent("heatmap-layer1-head2.png"))
+    #expect(fromDeck == byItself)
+    let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+    #expect(
+      index.contains(
+        "attnviz show --view heatmap --format png --head 2 -- 'The cat sat on the mat.'"))
+  }
+
+  @Test func anInvalidEntryNamesItselfAndItsKeyAndWritesNothing() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("lecture")
+    let bad = Self.deck + "\n\n[[figure]]\ntitle = \"Broken\"\nview = \"heatmap\"\nlayer = 0\n"
+    let run = try Binary.run(["deck", try writeDeck(bad, in: folder), "--out", out.path])
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("attnviz: error: "))
+    #expect(run.stderr.contains("figure 4 (“Broken”): key \"layer\": "), "\(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func aFailureWhileRunningLeavesNoFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("lecture")
+    // Valid to the parser, fails when run: the built-in layer has 2 heads, not 7.
+    let bad = Self.deck + "\n\n[[figure]]\ntitle = \"Too far\"\nview = \"heatmap\"\nhead = 7\n"
+    let run = try Binary.run(["deck", try writeDeck(bad, in: folder), "--out", out.path])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("figure 4 (“Too far”)"), "\(run.stderr)")
+    #expect(listing(out).isEmpty, "\(listing(out))")
+  }
+
+  @Test func keysTheDeckOwnsAndBrokenTOMLAreUsageErrors() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let owned = "[[figure]]\ntext = \"a b\"\nout = \"/tmp/elsewhere\"\n"
+    var run = try Binary.run(["deck", try writeDeck(owned, in: folder), "--out", folder.path])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("figure 1 (“Figure 1”): key \"out\""), "\(run.stderr)")
+    run = try Binary.run(["deck", try writeDeck("[[figure]\ntext = 1", in: folder)])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("line 1"), "\(run.stderr)")
+    run = try Binary.run(["deck", try writeDeck("title = \"empty\"\n", in: folder)])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("lists no figures"), "\(run.stderr)")
+  }
+
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(
+        atPath: Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors")
+          .path), "run `make model` first"))
+  func theLectureDeckBuilds() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let deck = Binary.packageRoot.appendingPathComponent("samples/lecture.toml").path
+    let run = try Binary.run(["deck", deck, "--out", folder.path, "--quiet"], in: Binary.packageRoot)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(listing(folder).contains("index.html"))
+    #expect(listing(folder).filter { $0.hasSuffix(".png") }.count >= 10)
+  }
+}
