@@ -15,6 +15,8 @@ public final class TemporaryFiles: @unchecked Sendable {
 
   private let lock = NSRecursiveLock()
   private var paths: Set<String> = []
+  /// Whole folders to remove (the deck's staging folder).
+  private var folders: Set<String> = []
 
   func register(_ path: String) {
     lock.lock()
@@ -41,6 +43,19 @@ public final class TemporaryFiles: @unchecked Sendable {
     return try body()
   }
 
+  /// A temporary folder of the caller's, removed with everything in it on a signal.
+  public func registerFolder(_ path: String) {
+    lock.lock()
+    folders.insert(path)
+    lock.unlock()
+  }
+
+  public func forgetFolder(_ path: String) {
+    lock.lock()
+    folders.remove(path)
+    lock.unlock()
+  }
+
   /// Every path still registered, for tests.
   public var pending: [String] {
     lock.lock()
@@ -54,5 +69,7 @@ public final class TemporaryFiles: @unchecked Sendable {
     lock.lock()
     for path in paths { unlink(path) }
     paths.removeAll()
+    for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+    folders.removeAll()
   }
 }
