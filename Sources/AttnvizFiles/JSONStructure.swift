@@ -203,7 +203,9 @@ private struct Scanner {
     guard index + 4 <= bytes.count else { throw JSONStructure.Problem.syntax(line: line) }
     var value: UInt32 = 0
     for _ in 0..<4 {
-      guard let digit = hexDigit(bytes[index]) else { throw JSONStructure.Problem.syntax(line: line) }
+      guard let digit = hexDigit(bytes[index]) else {
+        throw JSONStructure.Problem.syntax(line: line)
+      }
       value = value << 4 | digit
       index += 1
     }

@@ -11,7 +11,8 @@ struct BoundedFileTests {
   let folder: String
 
   init() throws {
-    folder = NSTemporaryDirectory() + "attnviz-files-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    folder =
+      NSTemporaryDirectory() + "attnviz-files-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
   }
 
@@ -69,23 +70,34 @@ struct BoundedFileTests {
     #expect(pipe(&long) == 0)
     let chunk = [UInt8](repeating: 0x61, count: 1000)
     #expect(write(long[1], chunk, chunk.count) == chunk.count)
-    defer { close(long[0]); close(long[1]) }
+    defer {
+      close(long[0])
+      close(long[1])
+    }
     // The writer is still open: reading stops at limit + 1 bytes instead of waiting for EOF.
     #expect(
-      problem { _ = try BoundedFile.read("/dev/fd/\(long[0])", what: "t", limit: 10, source: .fileOrPipe) }
+      problem {
+        _ = try BoundedFile.read("/dev/fd/\(long[0])", what: "t", limit: 10, source: .fileOrPipe)
+      }
         == .tooLarge(limit: 10))
   }
 
   @Test("folders, devices, missing and empty paths are named as such")
   func otherKinds() {
-    #expect(problem { _ = try BoundedFile.read(folder, what: "t", limit: 10) } == .wrongKind(.folder, .regularFile))
+    #expect(
+      problem { _ = try BoundedFile.read(folder, what: "t", limit: 10) }
+        == .wrongKind(.folder, .regularFile))
     #expect(
       problem { _ = try BoundedFile.read("/dev/zero", what: "t", limit: 10, source: .fileOrPipe) }
         == .wrongKind(.device, .fileOrPipe))
-    #expect(problem { _ = try BoundedFile.read(folder + "/nothing", what: "t", limit: 10) } == .system(ENOENT))
+    #expect(
+      problem { _ = try BoundedFile.read(folder + "/nothing", what: "t", limit: 10) }
+        == .system(ENOENT))
     #expect(problem { _ = try BoundedFile.read("", what: "t", limit: 10) } == .system(ENOENT))
-    let error = FileReadError(path: "/dev/zero", what: "the text file", problem: .wrongKind(.device, .fileOrPipe))
-    #expect(error.description == "the text file /dev/zero is a device, not a regular file or a pipe")
+    let error = FileReadError(
+      path: "/dev/zero", what: "the text file", problem: .wrongKind(.device, .fileOrPipe))
+    #expect(
+      error.description == "the text file /dev/zero is a device, not a regular file or a pipe")
   }
 }
 
@@ -105,7 +117,9 @@ struct JSONStructureTests {
     #expect(problem("{\"a\": 1,\n \"a\": 2}") == .duplicateKey("a", line: 2))
     #expect(problem("{\"a\": 1, \"\\u0061\": 2}") == .duplicateKey("a", line: 1))
     #expect(problem("{\"x\": {\"a\": 1}, \"y\": {\"a\": 1}}") == nil)
-    #expect(problem("[{\"a\": 1}, {\"a\": 2, \"b\": [1, {\"b\": 2, \"b\": 3}]}]") == .duplicateKey("b", line: 1))
+    #expect(
+      problem("[{\"a\": 1}, {\"a\": 2, \"b\": [1, {\"b\": 2, \"b\": 3}]}]")
+        == .duplicateKey("b", line: 1))
   }
 
   @Test("nesting deeper than the limit is refused without recursion")

@@ -56,8 +56,10 @@ struct FuzzInputsTests {
         let lines = String(decoding: bytes, as: UTF8.self).split(
           separator: "\n", omittingEmptySubsequences: false
         ).map(String.init)
-        _ = try? BertTokenizer(vocabulary: WordPieceVocabulary(tokens: lines), options: .init(), file: "f")
-          .tokenize("The unaffable cat sat [SEP] on the mat, naïvely.")
+        _ = try? BertTokenizer(
+          vocabulary: WordPieceVocabulary(tokens: lines), options: .init(), file: "f"
+        )
+        .tokenize("The unaffable cat sat [SEP] on the mat, naïvely.")
       }
     }
   }
@@ -97,7 +99,9 @@ struct FuzzInputsTests {
   @Test func weightsJSON() {
     for bytes in Self.inputs("FuzzWeightsJSON") {
       _ = try? JSONStructure(bytes)
-      guard let model = try? WeightsFileModel(data: Data(bytes), name: "fuzz.json") else { continue }
+      guard let model = try? WeightsFileModel(data: Data(bytes), name: "fuzz.json") else {
+        continue
+      }
       _ = try? model.trace("the cat sat on the mat")
     }
   }

@@ -99,7 +99,8 @@ struct OutputFolderTests {
       }
     }
     #expect(message(path + "/file/a/b").contains("\(path)/file is a file, not a folder"))
-    #expect(message(path + "/" + String(repeating: "n", count: 256)).contains("the name is too long"))
+    #expect(
+      message(path + "/" + String(repeating: "n", count: 256)).contains("the name is too long"))
     #expect(message(path + "/new/deeper") == "")
     #expect(names(path) == ["file", "new"])
   }
@@ -151,7 +152,8 @@ struct MemoryBudgetTests {
     #expect(
       refusal?.description
         == "this run would need about 3.0 GiB of memory (64 heads × 600² token pairs), over the "
-        + "2.0 GiB budget; use --head, or raise ATTNVIZ_MEMORY_BUDGET (e.g. ATTNVIZ_MEMORY_BUDGET=8G)")
+        + "2.0 GiB budget; use --head, or raise ATTNVIZ_MEMORY_BUDGET (e.g. ATTNVIZ_MEMORY_BUDGET=8G)"
+    )
   }
 }
 
@@ -164,8 +166,9 @@ struct JSONEscapingTests {
     #expect(
       literal
         == "\"a\\u001bb\\u007fc\\u0085d\\u009be\\u202ef\\u2066g\\u200fh\\u2028i é 中 😀\"")
-    let parsed = try JSONSerialization.jsonObject(
-      with: Data("[\(literal)]".utf8)) as? [String]
+    let parsed =
+      try JSONSerialization.jsonObject(
+        with: Data("[\(literal)]".utf8)) as? [String]
     #expect(parsed == [text])
   }
 }

@@ -74,7 +74,9 @@ struct HostileInputTests {
 
     let zero = try shell("\"$ATTNVIZ\" --file /dev/zero", in: folder)
     #expect(zero.status == 1)
-    #expect(zero.stderr == "attnviz: error: the text file /dev/zero is a device, not a regular file or a pipe\n")
+    #expect(
+      zero.stderr
+        == "attnviz: error: the text file /dev/zero is a device, not a regular file or a pipe\n")
     let dir = try shell("\"$ATTNVIZ\" --weights . hi", in: folder)
     #expect(dir.status == 1)
     #expect(dir.stderr.contains("is a folder, not a regular file or a pipe"))
@@ -129,12 +131,17 @@ struct HostileInputTests {
     for (model, field) in [("tiny-gpt2", "n_layer"), ("tiny-bert", "num_hidden_layers")] {
       let copy = try copyFixture(model, to: folder)
       let configURL = copy.appendingPathComponent("config.json")
-      var config = try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as! [String: Any]
+      var config =
+        try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as! [String: Any]
       config[field] = 1_000_000
       try JSONSerialization.data(withJSONObject: config).write(to: configURL)
-      let run = try Binary.run(["--model", copy.path, "--format", "json", "--out", folder.path, "hi"])
+      let run = try Binary.run([
+        "--model", copy.path, "--format", "json", "--out", folder.path, "hi",
+      ])
       #expect(run.status == 1)
-      #expect(run.stderr.contains("field \"\(field)\" is 1000000; attnviz reads models of at most 1024 layers"))
+      #expect(
+        run.stderr.contains(
+          "field \"\(field)\" is 1000000; attnviz reads models of at most 1024 layers"))
     }
   }
 
@@ -150,11 +157,16 @@ struct HostileInputTests {
       ("[1, 2]", "holds an array [...] at the top, not a JSON object"),
       ("{\"model_type\": \"bert\",", "is not valid JSON"),
       (String(repeating: "[", count: 5000), "nests arrays and objects deeper than 64 levels"),
-      ("{\"model_type\": \"bert\", \"model_type\": \"gpt2\"}", "repeats the key \"model_type\" on line 1"),
+      (
+        "{\"model_type\": \"bert\", \"model_type\": \"gpt2\"}",
+        "repeats the key \"model_type\" on line 1"
+      ),
     ]
     for (text, message) in cases {
       try Data(text.utf8).write(to: configURL)
-      let run = try Binary.run(["--model", copy.path, "--format", "json", "--out", folder.path, "hi"])
+      let run = try Binary.run([
+        "--model", copy.path, "--format", "json", "--out", folder.path, "hi",
+      ])
       #expect(run.status == 1)
       #expect(oneErrorLine(run))
       #expect(run.stderr.contains(message), "\(run.stderr)")
@@ -194,7 +206,9 @@ struct HostileInputTests {
   func emptyModel() throws {
     let run = try Binary.run(["--model", "", "hello"])
     #expect(run.status == 2)
-    #expect(run.stderr == "attnviz: error: --model is empty; give a model folder or a name under models/\n")
+    #expect(
+      run.stderr
+        == "attnviz: error: --model is empty; give a model folder or a name under models/\n")
   }
 
   // MARK: control characters
@@ -211,12 +225,16 @@ struct HostileInputTests {
       try Binary.run(["--" + hostile, "hi"]),
       try Binary.run(["explain", "--step", hostile, "hi"]),
       try Binary.run(["pe", "--positions", hostile]),
-      try Binary.run(["--format", "json", "--out", folder.appendingPathComponent(hostile).path, "hi"]),
+      try Binary.run([
+        "--format", "json", "--out", folder.appendingPathComponent(hostile).path, "hi",
+      ]),
     ]
     for run in runs {
       for scalar in run.stderr.unicodeScalars where scalar != "\n" {
         let category = scalar.properties.generalCategory
-        #expect(category != .control && category != .format, "raw U+\(String(scalar.value, radix: 16)) in \(run.stderr)")
+        #expect(
+          category != .control && category != .format,
+          "raw U+\(String(scalar.value, radix: 16)) in \(run.stderr)")
       }
     }
     #expect(runs.dropLast().allSatisfy { $0.status == 2 })
@@ -238,9 +256,12 @@ struct HostileInputTests {
   func markdownHeadingEscaped() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["--format", "md", "--out", folder.path, "<img src=x onerror=alert(1)> hi"])
+    let run = try Binary.run([
+      "--format", "md", "--out", folder.path, "<img src=x onerror=alert(1)> hi",
+    ])
     #expect(run.status == 0)
-    let markdown = try String(contentsOf: folder.appendingPathComponent("tables.md"), encoding: .utf8)
+    let markdown = try String(
+      contentsOf: folder.appendingPathComponent("tables.md"), encoding: .utf8)
     // Every "<" is backslash-escaped, so no renderer sees a tag.
     let unescaped = zip(markdown, markdown.dropFirst()).filter { $1 == "<" && $0 != "\\" }
     #expect(unescaped.isEmpty)
@@ -258,7 +279,8 @@ struct HostileInputTests {
     #expect(run.status == 1)
     #expect(run.stderr.contains("the name is too long"))
     #expect(listing(folder).isEmpty)
-    let part = try Binary.run(["--format", "json", "--out", "a/" + String(repeating: "x", count: 300), "hi"], in: folder)
+    let part = try Binary.run(
+      ["--format", "json", "--out", "a/" + String(repeating: "x", count: 300), "hi"], in: folder)
     #expect(part.status == 1)
     #expect(part.stderr.contains("a part of it is 300 bytes; the limit is 255"))
     #expect(listing(folder).isEmpty)
@@ -282,7 +304,9 @@ struct HostileInputTests {
     #expect(blocked.stderr.contains("a folder has that name"))
     #expect(blocked.stderr.contains("no file was changed"))
     #expect(listing(folder.appendingPathComponent("out")) == ["attention.json", "tables.txt"])
-    #expect(try String(contentsOf: folder.appendingPathComponent("out/tables.txt"), encoding: .utf8) == "old")
+    #expect(
+      try String(contentsOf: folder.appendingPathComponent("out/tables.txt"), encoding: .utf8)
+        == "old")
   }
 
   @Test("leftover temporaries of an earlier run (same pid in a container) block nothing")
@@ -308,7 +332,9 @@ struct HostileInputTests {
       process.executableURL = Binary.url
       // Two 1 500-token heatmaps as SVG: hundreds of megabytes streamed into temporaries.
       let words = (0..<1500).map { "w\($0 % 97)" }.joined(separator: " ")
-      process.arguments = ["--quiet", "--format", "svg", "--view", "heatmap", "--out", folder.path, words]
+      process.arguments = [
+        "--quiet", "--format", "svg", "--view", "heatmap", "--out", folder.path, words,
+      ]
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()

@@ -1,5 +1,6 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
+
 @testable import AttnvizTokens
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -1,4 +1,5 @@
 import FuzzDriver
+
 @testable import AttnvizFiles
 @testable import AttnvizModel
 

@@ -1,4 +1,5 @@
 import FuzzDriver
+
 @testable import AttnvizModel
 
 /// Any bytes as a safetensors file: the header is parsed and validated, and when it passes

@@ -1,5 +1,6 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
+
 @testable import AttnvizFiles
 @testable import AttnvizModel
 

@@ -1,5 +1,6 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
+
 @testable import AttnvizTokens
 
 /// The committed tiny BERT vocabulary, found from this file's path.

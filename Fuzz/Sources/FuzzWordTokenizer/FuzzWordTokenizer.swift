@@ -1,4 +1,5 @@
 import FuzzDriver
+
 @testable import AttnvizTokens
 
 /// Any bytes, as the text of the built-in layer's word tokenizer: no crash, and every token's

@@ -84,7 +84,9 @@ public struct ByteSink {
 func writeFully(_ bytes: [UInt8], to descriptor: Int32) throws {
   var offset = 0
   while offset < bytes.count {
-    let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    let written = bytes[offset...].withUnsafeBytes {
+      Glibc.write(descriptor, $0.baseAddress, $0.count)
+    }
     if written < 0 && errno == EINTR { continue }
     guard written > 0 else { throw SystemError(code: written < 0 ? errno : EIO) }
     offset += written

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -81,9 +82,11 @@ public struct OutputFolder: Sendable {
       let code = errno
       TemporaryFiles.shared.forget(temporary)
       if code == EEXIST { continue }
-      throw AttnvizError.failure("cannot write into \(path): \(describe(code)); choose a writable --out")
+      throw AttnvizError.failure(
+        "cannot write into \(path): \(describe(code)); choose a writable --out")
     }
-    throw AttnvizError.failure("cannot write into \(path): no free temporary name; clean the folder")
+    throw AttnvizError.failure(
+      "cannot write into \(path): no free temporary name; clean the folder")
   }
 
   /// Renames each temporary over its final name; on a failure, puts the replaced files back.

@@ -122,9 +122,12 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
     if views.contains(.heatmap) { bytes += ElementCost.sceneItem * pairs * heads }
     if views.contains(.lines) { bytes += ElementCost.sceneItem * pairs * heads / 4 }
     let pooled = min(pairs, 256 * 256)
-    if views.contains(.heads) { bytes += ElementCost.sceneItem * pooled * Double(shape.model.heads) }
+    if views.contains(.heads) {
+      bytes += ElementCost.sceneItem * pooled * Double(shape.model.heads)
+    }
     if views.contains(.model) {
-      bytes += ElementCost.sceneItem * min(pairs, 64 * 64)
+      bytes +=
+        ElementCost.sceneItem * min(pairs, 64 * 64)
         * Double(shape.model.heads * shape.model.layers)
     }
   }
@@ -133,10 +136,10 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
   }
   let tableFormats = [OutputFormat.txt, .md, .csv].filter(options.formats.contains).count
   bytes += ElementCost.tableCell * pairs * heads * Double(tableFormats)
+  let fewer = "fewer formats or views (--format json, --view heads), or a shorter text"
   let advice =
     shape.model.heads > 1 && options.head == nil
-    ? "choose one head (--head N), fewer formats or views (--format json, --view heads), or a shorter text"
-    : "choose fewer formats or views (--format json, --view heads), or a shorter text"
+    ? "choose one head (--head N), \(fewer)" : "choose \(fewer)"
   return MemoryEstimate(bytes: clamp(bytes), cause: shape.cause, advice: advice)
 }
 
@@ -146,7 +149,8 @@ func explainEstimate(_ shape: RunShape, formats: [ExplainFormat]) -> MemoryEstim
   var bytes = ElementCost.base + shape.traceBytes
   // Steps 5–7 are T×T tables (scores, mask, weights), each held as numbers and as text.
   bytes += 3 * pairs * (8 + ElementCost.tableCell)
-  let figures = formats.contains(.png) || formats.contains(.svg) || formats.contains(.html)
+  let figures =
+    formats.contains(.png) || formats.contains(.svg) || formats.contains(.html)
     || formats.contains(.md)
   if figures { bytes += 3 * pairs * ElementCost.sceneItem + ElementCost.canvases }
   // The page holds each step's SVG text, about 100 bytes a cell.
