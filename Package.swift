@@ -55,7 +55,9 @@ let package = Package(
       ]),
     .testTarget(name: "AttnvizFilesTests", dependencies: ["AttnvizFiles"]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
