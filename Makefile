@@ -148,7 +148,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
-  FuzzConfig
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

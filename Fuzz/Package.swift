@@ -24,6 +24,6 @@ let package = Package(
   dependencies: [.package(path: "..")],
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
-    "FuzzSafeTensors", "FuzzConfig",
+    "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex",
   ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

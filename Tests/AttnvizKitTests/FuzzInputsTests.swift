@@ -32,7 +32,7 @@ struct FuzzInputsTests {
   func seedsExist() {
     for target in [
       "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
-      "FuzzSafeTensors", "FuzzConfig",
+      "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex",
     ] {
       #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
     }
@@ -123,5 +123,13 @@ struct FuzzInputsTests {
       _ = try? GPT2Config(object: object, path: "fuzz")
       _ = try? BertConfiguration(object: object, path: "fuzz/config.json")
     }
+  }
+
+  @Test func tokenizerJSON() {
+    for bytes in Self.inputs("FuzzTokenizerJSON") { _ = HFTokenizer.fuzz(bytes) }
+  }
+
+  @Test func splitRegex() {
+    for bytes in Self.inputs("FuzzSplitRegex") { _ = SplitRegex.fuzz(bytes) }
   }
 }
