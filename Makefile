@@ -57,7 +57,7 @@ deps:
 	fi
 
 clean:
-	rm -rf .build attnviz-out
+	rm -rf .build .build-fuzz .build-sanitize attnviz-out
 
 # The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
 samples: build model
