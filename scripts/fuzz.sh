@@ -18,9 +18,10 @@ mkdir -p "$out/logs"
 run_one() {
   target=$1
   mkdir -p "$out/corpus/$target" "$out/crashes/$target"
-  # Leak checking stays on; -rss_limit_mb matches the default memory budget (2 GiB), so an
+  # Leak checking stays on (minus the suppressions, each explained in the file); -rss_limit_mb matches the default memory budget (2 GiB), so an
   # input that makes a reader allocate without bound is a finding.
-  ASAN_OPTIONS=detect_leaks=1 "$bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
+  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$PWD/scripts/lsan-suppressions.txt" \
+    "$bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
     -timeout=30 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$out/crashes/$target/" \
     "$out/corpus/$target" "Fuzz/Corpus/$target" >"$out/logs/$target.log" 2>&1 || true
