@@ -1,7 +1,9 @@
 # attnviz — make targets
 #
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
-#   make test       unit, parse and end-to-end tests (installs missing Debian packages first)
+#   make test       unit, parse and end-to-end tests (installs missing Debian packages first),
+#                   then the browser tests (make test-page)
+#   make test-page  attention.html and explain.html driven in headless Chromium, network off
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there
@@ -25,7 +27,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: build-static man test-install fuzz fuzz-build test-sanitize
+.PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
 all: build
 
@@ -38,6 +40,32 @@ demo: deps build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-page
+
+# Browser tests of the HTML page and the explain deck (scripts/browser/test_page.py): Debian's
+# chromium and chromium-driver drive the pages with the network off, through PyPI's selenium in
+# a throwaway .page-venv/ (or $(PAGE_PYTHON)). Without chromium they are skipped with a message,
+# unless ATTNVIZ_REQUIRE_BROWSER=1 (CI), which makes that an error. Screenshots land in
+# $(PAGE_TEST_OUT)/shots.
+PAGE_PYTHON ?=
+PAGE_TEST_OUT ?= .build/page-test
+test-page:
+	$(SWIFT) build
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "test-page: SKIPPED: the browser tests need chromium and chromium-driver (apt-get install chromium chromium-driver)"; \
+	  [ "$$ATTNVIZ_REQUIRE_BROWSER" != 1 ] || exit 1; \
+	  exit 0; \
+	fi; \
+	py="$(PAGE_PYTHON)"; \
+	if [ -z "$$py" ]; then \
+	  [ -x .page-venv/bin/python ] || python3 -m venv .page-venv; \
+	  .page-venv/bin/python -c "import selenium" 2>/dev/null || \
+	    .page-venv/bin/pip install --quiet --disable-pip-version-check selenium; \
+	  py=.page-venv/bin/python; \
+	fi; \
+	rm -rf $(PAGE_TEST_OUT); \
+	$$py scripts/browser/test_page.py --attnviz .build/debug/attnviz --model $(MODEL_DIR) \
+	  --out $(PAGE_TEST_OUT)
 
 # Installs only what is missing, and nothing when all is present. Off Debian (no dpkg), it checks
 # pkg-config instead and says what to install.

@@ -9,6 +9,7 @@
 //   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
+//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
 //   attnviz        the thin command-line shell (swift-argument-parser)
 import PackageDescription
@@ -42,10 +43,13 @@ let package = Package(
     .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
     .target(
+      name: "AttnvizHTML", dependencies: ["AttnvizMath", "AttnvizRender", "AttnvizTables"]),
+    .target(
       name: "AttnvizKit",
       dependencies: [
         "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender",
-        "AttnvizViews", "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
+        "AttnvizViews", "AttnvizTables", "AttnvizHTML",
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     .executableTarget(
       name: "attnviz",
@@ -65,6 +69,7 @@ let package = Package(
     .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

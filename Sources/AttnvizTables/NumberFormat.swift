@@ -23,13 +23,17 @@ public func formatFixed(_ value: Double, decimals: Int) -> String {
   return text
 }
 
-/// printf's fixed rounding without printf, for |value| < 1e9 and up to 6 decimals, where
+/// |value| · 10^decimals rounded as printf rounds, as an integer: 0.125 → 12 at two decimals,
+/// 0.135 → 14. The HTML page stores weights this way, so its two decimals are the tables'.
+/// nil for |value| ≥ 1e9, more than 6 decimals, or a non-finite value.
+///
+/// Valid for |value| < 1e9 and up to 6 decimals, where
 /// `q = value · 10^decimals` stays below 2^51 so q and q + ½ are exact doubles. Fused
 /// multiply-adds give the exact sign of `value · 10^d − q`, which decides floor and the
 /// round-half-to-even tie exactly as glibc does; a table of 512×512 cells formats in
 /// milliseconds instead of the ~1 s that a `vsnprintf` per cell takes.
-private func fastFixed(_ value: Double, decimals: Int) -> String? {
-  guard abs(value) < 1e9, decimals <= 6 else { return nil }
+public func printfRoundedMagnitude(_ value: Double, decimals: Int) -> Int64? {
+  guard value.isFinite, abs(value) < 1e9, (0...6).contains(decimals) else { return nil }
   var scale = 1.0
   for _ in 0..<decimals { scale *= 10 }
   let magnitude = abs(value)
@@ -38,7 +42,14 @@ private func fastFixed(_ value: Double, decimals: Int) -> String? {
   if (-(q + 1)).addingProduct(magnitude, scale) >= 0 { q += 1 }
   let aboveHalf = (-(q + 0.5)).addingProduct(magnitude, scale)
   if aboveHalf > 0 || (aboveHalf == 0 && q.truncatingRemainder(dividingBy: 2) == 1) { q += 1 }
-  let scaled = Int64(q)
+  return Int64(q)
+}
+
+/// printf's fixed rounding without printf (see `printfRoundedMagnitude`).
+private func fastFixed(_ value: Double, decimals: Int) -> String? {
+  guard let scaled = printfRoundedMagnitude(value, decimals: decimals) else { return nil }
+  var scale = 1.0
+  for _ in 0..<decimals { scale *= 10 }
   let unit = Int64(scale)
   var text = value < 0 ? "-" : ""
   text += String(scaled / unit)

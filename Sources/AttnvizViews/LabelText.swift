@@ -2,7 +2,7 @@ import AttnvizRender
 
 /// Token text as a figure can show it: control characters written as escapes (a raw newline
 /// or tab would break a label's line), empty and blank tokens made visible.
-func displayLabel(_ raw: String) -> String {
+public func displayLabel(_ raw: String) -> String {
   if raw.isEmpty { return "∅" }
   var out = ""
   for scalar in raw.unicodeScalars {

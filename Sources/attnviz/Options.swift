@@ -104,7 +104,7 @@ struct OutputOptionGroup: ParsableArguments {
   var out: String = "attnviz-out"
 
   @Option(help: ArgumentHelp(
-    "Files to write, comma-separated: png, svg, json, txt, csv, md (default: png,json).",
+    "Files to write, comma-separated: png, svg, json, txt, csv, md, html (default: png,json).",
     valueName: "list"))
   var format: [String] = []
 

@@ -27,6 +27,14 @@ struct PositionalEncodingCommand: ParsableCommand {
   @Flag(help: "Plain ASCII table without colour.")
   var noColor = false
 
+  func validate() throws {
+    let formats = try commaSeparated(format, as: OutputFormat.self, option: "--format")
+    if formats.contains(.html) {
+      throw ValidationError(
+        "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md")
+    }
+  }
+
   func run() throws {
     var options = PositionalEncodingOptions()
     options.positions = positions

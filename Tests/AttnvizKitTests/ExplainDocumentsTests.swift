@@ -1,3 +1,4 @@
+import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
@@ -20,10 +21,11 @@ struct FixedMeasurer: TextMeasuring {
 func htmlPage(_ walk: ExplainWalkthrough) -> String {
   let names = ExplainNames(trace: walk.trace, head: walk.head)
   let figures = walk.list.map {
-    renderSVG(
-      explainFigure($0, subtitle: names.subtitle, style: FigureStyle(), measurer: FixedMeasurer()))
+    renderSVG(deckFigure($0, style: FigureStyle(), measurer: FixedMeasurer()))
   }
-  return explainHTML(walk.list, title: names.title, subtitle: names.subtitle, figures: figures)
+  return explainHTML(
+    walk.list, title: names.title, subtitle: names.subtitle, figures: figures,
+    figureFontSize: deckFigureFontSize)
 }
 
 func occurrences(of needle: String, in text: String) -> Int {
@@ -69,17 +71,24 @@ func occurrences(of needle: String, in text: String) -> Int {
       #expect(
         occurrences(of: "<\(tag)", in: html) == occurrences(of: "</\(tag)>", in: html), "\(tag)")
     }
-    #expect(occurrences(of: "<section", in: html) == 8)
+    // A title slide, then one slide per step.
+    #expect(occurrences(of: "<section", in: html) == 9)
     #expect(occurrences(of: "<svg", in: html) == 8)
+    // No heading twice: a step's heading is the slide's <h2>, never text in its figure.
+    for step in walk.list {
+      #expect(occurrences(of: escapeHTML(step.heading), in: html) == 1, "\(step.heading)")
+    }
     #expect(!html.contains("<?xml"))
     // No network: the only URL is the SVG namespace name, which is never fetched.
     let withoutNamespace = html.replacingOccurrences(
       of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
-    #expect(!withoutNamespace.lowercased().contains("http"))
+    #expect(!withoutNamespace.lowercased().contains("http:"))
+    #expect(!withoutNamespace.lowercased().contains("https:"))
+    #expect(html.contains("content=\"default-src 'none';"))
     #expect(!html.contains(" src=") && !html.contains("href=") && !html.contains("@import"))
     for key in [
       "\"keydown\"", "\"ArrowRight\"", "\"ArrowLeft\"", "\"PageDown\"", "\"PageUp\"", "\"Home\"",
-      "\"End\"",
+      "\"End\"", "\" \"", "\"Escape\"",
     ] {
       #expect(html.contains(key), "\(key)")
     }

@@ -106,15 +106,20 @@ func explainFiles(
   guard needsScenes else { return files }
   let fonts = try loadFonts(options.figure.fontPath)
   let style = try figureStyle(options.figure)
-  let scenes = options.figure.finish(
-    steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
-    margin: style.margin, measurer: fonts)
+  // The slides draw their own figures; the step figures only for png and svg.
+  let scenes =
+    wantsPNG || wantsSVG
+    ? options.figure.finish(
+      steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+      margin: style.margin, measurer: fonts) : []
   if formats.contains(.html) {
+    let slides = steps.map { renderSVG(deckFigure($0, style: style, measurer: fonts)) }
     files.append(
       OutputFile(
         name: "explain.html",
         text: explainHTML(
-          steps, title: names.title, subtitle: names.subtitle, figures: scenes.map(renderSVG))))
+          steps, title: names.title, subtitle: names.subtitle, figures: slides,
+          figureFontSize: deckFigureFontSize)))
   }
   let pngs = wantsPNG ? try encodeFigures(scenes, options: options.figure, fonts: fonts) : []
   for (index, (step, scene)) in zip(steps, scenes).enumerated() {

@@ -29,12 +29,17 @@ func composePanels(
 }
 
 /// A body (in its own coordinates, origin top left, already with its margins) under a bold
-/// title and a grey subtitle, set at the style's margin.
+/// title and a grey subtitle, set at the style's margin; the body alone when both are empty.
 func headed(
   _ body: [SceneItem], width: Double, height: Double, title: FigureTitle, style: FigureStyle,
   measurer: any TextMeasuring
 ) -> Scene {
   let margin = style.margin
+  if title.title.isEmpty && (title.subtitle ?? "").isEmpty {
+    var scene = Scene(width: width.rounded(.up), height: height.rounded(.up))
+    scene.items = body
+    return scene
+  }
   var heading: [SceneItem] = []
   var y = margin + measurer.ascent(size: style.titleSize)
   heading.append(

@@ -134,6 +134,11 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
   if options.display.jsonToStandardOutput {
     bytes += 2 * ElementCost.jsonNumber * pairs * Double(shape.model.heads * shape.model.layers)
   }
+  if options.formats.contains(.html) {
+    // attention.html keeps at most PageBudget.numberLimit weights, as text and as the page.
+    let numbers = min(pairs * Double(shape.model.heads * shape.model.layers), 8_000_000)
+    bytes += 3 * ElementCost.jsonNumber * numbers
+  }
   let tableFormats = [OutputFormat.txt, .md, .csv].filter(options.formats.contains).count
   bytes += ElementCost.tableCell * pairs * heads * Double(tableFormats)
   let fewer = "fewer formats or views (--format json, --view heads), or a shorter text"

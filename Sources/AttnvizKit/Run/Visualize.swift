@@ -50,6 +50,12 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(selection, titles: titles, options: options, progress: progress)
+  if options.formats.contains(.html) {
+    progress.stage("writing the page")
+    let page = pageFile(selection, titles: titles, options: options)
+    files.append(page.file)
+    report.notes += page.notes
+  }
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")

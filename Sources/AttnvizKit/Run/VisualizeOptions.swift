@@ -18,6 +18,8 @@ public enum ViewKind: String, CaseIterable, Sendable {
 /// File formats (`--format`).
 public enum OutputFormat: String, CaseIterable, Sendable {
   case png, svg, json, txt, csv, md
+  /// `attention.html`: the interactive page (head view, model view, heatmap), one file.
+  case html
   public static let defaults: [OutputFormat] = [.png, .json]
 }
 
