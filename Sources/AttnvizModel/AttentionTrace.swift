@@ -114,7 +114,9 @@ public struct AttentionTrace: Sendable, Equatable {
   /// Set when the input was cut to the model's limit (`--truncate`): the original token count.
   public var truncatedFrom: Int?
 
-  public init(text: String, tokens: [Token], model: ModelInfo, layers: [LayerTrace], truncatedFrom: Int? = nil) {
+  public init(
+    text: String, tokens: [Token], model: ModelInfo, layers: [LayerTrace], truncatedFrom: Int? = nil
+  ) {
     self.text = text
     self.tokens = tokens
     self.model = model

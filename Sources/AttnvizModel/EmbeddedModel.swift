@@ -55,12 +55,14 @@ public struct EmbeddedModel: AttentionModel {
   public static func validate(dimension: Int, heads: Int) throws {
     guard dimensionRange.contains(dimension) else {
       throw ModelError.badShape(
-        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dimension)")
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dimension)"
+      )
     }
     guard heads >= 1 else { throw ModelError.badShape("--heads must be at least 1, not \(heads)") }
     guard dimension % heads == 0 else {
       throw ModelError.badShape(
-        "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))")
+        "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))"
+      )
     }
   }
 

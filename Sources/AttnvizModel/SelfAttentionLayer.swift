@@ -56,7 +56,9 @@ public struct SelfAttentionLayer: Sendable, Equatable {
 
   /// Runs the layer on an already prepared input X (T, C); `embeddings` and
   /// `positionalEncoding` are only recorded.
-  public func forward(input x: Matrix, embeddings: Matrix, positionalEncoding: Matrix?) -> LayerSteps {
+  public func forward(input x: Matrix, embeddings: Matrix, positionalEncoding: Matrix?)
+    -> LayerSteps
+  {
     let q = addBias(x * wq, bq)  // (T, C)
     let k = addBias(x * wk, bk)
     let v = addBias(x * wv, bv)

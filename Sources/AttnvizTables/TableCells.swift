@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 
 /// What every table format needs to know about each cell, worked out once: the printed value,
 /// whether it is its row's largest, whether the causal mask hid it, and where it sits on the

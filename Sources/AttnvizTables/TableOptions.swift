@@ -1,4 +1,4 @@
-import AttnvizRender
+import AttnvizStyle
 
 /// How `renderTable` lays out and colours a terminal table.
 public struct TableOptions: Sendable, Equatable {
@@ -12,7 +12,7 @@ public struct TableOptions: Sendable, Equatable {
   /// Longer key tokens (column headers) are shortened with an ellipsis.
   public var maxColumnLabelWidth: Int
   /// The colour map for shaded modes; nil picks `viridis` for probabilities and `diverging` for
-  /// signed matrices (`gray` if the map is missing). Signed data wants a diverging map.
+  /// signed matrices. Signed data wants a diverging map.
   public var colorMap: ColorMap?
 
   public init(

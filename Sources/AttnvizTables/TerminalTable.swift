@@ -1,5 +1,5 @@
 import AttnvizMath
-import AttnvizRender
+import AttnvizStyle
 
 /// A labelled matrix as a terminal table: query tokens down the side, key tokens (or dimensions
 /// d0, d1, …) across the top, values with fixed decimals, each row's largest value marked `*`,
@@ -56,14 +56,12 @@ struct TableLayout {
     width = max(options.width, 1)
     decimals = options.decimals
     cells = TableCells(m, decimals: options.decimals)
-    let colorMap =
-      options.colorMap
-      ?? ColorMap.named(m.kind == .probabilities ? "viridis" : "diverging") ?? .gray
+    let colorMap = options.colorMap ?? (m.kind == .probabilities ? .viridis : .diverging)
     shading =
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in
       truncate(
-        sanitizeForTerminal(label, asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
+        sanitizeForTerminal(tokenLabel(label), asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
         ellipsis: glyphs.ellipsis)
     }
     let valueWidth = max(1, cells.text.map(\.count).max() ?? 1)
@@ -174,6 +172,7 @@ struct TableLayout {
     return truncate(parts.joined(separator: "; "), toWidth: width, ellipsis: glyphs.ellipsis)
   }
 
-  var hasLegend: Bool { !legend.isEmpty
+  var hasLegend: Bool {
+    !legend.isEmpty
   }
 }

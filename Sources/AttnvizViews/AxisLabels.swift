@@ -1,4 +1,5 @@
 import AttnvizRender
+import AttnvizStyle
 
 #if canImport(Glibc)
   import Glibc
@@ -31,7 +32,7 @@ private func cleaned(
 ) -> [String] {
   raw.map {
     shortened(
-      displayLabel($0), toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
+      tokenLabel($0), toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
   }
 }
 

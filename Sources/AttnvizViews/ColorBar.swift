@@ -69,14 +69,6 @@ func drawMaskedCell(
 let maskedFill = RGBA(236, 236, 236)
 let maskedStroke = RGBA(196, 196, 196)
 
-/// Width the colour bar with its tick labels takes, for layouts that reserve room.
-func colorBarWidth(_ scale: ColorScale, style: FigureStyle, measurer: any TextMeasuring) -> Double {
-  let labels = scale.ticks.map {
-    measurer.width(of: $0.label, size: style.fontSize, weight: .regular)
-  }
-  return 14 + 7 + (labels.max() ?? 0)
-}
-
 /// Ticks spaced at least a line apart: all five, else the ends and the middle, else the ends.
 private func thinnedTicks(
   _ ticks: [(value: Double, label: String)], height: Double, lineHeight: Double

@@ -1,4 +1,5 @@
 import AttnvizRender
+import AttnvizStyle
 
 /// Puts a laid-out body under its title and subtitle, with even margins: the step every view
 /// ends with.
@@ -18,7 +19,7 @@ func frameFigure(
   var heading = Canvas(measurer: measurer)
   var y = 0.0
   let titleText = shortened(
-    displayLabel(title.title), toWidth: contentWidth, size: style.titleSize, weight: .bold,
+    tokenLabel(title.title), toWidth: contentWidth, size: style.titleSize, weight: .bold,
     measurer: measurer)
   if !title.title.isEmpty {
     y += measurer.ascent(size: style.titleSize)
@@ -62,7 +63,7 @@ private func subtitleLine(
       : shortened(
         noteText, toWidth: width, size: style.fontSize, measurer: measurer)
   }
-  let shown = displayLabel(subtitle)
+  let shown = tokenLabel(subtitle)
   guard !noteText.isEmpty else {
     return shortened(shown, toWidth: width, size: style.fontSize, measurer: measurer)
   }

@@ -1,5 +1,6 @@
 import AttnvizMath
 import AttnvizRender
+import AttnvizStyle
 
 /// All heads of a layer side by side on one shared colour scale, wrapped into rows of at most
 /// four, each panel titled. Query labels sit left of the first panel of each row and key labels
@@ -64,7 +65,7 @@ public func headsFigure(
       canvas.text(
         TextItem(
           shortened(
-            displayLabel(name), toWidth: cell.panelWidth, size: style.fontSize, weight: .bold,
+            tokenLabel(name), toWidth: cell.panelWidth, size: style.fontSize, weight: .bold,
             measurer: measurer),
           at: Point(grid.x + grid.width / 2, titleY), size: style.fontSize,
           color: FigureStyle.ink, anchor: .middle, weight: .bold, role: "panel-title"))

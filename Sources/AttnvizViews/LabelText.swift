@@ -1,31 +1,5 @@
 import AttnvizRender
 
-/// Token text as a figure can show it: control characters written as escapes (a raw newline
-/// or tab would break a label's line), empty and blank tokens made visible.
-public func displayLabel(_ raw: String) -> String {
-  if raw.isEmpty { return "∅" }
-  var out = ""
-  for scalar in raw.unicodeScalars {
-    switch scalar {
-    case "\n": out += "\\n"
-    case "\t": out += "\\t"
-    case "\r": out += "\\r"
-    default:
-      if scalar.properties.generalCategory == .control
-        || scalar.properties.generalCategory == .lineSeparator
-        || scalar.properties.generalCategory == .paragraphSeparator
-      {
-        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  // A token of spaces only (GPT-2's "Ġ" alone) would be an invisible label.
-  if out.allSatisfy({ $0 == " " }) { return String(repeating: "␣", count: out.count) }
-  return out
-}
-
 /// `string` cut at a character (grapheme) boundary and ended with "…" so it is at most
 /// `maxWidth` wide; unchanged when it already fits.
 func shortened(

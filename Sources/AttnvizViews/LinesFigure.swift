@@ -1,5 +1,6 @@
 import AttnvizMath
 import AttnvizRender
+import AttnvizStyle
 
 /// BertViz's head view: the tokens twice, queries on the left and keys on the right, and a line
 /// from each query to each key it attends to, wider and more opaque the larger the weight. Each
@@ -24,7 +25,7 @@ public func linesFigure(
   let spacing = min(lineHeight * 1.6, max(2, style.maxGridSize / Double(n)))
   let stride = labelStride(spacing: spacing, needed: lineHeight + 2)
   let labels = tokens.map {
-    shortened(displayLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
+    shortened(tokenLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
   }
   // The band between the columns, wide enough that lines to far tokens are not too steep.
   let band = min(420, max(220, Double(n) * spacing * 0.35)).rounded()
@@ -148,7 +149,7 @@ private func drawLinesLegend(
   if headNames.count > 1 {
     heading("Heads")
     for (h, name) in headNames.enumerated() {
-      let shown = shortened(displayLabel(name), toWidth: 160, size: size, measurer: measurer)
+      let shown = shortened(tokenLabel(name), toWidth: 160, size: size, measurer: measurer)
       entry(shown, color: headColor(h), width: 4)
     }
     top += row / 2

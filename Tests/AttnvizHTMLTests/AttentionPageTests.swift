@@ -19,8 +19,9 @@ import Testing
     #expect(!literal.contains("<") && !literal.contains(">") && !literal.contains("&"))
     #expect(!literal.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" })
     // Still JSON that reads back to the same text.
-    let back = try JSONSerialization.jsonObject(
-      with: Data("[\(literal)]".utf8)) as? [String]
+    let back =
+      try JSONSerialization.jsonObject(
+        with: Data("[\(literal)]".utf8)) as? [String]
     #expect(back == [hostile])
   }
 }

@@ -9,7 +9,8 @@ import Testing
   static let longText = (0..<1200).map { ["the", "cat", "sat", "on", "a", "mat"][$0 % 6] }
     .joined(separator: " ")
   /// Past 100 tokens the tables are not printed, and a note says so before the paths.
-  static let tableNote = "note: 1200 × 1200 tables are too large to print; --format txt, md or csv writes them\n"
+  static let tableNote =
+    "note: 1200 × 1200 tables are too large to print; --format txt, md or csv writes them\n"
 
   @Test func longRunOnATerminalShowsProgressAndWipesIt() throws {
     let folder = try temporaryFolder()
@@ -17,9 +18,11 @@ import Testing
     let run = try Binary.runInTerminal(
       [Self.longText, "--head", "1", "--format", "json", "--out", folder.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
+    #expect(
+      run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
     // The last progress text is overwritten with spaces before the paths are printed.
-    let wiped = try #require(run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
+    let wiped = try #require(
+      run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
     let after = run.stderr[wiped.upperBound...]
     #expect(after == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(!run.stdout.contains("attnviz: "))
@@ -42,7 +45,8 @@ import Testing
       [Self.longText, "--head", "1", "--format", "json", "--out", folder.path],
       pipeStandardOutput: true)
     #expect(run.status == 0)
-    #expect(run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(
+      run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(run.stdout.isEmpty)
   }
 }

@@ -24,7 +24,8 @@ import Testing
     // The terminal gets one table per panel.
     #expect(run.stdout.components(separatedBy: "tired").count > 2)
     #expect(run.stdout.contains("wide"))
-    let png = try decodePNG([UInt8](try Data(contentsOf: folder.appendingPathComponent("compare.png"))))
+    let png = try decodePNG(
+      [UInt8](try Data(contentsOf: folder.appendingPathComponent("compare.png"))))
     #expect(png.width > png.height)
   }
 
@@ -46,7 +47,9 @@ import Testing
     var run = try Binary.run(["compare", "only one text"])
     #expect(run.status == 2)
     #expect(run.stderr.contains("compare needs two or more panels"), "\(run.stderr)")
-    run = try Binary.run(["compare", "a", "b", "c", "--head", "1", "--head", "2", "--layer", "1", "--layer", "1"])
+    run = try Binary.run([
+      "compare", "a", "b", "c", "--head", "1", "--head", "2", "--layer", "1", "--layer", "1",
+    ])
     #expect(run.status == 2)
     #expect(run.stderr.contains("too many to compare"), "\(run.stderr)")
     run = try Binary.run(["compare", "a", "b", "--format", "json"])

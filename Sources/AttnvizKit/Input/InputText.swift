@@ -1,26 +1,29 @@
 import AttnvizFiles
 import Foundation
 
-/// Where the text to visualise comes from: positional words (joined with spaces), `-` for
-/// standard input, or `--file PATH`.
+/// Where the text to visualise comes from: positional words (joined with spaces), the bytes of
+/// standard input (`-`, read by the caller: the library never touches the process's streams),
+/// or `--file PATH`.
 public enum TextSource: Equatable, Sendable {
   case arguments([String])
-  case standardInput
+  case standardInput(Data)
   case file(String)
 
-  /// `attnviz -` reads standard input; any other arguments are the text itself.
-  public init(arguments: [String], file: String?) throws {
+  /// `attnviz -` reads standard input (through `standardInput`, called only then); any other
+  /// arguments are the text itself.
+  public init(arguments: [String], file: String?, standardInput: () throws -> Data) throws {
     if let file {
       guard arguments.isEmpty else {
         throw AttnvizError.usage("give the text either as arguments or with --file, not both")
       }
       self = .file(file)
     } else if arguments == ["-"] {
-      self = .standardInput
+      self = .standardInput(try standardInput())
     } else {
       guard !arguments.isEmpty else {
         throw AttnvizError.usage(
-          "no text given; try: attnviz \"The animal didn't cross the street because it was too tired.\"")
+          "no text given; try: attnviz \"The animal didn't cross the street because it was too tired.\""
+        )
       }
       self = .arguments(arguments)
     }
@@ -32,16 +35,13 @@ public enum TextSource: Equatable, Sendable {
 public let maximumTextBytes = 1 << 20
 
 /// Reads the text, checks it is UTF-8 and not blank.
-public func readText(
-  _ source: TextSource,
-  standardInput: () throws -> Data = { try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes) }
-) throws -> String {
+public func readText(_ source: TextSource) throws -> String {
   let text: String
   switch source {
   case .arguments(let words):
     text = words.joined(separator: " ")
-  case .standardInput:
-    text = try decodeUTF8(try withinLimit(standardInput()), origin: "standard input")
+  case .standardInput(let data):
+    text = try decodeUTF8(try withinLimit(data), origin: "standard input")
   case .file(let path):
     text = try decodeUTF8(Data(try readTextFile(path)), origin: path)
   }
@@ -63,7 +63,8 @@ let textTooLong = AttnvizError.usage(
 
 func decodeUTF8(_ data: Data, origin: String) throws -> String {
   guard let text = String(data: data, encoding: .utf8) else {
-    throw AttnvizError.failure("\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
+    throw AttnvizError.failure(
+      "\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
   }
   return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
 }

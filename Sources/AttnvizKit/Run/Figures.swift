@@ -7,93 +7,27 @@ import Foundation
 /// Lays out the requested views and encodes each as PNG and/or SVG.
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
-  progress: ProgressReporter = .silent
+  progress: any RunProgress = SilentProgress()
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
-  let style = try figureStyle(options.figure)
+  let style = figureStyle(options.figure)
   progress.stage("laying out figures")
-  var scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(
+    selection, titles: titles, views: options.views, focus: options.figure.focus, style: style,
+    measurer: fonts)
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
   scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), options: options.figure, fonts: fonts) : []
-  var files: [OutputFile] = []
-  for (index, (stem, scene)) in scenes.enumerated() {
-    if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(options.figure.svgFile(stem + ".svg", scene)) }
-  }
-  return files
+  return try figureFiles(
+    scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
 }
 
-/// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
-/// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) throws -> [[UInt8]] {
-  let results = ResultSlots<[UInt8]>(count: scenes.count)
-  DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    let scale = options.pngScale(scenes[index])
-    results.set(
-      index,
-      Result {
-        let png = try encodeFigure(scenes[index], scale: scale, fonts: fonts)
-        return options.provenance?.stamp(png: png) ?? png
-      })
-  }
-  return try results.values()
-}
-
-/// One slot per concurrent task; each task writes only its own slot, under a lock.
-final class ResultSlots<Value>: @unchecked Sendable {
-  private var slots: [Result<Value, Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<Value, Error>) {
-    lock.lock()
-    slots[index] = result
-    lock.unlock()
-  }
-
-  func values() throws -> [Value] {
-    try slots.map { slot in
-      guard let slot else { throw AttnvizError.failure("a figure was not drawn") }
-      return try slot.get()
-    }
-  }
-}
-
-func loadFonts(_ path: String?) throws -> FontSet {
-  do {
-    return try FontSet(fontPath: path)
-  } catch {
-    throw AttnvizError.failure("\(error)")
-  }
-}
-
-func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
-  do {
-    return try renderPNG(scene, scale: scale, fonts: fonts)
-  } catch {
-    throw AttnvizError.failure("cannot encode a PNG: \(error)")
-  }
-}
-
-/// The `--colormap` map, or a usage error listing the known names (checked before anything
-/// runs, so `--format json` does not silently accept a typo).
-public func colorMapNamed(_ name: String) throws -> ColorMap {
-  guard let map = ColorMap.named(name.lowercased()) else {
-    throw AttnvizError.usage(
-      "--colormap \"\(name)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
-  }
-  return map
-}
-
-func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
-  let map = try colorMapNamed(options.colorMap)
-  var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
+package func figureStyle(_ options: FigureOptions) -> FigureStyle {
+  var style = FigureStyle(
+    colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
   options.preset?.apply(to: &style)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
@@ -114,32 +48,62 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
   style: FigureStyle, measurer: any TextMeasuring
-) throws -> [(String, Scene)] {
+) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
-  let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
+  let views =
+    requested
+    ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let layerNumber = selection.layer + 1
   let subtitle = titles.subtitle
-  var scenes: [(String, Scene)] = []
+  var scenes: [(stem: String, scene: Scene)] = []
   for view in views {
     switch view {
     case .heatmap:
       for h in selection.heads {
         let title = FigureTitle(titles.head(h), subtitle: subtitle)
-        scenes.append(("heatmap-layer\(layerNumber)-head\(h + 1)", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
+        scenes.append(
+          (
+            "heatmap-layer\(layerNumber)-head\(h + 1)",
+            heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)
+          ))
       }
     case .heads:
-      let title = FigureTitle("Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
+      let title = FigureTitle(
+        "Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
-      scenes.append(("heads-layer\(layerNumber)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
+      scenes.append(
+        (
+          "heads-layer\(layerNumber)",
+          headsFigure(
+            panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
+            style: style, measurer: measurer)
+        ))
     case .lines:
       let focusIndex = try focus.map { try resolveFocus($0, labels: selection.labels) }
-      let heads = selection.heads.map { selection.restrict(trace.layers[selection.layer].weights[$0]) }
+      let heads = selection.heads.map {
+        selection.restrict(trace.layers[selection.layer].weights[$0])
+      }
       var headline = "Who attends to whom · \(titles.layerPart)"
       if let focusIndex { headline += " · from “\(selection.labels[focusIndex])”" }
-      scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
+      scenes.append(
+        (
+          "lines-layer\(layerNumber)",
+          linesFigure(
+            tokens: selection.labels, heads: heads,
+            headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex,
+            title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)
+        ))
     case .model:
-      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.subtitle(includingLayer: false))
-      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
+      let title = FigureTitle(
+        "Every layer and head · \(trace.model.name)",
+        subtitle: titles.subtitle(includingLayer: false))
+      scenes.append(
+        (
+          "model",
+          modelFigure(
+            selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
+            title: title, style: style, measurer: measurer)
+        ))
     }
   }
   return scenes
@@ -149,14 +113,23 @@ func figureScenes(
 func resolveFocus(_ focus: String, labels: [String]) throws -> Int {
   if let index = Int(focus) {
     guard (1...labels.count).contains(index) else {
-      throw AttnvizError.usage("--focus \(index) is out of range; the text has \(labels.count) tokens shown (1–\(labels.count))")
+      throw AttnvizError.usage(
+        "--focus \(index) is out of range; the text has \(labels.count) tokens shown (1–\(labels.count))"
+      )
     }
     return index - 1
   }
   let wanted = focus.lowercased()
-  let normalized = labels.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ·Ġ")).lowercased() }
-  guard let index = normalized.firstIndex(of: wanted) ?? labels.firstIndex(where: { $0.lowercased() == wanted }) else {
-    throw AttnvizError.usage("--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index")
+  let normalized = labels.map {
+    $0.trimmingCharacters(in: CharacterSet(charactersIn: " ·Ġ")).lowercased()
+  }
+  guard
+    let index = normalized.firstIndex(of: wanted)
+      ?? labels.firstIndex(where: { $0.lowercased() == wanted })
+  else {
+    throw AttnvizError.usage(
+      "--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index"
+    )
   }
   return index
 }

@@ -65,7 +65,7 @@ public struct MemoryBudget: Equatable, Sendable {
 }
 
 /// A run's estimated peak memory, what drives it and how to make it smaller.
-struct MemoryEstimate: Equatable {
+package struct MemoryEstimate: Equatable {
   var bytes: Int
   /// "64 heads × 600² token pairs".
   var cause: String
@@ -74,7 +74,7 @@ struct MemoryEstimate: Equatable {
 }
 
 /// The quantities an estimate is made of.
-struct RunShape {
+package struct RunShape {
   var tokens: Int
   var model: ModelInfo
 
@@ -149,18 +149,17 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
 }
 
 /// `explain`'s estimate: one head of the first layer, every step's tables and figures.
-func explainEstimate(_ shape: RunShape, formats: [ExplainFormat]) -> MemoryEstimate {
+/// `formats` are `ExplainFormat` raw values ("png", "svg", "md", "html", "txt").
+package func explainEstimate(_ shape: RunShape, formats: [String]) -> MemoryEstimate {
   let pairs = shape.pairs
   var bytes = ElementCost.base + shape.traceBytes
   // Steps 5–7 are T×T tables (scores, mask, weights), each held as numbers and as text.
   bytes += 3 * pairs * (8 + ElementCost.tableCell)
-  let figures =
-    formats.contains(.png) || formats.contains(.svg) || formats.contains(.html)
-    || formats.contains(.md)
+  let figures = !Set(formats).isDisjoint(with: ["png", "svg", "html", "md"])
   if figures { bytes += 3 * pairs * ElementCost.sceneItem + ElementCost.canvases }
   // The page holds each step's SVG text, about 100 bytes a cell.
-  if formats.contains(.html) { bytes += 3 * pairs * 100 }
-  if formats.contains(.md) { bytes += 3 * pairs * ElementCost.tableCell }
+  if formats.contains("html") { bytes += 3 * pairs * 100 }
+  if formats.contains("md") { bytes += 3 * pairs * ElementCost.tableCell }
   return MemoryEstimate(
     bytes: clamp(bytes), cause: shape.cause,
     advice: "give a shorter text, or fewer formats (--format png)")
@@ -189,7 +188,7 @@ func approximate(_ bytes: Int) -> String {
 }
 
 /// One note per written file over `MemoryBudget.largeOutputBytes`.
-func largeOutputNotes(_ written: [(path: String, size: Int)], advice: String) -> [String] {
+package func largeOutputNotes(_ written: [(path: String, size: Int)], advice: String) -> [String] {
   written.filter { $0.size > MemoryBudget.largeOutputBytes }.map {
     "note: \($0.path) is \(approximate($0.size)); \(advice)"
   }

@@ -2,6 +2,7 @@ import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
+import AttnvizStyle
 import AttnvizTables
 import AttnvizViews
 
@@ -26,7 +27,7 @@ func pageFile(
     layerCount: trace.layers.count, heads: model.heads, keyValueHeads: model.keyValueHeads,
     causal: model.causal, layers: layers, precision: budget.precision,
     initialLayer: selection.layer, initialHead: selection.heads.first ?? 0,
-    notes: notes, colorMap: ColorMap.named(options.figure.colorMap) ?? .viridis,
+    notes: notes, colorMap: options.figure.colorMap.map,
     headColors: headPalette)
   page.showsOnlyInitialHead = options.head != nil
   var stderrNotes: [String] = []
@@ -80,10 +81,10 @@ func pageNotes(
   return notes
 }
 
-/// A token as the page shows it: the figures' label rule (controls as visible escapes, blank
-/// tokens as ␣), then bidi controls made inert as in tables.
+/// A token as the page shows it: the one label rule of every output (`tokenLabel`: controls,
+/// bidi and format characters as visible escapes, blank tokens as ␣).
 func pageLabel(_ raw: String) -> String {
-  sanitizeForTerminal(displayLabel(raw), asciiOnly: false)
+  tokenLabel(raw)
 }
 
 private func lowercasedFirst(_ s: String) -> String {

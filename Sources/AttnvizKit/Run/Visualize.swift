@@ -8,14 +8,18 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress())
+  throws -> RunReport
+{
   defer { progress.finish() }
   var options = options
   let estimateOptions = options
-  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
-    visualizeEstimate($0, options: estimateOptions)
-  }
-  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let pieces = try readAndTrace(
+    options.text, with: options.model, progress: progress,
+    checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
+    estimate: { visualizeEstimate($0, options: estimateOptions) })
+  options.figure.record(
+    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -58,7 +62,8 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
   }
 
   if selection.hidesTokens {
-    report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
+    report.notes.append(
+      "note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
@@ -74,22 +79,31 @@ let maximumPrintedTokens = 100
 
 /// The tables for standard output, coloured and split to the terminal's width, or a note when
 /// there are too many tokens to print.
-func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
+func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (
+  text: String, notes: [String]
+) {
   guard n <= maximumPrintedTokens else {
-    return ("", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"])
+    return (
+      "", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"]
+    )
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
-    colorMap: ColorMap.named(options.figure.colorMap))
-  return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
+    colorMap: options.figure.colorMap.map)
+  return (
+    tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(
+      separator: "\n"), []
+  )
 }
 
-/// The first half of every job: read the text, load the model, run it, check the result.
-/// Between loading and running, the memory the run needs is estimated (`estimate`) and checked
-/// against the budget, so a run that cannot fit is refused before it allocates.
-func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter,
-  estimate: (RunShape) -> MemoryEstimate
+/// The first half of every job: read the text, load the model, check the choices that depend on
+/// it (`checkChoices`, before it runs), run it, check the result. Between loading and running,
+/// the memory the run needs is estimated (`estimate`) and checked against the budget, so a run
+/// that cannot fit is refused before it allocates.
+package func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void = { _ in },
+  estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
   let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
@@ -102,7 +116,10 @@ func readAndTrace(
   } catch {
     throw AttnvizError.from(error)
   }
-  if let tokens { try budget.check(estimate(RunShape(tokens: tokens, model: model.info))) }
+  try checkChoices(model.info)
+  if let tokens, let estimate {
+    try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
+  }
   progress.stage("running the model")
   return try traceChecked(model, text)
 }
@@ -118,7 +135,8 @@ func traceChecked(_ model: any AttentionModel, _ text: String) throws -> Attenti
   }
   guard trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure(
-      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
+      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights"
+    )
   }
   return trace
 }
@@ -143,7 +161,9 @@ struct TitledMatrix {
 
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
-func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
+func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool)
+  -> [TitledMatrix]
+{
   let layerNumber = selection.layer + 1
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
@@ -155,25 +175,33 @@ func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bo
   }
   return [
     TitledMatrix(
-      title: "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      title:
+        "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
       matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
   ]
 }
 
 /// `--format txt`: the plain tables; `md`: the same as Markdown; `csv`: one file per table.
-func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]) -> [OutputFile] {
+func textFiles(
+  _ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]
+) -> [OutputFile] {
   var files: [OutputFile] = []
   if formats.contains(.txt) {
     let plain = TableOptions(colorMode: .plain, width: 100_000)
-    files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
+    files.append(
+      OutputFile(
+        name: "tables.txt",
+        text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(
+          separator: "\n")))
   }
   if formats.contains(.md) {
     // The one Markdown rule (escapeMarkdownCell) for everything from the input: the text in the
     // heading is escaped like a token in a cell, so `<img onerror=…>` stays text.
     let heading = escapeMarkdownCell(shortened(selection.trace.text, to: 80))
     var document = "# Self-attention: \(heading)\n\n"
-    document += tables.map { "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix) }
-      .joined(separator: "\n")
+    document += tables.map {
+      "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix)
+    }.joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
   if formats.contains(.csv) {

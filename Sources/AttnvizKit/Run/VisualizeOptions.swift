@@ -1,5 +1,6 @@
 import AttnvizModel
 import AttnvizRender
+import AttnvizStyle
 import AttnvizTables
 import AttnvizViews
 
@@ -25,7 +26,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// How figures look.
 public struct FigureOptions: Equatable, Sendable {
-  public var colorMap = "viridis"
+  public var colorMap = ColorMapName.viridis
   public var annotate = false
   /// Device pixels per logical pixel; nil: 2, which stays crisp on a 1080p projector and a
   /// retina screen, or what fits the preset's pixel size (1920 wide for `--preset slide`).
@@ -51,11 +52,12 @@ public struct FigureOptions: Equatable, Sendable {
 
   /// The laid-out scenes as they are drawn: with the heading the user chose, in the preset's
   /// theme, fitted to its slide proportions.
-  func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
+  package func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
     scenes.map { scene in
       var scene = scene
       if title != nil || subtitle != nil {
-        scene = retitled(scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+        scene = retitled(
+          scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
       }
       scene = themed(scene, preset?.theme ?? .light)
       if let size = preset?.pixelSize {
@@ -66,7 +68,9 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// Fills in `provenance` from the command, the text's source and the model.
-  mutating func record(text: String, source: TextSource, model: ModelChoice, info: ModelInfo?) {
+  package mutating func record(
+    text: String, source: TextSource, model: ModelChoice, info: ModelInfo?
+  ) {
     guard let command else { return }
     let fromFile: String? = if case .arguments = source { nil } else { text }
     let modelLine = info.map { provenanceModel(model, info: $0) } ?? "none"
@@ -75,10 +79,10 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// The PNG bytes, carrying the provenance.
-  func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
+  package func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
 
   /// The SVG of `scene`, carrying the provenance.
-  func svg(_ scene: Scene) -> String {
+  package func svg(_ scene: Scene) -> String {
     let text = renderSVG(scene)
     return provenance?.stamp(svg: text) ?? text
   }
@@ -101,7 +105,7 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// Device pixels per logical pixel for `scene`'s PNG.
-  func pngScale(_ scene: Scene) -> Double {
+  package func pngScale(_ scene: Scene) -> Double {
     if let scale { return scale }
     if let size = preset?.pixelSize { return Double(size.width) / scene.width }
     return 2
@@ -121,7 +125,6 @@ public struct DisplayOptions: Equatable, Sendable {
 
   public init() {}
 }
-
 
 /// Everything the main job needs; the command line fills it in.
 public struct VisualizeOptions: Equatable, Sendable {
