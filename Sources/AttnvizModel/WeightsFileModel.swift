@@ -49,7 +49,8 @@ public struct WeightsFileModel: AttentionModel {
     do {
       _ = try JSONStructure([UInt8](data))
     } catch let problem as JSONStructure.Problem {
-      if case .syntax = problem {} else {
+      if case .syntax = problem {
+      } else {
         throw ModelError.badWeightsFile(file: name, field: "", reason: "\(problem)")
       }
     }
@@ -70,12 +71,15 @@ public struct WeightsFileModel: AttentionModel {
     if let stray = root.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
       throw ModelError.badWeightsFile(
         file: name, field: stray,
-        reason: "is not a known field; known fields are \(Self.knownFields.sorted().joined(separator: ", "))")
+        reason:
+          "is not a known field; known fields are \(Self.knownFields.sorted().joined(separator: ", "))"
+      )
     }
     let d = try reader.positiveInteger("d_model")
     let heads = try reader.positiveInteger("heads")
     guard d % heads == 0 else {
-      throw ModelError.badWeightsFile(file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
+      throw ModelError.badWeightsFile(
+        file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
     }
     switch root["positional_encoding"] {
     case nil, "sinusoidal" as String: usesPositionalEncoding = true
@@ -93,7 +97,8 @@ public struct WeightsFileModel: AttentionModel {
     var causal = forceCausal
     if let flag = root["causal"] {
       guard !isNumberNotBool(flag), let value = flag as? Bool else {
-        throw ModelError.badWeightsFile(file: name, field: "causal", reason: "must be true or false")
+        throw ModelError.badWeightsFile(
+          file: name, field: "causal", reason: "must be true or false")
       }
       causal = causal || value
     }
@@ -124,11 +129,13 @@ public struct WeightsFileModel: AttentionModel {
       rows += vector
     }
     let x = Matrix(rows: tokens.count, columns: info.dModel, values: rows)
-    let pe = usesPositionalEncoding
+    let pe =
+      usesPositionalEncoding
       ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
     let steps = layer.forward(embeddings: x, positionalEncoding: pe)
     return AttentionTrace(
-      text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: steps.weights, steps: steps)])
+      text: text, tokens: tokens, model: info,
+      layers: [LayerTrace(weights: steps.weights, steps: steps)])
   }
 }
 
@@ -166,7 +173,9 @@ struct FieldReader {
   }
 
   func vector(_ value: Any, field: String, length: Int) throws -> [Double] {
-    guard let array = value as? [Any] else { throw fail(field, "must be an array of \(length) numbers") }
+    guard let array = value as? [Any] else {
+      throw fail(field, "must be an array of \(length) numbers")
+    }
     guard array.count == length else {
       throw fail(field, "has \(array.count) numbers but d_model is \(length)")
     }
@@ -174,7 +183,9 @@ struct FieldReader {
   }
 
   func matrix(_ field: String, size: Int) throws -> Matrix {
-    guard let value = root[field] else { throw fail(field, "is missing (a \(size)×\(size) matrix)") }
+    guard let value = root[field] else {
+      throw fail(field, "is missing (a \(size)×\(size) matrix)")
+    }
     guard let rows = value as? [Any], rows.count == size else {
       throw fail(field, "must be \(size) rows of \(size) numbers (d_model×d_model)")
     }
@@ -191,12 +202,12 @@ struct FieldReader {
       throw fail("embeddings", "must be an object from words to vectors, e.g. {\"cat\": [0, 1]}")
     }
     var table: [String: [Double]] = [:]
-    for key in object.keys.sorted() {
+    for (key, item) in object.sorted(by: { $0.key < $1.key }) {
       let lower = key.lowercased()
       guard table[lower] == nil else {
         throw fail("embeddings.\(key)", "repeats a word already given in another case")
       }
-      table[lower] = try vector(object[key]!, field: "embeddings.\(key)", length: dimension)
+      table[lower] = try vector(item, field: "embeddings.\(key)", length: dimension)
     }
     return table
   }

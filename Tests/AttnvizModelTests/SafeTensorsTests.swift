@@ -75,7 +75,8 @@ struct SafeTensorsTests {
     #expect(try file.floatsAllowingNonFinite("b.half") == Self.f16Values)
     // What a model reads refuses the -inf, naming the tensor and the element.
     let infinite = #expect(throws: SafeTensorsError.self) { try file.floats("b.half") }
-    #expect(infinite?.description.contains("\"b.half\" holds an infinite value at element 5") == true)
+    #expect(
+      infinite?.description.contains("\"b.half\" holds an infinite value at element 5") == true)
     #expect(try file.floats("c.brain") == Self.bf16Values)
     let matrix = try file.matrix("a.matrix", expectedShape: [2, 3])
     #expect(matrix.rows == 2 && matrix.columns == 3)

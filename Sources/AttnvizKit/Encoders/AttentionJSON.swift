@@ -24,11 +24,14 @@ public func writeAttentionJSON(_ trace: AttentionTrace, into sink: inout ByteSin
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
-    out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
+    out +=
+      "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
-  out += "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
-  out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
+  out +=
+    "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out +=
+    "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
     out += "  \"truncated_from\": \(original),\n"
   }
@@ -72,7 +75,8 @@ func jsonString(_ s: String) -> String {
     case "\r": out += "\\r"
     case "\t": out += "\\t"
     case _ where needsJSONEscape(scalar):
-      out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+      out +=
+        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
         + String(scalar.value, radix: 16)
     default: out.unicodeScalars.append(scalar)
     }

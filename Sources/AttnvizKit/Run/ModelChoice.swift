@@ -20,7 +20,9 @@ public enum ModelChoice: Hashable, Sendable {
     set { LoadedModels.shared.isEnabled = newValue }
   }
 
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> any AttentionModel
+  {
     if let model = LoadedModels.shared.model(for: self) { return model }
     let model = try loadFresh(environment: environment)
     LoadedModels.shared.keep(model, for: self)
@@ -42,7 +44,8 @@ public enum ModelChoice: Hashable, Sendable {
 
 /// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
 /// the current folder, then under the `models/` folder of the project the binary was built in.
-public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String {
+public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String
+{
   // An empty name would otherwise find the folder models/ itself.
   guard !nameOrPath.trimmingCharacters(in: .whitespaces).isEmpty else {
     throw AttnvizError.usage("--model is empty; give a model folder or a name under models/")
@@ -59,13 +62,16 @@ public func resolveModelFolder(_ nameOrPath: String, environment: [String: Strin
   }
   for candidate in candidates {
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
       return candidate
     }
   }
   let hint =
     nameOrPath == "all-MiniLM-L6-v2"
-    ? "run `make model` in the attnviz folder to fetch it" : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
+    ? "run `make model` in the attnviz folder to fetch it"
+    : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
   throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
 }
 

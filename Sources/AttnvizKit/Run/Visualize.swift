@@ -36,7 +36,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   // and into the file as a stream.
   if titles.wordsMerged && options.formats.contains(.json) {
     let words = trace
-    files.append(OutputFile(name: "attention-words.json") { try writeAttentionJSON(words, into: &$0) })
+    files.append(
+      OutputFile(name: "attention-words.json") { try writeAttentionJSON(words, into: &$0) })
   }
   if options.formats.contains(.json) {
     files.append(OutputFile(name: "attention.json") { try writeAttentionJSON(pieces, into: &$0) })

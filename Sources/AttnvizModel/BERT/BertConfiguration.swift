@@ -55,11 +55,15 @@ public struct BertConfiguration: Sendable, Equatable {
     hiddenSize = try count("hidden_size")
     layers = try count("num_hidden_layers")
     guard layers <= ModelLimits.layers else {
-      throw fail("num_hidden_layers", "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
+      throw fail(
+        "num_hidden_layers",
+        "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
     }
     heads = try count("num_attention_heads")
     guard heads <= ModelLimits.heads else {
-      throw fail("num_attention_heads", "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
+      throw fail(
+        "num_attention_heads",
+        "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
     }
     intermediateSize = try count("intermediate_size")
     maxPositions = try count("max_position_embeddings")

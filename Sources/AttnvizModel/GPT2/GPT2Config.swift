@@ -45,11 +45,13 @@ public struct GPT2Config: Sendable, Equatable {
     embeddingSize = try integer("n_embd")
     layers = try integer("n_layer")
     guard layers <= ModelLimits.layers else {
-      throw fail("n_layer", "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
+      throw fail(
+        "n_layer", "is \(layers); attnviz reads models of at most \(ModelLimits.layers) layers")
     }
     heads = try integer("n_head")
     guard heads <= ModelLimits.heads else {
-      throw fail("n_head", "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
+      throw fail(
+        "n_head", "is \(heads); attnviz reads models of at most \(ModelLimits.heads) heads")
     }
     positions = try integer("n_positions", fallback: "n_ctx")
     vocabularySize = try integer("vocab_size")
