@@ -166,6 +166,8 @@ test-install:
 BENCH_PYTHON ?=
 BENCH_MODEL ?=
 BENCH_RUNS ?= 7
+# A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
+BENCH_PREVIOUS ?=
 
 bench: deps
 	$(SWIFT) build -c release
@@ -182,6 +184,10 @@ bench: deps
 	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
 	.build/release/attnviz-render-bench raster
 	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
+	@if [ -n "$(BENCH_PREVIOUS)" ]; then \
+	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
+	    --model-dir $(MODEL_DIR); \
+	fi
 
 # --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
 # The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which

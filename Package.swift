@@ -6,6 +6,7 @@
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
+//   AttnvizAnalysis  numbers about attention: head patterns, sinks, rollout, distance/entropy, RoPE
 //   AttnvizStyle   colours, colour maps, the contrast rule and the number format (no C, no model)
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
@@ -44,13 +45,16 @@ let package = Package(
     .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
     .target(name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
+    .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(
       name: "AttnvizRender",
       dependencies: [
         "AttnvizFiles", "AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts",
       ]
     ),
-    .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender"]),
+    .target(
+      name: "AttnvizViews",
+      dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizAnalysis", "AttnvizRender"]),
     // Tables draw no scene: they must not link libpng or FreeType.
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizStyle"]),
     .target(
@@ -59,7 +63,8 @@ let package = Package(
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizStyle",
+        "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizAnalysis",
+        "AttnvizStyle",
         "AttnvizRender", "AttnvizViews", "AttnvizTables", "AttnvizHTML",
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
@@ -95,9 +100,11 @@ let package = Package(
     .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
     .testTarget(
-      name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizStyle"]),
+      name: "AttnvizViewsTests",
+      dependencies: ["AttnvizViews", "AttnvizStyle", "AttnvizModel", "AttnvizAnalysis"]),
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
-    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit", "AttnvizAnalysis"]),
+    .testTarget(name: "AttnvizAnalysisTests", dependencies: ["AttnvizAnalysis"]),
     .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
     .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),

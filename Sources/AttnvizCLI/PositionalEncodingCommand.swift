@@ -6,13 +6,22 @@ import AttnvizTerminal
 struct PositionalEncodingCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pe",
-    abstract: "Draw the sinusoidal positional-encoding matrix (positions down, dimensions across).")
+    abstract: "Draw the sinusoidal positional-encoding matrix, or with --rope what rotary embeddings do.")
 
   @Option(help: "Number of positions (rows), 1-2048.")
   var positions: Int = 50
 
   @Option(help: "Encoding dimensions d_model (columns), 2-1024.")
   var dim: Int = 64
+
+  @Flag(help: "Rotary position embeddings instead: the rotation angle per position and dimension pair, and q·k against distance.")
+  var rope = false
+
+  @Option(help: "With --rope: the base θ of the rotation frequencies (10000 in most models).")
+  var theta: Double = 10000
+
+  @Option(help: "With --rope: the head size d, an even number 2-1024.")
+  var headSize: Int = 64
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
@@ -49,6 +58,18 @@ struct PositionalEncodingCommand: ParsableCommand {
   }
 
   func run() throws {
+    if rope {
+      var options = RotaryOptions()
+      options.positions = positions
+      options.headSize = headSize
+      options.base = theta
+      options.outputFolder = out
+      options.formats = CommaSeparated.values(format)
+      figure.apply(to: &options.figure)
+      options.quiet = quiet
+      emit(try rotaryJob(options), quiet: quiet)
+      return
+    }
     var options = PositionalEncodingOptions()
     options.positions = positions
     options.dimensions = dim

@@ -50,6 +50,23 @@ struct Show: ParsableCommand {
       valueName: "word|index"))
   var focus: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Rollout view: the first layer multiplied, 1-based (default: 1).", valueName: "layer"))
+  var rolloutFrom: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Print each query's K strongest keys instead of the table (default for texts over 100 tokens: 3).",
+      valueName: "K"))
+  var top: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Decimals of the numbers in the JSON files, 1-17 (default: shortest exact form).",
+      valueName: "N"))
+  var jsonPrecision: Int?
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -57,6 +74,15 @@ struct Show: ParsableCommand {
   func validate() throws {
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    if let rolloutFrom, rolloutFrom < 1 {
+      throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
+    }
+    if let top, !(1...100).contains(top) {
+      throw ValidationError("--top must be between 1 and 100, not \(top)")
+    }
+    if let jsonPrecision, !(1...17).contains(jsonPrecision) {
+      throw ValidationError("--json-precision must be between 1 and 17, not \(jsonPrecision)")
+    }
   }
 
   func run() throws {
@@ -79,6 +105,9 @@ extension VisualizeOptions {
     head = show.head
     hideSpecialTokens = show.hideSpecial
     mergeSubwords = show.mergeSubwords
+    rolloutFrom = show.rolloutFrom
+    top = show.top
+    jsonPrecision = show.jsonPrecision
     show.figure.apply(to: &figure)
     figure.focus = show.focus
     display = .fromEnvironment(noColor: show.output.noColor)

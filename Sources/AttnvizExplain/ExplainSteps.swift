@@ -15,7 +15,7 @@ struct ExplainWalkthrough: Sendable {
   init(trace: AttentionTrace, head: Int) throws {
     guard let first = trace.layers.first, let steps = first.steps else {
       throw AttnvizError.failure(
-        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files always keep them"
+        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
       )
     }
     try checkExplainChoices(head: head + 1, step: nil, model: trace.model)

@@ -34,8 +34,10 @@ struct ModelDescription {
   /// How the text was cut into tokens, in a few words.
   var tokenizer: String {
     switch architecture {
-    case "bert": "WordPiece splits rare words into pieces marked ##; [CLS] and [SEP] are added."
-    case "gpt2": "Byte-level BPE splits rare words into pieces; Ġ marks a piece that starts a word."
+    case "bert", "distilbert":
+      "WordPiece splits rare words into pieces marked ##; [CLS] and [SEP] are added."
+    case "gpt2", "roberta", "llama", "mistral", "qwen2", "qwen3":
+      "Byte-level BPE splits rare words into pieces; · marks a piece that starts with a space."
     default: "Words and punctuation marks are tokens (this tokenizer keeps \"didn't\" whole)."
     }
   }
@@ -45,8 +47,11 @@ struct ModelDescription {
     case "builtin":
       "The built-in layer builds it from the word's letter trigrams: the same word, the same row."
     case "weights": "They are looked up, by lower-cased word, in the weights file's table."
-    case "bert": "BERT's row is its word embedding plus its token-type (segment) embedding."
+    case "bert", "roberta":
+      "The row is the word embedding plus the token-type (segment) embedding."
     case "gpt2": "GPT-2's row is its token embedding (wte)."
+    case "llama", "mistral", "qwen2", "qwen3":
+      "The row is the token embedding; position enters later, by rotating Q and K (RoPE)."
     default: "They are learned: one row per vocabulary entry."
     }
   }
@@ -67,7 +72,13 @@ struct ModelDescription {
     }
   }
 
-  var normaliser: String { architecture == "gpt2" ? "ln_1" : "LayerNorm" }
+  var normaliser: String {
+    switch architecture {
+    case "gpt2": "ln_1"
+    case "llama", "mistral", "qwen2", "qwen3": "RMSNorm"
+    default: "LayerNorm"
+    }
+  }
 
   var inputName: String {
     switch (position, inputIsNormalised) {

@@ -90,6 +90,24 @@ public struct SelfAttentionLayer: Sendable, Equatable {
   }
 }
 
+extension SelfAttentionLayer {
+  /// Only the attention weights, per head, of the input X (T, C): for long texts, where the
+  /// intermediates (two more T×T matrices per head) would not fit the memory budget. The same
+  /// arithmetic as `forward`, with the scores scaled in place, so the weights are identical.
+  public func attentionWeights(input x: Matrix) -> [Matrix] {
+    let q = addBias(x * wq, bq)  // (T, C)
+    let k = addBias(x * wk, bk)
+    let d = headDimension
+    let scale = 1 / Double(d).squareRoot()
+    return (0..<heads).map { h in
+      let columns = (h * d)..<((h + 1) * d)
+      var scores = q.columns(columns) * k.columns(columns).transposed  // (T, T)
+      for i in scores.values.indices { scores.values[i] *= scale }
+      return softmaxRows(scores, isMasked: causal ? { isFutureKey(query: $0, key: $1) } : nil)
+    }
+  }
+}
+
 /// Adds a bias row vector to every row.
 func addBias(_ m: Matrix, _ bias: [Double]?) -> Matrix {
   guard let bias else { return m }

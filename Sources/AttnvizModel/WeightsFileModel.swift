@@ -132,6 +132,11 @@ public struct WeightsFileModel: AttentionModel {
     let pe =
       usesPositionalEncoding
       ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
+    guard tokens.count <= EmbeddedModel.maximumTokensWithSteps else {
+      let weights = layer.attentionWeights(input: pe.map { x + $0 } ?? x)
+      return AttentionTrace(
+        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
+    }
     let steps = layer.forward(embeddings: x, positionalEncoding: pe)
     return AttentionTrace(
       text: text, tokens: tokens, model: info,

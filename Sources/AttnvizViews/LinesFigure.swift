@@ -21,8 +21,9 @@ public func linesFigure(
   let ascent = measurer.ascent(size: size)
   let descent = measurer.descent(size: size)
   let lineHeight = ascent + descent
-  // Rows 1.6 lines apart while the column fits ~1000 px, then tighter, labelling every k-th.
-  let spacing = min(lineHeight * 1.6, max(2, style.maxGridSize / Double(n)))
+  // Rows 1.6 lines apart while the column fits ~1000 px, then tighter, labelling every k-th;
+  // a 4,096-token text still makes a 1000 px column (rows a quarter pixel apart).
+  let spacing = min(lineHeight * 1.6, style.maxGridSize / Double(n))
   let stride = labelStride(spacing: spacing, needed: lineHeight + 2)
   let labels = tokens.map {
     shortened(tokenLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)

@@ -23,6 +23,7 @@ import Testing
     #expect(
       scenes.map(\.0) == [
         "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1", "model",
+        "patterns", "sinks", "rollout", "stats",
       ])
     for (name, scene) in scenes {
       let svg = renderSVG(scene)

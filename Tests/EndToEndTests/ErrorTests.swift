@@ -122,12 +122,10 @@ import Testing
   @Test func textOverTheTokenLimitIsRefusedWithTheCount() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let text = (1...2100).map { "w\($0)" }.joined(separator: " ")
+    let text = (1...4200).map { "w\($0)" }.joined(separator: " ")
     let run = try Binary.run(["-", "--out", folder.appendingPathComponent("o").path], stdin: text)
     #expect(run.status == 1)
-    #expect(
-      run.stderr.hasPrefix(
-        "attnviz: error: the text has 2100 tokens; this layer takes at most 2048"))
+    #expect(run.stderr.hasPrefix("attnviz: error: the text has 4200 tokens; this layer takes at most 4096"))
     #expect(listing(folder).isEmpty)
   }
 
@@ -144,7 +142,9 @@ import Testing
     let text = (1...150).map { "w\($0)" }.joined(separator: " ")
     let run = try Binary.run([text, "--out", folder.path, "--format", "json,csv"])
     #expect(run.status == 0)
-    #expect(run.stdout.isEmpty)
+    // Two heads: a title and 150 queries each, with their three strongest keys.
+    #expect(run.stdout.split(separator: "\n").count == 2 * 151)
+    #expect(run.stdout.contains("\n    1 w1   -> "))
     #expect(run.stderr.contains("150 × 150 tables are too large to print"))
     #expect(listing(folder).contains("attention-layer1-head1.csv"))
   }

@@ -16,8 +16,8 @@ func figureFiles(
   let style = figureStyle(options.figure)
   progress.stage("laying out figures")
   var scenes = try figureScenes(
-    selection, titles: titles, views: options.views, focus: options.figure.focus, style: style,
-    measurer: fonts)
+    selection, titles: titles, views: options.views, focus: options.figure.focus,
+    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
   scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
@@ -47,7 +47,7 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 /// Each requested view as (file stem, scene). File stems are fixed names.
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
-  style: FigureStyle, measurer: any TextMeasuring
+  rolloutFrom: Int? = nil, style: FigureStyle, measurer: any TextMeasuring
 ) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views =
@@ -76,6 +76,7 @@ func figureScenes(
           "heads-layer\(layerNumber)",
           headsFigure(
             panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
+            queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
             style: style, measurer: measurer)
         ))
     case .lines:
@@ -97,13 +98,22 @@ func figureScenes(
       let title = FigureTitle(
         "Every layer and head · \(trace.model.name)",
         subtitle: titles.subtitle(includingLayer: false))
+      let marks = ModelGridMarks(
+        queryHeadsPerKeyValueHead: groupSize(trace.model), legend: groupLegend(trace.model))
       scenes.append(
         (
           "model",
           modelFigure(
             selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
-            title: title, style: style, measurer: measurer)
+            title: title, marks: marks, style: style, measurer: measurer)
         ))
+    case .patterns, .sinks, .rollout, .stats:
+      if let scene = try analysisScene(
+        view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,
+        measurer: measurer)
+      {
+        scenes.append(scene)
+      }
     }
   }
   return scenes

@@ -89,24 +89,10 @@ func projectFolderOfExecutable() -> String? {
   return nil
 }
 
-/// Reads `config.json`'s `model_type` and loads the matching architecture.
+/// Loads a Hugging Face folder through the one transformer engine; `config.json`'s `model_type`
+/// picks the architecture.
 func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
-  let configPath = (folder as NSString).appendingPathComponent("config.json")
-  guard (try? BoundedFile.kindOf(configPath, what: "config")) != nil else {
-    throw AttnvizError.failure(
-      "\(folder) has no config.json; is it a Hugging Face model folder?")
-  }
-  let config = try readConfigObject(configPath)
-  let type = config["model_type"] as? String ?? "(none)"
-  switch type {
-  case "bert":
-    return try BertModel(folder: folder, truncate: truncate)
-  case "gpt2":
-    return try GPT2Model(folder: folder, truncate: truncate)
-  default:
-    throw AttnvizError.failure(
-      "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
-  }
+  try TransformerModel(folder: folder, truncate: truncate)
 }
 
 /// The models kept for reuse, behind a lock (figures are drawn on several threads).

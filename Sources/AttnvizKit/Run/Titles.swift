@@ -22,6 +22,14 @@ struct Titles {
     "Self-attention · head \(h + 1) of \(trace.model.heads)"
   }
 
+  /// "30 layers × 9 heads (3 key/value)": how many key/value heads the query heads share when
+  /// the model uses grouped-query attention.
+  var layersAndHeads: String {
+    let m = trace.model
+    let shared = m.keyValueHeads < m.heads ? " (\(m.keyValueHeads) key/value)" : ""
+    return "\(trace.layers.count) layers × \(m.heads) heads\(shared)"
+  }
+
   /// Model · layer · direction · the text, shortened.
   var subtitle: String { subtitle(includingLayer: true) }
 
@@ -30,7 +38,7 @@ struct Titles {
     var parts =
       includingLayer
       ? [modelName, layerPart, direction]
-      : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
+      : [modelName, layersAndHeads, direction]
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom {

@@ -31,26 +31,35 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   if options.mergeSubwords && !titles.wordsMerged {
     report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
   }
-  // attention.json always holds the model's own tokens; the words get a file of their own.
-  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them,
-  // and into the file as a stream.
+  let jsonOptions = AttentionJSONOptions(
+    precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
+    heads: options.head.map { [$0 - 1] })
+  // Millions of numbers for long texts: encoded only when a file or --json asks for them, and
+  // into the file as a stream, never one string in memory. attention.json always holds the
+  // model's own tokens; the words get a file of their own.
   if titles.wordsMerged && options.formats.contains(.json) {
     let words = trace
     files.append(
-      OutputFile(name: "attention-words.json") { try writeAttentionJSON(words, into: &$0) })
+      OutputFile(name: "attention-words.json") {
+        try writeAttentionJSON(words, options: jsonOptions, into: &$0)
+      })
   }
   if options.formats.contains(.json) {
-    files.append(OutputFile(name: "attention.json") { try writeAttentionJSON(pieces, into: &$0) })
+    files.append(
+      OutputFile(name: "attention.json") {
+        try writeAttentionJSON(pieces, options: jsonOptions, into: &$0)
+      })
   }
+  files += analysisDocuments(trace, options: options)
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
     progress.stage("encoding the JSON")
-    report.standardOutput = attentionJSON(pieces)
+    report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text
+    report.standardOutput = printed.text + analysisText(trace, options: options)
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
@@ -78,15 +87,22 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
 /// of escape codes); the figures and files still show everything.
 let maximumPrintedTokens = 100
 
-/// The tables for standard output, coloured and split to the terminal's width, or a note when
-/// there are too many tokens to print.
+/// The tables for standard output, coloured and split to the terminal's width; with `--top K`,
+/// or when there are too many tokens for a grid, each query's strongest keys instead.
 func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (
   text: String, notes: [String]
 ) {
-  guard n <= maximumPrintedTokens else {
-    return (
-      "", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"]
-    )
+  if options.top != nil || n > maximumPrintedTokens {
+    let k = options.top ?? defaultTopKeys
+    let ascii = options.display.colorMode == .plain
+    var notes: [String] = []
+    if options.top == nil {
+      notes.append(
+        "note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed"
+          + " instead (--top K; --format txt, md or csv writes the tables)")
+    }
+    let text = tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }
+    return (text.joined(separator: "\n"), notes)
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
@@ -96,6 +112,9 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
       separator: "\n"), []
   )
 }
+
+/// Keys per query printed for long texts when `--top` is not given.
+let defaultTopKeys = 3
 
 /// The first half of every job: read the text, load the model, check the choices that depend on
 /// it (`checkChoices`, before it runs), run it, check the result. Between loading and running,

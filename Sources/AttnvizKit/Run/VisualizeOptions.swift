@@ -14,6 +14,14 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case lines
   /// Every layer × head as thumbnails (models with several layers).
   case model
+  /// The model grid with each head's pattern label (previous token, [SEP], broad, …).
+  case patterns
+  /// Layers × heads: the share of attention on the first token (or special tokens).
+  case sinks
+  /// Attention rollout through the layers beside the raw last-layer average.
+  case rollout
+  /// Layers × heads: mean attention distance and mean row entropy.
+  case stats
 }
 
 /// File formats (`--format`).
@@ -139,6 +147,13 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// 1-based; nil: every head.
   public var head: Int?
   public var hideSpecialTokens = false
+  /// `--rollout-from L`: the first layer (1-based) the rollout multiplies; nil: layer 1.
+  public var rolloutFrom: Int?
+  /// `--top K`: print each query's K strongest keys instead of the grid; nil: the grid, or
+  /// the top 3 when the text is too long for a grid.
+  public var top: Int?
+  /// `--json-precision N`: decimals in the JSON files; nil: shortest round-trip form.
+  public var jsonPrecision: Int?
   /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
   /// mean over its pieces).
   public var mergeSubwords = false
