@@ -119,6 +119,15 @@ struct HostileInputTests {
       environment: ["ATTNVIZ_MEMORY_BUDGET": "1M"])
     #expect(small.status == 1)
     #expect(small.stderr.contains("over the 1 MiB budget"))
+    // A model folder runs through the engine, which counts its tokens first
+    // (TransformerModel.tokenCount): the budget applies to it too, before it runs.
+    let tiny = Self.fixtures.appendingPathComponent("tiny-gpt2").path
+    let engine = try Binary.run(
+      ["--model", tiny, "--format", "json", "--out", folder.path, "a b c"],
+      environment: ["ATTNVIZ_MEMORY_BUDGET": "1K"])
+    #expect(engine.status == 1)
+    #expect(engine.stderr.contains("over the 1 KiB budget"), "\(engine.stderr)")
+    #expect(listing(folder).isEmpty)
     let bad = try Binary.run(["a b"], environment: ["ATTNVIZ_MEMORY_BUDGET": "lots"])
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("ATTNVIZ_MEMORY_BUDGET=lots is not a size"))
@@ -139,9 +148,11 @@ struct HostileInputTests {
         "--model", copy.path, "--format", "json", "--out", folder.path, "hi",
       ])
       #expect(run.status == 1)
+      // The engine's validation (TransformerConfig.validate), before any per-layer allocation.
       #expect(
         run.stderr.contains(
-          "field \"\(field)\" is 1000000; attnviz reads models of at most 1024 layers"))
+          "\(model): it declares 1000000 layers; attnviz reads models of at most 1024 layers"),
+        "\(field)")
     }
   }
 
