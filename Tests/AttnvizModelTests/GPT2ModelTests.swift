@@ -197,7 +197,8 @@ struct GPT2LoaderTests {
         (name: "transformer.h.2.ln_1.weight", shape: [32], values: .init(repeating: 1, count: 32)))
     })
     defer { TinyGPT2.remove(copy) }
-    #expect(loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a gpt2 with 2"))
+    #expect(
+      loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a gpt2 with 2"))
   }
 
   @Test func vocabularyLargerThanTheEmbeddingsIsAnError() throws {
@@ -233,7 +234,8 @@ struct GPT2LoaderTests {
     let copy = try TinyGPT2.modifiedCopy()
     defer { TinyGPT2.remove(copy) }
     try FileManager.default.removeItem(at: copy.appendingPathComponent("merges.txt"))
-    #expect(loadError(copy).contains("a gpt2 folder needs tokenizer.json (or vocab.json and merges.txt)"))
+    #expect(
+      loadError(copy).contains("a gpt2 folder needs tokenizer.json (or vocab.json and merges.txt)"))
   }
 
   /// GPT2Model checkpoints have no `transformer.` prefix and may carry mask buffers and heads.

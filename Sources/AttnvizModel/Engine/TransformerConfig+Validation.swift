@@ -15,12 +15,14 @@ extension TransformerConfig {
     }
     // Before anything is allocated per layer or per head (ModelLimits).
     guard layers <= ModelLimits.layers else {
-      throw fail("it declares \(layers) layers; attnviz reads models of at most "
-        + "\(ModelLimits.layers) layers")
+      throw fail(
+        "it declares \(layers) layers; attnviz reads models of at most "
+          + "\(ModelLimits.layers) layers")
     }
     guard heads <= ModelLimits.heads, kvHeads <= ModelLimits.heads else {
-      throw fail("it declares \(max(heads, kvHeads)) heads; attnviz reads models of at most "
-        + "\(ModelLimits.heads) heads")
+      throw fail(
+        "it declares \(max(heads, kvHeads)) heads; attnviz reads models of at most "
+          + "\(ModelLimits.heads) heads")
     }
     guard heads % kvHeads == 0 else {
       throw fail(
