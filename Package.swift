@@ -43,7 +43,11 @@ let package = Package(
     .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
-    .target(name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"]),
+    .target(
+      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"],
+      // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
+      // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "AttnvizStyle"),
     .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(

@@ -14,7 +14,7 @@ public struct Attnviz: ParsableCommand {
     version: AttnvizVersion.current,
     subcommands: [
       Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
-      DeckCommand.self, InfoCommand.self,
+      DeckCommand.self, InfoCommand.self, ModelsCommand.self,
     ],
     defaultSubcommand: Show.self)
 
@@ -25,6 +25,10 @@ public struct Attnviz: ParsableCommand {
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
   /// one line `attnviz: error: …`, so errors are mapped here; the caller exits.
   public static func exitCode(running arguments: [String]) -> Int32 {
+    if let shell = Completions.requestedShell(arguments) {
+      print(Completions.script(for: shell), terminator: "")
+      return 0
+    }
     if RootHelp.isRequested(arguments) {
       print(RootHelp.text(), terminator: "")
       return 0
@@ -32,6 +36,9 @@ public struct Attnviz: ParsableCommand {
     RecordedCommand.words = arguments
     do {
       var command = try parseJoiningNegativeNumbers(arguments)
+      if let show = command as? Show {
+        try RootHelp.refuseMisplacedSubcommand(show.words, arguments: arguments)
+      }
       try command.run()
       return 0
     } catch let error as AttnvizError {
@@ -45,6 +52,9 @@ public struct Attnviz: ParsableCommand {
       }
       let message = usageMessage(for: error)
       if code == .validationFailure {
+        if let better = RootHelp.optionOfMainCommand(message, arguments: arguments) {
+          return fail(better, code: 2)
+        }
         let hint = RootHelp.subcommandHint(arguments, message: message)
         return fail("\(message)\(hint) (see attnviz --help)", code: 2)
       }

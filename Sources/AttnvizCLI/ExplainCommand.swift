@@ -10,8 +10,8 @@ struct ExplainCommand: ParsableCommand {
     abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
     discussion: """
       Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
-      5 scores Q·Kᵀ / √d_k, 6 causal mask (only with --causal), 7 softmax weights, 8 output.
-      Figures are step-01-tokens.png … step-08-output.png in --out.
+      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax weights, 8 output.
+      Figures are step-01-tokens.png ... step-08-output.png in --out.
       Examples:
         attnviz explain "The cat sat on the mat."
         attnviz explain --causal --step 6 "The cat sat on the mat."
@@ -23,12 +23,13 @@ struct ExplainCommand: ParsableCommand {
       "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(help: "Show only this step (1–8; 6 exists only with --causal).")
+  @Option(help: "Show only this step (1-8; 6 exists only with --causal).")
   var step: Int?
 
   @Option(help: "Head to follow through the steps, 1-based.")
@@ -37,7 +38,8 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
-    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"))
+    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
   @Option(

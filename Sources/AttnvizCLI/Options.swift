@@ -4,21 +4,23 @@ import AttnvizStyle
 
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Model width d_model of the built-in layer (2-512).")
-  var dim: Int = 8
+  // Optional so that giving them with --model or --weights, where they cannot apply, is refused.
+  @Option(help: "Model width d_model of the built-in layer, 2-512 (default: 8).")
+  var dim: Int?
 
-  @Option(help: "Attention heads of the built-in layer; must divide --dim.")
-  var heads: Int = 2
+  @Option(help: "Attention heads of the built-in layer; must divide --dim (default: 2).")
+  var heads: Int?
 
-  @Option(help: "Seed of the built-in layer's weights (SplitMix64).")
-  var seed: UInt64 = 2017
+  @Option(help: "Seed of the built-in layer's random weights, SplitMix64 (default: 2017).")
+  var seed: UInt64?
 
   @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
   var causal = false
 
   @Option(
     help: ArgumentHelp(
-      "Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"))
+      "Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"),
+    completion: .file(extensions: ["json"]))
   var weights: String?
 
   @Option(
@@ -36,14 +38,25 @@ struct ModelOptions: ParsableArguments {
     }
     if model != nil && causal {
       throw ValidationError(
-        "--causal applies to the built-in layer and weights files; GPT-2 models are causal already")
+        "--causal cannot change a pretrained model: its masking is fixed by how it was trained "
+          + "(GPT-2 is causal, BERT bidirectional); drop --causal")
+    }
+    let builtinOnly = [("--dim", dim != nil), ("--heads", heads != nil), ("--seed", seed != nil)]
+      .filter(\.1).map(\.0)
+    if let other = model != nil ? "--model" : weights != nil ? "--weights" : nil,
+      !builtinOnly.isEmpty
+    {
+      throw ValidationError(
+        "\(builtinOnly.joined(separator: ", ")) shape\(builtinOnly.count == 1 ? "s" : "") the "
+          + "built-in layer and cannot apply with \(other), which brings its own; drop "
+          + (builtinOnly.count == 1 ? "it" : "them"))
     }
   }
 
   var choice: ModelChoice {
     if let model { return .pretrained(nameOrPath: model, truncate: truncate) }
     if let weights { return .weights(path: weights, causal: causal) }
-    return .builtin(dimension: dim, heads: heads, seed: seed, causal: causal)
+    return .builtinWithDefaults(dimension: dim, heads: heads, seed: seed, causal: causal)
   }
 }
 
@@ -72,7 +85,8 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"
-    ))
+    ),
+    completion: .file())
   var font: String?
 
   @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
@@ -85,10 +99,10 @@ struct FigureOptionGroup: ParsableArguments {
 
   func validate() throws {
     if let scale, !(scale.isFinite && (1...8).contains(scale)) {
-      throw ValidationError("--scale must be between 1 and 8, not \(scale)")
+      throw ValidationError("--scale must be between 1 and 8, not \(plainNumber(scale))")
     }
     if let cell, !(cell.isFinite && (4...200).contains(cell)) {
-      throw ValidationError("--cell must be between 4 and 200 pixels, not \(cell)")
+      throw ValidationError("--cell must be between 4 and 200 pixels, not \(plainNumber(cell))")
     }
   }
 
@@ -107,7 +121,9 @@ struct FigureOptionGroup: ParsableArguments {
 
 /// Where the output goes.
 struct OutputOptionGroup: ParsableArguments {
-  @Option(help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
   @Option(
@@ -135,3 +151,9 @@ struct OutputOptionGroup: ParsableArguments {
 }
 
 extension FigurePreset: ExpressibleByArgument {}
+
+/// 0, not 0.0; 2.5 stays 2.5 (a message quotes the number as the user typed it).
+func plainNumber(_ value: Double) -> String {
+  value.isFinite && value == value.rounded() && abs(value) < 1e15
+    ? String(Int(value)) : String(value)
+}

@@ -29,7 +29,9 @@ struct PositionalEncodingCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
   @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))

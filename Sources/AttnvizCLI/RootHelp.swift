@@ -59,4 +59,38 @@ enum RootHelp {
     else { return "" }
     return "; to show text that begins with \"\(first)\", write attnviz show \(first) ..."
   }
+
+  /// Names of the subcommands other than `show`.
+  static var subcommandNames: [String] {
+    Attnviz.configuration.subcommands.map { $0._commandName }.filter { $0 != Show._commandName }
+  }
+
+  /// `attnviz --out x explain "The cat."` parses as the main command on the text "explain The
+  /// cat." (ArgumentParser takes a subcommand only as the first argument): refuse it rather
+  /// than draw the wrong thing, and say how to write it.
+  static func refuseMisplacedSubcommand(_ words: [String], arguments: [String]) throws {
+    guard let first = words.first, subcommandNames.contains(first),
+      arguments.first != Show._commandName, arguments.first != first
+    else { return }
+    let rest = arguments.filter { $0 != first }.joined(separator: " ")
+    throw ValidationError(
+      "\"\(first)\" after options would be read as text; a subcommand comes first "
+        + "(attnviz \(first) \(rest)); to show the word, write attnviz show \(first)")
+  }
+
+  /// `attnviz pe --view heatmap`: ArgumentParser says "Unknown option '--view'. Did you mean
+  /// '--dim'?". When the option belongs to the main command, say that instead.
+  static func optionOfMainCommand(_ message: String, arguments: [String]) -> String? {
+    guard let first = arguments.first, subcommandNames.contains(first),
+      message.lowercased().hasPrefix("unknown option '"),
+      let name = message.dropFirst("unknown option '".count).split(separator: "'").first
+    else { return nil }
+    let option = String(name)
+    let mainOptions = Attnviz.helpMessage(for: Show.self, columns: 1000)
+    guard mainOptions.contains(" \(option) ") || mainOptions.contains(" \(option)\n") else {
+      return nil
+    }
+    return "attnviz \(first) has no option \(option); it is an option of the main command "
+      + "(attnviz \(option) ... TEXT); see attnviz \(first) --help for the options of \(first)"
+  }
 }

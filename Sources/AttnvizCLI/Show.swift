@@ -14,7 +14,8 @@ struct Show: ParsableCommand {
       "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"))
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
@@ -46,8 +47,8 @@ struct Show: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Lines view: draw only the lines of this query token (a word or a 1-based index).",
-      valueName: "word|index"))
+      "Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
+      valueName: "token"))
   var focus: String?
 
   @Option(

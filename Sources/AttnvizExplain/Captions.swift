@@ -78,7 +78,7 @@ enum Captions {
 
   static func mask() -> [String] {
     [
-      "Query i may only see keys 0…i: every score above the diagonal becomes −∞, so its weight is exactly 0.",
+      "Query i may only see keys 0…i: every score above the diagonal is set to −∞, so its weight is exactly 0.",
       "This is how a GPT-style model, like the one behind ChatGPT, learns to predict the next token without seeing it.",
     ]
   }

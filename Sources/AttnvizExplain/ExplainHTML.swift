@@ -66,7 +66,8 @@ func inlineSVG(_ svg: String) -> String {
 }
 
 /// A matrix as an HTML table with the numbers of the terminal table (two decimals), masked
-/// cells as "·", each row's largest value in bold.
+/// cells as "·" (weights) or "−∞" (scores), each row's largest value in bold where the columns
+/// are tokens (the largest coordinate of Q means nothing).
 func tableHTML(_ table: ExplainTable) -> String {
   let m = table.matrix
   var html = "<table>\n<caption>\(escapeHTML(table.title))</caption>\n<thead><tr><th></th>"
@@ -75,11 +76,11 @@ func tableHTML(_ table: ExplainTable) -> String {
     + "</tr></thead>\n<tbody>\n"
   for row in 0..<m.matrix.rows {
     let visible = (0..<m.matrix.columns).filter { !m.isMasked(row, $0) }
-    let largest = visible.map { m.matrix[row, $0] }.max()
+    let largest = table.columnsAreTokens ? visible.map { m.matrix[row, $0] }.max() : nil
     html += "<tr><th>\(escapeHTML(tokenLabel(m.rowLabels[row])))</th>"
     for column in 0..<m.matrix.columns {
       if m.isMasked(row, column) {
-        html += "<td class=\"masked\">·</td>"
+        html += "<td class=\"masked\">\(m.kind == .signed ? "−∞" : "·")</td>"
         continue
       }
       let value = m.matrix[row, column]

@@ -68,7 +68,9 @@ struct StepBuilder {
 
   func signed(_ m: Matrix, rows: [String]? = nil, dimensionLabels: Bool = false) -> LabeledMatrix {
     let columns = dimensionLabels && h > 1 ? headColumns.map { "d\($0)" } : nil
-    return LabeledMatrix(m, rowLabels: rows ?? tokens, columnLabels: columns, kind: .signed)
+    var labeled = LabeledMatrix(m, rowLabels: rows ?? tokens, columnLabels: columns, kind: .signed)
+    labeled.labelsAreDimensions = true
+    return labeled
   }
 
   func square(_ m: Matrix, kind: MatrixKind, masked: Bool) -> LabeledMatrix {

@@ -15,6 +15,8 @@ struct ModelDescription {
   let inputIsNormalised: Bool
   /// Q ≠ X·Wq: the projections add biases.
   let hasBias: Bool
+  /// How this text was cut into tokens, with examples from it.
+  let tokenizer: String
 
   init(trace: AttentionTrace, steps: LayerSteps) {
     architecture = trace.model.architecture
@@ -29,17 +31,7 @@ struct ModelDescription {
     }
     inputIsNormalised = !nearlyEqual(sum, steps.input)
     hasBias = !nearlyEqual(steps.input * steps.wq, steps.q)
-  }
-
-  /// How the text was cut into tokens, in a few words.
-  var tokenizer: String {
-    switch architecture {
-    case "bert", "distilbert":
-      "WordPiece splits rare words into pieces marked ##; [CLS] and [SEP] are added."
-    case "gpt2", "roberta", "llama", "mistral", "qwen2", "qwen3":
-      "Byte-level BPE splits rare words into pieces; · marks a piece that starts with a space."
-    default: "Words and punctuation marks are tokens (this tokenizer keeps \"didn't\" whole)."
-    }
+    tokenizer = tokenizerCaption(trace)
   }
 
   var embeddingSource: String {

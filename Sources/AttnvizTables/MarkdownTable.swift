@@ -20,14 +20,20 @@ public func renderMarkdownTable(
     for column in 0..<cells.columns {
       let i = cells.index(row, column)
       let value =
-        cells.isMasked[i] ? "·" : cells.isRowMax[i] ? "**\(cells.text[i])**" : cells.text[i]
+        cells.isMasked[i]
+        ? (m.kind == .signed ? "−∞" : "·")
+        : cells.isRowMax[i] ? "**\(cells.text[i])**" : cells.text[i]
       line += " \(value) |"
     }
     lines.append(line)
   }
   let what = m.kind == .probabilities ? "weight" : "value"
   var legend = cells.isRowMax.contains(true) ? ["**Bold**: largest \(what) in its row."] : []
-  if cells.isMasked.contains(true) { legend.append("·: hidden by the causal mask.") }
+  if cells.isMasked.contains(true) {
+    legend.append(
+      m.kind == .signed
+        ? "−∞: masked by the causal mask." : "·: masked by the causal mask (weight 0).")
+  }
   if !legend.isEmpty { lines += ["", legend.joined(separator: " ")] }
   return lines.joined(separator: "\n") + "\n"
 }

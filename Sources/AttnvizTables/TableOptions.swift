@@ -17,7 +17,7 @@ public struct TableOptions: Sendable, Equatable {
 
   public init(
     colorMode: ColorMode = .plain, width: Int = 80, decimals: Int = 2,
-    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 8, colorMap: ColorMap? = nil
+    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 10, colorMap: ColorMap? = nil
   ) {
     self.colorMode = colorMode
     self.width = width
@@ -39,17 +39,20 @@ struct TableGlyphs {
   let vertical: String
   let ellipsis: String
   let masked: String
+  /// A masked score (before softmax) is −∞, not a blank.
+  let minusInfinity: String
   let rangeDash: String
   let asciiOnly: Bool
 
   static let ascii = TableGlyphs(
     top: ("+", "+", "+"), rule: ("+", "+", "+"), bottom: ("+", "+", "+"),
-    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", rangeDash: "-",
+    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", minusInfinity: "-inf",
+    rangeDash: "-",
     asciiOnly: true)
 
   static let unicode = TableGlyphs(
     top: ("┌", "┬", "┐"), rule: ("├", "┼", "┤"), bottom: ("└", "┴", "┘"),
-    horizontal: "─", vertical: "│", ellipsis: "…", masked: "·", rangeDash: "–",
+    horizontal: "─", vertical: "│", ellipsis: "…", masked: "·", minusInfinity: "−∞", rangeDash: "–",
     asciiOnly: false)
 
   static func forMode(_ mode: ColorMode) -> TableGlyphs { mode == .plain ? ascii : unicode }

@@ -44,7 +44,9 @@ func drawColorBar(
     drawMaskedCell(x: x, y: top, width: width, height: width, into: &canvas, role: "legend")
     canvas.text(
       TextItem(
-        "masked", at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
+        // A masked score is −∞ (its weight 0): the legend says which, as the captions do.
+        scale.isSigned ? "masked (−∞)" : "masked (0)",
+        at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
         size: style.fontSize, color: FigureStyle.softInk, role: "legend"))
   }
 }

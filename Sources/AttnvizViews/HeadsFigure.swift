@@ -16,8 +16,9 @@ public func headsFigure(
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
   let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
-  let layout = PanelLayout(count: heads.count, maxPerRow: 4)
-  let panelSpan = min(style.maxGridSize, 1600 / Double(layout.columns), 1000 / Double(layout.rows))
+  let layout = PanelLayout(slideFor: heads.count)
+  // The panels share a 16:9 slide's worth of room, so labels stay readable when it is projected.
+  let panelSpan = min(style.maxGridSize, 1200 / Double(layout.columns), 800 / Double(layout.rows))
   var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
   if style.annotate {
@@ -30,7 +31,7 @@ public func headsFigure(
   let annotationSize = headsAnnotationSize(heads, cell: cell, scale: scale, style, measurer)
   if style.annotate && annotationSize == nil { notes.append("values not printed: cells too small") }
 
-  let tokenColumns = first.columnLabels != nil
+  let tokenColumns = first.columnsAreTokens
   let rowPlan = planRowLabels(
     first.rowLabels.enumerated().filter { $0.offset % cell.rowFactor == 0 }.map(\.element),
     spacing: cell.height, nice: false, style: style, measurer: measurer)
@@ -134,6 +135,12 @@ private func drawPanelBrackets(
 struct PanelLayout {
   var columns: Int
   var rows: Int
+
+  /// As near a 16:9 slide as the count allows: 4 heads 2×2, 6 3×2, 12 4×3, never a long strip.
+  init(slideFor count: Int) {
+    self.init(
+      count: count, maxPerRow: max(1, Int((Double(count) * 16 / 9).squareRoot().rounded(.up))))
+  }
 
   init(count: Int, maxPerRow: Int) {
     rows = max(1, (count + maxPerRow - 1) / maxPerRow)

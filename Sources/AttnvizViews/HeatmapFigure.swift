@@ -13,7 +13,7 @@ public func heatmapFigure(
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
-  let tokenColumns = m.columnLabels != nil
+  let tokenColumns = m.columnsAreTokens
   let spec = HeatmapSpec(
     matrix: m.matrix, isMasked: m.isMasked, isCausal: m.isCausal,
     scale: ColorScale.forMatrices([m.matrix], kind: m.kind, style: style),

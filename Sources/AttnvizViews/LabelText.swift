@@ -23,6 +23,22 @@ func shortened(
   return String(characters[0..<low]) + "…"
 }
 
+/// Like `shortened`, but a cut inside a word backs up to the word's start, so a subtitle's
+/// quoted sentence ends in whole words ("“The cat sat on…", never "“The cat sat on t…").
+func shortenedAtWord(
+  _ string: String, toWidth maxWidth: Double, size: Double, measurer: any TextMeasuring
+) -> String {
+  let cut = shortened(string, toWidth: maxWidth, size: size, measurer: measurer)
+  guard cut != string else { return string }
+  let kept = cut.dropLast()  // the "…"
+  let next = string[string.index(string.startIndex, offsetBy: kept.count)]
+  guard !next.isWhitespace, let space = kept.lastIndex(where: \.isWhitespace) else { return cut }
+  var words = kept[..<space]
+  while let last = words.last, last.isWhitespace || last == "·" { words = words.dropLast() }
+  // A single long word is still cut inside, rather than dropped.
+  return words.isEmpty ? cut : String(words) + "…"
+}
+
 /// How many labels to skip so each label gets `needed` room when they sit `spacing` apart:
 /// 1 (every label), 2, 3, …; with `nice`, rounded up to 1, 2, 5, 10, 20, 50, … (for numbered
 /// axes such as positions and dimensions).

@@ -54,7 +54,7 @@ import Testing
     (["--scale", "9", "x"], "--scale must be between 1 and 8"),
     (["--cell", "2", "x"], "--cell must be between 4 and 200"),
     (["--weights", "a.json", "--model", "b", "x"], "--weights and --model"),
-    (["--model", "m", "--causal", "x"], "--causal applies"),
+    (["--model", "m", "--causal", "x"], "--causal cannot change"),
     (["pe", "--positions", "0"], "--positions must be between 1 and 2048, not 0"),
     (["pe", "--dim", "4096"], "--dim must be between 2 and 1024, not 4096"),
     (["pe", "--format", "gif"], "'gif'"),

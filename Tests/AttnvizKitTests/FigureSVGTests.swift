@@ -22,8 +22,8 @@ import Testing
       focus: nil, style: try figureStyle(FigureOptions()), measurer: fonts)
     #expect(
       scenes.map(\.0) == [
-        "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1", "model",
-        "patterns", "sinks", "rollout", "stats",
+        "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1-all-heads",
+        "model", "patterns", "sinks", "rollout", "stats",
       ])
     for (name, scene) in scenes {
       let svg = renderSVG(scene)

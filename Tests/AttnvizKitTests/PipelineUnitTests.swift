@@ -1,3 +1,4 @@
+import AttnvizMath
 import AttnvizModel
 import AttnvizTokens
 import Foundation
@@ -95,14 +96,27 @@ import Testing
   }
 
   @Test func focusByIndexOrToken() throws {
-    let labels = ["[CLS]", "·The", "cat", "·sat"]
-    #expect(try resolveFocus("2", labels: labels) == 1)
-    #expect(try resolveFocus("the", labels: labels) == 1)
-    #expect(try resolveFocus("SAT", labels: labels) == 3)
-    #expect(try resolveFocus("[cls]", labels: labels) == 0)
-    let outOfRange = #expect(throws: AttnvizError.self) { try resolveFocus("5", labels: labels) }
+    let tokens = [
+      Token("[CLS]", isSpecial: true), Token("·The", sourceRange: 0..<3),
+      Token("cat", sourceRange: 4..<7), Token("·sat", sourceRange: 7..<11),
+    ]
+    let model = ModelInfo(
+      name: "m", architecture: "gpt2", layers: 1, heads: 1, dModel: 2, causal: false)
+    let trace = AttentionTrace(
+      text: "The cat sat", tokens: tokens, model: model,
+      layers: [LayerTrace(weights: [Matrix(rows: 4, columns: 4)])])
+    let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
+    func focus(_ text: String) throws -> Int {
+      try resolveFocus(text, selection: selection).shownIndex
+    }
+    #expect(try focus("@2") == 1)
+    #expect(try focus("2") == 1)
+    #expect(try focus("the") == 1)
+    #expect(try focus("SAT") == 3)
+    #expect(try focus("[cls]") == 0)
+    let outOfRange = #expect(throws: AttnvizError.self) { try focus("@5") }
     #expect(outOfRange?.exitCode == 2 && outOfRange?.description.contains("1–4") == true)
-    let unknown = #expect(throws: AttnvizError.self) { try resolveFocus("dog", labels: labels) }
+    let unknown = #expect(throws: AttnvizError.self) { try focus("dog") }
     #expect(unknown?.exitCode == 2)
   }
 

@@ -123,8 +123,8 @@ func parseCSV(_ text: String) -> [[String]] {
     let md = try String(contentsOf: folder.appendingPathComponent("tables.md"), encoding: .utf8)
     // The heading follows the one Markdown rule for text from the input, like the cells.
     #expect(md.hasPrefix(#"# Self-attention: The cat \| sat."# + "\n"))
-    #expect(md.contains("\n## Self-attention · head 1 of 2 · layer 1"))
-    #expect(md.contains("\n## Self-attention · head 2 of 2 · layer 1"))
+    #expect(md.contains("\n## Head 1 of 2 · layer 1"))
+    #expect(md.contains("\n## Head 2 of 2 · layer 1"))
     // The pipe token is escaped so it cannot split the Markdown table.
     #expect(md.contains(#"|  | The | cat | \| | sat | . |"#))
     #expect(md.contains("| :--- | ---: | ---: | ---: | ---: | ---: |"))

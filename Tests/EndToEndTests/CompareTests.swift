@@ -18,7 +18,7 @@ import Testing
     #expect(svg.contains(">Comparing texts · one colour scale (0–1)</text>"))
     #expect(svg.contains(">“…it was too tired.”</text>"))
     #expect(svg.contains(">“…it was too wide.”</text>"))
-    #expect(svg.contains("built-in layer (d_model 8) · layer 1 · head 1"))
+    #expect(svg.contains("built-in layer (random, untrained; d_model 8) · layer 1 · head 1"))
     // Both panels draw the full 0…1 colour bar: the same scale.
     #expect(svg.components(separatedBy: ">0.75</text>").count == 3)
     // The terminal gets one table per panel.
@@ -40,7 +40,8 @@ import Testing
     let svg = try String(contentsOf: folder.appendingPathComponent("compare.svg"), encoding: .utf8)
     #expect(svg.contains(">Comparing causal and bidirectional · one colour scale (0–1)</text>"))
     #expect(svg.contains(">bidirectional</text>") && svg.contains(">causal</text>"))
-    #expect(svg.contains("built-in layer (d_model 8) · layer 1 · average of 2 heads"))
+    #expect(
+      svg.contains("built-in layer (random, untrained; d_model 8) · layer 1 · average of 2 heads"))
   }
 
   @Test func tooFewOrTooManyPanelsAndWrongOptionsAreUsageErrors() throws {

@@ -202,7 +202,7 @@ struct HostileInputTests {
     let cases: [([String], String)] = [
       (["--dim", "-1"], "--dim must be between 2 and 512, not -1"),
       (["--heads", "-4"], "--heads must be at least 1, not -4"),
-      (["--scale", "-0"], "--scale must be between 1 and 8, not -0.0"),
+      (["--scale", "-0"], "--scale must be between 1 and 8, not 0"),
       (["--seed", "-1"], "-1"),
     ]
     for (arguments, message) in cases {

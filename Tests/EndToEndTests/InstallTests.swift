@@ -109,6 +109,20 @@ struct InstallTests {
     for option in ["--colormap", "--format", "--positions", "--quiet"] {
       #expect(text.contains(option), "\(option) missing from the man page")
     }
+    // The sections a Unix user expects, defaults, and no character lost on the way.
+    for section in [
+      "SYNOPSIS", "DESCRIPTION", "OPTIONS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES",
+      "SEE ALSO",
+    ] {
+      #expect(text.contains("\n" + section), "\(section) missing from the man page")
+    }
+    for expected in [
+      "attnviz explain [options]", "(default: viridis)", "(default: attnviz-out)",
+      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-8;",
+    ] {
+      #expect(text.contains(expected), "\(expected) missing from the man page")
+    }
+    #expect(!text.contains("QK / d_k") && !text.contains("(18;"))
   }
 
   /// `make uninstall` removes the installed files and nothing else (a copy of the tree, so the

@@ -33,7 +33,7 @@ import Testing
     #expect(attention.count == 1 && attention[0].count == 1)
     for row in attention[0][0] { #expect(abs(row.reduce(0, +) - 1) < 1e-9) }
     let svg = try String(
-      contentsOf: folder.appendingPathComponent("heatmap-layer4-head2.svg"), encoding: .utf8)
+      contentsOf: folder.appendingPathComponent("heatmap-layer4-head02.svg"), encoding: .utf8)
     #expect(svg.contains("words: pieces merged (to = sum, from = mean)"))
     #expect(run.stdout.contains("didn't"))
   }

@@ -52,7 +52,7 @@ import Testing
     // Default views for a multi-layer model: the last layer's heads, its lines, the whole model.
     #expect(
       listing(folder).filter { $0.hasSuffix(".png") } == [
-        "heads-layer2.png", "lines-layer2.png", "model.png",
+        "heads-layer2.png", "lines-layer2-all-heads.png", "model.png",
       ])
   }
 
@@ -66,7 +66,7 @@ import Testing
     ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stdout.contains("[CLS]") && !run.stdout.contains("[SEP]"))
-    #expect(run.stdout.contains("head 1 of 4") && run.stdout.contains("layer 1 of 2"))
+    #expect(run.stdout.contains("Head 1 of 4") && run.stdout.contains("layer 1 of 2"))
     #expect(run.stderr.contains("special tokens are hidden"))
     let document = try json(Data(contentsOf: folder.appendingPathComponent("attention.json")))
     let tokens = try #require(document["tokens"] as? [String])
@@ -80,7 +80,7 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = Self.fixtures.appendingPathComponent("tiny-bert").path
-    // 80 words + 2 specials.
+    // 80 words + 2 specials
     let text = Array(repeating: "the cat", count: 40).joined(separator: " ")
     let refused = try Binary.run([
       "--model", model, "--out", folder.appendingPathComponent("a").path, text,

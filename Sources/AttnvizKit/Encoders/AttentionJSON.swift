@@ -60,6 +60,7 @@ func writeAttentionJSON(
   let m = trace.model
   out +=
     "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out += "\"weights\": \(jsonString(weightsKind(m))), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
   out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
@@ -106,6 +107,16 @@ func jsonNumber(_ value: Double, precision: Int?) -> String {
     if trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
   }
   return trimmed == "-0" ? "0" : String(trimmed)
+}
+
+/// What the weights are, so a reader of the JSON does not take a random layer's pattern for a
+/// learned one.
+func weightsKind(_ model: ModelInfo) -> String {
+  switch model.architecture {
+  case "builtin": "random, untrained (--model gives a trained model's attention)"
+  case "weights": "hand-written (weights file)"
+  default: "pretrained"
+  }
 }
 
 /// Shortest decimal that reads back as the same Double; `-0` and non-finite values (which a

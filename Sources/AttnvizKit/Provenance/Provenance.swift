@@ -117,13 +117,15 @@ func provenanceModel(_ choice: ModelChoice, info: ModelInfo) -> String {
 /// Size and the SHA-256 of a checkpoint's header: the tensor table names and shapes every
 /// weight, so it tells checkpoints apart without reading gigabytes.
 func checkpointFingerprint(_ nameOrPath: String) -> String {
-  let environment = ProcessInfo.processInfo.environment
-  if nameOrPath.hasSuffix(".gguf") { return fingerprint(nameOrPath, headerOnly: true) }
-  guard let folder = try? resolveModelFolder(nameOrPath, environment: environment) else {
+  switch try? ModelLookup.standard().resolve(nameOrPath) {
+  case .gguf(let path):
+    return fingerprint(path, headerOnly: true)
+  case .folder(let folder):
+    let file = (folder as NSString).appendingPathComponent("model.safetensors")
+    return fingerprint(file, headerOnly: true)
+  case nil:
     return "checkpoint not found"
   }
-  let file = (folder as NSString).appendingPathComponent("model.safetensors")
-  return fingerprint(file, headerOnly: true)
 }
 
 /// "N bytes, header sha256 …" for a file; a safetensors header is its first 8 + N bytes, any

@@ -8,7 +8,10 @@ func checkLayerAndHead(layer: Int?, head: Int?, model: ModelInfo) throws {
   let layers = model.layers
   if let layer, !(1...layers).contains(layer) {
     throw AttnvizError.usage(
-      "--layer \(layer) is out of range; \(model.name) has \(layers) layer\(plural(layers)) (1–\(layers))"
+      layers == 1
+        ? "--layer \(layer) is out of range; \(rangeName(model)) is a single layer, so only "
+          + "--layer 1 exists (--model NAME|DIR shows a model with several)"
+        : "--layer \(layer) is out of range; \(rangeName(model)) has \(layers) layers (1–\(layers))"
     )
   }
   if let head { try checkHead(head, model: model) }
@@ -18,9 +21,13 @@ package func checkHead(_ head: Int, model: ModelInfo) throws {
   let heads = model.heads
   guard (1...heads).contains(head) else {
     throw AttnvizError.usage(
-      "--head \(head) is out of range; \(model.name) has \(heads) head\(plural(heads)) (1–\(heads))"
-    )
+      heads == 1
+        ? "--head \(head) is out of range; \(rangeName(model)) has a single head, so only --head 1 exists"
+        : "--head \(head) is out of range; \(rangeName(model)) has \(heads) heads (1–\(heads))")
   }
 }
 
-private func plural(_ count: Int) -> String { count == 1 ? "" : "s" }
+/// "the built-in layer" rather than its internal name "builtin".
+private func rangeName(_ model: ModelInfo) -> String {
+  model.architecture == "builtin" ? "the built-in layer" : model.name
+}

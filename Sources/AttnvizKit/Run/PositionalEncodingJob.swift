@@ -31,7 +31,7 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   let labeled = LabeledMatrix(
     pe, rowLabels: (0..<options.positions).map { "pos \($0)" }, columnLabels: nil, kind: .signed)
   let title =
-    "Sinusoidal positional encoding · \(options.positions) positions × \(options.dimensions) dimensions"
+    "Sinusoidal positional encoding · \(plural(options.positions, "position")) × \(plural(options.dimensions, "dimension"))"
   var report = RunReport()
   // A 50 × 64 table would scroll past as noise; large matrices go to files (--format txt/csv).
   let fitsTerminal = options.positions * options.dimensions <= 512
@@ -89,3 +89,6 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
+
+/// "1 position", "50 positions".
+func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

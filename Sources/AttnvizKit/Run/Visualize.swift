@@ -25,8 +25,11 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
+  // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
+  let focus = try options.figure.focus.map { try resolveFocus($0, selection: selection) }
 
   var report = RunReport()
+  report.notes += runNotes(trace, selection: selection, options: options, focus: focus)
   var files: [OutputFile] = []
   if options.mergeSubwords && !titles.wordsMerged {
     report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
@@ -63,7 +66,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
+  files += try figureFiles(
+    selection, titles: titles, options: options, focus: focus, notes: &report.notes,
+    progress: progress)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
@@ -184,20 +189,22 @@ struct TitledMatrix {
 func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool)
   -> [TitledMatrix]
 {
-  let layerNumber = selection.layer + 1
+  let names = FileNumbers(selection.trace.model, layers: selection.trace.layers.count)
+  let layer = names.layer(selection.layer)
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
     return selection.heads.map { h in
       TitledMatrix(
-        title: "\(titles.head(h)) · \(titles.layerPart) · \(titles.modelName)",
-        matrix: selection.matrix(head: h), fileStem: "attention-layer\(layerNumber)-head\(h + 1)")
+        title:
+          "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
+        matrix: selection.matrix(head: h), fileStem: "attention-\(layer)-\(names.head(h))")
     }
   }
   return [
     TitledMatrix(
       title:
-        "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
-      matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
+        "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      matrix: selection.averageMatrix(), fileStem: "attention-\(layer)-average")
   ]
 }
 
