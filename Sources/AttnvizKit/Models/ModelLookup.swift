@@ -98,7 +98,11 @@ public struct ModelLookup: Sendable {
     }
     var message = "no model \"\(name)\" found; looked in " + looked.joined(separator: ", ")
     if Self.makeModelNames.contains(name) {
-      message += "; run `make model` in the attnviz folder to fetch it"
+      // `make model` installs into the data folder listed above, which every lookup searches:
+      // the model is missing there, so fetching it is what is left to do.
+      message +=
+        "; run `make model` in the attnviz folder to fetch it, or set ATTNVIZ_MODELS"
+        + " to a folder that holds it"
     } else if name.contains("/") {
       message +=
         "; give a model folder or .gguf file, or a hub id already in the cache"
