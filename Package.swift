@@ -2,6 +2,7 @@
 // attnviz: attention weights as terminal tables and slide-ready figures.
 //
 // Modules follow the pipeline (text → tokens → model → trace → views → encoders):
+//   AttnvizFiles   reading the files attnviz is pointed at: type checked, size bounded
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
@@ -39,10 +40,11 @@ let package = Package(
     .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
+    .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
-    .target(name: "AttnvizTokens", dependencies: ["AttnvizStyle"]),
+    .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
     .target(
-      name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"],
+      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"],
       // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
       // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
       swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
@@ -50,7 +52,9 @@ let package = Package(
     .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(
       name: "AttnvizRender",
-      dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
+      dependencies: [
+        "AttnvizFiles", "AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts",
+      ]
     ),
     .target(
       name: "AttnvizViews",
@@ -63,7 +67,8 @@ let package = Package(
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizAnalysis", "AttnvizStyle",
+        "AttnvizFiles", "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizAnalysis",
+        "AttnvizStyle",
         "AttnvizRender", "AttnvizViews", "AttnvizTables", "AttnvizHTML",
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
@@ -88,6 +93,7 @@ let package = Package(
     // `make bench`: rasteriser timings and the PNG compression sweep (bench/RenderBench).
     .executableTarget(
       name: "attnviz-render-bench", dependencies: ["AttnvizRender"], path: "bench/RenderBench"),
+    .testTarget(name: "AttnvizFilesTests", dependencies: ["AttnvizFiles"]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(
       name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],

@@ -35,7 +35,7 @@ public struct Attnviz: ParsableCommand {
     }
     RecordedCommand.words = arguments
     do {
-      var command = try parseAsRoot(arguments)
+      var command = try parseJoiningNegativeNumbers(arguments)
       if let show = command as? Show {
         try RootHelp.refuseMisplacedSubcommand(show.words, arguments: arguments)
       }
@@ -82,9 +82,49 @@ public struct Attnviz: ParsableCommand {
     return message
   }
 
+  /// Every error leaves through here, sanitised: the argument parser's messages quote what was
+  /// typed (`--format $'\e[31m'`), and must not drive the terminal either.
   static func fail(_ message: String, code: Int32) -> Int32 {
-    FileHandle.standardError.write(Data("attnviz: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("attnviz: error: \(oneLine(message))\n".utf8))
     return code
+  }
+
+  /// ArgumentParser reads `--dim -1` as an option followed by an unknown option `-1` and reports
+  /// "missing value for --dim". When that happens and the next word is a negative number, the
+  /// arguments are parsed again as `--dim=-1`, so the option's own check says what is wrong
+  /// ("--dim must be between 2 and 512, not -1").
+  static func parseJoiningNegativeNumbers(_ arguments: [String]) throws -> ParsableCommand {
+    do {
+      return try parseAsRoot(arguments)
+    } catch {
+      let joined = joiningNegativeNumbers(arguments)
+      guard joined != arguments, message(for: error).lowercased().hasPrefix("missing value")
+      else { throw error }
+      return try parseAsRoot(joined)
+    }
+  }
+
+  static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+    var result: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if argument == "--" { return result + arguments[index...] }
+      if argument.hasPrefix("--"), !argument.contains("="), index + 1 < arguments.count,
+        isNegativeNumber(arguments[index + 1])
+      {
+        result.append(argument + "=" + arguments[index + 1])
+        index += 2
+        continue
+      }
+      result.append(argument)
+      index += 1
+    }
+    return result
+  }
+
+  static func isNegativeNumber(_ word: String) -> Bool {
+    word.hasPrefix("-") && word.count > 1 && Double(word) != nil
   }
 
   static func lowercasingFirst(_ s: String) -> String {

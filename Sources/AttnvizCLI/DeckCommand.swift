@@ -36,7 +36,12 @@ struct DeckCommand: ParsableCommand {
     }
     ModelChoice.reuseLoadedModels = true
     let staging = try makeStagingFolder(inside: out)
-    defer { try? FileManager.default.removeItem(atPath: staging) }
+    // Removed at the end, and by the SIGINT/SIGTERM handler if the deck is interrupted.
+    TemporaryFiles.shared.registerFolder(staging)
+    defer {
+      try? FileManager.default.removeItem(atPath: staging)
+      TemporaryFiles.shared.forgetFolder(staging)
+    }
 
     var figures: [DeckFigure] = []
     let width = max(2, String(deck.entries.count).count)

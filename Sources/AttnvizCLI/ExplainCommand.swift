@@ -23,7 +23,8 @@ struct ExplainCommand: ParsableCommand {
       "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions

@@ -18,13 +18,15 @@ struct ModelOptions: ParsableArguments {
   var causal = false
 
   @Option(
-    help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"),
+    help: ArgumentHelp(
+      "Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"),
     completion: .file(extensions: ["json"]))
   var weights: String?
 
-  @Option(help: ArgumentHelp(
-    "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
-    valueName: "dir|name"))
+  @Option(
+    help: ArgumentHelp(
+      "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
+      valueName: "dir|name"))
   var model: String?
 
   @Flag(help: "Cut text longer than the model's position limit instead of failing.")
@@ -41,7 +43,9 @@ struct ModelOptions: ParsableArguments {
     }
     let builtinOnly = [("--dim", dim != nil), ("--heads", heads != nil), ("--seed", seed != nil)]
       .filter(\.1).map(\.0)
-    if let other = model != nil ? "--model" : weights != nil ? "--weights" : nil, !builtinOnly.isEmpty {
+    if let other = model != nil ? "--model" : weights != nil ? "--weights" : nil,
+      !builtinOnly.isEmpty
+    {
       throw ValidationError(
         "\(builtinOnly.joined(separator: ", ")) shape\(builtinOnly.count == 1 ? "s" : "") the "
           + "built-in layer and cannot apply with \(other), which brings its own; drop "
@@ -67,23 +71,30 @@ struct FigureOptionGroup: ParsableArguments {
   @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
   var scale: Double?
 
-  @Option(help: ArgumentHelp(
-    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
-    valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+      valueName: "name"))
   var preset: FigurePreset?
 
-  @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
+  @Option(
+    help: ArgumentHelp(
+      "Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
   var cell: Double?
 
   @Option(
-    help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"),
+    help: ArgumentHelp(
+      "Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"
+    ),
     completion: .file())
   var font: String?
 
   @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
   var title: String?
 
-  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  @Option(
+    help: ArgumentHelp(
+      "Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
   var subtitle: String?
 
   func validate() throws {
@@ -115,9 +126,10 @@ struct OutputOptionGroup: ParsableArguments {
     completion: .directory)
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp(
-    "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
-    valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
+      valueName: "list"))
   var format: [CommaSeparated<OutputFormat>] = []
 
   @Flag(help: "Print the attention JSON to standard output and nothing else there.")
@@ -126,7 +138,9 @@ struct OutputOptionGroup: ParsableArguments {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
-  @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
+  @Flag(
+    help:
+      "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
   /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
@@ -140,5 +154,6 @@ extension FigurePreset: ExpressibleByArgument {}
 
 /// 0, not 0.0; 2.5 stays 2.5 (a message quotes the number as the user typed it).
 func plainNumber(_ value: Double) -> String {
-  value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+  value.isFinite && value == value.rounded() && abs(value) < 1e15
+    ? String(Int(value)) : String(value)
 }

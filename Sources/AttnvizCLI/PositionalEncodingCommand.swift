@@ -6,7 +6,8 @@ import AttnvizTerminal
 struct PositionalEncodingCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pe",
-    abstract: "Draw the sinusoidal positional-encoding matrix, or with --rope what rotary embeddings do.")
+    abstract:
+      "Draw the sinusoidal positional-encoding matrix, or with --rope what rotary embeddings do.")
 
   @Option(help: "Number of positions (rows), 1-2048.")
   var positions: Int = 50
@@ -14,7 +15,10 @@ struct PositionalEncodingCommand: ParsableCommand {
   @Option(help: "Encoding dimensions d_model (columns), 2-1024.")
   var dim: Int = 64
 
-  @Flag(help: "Rotary position embeddings instead: the rotation angle per position and dimension pair, and q·k against distance.")
+  @Flag(
+    help:
+      "Rotary position embeddings instead: the rotation angle per position and dimension pair, and q·k against distance."
+  )
   var rope = false
 
   @Option(help: "With --rope: the base θ of the rotation frequencies (10000 in most models).")
@@ -25,7 +29,9 @@ struct PositionalEncodingCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"), completion: .directory)
+  @Option(
+    help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String = "attnviz-out"
 
   @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))

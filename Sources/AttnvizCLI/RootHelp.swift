@@ -87,7 +87,9 @@ enum RootHelp {
     else { return nil }
     let option = String(name)
     let mainOptions = Attnviz.helpMessage(for: Show.self, columns: 1000)
-    guard mainOptions.contains(" \(option) ") || mainOptions.contains(" \(option)\n") else { return nil }
+    guard mainOptions.contains(" \(option) ") || mainOptions.contains(" \(option)\n") else {
+      return nil
+    }
     return "attnviz \(first) has no option \(option); it is an option of the main command "
       + "(attnviz \(option) ... TEXT); see attnviz \(first) --help for the options of \(first)"
   }

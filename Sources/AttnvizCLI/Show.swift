@@ -9,17 +9,21 @@ struct Show: ParsableCommand {
     commandName: "show",
     abstract: "Print attention tables and write figures and JSON (the default command).")
 
-  @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  @Argument(
+    help: ArgumentHelp(
+      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
   var words: [String] = []
 
-  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(help: ArgumentHelp(
-    "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
-    valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+      valueName: "list"))
   var view: [CommaSeparated<ViewKind>] = []
 
   @Option(help: "Layer to show, 1-based (default: the last).")
@@ -31,13 +35,20 @@ struct Show: ParsableCommand {
   @Flag(help: "Tables per head for multi-layer models (default there: the average of the heads).")
   var perHead = false
 
-  @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
+  @Flag(
+    help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
   var hideSpecial = false
 
-  @Flag(help: "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json).")
+  @Flag(
+    help:
+      "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json)."
+  )
   var mergeSubwords = false
 
-  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.", valueName: "token"))
+  @Option(
+    help: ArgumentHelp(
+      "Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
+      valueName: "token"))
   var focus: String?
 
   @Option(
@@ -111,7 +122,9 @@ extension VisualizeOptions {
 func emit(_ report: RunReport, quiet: Bool) {
   FileHandle.standardOutput.write(Data(report.standardOutput.utf8))
   guard !quiet else { return }
-  let lines = report.notes + report.writtenFiles
+  // Paths and notes can hold what the user typed (`--out $'\e]0;x\a'`): one line each, no
+  // control characters.
+  let lines = (report.notes + report.writtenFiles).map(oneLine)
   if !lines.isEmpty {
     FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
   }

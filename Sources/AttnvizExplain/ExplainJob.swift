@@ -48,9 +48,11 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
 {
   defer { progress.finish() }
   var options = options
-  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
-    try checkExplainChoices(head: options.head, step: options.step, model: $0)
-  }
+  let formats = options.formats.map(\.rawValue)
+  let trace = try readAndTrace(
+    options.text, with: options.model, progress: progress,
+    checkChoices: { try checkExplainChoices(head: options.head, step: options.step, model: $0) },
+    estimate: { explainEstimate($0, formats: formats) })
   options.figure.record(
     text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
@@ -73,7 +75,10 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   progress.stage("drawing the steps")
   let files = try explainFiles(steps, names: names, options: options, weightsMap: weightsMap)
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
-  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
+  report.writtenFiles = written.map(\.path)
+  report.notes += largeOutputNotes(
+    written, advice: "a shorter text, --step N or fewer --format values make it smaller")
   return report
 }
 

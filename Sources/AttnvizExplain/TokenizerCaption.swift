@@ -13,18 +13,21 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
     let atMark = split.first { !$0.pieces.contains { $0.hasPrefix("##") } }
     var parts: [String] = []
     if let atMark {
-      parts.append("punctuation is split off: “\(atMark.word)” became \(atMark.pieces.joined(separator: " "))")
+      parts.append(
+        "punctuation is split off: “\(atMark.word)” became \(atMark.pieces.joined(separator: " "))")
     }
     if let wordPiece {
-      parts.append("a word missing from the vocabulary becomes pieces, ## marking a continuation: "
-        + "“\(wordPiece.word)” became \(wordPiece.pieces.joined(separator: " "))")
+      parts.append(
+        "a word missing from the vocabulary becomes pieces, ## marking a continuation: "
+          + "“\(wordPiece.word)” became \(wordPiece.pieces.joined(separator: " "))")
     } else {
       parts.append("every word here is in the vocabulary, so none is cut into ## pieces")
     }
     return "WordPiece: " + parts.joined(separator: "; ") + ". " + added
   case "gpt2":
     let marker = tokens.first(where: { $0.text.hasPrefix("·") }).map { " (“\($0.text)”)" } ?? ""
-    let what = "Byte-level BPE; · marks a piece that starts with a space\(marker), as GPT-2's Ġ does"
+    let what =
+      "Byte-level BPE; · marks a piece that starts with a space\(marker), as GPT-2's Ġ does"
     guard let (word, pieces) = split.first else { return what + "; no word here is split." }
     return what + "; “\(word)” became \(pieces.joined(separator: " "))."
   default:
@@ -37,7 +40,8 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
     if let mark = tokens.first(where: { $0.text.allSatisfy { $0.isPunctuation || $0.isSymbol } }) {
       parts.append("“\(mark.text)” is one of its own")
     }
-    return parts.count == 1 ? parts[0] + "." : parts[0] + ": " + parts.dropFirst().joined(separator: ", ") + "."
+    return parts.count == 1
+      ? parts[0] + "." : parts[0] + ": " + parts.dropFirst().joined(separator: ", ") + "."
   }
 }
 
@@ -47,9 +51,14 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
 func splitWords(_ tokens: [Token], architecture: String) -> [(word: String, pieces: [String])] {
   var groups: [[Token]] = []
   for token in tokens where !token.isSpecial {
-    let touches = groups.last?.last?.sourceRange?.upperBound == token.sourceRange?.lowerBound
+    let touches =
+      groups.last?.last?.sourceRange?.upperBound == token.sourceRange?.lowerBound
       && token.sourceRange != nil && !token.text.hasPrefix("·")
-    if touches, !groups.isEmpty { groups[groups.count - 1].append(token) } else { groups.append([token]) }
+    if touches, !groups.isEmpty {
+      groups[groups.count - 1].append(token)
+    } else {
+      groups.append([token])
+    }
   }
   func wordy(_ token: Token) -> Bool { token.text.contains(where: { $0.isLetter || $0.isNumber }) }
   // "tiredly." is the word "tiredly" followed by a mark: the mark is not part of the word.

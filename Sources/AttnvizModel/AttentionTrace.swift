@@ -134,6 +134,10 @@ public protocol AttentionModel: Sendable {
   func trace(_ text: String) throws -> AttentionTrace
   /// The same, with the intermediates of layer `stepsLayer` (0-based; nil for none).
   func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace
+  /// How many tokens `trace(text)` would run on (after any truncation), found by tokenizing
+  /// only, so the memory a run needs can be estimated before the model allocates it. nil when a
+  /// model cannot tell.
+  func tokenCount(_ text: String) throws -> Int?
 }
 
 extension AttentionModel {
@@ -141,4 +145,6 @@ extension AttentionModel {
   public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
     try trace(text)
   }
+
+  public func tokenCount(_ text: String) throws -> Int? { nil }
 }

@@ -70,6 +70,14 @@ public struct EmbeddedModel: AttentionModel {
     }
   }
 
+  public func tokenCount(_ text: String) throws -> Int? {
+    let count = try tokenizer.tokenize(text).count
+    guard count <= Self.maximumTokens else {
+      throw ModelError.textTooLong(count: count, limit: Self.maximumTokens)
+    }
+    return count
+  }
+
   public func trace(_ text: String) throws -> AttentionTrace {
     let tokens = try tokenizer.tokenize(text)
     guard tokens.count <= Self.maximumTokens else {

@@ -34,3 +34,11 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+/// Sizes no real model reaches (the largest open models have ~130 layers and 128 heads), checked
+/// in every config reader before anything is allocated per layer or per head: a 700-byte
+/// config.json saying `"n_layer": 1000000` must fail at once, not after gigabytes.
+public enum ModelLimits {
+  public static let layers = 1024
+  public static let heads = 1024
+}

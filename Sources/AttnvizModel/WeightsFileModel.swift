@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizMath
 import AttnvizTokens
 import Foundation
@@ -31,15 +32,28 @@ public struct WeightsFileModel: AttentionModel {
 
   /// Loads and validates `path`. `causal` overrides the file's own `causal` when true.
   public init(contentsOf path: String, causal: Bool = false) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelError.badWeightsFile(
-        file: path, field: "", reason: "cannot be read; check the path")
+    let bytes: [UInt8]
+    do {
+      bytes = try BoundedFile.read(
+        path, what: "the weights file", limit: FileLimits.weightsFile, source: .fileOrPipe)
+    } catch let error as FileReadError {
+      throw ModelError.badWeightsFile(file: path, field: "", reason: error.reason)
     }
-    try self.init(data: data, name: path, causal: causal)
+    try self.init(data: Data(bytes), name: path, causal: causal)
   }
 
   public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
     file = name
+    // A repeated key would silently win in JSONSerialization; deep nesting could exhaust its
+    // stack. Both are refused first, with the line.
+    do {
+      _ = try JSONStructure([UInt8](data))
+    } catch let problem as JSONStructure.Problem {
+      if case .syntax = problem {
+      } else {
+        throw ModelError.badWeightsFile(file: name, field: "", reason: "\(problem)")
+      }
+    }
     let root: [String: Any]
     do {
       guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -92,6 +106,14 @@ public struct WeightsFileModel: AttentionModel {
     info = ModelInfo(
       name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
       heads: heads, dModel: d, causal: causal)
+  }
+
+  public func tokenCount(_ text: String) throws -> Int? {
+    let count = try tokenizer.tokenize(text).count
+    guard count <= EmbeddedModel.maximumTokens else {
+      throw ModelError.textTooLong(count: count, limit: EmbeddedModel.maximumTokens)
+    }
+    return count
   }
 
   public func trace(_ text: String) throws -> AttentionTrace {

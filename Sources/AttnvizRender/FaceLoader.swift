@@ -1,3 +1,4 @@
+import AttnvizFiles
 import CEmbeddedFonts
 import CFreeType
 import Foundation
@@ -66,17 +67,25 @@ struct FaceLoader {
   }
 
   private func openUserFont(at path: String, synthesizeBold: Bool = false) throws -> FontFace {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-      FileManager.default.isReadableFile(atPath: path)
-    else {
-      throw FontError.unreadable(path: path)
+    do {
+      try BoundedFile.checkRegularFile(path, what: "font", limit: FileLimits.fontFile)
+    } catch let error as FileReadError {
+      throw FontError.unreadable(path: path, reason: error.reason)
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+      throw FontError.unreadable(path: path, reason: "cannot be read: permission denied")
     }
     return try openFile(at: path, synthesizeBold: synthesizeBold)
   }
 
   /// Opens the first face of a font file; it must be scalable and map Unicode.
   private func openFile(at path: String, synthesizeBold: Bool = false) throws -> FontFace {
+    // FreeType opens the path itself: a FIFO there would block it forever.
+    do {
+      try BoundedFile.checkRegularFile(path, what: "font", limit: FileLimits.fontFile)
+    } catch let error as FileReadError {
+      throw FontError.unreadable(path: path, reason: error.reason)
+    }
     var face: FT_Face?
     let status = FT_New_Face(library.handle, path, 0, &face)
     guard status == 0, let face else {

@@ -1,7 +1,7 @@
 /// Why a font could not be used.
 public enum FontError: Error, Equatable, CustomStringConvertible {
   /// The file given with `--font` does not exist or cannot be read.
-  case unreadable(path: String)
+  case unreadable(path: String, reason: String)
   /// The file exists but FreeType cannot read it as a scalable font.
   case notAFont(path: String, reason: String)
   /// FreeType itself failed (out of memory, broken install).
@@ -9,8 +9,8 @@ public enum FontError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .unreadable(let path):
-      "cannot read the font file '\(path)': check the path and its permissions"
+    case .unreadable(let path, let reason):
+      "the font file '\(path)' \(reason); give a TrueType or OpenType file, or leave out --font"
     case .notAFont(let path, let reason):
       "'\(path)' is not a usable font (\(reason)); give a TrueType or OpenType file (.ttf, .otf, "
         + ".ttc), or leave out --font to use DejaVu Sans"

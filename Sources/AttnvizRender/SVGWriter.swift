@@ -1,8 +1,18 @@
 /// The same scene as standalone SVG 1.1: one element per item, real `<text>` (selectable,
 /// searchable), sizes in logical pixels, no external references. Equal scenes give equal text.
 public func renderSVG(_ scene: Scene) -> String {
+  var all: [UInt8] = []
+  all.reserveCapacity(200 + scene.items.count * 90)
+  writeSVG(scene) { all += $0 }
+  return String(decoding: all, as: UTF8.self)
+}
+
+/// `renderSVG` in pieces of about a megabyte handed to `emit`, so a figure of a quarter of a
+/// million cells can go to a file without its whole text in memory.
+public func writeSVG(_ scene: Scene, _ emit: ([UInt8]) throws -> Void) rethrows {
+  let chunk = 1 << 20
   var out = SVGWriter()
-  out.bytes.reserveCapacity(200 + scene.items.count * 90)
+  out.bytes.reserveCapacity(min(chunk, 200 + scene.items.count * 90) + 4096)
   out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
   out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"")
   out.attribute("width", scene.width)
@@ -22,9 +32,13 @@ public func renderSVG(_ scene: Scene) -> String {
     case .line(let line): out.segment(line)
     case .text(let text): out.text(text)
     }
+    if out.bytes.count >= chunk {
+      try emit(out.bytes)
+      out.bytes.removeAll(keepingCapacity: true)
+    }
   }
   out.append("</svg>\n")
-  return String(decoding: out.bytes, as: UTF8.self)
+  try emit(out.bytes)
 }
 
 /// Writes SVG straight into UTF-8 bytes: a 512 × 512 heatmap is a quarter of a million elements.

@@ -20,7 +20,9 @@ public func renderMarkdownTable(
     for column in 0..<cells.columns {
       let i = cells.index(row, column)
       let value =
-        cells.isMasked[i] ? (m.kind == .signed ? "−∞" : "·") : cells.isRowMax[i] ? "**\(cells.text[i])**" : cells.text[i]
+        cells.isMasked[i]
+        ? (m.kind == .signed ? "−∞" : "·")
+        : cells.isRowMax[i] ? "**\(cells.text[i])**" : cells.text[i]
       line += " \(value) |"
     }
     lines.append(line)
@@ -29,7 +31,8 @@ public func renderMarkdownTable(
   var legend = cells.isRowMax.contains(true) ? ["**Bold**: largest \(what) in its row."] : []
   if cells.isMasked.contains(true) {
     legend.append(
-      m.kind == .signed ? "−∞: masked by the causal mask." : "·: masked by the causal mask (weight 0).")
+      m.kind == .signed
+        ? "−∞: masked by the causal mask." : "·: masked by the causal mask (weight 0).")
   }
   if !legend.isEmpty { lines += ["", legend.joined(separator: " ")] }
   return lines.joined(separator: "\n") + "\n"

@@ -46,7 +46,8 @@ struct TableGlyphs {
 
   static let ascii = TableGlyphs(
     top: ("+", "+", "+"), rule: ("+", "+", "+"), bottom: ("+", "+", "+"),
-    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", minusInfinity: "-inf", rangeDash: "-",
+    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", minusInfinity: "-inf",
+    rangeDash: "-",
     asciiOnly: true)
 
   static let unicode = TableGlyphs(

@@ -84,7 +84,9 @@ struct TableLayout {
     let size = (n + greedy.count - 1) / greedy.count
     let even = stride(from: 0, to: n, by: size).map { $0..<min($0 + size, n) }
     let available = width - (labelWidth + 4)
-    let fits = even.allSatisfy { block in block.map { columnWidths[$0] + 3 }.reduce(0, +) <= available }
+    let fits = even.allSatisfy { block in
+      block.map { columnWidths[$0] + 3 }.reduce(0, +) <= available
+    }
     return fits && even.count == greedy.count ? even : greedy
   }
 

@@ -78,7 +78,8 @@ func drawRowLabels(
 ) {
   let shift =
     (canvas.measurer.ascent(size: plan.size) - canvas.measurer.descent(size: plan.size)) / 2
-  let half = (canvas.measurer.ascent(size: plan.size) + canvas.measurer.descent(size: plan.size)) / 2
+  let half =
+    (canvas.measurer.ascent(size: plan.size) + canvas.measurer.descent(size: plan.size)) / 2
   // With cells smaller than a line, the last label can hang below the grid into the column
   // labels' corner: it gives way (the labels are a sample then anyway).
   for i in plan.shownIndices

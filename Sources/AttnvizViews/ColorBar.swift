@@ -45,7 +45,8 @@ func drawColorBar(
     canvas.text(
       TextItem(
         // A masked score is −∞ (its weight 0): the legend says which, as the captions do.
-        scale.isSigned ? "masked (−∞)" : "masked (0)", at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
+        scale.isSigned ? "masked (−∞)" : "masked (0)",
+        at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
         size: style.fontSize, color: FigureStyle.softInk, role: "legend"))
   }
 }

@@ -19,10 +19,12 @@ func frameFigure(
   // The subtitle likewise, so the sentence is not cut while there is slide room for it.
   let titleWidth = measurer.width(
     of: tokenLabel(title.title), size: style.titleSize, weight: .bold)
-  let subtitleWidth = title.subtitle.map {
-    measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
-  } ?? 0
-  let contentWidth = max(bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
+  let subtitleWidth =
+    title.subtitle.map {
+      measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
+    } ?? 0
+  let contentWidth = max(
+    bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0

@@ -138,7 +138,8 @@ struct PanelLayout {
 
   /// As near a 16:9 slide as the count allows: 4 heads 2×2, 6 3×2, 12 4×3, never a long strip.
   init(slideFor count: Int) {
-    self.init(count: count, maxPerRow: max(1, Int((Double(count) * 16 / 9).squareRoot().rounded(.up))))
+    self.init(
+      count: count, maxPerRow: max(1, Int((Double(count) * 16 / 9).squareRoot().rounded(.up))))
   }
 
   init(count: Int, maxPerRow: Int) {

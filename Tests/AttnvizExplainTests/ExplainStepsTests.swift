@@ -122,7 +122,8 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     #expect {
       try builtin(head: 2)
     } throws: { error in
-      (error as? AttnvizError) == .usage("--head 3 is out of range; the built-in layer has 2 heads (1–2)")
+      (error as? AttnvizError)
+        == .usage("--head 3 is out of range; the built-in layer has 2 heads (1–2)")
     }
   }
 

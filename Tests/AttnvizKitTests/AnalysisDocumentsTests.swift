@@ -87,8 +87,8 @@ private func constructedTrace(causal: Bool = true) -> AttentionTrace {
 
   @Test func streamedJSONIsTheSameBytesAsTheString() throws {
     let trace = constructedTrace()
-    let file = OutputFile(name: "a.json") { emit in try writeAttentionJSON(trace, emit) }
-    #expect(try file.bytes() == Array(attentionJSON(trace).utf8))
+    let file = OutputFile(name: "a.json") { try writeAttentionJSON(trace, into: &$0) }
+    #expect(file.contents == Array(attentionJSON(trace).utf8))
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("analysis-\(UUID())")
     defer { try? FileManager.default.removeItem(at: folder) }
     try OutputFolder(path: folder.path).write([file])

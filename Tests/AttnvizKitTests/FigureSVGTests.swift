@@ -1,18 +1,20 @@
 import AttnvizModel
 import AttnvizRender
 import Foundation
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 import Testing
 
 @testable import AttnvizKit
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// Every view's SVG, as a user gets it: valid XML, no external references, and one `<text>` per
 /// token label on each axis.
 @Suite struct FigureSVGTests {
   @Test func everyViewIsValidSVGWithOneLabelPerToken() throws {
-    let trace = try EmbeddedModel().trace("The animal didn't cross the street because it was too tired.")
+    let trace = try EmbeddedModel().trace(
+      "The animal didn't cross the street because it was too tired.")
     let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
     let fonts = try FontSet()
     let scenes = try figureScenes(

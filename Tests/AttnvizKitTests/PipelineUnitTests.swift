@@ -31,20 +31,24 @@ import Testing
   @Test func aFailedWriteLeavesNothingBehind() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    // Something already sits at b.txt's temporary name: staging b fails after a was staged.
-    let blocker = folder + "/.b.txt.\(ProcessInfo.processInfo.processIdentifier).tmp"
-    try Data("keep".utf8).write(to: URL(fileURLWithPath: blocker))
+    // A file already there, and a leftover temporary named as the old pid scheme did: neither
+    // blocks nor is touched (temporary names are random).
+    try Data("keep".utf8).write(to: URL(fileURLWithPath: folder + "/keep.txt"))
+    let leftover = folder + "/.b.txt.\(ProcessInfo.processInfo.processIdentifier).tmp"
+    try Data("old".utf8).write(to: URL(fileURLWithPath: leftover))
+    // Staging b fails after a was staged.
     #expect(throws: AttnvizError.self) {
       try OutputFolder(path: folder).write([
-        OutputFile(name: "a.txt", text: "A"), OutputFile(name: "b.txt", text: "B"),
+        OutputFile(name: "a.txt", text: "A"),
+        OutputFile(name: "b.txt") { _ in throw AttnvizError.failure("cannot draw b") },
       ])
     }
-    // Neither file, no temporary of a, and the blocker untouched.
+    // Neither file, no temporary of a, and the other files untouched.
     #expect(
-      try FileManager.default.contentsOfDirectory(atPath: folder) == [
-        (blocker as NSString).lastPathComponent
+      try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
+        (leftover as NSString).lastPathComponent, "keep.txt",
       ])
-    #expect(try String(contentsOfFile: blocker, encoding: .utf8) == "keep")
+    #expect(try String(contentsOfFile: folder + "/keep.txt", encoding: .utf8) == "keep")
   }
 
   @Test func anOutThatIsAFileIsAFailure() throws {
@@ -96,12 +100,15 @@ import Testing
       Token("[CLS]", isSpecial: true), Token("·The", sourceRange: 0..<3),
       Token("cat", sourceRange: 4..<7), Token("·sat", sourceRange: 7..<11),
     ]
-    let model = ModelInfo(name: "m", architecture: "gpt2", layers: 1, heads: 1, dModel: 2, causal: false)
+    let model = ModelInfo(
+      name: "m", architecture: "gpt2", layers: 1, heads: 1, dModel: 2, causal: false)
     let trace = AttentionTrace(
       text: "The cat sat", tokens: tokens, model: model,
       layers: [LayerTrace(weights: [Matrix(rows: 4, columns: 4)])])
     let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
-    func focus(_ text: String) throws -> Int { try resolveFocus(text, selection: selection).shownIndex }
+    func focus(_ text: String) throws -> Int {
+      try resolveFocus(text, selection: selection).shownIndex
+    }
     #expect(try focus("@2") == 1)
     #expect(try focus("2") == 1)
     #expect(try focus("the") == 1)

@@ -160,6 +160,16 @@ struct BertFolderErrorTests {
     #expect(message(loading: absurd).contains("must be a whole number from 1 to 10000000"))
     let many = try copyOfTinyBert { try editConfig($0) { $0["num_hidden_layers"] = 900 } }
     #expect(message(loading: many).contains("too few for the 900 layers"))
+    // Caps checked before anything is allocated per layer or per head (ModelLimits).
+    let deep = try copyOfTinyBert { try editConfig($0) { $0["num_hidden_layers"] = 2000 } }
+    #expect(message(loading: deep).contains("2000 layers; attnviz reads models of at most 1024"))
+    let wide = try copyOfTinyBert {
+      try editConfig($0) {
+        $0["num_attention_heads"] = 2048
+        $0["hidden_size"] = 4096
+      }
+    }
+    #expect(message(loading: wide).contains("2048 heads; attnviz reads models of at most 1024"))
     let corrupt = try copyOfTinyBert { folder in
       let url = folder.appendingPathComponent("model.safetensors")
       try Data(contentsOf: url).prefix(5000).write(to: url)

@@ -156,7 +156,8 @@ import Testing
       message(escaping).contains(
         "maps \"model.norm.weight\" to ../model.safetensors, not a file name beside the index"))
     let broken = try copy("llama") { try Data("[]".utf8).write(to: index($0)) }
-    #expect(message(broken).contains("is not a JSON object with a \"weight_map\""))
+    // The structure check of every config-like file (ConfigJSON) says what is at the top.
+    #expect(message(broken).contains("holds an array [...] at the top, not a JSON object"))
     let wrongShard = try copy("llama") { folder in
       let url = index(folder)
       var object = try #require(
@@ -202,7 +203,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: noConfig.deletingLastPathComponent()) }
     #expect(
       errorText { try TransformerModel(folder: noConfig.path) }.contains(
-        "config.json is not a JSON object"))
+        "config.json: is not valid JSON: Unexpected end of file"))
   }
 
   @Test func tokenOutsideTheEmbeddingsIsRefused() throws {

@@ -48,7 +48,10 @@ struct FontSetTests {
 
   @Test("--font with a missing file or a non-font is a clear error")
   func badUserFont() throws {
-    #expect(throws: FontError.unreadable(path: "/no/such/font.ttf")) {
+    #expect(
+      throws: FontError.unreadable(
+        path: "/no/such/font.ttf", reason: "does not exist; check the path")
+    ) {
       try FontSet(fontPath: "/no/such/font.ttf")
     }
     let notAFont = FileManager.default.temporaryDirectory

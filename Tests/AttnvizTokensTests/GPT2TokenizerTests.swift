@@ -292,7 +292,7 @@ struct GPT2TokenizerFileTests {
   @Test func missingFileSaysSo() {
     #expect(
       throws: TokenizerError.malformedVocabulary(
-        file: "/nonexistent/vocab.json", reason: "cannot be read; check the path")
+        file: "/nonexistent/vocab.json", reason: "does not exist; check the path")
     ) {
       try GPT2Tokenizer(vocabularyFile: "/nonexistent/vocab.json", mergesFile: "/nonexistent/m")
     }

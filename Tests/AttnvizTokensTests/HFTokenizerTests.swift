@@ -150,7 +150,7 @@ struct HFTokenizerTests {
   @Test func missingFileNamesThePath() {
     #expect(
       throws: TokenizerError.malformedVocabulary(
-        file: "/nonexistent/tokenizer.json", reason: "cannot be read; check the path")
+        file: "/nonexistent/tokenizer.json", reason: "does not exist; check the path")
     ) { try HFTokenizer(contentsOf: "/nonexistent/tokenizer.json") }
   }
 }

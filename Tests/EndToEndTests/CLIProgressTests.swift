@@ -46,7 +46,8 @@ import Testing
       [Self.longText, "--head", "1", "--format", "json", "--out", folder.path],
       pipeStandardOutput: true)
     #expect(run.status == 0)
-    #expect(run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(
+      run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(run.stdout.hasPrefix("Top 3 keys per query · Head 1 of 2 · layer 1"))
     #expect(run.stdout.split(separator: "\n").count == 1 + 1200)
   }

@@ -40,7 +40,8 @@ import Testing
     let svg = try String(contentsOf: folder.appendingPathComponent("compare.svg"), encoding: .utf8)
     #expect(svg.contains(">Comparing causal and bidirectional · one colour scale (0–1)</text>"))
     #expect(svg.contains(">bidirectional</text>") && svg.contains(">causal</text>"))
-    #expect(svg.contains("built-in layer (random, untrained; d_model 8) · layer 1 · average of 2 heads"))
+    #expect(
+      svg.contains("built-in layer (random, untrained; d_model 8) · layer 1 · average of 2 heads"))
   }
 
   @Test func tooFewOrTooManyPanelsAndWrongOptionsAreUsageErrors() throws {

@@ -45,7 +45,7 @@ import Testing
       var pid: pid_t = 0
       let strings: [String] = ["/bin/sh", "-c", command]
       let argv: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
-      defer { argv.forEach { free($0) } }
+      defer { for pointer in argv { free(pointer) } }
       let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ)
       guard spawned == 0 else { throw CocoaError(.executableLoad) }
       var status: Int32 = 0
@@ -74,7 +74,9 @@ import Testing
 
     /// The screen's lines without the trailing blanks tmux leaves off anyway.
     static func lines(_ screen: String) -> [String] {
-      screen.split(separator: "\n").map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
+      screen.split(separator: "\n").map {
+        String($0.reversed().drop(while: { $0 == " " }).reversed())
+      }
     }
 
     func close() {

@@ -125,7 +125,9 @@ import Testing
     let text = (1...4200).map { "w\($0)" }.joined(separator: " ")
     let run = try Binary.run(["-", "--out", folder.appendingPathComponent("o").path], stdin: text)
     #expect(run.status == 1)
-    #expect(run.stderr.hasPrefix("attnviz: error: the text has 4200 tokens; this layer takes at most 4096"))
+    #expect(
+      run.stderr.hasPrefix(
+        "attnviz: error: the text has 4200 tokens; this layer takes at most 4096"))
     #expect(listing(folder).isEmpty)
   }
 

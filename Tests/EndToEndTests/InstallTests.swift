@@ -116,9 +116,10 @@ struct InstallTests {
     ] {
       #expect(text.contains("\n" + section), "\(section) missing from the man page")
     }
-    for expected in ["attnviz explain [options]", "(default: viridis)", "(default: attnviz-out)",
-      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-8;"]
-    {
+    for expected in [
+      "attnviz explain [options]", "(default: viridis)", "(default: attnviz-out)",
+      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-8;",
+    ] {
       #expect(text.contains(expected), "\(expected) missing from the man page")
     }
     #expect(!text.contains("QK / d_k") && !text.contains("(18;"))

@@ -7,9 +7,12 @@ import Testing
   static let fixtures = ModelCLITests.fixtures
 
   /// Runs in a fresh folder and returns the run, the folder's files and the folder.
-  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Run, [String], URL) {
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    Run, [String], URL
+  ) {
     let folder = try temporaryFolder()
-    let run = try Binary.run(arguments + ["--out", folder.path], in: folder, environment: environment)
+    let run = try Binary.run(
+      arguments + ["--out", folder.path], in: folder, environment: environment)
     return (run, listing(folder).filter { $0 != "attnviz-out" }, folder)
   }
 
@@ -20,7 +23,9 @@ import Testing
   /// The `class="name"` texts of an SVG, in order.
   func svgTexts(_ svg: String, role: String) -> [String] {
     svg.components(separatedBy: "<text class=\"\(role)\"").dropFirst().compactMap { part in
-      guard let open = part.firstIndex(of: ">"), let close = part.range(of: "</text>") else { return nil }
+      guard let open = part.firstIndex(of: ">"), let close = part.range(of: "</text>") else {
+        return nil
+      }
       return String(part[part.index(after: open)..<close.lowerBound])
         .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
         .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&apos;", with: "'")
@@ -30,12 +35,16 @@ import Testing
   // MARK: 1. Every figure names its layer and head(s), in the title and the file name
 
   @Test func aFigureOfOneHeadNamesItInTitleAndFileName() throws {
-    let (run, files, folder) = try run(["--view", "lines", "--head", "2", "--format", "svg", "The cat sat."])
+    let (run, files, folder) = try run([
+      "--view", "lines", "--head", "2", "--format", "svg", "The cat sat.",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0, "\(run.stderr)")
     #expect(files == ["lines-layer1-head2.svg"])
     let title = svgTexts(try text(folder, "lines-layer1-head2.svg"), role: "title")
-    #expect(title.first?.contains("layer 1") == true && title.first?.contains("head 2 of 2") == true, "\(title)")
+    #expect(
+      title.first?.contains("layer 1") == true && title.first?.contains("head 2 of 2") == true,
+      "\(title)")
   }
 
   @Test func headNumbersAreZeroPaddedSoFilesSort() throws {
@@ -53,8 +62,12 @@ import Testing
     let (run, _, folder) = try run(["--head", "1", "--format", "json,svg,md", "The cat sat."])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0)
-    #expect(run.stdout.split(separator: "\n").first?.contains("random, untrained") == true, "\(run.stdout)")
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("attention.json"))) as? [String: Any]
+    #expect(
+      run.stdout.split(separator: "\n").first?.contains("random, untrained") == true,
+      "\(run.stdout)")
+    let json =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: folder.appendingPathComponent("attention.json"))) as? [String: Any]
     let model = try #require(json?["model"] as? [String: Any])
     #expect((model["weights"] as? String)?.contains("random, untrained") == true)
     #expect((model["weights"] as? String)?.contains("--model") == true)
@@ -66,7 +79,8 @@ import Testing
   // MARK: 3. No fact twice; the sentence gets the room left, cut at a word boundary
 
   @Test func subtitleRepeatsNothingAndCutsTheSentenceAtAWord() throws {
-    let sentence = "The animal didn't cross the street because it was too tired, said the lecturer "
+    let sentence =
+      "The animal didn't cross the street because it was too tired, said the lecturer "
       + "to a room full of students who had never seen attention drawn before today."
     let (run, files, folder) = try run(["--format", "svg", sentence])
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -83,7 +97,9 @@ import Testing
         let kept = String(quoted.dropLast())
         let words = sentence.split(separator: " ").map(String.init)
         let keptWords = kept.split(separator: " ").map(String.init)
-        #expect(Array(words.prefix(keptWords.count)) == keptWords, "\(file): cut inside a word: \(subtitle)")
+        #expect(
+          Array(words.prefix(keptWords.count)) == keptWords,
+          "\(file): cut inside a word: \(subtitle)")
       }
     }
   }
@@ -91,12 +107,17 @@ import Testing
   // MARK: 4. Multi-head default figures a lecturer can project
 
   @Test func twelveHeadsGiveOneReadableLinesFigureAndASlideSizedGrid() throws {
-    let (run, files, folder) = try run(["--heads", "12", "--dim", "24", "--format", "png,svg",
-      "The animal didn't cross the street because it was too tired."])
+    let (run, files, folder) = try run([
+      "--heads", "12", "--dim", "24", "--format", "png,svg",
+      "The animal didn't cross the street because it was too tired.",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0, "\(run.stderr)")
     let lines = files.filter { $0.hasPrefix("lines-") && $0.hasSuffix(".png") }
-    #expect(lines.count == 1 && lines[0].range(of: #"^lines-layer1-head\d\d\.png$"#, options: .regularExpression) != nil, "\(files)")
+    #expect(
+      lines.count == 1
+        && lines[0].range(of: #"^lines-layer1-head\d\d\.png$"#, options: .regularExpression) != nil,
+      "\(files)")
     #expect(run.stderr.contains("the lines view draws head"), "\(run.stderr)")
     // The heads grid: near-square, at most a slide's size at scale 2.
     let svg = try text(folder, "heads-layer1.svg")
@@ -104,14 +125,19 @@ import Testing
     #expect(size.width <= 1400 && size.height <= 1150, "\(size)")
     #expect(size.width / size.height < 1.6, "\(size)")
     // Every head is still reachable.
-    let (again, others, second) = try self.run(["--heads", "12", "--dim", "24", "--head", "7",
-      "--view", "lines", "--format", "png", "The cat sat."])
+    let (again, others, second) = try self.run([
+      "--heads", "12", "--dim", "24", "--head", "7",
+      "--view", "lines", "--format", "png", "The cat sat.",
+    ])
     defer { try? FileManager.default.removeItem(at: second) }
     #expect(again.status == 0 && others == ["lines-layer1-head07.png"], "\(others) \(again.stderr)")
   }
 
   @Test func fourHeadsMakeASquareNotAStrip() throws {
-    let (run, _, folder) = try run(["--heads", "4", "--dim", "16", "--view", "heads", "--format", "svg", "The cat sat on the mat."])
+    let (run, _, folder) = try run([
+      "--heads", "4", "--dim", "16", "--view", "heads", "--format", "svg",
+      "The cat sat on the mat.",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0)
     let size = try svgSize(try text(folder, "heads-layer1.svg"))
@@ -128,13 +154,17 @@ import Testing
 
   // MARK: 7. A subcommand after options is never read as text
 
-  @Test(arguments: [["--out", "x", "explain", "The cat sat."], ["--out", "x", "pe"], ["--quiet", "explain"]])
+  @Test(arguments: [
+    ["--out", "x", "explain", "The cat sat."], ["--out", "x", "pe"], ["--quiet", "explain"],
+  ])
   func subcommandAfterOptionsIsAClearError(arguments: [String]) throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.run(arguments, in: folder)
     #expect(run.status == 2, "\(run.stderr)")
-    #expect(run.stderr.hasPrefix("attnviz: error: ") && run.stderr.contains("subcommand comes first"), "\(run.stderr)")
+    #expect(
+      run.stderr.hasPrefix("attnviz: error: ") && run.stderr.contains("subcommand comes first"),
+      "\(run.stderr)")
     #expect(listing(folder).isEmpty)
   }
 
@@ -148,7 +178,8 @@ import Testing
 
   @Test(arguments: [["--dim", "16"], ["--heads", "4"], ["--seed", "3"]])
   func builtInLayerOptionsWithAModelAreRefused(option: [String]) throws {
-    let (run, files, folder) = try run(option + ["--model", Self.fixtures.appendingPathComponent("tiny-bert").path, "the cat"])
+    let (run, files, folder) = try run(
+      option + ["--model", Self.fixtures.appendingPathComponent("tiny-bert").path, "the cat"])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 2, "\(run.stderr)")
     #expect(run.stderr.contains(option[0]) && run.stderr.contains("--model"), "\(run.stderr)")
@@ -169,15 +200,19 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0)
     #expect(run.stderr.contains("note: --annotate"), "\(run.stderr)")
-    let (small, _, other) = try self.run(["--annotate", "--view", "heatmap", "--head", "1", "a b c"])
+    let (small, _, other) = try self.run([
+      "--annotate", "--view", "heatmap", "--head", "1", "a b c",
+    ])
     defer { try? FileManager.default.removeItem(at: other) }
     #expect(small.status == 0 && !small.stderr.contains("--annotate"), "\(small.stderr)")
   }
 
   @Test func truncateSaysWhatItCut() throws {
     let words = Array(repeating: "the cat", count: 40).joined(separator: " ")
-    let (run, _, folder) = try run(["--model", Self.fixtures.appendingPathComponent("tiny-bert").path,
-      "--truncate", "--format", "json", words])
+    let (run, _, folder) = try run([
+      "--model", Self.fixtures.appendingPathComponent("tiny-bert").path,
+      "--truncate", "--format", "json", words,
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.contains("note: --truncate kept the first 64 of 82 tokens"), "\(run.stderr)")
@@ -186,7 +221,8 @@ import Testing
   // MARK: 9. One focus resolver
 
   func linesSVG(_ focus: String, _ sentence: String, extra: [String] = []) throws -> (Run, String) {
-    let (run, files, folder) = try run(extra + ["--view", "lines", "--format", "svg", "--focus", focus, sentence])
+    let (run, files, folder) = try run(
+      extra + ["--view", "lines", "--format", "svg", "--focus", focus, sentence])
     defer { try? FileManager.default.removeItem(at: folder) }
     guard let file = files.first(where: { $0.hasSuffix(".svg") }) else { return (run, "") }
     // The SVG records the command line, which differs by design; the drawing must not.
@@ -235,8 +271,10 @@ import Testing
   // MARK: 11. Unknown tokens and characters no font draws are said on stderr
 
   @Test func unknownTokensAreCounted() throws {
-    let (run, _, folder) = try run(["--model", Self.fixtures.appendingPathComponent("tiny-bert").path,
-      "--format", "json", "the 猫 sat"])
+    let (run, _, folder) = try run([
+      "--model", Self.fixtures.appendingPathComponent("tiny-bert").path,
+      "--format", "json", "the 猫 sat",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.contains("[UNK]") && run.stderr.contains("unknown"), "\(run.stderr)")
@@ -244,7 +282,9 @@ import Testing
 
   @Test func charactersWithoutAFontGetAHint() throws {
     // Egyptian hieroglyphs: no font attnviz finds has them.
-    let (run, _, folder) = try run(["--view", "heatmap", "--head", "1", "--format", "png", "𓀀 𓀁 cat"])
+    let (run, _, folder) = try run([
+      "--view", "heatmap", "--head", "1", "--format", "png", "𓀀 𓀁 cat",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 0)
     let notes = run.stderr.split(separator: "\n").filter { $0.contains("no installed font") }
@@ -261,7 +301,8 @@ import Testing
     try FileManager.default.copyItem(at: Binary.url, to: copy)
     let data = folder.appendingPathComponent("data")
     let environment = ["XDG_DATA_HOME": data.path, "HOME": folder.path]
-    var run = try runProcess(copy, ["--model", "all-MiniLM-L6-v2", "a"], environment: environment, in: folder)
+    var run = try runProcess(
+      copy, ["--model", "all-MiniLM-L6-v2", "a"], environment: environment, in: folder)
     #expect(run.status == 1)
     // `make model` has not been run for this user: the folder it installs into is named.
     #expect(run.stderr.contains("looked in") && run.stderr.contains(data.path + "/attnviz/models"))
@@ -296,10 +337,14 @@ import Testing
   }
 
   @Test func causalWithABertModelDoesNotCallItGPT2() throws {
-    let (run, _, folder) = try run(["--model", Self.fixtures.appendingPathComponent("tiny-bert").path, "--causal", "a"])
+    let (run, _, folder) = try run([
+      "--model", Self.fixtures.appendingPathComponent("tiny-bert").path, "--causal", "a",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(run.status == 2)
-    #expect(!run.stderr.contains("GPT-2 models are causal already") && run.stderr.contains("drop --causal"), "\(run.stderr)")
+    #expect(
+      !run.stderr.contains("GPT-2 models are causal already")
+        && run.stderr.contains("drop --causal"), "\(run.stderr)")
   }
 
   @Test func pytorchOnlyFolderSaysHowToConvert() throws {
@@ -309,12 +354,15 @@ import Testing
     try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
     for name in ["config.json", "vocab.txt"] {
       try FileManager.default.copyItem(
-        at: Self.fixtures.appendingPathComponent("tiny-bert/\(name)"), to: model.appendingPathComponent(name))
+        at: Self.fixtures.appendingPathComponent("tiny-bert/\(name)"),
+        to: model.appendingPathComponent(name))
     }
     try Data([0x80, 0x02]).write(to: model.appendingPathComponent("pytorch_model.bin"))
     let run = try Binary.run(["--model", model.path, "a"], in: folder)
     #expect(run.status == 1)
-    #expect(run.stderr.contains("pytorch_model.bin") && run.stderr.contains("save_pretrained"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("pytorch_model.bin") && run.stderr.contains("save_pretrained"),
+      "\(run.stderr)")
   }
 }
 
@@ -341,16 +389,21 @@ import Testing
     ])
     #expect(run.status == 0, "\(run.stderr)")
     let tableRows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("| a ") }
-    #expect(tableRows.count == 1 && tableRows[0].components(separatedBy: "0.12").count == 9, "\(run.stdout)")
+    #expect(
+      tableRows.count == 1 && tableRows[0].components(separatedBy: "0.12").count == 9,
+      "\(run.stdout)")
     let md = try String(contentsOf: out.appendingPathComponent("tables.md"), encoding: .utf8)
     #expect(md.components(separatedBy: "0.12").count - 1 == 64, "\(md)")
-    let svg = try String(contentsOf: out.appendingPathComponent("heatmap-layer1-head1.svg"), encoding: .utf8)
+    let svg = try String(
+      contentsOf: out.appendingPathComponent("heatmap-layer1-head1.svg"), encoding: .utf8)
     let annotations = svg.components(separatedBy: "class=\"annotation\"").dropFirst()
     #expect(annotations.count == 64)
     #expect(annotations.allSatisfy { $0.contains(">0.12</text>") })
     for text in [run.stdout, md] { #expect(!text.contains("0.13")) }
     #expect(!svg.contains(">0.13<"))
-    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("heatmap-layer1-head1.png").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: out.appendingPathComponent("heatmap-layer1-head1.png").path))
   }
 }
 
@@ -360,7 +413,8 @@ import Testing
   func explain(_ arguments: [String]) throws -> Run {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    return try Binary.run(["explain", "--no-color", "--format", "svg", "--out", folder.path] + arguments)
+    return try Binary.run(
+      ["explain", "--no-color", "--format", "svg", "--out", folder.path] + arguments)
   }
 
   @Test func tokenCaptionNamesThisTextsWords() throws {
@@ -374,7 +428,8 @@ import Testing
       "The animal crossed the street.",
     ])
     #expect(gpt2.status == 0, "\(gpt2.stderr)")
-    #expect(gpt2.stdout.contains("· marks a piece") && !gpt2.stdout.contains("Ġ marks"), "\(gpt2.stdout)")
+    #expect(
+      gpt2.stdout.contains("· marks a piece") && !gpt2.stdout.contains("Ġ marks"), "\(gpt2.stdout)")
   }
 
   @Test func projectionTablesStarNothing() throws {
@@ -394,9 +449,13 @@ import Testing
   @Test func stepSixTitleIsWhole() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["explain", "--causal", "--step", "6", "--format", "svg", "--quiet", "--out", folder.path, "The cat sat."])
+    let run = try Binary.run([
+      "explain", "--causal", "--step", "6", "--format", "svg", "--quiet", "--out", folder.path,
+      "The cat sat.",
+    ])
     #expect(run.status == 0)
-    let svg = try String(contentsOf: folder.appendingPathComponent("step-06-causal-mask.svg"), encoding: .utf8)
+    let svg = try String(
+      contentsOf: folder.appendingPathComponent("step-06-causal-mask.svg"), encoding: .utf8)
     #expect(svg.contains(">Step 6 · Scaled scores, future keys masked (−∞)</text>"))
     #expect(svg.contains(">masked (−∞)</text>"))
   }

@@ -11,7 +11,11 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     let out = folder.appendingPathComponent("figs")
     let run = try Binary.run([lectureSentence, "--out", out.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(listing(out) == ["attention.json", "heads-layer1.png", "heatmap-layer1-head1.png", "heatmap-layer1-head2.png", "lines-layer1-all-heads.png"])
+    #expect(
+      listing(out) == [
+        "attention.json", "heads-layer1.png", "heatmap-layer1-head1.png",
+        "heatmap-layer1-head2.png", "lines-layer1-all-heads.png",
+      ])
     // Not a terminal: plain ASCII tables, no escape codes.
     #expect(!run.stdout.contains("\u{1B}"))
     #expect(run.stdout.contains("+--"))
@@ -20,12 +24,19 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     let paths = run.stderr.split(separator: "\n").map(String.init)
     #expect(paths.contains(out.appendingPathComponent("attention.json").path))
 
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("attention.json"))) as! [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("attention.json"))) as! [String: Any]
     let tokens = json["tokens"] as! [String]
-    #expect(tokens == ["The", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired", "."])
+    #expect(
+      tokens == [
+        "The", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired",
+        ".",
+      ])
     let model = json["model"] as! [String: Any]
     #expect(model["name"] as? String == "builtin")
-    #expect(model["layers"] as? Int == 1 && model["heads"] as? Int == 2 && model["d_model"] as? Int == 8)
+    #expect(
+      model["layers"] as? Int == 1 && model["heads"] as? Int == 2 && model["d_model"] as? Int == 8)
     #expect(model["causal"] as? Bool == false)
     let attention = json["attention"] as! [[[[Double]]]]
     #expect(attention.count == 1 && attention[0].count == 2)
@@ -35,10 +46,12 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     }
     // The table shows the JSON's numbers to two decimals: the first head's "it" row.
     let itRow = attention[0][0][7].map { String(format: "%.2f", $0) }
-    let tableLine = try #require(run.stdout.split(separator: "\n").first { $0.contains("| it ") || $0.hasPrefix("| it") })
+    let tableLine = try #require(
+      run.stdout.split(separator: "\n").first { $0.contains("| it ") || $0.hasPrefix("| it") })
     for value in itRow.prefix(4) { #expect(tableLine.contains(value)) }
 
-    let png = try decodePNG(Array(Data(contentsOf: out.appendingPathComponent("heatmap-layer1-head1.png"))))
+    let png = try decodePNG(
+      Array(Data(contentsOf: out.appendingPathComponent("heatmap-layer1-head1.png"))))
     #expect(png.width > 400 && png.height > 300)
   }
 
@@ -52,18 +65,22 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     #expect(listing(a) == listing(b))
     #expect(!listing(a).isEmpty)
     for name in listing(a) {
-      #expect(try Data(contentsOf: a.appendingPathComponent(name)) == Data(contentsOf: b.appendingPathComponent(name)), "\(name)")
+      #expect(
+        try Data(contentsOf: a.appendingPathComponent(name))
+          == Data(contentsOf: b.appendingPathComponent(name)), "\(name)")
     }
   }
 
   @Test func jsonFlagPrintsOnlyJSON() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["--json", "--out", folder.path, "-"], stdin: "Attention is all you need.")
+    let run = try Binary.run(
+      ["--json", "--out", folder.path, "-"], stdin: "Attention is all you need.")
     #expect(run.status == 0)
     let json = try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any]
     #expect((json?["tokens"] as? [String]) == ["Attention", "is", "all", "you", "need", "."])
-    #expect(try Data(contentsOf: folder.appendingPathComponent("attention.json")) == run.stdoutBytes)
+    #expect(
+      try Data(contentsOf: folder.appendingPathComponent("attention.json")) == run.stdoutBytes)
   }
 
   @Test func quietPrintsNothing() throws {
@@ -78,7 +95,9 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     defer { try? FileManager.default.removeItem(at: folder) }
     let text = folder.appendingPathComponent("in.txt")
     try "One two three.".write(to: text, atomically: true, encoding: .utf8)
-    let run = try Binary.run(["--file", text.path, "--causal", "--json", "--out", folder.appendingPathComponent("o").path])
+    let run = try Binary.run([
+      "--file", text.path, "--causal", "--json", "--out", folder.appendingPathComponent("o").path,
+    ])
     #expect(run.status == 0)
     let json = try JSONSerialization.jsonObject(with: run.stdoutBytes) as! [String: Any]
     let head = (json["attention"] as! [[[[Double]]]])[0][0]

@@ -5,7 +5,8 @@ import Testing
 /// resolution, the JSON's model fields and numbers against transformers' reference, special
 /// tokens, truncation, and the default views for a multi-layer model.
 @Suite struct ModelCLITests {
-  static let fixtures = Binary.packageRoot.appendingPathComponent("Tests/AttnvizModelTests/Fixtures")
+  static let fixtures = Binary.packageRoot.appendingPathComponent(
+    "Tests/AttnvizModelTests/Fixtures")
 
   func json(_ data: Data) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -14,12 +15,16 @@ import Testing
   @Test func nameResolvesUnderATTNVIZ_MODELSAndMatchesTransformers() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let reference = try json(Data(contentsOf: Self.fixtures.appendingPathComponent("tiny-bert/reference.json")))
+    let reference = try json(
+      Data(contentsOf: Self.fixtures.appendingPathComponent("tiny-bert/reference.json")))
     let scale = try #require(reference["attention_scale"] as? Double)
     let cases = try #require(reference["cases"] as? [[String: Any]])
     let first = cases[0]
     let run = try Binary.run(
-      ["--model", "tiny-bert", "--json", "--out", folder.path, try #require(first["text"] as? String)],
+      [
+        "--model", "tiny-bert", "--json", "--out", folder.path,
+        try #require(first["text"] as? String),
+      ],
       in: folder, environment: ["ATTNVIZ_MODELS": Self.fixtures.path])
     #expect(run.status == 0, "\(run.stderr)")
     let document = try json(run.stdoutBytes)
@@ -28,7 +33,8 @@ import Testing
     let model = try #require(document["model"] as? [String: Any])
     #expect(model["name"] as? String == "tiny-bert")
     #expect(model["architecture"] as? String == "bert")
-    #expect(model["layers"] as? Int == 2 && model["heads"] as? Int == 4 && model["d_model"] as? Int == 32)
+    #expect(
+      model["layers"] as? Int == 2 && model["heads"] as? Int == 4 && model["d_model"] as? Int == 32)
     #expect(model["causal"] as? Bool == false)
     let ours = try #require(document["attention"] as? [[[[Double]]]])
     let theirs = try #require(first["attentions"] as? [[[[Double]]]])
@@ -36,20 +42,28 @@ import Testing
     for (l, layer) in theirs.enumerated() {
       for (h, head) in layer.enumerated() {
         for (q, row) in head.enumerated() {
-          for (k, value) in row.enumerated() { worst = max(worst, abs(ours[l][h][q][k] - value / scale)) }
+          for (k, value) in row.enumerated() {
+            worst = max(worst, abs(ours[l][h][q][k] - value / scale))
+          }
         }
       }
     }
     #expect(worst < 1e-4, "max |attnviz − transformers| = \(worst)")
     // Default views for a multi-layer model: the last layer's heads, its lines, the whole model.
-    #expect(listing(folder).filter { $0.hasSuffix(".png") } == ["heads-layer2.png", "lines-layer2-all-heads.png", "model.png"])
+    #expect(
+      listing(folder).filter { $0.hasSuffix(".png") } == [
+        "heads-layer2.png", "lines-layer2-all-heads.png", "model.png",
+      ])
   }
 
   @Test func hideSpecialDropsCLSAndSEPFromTablesButNotFromJSON() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = Self.fixtures.appendingPathComponent("tiny-bert").path
-    let run = try Binary.run(["--model", model, "--hide-special", "--head", "1", "--layer", "1", "--format", "json,csv", "--out", folder.path, "The cat sat."])
+    let run = try Binary.run([
+      "--model", model, "--hide-special", "--head", "1", "--layer", "1", "--format", "json,csv",
+      "--out", folder.path, "The cat sat.",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stdout.contains("[CLS]") && !run.stdout.contains("[SEP]"))
     #expect(run.stdout.contains("Head 1 of 4") && run.stdout.contains("layer 1 of 2"))
@@ -57,7 +71,8 @@ import Testing
     let document = try json(Data(contentsOf: folder.appendingPathComponent("attention.json")))
     let tokens = try #require(document["tokens"] as? [String])
     #expect(tokens.first == "[CLS]" && tokens.last == "[SEP]")
-    let csv = try String(contentsOf: folder.appendingPathComponent("attention-layer1-head1.csv"), encoding: .utf8)
+    let csv = try String(
+      contentsOf: folder.appendingPathComponent("attention-layer1-head1.csv"), encoding: .utf8)
     #expect(!csv.contains("[CLS]"))
   }
 
@@ -65,12 +80,19 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = Self.fixtures.appendingPathComponent("tiny-bert").path
-    let text = Array(repeating: "the cat", count: 40).joined(separator: " ")  // 80 words + 2 specials
-    let refused = try Binary.run(["--model", model, "--out", folder.appendingPathComponent("a").path, text])
+    // 80 words + 2 specials
+    let text = Array(repeating: "the cat", count: 40).joined(separator: " ")
+    let refused = try Binary.run([
+      "--model", model, "--out", folder.appendingPathComponent("a").path, text,
+    ])
     #expect(refused.status == 1)
-    #expect(refused.stderr.contains("82 tokens") && refused.stderr.contains("at most 64") && refused.stderr.contains("--truncate"))
+    #expect(
+      refused.stderr.contains("82 tokens") && refused.stderr.contains("at most 64")
+        && refused.stderr.contains("--truncate"))
     #expect(listing(folder).isEmpty)
-    let cut = try Binary.run(["--model", model, "--truncate", "--json", "--format", "json", "--out", folder.path, text])
+    let cut = try Binary.run([
+      "--model", model, "--truncate", "--json", "--format", "json", "--out", folder.path, text,
+    ])
     #expect(cut.status == 0, "\(cut.stderr)")
     let document = try json(cut.stdoutBytes)
     #expect((document["tokens"] as? [String])?.count == 64)
@@ -82,7 +104,9 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = Self.fixtures.appendingPathComponent("tiny-gpt2").path
-    let run = try Binary.run(["--model", model, "--json", "--format", "json", "--out", folder.path, "Hello world"])
+    let run = try Binary.run([
+      "--model", model, "--json", "--format", "json", "--out", folder.path, "Hello world",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     let document = try json(run.stdoutBytes)
     #expect((document["model"] as? [String: Any])?["causal"] as? Bool == true)
@@ -98,13 +122,21 @@ import Testing
     }
   }
 
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors").path), "run `make model` first"))
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(
+        atPath: Binary.packageRoot.appendingPathComponent(
+          "models/all-MiniLM-L6-v2/model.safetensors"
+        ).path), "run `make model` first"))
   func miniLMHeadWhereItAttendsToAnimal() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     // By name, from a folder that has no models/: found in the binary's own project folder.
     let run = try Binary.run(
-      ["--model", "all-MiniLM-L6-v2", "--json", "--format", "json", "--out", folder.path, lectureSentence], in: folder)
+      [
+        "--model", "all-MiniLM-L6-v2", "--json", "--format", "json", "--out", folder.path,
+        lectureSentence,
+      ], in: folder)
     #expect(run.status == 0, "\(run.stderr)")
     let document = try json(run.stdoutBytes)
     let tokens = try #require(document["tokens"] as? [String])

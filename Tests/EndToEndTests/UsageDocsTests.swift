@@ -21,16 +21,21 @@ import Testing
     while index < lines.count {
       let line = lines[index]
       let indent = line.prefix(while: { $0 == " " }).count
-      guard indent >= 4, line.dropFirst(indent).hasPrefix("$ ") else { index += 1; continue }
+      guard indent >= 4, line.dropFirst(indent).hasPrefix("$ ") else {
+        index += 1
+        continue
+      }
       var examples: [Example] = []
       let pad = String(repeating: " ", count: indent)
       while index < lines.count, lines[index].hasPrefix(pad) || lines[index].isEmpty {
         let text = String(lines[index].dropFirst(min(indent, lines[index].count)))
         if text.hasPrefix("$ ") {
-          examples.append(Example(line: index + 1, command: String(text.dropFirst(2)), expected: []))
+          examples.append(
+            Example(line: index + 1, command: String(text.dropFirst(2)), expected: []))
         } else if let last = examples.last, last.expected.isEmpty, last.command.hasSuffix("\\") {
           // A command continued on the next line.
-          examples[examples.count - 1].command = String(last.command.dropLast()) + " "
+          examples[examples.count - 1].command =
+            String(last.command.dropLast()) + " "
             + text.trimmingCharacters(in: .whitespaces)
         } else if !examples.isEmpty {
           examples[examples.count - 1].expected.append(text)
@@ -53,7 +58,9 @@ import Testing
         if character == quote { inQuote = nil }
       } else if character == "'" || character == "\"" {
         inQuote = character
-      } else if character == "#", offset > 0, command[command.index(command.startIndex, offsetBy: offset - 1)] == " " {
+      } else if character == "#", offset > 0,
+        command[command.index(command.startIndex, offsetBy: offset - 1)] == " "
+      {
         return String(command.prefix(offset)).trimmingCharacters(in: .whitespaces)
       }
     }
@@ -105,7 +112,8 @@ import Testing
         to: folder.appendingPathComponent("docs/examples"))
       // Examples that read the gallery's inputs (samples/lecture.toml) find them.
       try FileManager.default.createSymbolicLink(
-        at: folder.appendingPathComponent("samples"), withDestinationURL: root.appendingPathComponent("samples"))
+        at: folder.appendingPathComponent("samples"),
+        withDestinationURL: root.appendingPathComponent("samples"))
       for example in block {
         let command = Self.shellCommand(example.command)
         let words = command.split(separator: " ").map(String.init)
@@ -143,7 +151,8 @@ import Testing
         let output = (run.stdout + run.stderr).replacingOccurrences(of: "\r\n", with: "\n")
         #expect(
           Self.matches(example.expected, output),
-          "docs/usage.md:\(example.line): $ \(command)\n--- quoted:\n\(example.expected.joined(separator: "\n"))\n--- printed:\n\(output)")
+          "docs/usage.md:\(example.line): $ \(command)\n--- quoted:\n\(example.expected.joined(separator: "\n"))\n--- printed:\n\(output)"
+        )
       }
     }
     #expect(checked >= 15, "only \(checked) quoted outputs found")

@@ -50,7 +50,10 @@ import Testing
     let scenes = try figureScenes(
       selection, titles: Titles(trace: selection.trace, selection: selection),
       views: [.heatmap, .lines], focus: nil, style: figureStyle(options), measurer: fonts)
-    #expect(scenes.map(\.stem) == ["heatmap-layer1-head1", "heatmap-layer1-head2", "lines-layer1-all-heads"])
+    #expect(
+      scenes.map(\.stem) == [
+        "heatmap-layer1-head1", "heatmap-layer1-head2", "lines-layer1-all-heads",
+      ])
     for (stem, scene) in scenes where stem != "heatmap-layer1-head2" {
       try assertSnapshot(renderSVG(scene), named: stem + ".svg")
       try assertPixelSnapshot(try renderPNG(scene, scale: 1, fonts: fonts), named: stem + ".png")

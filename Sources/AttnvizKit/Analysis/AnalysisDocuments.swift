@@ -60,7 +60,7 @@ func patternsJSON(_ patterns: [[HeadPatternResult]], rule: HeadPatternRule, prec
     "    ["
       + row.map { p in
         "{\"pattern\": \(jsonString(p.pattern.rawValue)), "
-        + "\"score\": \(jsonNumber(p.score, precision: precision)), "
+          + "\"score\": \(jsonNumber(p.score, precision: precision)), "
           + "\"entropy\": \(jsonNumber(p.entropy, precision: precision))}"
       }.joined(separator: ", ") + "]"
   }.joined(separator: ",\n")

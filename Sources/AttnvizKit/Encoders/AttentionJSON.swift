@@ -1,5 +1,6 @@
 import AttnvizModel
 import AttnvizStyle
+import Foundation
 
 /// The `attention.json` document:
 ///
@@ -16,9 +17,10 @@ import AttnvizStyle
 public func attentionJSON(_ trace: AttentionTrace, options: AttentionJSONOptions = .init())
   -> String
 {
-  var out = ""
-  writeAttentionJSON(trace, options: options) { out += $0 }
-  return out
+  var sink = ByteSink.memory()
+  // A memory sink never fails.
+  try? writeAttentionJSON(trace, options: options, into: &sink)
+  return String(decoding: sink.collected, as: UTF8.self)
 }
 
 /// What the attention JSON holds: every weight in the shortest round-trip form by default;
@@ -36,8 +38,15 @@ public struct AttentionJSONOptions: Equatable, Sendable {
   }
 }
 
-/// The document in pieces, one weight row at a time, so a 4,096-token trace (33 million weights)
-/// streams to its file without ever being one string in memory.
+/// The same document written row by row into `sink` (an output file's stream): a 4,096-token
+/// trace (33 million weights) is never one string in memory.
+public func writeAttentionJSON(
+  _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), into sink: inout ByteSink
+) throws {
+  try writeAttentionJSON(trace, options: options) { try sink.write($0) }
+}
+
+/// The document in pieces, one weight row at a time, handed to `emit`.
 func writeAttentionJSON(
   _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), _ emit: (String) throws -> Void
 ) rethrows {
@@ -45,7 +54,8 @@ func writeAttentionJSON(
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
-    out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
+    out +=
+      "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
   out +=
@@ -117,7 +127,11 @@ func jsonNumber(_ value: Double) -> String {
   return "\(value)"
 }
 
-/// A JSON string literal: quotes, backslashes and every control character escaped.
+/// A JSON string literal: quotes, backslashes and every control character escaped, and also
+/// the characters JSON allows raw but terminals and editors act on: C1 controls (U+0080–U+009F,
+/// U+009B is a one-byte CSI), bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069, the
+/// marks U+200E, U+200F, U+061C) and the line separators U+2028/U+2029. `jq -r` still shows
+/// the real text; `cat` of the file cannot be steered by it.
 func jsonString(_ s: String) -> String {
   var out = "\""
   for scalar in s.unicodeScalars {
@@ -127,11 +141,19 @@ func jsonString(_ s: String) -> String {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-      out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+    case _ where needsJSONEscape(scalar):
+      out +=
+        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
         + String(scalar.value, radix: 16)
     default: out.unicodeScalars.append(scalar)
     }
   }
   return out + "\""
+}
+
+func needsJSONEscape(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.value {
+  case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
+  default: false
+  }
 }

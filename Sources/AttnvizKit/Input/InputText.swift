@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// Where the text to visualise comes from: positional words (joined with spaces), the bytes of
@@ -42,14 +43,7 @@ public func readText(_ source: TextSource) throws -> String {
   case .standardInput(let data):
     text = try decodeUTF8(try withinLimit(data), origin: "standard input")
   case .file(let path):
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw AttnvizError.failure("cannot read \(path): no such file; check the path")
-    }
-    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw AttnvizError.failure("cannot read \(path): it is a folder or not readable")
-    }
-    text = try decodeUTF8(try withinLimit(data), origin: path)
+    text = try decodeUTF8(Data(try readTextFile(path)), origin: path)
   }
   _ = try withinLimit(Data(text.utf8))
   guard text.contains(where: { !$0.isWhitespace }) else {
@@ -60,12 +54,12 @@ public func readText(_ source: TextSource) throws -> String {
 
 /// Checked on the bytes, before decoding: a cut-off read must say "too long", not "not UTF-8".
 func withinLimit(_ data: Data) throws -> Data {
-  guard data.count <= maximumTextBytes else {
-    throw AttnvizError.usage(
-      "the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
-  }
+  guard data.count <= maximumTextBytes else { throw textTooLong }
   return data
 }
+
+let textTooLong = AttnvizError.usage(
+  "the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
 
 func decodeUTF8(_ data: Data, origin: String) throws -> String {
   guard let text = String(data: data, encoding: .utf8) else {
@@ -73,4 +67,16 @@ func decodeUTF8(_ data: Data, origin: String) throws -> String {
       "\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
   }
   return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+}
+
+/// `--file PATH`: a regular file or a pipe (`--file <(pdftotext …)`, `--file /dev/stdin`), read
+/// up to the text limit; a folder, a device or a missing file is named as such.
+func readTextFile(_ path: String) throws -> [UInt8] {
+  do {
+    return try BoundedFile.read(
+      path, what: "the text file", limit: maximumTextBytes, source: .fileOrPipe)
+  } catch let error as FileReadError {
+    if case .tooLarge = error.problem { throw textTooLong }
+    throw AttnvizError.failure("\(error)")
+  }
 }

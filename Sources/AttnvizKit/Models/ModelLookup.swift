@@ -100,7 +100,8 @@ public struct ModelLookup: Sendable {
     if Self.makeModelNames.contains(name) {
       // `make model` installs into the data folder listed above, which every lookup searches:
       // the model is missing there, so fetching it is what is left to do.
-      message += "; run `make model` in the attnviz folder to fetch it, or set ATTNVIZ_MODELS"
+      message +=
+        "; run `make model` in the attnviz folder to fetch it, or set ATTNVIZ_MODELS"
         + " to a folder that holds it"
     } else if name.contains("/") {
       message +=

@@ -12,7 +12,7 @@ package func figureFiles(
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
     if png { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if svg { files.append(OutputFile(name: stem + ".svg", text: options.svg(scene))) }
+    if svg { files.append(options.svgFile(stem + ".svg", scene)) }
   }
   return files
 }

@@ -4,47 +4,20 @@ import Foundation
   import Glibc
 #endif
 
-/// A file the run wants to write: a fixed name (never derived from the input text) and its bytes,
-/// or a function that produces them piece by piece while the file is written (`stream`), for
-/// documents too large to hold in memory (the attention JSON of a long text).
-public struct OutputFile: Equatable, Sendable {
-  public typealias Stream = @Sendable (_ emit: (String) throws -> Void) throws -> Void
-  public var name: String
-  public var contents: [UInt8]
-  public var stream: Stream?
-
-  public init(name: String, contents: [UInt8]) {
-    precondition(!name.contains("/") && !name.hasPrefix("."), "output names are plain file names")
-    self.name = name
-    self.contents = contents
-  }
-
-  public init(name: String, text: String) {
-    self.init(name: name, contents: Array(text.utf8))
-  }
-
-  public init(name: String, stream: @escaping Stream) {
-    self.init(name: name, contents: [])
-    self.stream = stream
-  }
-
-  /// The bytes, produced in full (tests and small files).
-  public func bytes() throws -> [UInt8] {
-    guard let stream else { return contents }
-    var out: [UInt8] = []
-    try stream { out += Array($0.utf8) }
-    return out
-  }
-
-  public static func == (a: OutputFile, b: OutputFile) -> Bool {
-    a.name == b.name && (try? a.bytes()) == (try? b.bytes())
-  }
-}
-
-/// Writes a run's files into `--out` all or nothing: every file first goes to a hidden temporary
-/// name in the same folder, and only when all of them are written are they renamed into place
-/// (rename is atomic within a folder). On any failure the temporaries are removed, so an error
-/// never leaves a half-written or partial set of figures. No other file in the folder is touched.
+/// Writes a run's files into `--out` as one set. The guarantee, exactly:
+///
+/// 1. Every file is first written to a hidden temporary name in the same folder
+///    (`.NAME.RANDOM.tmp`, created with `O_EXCL`: a random suffix never meets a leftover, and
+///    nothing already at the name is followed or overwritten).
+/// 2. Only when all are written are they renamed into place. Before that, each file being
+///    replaced gets a hard-link backup; if any rename fails (a folder with an output's name,
+///    a sticky folder holding another user's file), the renames done are undone from the
+///    backups, so the folder holds the old set again, and the error says so.
+/// 3. On any error, and on SIGINT/SIGTERM (see `TemporaryFiles`), the temporaries are removed.
+///    A signal arriving during the renames waits for them to finish.
+///
+/// Only a crash between two renames (SIGKILL, power loss) can leave a mix of old and new files,
+/// plus hidden temporaries. No other file in the folder is touched.
 public struct OutputFolder: Sendable {
   public let path: String
 
@@ -52,102 +25,178 @@ public struct OutputFolder: Sendable {
     self.path = path
   }
 
-  /// Writes `files` and returns their paths, in the order given.
+  /// Writes `files` and returns their paths, in the order given, with each file's size.
   @discardableResult
   public func write(_ files: [OutputFile]) throws -> [String] {
-    try createIfMissing()
-    let token = "\(ProcessInfo.processInfo.processIdentifier)"
-    var staged: [(temporary: String, final: String)] = []
-    do {
-      for file in files {
-        let final = (path as NSString).appendingPathComponent(file.name)
-        let temporary = (path as NSString).appendingPathComponent(".\(file.name).\(token).tmp")
-        if let stream = file.stream {
-          try writeStreamed(stream, to: temporary)
-        } else {
-          try writeExclusively(file.contents, to: temporary)
-        }
-        staged.append((temporary, final))
-      }
-      for (index, entry) in staged.enumerated() {
-        guard rename(entry.temporary, entry.final) == 0 else {
-          let reason = String(cString: strerror(errno))
-          for leftover in staged[index...] { unlink(leftover.temporary) }
-          throw AttnvizError.failure("cannot write \(entry.final): \(reason)")
-        }
-      }
-    } catch {
-      for entry in staged { unlink(entry.temporary) }
-      throw error
-    }
-    return staged.map(\.final)
+    try writeWithSizes(files).map(\.path)
   }
 
+  public func writeWithSizes(_ files: [OutputFile]) throws -> [(path: String, size: Int)] {
+    try createIfMissing()
+    var staged: [(temporary: String, final: String, size: Int)] = []
+    defer { for entry in staged { TemporaryFiles.shared.discard(entry.temporary) } }
+    for file in files {
+      let final = (path as NSString).appendingPathComponent(file.name)
+      let (temporary, size) = try writeTemporary(file)
+      staged.append((temporary, final, size))
+    }
+    try TemporaryFiles.shared.duringRenames {
+      try renameAllOrNothing(staged.map { ($0.temporary, $0.final) })
+    }
+    return staged.map { ($0.final, $0.size) }
+  }
+
+  /// Writes one file under a fresh hidden name; returns the name and the bytes written.
+  func writeTemporary(_ file: OutputFile) throws -> (String, Int) {
+    let (temporary, descriptor) = try createTemporary(for: file.name, suffix: "tmp")
+    defer { close(descriptor) }
+    do {
+      switch file.body {
+      case .bytes(let bytes):
+        try writeFully(bytes, to: descriptor)
+        return (temporary, bytes.count)
+      case .stream(let produce):
+        var sink = ByteSink(descriptor: descriptor)
+        try produce(&sink)
+        try sink.flush()
+        return (temporary, sink.count)
+      }
+    } catch let error as SystemError {
+      TemporaryFiles.shared.discard(temporary)
+      throw AttnvizError.failure("cannot write into \(path): \(describe(error.code))")
+    } catch {
+      TemporaryFiles.shared.discard(temporary)
+      throw error
+    }
+  }
+
+  /// `.NAME.RANDOM.SUFFIX`, created with O_EXCL and registered for removal on a signal.
+  func createTemporary(for name: String, suffix: String) throws -> (String, Int32) {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<16 {
+      let random = String(generator.next() as UInt64, radix: 36)
+      let temporary = (path as NSString).appendingPathComponent(".\(name).\(random).\(suffix)")
+      TemporaryFiles.shared.register(temporary)
+      let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      if descriptor >= 0 { return (temporary, descriptor) }
+      let code = errno
+      TemporaryFiles.shared.forget(temporary)
+      if code == EEXIST { continue }
+      throw AttnvizError.failure(
+        "cannot write into \(path): \(describe(code)); choose a writable --out")
+    }
+    throw AttnvizError.failure(
+      "cannot write into \(path): no free temporary name; clean the folder")
+  }
+
+  /// Renames each temporary over its final name; on a failure, puts the replaced files back.
+  /// `move` is `rename(2)`; tests pass one that fails on a chosen file.
+  func renameAllOrNothing(
+    _ pairs: [(temporary: String, final: String)],
+    move: (String, String) -> Int32 = { Glibc.rename($0, $1) }
+  ) throws {
+    for (_, final) in pairs {
+      var status = stat()
+      if lstat(final, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+        throw AttnvizError.failure(
+          "cannot write \(final): a folder has that name; move it away or choose another --out "
+            + "(no file was changed)")
+      }
+    }
+    var backups: [String?] = []
+    defer { for case let backup? in backups { TemporaryFiles.shared.discard(backup) } }
+    for (_, final) in pairs { backups.append(try backup(of: final)) }
+    for (index, pair) in pairs.enumerated() where move(pair.temporary, pair.final) != 0 {
+      let reason = describe(errno)
+      for done in (0..<index).reversed() {
+        if let backup = backups[done] {
+          rename(backup, pairs[done].final)
+          TemporaryFiles.shared.forget(backup)
+          backups[done] = nil
+        } else {
+          unlink(pairs[done].final)
+        }
+      }
+      throw AttnvizError.failure(
+        "cannot write \(pair.final): \(reason); no file in \(path) was changed")
+    }
+  }
+
+  /// A hard link to `final` under a hidden name, or nil when there is nothing to keep.
+  func backup(of final: String) throws -> String? {
+    var status = stat()
+    guard lstat(final, &status) == 0 else { return nil }
+    let name = (final as NSString).lastPathComponent
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<16 {
+      let backup = (path as NSString).appendingPathComponent(
+        ".\(name).\(String(generator.next() as UInt64, radix: 36)).old")
+      TemporaryFiles.shared.register(backup)
+      if link(final, backup) == 0 { return backup }
+      let code = errno
+      TemporaryFiles.shared.forget(backup)
+      if code == EEXIST { continue }
+      throw AttnvizError.failure(
+        "cannot replace \(final): \(describe(code)); remove it or choose another --out "
+          + "(no file was changed)")
+    }
+    return nil
+  }
+
+  /// Creates `--out` and its missing parents, one at a time, so a failure can say which part
+  /// failed and why, and remove the folders it created.
   func createIfMissing() throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else {
+    let problem = { (reason: String) in
+      AttnvizError.failure("cannot create the output folder \(self.path): \(reason)")
+    }
+    guard !path.isEmpty else { throw AttnvizError.usage("--out is empty; name a folder") }
+    if path.utf8.count >= Int(PATH_MAX) {
+      throw problem("the name is too long (\(path.utf8.count) bytes; the limit is \(PATH_MAX - 1))")
+    }
+    if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
+      throw problem(
+        "the name is too long (a part of it is \(long.utf8.count) bytes; the limit is \(NAME_MAX))")
+    }
+    var status = stat()
+    if stat(path, &status) == 0 {
+      guard (status.st_mode & S_IFMT) == S_IFDIR else {
         throw AttnvizError.failure("--out \(path) is a file, not a folder; name a folder")
       }
       return
     }
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw AttnvizError.failure(
-        "cannot create the output folder \(path); check that its parent exists and is writable, or choose another --out"
-      )
-    }
-  }
-
-  /// O_EXCL: never follow or overwrite something already at the temporary name.
-  func writeExclusively(_ bytes: [UInt8], to file: String) throws {
-    let fd = try openExclusively(file)
-    defer { close(fd) }
-    try writeAll(bytes, fd: fd, file: file)
-  }
-
-  /// Writes what `stream` emits in chunks of about 1 MiB, so memory stays bounded however large
-  /// the file grows. A failure removes the partial file.
-  func writeStreamed(_ stream: OutputFile.Stream, to file: String) throws {
-    let fd = try openExclusively(file)
-    defer { close(fd) }
-    var buffer: [UInt8] = []
-    buffer.reserveCapacity(1 << 20)
-    do {
-      try stream { piece in
-        buffer += piece.utf8
-        if buffer.count >= 1 << 20 {
-          try writeAll(buffer, fd: fd, file: file)
-          buffer.removeAll(keepingCapacity: true)
+    var created: [String] = []
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+      prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+      if stat(prefix, &status) == 0 {
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+          for folder in created.reversed() { rmdir(folder) }
+          throw problem("\(prefix) is a file, not a folder; choose another --out")
         }
+        continue
       }
-      try writeAll(buffer, fd: fd, file: file)
-    } catch {
-      unlink(file)
-      throw error
+      guard mkdir(prefix, 0o777) == 0 || errno == EEXIST else {
+        let reason = describe(errno)
+        for folder in created.reversed() { rmdir(folder) }
+        throw problem("\(reason) (at \(prefix)); choose another --out")
+      }
+      created.append(prefix)
     }
   }
+}
 
-  func openExclusively(_ file: String) throws -> Int32 {
-    let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-      throw AttnvizError.failure(
-        "cannot write into \(path): \(String(cString: strerror(errno))); choose a writable --out")
-    }
-    return fd
-  }
-
-  func writeAll(_ bytes: [UInt8], fd: Int32, file: String) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      guard written > 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(file)
-        throw AttnvizError.failure("cannot write into \(path): \(reason)")
-      }
-      offset += written
-    }
+/// An errno in words, for messages about `--out`.
+func describe(_ code: Int32) -> String {
+  switch code {
+  case EACCES, EPERM: "permission denied"
+  case ENOSPC: "no space left on the device"
+  case EDQUOT: "the disk quota is exceeded"
+  case EROFS: "the file system is read-only"
+  case ENAMETOOLONG: "the name is too long"
+  case ENOTDIR: "a part of the path is a file, not a folder"
+  case ENOENT: "a part of the path does not exist"
+  case EISDIR: "a folder has that name"
+  case ELOOP: "too many symbolic links"
+  default: String(cString: strerror(code))
   }
 }

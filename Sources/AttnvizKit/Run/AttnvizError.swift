@@ -34,8 +34,11 @@ public enum AttnvizError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Error messages can quote user input (a token, a path): keep them on one line and free of
-/// control characters so they cannot break or drive the terminal.
-func oneLine(_ message: String) -> String {
+/// control characters so they cannot break or drive the terminal. C0 and C1 controls, format
+/// characters (bidi overrides and isolates, zero-width characters) and line separators become
+/// spaces. The shell uses it for every line it prints to standard error: errors (its own and
+/// the argument parser's), notes and the list of written files.
+public func oneLine(_ message: String) -> String {
   String(
     String.UnicodeScalarView(
       message.unicodeScalars.map { scalar in

@@ -49,7 +49,9 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
   var traced: [(ComparePanel, AttentionSelection)] = []
   for panel in panels {
     progress.stage("running panel \(traced.count + 1) of \(panels.count)")
-    let trace = try readAndTrace(.arguments([panel.text]), with: panel.model, progress: progress)
+    let trace = try readAndTrace(
+      .arguments([panel.text]), with: panel.model, progress: progress,
+      estimate: { compareEstimate($0, panels: panels.count) })
     let selection = try AttentionSelection(
       trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens)
     traced.append((panel, selection))

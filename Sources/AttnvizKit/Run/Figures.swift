@@ -23,7 +23,8 @@ func figureFiles(
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
   scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  return try figureFiles(scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
+  return try figureFiles(
+    scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
 }
 
 package func figureStyle(_ options: FigureOptions) -> FigureStyle {
@@ -53,7 +54,9 @@ func figureScenes(
   measurer: any TextMeasuring
 ) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
-  let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
+  let views =
+    requested
+    ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let names = FileNumbers(trace.model, layers: trace.layers.count)
   let layer = names.layer(selection.layer)
   let subtitle = titles.subtitle
@@ -63,10 +66,16 @@ func figureScenes(
     case .heatmap:
       for h in selection.heads {
         let title = FigureTitle("\(titles.head(h)) · \(titles.layerPart)", subtitle: subtitle)
-        scenes.append(("heatmap-\(layer)-\(names.head(h))", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
+        scenes.append(
+          (
+            "heatmap-\(layer)-\(names.head(h))",
+            heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)
+          ))
       }
     case .heads:
-      let title = FigureTitle("Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)", subtitle: subtitle)
+      let title = FigureTitle(
+        "Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)",
+        subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
       scenes.append(
         (
@@ -77,7 +86,9 @@ func figureScenes(
             style: style, measurer: measurer)
         ))
     case .lines:
-      scenes.append(linesScene(selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
+      scenes.append(
+        linesScene(
+          selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
     case .model:
       let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
       let marks = ModelGridMarks(

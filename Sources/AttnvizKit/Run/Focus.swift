@@ -93,7 +93,8 @@ private func occurrence(_ k: Int, of word: String, in found: [Int]) throws -> Re
 private func position(_ n: Int, written: String, count: Int) throws -> ResolvedFocus {
   guard (1...count).contains(n) else {
     throw AttnvizError.usage(
-      "--focus \(written) is out of range; \(count) token\(count == 1 ? " is" : "s are") shown (1–\(count))")
+      "--focus \(written) is out of range; \(count) token\(count == 1 ? " is" : "s are") shown (1–\(count))"
+    )
   }
   return ResolvedFocus(shownIndex: n - 1)
 }
@@ -106,7 +107,8 @@ private func notFound(_ word: String, selection: AttentionSelection) -> AttnvizE
     !tokenMatches(word, tokens: all, positions: Array(all.indices)).isEmpty
   {
     return .usage(
-      "--focus \(word) is a special token that --hide-special hides; drop --hide-special to focus on it")
+      "--focus \(word) is a special token that --hide-special hides; drop --hide-special to focus on it"
+    )
   }
   let labels = selection.labels
   let listed = labels.prefix(30).map { "\"\($0)\"" }.joined(separator: " ")

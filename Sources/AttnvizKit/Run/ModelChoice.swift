@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizModel
 import Foundation
 
@@ -29,7 +30,9 @@ public enum ModelChoice: Hashable, Sendable {
     set { LoadedModels.shared.isEnabled = newValue }
   }
 
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any AttentionModel {
+  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> any AttentionModel
+  {
     if let model = LoadedModels.shared.model(for: self) { return model }
     let model = try loadFresh(environment: environment)
     LoadedModels.shared.keep(model, for: self)
@@ -41,11 +44,12 @@ public enum ModelChoice: Hashable, Sendable {
     case .builtin(let dimension, let heads, let seed, let causal):
       return try EmbeddedModel(dimension: dimension, heads: heads, seed: seed, causal: causal)
     case .weights(let path, let causal):
-      guard FileManager.default.isReadableFile(atPath: path) else {
-        throw AttnvizError.failure("cannot read the weights file \(path); check the path")
-      }
       return try WeightsFileModel(contentsOf: path, causal: causal)
     case .pretrained(let nameOrPath, let truncate):
+      // An empty name would otherwise find the current folder or models/ itself.
+      guard !nameOrPath.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw AttnvizError.usage("--model is empty; give a model folder or a name under models/")
+      }
       switch try ModelLookup.standard(environment: environment).resolve(nameOrPath) {
       case .folder(let folder):
         return try loadPretrainedModel(folder: folder, truncate: truncate)

@@ -11,7 +11,8 @@ func checkLayerAndHead(layer: Int?, head: Int?, model: ModelInfo) throws {
       layers == 1
         ? "--layer \(layer) is out of range; \(rangeName(model)) is a single layer, so only "
           + "--layer 1 exists (--model NAME|DIR shows a model with several)"
-        : "--layer \(layer) is out of range; \(rangeName(model)) has \(layers) layers (1–\(layers))")
+        : "--layer \(layer) is out of range; \(rangeName(model)) has \(layers) layers (1–\(layers))"
+    )
   }
   if let head { try checkHead(head, model: model) }
 }

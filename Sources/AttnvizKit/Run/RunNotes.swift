@@ -13,7 +13,9 @@ func runNotes(
   if let note = focus?.note { notes.append(note) }
   if let note = truncationNote(trace) { notes.append(note) }
   if let note = unknownTokensNote(trace) { notes.append(note) }
-  let views = options.views ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
+  let views =
+    options.views
+    ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
   let drawsFigures = options.formats.contains(.png) || options.formats.contains(.svg)
   if drawsFigures, views.contains(.lines) {
     let heads = linesHeads(selection, focus: focus)

@@ -1,5 +1,5 @@
-import Foundation
 import AttnvizModel
+import Foundation
 
 /// Titles and subtitles for figures and tables: what a slide needs to stand on its own (model,
 /// layer, head, causal or not, the text).
@@ -14,7 +14,8 @@ struct Titles {
   var direction: String { trace.model.causal ? "causal (no looking ahead)" : "bidirectional" }
 
   var layerPart: String {
-    trace.layers.count > 1 ? "layer \(selection.layer + 1) of \(trace.layers.count)" : "layer \(selection.layer + 1)"
+    trace.layers.count > 1
+      ? "layer \(selection.layer + 1) of \(trace.layers.count)" : "layer \(selection.layer + 1)"
   }
 
   func head(_ h: Int) -> String {
@@ -43,7 +44,9 @@ struct Titles {
     parts.append(direction)
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
-    if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
+    if let original = trace.truncatedFrom {
+      parts.append("text cut to \(trace.tokens.count) of \(original) tokens")
+    }
     return parts.joined(separator: " · ") + " · " + quotedText(trace)
   }
 }
@@ -83,7 +86,8 @@ package func quotedText(_ trace: AttentionTrace) -> String {
 /// `text` on one line, cut to `limit` characters with an ellipsis.
 func shortened(_ text: String, to limit: Int) -> String {
   let flat = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-  let cleaned = String(String.UnicodeScalarView(flat.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+  let cleaned = String(
+    String.UnicodeScalarView(flat.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
   guard cleaned.count > limit else { return cleaned }
   return String(cleaned.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
 }

@@ -8,13 +8,18 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress())
+  throws -> RunReport
+{
   defer { progress.finish() }
   var options = options
-  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
-    try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
-  }
-  options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+  let estimateOptions = options
+  let pieces = try readAndTrace(
+    options.text, with: options.model, progress: progress,
+    checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
+    estimate: { visualizeEstimate($0, options: estimateOptions) })
+  options.figure.record(
+    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -32,19 +37,20 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   let jsonOptions = AttentionJSONOptions(
     precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
     heads: options.head.map { [$0 - 1] })
-  // Millions of numbers for long texts: the files are streamed as they are written, never one
-  // string in memory. attention.json always holds the model's own tokens; the words get a file
-  // of their own.
+  // Millions of numbers for long texts: encoded only when a file or --json asks for them, and
+  // into the file as a stream, never one string in memory. attention.json always holds the
+  // model's own tokens; the words get a file of their own.
   if titles.wordsMerged && options.formats.contains(.json) {
+    let words = trace
     files.append(
-      OutputFile(name: "attention-words.json") { emit in
-        try writeAttentionJSON(trace, options: jsonOptions, emit)
+      OutputFile(name: "attention-words.json") {
+        try writeAttentionJSON(words, options: jsonOptions, into: &$0)
       })
   }
   if options.formats.contains(.json) {
     files.append(
-      OutputFile(name: "attention.json") { emit in
-        try writeAttentionJSON(pieces, options: jsonOptions, emit)
+      OutputFile(name: "attention.json") {
+        try writeAttentionJSON(pieces, options: jsonOptions, into: &$0)
       })
   }
   files += analysisDocuments(trace, options: options)
@@ -60,7 +66,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options, focus: focus, notes: &report.notes, progress: progress)
+  files += try figureFiles(
+    selection, titles: titles, options: options, focus: focus, notes: &report.notes,
+    progress: progress)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
@@ -69,10 +77,14 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   }
 
   if selection.hidesTokens {
-    report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
+    report.notes.append(
+      "note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
-  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
+  report.writtenFiles = written.map(\.path)
+  report.notes += largeOutputNotes(
+    written, advice: "--layer, --head, --view or fewer --format values make it smaller")
   return report
 }
 
@@ -100,27 +112,39 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
     colorMap: options.figure.colorMap.map)
-  return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
+  return (
+    tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(
+      separator: "\n"), []
+  )
 }
 
 /// Keys per query printed for long texts when `--top` is not given.
 let defaultTopKeys = 3
 
 /// The first half of every job: read the text, load the model, check the choices that depend on
-/// it (`checkChoices`, before it runs), run it, check the result.
+/// it (`checkChoices`, before it runs), run it, check the result. Between loading and running,
+/// the memory the run needs is estimated (`estimate`) and checked against the budget, so a run
+/// that cannot fit is refused before it allocates.
 package func readAndTrace(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
-  checkChoices: (ModelInfo) throws -> Void = { _ in }
+  checkChoices: (ModelInfo) throws -> Void = { _ in },
+  estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
+  let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
+  let tokens: Int?
   do {
     model = try choice.load()
+    tokens = try model.tokenCount(text)
   } catch {
     throw AttnvizError.from(error)
   }
   try checkChoices(model.info)
+  if let tokens, let estimate {
+    try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
+  }
   progress.stage("running the model")
   return try traceChecked(model, text)
 }
@@ -136,7 +160,8 @@ func traceChecked(_ model: any AttentionModel, _ text: String) throws -> Attenti
   }
   guard trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure(
-      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights")
+      "the attention overflowed (scores too large for floating point); use smaller numbers in the weights"
+    )
   }
   return trace
 }
@@ -161,34 +186,49 @@ struct TitledMatrix {
 
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
-func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
+func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool)
+  -> [TitledMatrix]
+{
   let names = FileNumbers(selection.trace.model, layers: selection.trace.layers.count)
   let layer = names.layer(selection.layer)
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
     return selection.heads.map { h in
       TitledMatrix(
-        title: "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
+        title:
+          "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
         matrix: selection.matrix(head: h), fileStem: "attention-\(layer)-\(names.head(h))")
     }
   }
   return [
     TitledMatrix(
-      title: "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      title:
+        "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
       matrix: selection.averageMatrix(), fileStem: "attention-\(layer)-average")
   ]
 }
 
 /// `--format txt`: the plain tables; `md`: the same as Markdown; `csv`: one file per table.
-func textFiles(_ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]) -> [OutputFile] {
+func textFiles(
+  _ selection: AttentionSelection, titles: Titles, tables: [TitledMatrix], formats: [OutputFormat]
+) -> [OutputFile] {
   var files: [OutputFile] = []
   if formats.contains(.txt) {
     let plain = TableOptions(colorMode: .plain, width: 100_000)
-    files.append(OutputFile(name: "tables.txt", text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(separator: "\n")))
+    files.append(
+      OutputFile(
+        name: "tables.txt",
+        text: tables.map { renderTable($0.matrix, title: $0.title, options: plain) }.joined(
+          separator: "\n")))
   }
   if formats.contains(.md) {
-    var document = "# Self-attention: \(shortened(selection.trace.text, to: 80))\n\n"
-    document += tables.map { "## \($0.title)\n\n" + renderMarkdownTable($0.matrix) }.joined(separator: "\n")
+    // The one Markdown rule (escapeMarkdownCell) for everything from the input: the text in the
+    // heading is escaped like a token in a cell, so `<img onerror=…>` stays text.
+    let heading = escapeMarkdownCell(shortened(selection.trace.text, to: 80))
+    var document = "# Self-attention: \(heading)\n\n"
+    document += tables.map {
+      "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix)
+    }.joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
   if formats.contains(.csv) {

@@ -95,6 +95,23 @@ public struct FigureOptions: Equatable, Sendable {
     return provenance?.stamp(svg: text) ?? text
   }
 
+  /// The SVG of `scene` as a file written as a stream (a megabyte at a time, never whole in
+  /// memory), carrying the provenance in its first piece, which holds the root element.
+  func svgFile(_ name: String, _ scene: Scene) -> OutputFile {
+    let provenance = self.provenance
+    return OutputFile(name: name) { sink in
+      var first = true
+      try writeSVG(scene) { piece in
+        if first, let provenance {
+          try sink.write(provenance.stamp(svg: String(decoding: piece, as: UTF8.self)))
+        } else {
+          try sink.write(bytes: piece)
+        }
+        first = false
+      }
+    }
+  }
+
   /// Device pixels per logical pixel for `scene`'s PNG.
   package func pngScale(_ scene: Scene) -> Double {
     if let scale { return scale }

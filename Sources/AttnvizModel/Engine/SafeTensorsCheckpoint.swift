@@ -40,10 +40,9 @@ public struct SafeTensorsCheckpoint: TensorSource {
 
   private init(index: String, folder: URL) throws {
     func fail(_ reason: String) -> ModelError { .badModel(path: index, reason: reason) }
-    guard let data = FileManager.default.contents(atPath: index),
-      let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let map = root["weight_map"] as? [String: Any]
-    else {
+    // Bounded, structure-checked read (ConfigJSON): no FIFO, no 3 GiB index, no repeated keys.
+    let root = try readConfigObject(index)
+    guard let map = root["weight_map"] as? [String: Any] else {
       throw fail("is not a JSON object with a \"weight_map\" from tensor names to shard files")
     }
     var shardNames: Set<String> = []

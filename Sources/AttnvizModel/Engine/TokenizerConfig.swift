@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizTokens
 import Foundation
 
@@ -5,7 +6,7 @@ import Foundation
 /// `strip_accents` (default: follows lower-casing) and `tokenize_chinese_chars` (default true).
 func bertTokenizerOptions(contentsOf path: String) throws -> BertTokenizer.Options {
   var options = BertTokenizer.Options()
-  guard FileManager.default.fileExists(atPath: path) else { return options }
+  guard (try? BoundedFile.kindOf(path, what: "")) != nil else { return options }
   let root = try readJSONObject(path)
   func flag(_ field: String) throws -> Bool? {
     guard let value = root[field], !(value is NSNull) else { return nil }
@@ -22,11 +23,5 @@ func bertTokenizerOptions(contentsOf path: String) throws -> BertTokenizer.Optio
 }
 
 func readJSONObject(_ path: String) throws -> [String: Any] {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    throw ModelError.badModel(path: path, reason: "cannot be read; check the path")
-  }
-  guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-    throw ModelError.badModel(path: path, reason: "is not a JSON object")
-  }
-  return object
+  try readConfigObject(path)
 }

@@ -124,12 +124,8 @@ struct ConfigFields {
 
   init(data: Data, path: String) throws {
     self.path = path
-    guard let object = try? JSONSerialization.jsonObject(with: data),
-      let root = object as? [String: Any]
-    else {
-      throw ModelError.badModel(path: path, reason: "config.json is not a JSON object")
-    }
-    self.root = root
+    // The structure check first (depth, repeated keys, a top-level object): see ConfigJSON.
+    root = try parseConfigObject([UInt8](data), path: path + "/config.json")
   }
 
   func fail(_ field: String, _ reason: String) -> ModelError {

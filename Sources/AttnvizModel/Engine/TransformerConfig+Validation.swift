@@ -13,8 +13,16 @@ extension TransformerConfig {
     for (name, value) in sizes where !(1...Self.largestSize).contains(value) {
       throw fail("the \(name) is \(value); it must be from 1 to \(Self.largestSize)")
     }
-    guard layers <= Self.mostLayers else {
-      throw fail("it declares \(layers) layers; attnviz runs at most \(Self.mostLayers)")
+    // Before anything is allocated per layer or per head (ModelLimits).
+    guard layers <= ModelLimits.layers else {
+      throw fail(
+        "it declares \(layers) layers; attnviz reads models of at most "
+          + "\(ModelLimits.layers) layers")
+    }
+    guard heads <= ModelLimits.heads, kvHeads <= ModelLimits.heads else {
+      throw fail(
+        "it declares \(max(heads, kvHeads)) heads; attnviz reads models of at most "
+          + "\(ModelLimits.heads) heads")
     }
     guard heads % kvHeads == 0 else {
       throw fail(
@@ -49,5 +57,4 @@ extension TransformerConfig {
   }
 
   static let largestSize = 10_000_000
-  static let mostLayers = 1_000
 }

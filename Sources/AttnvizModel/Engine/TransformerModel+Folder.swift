@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizTokens
 import Foundation
 
@@ -23,11 +24,18 @@ extension TransformerModel {
         reason: "is not a folder; give a Hugging Face model folder with config.json, "
           + "model.safetensors and its tokenizer files")
     }
-    guard let data = FileManager.default.contents(atPath: path("config.json")) else {
+    // Stat before open, bounded read (AttnvizFiles): a FIFO or a 3 GiB config.json is refused.
+    guard (try? BoundedFile.kindOf(path("config.json"), what: "config")) != nil else {
       throw ModelError.badModel(
         path: folder, reason: "has no readable config.json; is it a Hugging Face model folder?")
     }
-    let config = try TransformerConfig(configJSON: data, path: folder)
+    let data: [UInt8]
+    do {
+      data = try BoundedFile.read(path("config.json"), what: "config", limit: FileLimits.configFile)
+    } catch let error as FileReadError {
+      throw ModelError.badModel(path: path("config.json"), reason: error.reason)
+    }
+    let config = try TransformerConfig(configJSON: Data(data), path: folder)
     let hasWeights = ["model.safetensors", "model.safetensors.index.json"].contains {
       FileManager.default.fileExists(atPath: path($0))
     }

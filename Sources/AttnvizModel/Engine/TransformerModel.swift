@@ -57,6 +57,18 @@ public struct TransformerModel: AttentionModel {
     try trace(text, stepsLayer: 0)
   }
 
+  /// How many tokens `trace(text)` runs on, found by tokenizing only: the memory budget
+  /// (AttnvizKit's MemoryBudget) estimates the run from it before anything is allocated.
+  /// Throws as `trace` does when the text is too long and truncation is off.
+  public func tokenCount(_ text: String) throws -> Int? {
+    let count = try tokenizer.tokenize(text).count
+    let limit = config.tokenLimit
+    guard count <= limit || truncates else {
+      throw ModelError.tooManyTokens(count: count, limit: limit)
+    }
+    return min(count, limit)
+  }
+
   /// The attention of every layer, with the intermediates of layer `stepsLayer` (0-based; nil
   /// for none) in that layer's `steps`.
   public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {

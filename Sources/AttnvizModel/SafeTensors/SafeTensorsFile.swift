@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizMath
 
 #if canImport(Glibc)
@@ -48,8 +49,15 @@ public final class SafeTensorsFile: @unchecked Sendable {
     try convert(name) { $0 }
   }
 
+  /// The values exactly as stored, infinities and NaN included (for tools and tests; the models
+  /// read through `floats`, `doubles`, `matrix`, which refuse non-finite values).
+  public func floatsAllowingNonFinite(_ name: String) throws -> [Float] {
+    try convert(name, allowingNonFinite: true) { $0 }
+  }
+
   /// An F32 tensor's values in place, when the machine is little-endian and the data 4-byte
-  /// aligned; nil otherwise (the caller converts). Valid while this file is alive.
+  /// aligned; nil otherwise (the caller converts). Valid while this file is alive. Not checked
+  /// for NaN and infinities: the engine checks every weight it reads (LayerWeights), naming it.
   public func mappedFloats(_ name: String) -> UnsafeBufferPointer<Float>? {
     #if _endian(little)
       guard let entry = entries[name], entry.dtype == "F32",
@@ -137,7 +145,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
   }
 
   private func convert<T>(
-    _ name: String, elements: Range<Int>? = nil, _ transform: (Float) -> T
+    _ name: String, elements: Range<Int>? = nil, allowingNonFinite: Bool = false,
+    _ transform: (Float) -> T
   ) throws -> [T] {
     guard let entry = entries[name] else { throw missing(name) }
     guard let dtype = SafeTensorsDType(rawValue: entry.dtype) else {
@@ -162,32 +171,54 @@ public final class SafeTensorsFile: @unchecked Sendable {
           }
           initialized = count
         }
+        if !allowingNonFinite, let index = floats.firstIndex(where: { !$0.isFinite }) {
+          throw nonFinite(name, value: floats[index], at: range.lowerBound + index)
+        }
         if let same = floats as? [T] { return same }
       }
     #endif
-    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    // The first non-finite value, so a NaN or infinity in a checkpoint is reported at load with
+    // the tensor's name, not blamed later on overflowing scores (softmax turns a NaN row into
+    // zeros, which no check after it can tell from real attention).
+    var firstNonFinite: (index: Int, value: Float)?
+    let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      func store(_ value: Float, at i: Int) {
+        if !value.isFinite, firstNonFinite == nil { firstNonFinite = (i, value) }
+        buffer[i] = transform(value)
+      }
       switch dtype {
       case .f32:
         for i in 0..<count {
           let bits = UInt32(
             littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-          buffer[i] = transform(Float(bitPattern: bits))
+          store(Float(bitPattern: bits), at: i)
         }
       case .f16:
         for i in 0..<count {
           let bits = UInt16(
             littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-          buffer[i] = transform(floatFromHalf(bits))
+          store(floatFromHalf(bits), at: i)
         }
       case .bf16:
         for i in 0..<count {
           let bits = UInt16(
             littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-          buffer[i] = transform(floatFromBFloat16(bits))
+          store(floatFromBFloat16(bits), at: i)
         }
       }
       initialized = count
     }
+    if let (index, value) = firstNonFinite, !allowingNonFinite {
+      throw nonFinite(name, value: value, at: range.lowerBound + index)
+    }
+    return values
+  }
+
+  private func nonFinite(_ name: String, value: Float, at element: Int) -> SafeTensorsError {
+    SafeTensorsError(
+      file: path, tensor: name,
+      reason: "holds \(value.isNaN ? "NaN" : "an infinite value") at element "
+        + "\(element); the checkpoint is corrupted (download it again)")
   }
 }
 
@@ -199,7 +230,13 @@ private final class MappedFile {
     func fail(_ reason: String) -> SafeTensorsError {
       SafeTensorsError(file: path, reason: reason)
     }
-    let descriptor = open(path, O_RDONLY)
+    // The type is checked before the open: opening a FIFO blocks until someone writes to it.
+    do {
+      try BoundedFile.checkRegularFile(path, what: "model file")
+    } catch let error as FileReadError {
+      throw fail(error.reason)
+    }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw fail("cannot be opened (\(String(cString: strerror(errno)))); check the path")
     }

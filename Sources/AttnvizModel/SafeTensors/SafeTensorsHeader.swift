@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// One tensor as the header describes it. Offsets are relative to the start of the data area
@@ -62,6 +63,12 @@ struct SafeTensorsHeader {
   }
 
   private func parseEntries(_ json: Data) throws -> [SafeTensorsEntry] {
+    // Two tensors of one name would leave one silently unread.
+    do {
+      _ = try JSONStructure([UInt8](json))
+    } catch let problem as JSONStructure.Problem {
+      if case .syntax = problem {} else { throw fail("has a header that \(problem)") }
+    }
     let raw: RawHeader
     do {
       raw = try JSONDecoder().decode(RawHeader.self, from: json)

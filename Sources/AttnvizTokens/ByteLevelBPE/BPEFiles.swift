@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// Reading `vocab.json` and `merges.txt`, strictly: every error names the file and the line, so
@@ -6,10 +7,11 @@ import Foundation
 /// make loading the slowest step of a run.
 enum BPEFiles {
   static func readBytes(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TokenizerError.malformedVocabulary(file: path, reason: "cannot be read; check the path")
+    do {
+      return try BoundedFile.read(path, what: "vocabulary", limit: FileLimits.vocabularyFile)
+    } catch let error as FileReadError {
+      throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }
-    return [UInt8](data)
   }
 
   /// vocab.json: one JSON object from token (in `ByteLevelAlphabet`) to a non-negative id.

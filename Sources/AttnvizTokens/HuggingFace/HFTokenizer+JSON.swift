@@ -1,13 +1,17 @@
+import AttnvizFiles
 import Foundation
 
 extension HFTokenizer {
   /// Reads a `tokenizer.json`. Errors name the file and the part that is wrong or not
   /// supported.
   public init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TokenizerError.malformedVocabulary(file: path, reason: "cannot be read; check the path")
+    let data: [UInt8]
+    do {
+      data = try BoundedFile.read(path, what: "tokenizer", limit: FileLimits.vocabularyFile)
+    } catch let error as FileReadError {
+      throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }
-    try self.init(jsonData: [UInt8](data), source: path)
+    try self.init(jsonData: data, source: path)
   }
 
   /// Reads the bytes of a `tokenizer.json`; `source` names it in errors.

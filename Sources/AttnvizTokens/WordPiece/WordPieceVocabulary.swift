@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// A BERT `vocab.txt`: one token per line, the id being the line number from 0.
@@ -25,10 +26,13 @@ public struct WordPieceVocabulary: Sendable {
 
   /// Reads a `vocab.txt`: lines end with "\n" (a "\r" before it is dropped too).
   public init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TokenizerError.malformedVocabulary(file: path, reason: "cannot be read; check the path")
+    let data: [UInt8]
+    do {
+      data = try BoundedFile.read(path, what: "vocabulary", limit: FileLimits.vocabularyFile)
+    } catch let error as FileReadError {
+      throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(validating: data, as: UTF8.self) else {
       throw TokenizerError.malformedVocabulary(file: path, reason: "is not UTF-8 text")
     }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in

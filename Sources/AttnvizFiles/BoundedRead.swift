@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reading a file attnviz was pointed at (text, weights, config, vocabulary, font, model), with
+/// its type checked by `stat` before anything opens it and its size bounded:
+///
+/// - a regular file larger than `limit` is refused from its size, before one byte is read;
+/// - a pipe (`<(…)`, `/dev/stdin` fed by a pipe, a named FIFO) is read only when the caller
+///   allows it, and never more than `limit + 1` bytes: the extra byte tells "too long" apart;
+/// - a folder, a device (`/dev/zero`, a terminal) or a socket is refused with its name.
+///
+/// The file is opened with `O_NONBLOCK`, so a FIFO nobody writes to cannot hang the open (a
+/// blocking open waits for a writer forever); the flag is cleared before reading, so a slow
+/// writer is waited for as `cat` would. The type is checked again on the open descriptor, in
+/// case the path was swapped between `stat` and `open`.
+public enum BoundedFile {
+  /// What may be read besides a regular file.
+  public enum Source: Sendable {
+    /// Only a regular file: what is memory-mapped or must be re-read (models, fonts, configs).
+    case regularFile
+    /// A regular file or a pipe (`--file`, `--weights`): reading a pipe is a Unix habit.
+    case fileOrPipe
+  }
+
+  /// The file's bytes, at most `limit` of them. `what` names the file in messages
+  /// ("the weights file", "config.json").
+  public static func read(
+    _ path: String, what: String, limit: Int, source: Source = .regularFile
+  ) throws -> [UInt8] {
+    let kind = try kindOf(path, what: what)
+    try check(kind, path: path, what: what, source: source)
+    if case .regular(let size) = kind, size > limit {
+      throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
+    }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else {
+      throw FileReadError(path: path, what: what, problem: .system(errno))
+    }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      throw FileReadError(path: path, what: what, problem: .system(errno))
+    }
+    try check(FileKind(status), path: path, what: what, source: source)
+    let flags = fcntl(descriptor, F_GETFL)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+    return try readUpTo(limit, from: descriptor, path: path, what: what)
+  }
+
+  /// Checks that `path` is a regular file of at most `limit` bytes without reading it, for files
+  /// that a library opens itself (FreeType) or that are memory-mapped. Returns its size.
+  @discardableResult
+  public static func checkRegularFile(
+    _ path: String, what: String, limit: Int = Int.max
+  ) throws -> Int {
+    let kind = try kindOf(path, what: what)
+    try check(kind, path: path, what: what, source: .regularFile)
+    guard case .regular(let size) = kind else { return 0 }
+    guard size <= limit else {
+      throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
+    }
+    return size
+  }
+
+  /// What is at `path` (following links), or why it cannot be examined.
+  public static func kindOf(_ path: String, what: String) throws -> FileKind {
+    guard !path.isEmpty else {
+      throw FileReadError(path: path, what: what, problem: .system(ENOENT))
+    }
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      throw FileReadError(path: path, what: what, problem: .system(errno))
+    }
+    return FileKind(status)
+  }
+
+  static func check(
+    _ kind: FileKind, path: String, what: String, source: Source
+  ) throws {
+    switch (kind, source) {
+    case (.regular, _), (.pipe, .fileOrPipe): return
+    default: throw FileReadError(path: path, what: what, problem: .wrongKind(kind, source))
+    }
+  }
+
+  /// Reads until end of file or `limit + 1` bytes, retrying reads a signal interrupted.
+  static func readUpTo(
+    _ limit: Int, from descriptor: Int32, path: String, what: String
+  ) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while bytes.count <= limit {
+      let wanted = min(buffer.count, limit + 1 - bytes.count)
+      let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw FileReadError(path: path, what: what, problem: .system(errno))
+      }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    guard bytes.count <= limit else {
+      throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
+    }
+    return bytes
+  }
+}
+
+/// The type of a file, as `stat` reports it.
+public enum FileKind: Equatable, Sendable {
+  case regular(size: Int)
+  case folder
+  case pipe
+  case device
+  case socket
+  case other
+
+  init(_ status: stat) {
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: self = .regular(size: Int(status.st_size))
+    case S_IFDIR: self = .folder
+    case S_IFIFO: self = .pipe
+    case S_IFCHR, S_IFBLK: self = .device
+    case S_IFSOCK: self = .socket
+    default: self = .other
+    }
+  }
+}
+
+/// The most attnviz reads of each kind of file. Each is far above any real file of the kind and
+/// small enough that reading and parsing it stays within the memory budget.
+public enum FileLimits {
+  /// A hand-written weights file (`--weights`): d_model 512 with a large vocabulary is ~20 MB.
+  /// JSON parsing takes ~18 bytes of memory per byte of file.
+  public static let weightsFile = 32 << 20
+  /// `config.json`, `tokenizer_config.json`, `generation_config.json`: a few KB in practice.
+  public static let configFile = 16 << 20
+  /// `vocab.txt`, `vocab.json`, `merges.txt`, `tokenizer.json`: GPT-2's are 1 MB, the largest
+  /// common tokenizer.json files ~35 MB.
+  public static let vocabularyFile = 64 << 20
+  /// `--font`: CJK collections reach ~100 MB.
+  public static let fontFile = 512 << 20
+}

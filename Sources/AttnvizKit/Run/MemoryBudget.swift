@@ -1,0 +1,195 @@
+import AttnvizFiles
+import AttnvizModel
+import Foundation
+
+/// The one policy for memory and output size (docs/robustness.md, "Memory and output size"):
+///
+/// - Before a model runs, the peak memory of the whole run is estimated from the token count,
+///   layers, heads, d_model, the views and the formats. Over the budget (2 GiB by default,
+///   `ATTNVIZ_MEMORY_BUDGET` to change it: `4G`, `512M`, a byte count) the run is refused with
+///   one line giving the estimate and the options that make it smaller.
+/// - Files are written whatever their size (large JSON and SVG as a stream); each file over
+///   `largeOutputBytes` gets a one-line note on standard error with its size and how to limit it.
+///
+/// The estimate is deliberately on the high side: its terms are the sizes of the matrices and
+/// figure elements the run holds at once, with per-element costs measured on this code (see
+/// Tests/AttnvizKitTests/MemoryBudgetTests.swift for the measured cases).
+public struct MemoryBudget: Equatable, Sendable {
+  public static let defaultBytes = 2 << 30
+  public static let environmentVariable = "ATTNVIZ_MEMORY_BUDGET"
+  /// Files larger than this get a note saying so.
+  public static let largeOutputBytes = 64 << 20
+
+  public var bytes: Int
+
+  public init(bytes: Int = defaultBytes) {
+    self.bytes = bytes
+  }
+
+  /// The budget from `ATTNVIZ_MEMORY_BUDGET`, or the default.
+  public static func fromEnvironment(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> MemoryBudget {
+    guard let text = environment[environmentVariable], !text.isEmpty else { return MemoryBudget() }
+    guard let bytes = parseByteCount(text), bytes > 0 else {
+      throw AttnvizError.usage(
+        "\(environmentVariable)=\(text) is not a size; write e.g. 4G, 512M or 1073741824")
+    }
+    return MemoryBudget(bytes: bytes)
+  }
+
+  /// "4G", "1.5g", "512M", "64k", "1073741824" (G, M, K are powers of 1024).
+  static func parseByteCount(_ text: String) -> Int? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+      .replacingOccurrences(of: "IB", with: "").replacingOccurrences(of: "B", with: "")
+    let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024]
+    var number = trimmed
+    var factor = 1.0
+    if let last = trimmed.last, let unit = units[last] {
+      factor = unit
+      number = String(trimmed.dropLast())
+    }
+    guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+    let bytes = value * factor
+    return bytes < 9e18 ? Int(bytes) : nil
+  }
+
+  /// Refuses a run whose estimate is over the budget.
+  func check(_ estimate: MemoryEstimate) throws {
+    guard estimate.bytes > bytes else { return }
+    throw AttnvizError.failure(
+      "this run would need about \(approximate(estimate.bytes)) of memory (\(estimate.cause)), "
+        + "over the \(approximate(bytes)) budget; \(estimate.advice), or raise "
+        + "\(Self.environmentVariable) (e.g. \(Self.environmentVariable)=8G)")
+  }
+}
+
+/// A run's estimated peak memory, what drives it and how to make it smaller.
+package struct MemoryEstimate: Equatable {
+  var bytes: Int
+  /// "64 heads × 600² token pairs".
+  var cause: String
+  /// "give --head N or fewer --heads, or a shorter text".
+  var advice: String
+}
+
+/// The quantities an estimate is made of.
+package struct RunShape {
+  var tokens: Int
+  var model: ModelInfo
+
+  var pairs: Double { Double(tokens) * Double(tokens) }
+  var cause: String {
+    let layers = model.layers == 1 ? "" : "\(model.layers) layers × "
+    return "\(layers)\(model.heads) heads × \(tokens)² token pairs"
+  }
+
+  /// The model's trace: every layer's weights and the first layer's scores twice more (raw and
+  /// scaled), plus the model's own parameters.
+  var traceBytes: Double {
+    let h = Double(model.heads)
+    let c = Double(model.dModel)
+    let weights = 8 * pairs * h * Double(model.layers + 2)
+    let vectors = 8 * Double(tokens) * c * 16
+    // BERT converts every layer's parameters to doubles at load; the others one layer at a time.
+    let parameterLayers = model.architecture == "bert" ? Double(model.layers) : 1
+    return weights + vectors + 8 * 12 * c * c * parameterLayers
+  }
+}
+
+/// Bytes per element the figures and files hold, measured (max RSS, /usr/bin/time): a heatmap
+/// cell is a scene item of ~100 bytes; a JSON number ~24 bytes of text.
+enum ElementCost {
+  static let sceneItem = 110.0
+  static let jsonNumber = 24.0
+  static let tableCell = 40.0
+  /// The fixed part: the binary, the fonts, the tokenizer (44 MB measured for a JSON-only run).
+  static let base = 64.0 * 1024 * 1024
+  /// PNG canvases being drawn and encoded at once, one per core.
+  static let canvases = 128.0 * 1024 * 1024
+}
+
+/// The main job's estimate.
+func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEstimate {
+  let heads = Double(options.head == nil ? shape.model.heads : 1)
+  let pairs = shape.pairs
+  var bytes = ElementCost.base + shape.traceBytes
+  let figures = options.formats.contains(.png) || options.formats.contains(.svg)
+  if options.formats.contains(.png) { bytes += ElementCost.canvases }
+  if figures {
+    let views = options.views ?? [.heatmap, .heads, .lines, .model]
+    // Heatmaps draw every cell; the other views pool long texts to a bounded grid.
+    if views.contains(.heatmap) { bytes += ElementCost.sceneItem * pairs * heads }
+    if views.contains(.lines) { bytes += ElementCost.sceneItem * pairs * heads / 4 }
+    let pooled = min(pairs, 256 * 256)
+    if views.contains(.heads) {
+      bytes += ElementCost.sceneItem * pooled * Double(shape.model.heads)
+    }
+    if views.contains(.model) {
+      bytes +=
+        ElementCost.sceneItem * min(pairs, 64 * 64)
+        * Double(shape.model.heads * shape.model.layers)
+    }
+  }
+  if options.display.jsonToStandardOutput {
+    bytes += 2 * ElementCost.jsonNumber * pairs * Double(shape.model.heads * shape.model.layers)
+  }
+  if options.formats.contains(.html) {
+    // attention.html keeps at most PageBudget.numberLimit weights, as text and as the page.
+    let numbers = min(pairs * Double(shape.model.heads * shape.model.layers), 8_000_000)
+    bytes += 3 * ElementCost.jsonNumber * numbers
+  }
+  let tableFormats = [OutputFormat.txt, .md, .csv].filter(options.formats.contains).count
+  bytes += ElementCost.tableCell * pairs * heads * Double(tableFormats)
+  let fewer = "fewer formats or views (--format json, --view heads), or a shorter text"
+  let advice =
+    shape.model.heads > 1 && options.head == nil
+    ? "choose one head (--head N), \(fewer)" : "choose \(fewer)"
+  return MemoryEstimate(bytes: clamp(bytes), cause: shape.cause, advice: advice)
+}
+
+/// `explain`'s estimate: one head of the first layer, every step's tables and figures.
+/// `formats` are `ExplainFormat` raw values ("png", "svg", "md", "html", "txt").
+package func explainEstimate(_ shape: RunShape, formats: [String]) -> MemoryEstimate {
+  let pairs = shape.pairs
+  var bytes = ElementCost.base + shape.traceBytes
+  // Steps 5–7 are T×T tables (scores, mask, weights), each held as numbers and as text.
+  bytes += 3 * pairs * (8 + ElementCost.tableCell)
+  let figures = !Set(formats).isDisjoint(with: ["png", "svg", "html", "md"])
+  if figures { bytes += 3 * pairs * ElementCost.sceneItem + ElementCost.canvases }
+  // The page holds each step's SVG text, about 100 bytes a cell.
+  if formats.contains("html") { bytes += 3 * pairs * 100 }
+  if formats.contains("md") { bytes += 3 * pairs * ElementCost.tableCell }
+  return MemoryEstimate(
+    bytes: clamp(bytes), cause: shape.cause,
+    advice: "give a shorter text, or fewer formats (--format png)")
+}
+
+/// `compare`'s estimate, checked for each panel as if every panel were this one: its trace and
+/// one heatmap a panel.
+func compareEstimate(_ shape: RunShape, panels: Int) -> MemoryEstimate {
+  let perPanel = shape.traceBytes + ElementCost.sceneItem * shape.pairs
+  return MemoryEstimate(
+    bytes: clamp(ElementCost.base + ElementCost.canvases + Double(panels) * perPanel),
+    cause: "\(panels) panels of \(shape.cause)",
+    advice: "compare fewer or shorter texts")
+}
+
+private func clamp(_ bytes: Double) -> Int {
+  bytes < 9e18 ? Int(bytes) : Int.max
+}
+
+/// "3.4 GiB", "512 MiB".
+func approximate(_ bytes: Int) -> String {
+  let value = Double(bytes)
+  if value >= 1_073_741_824 { return String(format: "%.1f GiB", value / 1_073_741_824) }
+  if value >= 1_048_576 { return String(format: "%.0f MiB", value / 1_048_576) }
+  return byteCount(bytes)
+}
+
+/// One note per written file over `MemoryBudget.largeOutputBytes`.
+package func largeOutputNotes(_ written: [(path: String, size: Int)], advice: String) -> [String] {
+  written.filter { $0.size > MemoryBudget.largeOutputBytes }.map {
+    "note: \($0.path) is \(approximate($0.size)); \(advice)"
+  }
+}

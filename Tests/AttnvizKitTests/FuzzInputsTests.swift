@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@testable import AttnvizFiles
+@testable import AttnvizModel
+@testable import AttnvizTokens
+
+/// The fuzz targets' inputs in the ordinary test suite: every committed seed (Fuzz/Corpus) and
+/// every committed finding (Fuzz/Regressions) goes through the same calls as its target in
+/// Fuzz/Sources, so a fixed crash stays fixed without a fuzzing build.
+@Suite("Fuzz seeds and regressions")
+struct FuzzInputsTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  static let fixtures = root.appendingPathComponent("Tests/AttnvizModelTests/Fixtures")
+
+  static func inputs(_ target: String) -> [[UInt8]] {
+    var result: [[UInt8]] = []
+    for folder in ["Fuzz/Corpus", "Fuzz/Regressions"] {
+      let url = root.appendingPathComponent(folder).appendingPathComponent(target)
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+      for name in names.sorted() {
+        if let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path) {
+          result.append([UInt8](data))
+        }
+      }
+    }
+    return result
+  }
+
+  @Test("every target has seeds")
+  func seedsExist() {
+    for target in [
+      "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
+      "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex",
+    ] {
+      #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
+    }
+  }
+
+  @Test func wordTokenizer() {
+    for bytes in Self.inputs("FuzzWordTokenizer") {
+      let text = String(decoding: bytes, as: UTF8.self)
+      _ = try? WordTokenizer().tokenize(text)
+    }
+  }
+
+  @Test func wordPiece() throws {
+    let tokenizer = try BertTokenizer(
+      vocabularyFile: Self.fixtures.appendingPathComponent("tiny-bert/vocab.txt").path)
+    for input in Self.inputs("FuzzWordPiece") where !input.isEmpty {
+      let bytes = Array(input.dropFirst())
+      if input[0] % 2 == 0 {
+        _ = try? tokenizer.tokenize(String(decoding: bytes, as: UTF8.self))
+      } else {
+        let lines = String(decoding: bytes, as: UTF8.self).split(
+          separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
+        _ = try? BertTokenizer(
+          vocabulary: WordPieceVocabulary(tokens: lines), options: .init(), file: "f"
+        )
+        .tokenize("The unaffable cat sat [SEP] on the mat, naïvely.")
+      }
+    }
+  }
+
+  @Test func byteLevelBPE() throws {
+    let folder = Self.fixtures.appendingPathComponent("tiny-gpt2")
+    let tokenizer = try GPT2Tokenizer(
+      vocabularyFile: folder.appendingPathComponent("vocab.json").path,
+      mergesFile: folder.appendingPathComponent("merges.txt").path)
+    let merges = BPEFiles.lines(
+      [UInt8](try Data(contentsOf: folder.appendingPathComponent("merges.txt"))))
+    let vocabulary = try VocabularyJSON(
+      [UInt8](try Data(contentsOf: folder.appendingPathComponent("vocab.json"))))
+    for input in Self.inputs("FuzzByteLevelBPE") where !input.isEmpty {
+      let bytes = Array(input.dropFirst())
+      switch input[0] % 3 {
+      case 0:
+        let text = String(decoding: bytes, as: UTF8.self)
+        for piece in tokenizer.encode(text) {
+          #expect(piece.id >= 0 && piece.id <= tokenizer.largestID)
+          #expect(piece.utf8Range.upperBound <= text.utf8.count)
+        }
+      case 1:
+        guard let parsed = try? VocabularyJSON(bytes) else { continue }
+        _ = try? GPT2Tokenizer(
+          vocabulary: parsed, mergeLines: merges, mergesName: "m", vocabularyName: "v"
+        ).encode("Hello world, naïve café 😀 <|endoftext|>")
+      default:
+        _ = try? GPT2Tokenizer(
+          vocabulary: vocabulary, mergeLines: BPEFiles.lines(bytes), mergesName: "m",
+          vocabularyName: "v"
+        ).encode("Hello world, naïve café 😀 <|endoftext|>")
+      }
+    }
+  }
+
+  @Test func weightsJSON() {
+    for bytes in Self.inputs("FuzzWeightsJSON") {
+      _ = try? JSONStructure(bytes)
+      guard let model = try? WeightsFileModel(data: Data(bytes), name: "fuzz.json") else {
+        continue
+      }
+      _ = try? model.trace("the cat sat on the mat")
+    }
+  }
+
+  @Test func safeTensors() {
+    for bytes in Self.inputs("FuzzSafeTensors") {
+      bytes.withUnsafeBytes { buffer in
+        guard let header = try? SafeTensorsHeader(file: "fuzz", bytes: buffer) else { return }
+        for entry in header.entries {
+          #expect(header.dataStart + entry.end <= buffer.count)
+        }
+      }
+    }
+  }
+
+  @Test func config() {
+    for bytes in Self.inputs("FuzzConfig") {
+      guard (try? parseConfigObject(bytes, path: "fuzz/config.json")) != nil else { continue }
+      _ = try? TransformerConfig(configJSON: Data(bytes), path: "fuzz")
+    }
+  }
+
+  @Test func tokenizerJSON() {
+    for bytes in Self.inputs("FuzzTokenizerJSON") { _ = HFTokenizer.fuzz(bytes) }
+  }
+
+  @Test func splitRegex() {
+    for bytes in Self.inputs("FuzzSplitRegex") { _ = SplitRegex.fuzz(bytes) }
+  }
+}
