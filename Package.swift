@@ -50,7 +50,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
-    .testTarget(name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"]),
+    .testTarget(
+      name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),

@@ -1,10 +1,12 @@
 /// One token as a model sees it and a figure shows it.
 public struct Token: Sendable, Equatable, Hashable {
-  /// The token as displayed (case kept; for GPT-2 the `Ġ` space marker already made readable).
+  /// The token as displayed (case kept; byte-level `Ġ` and SentencePiece `▁` already shown as
+  /// `·`, by `TokenDisplay`).
   public var text: String
   /// The vocabulary id, for tokenizers that have a vocabulary.
   public var id: Int?
-  /// `[CLS]`, `[SEP]`, `<|endoftext|>` and the like: added by the tokenizer, not in the text.
+  /// `[CLS]`, `[SEP]`, `<|endoftext|>`, `<|im_start|>` and the like: added by the tokenizer, or
+  /// a special token typed in the text and kept whole (GPT-2's and tokenizer.json's readers).
   public var isSpecial: Bool
   /// Where the token came from in the input, as UTF-8 byte offsets (nil for special tokens).
   public var sourceRange: Range<Int>?
@@ -25,6 +27,14 @@ public protocol Tokenizer: Sendable {
 public enum TokenizerError: Error, Equatable, CustomStringConvertible {
   case emptyText
   case malformedVocabulary(file: String, reason: String)
+
+  /// The same error naming `file` (parts built before the file name is known leave it empty).
+  func naming(_ file: String) -> TokenizerError {
+    if case .malformedVocabulary(_, let reason) = self {
+      return .malformedVocabulary(file: file, reason: reason)
+    }
+    return self
+  }
 
   public var description: String {
     switch self {

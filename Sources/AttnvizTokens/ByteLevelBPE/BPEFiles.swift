@@ -44,7 +44,7 @@ enum BPEFiles {
   static func vocabulary(_ table: [String: Int]) -> VocabularyJSON {
     var vocabulary = VocabularyJSON()
     for (token, id) in table {
-      if let bytes = ByteLevelAlphabet.decode(token) { vocabulary.ids[bytes] = id }
+      if let bytes = ByteLevelAlphabet.decode(token) { vocabulary.ids[ByteKey(bytes)] = id }
       vocabulary.largestID = max(vocabulary.largestID, id)
     }
     vocabulary.count = table.count
@@ -57,7 +57,7 @@ enum BPEFiles {
   /// Both halves and their concatenation must be vocabulary entries, as in every byte-level
   /// BPE file; so BPE never produces a symbol without an id.
   static func parseMerges(
-    _ lines: [ArraySlice<UInt8>], ids: [[UInt8]: Int], file: String, vocabularyName: String
+    _ lines: [ArraySlice<UInt8>], ids: [ByteKey: Int], file: String, vocabularyName: String
   ) throws -> [SymbolPair: Merge] {
     var merges: [SymbolPair: Merge] = [:]
     merges.reserveCapacity(lines.count)
@@ -84,9 +84,11 @@ enum BPEFiles {
           "uses \"\(String(decoding: symbol, as: UTF8.self))\", which \(vocabularyName) does not list"
         )
       }
-      guard let leftID = ids[leftBytes] else { throw unlisted(left) }
-      guard let rightID = ids[rightBytes] else { throw unlisted(right) }
-      guard let mergedID = ids[leftBytes + rightBytes] else { throw unlisted(left + right) }
+      guard let leftID = ids[ByteKey(leftBytes)] else { throw unlisted(left) }
+      guard let rightID = ids[ByteKey(rightBytes)] else { throw unlisted(right) }
+      guard let mergedID = ids[ByteKey(leftBytes + rightBytes)] else {
+        throw unlisted(left + right)
+      }
       guard let merged = Int32(exactly: mergedID) else {
         throw fail("has an id too large for a vocabulary")
       }

@@ -1,5 +1,7 @@
 extension GPT2Tokenizer {
-  /// How attnviz shows a GPT-2 token in tables and figures. The one place this is decided.
+  /// How attnviz shows a GPT-2 token in tables and figures: its bytes through
+  /// `TokenDisplay.visible`, the one rule every tokenizer's labels follow (tokenizer.json's
+  /// byte-level, `▁` and WordPiece tokens too), built from `visible(_:)` below.
   ///
   /// The token's bytes are decoded as UTF-8 and made visible:
   /// - a space is shown as `·` (U+00B7 MIDDLE DOT): `Ġanimal` → `·animal`, `ĠĠ` → `··`. A
@@ -17,19 +19,7 @@ extension GPT2Tokenizer {
   /// Compare tokens by `Piece.raw` or id, never by this text: it is for people.
   public static func displayText(_ rawToken: String) -> String {
     guard let bytes = ByteLevelAlphabet.decode(rawToken) else { return rawToken }
-    var out = ""
-    var i = 0
-    while i < bytes.count {
-      if let (scalar, length) = decodeUTF8(bytes, at: i) {
-        if i == 0, isCombiningMark(scalar) { out += "\u{25CC}" }
-        out += visible(scalar)
-        i += length
-      } else {
-        out += "<0x\(hex(bytes[i]))>"
-        i += 1
-      }
-    }
-    return out
+    return TokenDisplay.visible(bytes)
   }
 
   static func visible(_ scalar: Unicode.Scalar) -> String {

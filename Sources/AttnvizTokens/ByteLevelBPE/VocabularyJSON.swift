@@ -7,7 +7,7 @@
 /// alphabet cannot come out of BPE and is counted but not stored.
 struct VocabularyJSON {
   /// Token bytes → id.
-  var ids: [[UInt8]: Int] = [:]
+  var ids: [ByteKey: Int] = [:]
   /// Every entry, including those outside the alphabet.
   var count = 0
   var largestID = 0
@@ -42,7 +42,7 @@ struct VocabularyJSON {
             line: reader.line,
             key: String(decoding: bytes[(keyStart + 1)..<(keyEnd - 1)], as: UTF8.self))
         }
-        if let key { ids[key] = id }
+        if let key { ids[ByteKey(key)] = id }
         count += 1
         largestID = max(largestID, id)
         reader.skipSpace()

@@ -173,7 +173,7 @@ public struct BasicTokenizer: Sendable {
 }
 
 /// Full Unicode lower-casing of one scalar ("İ" → "i" + U+0307), without context rules.
-private func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
   if scalar.isASCII {
     return [("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32) ?? scalar : scalar]
   }
@@ -181,7 +181,7 @@ private func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
 }
 
 /// NFD, then drop the non-spacing marks (category Mn): "é" → "e", "ü" → "u".
-private func withoutAccents(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+func withoutAccents(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
   if scalar.isASCII { return [scalar] }
   return String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.filter {
     $0.properties.generalCategory != .nonspacingMark

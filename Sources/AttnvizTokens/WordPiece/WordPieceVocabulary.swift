@@ -8,7 +8,7 @@ import Foundation
 public struct WordPieceVocabulary: Sendable {
   /// Token text by id.
   public let tokens: [String]
-  private let ids: [[UInt8]: Int]
+  private let ids: [ByteKey: Int]
   /// The longest entry, in scalars.
   public let longestEntry: Int
 
@@ -16,9 +16,9 @@ public struct WordPieceVocabulary: Sendable {
   /// Hugging Face's `load_vocab` does.
   public init(tokens: [String]) {
     self.tokens = tokens
-    var ids: [[UInt8]: Int] = [:]
+    var ids: [ByteKey: Int] = [:]
     ids.reserveCapacity(tokens.count)
-    for (id, token) in tokens.enumerated() { ids[Array(token.utf8)] = id }
+    for (id, token) in tokens.enumerated() { ids[ByteKey(token)] = id }
     self.ids = ids
     longestEntry = tokens.map(\.unicodeScalars.count).max() ?? 0
   }
@@ -43,9 +43,11 @@ public struct WordPieceVocabulary: Sendable {
 
   public var count: Int { tokens.count }
 
-  public func id(of token: String) -> Int? { ids[Array(token.utf8)] }
+  public func id(of token: String) -> Int? { ids[ByteKey(token)] }
+
+  public func token(for id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
 
   func id(of scalars: String.UnicodeScalarView) -> Int? {
-    ids[Array(String(scalars).utf8)]
+    ids[ByteKey(String(scalars))]
   }
 }

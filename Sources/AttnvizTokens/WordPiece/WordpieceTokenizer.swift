@@ -10,16 +10,19 @@ public struct WordpieceTokenizer: Sendable {
   public let vocabulary: WordPieceVocabulary
   public let unknownToken: String
   public let maxInputCharactersPerWord: Int
+  /// What marks a piece that continues a word: `##` in BERT's vocabularies.
+  public let continuationPrefix: String
 
   public static let continuationPrefix = "##"
 
   public init(
     vocabulary: WordPieceVocabulary, unknownToken: String = "[UNK]",
-    maxInputCharactersPerWord: Int = 100
+    maxInputCharactersPerWord: Int = 100, continuationPrefix: String = Self.continuationPrefix
   ) {
     self.vocabulary = vocabulary
     self.unknownToken = unknownToken
     self.maxInputCharactersPerWord = maxInputCharactersPerWord
+    self.continuationPrefix = continuationPrefix
   }
 
   /// A piece of a word: its vocabulary string and id, and the scalar positions of the word it
@@ -47,7 +50,7 @@ public struct WordpieceTokenizer: Sendable {
   }
 
   private func longestMatch(in scalars: [Unicode.Scalar], from start: Int) -> Piece? {
-    let prefix = start > 0 ? Self.continuationPrefix.unicodeScalars : "".unicodeScalars
+    let prefix = start > 0 ? continuationPrefix.unicodeScalars : "".unicodeScalars
     // No entry is longer than the longest one: start the search there, not at the word's end.
     var end = min(scalars.count, start + max(0, vocabulary.longestEntry - prefix.count))
     while end > start {

@@ -1,0 +1,139 @@
+import Foundation
+
+extension HFTokenizer {
+  /// The `normalizer` of tokenizer.json: rewrites the text before it is split, each output
+  /// scalar keeping the input bytes it came from (so tokens point back at the text even after
+  /// lower-casing, NFKC or a prepended `▁`). Semantics of the `tokenizers` library.
+  public indirect enum Normalizer: Sendable, Equatable {
+    case nfc, nfd, nfkc, nfkd
+    /// Every scalar by its full lower-case mapping, without context (`Σ` → `σ` always).
+    case lowercase
+    /// Drops the non-spacing marks (Mn); pair with NFD to strip accents from "é".
+    case stripAccents
+    /// BERT's cleaning: drop controls, whitespace → " ", spaces around CJK ideographs, then
+    /// NFD + strip accents (nil: when lower-casing) and lower-case.
+    case bert(cleanText: Bool, handleChineseCharacters: Bool, stripAccents: Bool?, lowercase: Bool)
+    /// Puts the string in front of a non-empty text (Llama 2's "▁").
+    case prepend(String)
+    case replace(SplitRegex, String)
+    /// Removes White_Space from the left and/or right end.
+    case strip(left: Bool, right: Bool)
+    case sequence([Normalizer])
+
+    func apply(_ text: [SourcedScalar]) -> [SourcedScalar] {
+      switch self {
+      case .nfc: return unicodeNormalized(text) { $0.precomposedStringWithCanonicalMapping }
+      case .nfd: return unicodeNormalized(text) { $0.decomposedStringWithCanonicalMapping }
+      case .nfkc: return unicodeNormalized(text) { $0.precomposedStringWithCompatibilityMapping }
+      case .nfkd: return unicodeNormalized(text) { $0.decomposedStringWithCompatibilityMapping }
+      case .lowercase:
+        return text.flatMap { item in
+          AttnvizTokens.lowercase(item.scalar).map {
+            SourcedScalar(scalar: $0, source: item.source)
+          }
+        }
+      case .stripAccents:
+        return text.filter { $0.scalar.properties.generalCategory != .nonspacingMark }
+      case .bert(let clean, let chinese, let strip, let lower):
+        var out = text
+        if clean { out = bertCleaned(out) }
+        if chinese { out = spacedIdeographs(out) }
+        if strip ?? lower {
+          out = Normalizer.stripAccents.apply(Normalizer.nfd.apply(out))
+        }
+        if lower { out = Normalizer.lowercase.apply(out) }
+        return out
+      case .prepend(let prefix):
+        // What is put in front points at the first character, as the library aligns it.
+        guard let first = text.first else { return text }
+        return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: first.source) } + text
+      case .replace(let pattern, let content):
+        return replacing(text, pattern, content)
+      case .strip(let left, let right):
+        var slice = text[...]
+        if left { slice = slice.drop { $0.scalar.properties.isWhitespace } }
+        if right {
+          while let last = slice.last, last.scalar.properties.isWhitespace { slice.removeLast() }
+        }
+        return Array(slice)
+      case .sequence(let steps):
+        return steps.reduce(text) { $1.apply($0) }
+      }
+    }
+  }
+}
+
+/// Unicode normalisation one grapheme cluster at a time (composition and reordering never
+/// cross a cluster boundary), so each output scalar keeps the bytes of its own cluster.
+func unicodeNormalized(_ text: [SourcedScalar], _ form: (String) -> String) -> [SourcedScalar] {
+  var view = String.UnicodeScalarView()
+  view.append(contentsOf: text.map(\.scalar))
+  var out: [SourcedScalar] = []
+  out.reserveCapacity(text.count)
+  var index = 0
+  for cluster in String(view) {
+    let count = cluster.unicodeScalars.count
+    let items = text[index..<(index + count)]
+    index += count
+    let normalized = form(String(cluster)).unicodeScalars
+    if normalized.elementsEqual(items.map(\.scalar)) {
+      out += items
+      continue
+    }
+    let lower = items.map(\.source.lowerBound).min() ?? 0
+    let upper = items.map(\.source.upperBound).max() ?? lower
+    out += normalized.map { SourcedScalar(scalar: $0, source: lower..<upper) }
+  }
+  return out
+}
+
+/// BertNormalizer's `clean_text`: drop NUL, U+FFFD and other controls; whitespace → " ".
+func bertCleaned(_ text: [SourcedScalar]) -> [SourcedScalar] {
+  text.compactMap { item in
+    let s = item.scalar
+    if s.value == 0 || s.value == 0xFFFD || isBertControl(s) { return nil }
+    if isBertWhitespace(s) || s.properties.isWhitespace {
+      return SourcedScalar(scalar: " ", source: item.source)
+    }
+    return item
+  }
+}
+
+/// BertNormalizer's `handle_chinese_chars`: a space before and after each CJK ideograph.
+func spacedIdeographs(_ text: [SourcedScalar]) -> [SourcedScalar] {
+  var out: [SourcedScalar] = []
+  out.reserveCapacity(text.count)
+  for item in text {
+    if isBertChineseCharacter(item.scalar) {
+      let space = SourcedScalar(scalar: " ", source: item.source)
+      out += [space, item, space]
+    } else {
+      out.append(item)
+    }
+  }
+  return out
+}
+
+/// Every match of `pattern` replaced by `content`, which takes the bytes of what it replaced.
+func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String)
+  -> [SourcedScalar]
+{
+  // A budget overrun leaves the text as it is; the pre-tokenizer's own check reports it.
+  guard let matches = try? pattern.matches(in: text.map(\.scalar)), !matches.isEmpty else {
+    return text
+  }
+  var out: [SourcedScalar] = []
+  var position = 0
+  for match in matches {
+    out += text[position..<match.lowerBound]
+    let lower =
+      match.isEmpty
+      ? (match.lowerBound < text.count ? text[match.lowerBound].source.lowerBound : 0)
+      : text[match.lowerBound].source.lowerBound
+    let upper = match.isEmpty ? lower : text[match.upperBound - 1].source.upperBound
+    out += content.unicodeScalars.map { SourcedScalar(scalar: $0, source: lower..<upper) }
+    position = match.upperBound
+  }
+  out += text[position...]
+  return out
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import AttnvizTokens
+
+/// Tokenizers built from GGUF metadata against transformers' `AutoTokenizer` on the same
+/// metadata (scripts/reference/make_gguf_tokenizer_references.py).
+@Suite("Tokenizers from GGUF metadata")
+struct HFTokenizerGGUFTests {
+  struct Case: Decodable {
+    var name: String
+    var model: String
+    var pre: String?
+    var tokens: [String]
+    var tokenTypes: [Int]
+    var merges: [String]?
+    var scores: [Float]?
+    var bos: Int?
+    var eos: Int?
+    var unk: Int?
+    var addBos: Bool?
+    var ids: [[Int]]
+  }
+
+  struct File: Decodable {
+    var texts: [String]
+    var cases: [Case]
+  }
+
+  static let file: File? = {
+    let url = TokenizerReferences.fixtures.appendingPathComponent(
+      "gguf-tokenizer-references.json")
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return try? snakeCaseDecoder.decode(File.self, from: data)
+  }()
+
+  @Test(arguments: ["llama-sentencepiece", "gpt2-bytelevel", "gpt2-llama3-split"])
+  func idsMatchTransformers(_ name: String) throws {
+    let file = try #require(Self.file)
+    let reference = try #require(file.cases.first { $0.name == name })
+    let metadata = HFTokenizer.GGUFMetadata(
+      model: reference.model, pre: reference.pre, tokens: reference.tokens,
+      tokenTypes: reference.tokenTypes, scores: reference.scores, merges: reference.merges,
+      bosID: reference.bos, eosID: reference.eos, unknownID: reference.unk,
+      addBOS: reference.addBos)
+    let tokenizer = try HFTokenizer(gguf: metadata, source: "\(name).gguf")
+    for (text, ids) in zip(file.texts, reference.ids) {
+      #expect(try tokenizer.ids(text) == ids, "\(name): \(text.debugDescription)")
+    }
+  }
+
+  @Test func unknownTokenizerModelIsNamed() {
+    let metadata = HFTokenizer.GGUFMetadata(model: "t5", tokens: ["a"])
+    #expect {
+      _ = try HFTokenizer(gguf: metadata, source: "m.gguf")
+    } throws: { error in
+      "\(error)".contains("tokenizer.ggml.model \"t5\" is not supported; attnviz reads gpt2")
+    }
+  }
+}
+
+/// The GGUF split patterns are transformers' own (checked on hostile text by the split
+/// references, entries 17–19 and 1–2).
+@Suite("GGUF split patterns")
+struct GGUFSplitPatternTests {
+  @Test func theTableUsesTheCheckedPatterns() throws {
+    let references = try #require(SplitReferences.shared)
+    func pattern(_ index: Int) -> String? { references.configs[index]["pattern"]?["Regex"]?.string }
+    #expect(HFTokenizer.ggufSplitPatterns["llama-bpe"] == pattern(1))
+    #expect(HFTokenizer.ggufSplitPatterns["qwen2"] == pattern(2))
+    #expect(HFTokenizer.ggufSplitPatterns["tekken"] == pattern(17))
+    #expect(HFTokenizer.ggufSplitPatterns["gpt-4o"] == pattern(18))
+    #expect(HFTokenizer.ggufSplitPatterns["qwen35"] == pattern(19))
+  }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+@testable import AttnvizTokens
+
+/// Token ids against the `tokenizers` library (scripts/reference/make_tokenizer_references.py):
+/// small tokenizer.json files in the layouts of Llama 2/3, Mistral, Qwen2, RoBERTa, GPT-2 and
+/// WordPiece, each on the same reference texts (chat turns, code, digits, emoji, CJK, accents,
+/// runs of whitespace, control characters). The real files of all-MiniLM-L6-v2 and SmolLM2 are
+/// checked when present (`make model`; SmolLM2's saved by transformers from its GGUF).
+/// The fixtures' keys are Python's snake_case.
+let snakeCaseDecoder: JSONDecoder = {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
+}()
+
+struct ReferenceCase: Decodable {
+  var ids: [Int]
+  var offsets: [[Int]]?
+}
+
+struct ReferenceTokenizer: Decodable {
+  var name: String
+  var file: String?
+  var cases: [ReferenceCase]
+  /// Ids of `hostile_texts`, for some tokenizers.
+  var hostile: [[Int]]?
+}
+
+struct TokenizerReferences: Decodable {
+  var texts: [String]
+  var hostileTexts: [String]
+  var tokenizers: [ReferenceTokenizer]
+
+  static let fixtures: URL = {
+    Bundle.module.resourceURL?.appendingPathComponent("Fixtures")
+      ?? URL(fileURLWithPath: "Tests/AttnvizTokensTests/Fixtures")
+  }()
+
+  static let shared: TokenizerReferences? = {
+    let url = fixtures.appendingPathComponent("tokenizer-references.json")
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return try? snakeCaseDecoder.decode(TokenizerReferences.self, from: data)
+  }()
+
+  /// Where a real tokenizer.json is looked for, first existing wins.
+  static func realPath(_ name: String) -> String? {
+    let environment = ProcessInfo.processInfo.environment
+    let candidates: [String?] =
+      switch name {
+      case "all-MiniLM-L6-v2":
+        [
+          environment["ATTNVIZ_MINILM_TOKENIZER"], "models/all-MiniLM-L6-v2/tokenizer.json",
+          "/work/shared-models/all-MiniLM-L6-v2/tokenizer.json",
+        ]
+      case "SmolLM2-135M-Instruct":
+        [
+          environment["ATTNVIZ_SMOLLM2_TOKENIZER"],
+          "models/SmolLM2-135M-Instruct/tokenizer.json",
+        ]
+      case "GPT-2":
+        [environment["ATTNVIZ_GPT2_TOKENIZER_JSON"], "models/gpt2-tokenizer/tokenizer.json"]
+      default: []
+      }
+    return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+  }
+
+  static var names: [String] { shared?.tokenizers.map(\.name) ?? [] }
+}
+
+@Suite("tokenizer.json against the tokenizers library")
+struct HFTokenizerReferenceTests {
+  @Test func referencesAreThere() throws {
+    let references = try #require(TokenizerReferences.shared)
+    #expect(references.tokenizers.count >= 26)
+    #expect(references.tokenizers.filter { $0.hostile != nil }.count >= 7)
+  }
+
+  @Test(arguments: TokenizerReferences.names)
+  func idsMatch(_ name: String) throws {
+    let references = try #require(TokenizerReferences.shared)
+    let entry = try #require(references.tokenizers.first { $0.name == name })
+    let path: String
+    if let file = entry.file {
+      path = TokenizerReferences.fixtures.appendingPathComponent("tokenizers/\(file)").path
+    } else if let real = TokenizerReferences.realPath(name) {
+      path = real
+    } else {
+      return  // A real file that is not on this machine.
+    }
+    let tokenizer = try HFTokenizer(contentsOf: path)
+    for (text, expected) in zip(references.texts, entry.cases) {
+      let tokens = try tokenizer.encode(text)
+      let ids = tokens.compactMap(\.id)
+      #expect(ids == expected.ids, "\(name): \(text.debugDescription)")
+      guard ids == expected.ids, let offsets = expected.offsets else { continue }
+      // Tokens the template adds have no source; the library gives them (0, 0).
+      let ranges = tokens.map { $0.sourceRange.map { [$0.lowerBound, $0.upperBound] } ?? [0, 0] }
+      #expect(ranges == offsets, "\(name): offsets of \(text.debugDescription)")
+    }
+    for (text, ids) in zip(references.hostileTexts, entry.hostile ?? []) {
+      #expect(try tokenizer.ids(text) == ids, "\(name): hostile \(text.debugDescription)")
+    }
+  }
+}
+
+/// Merges recovered from a vocabulary and scores, against transformers' `generate_merges`.
+@Suite("Merges from scores")
+struct MergesFromScoresTests {
+  struct Case: Decodable {
+    var tokens: [String]
+    var scores: [Float]
+    var withScores: [[String]]
+    var withoutScores: [[String]]
+  }
+
+  struct File: Decodable {
+    var generatedMerges: Case
+  }
+
+  @Test func matchTransformers() throws {
+    let url = TokenizerReferences.fixtures.appendingPathComponent("tokenizer-references.json")
+    let data = try Data(contentsOf: url)
+    let reference = try snakeCaseDecoder.decode(File.self, from: data).generatedMerges
+    let withScores = HFTokenizer.BPE.mergesFromScores(
+      tokens: reference.tokens, scores: reference.scores)
+    #expect(withScores.map { [$0.0, $0.1] } == reference.withScores)
+    let withoutScores = HFTokenizer.BPE.mergesFromScores(tokens: reference.tokens, scores: nil)
+    #expect(withoutScores.map { [$0.0, $0.1] } == reference.withoutScores)
+    #expect(reference.withScores.count > 100)
+  }
+}
+
+/// GPT-2 read from tokenizer.json gives the tokens of its vocab.json + merges.txt read by
+/// `GPT2Tokenizer` (text, id, special; ranges up to whole characters).
+@Suite("GPT-2: tokenizer.json and vocab.json agree")
+struct GPT2ReadersAgreeTests {
+  static let path = TokenizerReferences.realPath("GPT-2")
+
+  @Test(.enabled(if: path != nil, "needs models/gpt2-tokenizer (scripts/reference/README.md)"))
+  func sameTokens() throws {
+    let path = try #require(Self.path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let json = try HFTokenizer(contentsOf: path)
+    let files = try GPT2Tokenizer(
+      vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
+    #expect(json.vocabularySize == files.vocabularySize)
+    #expect(json.largestID == files.largestID)
+    let references = try #require(TokenizerReferences.shared)
+    for text in references.texts + references.hostileTexts {
+      let a = try? json.tokenize(text)
+      let b = try? files.tokenize(text)
+      #expect(a?.map(\.id) == b?.map(\.id), "\(text.debugDescription)")
+      #expect(a?.map(\.text) == b?.map(\.text), "\(text.debugDescription)")
+      #expect(a?.map(\.isSpecial) == b?.map(\.isSpecial), "\(text.debugDescription)")
+      // A token holding part of a character points at the whole character in tokenizer.json's
+      // reader (as the library's offsets do) and at its own bytes in GPT2Tokenizer.
+      let ranges = zip(a ?? [], b ?? []).map { ($0.sourceRange, $1.sourceRange) }
+      #expect(
+        ranges.allSatisfy { whole, exact in
+          guard let whole, let exact else { return whole == nil && exact == nil }
+          return whole.lowerBound <= exact.lowerBound && exact.upperBound <= whole.upperBound
+        }, "\(text.debugDescription)")
+    }
+  }
+}
+
+/// all-MiniLM-L6-v2 read from tokenizer.json gives the tokens of its vocab.txt read by
+/// `BertTokenizer` — text, id, source range — so a folder can switch readers without changing a
+/// figure. Only a typed special token differs: tokenizer.json marks `[MASK]` special.
+@Suite("MiniLM: tokenizer.json and vocab.txt agree")
+struct MiniLMReadersAgreeTests {
+  static let path = TokenizerReferences.realPath("all-MiniLM-L6-v2")
+
+  @Test(.enabled(if: path != nil, "needs all-MiniLM-L6-v2 (make model)"))
+  func sameTokens() throws {
+    let path = try #require(Self.path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let json = try HFTokenizer(contentsOf: path)
+    let vocab = try BertTokenizer(vocabularyFile: folder + "/vocab.txt")
+    #expect(json.vocabularySize == 30522)
+    #expect(json.largestID == 30521)
+    let references = try #require(TokenizerReferences.shared)
+    for text in references.texts + references.hostileTexts {
+      let a = try? json.tokenize(text)
+      let b = try? vocab.tokenize(text)
+      func strip(_ tokens: [Token]?) -> [Token]? {
+        tokens?.map { Token($0.text, id: $0.id, sourceRange: $0.sourceRange) }
+      }
+      #expect(strip(a) == strip(b), "\(text.debugDescription)")
+    }
+  }
+}
