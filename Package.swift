@@ -5,11 +5,17 @@
 //   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
 //   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
 //   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
-//   AttnvizRender  scene primitives, colour maps, PNG rasteriser (libpng, FreeType), SVG writer
+//   AttnvizAnalysis  numbers about attention: head patterns, sinks, rollout, distance/entropy, RoPE
+//   AttnvizStyle   colours, colour maps, the contrast rule and the number format (no C, no model)
+//   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
-//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV, explain
-//   attnviz        the thin command-line shell (swift-argument-parser)
+//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
+//   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV
+//   AttnvizExplain explain: the steps, captions, Markdown and HTML, on top of the pipeline
+//   AttnvizTerminal standard input, isatty and environment, the progress line (process edge)
+//   AttnvizCLI     commands and options (swift-argument-parser), errors → exit codes
+//   attnviz        the executable: calls AttnvizCLI and exits
 import PackageDescription
 
 let package = Package(
@@ -29,26 +35,59 @@ let package = Package(
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev"])]),
+    // Our PNG writer on libpng's full API (level, strategy, filters; errors out of setjmp).
+    .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     .target(name: "AttnvizMath"),
-    .target(name: "AttnvizTokens"),
-    .target(name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"]),
-    .target(name: "AttnvizRender", dependencies: ["CLibPNG", "CFreeType", "CEmbeddedFonts"]),
-    .target(name: "AttnvizViews", dependencies: ["AttnvizMath", "AttnvizRender"]),
-    .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizRender"]),
+    .target(name: "AttnvizTokens", dependencies: ["AttnvizStyle"]),
+    .target(
+      name: "AttnvizModel", dependencies: ["AttnvizMath", "AttnvizTokens"],
+      // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
+      // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+    .target(name: "AttnvizStyle"),
+    .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
+    .target(
+      name: "AttnvizRender",
+      dependencies: ["AttnvizStyle", "CLibPNG", "CPNGWriter", "CFreeType", "CEmbeddedFonts"]
+    ),
+    .target(
+      name: "AttnvizViews",
+      dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizAnalysis", "AttnvizRender"]),
+    // Tables draw no scene: they must not link libpng or FreeType.
+    .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizStyle"]),
+    .target(
+      name: "AttnvizHTML",
+      dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender", "AttnvizTables"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
-        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizRender", "AttnvizViews",
-        "AttnvizTables", .product(name: "TOMLKit", package: "TOMLKit"),
+        "AttnvizMath", "AttnvizTokens", "AttnvizModel", "AttnvizAnalysis", "AttnvizStyle",
+        "AttnvizRender", "AttnvizViews", "AttnvizTables", "AttnvizHTML",
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
-    .executableTarget(
-      name: "attnviz",
+    // explain: the steps of one head, captions, text, Markdown and HTML, on top of the pipeline.
+    .target(
+      name: "AttnvizExplain",
       dependencies: [
-        "AttnvizKit",
+        "AttnvizKit", "AttnvizHTML", "AttnvizMath", "AttnvizModel", "AttnvizStyle",
+        "AttnvizRender", "AttnvizViews", "AttnvizTables",
+      ]),
+    // The process's edge: standard input, isatty, the environment, the progress line's thread.
+    .target(name: "AttnvizTerminal", dependencies: ["AttnvizKit", "AttnvizTables"]),
+    // Commands, options and the error-to-exit-code mapping; only it and the executable see
+    // ArgumentParser.
+    .target(
+      name: "AttnvizCLI",
+      dependencies: [
+        "AttnvizKit", "AttnvizExplain", "AttnvizTerminal", "AttnvizStyle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(name: "attnviz", dependencies: ["AttnvizCLI"]),
+    // `make bench`: rasteriser timings and the PNG compression sweep (bench/RenderBench).
+    .executableTarget(
+      name: "attnviz-render-bench", dependencies: ["AttnvizRender"], path: "bench/RenderBench"),
     .testTarget(name: "AttnvizMathTests", dependencies: ["AttnvizMath"]),
     .testTarget(
       name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
@@ -56,10 +95,24 @@ let package = Package(
     .testTarget(
       name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
-    .testTarget(name: "AttnvizViewsTests", dependencies: ["AttnvizViews", "AttnvizModel"]),
-    .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables"]),
-    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit"]),
+    .testTarget(
+      name: "AttnvizViewsTests",
+      dependencies: ["AttnvizViews", "AttnvizStyle", "AttnvizModel", "AttnvizAnalysis"]),
+    .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
+    .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit", "AttnvizAnalysis"]),
+    .testTarget(name: "AttnvizAnalysisTests", dependencies: ["AttnvizAnalysis"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
+    .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
+    .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
+    .testTarget(
+      name: "AttnvizCLITests", dependencies: ["AttnvizCLI", "AttnvizKit", "AttnvizStyle"]),
+    // Snapshots of tables, JSON, SVG and PNG pixels; ATTNVIZ_RECORD=1 re-records them.
+    .testTarget(
+      name: "SnapshotTests",
+      dependencies: ["AttnvizKit", "AttnvizModel", "AttnvizRender", "AttnvizTables"],
+      exclude: ["__Snapshots__"]),
     .testTarget(name: "EndToEndTests", dependencies: ["AttnvizRender"]),
   ]
 )

@@ -2,7 +2,8 @@
 Markdown table of medians and ratios (baseline / attnviz). Standard library only; the baselines
 run under --python. `make bench` calls it; see docs/performance.md.
 
-    python3 bench/run.py --attnviz .build/release/attnviz --python PY [--model-dir DIR] [--runs 7]
+    python3 bench/run.py --attnviz .build/release/attnviz --python PY [--model-dir DIR]
+        [--gguf FILE] [--runs 7]
 """
 
 import argparse
@@ -19,6 +20,9 @@ LECTURE = "The animal didn't cross the street because it was too tired."
 HERE = Path(__file__).resolve().parent
 NUMPY_BASELINE = HERE / "baseline_numpy_matplotlib.py"
 TRANSFORMERS_BASELINE = HERE / "baseline_transformers.py"
+TRANSFORMERS_GGUF_BASELINE = HERE / "baseline_transformers_gguf.py"
+# transformers takes about 15 s to load the GGUF: fewer runs of it.
+GGUF_BASELINE_RUNS = 3
 
 
 def generated_text(tokens):
@@ -85,11 +89,59 @@ def model_status(args, work):
     return attnviz_note, baseline_note
 
 
+def peak_memory_mb(argv):
+    """The largest resident set (MB) of `argv`, run alone under a fresh Python (so no earlier
+    child's peak counts)."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, "
+             "check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = run([sys.executable, "-c", probe, *argv])
+    return int(done.stdout.strip()) / 1024
+
+
+def gguf_status(args):
+    """None when the baseline can load a GGUF with transformers, else why not."""
+    probe = subprocess.run([args.python, "-c", "import torch, transformers, gguf, accelerate"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        return "transformers/torch/gguf/accelerate not installed (make bench BENCH_MODEL=1)"
+    return None
+
+
+def gguf_rows(args, work, attnviz, notes):
+    """SmolLM2-135M-Instruct's Q4_1 GGUF: attnviz's load + forward + JSON and default job, and
+    transformers loading the same file; peak memory of each in the notes."""
+    if not (args.gguf and Path(args.gguf).is_file()):
+        notes.append(f"no GGUF at {args.gguf} (run `make model`)")
+        return []
+    model = ["--model", args.gguf]
+    baseline_note = gguf_status(args)
+    baseline = None if baseline_note else [
+        args.python, TRANSFORMERS_GGUF_BASELINE, args.gguf, LECTURE, work / "tg", "--timings"]
+    if baseline_note:
+        notes.append(baseline_note)
+    json_only = attnviz(*model, "--format", "json", "--quiet")
+    default_job = attnviz(*model)
+    memory = [f"attnviz `--format json --quiet` {peak_memory_mb(json_only):.0f} MB",
+              f"attnviz default job {peak_memory_mb(default_job):.0f} MB"]
+    if baseline:
+        memory.append(f"transformers {peak_memory_mb(baseline):.0f} MB")
+    notes.append("SmolLM2 GGUF peak memory (max resident set): " + ", ".join(memory))
+    return [
+        ("SmolLM2-135M Q4_1 GGUF, lecture sentence: `--format json --quiet` "
+         "(load + forward + JSON) vs transformers loading the same file", json_only, baseline),
+        ("SmolLM2-135M Q4_1 GGUF: default job (tables + heads/lines/model PNGs + JSON)",
+         default_job, None),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--attnviz", required=True)
     parser.add_argument("--python", required=True, help="python with numpy and matplotlib")
     parser.add_argument("--model-dir", default="models/all-MiniLM-L6-v2")
+    parser.add_argument(
+        "--gguf", default="models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     args.attnviz = str(Path(args.attnviz).resolve())
@@ -134,6 +186,7 @@ def main():
     for note in (attnviz_note, baseline_note):
         if note and note not in notes:
             notes.append(note)
+    rows += gguf_rows(args, work, attnviz, notes)
     rows.append(("startup: `attnviz --version`", [args.attnviz, "--version"], None))
 
     results = []
@@ -143,7 +196,9 @@ def main():
         for side, argv in (("attnviz", mine), ("baseline", theirs)):
             if argv is None:
                 continue
-            seconds, stderr = time_runs(list(map(str, argv)), args.runs)
+            gguf_baseline = str(TRANSFORMERS_GGUF_BASELINE) in map(str, argv)
+            runs = min(args.runs, GGUF_BASELINE_RUNS) if gguf_baseline else args.runs
+            seconds, stderr = time_runs(list(map(str, argv)), runs)
             times[side] = seconds
             if "--timings" in argv:
                 notes.append(f"transformers baseline, last run: {stderr.strip().splitlines()[-1]}")

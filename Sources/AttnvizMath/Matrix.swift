@@ -16,7 +16,8 @@ public struct Matrix: Equatable, Sendable {
   }
 
   public init(rows: Int, columns: Int, values: [Double]) {
-    precondition(values.count == rows * columns, "\(values.count) values for a \(rows)×\(columns) matrix")
+    precondition(
+      values.count == rows * columns, "\(values.count) values for a \(rows)×\(columns) matrix")
     self.rows = rows
     self.columns = columns
     self.values = values
@@ -105,7 +106,8 @@ public struct Matrix: Equatable, Sendable {
 extension Matrix {
   /// Matrix product `a · b` (T×C times C×K gives T×K).
   public static func * (a: Matrix, b: Matrix) -> Matrix {
-    precondition(a.columns == b.rows, "cannot multiply \(a.rows)×\(a.columns) by \(b.rows)×\(b.columns)")
+    precondition(
+      a.columns == b.rows, "cannot multiply \(a.rows)×\(a.columns) by \(b.rows)×\(b.columns)")
     var out = Matrix(rows: a.rows, columns: b.columns)
     let n = b.columns
     // i-k-j order walks both b and out along rows; the innermost loop runs over base pointers

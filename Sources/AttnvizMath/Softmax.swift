@@ -32,4 +32,3 @@ public func softmaxRows(_ scores: Matrix, isMasked: ((Int, Int) -> Bool)? = nil)
 
 /// The causal mask of GPT-style decoders: query i may look at keys 0…i only.
 public func isFutureKey(query: Int, key: Int) -> Bool { key > query }
-

@@ -15,10 +15,12 @@ public struct ModelInfo: Sendable, Equatable {
   /// attention, as in Llama-family decoders): query head h reads key/value head
   /// h / (heads / keyValueHeads).
   public var keyValueHeads: Int
+  /// D: the size of one head, d_model / heads unless the model says otherwise (Qwen3).
+  public var headDimension: Int
 
   public init(
     name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool,
-    keyValueHeads: Int? = nil
+    keyValueHeads: Int? = nil, headDimension: Int? = nil
   ) {
     self.name = name
     self.architecture = architecture
@@ -27,12 +29,11 @@ public struct ModelInfo: Sendable, Equatable {
     self.dModel = dModel
     self.causal = causal
     self.keyValueHeads = keyValueHeads ?? heads
+    self.headDimension = headDimension ?? dModel / max(heads, 1)
   }
 
   /// How many query heads share one key/value head (1 without grouped-query attention).
   public var queryHeadsPerKeyValueHead: Int { heads / max(keyValueHeads, 1) }
-
-  public var headDimension: Int { dModel / heads }
 }
 
 /// Every intermediate matrix of one self-attention layer, as the lecture walks through them.
@@ -114,7 +115,9 @@ public struct AttentionTrace: Sendable, Equatable {
   /// Set when the input was cut to the model's limit (`--truncate`): the original token count.
   public var truncatedFrom: Int?
 
-  public init(text: String, tokens: [Token], model: ModelInfo, layers: [LayerTrace], truncatedFrom: Int? = nil) {
+  public init(
+    text: String, tokens: [Token], model: ModelInfo, layers: [LayerTrace], truncatedFrom: Int? = nil
+  ) {
     self.text = text
     self.tokens = tokens
     self.model = model
@@ -123,9 +126,19 @@ public struct AttentionTrace: Sendable, Equatable {
   }
 }
 
-/// Anything that turns text into an `AttentionTrace`: the embedded layer, a weights file, BERT,
-/// GPT-2.
+/// Anything that turns text into an `AttentionTrace`: the embedded layer, a weights file, the
+/// transformer engine.
 public protocol AttentionModel: Sendable {
   var info: ModelInfo { get }
+  /// The attention of every layer, with the intermediates of the first layer.
   func trace(_ text: String) throws -> AttentionTrace
+  /// The same, with the intermediates of layer `stepsLayer` (0-based; nil for none).
+  func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace
+}
+
+extension AttentionModel {
+  /// Single-layer models (the built-in layer, weights files) keep their one layer's steps.
+  public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
+    try trace(text)
+  }
 }

@@ -19,8 +19,12 @@ public struct EmbeddedModel: AttentionModel {
   public static let defaultDimension = 8
   public static let defaultHeads = 2
   public static let dimensionRange = 2...512
-  /// Longest text in tokens: 2 heads × 2048² weights already make a 170 MB JSON file.
-  public static let maximumTokens = 2048
+  /// Longest text in tokens: at 4,096 the default run (2 heads, PNG and streamed JSON) stays
+  /// under 1 GiB of memory; the JSON file is about 600 MB (less with --json-precision).
+  public static let maximumTokens = 4096
+  /// Longest text whose intermediates (Q, K, V, scores: what `explain` shows) are kept; past it
+  /// only the weights are computed, so 4,096 tokens fit in memory.
+  public static let maximumTokensWithSteps = 1024
   /// Multiplies the standard deviation of the projection weights (see the type's comment).
   static let weightGain = 1.2
 
@@ -55,12 +59,14 @@ public struct EmbeddedModel: AttentionModel {
   public static func validate(dimension: Int, heads: Int) throws {
     guard dimensionRange.contains(dimension) else {
       throw ModelError.badShape(
-        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dimension)")
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dimension)"
+      )
     }
     guard heads >= 1 else { throw ModelError.badShape("--heads must be at least 1, not \(heads)") }
     guard dimension % heads == 0 else {
       throw ModelError.badShape(
-        "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))")
+        "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))"
+      )
     }
   }
 
@@ -73,6 +79,11 @@ public struct EmbeddedModel: AttentionModel {
       rows: tokens.count, columns: info.dModel,
       values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
     let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
+    guard tokens.count <= Self.maximumTokensWithSteps else {
+      let weights = layer.attentionWeights(input: embeddings + pe)
+      return AttentionTrace(
+        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
+    }
     let steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
     return AttentionTrace(
       text: text, tokens: tokens, model: info,

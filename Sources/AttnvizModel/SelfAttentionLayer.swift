@@ -56,7 +56,9 @@ public struct SelfAttentionLayer: Sendable, Equatable {
 
   /// Runs the layer on an already prepared input X (T, C); `embeddings` and
   /// `positionalEncoding` are only recorded.
-  public func forward(input x: Matrix, embeddings: Matrix, positionalEncoding: Matrix?) -> LayerSteps {
+  public func forward(input x: Matrix, embeddings: Matrix, positionalEncoding: Matrix?)
+    -> LayerSteps
+  {
     let q = addBias(x * wq, bq)  // (T, C)
     let k = addBias(x * wk, bk)
     let v = addBias(x * wv, bv)
@@ -85,6 +87,24 @@ public struct SelfAttentionLayer: Sendable, Equatable {
       embeddings: embeddings, positionalEncoding: positionalEncoding, input: x, wq: wq, wk: wk,
       wv: wv, wo: wo, q: q, k: k, v: v, rawScores: rawScores, scaledScores: scaledScores,
       weights: weights, headOutputs: headOutputs, concatenated: concatenated, output: output)
+  }
+}
+
+extension SelfAttentionLayer {
+  /// Only the attention weights, per head, of the input X (T, C): for long texts, where the
+  /// intermediates (two more T×T matrices per head) would not fit the memory budget. The same
+  /// arithmetic as `forward`, with the scores scaled in place, so the weights are identical.
+  public func attentionWeights(input x: Matrix) -> [Matrix] {
+    let q = addBias(x * wq, bq)  // (T, C)
+    let k = addBias(x * wk, bk)
+    let d = headDimension
+    let scale = 1 / Double(d).squareRoot()
+    return (0..<heads).map { h in
+      let columns = (h * d)..<((h + 1) * d)
+      var scores = q.columns(columns) * k.columns(columns).transposed  // (T, T)
+      for i in scores.values.indices { scores.values[i] *= scale }
+      return softmaxRows(scores, isMasked: causal ? { isFutureKey(query: $0, key: $1) } : nil)
+    }
   }
 }
 

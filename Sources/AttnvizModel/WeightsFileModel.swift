@@ -32,7 +32,8 @@ public struct WeightsFileModel: AttentionModel {
   /// Loads and validates `path`. `causal` overrides the file's own `causal` when true.
   public init(contentsOf path: String, causal: Bool = false) throws {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelError.badWeightsFile(file: path, field: "", reason: "cannot be read; check the path")
+      throw ModelError.badWeightsFile(
+        file: path, field: "", reason: "cannot be read; check the path")
     }
     try self.init(data: data, name: path, causal: causal)
   }
@@ -56,12 +57,15 @@ public struct WeightsFileModel: AttentionModel {
     if let stray = root.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
       throw ModelError.badWeightsFile(
         file: name, field: stray,
-        reason: "is not a known field; known fields are \(Self.knownFields.sorted().joined(separator: ", "))")
+        reason:
+          "is not a known field; known fields are \(Self.knownFields.sorted().joined(separator: ", "))"
+      )
     }
     let d = try reader.positiveInteger("d_model")
     let heads = try reader.positiveInteger("heads")
     guard d % heads == 0 else {
-      throw ModelError.badWeightsFile(file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
+      throw ModelError.badWeightsFile(
+        file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
     }
     switch root["positional_encoding"] {
     case nil, "sinusoidal" as String: usesPositionalEncoding = true
@@ -79,7 +83,8 @@ public struct WeightsFileModel: AttentionModel {
     var causal = forceCausal
     if let flag = root["causal"] {
       guard !isNumberNotBool(flag), let value = flag as? Bool else {
-        throw ModelError.badWeightsFile(file: name, field: "causal", reason: "must be true or false")
+        throw ModelError.badWeightsFile(
+          file: name, field: "causal", reason: "must be true or false")
       }
       causal = causal || value
     }
@@ -102,11 +107,18 @@ public struct WeightsFileModel: AttentionModel {
       rows += vector
     }
     let x = Matrix(rows: tokens.count, columns: info.dModel, values: rows)
-    let pe = usesPositionalEncoding
+    let pe =
+      usesPositionalEncoding
       ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
+    guard tokens.count <= EmbeddedModel.maximumTokensWithSteps else {
+      let weights = layer.attentionWeights(input: pe.map { x + $0 } ?? x)
+      return AttentionTrace(
+        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
+    }
     let steps = layer.forward(embeddings: x, positionalEncoding: pe)
     return AttentionTrace(
-      text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: steps.weights, steps: steps)])
+      text: text, tokens: tokens, model: info,
+      layers: [LayerTrace(weights: steps.weights, steps: steps)])
   }
 }
 
@@ -144,7 +156,9 @@ struct FieldReader {
   }
 
   func vector(_ value: Any, field: String, length: Int) throws -> [Double] {
-    guard let array = value as? [Any] else { throw fail(field, "must be an array of \(length) numbers") }
+    guard let array = value as? [Any] else {
+      throw fail(field, "must be an array of \(length) numbers")
+    }
     guard array.count == length else {
       throw fail(field, "has \(array.count) numbers but d_model is \(length)")
     }
@@ -152,7 +166,9 @@ struct FieldReader {
   }
 
   func matrix(_ field: String, size: Int) throws -> Matrix {
-    guard let value = root[field] else { throw fail(field, "is missing (a \(size)×\(size) matrix)") }
+    guard let value = root[field] else {
+      throw fail(field, "is missing (a \(size)×\(size) matrix)")
+    }
     guard let rows = value as? [Any], rows.count == size else {
       throw fail(field, "must be \(size) rows of \(size) numbers (d_model×d_model)")
     }
@@ -169,12 +185,12 @@ struct FieldReader {
       throw fail("embeddings", "must be an object from words to vectors, e.g. {\"cat\": [0, 1]}")
     }
     var table: [String: [Double]] = [:]
-    for key in object.keys.sorted() {
+    for (key, item) in object.sorted(by: { $0.key < $1.key }) {
       let lower = key.lowercased()
       guard table[lower] == nil else {
         throw fail("embeddings.\(key)", "repeats a word already given in another case")
       }
-      table[lower] = try vector(object[key]!, field: "embeddings.\(key)", length: dimension)
+      table[lower] = try vector(item, field: "embeddings.\(key)", length: dimension)
     }
     return table
   }

@@ -9,27 +9,33 @@ public struct RasterImage: Sendable, Equatable {
     self.width = width
     self.height = height
     let count = width * height * 4
-    let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-      guard let base = buffer.baseAddress, count >= 4 else { return }
-      base[0] = fill.r
-      base[1] = fill.g
-      base[2] = fill.b
-      base[3] = fill.a
-      // Doubling copies: log2(pixels) memcpy calls instead of a byte loop.
-      var filled = 4
-      while filled < count {
-        let chunk = min(filled, count - filled)
-        (base + filled).initialize(from: base, count: chunk)
-        filled += chunk
-      }
+    rgba = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      fillPixels(base, count: width * height, with: fill)
       initialized = count
     }
-    rgba = bytes
   }
 
   public func pixel(x: Int, y: Int) -> RGBA {
     let i = (y * width + x) * 4
     return RGBA(rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3])
+  }
+}
+
+/// Sets `count` RGBA pixels at `base` to `color`: doubling copies, log2(pixels) memcpy calls
+/// instead of a byte loop.
+func fillPixels(_ base: UnsafeMutablePointer<UInt8>, count: Int, with color: RGBA) {
+  guard count > 0 else { return }
+  base[0] = color.r
+  base[1] = color.g
+  base[2] = color.b
+  base[3] = color.a
+  let total = count * 4
+  var filled = 4
+  while filled < total {
+    let chunk = min(filled, total - filled)
+    (base + filled).update(from: base, count: chunk)
+    filled += chunk
   }
 }
 

@@ -1,4 +1,5 @@
 import CLibPNG
+import CPNGWriter
 
 /// A failure reported by libpng, with libpng's own message.
 public struct PNGError: Error, Equatable, CustomStringConvertible {
@@ -20,55 +21,73 @@ public struct DecodedPNG: Sendable, Equatable {
   }
 }
 
+/// How figure PNGs are compressed (zlib level and strategy, PNG row filters), chosen by
+/// measurement on the gallery's figures (docs/performance.md, `make bench`).
+public struct PNGCompression: Sendable, Equatable {
+  /// zlib level, 0 (store) … 9 (smallest).
+  public var level: Int32
+  /// zlib strategy: 0 default, 1 filtered, 2 Huffman only, 3 run-length (RLE).
+  public var strategy: Int32
+  /// libpng filter mask: 0x08 none, 0x10 sub, 0x20 up, 0x40 average, 0x80 Paeth.
+  public var filters: Int32
 
-/// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG through libpng's simplified
-/// API, which writes no time or text chunks, so equal pixels give equal bytes.
-public func encodePNG(width: Int, height: Int, rgba: [UInt8]) throws -> [UInt8] {
+  public init(level: Int32, strategy: Int32, filters: Int32) {
+    self.level = level
+    self.strategy = strategy
+    self.filters = filters
+  }
+
+  /// Figures: zlib level 3, default strategy, no row filters (what libpng's simplified API
+  /// wrote with PNG_IMAGE_FLAG_FAST, so the bytes did not change). The sweep over the gallery
+  /// (docs/performance.md) found no setting that is much faster: level 1, RLE or the "up" filter
+  /// save at most a tenth of the encode time, and the "sub"/"Paeth" filters and level 6 cost more.
+  public static let figures = PNGCompression(level: 3, strategy: 0, filters: 0x08)
+}
+
+/// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG. Opaque images are written as
+/// RGB. No time or text chunks are written, so equal pixels give equal bytes.
+public func encodePNG(
+  width: Int, height: Int, rgba: [UInt8], compression: PNGCompression = .figures
+) throws -> [UInt8] {
+  try rgba.withUnsafeBufferPointer {
+    try encodePNG(
+      width: width, height: height, rgba: $0, opaque: isOpaque($0), compression: compression)
+  }
+}
+
+/// Encodes `rgba` straight from the caller's buffer (4 bytes a pixel even when `opaque`: libpng
+/// skips the alpha byte of an RGB file itself), through our libpng writer (`CPNGWriter`), which
+/// sets what the simplified API cannot: zlib's level and strategy, and the row filters.
+func encodePNG(
+  width: Int, height: Int, rgba: UnsafeBufferPointer<UInt8>, opaque: Bool,
+  compression: PNGCompression
+) throws -> [UInt8] {
   guard width > 0, height > 0, width <= 1 << 20, height <= 1 << 20 else {
     throw PNGError(message: "cannot encode a \(width)×\(height) PNG: both sides must be 1…1048576")
   }
-  guard rgba.count == width * height * 4 else {
+  guard rgba.count == width * height * 4, let base = rgba.baseAddress else {
     throw PNGError(
       message: "PNG pixel buffer holds \(rgba.count) bytes, expected \(width * height * 4)")
   }
-  var image = makeImage(width: width, height: height)
-  // libpng's fast setting (no row filters, zlib level 3). Measured on the lecture heatmap it is
-  // 4× faster than the default (0.22 → 0.05 s of CPU, which was 80% of the whole run) for a
-  // file a third larger (90 → 119 KB); flat-coloured figures barely gain from row filters.
-  image.flags |= attnviz_png_image_flag_fast
-  // Figures are opaque: writing RGB gives zlib a quarter less to compress, and a smaller file.
-  let pixels = isOpaque(rgba) ? dropAlpha(rgba) : rgba
-  if pixels.count != rgba.count { image.format = attnviz_png_format_rgb }
-  // One call into a buffer of libpng's own upper bound (the sizing call would compress twice).
-  var size = attnviz_png_image_size_max(&image)
-  var out = [UInt8](repeating: 0, count: size)
-  let written = out.withUnsafeMutableBytes { memory in
-    pixels.withUnsafeBytes { source in
-      png_image_write_to_memory(&image, memory.baseAddress, &size, 0, source.baseAddress, 0, nil)
-    }
+  var output = attnviz_png_output()
+  defer { attnviz_png_output_free(&output) }
+  var message = [CChar](repeating: 0, count: 256)
+  let settings = attnviz_png_compression(
+    level: compression.level, strategy: compression.strategy, filters: compression.filters)
+  let ok = attnviz_png_encode(
+    base, UInt32(width), UInt32(height), opaque ? 1 : 0, settings, &output, &message,
+    message.count)
+  guard ok != 0, let data = output.data else {
+    let text = String(
+      decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    throw PNGError(
+      message: "libpng could not encode the image: \(text.isEmpty ? "unknown error" : text)")
   }
-  guard written != 0 else { throw failure(of: &image, doing: "encode") }
-  return Array(out.prefix(size))
+  return Array(UnsafeBufferPointer(start: data, count: output.size))
 }
 
-func isOpaque(_ rgba: [UInt8]) -> Bool {
-  rgba.withUnsafeBufferPointer { bytes in
-    stride(from: 3, to: bytes.count, by: 4).allSatisfy { bytes[$0] == 255 }
-  }
-}
-
-func dropAlpha(_ rgba: [UInt8]) -> [UInt8] {
-  var rgb = [UInt8](repeating: 0, count: rgba.count / 4 * 3)
-  rgba.withUnsafeBufferPointer { source in
-    rgb.withUnsafeMutableBufferPointer { target in
-      for pixel in 0..<(source.count / 4) {
-        target[pixel * 3] = source[pixel * 4]
-        target[pixel * 3 + 1] = source[pixel * 4 + 1]
-        target[pixel * 3 + 2] = source[pixel * 4 + 2]
-      }
-    }
-  }
-  return rgb
+func isOpaque(_ rgba: UnsafeBufferPointer<UInt8>) -> Bool {
+  stride(from: 3, to: rgba.count, by: 4).allSatisfy { rgba[$0] == 255 }
 }
 
 /// Decodes any PNG libpng reads (palette, gray, 16-bit…) into 8-bit RGBA.

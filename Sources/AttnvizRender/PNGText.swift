@@ -33,7 +33,10 @@ public func textChunks(of png: [UInt8]) -> [(key: String, value: String)]? {
       var rest = data[(nul + 1)...]
       if type == "iTXt" {
         // compression flag and method, then language and translated keyword, each NUL-ended.
-        guard rest.count >= 2, rest[rest.startIndex] == 0 else { offset = start + length + 4; continue }
+        guard rest.count >= 2, rest[rest.startIndex] == 0 else {
+          offset = start + length + 4
+          continue
+        }
         rest = rest.dropFirst(2)
         for _ in 0..<2 {
           guard let end = rest.firstIndex(of: 0) else { break }

@@ -27,6 +27,17 @@ public struct Rasterizer: Sendable {
   public init(fonts: FontSet) { self.fonts = fonts }
 
   public func render(_ scene: Scene, scale: Double) throws -> RasterImage {
+    let (width, height) = try Self.pixelSize(of: scene, scale: scale)
+    var image = RasterImage(width: width, height: height, fill: scene.background)
+    image.rgba.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      draw(scene, scale: scale, into: PixelTarget(base: base, width: width, height: height))
+    }
+    return image
+  }
+
+  /// The device pixels of `scene` at `scale`, or why it cannot be drawn.
+  static func pixelSize(of scene: Scene, scale: Double) throws -> (width: Int, height: Int) {
     guard scale.isFinite, scale >= 0.1, scale <= 16 else { throw RenderError.invalidScale(scale) }
     let width = (scene.width * scale).rounded()
     let height = (scene.height * scale).rounded()
@@ -36,27 +47,40 @@ public struct Rasterizer: Sendable {
     else {
       throw RenderError.invalidSize(width: scene.width, height: scene.height, scale: scale)
     }
-    var image = RasterImage(width: Int(width), height: Int(height), fill: scene.background)
-    let (w, h) = (image.width, image.height)
-    image.rgba.withUnsafeMutableBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return }
-      let target = PixelTarget(base: base, width: w, height: h)
-      for item in scene.items {
-        switch item {
-        case .rect(let rect): target.draw(rect, scale: scale)
-        case .line(let line): target.draw(line, scale: scale)
-        case .text(let text): target.draw(text, scale: scale, fonts: fonts)
-        }
+    return (Int(width), Int(height))
+  }
+
+  /// Draws the items over a target already filled with the background.
+  func draw(_ scene: Scene, scale: Double, into target: PixelTarget) {
+    for item in scene.items {
+      switch item {
+      case .rect(let rect): target.draw(rect, scale: scale)
+      case .line(let line): target.draw(line, scale: scale)
+      case .text(let text): target.draw(text, scale: scale, fonts: fonts)
       }
     }
-    return image
   }
 }
 
 /// Renders `scene` and encodes it as PNG bytes; equal scenes give equal bytes.
-public func renderPNG(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
-  let image = try Rasterizer(fonts: fonts).render(scene, scale: scale)
-  return try encodePNG(width: image.width, height: image.height, rgba: image.rgba)
+///
+/// The pixels are drawn straight into a buffer the encoder reads (libpng drops the alpha byte of
+/// an opaque figure itself), and the buffer is reused by the next figure (`PixelBuffers`): fresh
+/// full-size buffers cost more in page faults than the drawing did.
+public func renderPNG(
+  _ scene: Scene, scale: Double, fonts: FontSet, compression: PNGCompression = .figures
+) throws -> [UInt8] {
+  let (width, height) = try Rasterizer.pixelSize(of: scene, scale: scale)
+  return try PixelBuffers.shared.withBuffer(byteCount: width * height * 4) { base in
+    fillPixels(base, count: width * height, with: scene.background)
+    let target = PixelTarget(base: base, width: width, height: height)
+    Rasterizer(fonts: fonts).draw(scene, scale: scale, into: target)
+    // Source-over onto an opaque background stays opaque (`blend`).
+    return try encodePNG(
+      width: width, height: height,
+      rgba: UnsafeBufferPointer(start: base, count: width * height * 4),
+      opaque: scene.background.a == 255, compression: compression)
+  }
 }
 
 /// The pixels being drawn into, for the duration of one render.

@@ -1,3 +1,8 @@
+// Scenes carry colours, so every module that builds or draws one needs RGBA and the colour maps:
+// re-exported here so `import AttnvizRender` keeps bringing them (the tables, which draw no
+// scene, import AttnvizStyle alone).
+@_exported import AttnvizStyle
+
 /// A figure laid out once, as drawing primitives in logical pixels (origin top left, y down).
 ///
 /// Views build a `Scene`; the PNG rasteriser and the SVG writer each draw the same scene and know
@@ -25,25 +30,6 @@ public enum SceneItem: Sendable, Equatable {
   case rect(RectItem)
   case line(LineItem)
   case text(TextItem)
-}
-
-/// An 8-bit sRGB colour with straight (not premultiplied) alpha.
-public struct RGBA: Sendable, Equatable, Hashable {
-  public var r: UInt8
-  public var g: UInt8
-  public var b: UInt8
-  public var a: UInt8
-
-  public init(_ r: UInt8, _ g: UInt8, _ b: UInt8, _ a: UInt8 = 255) {
-    self.r = r
-    self.g = g
-    self.b = b
-    self.a = a
-  }
-
-  public static let white = RGBA(255, 255, 255)
-  public static let black = RGBA(0, 0, 0)
-  public static let clear = RGBA(0, 0, 0, 0)
 }
 
 public struct Point: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 
 /// A labelled matrix as CSV (RFC 4180): a header record of an empty corner field and the key
 /// tokens (or d0, d1, …), then one record per query token with its values.

@@ -1,10 +1,4 @@
-import AttnvizRender
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import AttnvizStyle
 
 /// Background shading of table cells with ANSI SGR escapes, so a coloured table reads like the
 /// heatmap figure: same colour map, same normalisation (fixed 0…1 for probabilities, symmetric
@@ -40,26 +34,15 @@ struct CellShading {
       return ""
     case .ansi256:
       let index = xterm256Index(color)
-      let textIndex = prefersDarkText(xterm256Color(index)) ? 16 : 231
+      let textIndex = prefersDarkText(on: xterm256Color(index)) ? 16 : 231
       return "\u{1B}[38;5;\(textIndex);48;5;\(index)m"
     case .truecolor:
-      let text = prefersDarkText(color) ? "0;0;0" : "255;255;255"
+      let text = prefersDarkText(on: color) ? "0;0;0" : "255;255;255"
       return "\u{1B}[38;2;\(text);48;2;\(color.r);\(color.g);\(color.b)m"
     }
   }
 
   var reset: String { mode == .plain ? "" : "\u{1B}[0m" }
-}
-
-/// Black text when the background's WCAG relative luminance exceeds 0.179, the point where black
-/// and white text have equal contrast ratios ((L + 0.05) / 0.05 = 1.05 / (L + 0.05)).
-func prefersDarkText(_ color: RGBA) -> Bool {
-  func linear(_ channel: UInt8) -> Double {
-    let c = Double(channel) / 255
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
-  }
-  let luminance = 0.2126 * linear(color.r) + 0.7152 * linear(color.g) + 0.0722 * linear(color.b)
-  return luminance > 0.179
 }
 
 /// Channel levels of the xterm 6×6×6 colour cube (indices 16…231).

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 
 /// What every table format needs to know about each cell, worked out once: the printed value,
 /// whether it is its row's largest, whether the causal mask hid it, and where it sits on the
@@ -41,11 +42,11 @@ struct TableCells {
   /// Marks every visible cell equal to its row's largest value; ties are all marked, since
   /// picking one (numpy's first-index `argmax`) would claim a winner the numbers do not show.
   /// Only where columns are tokens (weights, scores): the largest coordinate of an embedding or
-  /// of Q says nothing about attention.
+  /// of Q (columns d0, d1, … even when labelled) says nothing about attention.
   private static func rowMaxima(_ m: LabeledMatrix, masked: [Bool]) -> [Bool] {
     let columns = m.matrix.columns
     var marks = [Bool](repeating: false, count: m.matrix.values.count)
-    guard m.columnLabels != nil else { return marks }
+    guard m.columnsAreTokens else { return marks }
     for r in 0..<m.matrix.rows {
       let range = (r * columns)..<((r + 1) * columns)
       let candidates = range.filter { !masked[$0] && !m.matrix.values[$0].isNaN }

@@ -1,4 +1,4 @@
-import AttnvizRender
+import AttnvizStyle
 
 /// How `renderTable` lays out and colours a terminal table.
 public struct TableOptions: Sendable, Equatable {
@@ -12,12 +12,12 @@ public struct TableOptions: Sendable, Equatable {
   /// Longer key tokens (column headers) are shortened with an ellipsis.
   public var maxColumnLabelWidth: Int
   /// The colour map for shaded modes; nil picks `viridis` for probabilities and `diverging` for
-  /// signed matrices (`gray` if the map is missing). Signed data wants a diverging map.
+  /// signed matrices. Signed data wants a diverging map.
   public var colorMap: ColorMap?
 
   public init(
     colorMode: ColorMode = .plain, width: Int = 80, decimals: Int = 2,
-    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 8, colorMap: ColorMap? = nil
+    maxRowLabelWidth: Int = 16, maxColumnLabelWidth: Int = 10, colorMap: ColorMap? = nil
   ) {
     self.colorMode = colorMode
     self.width = width
@@ -39,17 +39,19 @@ struct TableGlyphs {
   let vertical: String
   let ellipsis: String
   let masked: String
+  /// A masked score (before softmax) is −∞, not a blank.
+  let minusInfinity: String
   let rangeDash: String
   let asciiOnly: Bool
 
   static let ascii = TableGlyphs(
     top: ("+", "+", "+"), rule: ("+", "+", "+"), bottom: ("+", "+", "+"),
-    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", rangeDash: "-",
+    horizontal: "-", vertical: "|", ellipsis: "...", masked: "-", minusInfinity: "-inf", rangeDash: "-",
     asciiOnly: true)
 
   static let unicode = TableGlyphs(
     top: ("┌", "┬", "┐"), rule: ("├", "┼", "┤"), bottom: ("└", "┴", "┘"),
-    horizontal: "─", vertical: "│", ellipsis: "…", masked: "·", rangeDash: "–",
+    horizontal: "─", vertical: "│", ellipsis: "…", masked: "·", minusInfinity: "−∞", rangeDash: "–",
     asciiOnly: false)
 
   static func forMode(_ mode: ColorMode) -> TableGlyphs { mode == .plain ? ascii : unicode }

@@ -1,5 +1,5 @@
 import AttnvizMath
-import AttnvizRender
+import AttnvizStyle
 
 /// A labelled matrix as a terminal table: query tokens down the side, key tokens (or dimensions
 /// d0, d1, …) across the top, values with fixed decimals, each row's largest value marked `*`,
@@ -56,14 +56,12 @@ struct TableLayout {
     width = max(options.width, 1)
     decimals = options.decimals
     cells = TableCells(m, decimals: options.decimals)
-    let colorMap =
-      options.colorMap
-      ?? ColorMap.named(m.kind == .probabilities ? "viridis" : "diverging") ?? .gray
+    let colorMap = options.colorMap ?? (m.kind == .probabilities ? .viridis : .diverging)
     shading =
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in
       truncate(
-        sanitizeForTerminal(label, asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
+        sanitizeForTerminal(tokenLabel(label), asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
         ellipsis: glyphs.ellipsis)
     }
     let valueWidth = max(1, cells.text.map(\.count).max() ?? 1)
@@ -77,8 +75,20 @@ struct TableLayout {
     labelWidth = rowLabels.map(displayWidth).max() ?? 0
   }
 
-  /// Consecutive key columns grouped so each block's lines fit the width (at least one column).
+  /// Consecutive key columns grouped so each block's lines fit the width (at least one column),
+  /// as evenly as the width allows: 8 columns of which 7 fit are 4 + 4, not 7 + a lone 1.
   func columnBlocks() -> [Range<Int>] {
+    let greedy = greedyColumnBlocks()
+    let n = columnWidths.count
+    guard greedy.count > 1 else { return greedy }
+    let size = (n + greedy.count - 1) / greedy.count
+    let even = stride(from: 0, to: n, by: size).map { $0..<min($0 + size, n) }
+    let available = width - (labelWidth + 4)
+    let fits = even.allSatisfy { block in block.map { columnWidths[$0] + 3 }.reduce(0, +) <= available }
+    return fits && even.count == greedy.count ? even : greedy
+  }
+
+  private func greedyColumnBlocks() -> [Range<Int>] {
     let available = width - (labelWidth + 4)
     var blocks: [Range<Int>] = []
     var start = 0
@@ -149,7 +159,7 @@ struct TableLayout {
     let i = cells.index(row, column)
     let content =
       cells.isMasked[i]
-      ? pad(glyphs.masked, toWidth: valueWidth + 1, .center)
+      ? pad(maskedText, toWidth: valueWidth + 1, .center)
       : pad(cells.text[i], toWidth: valueWidth, .right) + (cells.isRowMax[i] ? "*" : " ")
     let shade = shading.flatMap { shading in cells.scale[i].map { shading.start(at: $0) } }
     if let shade { line += shade }
@@ -159,12 +169,17 @@ struct TableLayout {
     if shade != nil, let shading { line += shading.reset }
   }
 
+  /// Masked weights are 0 and shown as a mark; masked scores are −∞ and say so.
+  var maskedText: String { matrix.kind == .signed ? glyphs.minusInfinity : glyphs.masked }
+
   /// One line saying what the marks (and the colours) mean.
   var legend: String {
     let what = matrix.kind == .probabilities ? "weight" : "value"
     var parts = cells.isRowMax.contains(true) ? ["* = largest \(what) in its row"] : []
     if cells.isMasked.contains(true) {
-      parts.append("\(glyphs.masked) = masked (causal)")
+      parts.append(
+        matrix.kind == .signed
+          ? "\(maskedText) = masked score" : "\(glyphs.masked) = masked (weight 0)")
     }
     if let shading {
       let bound = formatFixed(cells.magnitude, decimals: decimals)
@@ -174,6 +189,7 @@ struct TableLayout {
     return truncate(parts.joined(separator: "; "), toWidth: width, ellipsis: glyphs.ellipsis)
   }
 
-  var hasLegend: Bool { !legend.isEmpty
+  var hasLegend: Bool {
+    !legend.isEmpty
   }
 }

@@ -11,7 +11,9 @@ public struct Token: Sendable, Equatable, Hashable {
   /// Where the token came from in the input, as UTF-8 byte offsets (nil for special tokens).
   public var sourceRange: Range<Int>?
 
-  public init(_ text: String, id: Int? = nil, isSpecial: Bool = false, sourceRange: Range<Int>? = nil) {
+  public init(
+    _ text: String, id: Int? = nil, isSpecial: Bool = false, sourceRange: Range<Int>? = nil
+  ) {
     self.text = text
     self.id = id
     self.isSpecial = isSpecial

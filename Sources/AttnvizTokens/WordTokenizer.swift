@@ -47,7 +47,11 @@ public struct WordTokenizer: Tokenizer {
   private func utf8Offsets(of characters: [Character]) -> [Int] {
     var offsets = [0]
     offsets.reserveCapacity(characters.count + 1)
-    for c in characters { offsets.append(offsets.last! + c.utf8.count) }
+    var total = 0
+    for c in characters {
+      total += c.utf8.count
+      offsets.append(total)
+    }
     return offsets
   }
 }

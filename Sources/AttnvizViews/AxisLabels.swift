@@ -1,4 +1,5 @@
 import AttnvizRender
+import AttnvizStyle
 
 #if canImport(Glibc)
   import Glibc
@@ -31,7 +32,7 @@ private func cleaned(
 ) -> [String] {
   raw.map {
     shortened(
-      displayLabel($0), toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
+      tokenLabel($0), toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
   }
 }
 
@@ -77,7 +78,11 @@ func drawRowLabels(
 ) {
   let shift =
     (canvas.measurer.ascent(size: plan.size) - canvas.measurer.descent(size: plan.size)) / 2
-  for i in plan.shownIndices {
+  let half = (canvas.measurer.ascent(size: plan.size) + canvas.measurer.descent(size: plan.size)) / 2
+  // With cells smaller than a line, the last label can hang below the grid into the column
+  // labels' corner: it gives way (the labels are a sample then anyway).
+  for i in plan.shownIndices
+  where i == 0 || grid.centerY(i) + half <= grid.maxY + labelGap {
     canvas.text(
       TextItem(
         plan.texts[i], at: Point(grid.x - labelGap, grid.centerY(i) + shift), size: plan.size,

@@ -12,10 +12,6 @@ struct Canvas {
 
   mutating func add(_ item: SceneItem) { items.append(item) }
 
-  mutating func add(_ other: Canvas, dx: Double = 0, dy: Double = 0) {
-    items.append(contentsOf: other.items.map { $0.moved(dx, dy) })
-  }
-
   mutating func rect(_ r: RectItem) { items.append(.rect(r)) }
   mutating func line(_ l: LineItem) { items.append(.line(l)) }
   mutating func text(_ t: TextItem) { items.append(.text(t)) }
@@ -26,9 +22,5 @@ struct Canvas {
     return items.dropFirst().reduce(AttnvizViews.bounds(of: first, measurer: measurer)) {
       $0.union(AttnvizViews.bounds(of: $1, measurer: measurer))
     }
-  }
-
-  func text(width string: String, size: Double, weight: FontWeight = .regular) -> Double {
-    measurer.width(of: string, size: size, weight: weight)
   }
 }

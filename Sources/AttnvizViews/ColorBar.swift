@@ -44,7 +44,8 @@ func drawColorBar(
     drawMaskedCell(x: x, y: top, width: width, height: width, into: &canvas, role: "legend")
     canvas.text(
       TextItem(
-        "masked", at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
+        // A masked score is −∞ (its weight 0): the legend says which, as the captions do.
+        scale.isSigned ? "masked (−∞)" : "masked (0)", at: Point(x + width + 7, top + width / 2 + (ascent - descent) / 2),
         size: style.fontSize, color: FigureStyle.softInk, role: "legend"))
   }
 }
@@ -68,14 +69,6 @@ func drawMaskedCell(
 
 let maskedFill = RGBA(236, 236, 236)
 let maskedStroke = RGBA(196, 196, 196)
-
-/// Width the colour bar with its tick labels takes, for layouts that reserve room.
-func colorBarWidth(_ scale: ColorScale, style: FigureStyle, measurer: any TextMeasuring) -> Double {
-  let labels = scale.ticks.map {
-    measurer.width(of: $0.label, size: style.fontSize, weight: .regular)
-  }
-  return 14 + 7 + (labels.max() ?? 0)
-}
 
 /// Ticks spaced at least a line apart: all five, else the ends and the middle, else the ends.
 private func thinnedTicks(

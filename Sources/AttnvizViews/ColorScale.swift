@@ -1,13 +1,6 @@
 import AttnvizMath
 import AttnvizRender
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import AttnvizStyle
 
 /// Value → colour for one figure (matplotlib's `Normalize` + colour map): weights on a fixed
 /// 0…1 scale so figures compare across heads and layers, signed values on a scale symmetric
@@ -83,42 +76,7 @@ func formatSigned(_ value: Double, decimals: Int) -> String {
   return value < 0 && !isZero ? "−" + text : text
 }
 
-/// Fixed-point formatting without Foundation: rounds half away from zero.
-func formatFixed(_ value: Double, decimals: Int) -> String {
-  guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
-  var scale = 1.0
-  for _ in 0..<decimals { scale *= 10 }
-  let scaled = (abs(value) * scale).rounded()
-  let digits = String(wholeNumber: scaled)
-  let sign = value < 0 && scaled != 0 ? "-" : ""
-  guard decimals > 0 else { return sign + digits }
-  let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
-  let split = padded.index(padded.endIndex, offsetBy: -decimals)
-  return sign + padded[..<split] + "." + padded[split...]
-}
-
-extension String {
-  /// The integer digits of a non-negative whole `Double` (exact up to 2^53).
-  fileprivate init(wholeNumber: Double) {
-    if wholeNumber < 9.0e15 {
-      self = String(Int64(wholeNumber))
-    } else {
-      self = "\(wholeNumber)"
-    }
-  }
-}
-
-/// WCAG relative luminance of an sRGB colour, 0 (black) … 1 (white).
-func relativeLuminance(_ c: RGBA) -> Double {
-  func linear(_ v: UInt8) -> Double {
-    let s = Double(v) / 255
-    return s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4)
-  }
-  return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
-}
-
-/// Dark or light text, whichever contrasts more with `background`. 0.179 is where black and
-/// white text have equal WCAG contrast ratios.
+/// Dark or light text, whichever contrasts more with `background` (the WCAG rule of AttnvizStyle).
 func textColor(on background: RGBA) -> RGBA {
-  relativeLuminance(background) > 0.179 ? FigureStyle.ink : .white
+  prefersDarkText(on: background) ? FigureStyle.ink : .white
 }

@@ -1,4 +1,5 @@
 import AttnvizRender
+import AttnvizStyle
 
 /// Puts a laid-out body under its title and subtitle, with even margins: the step every view
 /// ends with.
@@ -13,12 +14,20 @@ func frameFigure(
   let margin = style.margin
   let bodyBox = body.bounds ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
   // A small figure still gets a readable title width; a big one gives the title its own width.
-  let contentWidth = max(bodyBox.width, style.minimumWidth)
+  // A narrow figure widens (up to 960 px) rather than cut its title: the title says what the
+  // figure shows (layer, head, step).
+  // The subtitle likewise, so the sentence is not cut while there is slide room for it.
+  let titleWidth = measurer.width(
+    of: tokenLabel(title.title), size: style.titleSize, weight: .bold)
+  let subtitleWidth = title.subtitle.map {
+    measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
+  } ?? 0
+  let contentWidth = max(bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0
   let titleText = shortened(
-    displayLabel(title.title), toWidth: contentWidth, size: style.titleSize, weight: .bold,
+    tokenLabel(title.title), toWidth: contentWidth, size: style.titleSize, weight: .bold,
     measurer: measurer)
   if !title.title.isEmpty {
     y += measurer.ascent(size: style.titleSize)
@@ -62,13 +71,13 @@ private func subtitleLine(
       : shortened(
         noteText, toWidth: width, size: style.fontSize, measurer: measurer)
   }
-  let shown = displayLabel(subtitle)
+  let shown = tokenLabel(subtitle)
   guard !noteText.isEmpty else {
-    return shortened(shown, toWidth: width, size: style.fontSize, measurer: measurer)
+    return shortenedAtWord(shown, toWidth: width, size: style.fontSize, measurer: measurer)
   }
   let noteWidth = measurer.width(of: separator + noteText, size: style.fontSize, weight: .regular)
   let room = max(width - noteWidth, width / 3)
-  let head = shortened(shown, toWidth: room, size: style.fontSize, measurer: measurer)
+  let head = shortenedAtWord(shown, toWidth: room, size: style.fontSize, measurer: measurer)
   return shortened(
     head + separator + noteText, toWidth: width, size: style.fontSize, measurer: measurer)
 }

@@ -120,4 +120,6 @@ func lightened(_ color: RGBA, by amount: Double) -> RGBA {
   return RGBA(mix(color.r), mix(color.g), mix(color.b), color.a)
 }
 
-private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? max(a, 1) : greatestCommonDivisor(b, a % b) }
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+  b == 0 ? max(a, 1) : greatestCommonDivisor(b, a % b)
+}

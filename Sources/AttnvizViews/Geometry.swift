@@ -81,4 +81,3 @@ func bounds(of item: SceneItem, measurer: any TextMeasuring) -> Box {
     return Box.around(textCorners(t, measurer: measurer))
   }
 }
-

@@ -4,7 +4,7 @@ import AttnvizRender
 /// palette (Okabe & Ito 2008, "Color Universal Design"), ordered for contrast on white and
 /// without its yellow, which vanishes on white; then Tableau 10's remaining hues for 8–12 heads.
 /// Beyond that the colours repeat.
-let headPalette: [RGBA] = [
+public let headPalette: [RGBA] = [
   RGBA(0, 114, 178),  // blue
   RGBA(213, 94, 0),  // vermillion
   RGBA(0, 158, 115),  // bluish green

@@ -1,19 +1,24 @@
 import AttnvizMath
 import AttnvizRender
+import AttnvizStyle
 
 /// All heads of a layer side by side on one shared colour scale, wrapped into rows of at most
 /// four, each panel titled. Query labels sit left of the first panel of each row and key labels
-/// under the lowest panel of each column, so the panels stay close together.
+/// under the lowest panel of each column, so the panels stay close together. With grouped-query
+/// attention, a bracket over each row's run of heads that share a key/value head names it;
+/// `caption` lines go under the figure.
 public func headsFigure(
-  _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle, style: FigureStyle,
+  _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
+  queryHeadsPerKeyValueHead: Int? = nil, caption: [String] = [], style: FigureStyle,
   measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first, first.matrix.rows > 0, first.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
   let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
-  let layout = PanelLayout(count: heads.count, maxPerRow: 4)
-  let panelSpan = min(style.maxGridSize, 1600 / Double(layout.columns), 1000 / Double(layout.rows))
+  let layout = PanelLayout(slideFor: heads.count)
+  // The panels share a 16:9 slide's worth of room, so labels stay readable when it is projected.
+  let panelSpan = min(style.maxGridSize, 1200 / Double(layout.columns), 800 / Double(layout.rows))
   var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
   if style.annotate {
@@ -26,7 +31,7 @@ public func headsFigure(
   let annotationSize = headsAnnotationSize(heads, cell: cell, scale: scale, style, measurer)
   if style.annotate && annotationSize == nil { notes.append("values not printed: cells too small") }
 
-  let tokenColumns = first.columnLabels != nil
+  let tokenColumns = first.columnsAreTokens
   let rowPlan = planRowLabels(
     first.rowLabels.enumerated().filter { $0.offset % cell.rowFactor == 0 }.map(\.element),
     spacing: cell.height, nice: false, style: style, measurer: measurer)
@@ -41,7 +46,10 @@ public func headsFigure(
   var grids: [GridGeometry] = []
   var top = 0.0
   let panelGap = 22.0
+  let group = (queryHeadsPerKeyValueHead ?? 1) > 1 ? queryHeadsPerKeyValueHead : nil
+  let lineHeight = measurer.ascent(size: style.fontSize) + measurer.descent(size: style.fontSize)
   for panelRow in 0..<layout.rows {
+    if group != nil { top += lineHeight + 10 }
     let titleY = top + measurer.ascent(size: style.fontSize)
     let gridY = (titleY + measurer.descent(size: style.fontSize) + 6).rounded(.up)
     for panelColumn in 0..<layout.columns {
@@ -64,7 +72,7 @@ public func headsFigure(
       canvas.text(
         TextItem(
           shortened(
-            displayLabel(name), toWidth: cell.panelWidth, size: style.fontSize, weight: .bold,
+            tokenLabel(name), toWidth: cell.panelWidth, size: style.fontSize, weight: .bold,
             measurer: measurer),
           at: Point(grid.x + grid.width / 2, titleY), size: style.fontSize,
           color: FigureStyle.ink, anchor: .middle, weight: .bold, role: "panel-title"))
@@ -72,6 +80,11 @@ public func headsFigure(
       if index + layout.columns >= heads.count {
         drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
       }
+    }
+    if let group {
+      drawPanelBrackets(
+        row: panelRow, layout: layout, count: heads.count, group: group, grids: grids,
+        lineY: top - 6, style: style, into: &canvas)
     }
     top = (canvas.bounds?.maxY ?? 0) + panelGap
   }
@@ -85,13 +98,48 @@ public func headsFigure(
     column: tokenColumns
       ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
     grid: whole, columnBelow: true, style: style, into: &canvas)
+  drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// Brackets over the panels of one row, one per run of heads sharing a key/value head.
+private func drawPanelBrackets(
+  row: Int, layout: PanelLayout, count: Int, group: Int, grids: [GridGeometry], lineY: Double,
+  style: FigureStyle, into canvas: inout Canvas
+) {
+  let indices = (row * layout.columns)..<min(count, (row + 1) * layout.columns)
+  let measurer = canvas.measurer
+  var start = indices.lowerBound
+  while start < indices.upperBound {
+    let g = start / group
+    let end = min(indices.upperBound, (g + 1) * group)
+    let x0 = grids[start].x
+    let x1 = grids[end - 1].maxX
+    for (from, to) in [
+      (Point(x0, lineY), Point(x1, lineY)), (Point(x0, lineY), Point(x0, lineY + 4)),
+      (Point(x1, lineY), Point(x1, lineY + 4)),
+    ] {
+      canvas.line(LineItem(from: from, to: to, color: FigureStyle.rule, width: 1, role: "kv-group"))
+    }
+    let name = "key/value head \(g + 1)"
+    canvas.text(
+      TextItem(
+        shortened(name, toWidth: x1 - x0, size: style.fontSize, measurer: measurer),
+        at: Point((x0 + x1) / 2, lineY - 3 - measurer.descent(size: style.fontSize)),
+        size: style.fontSize, color: FigureStyle.softInk, anchor: .middle, role: "kv-group"))
+    start = end
+  }
 }
 
 /// Panels in rows of at most `maxPerRow`, balanced: 5 → 3 + 2, 6 → 3 + 3, 12 → 4 × 3.
 struct PanelLayout {
   var columns: Int
   var rows: Int
+
+  /// As near a 16:9 slide as the count allows: 4 heads 2×2, 6 3×2, 12 4×3, never a long strip.
+  init(slideFor count: Int) {
+    self.init(count: count, maxPerRow: max(1, Int((Double(count) * 16 / 9).squareRoot().rounded(.up))))
+  }
 
   init(count: Int, maxPerRow: Int) {
     rows = max(1, (count + maxPerRow - 1) / maxPerRow)
@@ -109,8 +157,7 @@ struct PanelCells {
   var pooledRows: Int
   var pooledColumns: Int
 
-  init(rows: Int, columns: Int, span: Double, base: Double) {
-    let minimum = 2.0
+  init(rows: Int, columns: Int, span: Double, base: Double, minimum: Double = 2) {
     rowFactor = max(1, Int((Double(rows) * minimum / span).rounded(.up)))
     columnFactor = max(1, Int((Double(columns) * minimum / span).rounded(.up)))
     pooledRows = (rows + rowFactor - 1) / rowFactor
@@ -133,8 +180,7 @@ struct PanelCells {
   }
 
   var poolingNote: String? {
-    guard rowFactor > 1 || columnFactor > 1 else { return nil }
-    return "each cell averages \(rowFactor)×\(columnFactor) tokens"
+    AttnvizViews.poolingNote(rowFactor: rowFactor, columnFactor: columnFactor)
   }
 }
 

@@ -13,7 +13,7 @@ public func heatmapFigure(
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
-  let tokenColumns = m.columnLabels != nil
+  let tokenColumns = m.columnsAreTokens
   let spec = HeatmapSpec(
     matrix: m.matrix, isMasked: m.isMasked, isCausal: m.isCausal,
     scale: ColorScale.forMatrices([m.matrix], kind: m.kind, style: style),
@@ -83,7 +83,28 @@ func drawHeatmap(
 ) -> (Canvas, [String]) {
   var canvas = Canvas(measurer: measurer)
   var notes: [String] = []
-  let m = spec.matrix
+  // Cells stay at least 1 px (2 device pixels): a longer sequence is drawn as blocks of
+  // tokens, each showing its largest weight, so a 4,096-token figure has ~670,000 cells, not
+  // 16 million.
+  let cells = PanelCells(
+    rows: spec.matrix.rows, columns: spec.matrix.columns, span: style.maxGridSize,
+    base: style.cellSize, minimum: 1)
+  let pooling = pooled(
+    spec.matrix, maxRows: cells.pooledRows, maxColumns: cells.pooledColumns,
+    isMasked: spec.isMasked, signed: spec.scale.isSigned)
+  let isPooled = pooling.rowFactor > 1 || pooling.columnFactor > 1
+  if let note = poolingNote(
+    rowFactor: pooling.rowFactor, columnFactor: pooling.columnFactor,
+    signed: spec.scale.isSigned)
+  {
+    notes.append(note)
+  }
+  let m = isPooled ? pooling.matrix : spec.matrix
+  let isMasked: (Int, Int) -> Bool = isPooled ? { _, _ in false } : spec.isMasked
+  let rowLabels = spec.rowLabels.enumerated().filter { $0.offset % pooling.rowFactor == 0 }
+    .map(\.element)
+  let columnLabels = spec.columnLabels.enumerated()
+    .filter { $0.offset % pooling.columnFactor == 0 }.map(\.element)
   var cellWidth = fittedCellSize(count: m.columns, base: style.cellSize, maxGrid: style.maxGridSize)
   var cellHeight = fittedCellSize(count: m.rows, base: style.cellSize, maxGrid: style.maxGridSize)
   if spec.squareCells {
@@ -111,20 +132,24 @@ func drawHeatmap(
   let grid = GridGeometry(
     x: 0, y: 0, cellWidth: cellWidth, cellHeight: cellHeight, rows: m.rows, columns: m.columns)
   drawCells(
-    m, isMasked: spec.isMasked, scale: spec.scale, grid: grid, annotationSize: annotationSize,
+    m, isMasked: isMasked, scale: spec.scale, grid: grid, annotationSize: annotationSize,
     into: &canvas)
 
   let rowPlan = planRowLabels(
-    spec.rowLabels, spacing: cellHeight, nice: spec.rowAxis.numbered, style: style,
+    rowLabels, spacing: cellHeight, nice: spec.rowAxis.numbered, style: style,
     measurer: measurer)
   let columnPlan = planColumnLabels(
-    spec.columnLabels, spacing: cellWidth, nice: spec.columnAxis.numbered, style: style,
+    columnLabels, spacing: cellWidth, nice: spec.columnAxis.numbered, style: style,
     measurer: measurer)
   drawRowLabels(rowPlan, grid: grid, into: &canvas)
   drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
   var strides: [(stride: Int, noun: String)] = []
-  if !spec.rowAxis.numbered { strides.append((rowPlan.stride, spec.rowAxis.noun)) }
-  if !spec.columnAxis.numbered { strides.append((columnPlan.stride, spec.columnAxis.noun)) }
+  if !spec.rowAxis.numbered {
+    strides.append((rowPlan.stride * pooling.rowFactor, spec.rowAxis.noun))
+  }
+  if !spec.columnAxis.numbered {
+    strides.append((columnPlan.stride * pooling.columnFactor, spec.columnAxis.noun))
+  }
   if let note = strideNote(strides) { notes.append(note) }
 
   drawColorBar(

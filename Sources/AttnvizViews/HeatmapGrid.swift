@@ -70,11 +70,14 @@ func widestAnnotation(
   return measurer.width(of: longest, size: size, weight: .regular)
 }
 
-/// Block averages of `matrix` down to at most `maxRows`×`maxColumns`, for thumbnails whose
-/// cells would be smaller than a pixel. Masked entries are left out of each average; a block
-/// with no unmasked entry comes back NaN (drawn as masked). Returns the factor per axis.
+/// `matrix` shrunk to at most `maxRows`×`maxColumns` blocks for grids whose cells would be
+/// smaller than a pixel: each block shows its largest weight (so a single strong link is never
+/// averaged away; the subtitle says so), or for signed matrices its value of largest magnitude.
+/// Masked entries are left out; a block with no unmasked entry comes back NaN (drawn as masked).
+/// Returns the factor per axis.
 func pooled(
-  _ matrix: Matrix, maxRows: Int, maxColumns: Int, isMasked: (Int, Int) -> Bool
+  _ matrix: Matrix, maxRows: Int, maxColumns: Int, isMasked: (Int, Int) -> Bool,
+  signed: Bool = false
 ) -> (matrix: Matrix, rowFactor: Int, columnFactor: Int) {
   let rowFactor = max(1, (matrix.rows + maxRows - 1) / max(1, maxRows))
   let columnFactor = max(1, (matrix.columns + maxColumns - 1) / max(1, maxColumns))
@@ -87,20 +90,21 @@ func pooled(
   }
   let rows = (matrix.rows + rowFactor - 1) / rowFactor
   let columns = (matrix.columns + columnFactor - 1) / columnFactor
-  var out = Matrix(rows: rows, columns: columns)
-  for br in 0..<rows {
-    for bc in 0..<columns {
-      var sum = 0.0
-      var count = 0
-      for r in (br * rowFactor)..<min(matrix.rows, (br + 1) * rowFactor) {
-        for c in (bc * columnFactor)..<min(matrix.columns, (bc + 1) * columnFactor)
-        where !isMasked(r, c) && matrix[r, c].isFinite {
-          sum += matrix[r, c]
-          count += 1
-        }
-      }
-      out[br, bc] = count > 0 ? sum / Double(count) : .nan
+  var out = Matrix(rows: rows, columns: columns, repeating: .nan)
+  for r in 0..<matrix.rows {
+    for c in 0..<matrix.columns where !isMasked(r, c) && matrix[r, c].isFinite {
+      let value = matrix[r, c]
+      let current = out[r / rowFactor, c / columnFactor]
+      let larger = signed ? abs(value) > abs(current) : value > current
+      if current.isNaN || larger { out[r / rowFactor, c / columnFactor] = value }
     }
   }
   return (out, rowFactor, columnFactor)
+}
+
+/// What the subtitle says when cells are blocks of tokens.
+func poolingNote(rowFactor: Int, columnFactor: Int, signed: Bool = false) -> String? {
+  guard rowFactor > 1 || columnFactor > 1 else { return nil }
+  let what = signed ? "value of largest magnitude" : "largest weight"
+  return "each cell shows the \(what) of \(rowFactor)×\(columnFactor) tokens"
 }

@@ -1,31 +1,5 @@
 import AttnvizRender
 
-/// Token text as a figure can show it: control characters written as escapes (a raw newline
-/// or tab would break a label's line), empty and blank tokens made visible.
-func displayLabel(_ raw: String) -> String {
-  if raw.isEmpty { return "∅" }
-  var out = ""
-  for scalar in raw.unicodeScalars {
-    switch scalar {
-    case "\n": out += "\\n"
-    case "\t": out += "\\t"
-    case "\r": out += "\\r"
-    default:
-      if scalar.properties.generalCategory == .control
-        || scalar.properties.generalCategory == .lineSeparator
-        || scalar.properties.generalCategory == .paragraphSeparator
-      {
-        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  // A token of spaces only (GPT-2's "Ġ" alone) would be an invisible label.
-  if out.allSatisfy({ $0 == " " }) { return String(repeating: "␣", count: out.count) }
-  return out
-}
-
 /// `string` cut at a character (grapheme) boundary and ended with "…" so it is at most
 /// `maxWidth` wide; unchanged when it already fits.
 func shortened(
@@ -47,6 +21,22 @@ func shortened(
     }
   }
   return String(characters[0..<low]) + "…"
+}
+
+/// Like `shortened`, but a cut inside a word backs up to the word's start, so a subtitle's
+/// quoted sentence ends in whole words ("“The cat sat on…", never "“The cat sat on t…").
+func shortenedAtWord(
+  _ string: String, toWidth maxWidth: Double, size: Double, measurer: any TextMeasuring
+) -> String {
+  let cut = shortened(string, toWidth: maxWidth, size: size, measurer: measurer)
+  guard cut != string else { return string }
+  let kept = cut.dropLast()  // the "…"
+  let next = string[string.index(string.startIndex, offsetBy: kept.count)]
+  guard !next.isWhitespace, let space = kept.lastIndex(where: \.isWhitespace) else { return cut }
+  var words = kept[..<space]
+  while let last = words.last, last.isWhitespace || last == "·" { words = words.dropLast() }
+  // A single long word is still cut inside, rather than dropped.
+  return words.isEmpty ? cut : String(words) + "…"
 }
 
 /// How many labels to skip so each label gets `needed` room when they sit `spacing` apart:

@@ -1,5 +1,6 @@
 import AttnvizMath
 import AttnvizRender
+import AttnvizStyle
 
 /// BertViz's head view: the tokens twice, queries on the left and keys on the right, and a line
 /// from each query to each key it attends to, wider and more opaque the larger the weight. Each
@@ -20,11 +21,12 @@ public func linesFigure(
   let ascent = measurer.ascent(size: size)
   let descent = measurer.descent(size: size)
   let lineHeight = ascent + descent
-  // Rows 1.6 lines apart while the column fits ~1000 px, then tighter, labelling every k-th.
-  let spacing = min(lineHeight * 1.6, max(2, style.maxGridSize / Double(n)))
+  // Rows 1.6 lines apart while the column fits ~1000 px, then tighter, labelling every k-th;
+  // a 4,096-token text still makes a 1000 px column (rows a quarter pixel apart).
+  let spacing = min(lineHeight * 1.6, style.maxGridSize / Double(n))
   let stride = labelStride(spacing: spacing, needed: lineHeight + 2)
   let labels = tokens.map {
-    shortened(displayLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
+    shortened(tokenLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
   }
   // The band between the columns, wide enough that lines to far tokens are not too steep.
   let band = min(420, max(220, Double(n) * spacing * 0.35)).rounded()
@@ -148,7 +150,7 @@ private func drawLinesLegend(
   if headNames.count > 1 {
     heading("Heads")
     for (h, name) in headNames.enumerated() {
-      let shown = shortened(displayLabel(name), toWidth: 160, size: size, measurer: measurer)
+      let shown = shortened(tokenLabel(name), toWidth: 160, size: size, measurer: measurer)
       entry(shown, color: headColor(h), width: 4)
     }
     top += row / 2

@@ -22,7 +22,7 @@ public func retitled(
       continue
     }
     text.string = shortened(
-      displayLabel(replacement), toWidth: width, size: text.size, weight: text.weight,
+      tokenLabel(replacement), toWidth: width, size: text.size, weight: text.weight,
       measurer: measurer)
     scene.items[index] = .text(text)
   }

@@ -18,7 +18,11 @@ import Testing
     let scenes = try figureScenes(
       selection, titles: Titles(trace: trace, selection: selection), views: ViewKind.allCases,
       focus: nil, style: try figureStyle(FigureOptions()), measurer: fonts)
-    #expect(scenes.map(\.0) == ["heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1", "model"])
+    #expect(
+      scenes.map(\.0) == [
+        "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1-all-heads",
+        "model", "patterns", "sinks", "rollout", "stats",
+      ])
     for (name, scene) in scenes {
       let svg = renderSVG(scene)
       #expect(!svg.contains("href"), "\(name)")

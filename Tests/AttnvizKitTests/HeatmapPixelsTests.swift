@@ -43,7 +43,8 @@ import Testing
     for query in 0..<3 {
       for key in 0..<3 {
         let cell = ordered[query * 3 + key]
-        let pixel = png.pixel(x: Int((cell.x + cell.width / 2) * scale), y: Int((cell.y + cell.height / 2) * scale))
+        let pixel = png.pixel(
+          x: Int((cell.x + cell.width / 2) * scale), y: Int((cell.y + cell.height / 2) * scale))
         #expect(pixel == ColorMap.viridis.color(at: w[query, key]), "cell (\(query), \(key))")
       }
     }

@@ -4,12 +4,13 @@ import AttnvizRender
 import AttnvizTables
 import AttnvizViews
 import Foundation
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 import Testing
 
 @testable import AttnvizKit
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// Hostile text through the whole in-memory pipeline: tokenizer → layer → tables → figures →
 /// SVG and JSON. Nothing may crash, every output must stay well-formed, and no control character
@@ -40,21 +41,26 @@ import Testing
     var checked = 0
     for round in 0..<60 {
       let text = Self.randomText(&rng, length: 1 + Int(rng.next() % 40))
-      guard let trace = try? traceChecked(model, text) else { continue }  // blank text: a usage error
+      // Blank text is a usage error.
+      guard let trace = try? traceChecked(model, text) else { continue }
       checked += 1
-      let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
+      let selection = try AttentionSelection(
+        trace: trace, layer: nil, head: nil, hideSpecial: false)
       let titles = Titles(trace: trace, selection: selection)
       for table in terminalTables(selection, titles: titles, perHead: false) {
         for mode in ColorMode.allCases {
-          let printed = renderTable(table.matrix, title: table.title, options: TableOptions(colorMode: mode, width: 60))
+          let printed = renderTable(
+            table.matrix, title: table.title, options: TableOptions(colorMode: mode, width: 60))
           let forbidden = printed.unicodeScalars.filter {
-            ($0.value < 0x20 && $0 != "\n" && !(mode != .plain && $0 == "\u{1B}")) || $0.value == 0x7F
+            ($0.value < 0x20 && $0 != "\n" && !(mode != .plain && $0 == "\u{1B}"))
+              || $0.value == 0x7F
               || (0x80...0x9F).contains($0.value) || $0 == "\u{202E}" || $0 == "\u{2066}"
           }
           #expect(forbidden.isEmpty, "round \(round), mode \(mode)")
         }
       }
-      let scenes = try figureScenes(selection, titles: titles, views: nil, focus: nil, style: style, measurer: fonts)
+      let scenes = try figureScenes(
+        selection, titles: titles, views: nil, focus: nil, style: style, measurer: fonts)
       for (_, scene) in scenes {
         let svg = renderSVG(scene)
         #expect(try XMLDocument(xmlString: svg).rootElement()?.name == "svg", "round \(round)")
@@ -62,7 +68,8 @@ import Testing
       if round % 25 == 0 {
         _ = try renderPNG(scenes[0].1, scale: 1, fonts: fonts)
       }
-      let json = try JSONSerialization.jsonObject(with: Data(attentionJSON(trace).utf8)) as? [String: Any]
+      let json =
+        try JSONSerialization.jsonObject(with: Data(attentionJSON(trace).utf8)) as? [String: Any]
       #expect((json?["tokens"] as? [String])?.count == trace.tokens.count)
     }
     #expect(checked > 40)
@@ -83,8 +90,11 @@ import Testing
     let model = try EmbeddedModel()
     for text in ["x", (1...400).map { "w\($0)" }.joined(separator: " ")] {
       let trace = try traceChecked(model, text)
-      let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
-      let scenes = try figureScenes(selection, titles: Titles(trace: trace, selection: selection), views: nil, focus: nil, style: style, measurer: fonts)
+      let selection = try AttentionSelection(
+        trace: trace, layer: nil, head: nil, hideSpecial: false)
+      let scenes = try figureScenes(
+        selection, titles: Titles(trace: trace, selection: selection), views: nil, focus: nil,
+        style: style, measurer: fonts)
       for (name, scene) in scenes {
         #expect(scene.width >= 100 && scene.width <= 4000, "\(name) width \(scene.width)")
         #expect(scene.height >= 100 && scene.height <= 4000, "\(name) height \(scene.height)")

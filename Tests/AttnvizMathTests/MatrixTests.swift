@@ -50,7 +50,9 @@ import Testing
   }
 
   @Test func causalMaskZeroesTheFuture() {
-    let w = softmaxRows(Matrix(rows: 3, columns: 3, repeating: 1)) { isFutureKey(query: $0, key: $1) }
+    let w = softmaxRows(Matrix(rows: 3, columns: 3, repeating: 1)) {
+      isFutureKey(query: $0, key: $1)
+    }
     #expect(w == Matrix([[1, 0, 0], [0.5, 0.5, 0], [1.0 / 3, 1.0 / 3, 1.0 / 3]]))
   }
 

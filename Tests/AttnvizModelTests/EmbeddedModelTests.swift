@@ -20,8 +20,12 @@ import Testing
   }
 
   @Test func sameWordSameVectorWhateverTheCase() {
-    #expect(EmbeddedModel.embedding(of: "The", dimension: 8) == EmbeddedModel.embedding(of: "the", dimension: 8))
-    #expect(EmbeddedModel.embedding(of: "the", dimension: 8) != EmbeddedModel.embedding(of: "cat", dimension: 8))
+    #expect(
+      EmbeddedModel.embedding(of: "The", dimension: 8)
+        == EmbeddedModel.embedding(of: "the", dimension: 8))
+    #expect(
+      EmbeddedModel.embedding(of: "the", dimension: 8)
+        != EmbeddedModel.embedding(of: "cat", dimension: 8))
   }
 
   @Test func similarSpellingsHaveSimilarVectors() {
@@ -32,8 +36,12 @@ import Testing
       return dot / (na * nb)
     }
     let d = 64
-    let related = cosine(EmbeddedModel.embedding(of: "attention", dimension: d), EmbeddedModel.embedding(of: "attentions", dimension: d))
-    let unrelated = cosine(EmbeddedModel.embedding(of: "attention", dimension: d), EmbeddedModel.embedding(of: "zebra", dimension: d))
+    let related = cosine(
+      EmbeddedModel.embedding(of: "attention", dimension: d),
+      EmbeddedModel.embedding(of: "attentions", dimension: d))
+    let unrelated = cosine(
+      EmbeddedModel.embedding(of: "attention", dimension: d),
+      EmbeddedModel.embedding(of: "zebra", dimension: d))
     #expect(related > 0.6)
     #expect(abs(unrelated) < 0.4)
   }

@@ -37,8 +37,8 @@ struct AttentionDiff: CustomStringConvertible {
 struct GPT2ModelTests {
   static let sentences = (try? TinyGPT2.reference()) ?? []
 
-  func model(truncate: Bool = false) throws -> GPT2Model {
-    try GPT2Model(folder: try TinyGPT2.folder.path, truncate: truncate)
+  func model(truncate: Bool = false) throws -> TransformerModel {
+    try TransformerModel(folder: try TinyGPT2.folder.path, truncate: truncate)
   }
 
   @Test func describesItself() throws {
@@ -47,8 +47,8 @@ struct GPT2ModelTests {
       model.info
         == ModelInfo(
           name: "tiny-gpt2", architecture: "gpt2", layers: 2, heads: 4, dModel: 32, causal: true))
-    #expect(model.config.positions == 64)
-    #expect(model.config.activation == .geluNew)
+    #expect(model.config.maxPositions == 64)
+    #expect(model.config.activation == .geluTanh)
     #expect(model.ignoredTensors.isEmpty)
   }
 
@@ -59,7 +59,7 @@ struct GPT2ModelTests {
     #expect(trace.layers.count == 2)
     #expect(trace.layers.allSatisfy { $0.weights.count == 4 })
     let diff = AttentionDiff(trace.layers, try #require(sentence.attentions))
-    #expect(diff.value < 1e-4, "\(diff)")
+    #expect(diff.value < 1e-5, "\(diff)")
     if ProcessInfo.processInfo.environment["ATTNVIZ_PRINT_DIFFS"] != nil {
       print("\(sentence.ids.count) tokens: \(diff)")
     }
@@ -71,7 +71,7 @@ struct GPT2ModelTests {
     for layer in trace.layers {
       for weights in layer.weights {
         for q in 0..<weights.rows {
-          #expect(abs(weights.row(q).reduce(0, +) - 1) < 1e-12)
+          #expect(abs(weights.row(q).reduce(0, +) - 1) < 1e-6)
           #expect(weights.row(q).dropFirst(q + 1).allSatisfy { $0 == 0 })
           #expect(weights.row(q).prefix(q + 1).allSatisfy { $0 > 0 })
         }
@@ -90,7 +90,7 @@ struct GPT2ModelTests {
     for (fullLayer, prefixLayer) in zip(full.layers, prefix.layers) {
       for (a, b) in zip(fullLayer.weights, prefixLayer.weights) {
         for q in 0..<n {
-          for k in 0..<n { #expect(abs(a[q, k] - b[q, k]) < 1e-12) }
+          for k in 0..<n { #expect(abs(a[q, k] - b[q, k]) < 1e-6) }
         }
       }
     }
@@ -118,7 +118,7 @@ struct GPT2ModelTests {
     let mean = x.reduce(0, +) / 32
     let sd = (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 32 + 1e-5).squareRoot()
     for j in 0..<32 {
-      #expect(abs(steps.input[0, j] - ((x[j] - mean) / sd * gain[j] + shift[j])) < 1e-12)
+      #expect(abs(steps.input[0, j] - ((x[j] - mean) / sd * gain[j] + shift[j])) < 1e-5)
     }
     // Wq | Wk | Wv are the column thirds of c_attn (stored (in, out)).
     let cAttn = try file.floats("transformer.h.0.attn.c_attn.weight")
@@ -147,7 +147,7 @@ struct GPT2ModelTests {
 struct GPT2LoaderTests {
   func loadError(_ folder: URL) -> String {
     do {
-      _ = try GPT2Model(folder: folder.path)
+      _ = try TransformerModel(folder: folder.path)
       return "no error"
     } catch {
       return "\(error)"
@@ -175,21 +175,20 @@ struct GPT2LoaderTests {
     #expect(
       message.contains("tensor \"transformer.h.0.attn.c_attn.weight\" has shape [32, 64]"),
       "\(message)")
-    #expect(message.contains("needs [32, 96]"), "\(message)")
+    #expect(message.contains("implies [32, 96]"), "\(message)")
   }
 
   @Test func wrongModelTypeIsNamed() throws {
     let copy = try TinyGPT2.modifiedCopy(editConfig: { $0["model_type"] = "bert" })
     defer { TinyGPT2.remove(copy) }
     let message = loadError(copy)
-    #expect(message.contains("model_type"), "\(message)")
-    #expect(message.contains("\"bert\""), "\(message)")
+    #expect(message.contains("config.json field \"hidden_size\" is missing"), "\(message)")
   }
 
   @Test func unsupportedActivationIsNamed() throws {
-    let copy = try TinyGPT2.modifiedCopy(editConfig: { $0["activation_function"] = "swish" })
+    let copy = try TinyGPT2.modifiedCopy(editConfig: { $0["activation_function"] = "quick_gelu" })
     defer { TinyGPT2.remove(copy) }
-    #expect(loadError(copy).contains("activation_function\" is \"swish\""))
+    #expect(loadError(copy).contains("activation_function\" is \"quick_gelu\""))
   }
 
   @Test func unexpectedLayerIsAnError() throws {
@@ -198,7 +197,7 @@ struct GPT2LoaderTests {
         (name: "transformer.h.2.ln_1.weight", shape: [32], values: .init(repeating: 1, count: 32)))
     })
     defer { TinyGPT2.remove(copy) }
-    #expect(loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a GPT-2"))
+    #expect(loadError(copy).contains("\"transformer.h.2.ln_1.weight\" is not part of a gpt2 with 2"))
   }
 
   @Test func vocabularyLargerThanTheEmbeddingsIsAnError() throws {
@@ -214,18 +213,24 @@ struct GPT2LoaderTests {
       if let index = tensors.firstIndex(where: { $0.name == "transformer.wpe.weight" }) {
         tensors[index].values[40] = .nan  // position 1
       }
+      if let index = tensors.firstIndex(where: { $0.name == "transformer.h.0.ln_2.weight" }) {
+        tensors[index].values[3] = .infinity
+      }
     })
     defer { TinyGPT2.remove(copy) }
-    let model = try GPT2Model(folder: copy.path)
+    let model = try TransformerModel(folder: copy.path)
     #expect(throws: ModelError.self) { try model.trace("Hello world") }
-    #expect(try model.trace("H").layers.count == 2)  // position 0 is clean
+    let message = errorText { try model.trace("Hello world") }
+    #expect(message.contains("\"transformer.wpe.weight\" holds NaN or infinity"), "\(message)")
+    // Position 0 is clean; the damaged ln_2 is found when the pass reads it.
+    #expect(errorText { try model.trace("H") }.contains("\"transformer.h.0.ln_2.weight\" holds NaN"))
   }
 
   @Test func missingFileIsNamed() throws {
     let copy = try TinyGPT2.modifiedCopy()
     defer { TinyGPT2.remove(copy) }
     try FileManager.default.removeItem(at: copy.appendingPathComponent("merges.txt"))
-    #expect(loadError(copy).contains("has no merges.txt"))
+    #expect(loadError(copy).contains("a gpt2 folder needs tokenizer.json (or vocab.json and merges.txt)"))
   }
 
   /// GPT2Model checkpoints have no `transformer.` prefix and may carry mask buffers and heads.
@@ -241,10 +246,20 @@ struct GPT2LoaderTests {
         (name: "lm_head.weight", shape: [2, 32], values: .init(repeating: 0, count: 64)))
     })
     defer { TinyGPT2.remove(copy) }
-    let model = try GPT2Model(folder: copy.path)
+    let model = try TransformerModel(folder: copy.path)
     #expect(model.ignoredTensors == ["h.0.attn.bias", "h.1.attn.masked_bias", "lm_head.weight"])
     let text = "Hello   world!"
-    let original = try GPT2Model(folder: try TinyGPT2.folder.path).trace(text)
+    let original = try TransformerModel(folder: try TinyGPT2.folder.path).trace(text)
     #expect(try model.trace(text).layers == original.layers)
+  }
+}
+
+/// The error a throwing call gives, as its message ("no error" when it does not throw).
+func errorText(_ body: () throws -> Any) -> String {
+  do {
+    _ = try body()
+    return "no error"
+  } catch {
+    return "\(error)"
   }
 }

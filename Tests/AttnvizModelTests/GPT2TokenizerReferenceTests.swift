@@ -27,7 +27,10 @@ struct GPT2TokenizerReferenceTests {
   @Test(arguments: [
     ("Hello<|endoftext|> world", [324, 376, 264, 357], ["Hello", "<|endoftext|>", "Ġw", "orld"]),
     ("<|endoftext|>The cat", [376, 261, 269, 267], ["<|endoftext|>", "The", "Ġc", "at"]),
-    ("a <|endoftext|><|endoftext|>b", [64, 220, 376, 376, 65], ["a", "Ġ", "<|endoftext|>", "<|endoftext|>", "b"]),
+    (
+      "a <|endoftext|><|endoftext|>b", [64, 220, 376, 376, 65],
+      ["a", "Ġ", "<|endoftext|>", "<|endoftext|>", "b"]
+    ),
   ])
   func endOfTextIsOneSpecialToken(text: String, ids: [Int], tokens: [String]) throws {
     let folder = try TinyGPT2.folder
@@ -39,8 +42,13 @@ struct GPT2TokenizerReferenceTests {
     #expect(pieces.map(\.raw) == tokens)
     #expect(pieces.map(\.isSpecial) == tokens.map { $0 == "<|endoftext|>" })
     // The ranges still tile the input bytes.
-    #expect(pieces.first?.utf8Range.lowerBound == 0 && pieces.last?.utf8Range.upperBound == text.utf8.count)
-    #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.utf8Range.upperBound == $1.utf8Range.lowerBound })
+    #expect(
+      pieces.first?.utf8Range.lowerBound == 0
+        && pieces.last?.utf8Range.upperBound == text.utf8.count)
+    #expect(
+      zip(pieces, pieces.dropFirst()).allSatisfy {
+        $0.utf8Range.upperBound == $1.utf8Range.lowerBound
+      })
   }
 
   /// The real GPT-2 files (50257 tokens, 50000 merges) are not in the repository; set

@@ -65,7 +65,8 @@ import Testing
       Matrix(rows: r, columns: c, values: (0..<(r * c)).map { _ in rng.nextGaussian() })
     }
     let layer = SelfAttentionLayer(
-      wq: random(4, 4), wk: random(4, 4), wv: random(4, 4), wo: random(4, 4), heads: 2, causal: false)
+      wq: random(4, 4), wk: random(4, 4), wv: random(4, 4), wo: random(4, 4), heads: 2,
+      causal: false)
     let x = random(5, 4)
     let steps = layer.forward(embeddings: x, positionalEncoding: nil)
     let q1 = steps.q.columns(2..<4)

@@ -49,12 +49,15 @@ import Testing
   }
 
   @Test func embeddingOfWrongLengthNamesTheWord() {
-    #expect(errorText("{\(base.replacingOccurrences(of: "[0, 1]}", with: "[0, 1, 2]}"))}").contains("embeddings.cat"))
+    #expect(
+      errorText("{\(base.replacingOccurrences(of: "[0, 1]}", with: "[0, 1, 2]}"))}").contains(
+        "embeddings.cat"))
   }
 
   @Test func nonFiniteNumberIsRejected() {
     // JSON has no inf/NaN literal; an overflowing number is the only way to write one.
-    let message = errorText("{\(base.replacingOccurrences(of: "\"wv\": [[1, 0]", with: "\"wv\": [[1e999, 0]"))}")
+    let message = errorText(
+      "{\(base.replacingOccurrences(of: "\"wv\": [[1, 0]", with: "\"wv\": [[1e999, 0]"))}")
     #expect(message.contains("1e999"))
     #expect(message.hasPrefix("weights file w.json is not valid JSON"))
   }
@@ -64,12 +67,15 @@ import Testing
   }
 
   @Test func badPositionalEncodingValue() {
-    #expect(errorText("{\(base), \"positional_encoding\": \"learned\"}").contains("positional_encoding"))
+    #expect(
+      errorText("{\(base), \"positional_encoding\": \"learned\"}").contains("positional_encoding"))
   }
 
   @Test func unknownTokenWithoutFallbackNamesIt() throws {
     let model = try load("{\(base), \"positional_encoding\": \"none\"}")
-    #expect(throws: ModelError.unknownToken(file: "w.json", token: "Dog")) { try model.trace("cat Dog") }
+    #expect(throws: ModelError.unknownToken(file: "w.json", token: "Dog")) {
+      try model.trace("cat Dog")
+    }
   }
 
   @Test func caseInsensitiveLookup() throws {

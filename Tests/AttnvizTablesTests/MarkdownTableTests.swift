@@ -12,7 +12,7 @@ import Testing
       | cat | 0.40 | **0.60** | · |
       | sat | 0.20 | 0.30 | **0.50** |
 
-      **Bold**: largest weight in its row. ·: hidden by the causal mask.
+      **Bold**: largest weight in its row. ·: masked by the causal mask (weight 0).
 
       """
     #expect(renderMarkdownTable(causalExample) == expected)

@@ -1,5 +1,5 @@
 import AttnvizMath
-import AttnvizRender
+import AttnvizStyle
 import Testing
 
 @testable import AttnvizTables
@@ -15,7 +15,7 @@ import Testing
       | cat | 0.40  | 0.60* |   -   |
       | sat | 0.20  | 0.30  | 0.50* |
       +-----+-------+-------+-------+
-      * = largest weight in its row; - = masked (causal)
+      * = largest weight in its row; - = masked (weight 0)
 
       """
     #expect(renderTable(causalExample, title: "Layer 0, head 0") == expected)
@@ -157,7 +157,7 @@ import Testing
     let plain = renderTable(m)
     #expect(!plain.contains(long))
     #expect(plain.contains("| Donaudampfsch... |"))  // 16 columns: 13 letters + "..."
-    #expect(plain.contains(" Donau... "))  // 8-column key header
+    #expect(plain.contains(" Donauda... "))  // 10-column key header
     let coloured = renderTable(m, options: TableOptions(colorMode: .truecolor))
     #expect(coloured.contains("│ Donaudampfschif… │"))
   }

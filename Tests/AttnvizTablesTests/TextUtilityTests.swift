@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 import Testing
 
 @testable import AttnvizTables

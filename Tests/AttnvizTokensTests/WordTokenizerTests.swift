@@ -8,7 +8,10 @@ import Testing
   @Test func lectureSentence() throws {
     #expect(
       try texts("The animal didn't cross the street because it was too tired.")
-        == ["The", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired", "."])
+        == [
+          "The", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too",
+          "tired", ".",
+        ])
   }
 
   @Test(arguments: [

@@ -118,7 +118,7 @@ import Testing
     let masked = cells.filter { $0.fill == maskedFill }
     #expect(masked.count == 12 * 11 / 2)
     #expect(scene.texts("annotation").count == 144 - 66)
-    #expect(scene.texts("legend").map(\.string) == ["masked"])
+    #expect(scene.texts("legend").map(\.string) == ["masked (0)"])
   }
 
   @Test func signedMatricesUseASymmetricDivergingScale() {

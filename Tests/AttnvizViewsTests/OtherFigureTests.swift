@@ -69,7 +69,7 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
       headMatrices(tokens, count: 4), panelTitles: ["1", "2", "3", "4"], title: title,
       style: FigureStyle(), measurer: measurer)
     #expect(scene.rects("cell").count < 4 * 500 * 500 / 4)
-    #expect(scene.texts("subtitle").first?.string.contains("each cell averages") == true)
+    #expect(scene.texts("subtitle").first?.string.contains("each cell shows the largest weight of") == true)
     expectSaneFigure(scene)
   }
 }
@@ -179,7 +179,7 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
       layers(2, heads: 2, tokens: 200), tokens: TokenSet.many.tokens, title: title,
       style: FigureStyle(), measurer: measurer)
     #expect(scene.rects("cell").count < 4 * 200 * 200 / 4)
-    #expect(scene.texts("subtitle").first?.string.contains("each cell averages") == true)
+    #expect(scene.texts("subtitle").first?.string.contains("each cell shows the largest weight of") == true)
   }
 }
 

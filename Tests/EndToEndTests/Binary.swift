@@ -111,7 +111,8 @@ final class DataBox: @unchecked Sendable {
 
 /// A fresh temporary folder, removed by the caller's `defer`.
 func temporaryFolder() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("attnviz-e2e-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "attnviz-e2e-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -11,7 +11,12 @@ func parseCSV(_ text: String) -> [[String]] {
   while let c = scalars.popFirst() {
     if quoted {
       if c == "\"" {
-        if scalars.first == "\"" { field.unicodeScalars.append(c); scalars.removeFirst() } else { quoted = false }
+        if scalars.first == "\"" {
+          field.unicodeScalars.append(c)
+          scalars.removeFirst()
+        } else {
+          quoted = false
+        }
       } else {
         field.unicodeScalars.append(c)
       }
@@ -37,12 +42,15 @@ func parseCSV(_ text: String) -> [[String]] {
   @Test func standardInputToJSONThroughJq() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["--json", "--out", folder.path, "-"], stdin: "Attention is all you need.\n")
+    let run = try Binary.run(
+      ["--json", "--out", folder.path, "-"], stdin: "Attention is all you need.\n")
     #expect(run.status == 0)
     // Only file paths on stderr, no progress or escape codes: nobody watches a pipe.
     #expect(run.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix(folder.path) })
     #expect(!run.stderr.contains("\r") && !run.stdout.contains("\u{1B}"))
-    guard let jq = ["/usr/bin/jq", "/usr/local/bin/jq"].first(where: FileManager.default.isExecutableFile)
+    guard
+      let jq = ["/usr/bin/jq", "/usr/local/bin/jq"].first(
+        where: FileManager.default.isExecutableFile)
     else {
       print("jq is not installed; checking the JSON with JSONSerialization only")
       #expect(try JSONSerialization.jsonObject(with: run.stdoutBytes) is [String: Any])
@@ -58,7 +66,8 @@ func parseCSV(_ text: String) -> [[String]] {
     try process.run()
     input.fileHandleForWriting.write(run.stdoutBytes)
     try input.fileHandleForWriting.close()
-    let answer = String(decoding: readToEnd(output.fileHandleForReading.fileDescriptor), as: UTF8.self)
+    let answer = String(
+      decoding: readToEnd(output.fileHandleForReading.fileDescriptor), as: UTF8.self)
     process.waitUntilExit()
     #expect(answer == #"[["Attention","is","all","you","need","."],2]"# + "\n")
   }
@@ -66,7 +75,8 @@ func parseCSV(_ text: String) -> [[String]] {
   @Test func quietPrintsNothingButStillWrites() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let run = try Binary.run(["--quiet", "--format", "txt", "--out", folder.path, "-"], stdin: "a b")
+    let run = try Binary.run(
+      ["--quiet", "--format", "txt", "--out", folder.path, "-"], stdin: "a b")
     #expect(run.status == 0 && run.stdout.isEmpty && run.stderr.isEmpty)
     #expect(listing(folder) == ["tables.txt"])
   }
@@ -79,13 +89,19 @@ func parseCSV(_ text: String) -> [[String]] {
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.run(["--format", "csv,json", "--quiet", "--out", folder.path, #"a , " b"#])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(listing(folder) == ["attention-layer1-head1.csv", "attention-layer1-head2.csv", "attention.json"])
-    let jsonText = try String(contentsOf: folder.appendingPathComponent("attention.json"), encoding: .utf8)
+    #expect(
+      listing(folder) == [
+        "attention-layer1-head1.csv", "attention-layer1-head2.csv", "attention.json",
+      ])
+    let jsonText = try String(
+      contentsOf: folder.appendingPathComponent("attention.json"), encoding: .utf8)
     let json = try JSONSerialization.jsonObject(with: Data(jsonText.utf8)) as! [String: Any]
     let attention = json["attention"] as! [[[[Double]]]]
     let tokens = ["a", ",", "\"", "b"]
     for head in 0..<2 {
-      let text = try String(contentsOf: folder.appendingPathComponent("attention-layer1-head\(head + 1).csv"), encoding: .utf8)
+      let text = try String(
+        contentsOf: folder.appendingPathComponent("attention-layer1-head\(head + 1).csv"),
+        encoding: .utf8)
       #expect(text.hasSuffix("\r\n"))
       let records = parseCSV(text)
       #expect(records.first == [""] + tokens)
@@ -106,12 +122,14 @@ func parseCSV(_ text: String) -> [[String]] {
     #expect(run.status == 0)
     let md = try String(contentsOf: folder.appendingPathComponent("tables.md"), encoding: .utf8)
     #expect(md.hasPrefix("# Self-attention: The cat | sat.\n"))
-    #expect(md.contains("\n## Self-attention · head 1 of 2 · layer 1"))
-    #expect(md.contains("\n## Self-attention · head 2 of 2 · layer 1"))
+    #expect(md.contains("\n## Head 1 of 2 · layer 1"))
+    #expect(md.contains("\n## Head 2 of 2 · layer 1"))
     // The pipe token is escaped so it cannot split the Markdown table.
     #expect(md.contains(#"|  | The | cat | \| | sat | . |"#))
     #expect(md.contains("| :--- | ---: | ---: | ---: | ---: | ---: |"))
-    let rows = md.split(separator: "\n").filter { $0.hasPrefix("| The ") || $0.hasPrefix(#"| \| "#) }
+    let rows = md.split(separator: "\n").filter {
+      $0.hasPrefix("| The ") || $0.hasPrefix(#"| \| "#)
+    }
     #expect(rows.count == 4)
   }
 
@@ -125,6 +143,9 @@ func parseCSV(_ text: String) -> [[String]] {
     let txt = try String(contentsOf: folder.appendingPathComponent("tables.txt"), encoding: .utf8)
     #expect(txt == run.stdout)
     #expect(txt.contains("+--") && !txt.contains("\u{1B}"))
-    #expect(txt.unicodeScalars.allSatisfy { $0.value == 0x0A || (0x20..<0x7F).contains($0.value) || $0 == "·" })
+    #expect(
+      txt.unicodeScalars.allSatisfy {
+        $0.value == 0x0A || (0x20..<0x7F).contains($0.value) || $0 == "·"
+      })
   }
 }

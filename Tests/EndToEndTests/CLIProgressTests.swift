@@ -8,8 +8,10 @@ import Testing
   /// (and over half a second in release), without drawing figures that would make the suite slow.
   static let longText = (0..<1200).map { ["the", "cat", "sat", "on", "a", "mat"][$0 % 6] }
     .joined(separator: " ")
-  /// Past 100 tokens the tables are not printed, and a note says so before the paths.
-  static let tableNote = "note: 1200 × 1200 tables are too large to print; --format txt, md or csv writes them\n"
+  /// Past 100 tokens each query's top keys are printed instead of the tables, and a note says so
+  /// before the paths.
+  static let tableNote =
+    "note: 1200 × 1200 tables are too large to print; each query's top 3 keys are printed instead (--top K; --format txt, md or csv writes the tables)\n"
 
   @Test func longRunOnATerminalShowsProgressAndWipesIt() throws {
     let folder = try temporaryFolder()
@@ -17,9 +19,11 @@ import Testing
     let run = try Binary.runInTerminal(
       [Self.longText, "--head", "1", "--format", "json", "--out", folder.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
+    #expect(
+      run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
     // The last progress text is overwritten with spaces before the paths are printed.
-    let wiped = try #require(run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
+    let wiped = try #require(
+      run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
     let after = run.stderr[wiped.upperBound...]
     #expect(after == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(!run.stdout.contains("attnviz: "))
@@ -43,6 +47,7 @@ import Testing
       pipeStandardOutput: true)
     #expect(run.status == 0)
     #expect(run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
-    #expect(run.stdout.isEmpty)
+    #expect(run.stdout.hasPrefix("Top 3 keys per query · Head 1 of 2 · layer 1"))
+    #expect(run.stdout.split(separator: "\n").count == 1 + 1200)
   }
 }

@@ -19,10 +19,14 @@ import Testing
     let showOptions = Self.optionNames(show)
     #expect(showOptions.count > 20)
     #expect(Self.optionNames(help.stdout) == showOptions)
-    for defaultText in ["(default: 8)", "(default: 2)", "(default: 2017)", "(default: viridis)",
-      "(default: attnviz-out)", "(default: png,json)", "(default: heatmap, heads, lines;"]
-    {
-      #expect(help.stdout.contains(defaultText), "\(defaultText)")
+    for defaultText in [
+      "(default: 8)", "(default: 2)", "(default: 2017)", "default: viridis)",
+      "(default: attnviz-out)", "(default: png,json;", "(default: heatmap, heads, lines;",
+      "(values: png, svg, json, txt, csv, md, html)", "(values: heatmap, heads, lines, model, patterns, sinks, rollout, stats)",
+    ] {
+      // Help wraps at the terminal's width: compare with the lines joined.
+      let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      #expect(flat.contains(defaultText), "\(defaultText)")
     }
     #expect(help.stdout.contains("USAGE: attnviz [<options>] [<text> ...]"))
     #expect(help.stdout.contains("show (default)") && help.stdout.contains("\n  pe "))
@@ -41,10 +45,14 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.run(
-      ["--causal", "--heads", "4", "--dim", "16", "The cat sat on the mat.", "--out", folder.path,
-       "--format", "json"])
+      [
+        "--causal", "--heads", "4", "--dim", "16", "The cat sat on the mat.", "--out", folder.path,
+        "--format", "json",
+      ])
     #expect(run.status == 0, "\(run.stderr)")
-    let csv = try Binary.run(["--format", "csv,md", "--out", folder.path, "The cat sat on the mat."])
+    let csv = try Binary.run([
+      "--format", "csv,md", "--out", folder.path, "The cat sat on the mat.",
+    ])
     #expect(csv.status == 0 && listing(folder).contains("tables.md"))
   }
 
@@ -75,7 +83,8 @@ import Testing
     #expect(pe.status == 0 && listing(folder.appendingPathComponent("pe")) == ["pe.csv"])
     // … one quoted argument is text, and so is anything after `show`.
     for arguments in [["pe is a word"], ["show", "pe", "is", "a", "word"]] {
-      let run = try Binary.run(arguments + ["--json", "--out", folder.appendingPathComponent("t").path])
+      let run = try Binary.run(
+        arguments + ["--json", "--out", folder.appendingPathComponent("t").path])
       #expect(run.status == 0, "\(run.stderr)")
       let json = try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any]
       #expect(json?["tokens"] as? [String] == ["pe", "is", "a", "word"])
@@ -91,12 +100,15 @@ import Testing
     let usage = try String(
       contentsOf: Binary.packageRoot.appendingPathComponent("docs/usage.md"), encoding: .utf8)
     let root = try Binary.run(["--help"]).stdout
-    let section = root.components(separatedBy: "SUBCOMMANDS:").last?
+    let section =
+      root.components(separatedBy: "SUBCOMMANDS:").last?
       .components(separatedBy: "\n\n").first ?? ""
     let subcommands = section.split(separator: "\n").compactMap { line -> String? in
-        guard line.hasPrefix("  "), !line.hasPrefix("   "), !line.contains("See '") else { return nil }
-        return line.split(separator: " ").first.map(String.init)
+      guard line.hasPrefix("  "), !line.hasPrefix("   "), !line.contains("See '") else {
+        return nil
       }
+      return line.split(separator: " ").first.map(String.init)
+    }
     #expect(subcommands.count >= 2)
     for command in subcommands {
       #expect(usage.contains("attnviz \(command)") || command == "show", "subcommand \(command)")

@@ -120,13 +120,16 @@ import Testing
   @Test(
     .enabled(
       if: FileManager.default.fileExists(
-        atPath: Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors")
-          .path), "run `make model` first"))
+        atPath: Binary.packageRoot.appendingPathComponent(
+          "models/all-MiniLM-L6-v2/model.safetensors"
+        )
+        .path), "run `make model` first"))
   func theLectureDeckBuilds() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let deck = Binary.packageRoot.appendingPathComponent("samples/lecture.toml").path
-    let run = try Binary.run(["deck", deck, "--out", folder.path, "--quiet"], in: Binary.packageRoot)
+    let run = try Binary.run(
+      ["deck", deck, "--out", folder.path, "--quiet"], in: Binary.packageRoot)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(listing(folder).contains("index.html"))
     #expect(listing(folder).filter { $0.hasSuffix(".png") }.count >= 10)

@@ -80,7 +80,7 @@ import Testing
       #expect(run.status == 0)
     }
     #expect(
-      try Data(contentsOf: folder.appendingPathComponent("one/lines-layer1.png"))
-        == Data(contentsOf: folder.appendingPathComponent("two/lines-layer1.png")))
+      try Data(contentsOf: folder.appendingPathComponent("one/lines-layer1-all-heads.png"))
+        == Data(contentsOf: folder.appendingPathComponent("two/lines-layer1-all-heads.png")))
   }
 }

@@ -21,12 +21,13 @@ enum Installed {
   }
 
   /// Runs a program with a bare environment: no Swift toolchain on PATH or LD_LIBRARY_PATH.
-  static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
+  static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws
+    -> Run
+  {
     try runProcess(
       URL(fileURLWithPath: executable), arguments,
       environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()], in: directory)
   }
-
 
   static func tool(_ name: String) -> String? {
     ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }
@@ -75,11 +76,15 @@ struct InstallTests {
   }
 
   @Test func zshAndFishCompletionsNameTheOptions() throws {
-    for file in ["share/zsh/site-functions/_attnviz", "share/fish/vendor_completions.d/attnviz.fish"] {
+    for file in [
+      "share/zsh/site-functions/_attnviz", "share/fish/vendor_completions.d/attnviz.fish",
+    ] {
       let text = try String(contentsOfFile: Installed.path(file), encoding: .utf8)
       #expect(text.contains("colormap") && text.contains("positions"), "\(file)")
     }
-    #expect(try String(contentsOfFile: Installed.path(Installed.files[3]), encoding: .utf8).hasPrefix("#compdef attnviz"))
+    #expect(
+      try String(contentsOfFile: Installed.path(Installed.files[3]), encoding: .utf8).hasPrefix(
+        "#compdef attnviz"))
   }
 
   /// The page renders with `man -l` (man-db), else with groff or nroff; skipped when none is
@@ -104,6 +109,19 @@ struct InstallTests {
     for option in ["--colormap", "--format", "--positions", "--quiet"] {
       #expect(text.contains(option), "\(option) missing from the man page")
     }
+    // The sections a Unix user expects, defaults, and no character lost on the way.
+    for section in [
+      "SYNOPSIS", "DESCRIPTION", "OPTIONS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES",
+      "SEE ALSO",
+    ] {
+      #expect(text.contains("\n" + section), "\(section) missing from the man page")
+    }
+    for expected in ["attnviz explain [options]", "(default: viridis)", "(default: attnviz-out)",
+      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-8;"]
+    {
+      #expect(text.contains(expected), "\(expected) missing from the man page")
+    }
+    #expect(!text.contains("QK / d_k") && !text.contains("(18;"))
   }
 
   /// `make uninstall` removes the installed files and nothing else (a copy of the tree, so the
@@ -118,9 +136,14 @@ struct InstallTests {
     try Data("keep".utf8).write(to: URL(fileURLWithPath: neighbour))
     let make = try #require(Installed.tool("make"))
     let run = try Installed.run(
-      make, ["-s", "-C", Binary.packageRoot.path, "uninstall", "DESTDIR=\(tree.path)", "PREFIX=\(Installed.prefix)"])
+      make,
+      [
+        "-s", "-C", Binary.packageRoot.path, "uninstall", "DESTDIR=\(tree.path)",
+        "PREFIX=\(Installed.prefix)",
+      ])
     #expect(run.status == 0, "\(run.stderr)")
-    let left = FileManager.default.enumerator(atPath: tree.path)?.compactMap { $0 as? String }
+    let left =
+      FileManager.default.enumerator(atPath: tree.path)?.compactMap { $0 as? String }
       .filter { !isDirectory(tree.appendingPathComponent($0)) } ?? []
     #expect(left == [String(Installed.prefix.dropFirst()) + "/share/man/man1/other.1"])
   }
@@ -128,5 +151,6 @@ struct InstallTests {
 
 func isDirectory(_ url: URL) -> Bool {
   var directory: ObjCBool = false
-  return FileManager.default.fileExists(atPath: url.path, isDirectory: &directory) && directory.boolValue
+  return FileManager.default.fileExists(atPath: url.path, isDirectory: &directory)
+    && directory.boolValue
 }

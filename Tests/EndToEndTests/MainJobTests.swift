@@ -11,7 +11,7 @@ let lectureSentence = "The animal didn't cross the street because it was too tir
     let out = folder.appendingPathComponent("figs")
     let run = try Binary.run([lectureSentence, "--out", out.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(listing(out) == ["attention.json", "heads-layer1.png", "heatmap-layer1-head1.png", "heatmap-layer1-head2.png", "lines-layer1.png"])
+    #expect(listing(out) == ["attention.json", "heads-layer1.png", "heatmap-layer1-head1.png", "heatmap-layer1-head2.png", "lines-layer1-all-heads.png"])
     // Not a terminal: plain ASCII tables, no escape codes.
     #expect(!run.stdout.contains("\u{1B}"))
     #expect(run.stdout.contains("+--"))

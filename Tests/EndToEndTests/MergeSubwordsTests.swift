@@ -28,9 +28,12 @@ import Testing
     #expect(wordTokens.contains("didn't") && wordTokens.contains("tired"))
     #expect(wordTokens.count == pieceTokens.count - 2)
     let attention = try #require((words as? [String: Any])?["attention"] as? [[[[Double]]]])
-    for row in attention[3][1] { #expect(abs(row.reduce(0, +) - 1) < 1e-9) }
+    // --layer 4 --head 2: the JSON holds that head only.
+    #expect((words as? [String: Any])?["layers_included"] as? [Int] == [4])
+    #expect(attention.count == 1 && attention[0].count == 1)
+    for row in attention[0][0] { #expect(abs(row.reduce(0, +) - 1) < 1e-9) }
     let svg = try String(
-      contentsOf: folder.appendingPathComponent("heatmap-layer4-head2.svg"), encoding: .utf8)
+      contentsOf: folder.appendingPathComponent("heatmap-layer4-head02.svg"), encoding: .utf8)
     #expect(svg.contains("words: pieces merged (to = sum, from = mean)"))
     #expect(run.stdout.contains("didn't"))
   }

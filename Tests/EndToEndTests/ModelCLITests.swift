@@ -42,7 +42,7 @@ import Testing
     }
     #expect(worst < 1e-4, "max |attnviz − transformers| = \(worst)")
     // Default views for a multi-layer model: the last layer's heads, its lines, the whole model.
-    #expect(listing(folder).filter { $0.hasSuffix(".png") } == ["heads-layer2.png", "lines-layer2.png", "model.png"])
+    #expect(listing(folder).filter { $0.hasSuffix(".png") } == ["heads-layer2.png", "lines-layer2-all-heads.png", "model.png"])
   }
 
   @Test func hideSpecialDropsCLSAndSEPFromTablesButNotFromJSON() throws {
@@ -52,7 +52,7 @@ import Testing
     let run = try Binary.run(["--model", model, "--hide-special", "--head", "1", "--layer", "1", "--format", "json,csv", "--out", folder.path, "The cat sat."])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stdout.contains("[CLS]") && !run.stdout.contains("[SEP]"))
-    #expect(run.stdout.contains("head 1 of 4") && run.stdout.contains("layer 1 of 2"))
+    #expect(run.stdout.contains("Head 1 of 4") && run.stdout.contains("layer 1 of 2"))
     #expect(run.stderr.contains("special tokens are hidden"))
     let document = try json(Data(contentsOf: folder.appendingPathComponent("attention.json")))
     let tokens = try #require(document["tokens"] as? [String])

@@ -49,7 +49,9 @@ import Testing
   }
 
   @Test func darkHasADarkPageAndLightTitles() throws {
-    let folder = try run(["--preset", "dark", "--view", "heatmap", "--head", "1", "--format", "png,svg"])
+    let folder = try run([
+      "--preset", "dark", "--view", "heatmap", "--head", "1", "--format", "png,svg",
+    ])
     defer { try? FileManager.default.removeItem(at: folder) }
     let corner = try png(folder, "heatmap-layer1-head1.png").pixel(x: 2, y: 2)
     #expect(corner == RGBA(24, 26, 31))

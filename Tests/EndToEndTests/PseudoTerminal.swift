@@ -15,7 +15,9 @@ final class PseudoTerminal: @unchecked Sendable {
 
   /// Linux's ioctls behind unlockpt(3) and ptsname(3), which Swift's Glibc module does not
   /// export (they need _XOPEN_SOURCE); the numbers are the same on x86_64 and arm64.
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   static let TIOCGPTN: UInt = 0x8004_5430
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   static let TIOCSPTLCK: UInt = 0x4004_5431
 
   init() throws {

@@ -103,7 +103,8 @@ private func deckEntry(
   }
   if let extra = values["options"] {
     guard let list = extra.array, list.allSatisfy({ $0.string != nil }) else {
-      throw fail("options", "give a list of command-line words, e.g. options = [\"--hide-special\"]")
+      throw fail(
+        "options", "give a list of command-line words, e.g. options = [\"--hide-special\"]")
     }
     arguments += list.compactMap(\.string)
   }
@@ -137,7 +138,8 @@ private func optionWords(
   if let number = value.int { return [option, String(number)] }
   if let number = value.double { return [option, String(number)] }
   if let text = value.string {
-    let isPath = ["file", "weights", "font"].contains(key) || (key == "model" && text.contains("/"))
+    let isPath =
+      ["file", "weights", "font"].contains(key) || (key == "model" && text.contains("/"))
     return [option, isPath ? pathFromDeck(text, folder: folder) : text]
   }
   if let list = value.array {
@@ -179,7 +181,8 @@ func shellQuoted(_ word: String) -> String {
       case "'": out += "\\'"
       default:
         if scalar.properties.generalCategory == .control {
-          out += scalar.value < 0x100
+          out +=
+            scalar.value < 0x100
             ? "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
             : "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
         } else {

@@ -1,3 +1,4 @@
+import AttnvizHTML
 import Foundation
 
 /// What one deck entry made: its files, already named `NN-…`.

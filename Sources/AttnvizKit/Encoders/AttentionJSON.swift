@@ -1,15 +1,46 @@
 import AttnvizModel
+import AttnvizStyle
 
 /// The `attention.json` document:
 ///
 ///     {"text": "...", "tokens": ["The", ...],
-///      "model": {"name": "builtin", "layers": 1, "heads": 2, "d_model": 8, "causal": false},
+///      "model": {"name": "builtin", "architecture": "builtin", "layers": 1, "heads": 2,
+///                "key_value_heads": 2, "d_model": 8, "causal": false},
 ///      "attention": [[[[0.12, ...], ...]]]}
 ///
 /// `attention[layer][head][query][key]` is the weight query i gives key j; every row sums to 1.
+/// `key_value_heads` is less than `heads` when query heads share keys and values (grouped-query
+/// attention): head h reads key/value head h / (heads / key_value_heads).
 /// Written by hand rather than through JSONEncoder so the bytes are fixed: keys in this order,
 /// numbers as Swift's shortest round-trip form, one head matrix per line block.
-public func attentionJSON(_ trace: AttentionTrace) -> String {
+public func attentionJSON(_ trace: AttentionTrace, options: AttentionJSONOptions = .init())
+  -> String
+{
+  var out = ""
+  writeAttentionJSON(trace, options: options) { out += $0 }
+  return out
+}
+
+/// What the attention JSON holds: every weight in the shortest round-trip form by default;
+/// `precision` decimals (`--json-precision`), and only the `layers`/`heads` chosen with
+/// `--layer`/`--head` (0-based here; the document lists them 1-based as `layers_included`).
+public struct AttentionJSONOptions: Equatable, Sendable {
+  public var precision: Int?
+  public var layers: [Int]?
+  public var heads: [Int]?
+
+  public init(precision: Int? = nil, layers: [Int]? = nil, heads: [Int]? = nil) {
+    self.precision = precision
+    self.layers = layers
+    self.heads = heads
+  }
+}
+
+/// The document in pieces, one weight row at a time, so a 4,096-token trace (33 million weights)
+/// streams to its file without ever being one string in memory.
+func writeAttentionJSON(
+  _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), _ emit: (String) throws -> Void
+) rethrows {
   var out = "{\n"
   out += "  \"text\": \(jsonString(trace.text)),\n"
   out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
@@ -17,21 +48,65 @@ public func attentionJSON(_ trace: AttentionTrace) -> String {
     out += "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
-  out += "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
-  out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
+  out +=
+    "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
+  out += "\"weights\": \(jsonString(weightsKind(m))), "
+  out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
+  out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
     out += "  \"truncated_from\": \(original),\n"
   }
+  let layers = options.layers ?? Array(trace.layers.indices)
+  let heads = options.heads ?? Array(0..<m.heads)
+  if options.layers != nil {
+    out += "  \"layers_included\": [\(layers.map { String($0 + 1) }.joined(separator: ", "))],\n"
+  }
+  if options.heads != nil {
+    out += "  \"heads_included\": [\(heads.map { String($0 + 1) }.joined(separator: ", "))],\n"
+  }
   out += "  \"attention\": [\n"
-  out += trace.layers.map { layer in
-    "    [\n" + layer.weights.map { head in
-      "      [\n" + (0..<head.rows).map { r in
-        "        [" + head.row(r).map(jsonNumber).joined(separator: ", ") + "]"
-      }.joined(separator: ",\n") + "\n      ]"
-    }.joined(separator: ",\n") + "\n    ]"
-  }.joined(separator: ",\n")
-  out += "\n  ]\n}\n"
-  return out
+  try emit(out)
+  for (li, l) in layers.enumerated() {
+    try emit("    [\n")
+    for (hi, h) in heads.enumerated() {
+      let w = trace.layers[l].weights[h]
+      try emit("      [\n")
+      for r in 0..<w.rows {
+        let row =
+          "        ["
+          + w.row(r).map { jsonNumber($0, precision: options.precision) }
+          .joined(separator: ", ") + "]"
+        try emit(r + 1 < w.rows ? row + ",\n" : row + "\n")
+      }
+      try emit(hi + 1 < heads.count ? "      ],\n" : "      ]\n")
+    }
+    try emit(li + 1 < layers.count ? "    ],\n" : "    ]\n")
+  }
+  try emit("  ]\n}\n")
+}
+
+/// With `precision`, `value` rounded to that many decimals, trailing zeros dropped ("0.25",
+/// "0.1", "1", "0"); without, the shortest round-trip form.
+func jsonNumber(_ value: Double, precision: Int?) -> String {
+  guard let precision else { return jsonNumber(value) }
+  guard value.isFinite else { return "0" }
+  let text = formatFixed(value, decimals: precision)
+  var trimmed = Substring(text)
+  if trimmed.contains(".") {
+    while trimmed.hasSuffix("0") { trimmed = trimmed.dropLast() }
+    if trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
+  }
+  return trimmed == "-0" ? "0" : String(trimmed)
+}
+
+/// What the weights are, so a reader of the JSON does not take a random layer's pattern for a
+/// learned one.
+func weightsKind(_ model: ModelInfo) -> String {
+  switch model.architecture {
+  case "builtin": "random, untrained (--model gives a trained model's attention)"
+  case "weights": "hand-written (weights file)"
+  default: "pretrained"
+  }
 }
 
 /// Shortest decimal that reads back as the same Double; `-0` and non-finite values (which a

@@ -1,12 +1,17 @@
 import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A file the run wants to write: a fixed name (never derived from the input text) and its bytes.
+/// A file the run wants to write: a fixed name (never derived from the input text) and its bytes,
+/// or a function that produces them piece by piece while the file is written (`stream`), for
+/// documents too large to hold in memory (the attention JSON of a long text).
 public struct OutputFile: Equatable, Sendable {
+  public typealias Stream = @Sendable (_ emit: (String) throws -> Void) throws -> Void
   public var name: String
   public var contents: [UInt8]
+  public var stream: Stream?
 
   public init(name: String, contents: [UInt8]) {
     precondition(!name.contains("/") && !name.hasPrefix("."), "output names are plain file names")
@@ -16,6 +21,23 @@ public struct OutputFile: Equatable, Sendable {
 
   public init(name: String, text: String) {
     self.init(name: name, contents: Array(text.utf8))
+  }
+
+  public init(name: String, stream: @escaping Stream) {
+    self.init(name: name, contents: [])
+    self.stream = stream
+  }
+
+  /// The bytes, produced in full (tests and small files).
+  public func bytes() throws -> [UInt8] {
+    guard let stream else { return contents }
+    var out: [UInt8] = []
+    try stream { out += Array($0.utf8) }
+    return out
+  }
+
+  public static func == (a: OutputFile, b: OutputFile) -> Bool {
+    a.name == b.name && (try? a.bytes()) == (try? b.bytes())
   }
 }
 
@@ -40,7 +62,11 @@ public struct OutputFolder: Sendable {
       for file in files {
         let final = (path as NSString).appendingPathComponent(file.name)
         let temporary = (path as NSString).appendingPathComponent(".\(file.name).\(token).tmp")
-        try writeExclusively(file.contents, to: temporary)
+        if let stream = file.stream {
+          try writeStreamed(stream, to: temporary)
+        } else {
+          try writeExclusively(file.contents, to: temporary)
+        }
         staged.append((temporary, final))
       }
       for (index, entry) in staged.enumerated() {
@@ -69,18 +95,50 @@ public struct OutputFolder: Sendable {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
       throw AttnvizError.failure(
-        "cannot create the output folder \(path); check that its parent exists and is writable, or choose another --out")
+        "cannot create the output folder \(path); check that its parent exists and is writable, or choose another --out"
+      )
     }
   }
 
   /// O_EXCL: never follow or overwrite something already at the temporary name.
   func writeExclusively(_ bytes: [UInt8], to file: String) throws {
+    let fd = try openExclusively(file)
+    defer { close(fd) }
+    try writeAll(bytes, fd: fd, file: file)
+  }
+
+  /// Writes what `stream` emits in chunks of about 1 MiB, so memory stays bounded however large
+  /// the file grows. A failure removes the partial file.
+  func writeStreamed(_ stream: OutputFile.Stream, to file: String) throws {
+    let fd = try openExclusively(file)
+    defer { close(fd) }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    do {
+      try stream { piece in
+        buffer += piece.utf8
+        if buffer.count >= 1 << 20 {
+          try writeAll(buffer, fd: fd, file: file)
+          buffer.removeAll(keepingCapacity: true)
+        }
+      }
+      try writeAll(buffer, fd: fd, file: file)
+    } catch {
+      unlink(file)
+      throw error
+    }
+  }
+
+  func openExclusively(_ file: String) throws -> Int32 {
     let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       throw AttnvizError.failure(
         "cannot write into \(path): \(String(cString: strerror(errno))); choose a writable --out")
     }
-    defer { close(fd) }
+    return fd
+  }
+
+  func writeAll(_ bytes: [UInt8], fd: Int32, file: String) throws {
     var offset = 0
     while offset < bytes.count {
       let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

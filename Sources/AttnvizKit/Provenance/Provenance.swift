@@ -30,10 +30,15 @@ public struct Provenance: Equatable, Sendable {
 
   /// An SVG with these entries in its `<metadata>`, right after the root element opens.
   func stamp(svg: String) -> String {
-    guard let rootEnd = svg.range(of: "\">\n", range: svg.range(of: "<svg ").map { $0.upperBound..<svg.endIndex }) else {
+    guard
+      let rootEnd = svg.range(
+        of: "\">\n", range: svg.range(of: "<svg ").map { $0.upperBound..<svg.endIndex })
+    else {
       return svg
     }
-    let fields = entries.map { "<attnviz:entry key=\"\(escapeXML($0.key))\">\(escapeXML($0.value))</attnviz:entry>" }
+    let fields = entries.map {
+      "<attnviz:entry key=\"\(escapeXML($0.key))\">\(escapeXML($0.value))</attnviz:entry>"
+    }
     let metadata =
       "<metadata xmlns:attnviz=\"https://attnviz.invalid/metadata\">\n"
       + fields.joined(separator: "\n") + "\n</metadata>\n"
@@ -59,8 +64,10 @@ public func provenanceEntries(of bytes: [UInt8]) -> [(key: String, value: String
     let close = rest.range(of: "</attnviz:entry>", range: keyEnd.upperBound..<rest.endIndex)
   {
     entries.append(
-      (unescapeXML(String(rest[open.upperBound..<keyEnd.lowerBound])),
-       unescapeXML(String(rest[keyEnd.upperBound..<close.lowerBound]))))
+      (
+        unescapeXML(String(rest[open.upperBound..<keyEnd.lowerBound])),
+        unescapeXML(String(rest[keyEnd.upperBound..<close.lowerBound]))
+      ))
     rest = rest[close.upperBound...]
   }
   return entries.isEmpty ? nil : entries
@@ -96,10 +103,12 @@ public func recordedArguments(_ arguments: [String], textFromFile text: String?)
 func provenanceModel(_ choice: ModelChoice, info: ModelInfo) -> String {
   switch choice {
   case .builtin(let dimension, let heads, let seed, let causal):
-    return "built-in layer, random and untrained (d_model \(dimension), \(heads) heads, seed \(seed)"
+    return
+      "built-in layer, random and untrained (d_model \(dimension), \(heads) heads, seed \(seed)"
       + (causal ? ", causal)" : ")")
   case .weights(let path, _):
-    return "weights file \((path as NSString).lastPathComponent), " + fingerprint(path, headerOnly: false)
+    return "weights file \((path as NSString).lastPathComponent), "
+      + fingerprint(path, headerOnly: false)
   case .pretrained(let name, _):
     return "\(info.name) (\(info.architecture)) from \(name), " + checkpointFingerprint(name)
   }
@@ -108,13 +117,15 @@ func provenanceModel(_ choice: ModelChoice, info: ModelInfo) -> String {
 /// Size and the SHA-256 of a checkpoint's header: the tensor table names and shapes every
 /// weight, so it tells checkpoints apart without reading gigabytes.
 func checkpointFingerprint(_ nameOrPath: String) -> String {
-  let environment = ProcessInfo.processInfo.environment
-  if nameOrPath.hasSuffix(".gguf") { return fingerprint(nameOrPath, headerOnly: true) }
-  guard let folder = try? resolveModelFolder(nameOrPath, environment: environment) else {
+  switch try? ModelLookup.standard().resolve(nameOrPath) {
+  case .gguf(let path):
+    return fingerprint(path, headerOnly: true)
+  case .folder(let folder):
+    let file = (folder as NSString).appendingPathComponent("model.safetensors")
+    return fingerprint(file, headerOnly: true)
+  case nil:
     return "checkpoint not found"
   }
-  let file = (folder as NSString).appendingPathComponent("model.safetensors")
-  return fingerprint(file, headerOnly: true)
 }
 
 /// "N bytes, header sha256 …" for a file; a safetensors header is its first 8 + N bytes, any
@@ -156,7 +167,11 @@ func escapeXML(_ text: String) -> String {
     case "\"": out += "&quot;"
     default:
       // XML 1.0 cannot hold most C0 controls even as references: write them as U+FFFD.
-      if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+      if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
+        out += "\u{FFFD}"
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
     }
   }
   return out

@@ -13,7 +13,8 @@ func sha256Hex(_ message: [UInt8]) -> String {
   for block in stride(from: 0, to: padded.count, by: 64) {
     for t in 0..<16 {
       let i = block + t * 4
-      w[t] = UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16 | UInt32(padded[i + 2]) << 8
+      w[t] =
+        UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16 | UInt32(padded[i + 2]) << 8
         | UInt32(padded[i + 3])
     }
     for t in 16..<64 {
@@ -23,7 +24,8 @@ func sha256Hex(_ message: [UInt8]) -> String {
     }
     var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
     for t in 0..<64 {
-      let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
+      let t1 =
+        hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
       let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
       (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
     }

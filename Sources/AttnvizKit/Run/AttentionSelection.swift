@@ -14,14 +14,9 @@ struct AttentionSelection {
 
   init(trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool) throws {
     self.trace = trace
+    try checkLayerAndHead(layer: layer, head: head, model: trace.model)
     let layers = trace.layers.count
-    if let layer, !(1...layers).contains(layer) {
-      throw AttnvizError.usage("--layer \(layer) is out of range; \(trace.model.name) has \(layers) layer\(layers == 1 ? "" : "s") (1–\(layers))")
-    }
     let headCount = trace.model.heads
-    if let head, !(1...headCount).contains(head) {
-      throw AttnvizError.usage("--head \(head) is out of range; \(trace.model.name) has \(headCount) head\(headCount == 1 ? "" : "s") (1–\(headCount))")
-    }
     self.layer = (layer ?? layers) - 1
     self.heads = head.map { [$0 - 1] } ?? Array(0..<headCount)
     let ordinary = trace.tokens.indices.filter { !trace.tokens[$0].isSpecial }
@@ -61,6 +56,8 @@ struct AttentionSelection {
   }
 
   func labeled(_ m: Matrix) -> LabeledMatrix {
-    LabeledMatrix(m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal)
+    LabeledMatrix(
+      m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal
+    )
   }
 }

@@ -39,7 +39,9 @@ struct ComparePanel {
   var head: Int?
 }
 
-public func compare(_ options: CompareOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func compare(_ options: CompareOptions, progress: any RunProgress = SilentProgress()) throws
+  -> RunReport
+{
   defer { progress.finish() }
   var options = options
   let panels = try comparePanels(options)
@@ -65,7 +67,7 @@ public func compare(_ options: CompareOptions, progress: ProgressReporter = .sil
   if !options.display.quiet {
     let tableOptions = TableOptions(
       colorMode: options.display.colorMode, width: options.display.width,
-      colorMap: ColorMap.named(options.figure.colorMap))
+      colorMap: options.figure.colorMap.map)
     report.standardOutput = zip(headings, matrices).map { heading, matrix in
       renderTable(matrix, title: heading.title + " · " + heading.subtitle, options: tableOptions)
     }.joined(separator: "\n")
@@ -73,7 +75,7 @@ public func compare(_ options: CompareOptions, progress: ProgressReporter = .sil
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
     let fonts = try loadFonts(options.figure.fontPath)
-    var style = try figureStyle(options.figure)
+    var style = figureStyle(options.figure)
     // Equal cells in every panel, small enough that the largest panel still fits the row.
     let largest = matrices.map(\.matrix.rows).max() ?? 1
     style.cellSize = min(style.cellSize, max(8, 620 / Double(largest)))
@@ -87,13 +89,9 @@ public func compare(_ options: CompareOptions, progress: ProgressReporter = .sil
     let scene = options.figure.finish(
       [composePanels(scenes, title: title, style: style, measurer: fonts, maxRowWidth: 2600)],
       margin: style.margin, measurer: fonts)[0]
-    if options.formats.contains(.png) {
-      let png = try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts)
-      files.append(OutputFile(name: "compare.png", contents: options.figure.stamp(png)))
-    }
-    if options.formats.contains(.svg) {
-      files.append(OutputFile(name: "compare.svg", text: options.figure.svg(scene)))
-    }
+    files += try figureFiles(
+      [("compare", scene)], png: options.formats.contains(.png),
+      svg: options.formats.contains(.svg), options: options.figure, fonts: fonts)
   }
   progress.stage("writing \(files.count) file\(files.count == 1 ? "" : "s")")
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
@@ -104,7 +102,8 @@ public func compare(_ options: CompareOptions, progress: ProgressReporter = .sil
 func comparePanels(_ options: CompareOptions) throws -> [ComparePanel] {
   guard !options.texts.isEmpty else {
     throw AttnvizError.usage(
-      "no text given; try: attnviz compare \"The animal was too tired.\" \"The street was too wide.\"")
+      "no text given; try: attnviz compare \"The animal was too tired.\" \"The street was too wide.\""
+    )
   }
   let layers: [Int?] = options.layers.isEmpty ? [nil] : options.layers
   let heads: [Int?] = options.heads.isEmpty ? [nil] : options.heads
@@ -113,13 +112,16 @@ func comparePanels(_ options: CompareOptions) throws -> [ComparePanel] {
     models = try models.flatMap { model -> [ModelChoice] in
       switch model {
       case .builtin(let d, let h, let seed, _):
-        return [.builtin(dimension: d, heads: h, seed: seed, causal: false),
-          .builtin(dimension: d, heads: h, seed: seed, causal: true)]
+        return [
+          .builtin(dimension: d, heads: h, seed: seed, causal: false),
+          .builtin(dimension: d, heads: h, seed: seed, causal: true),
+        ]
       case .weights(let path, _):
         return [.weights(path: path, causal: false), .weights(path: path, causal: true)]
       case .pretrained:
         throw AttnvizError.usage(
-          "--versus-causal applies to the built-in layer and weights files; a pretrained model is causal or not by its training")
+          "--versus-causal applies to the built-in layer and weights files; a pretrained model is causal or not by its training"
+        )
       }
     }
   }
@@ -127,24 +129,29 @@ func comparePanels(_ options: CompareOptions) throws -> [ComparePanel] {
   for text in options.texts {
     for model in models {
       for layer in layers {
-        for head in heads { panels.append(ComparePanel(text: text, model: model, layer: layer, head: head)) }
+        for head in heads {
+          panels.append(ComparePanel(text: text, model: model, layer: layer, head: head))
+        }
       }
     }
   }
   guard panels.count >= 2 else {
     throw AttnvizError.usage(
-      "compare needs two or more panels: give two texts, two --model, two --layer, two --head or --versus-causal")
+      "compare needs two or more panels: give two texts, two --model, two --layer, two --head or --versus-causal"
+    )
   }
   guard panels.count <= CompareOptions.maximumPanels else {
     throw AttnvizError.usage(
-      "\(panels.count) panels are too many to compare on one slide (at most \(CompareOptions.maximumPanels)); give fewer texts, models, layers or heads")
+      "\(panels.count) panels are too many to compare on one slide (at most \(CompareOptions.maximumPanels)); give fewer texts, models, layers or heads"
+    )
   }
   return panels
 }
 
 /// The selected head, or the average of the layer's heads.
 func panelMatrix(_ selection: AttentionSelection) -> LabeledMatrix {
-  selection.heads.count == 1 ? selection.matrix(head: selection.heads[0]) : selection.averageMatrix()
+  selection.heads.count == 1
+    ? selection.matrix(head: selection.heads[0]) : selection.averageMatrix()
 }
 
 /// Which of text, model, layer and head differ between panels: those name each panel; the rest
@@ -172,7 +179,8 @@ struct CompareDimensions {
     directions = Set(traced.map(\.1.trace.model.causal)).count > 1
     let words = panels.map { $0.text.split(whereSeparator: \.isWhitespace) }
     let shortest = words.map(\.count).min() ?? 0
-    firstDifferentWord = (0..<shortest).first { i in words.contains { $0[i] != words[0][i] } } ?? shortest
+    firstDifferentWord =
+      (0..<shortest).first { i in words.contains { $0[i] != words[0][i] } } ?? shortest
   }
 
   /// The text from a few words before the first difference, so "…too tired." and "…too wide."
@@ -205,7 +213,9 @@ struct CompareDimensions {
   }
 
   /// A panel's own title (what differs) and subtitle (its tokenizer and selection).
-  func heading(panel: ComparePanel, selection: AttentionSelection) -> (title: String, subtitle: String) {
+  func heading(panel: ComparePanel, selection: AttentionSelection) -> (
+    title: String, subtitle: String
+  ) {
     let model = selection.trace.model
     var title: [String] = []
     if texts { title.append("“\(shortened(distinctivePart(panel.text), to: 40))”") }
@@ -241,7 +251,8 @@ extension ModelChoice {
   /// directions, not models.
   var withoutMask: ModelChoice {
     switch self {
-    case .builtin(let d, let h, let seed, _): .builtin(dimension: d, heads: h, seed: seed, causal: false)
+    case .builtin(let d, let h, let seed, _):
+      .builtin(dimension: d, heads: h, seed: seed, causal: false)
     case .weights(let path, _): .weights(path: path, causal: false)
     case .pretrained: self
     }

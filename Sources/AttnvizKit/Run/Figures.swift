@@ -7,93 +7,28 @@ import Foundation
 /// Lays out the requested views and encodes each as PNG and/or SVG.
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
-  progress: ProgressReporter = .silent
+  focus: ResolvedFocus? = nil, notes: inout [String], progress: any RunProgress = SilentProgress()
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
-  let style = try figureStyle(options.figure)
+  let style = figureStyle(options.figure)
   progress.stage("laying out figures")
-  var scenes = try figureScenes(selection, titles: titles, views: options.views, focus: options.figure.focus, style: style, measurer: fonts)
+  var scenes = try figureScenes(
+    selection, titles: titles, views: options.views, focus: focus,
+    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
+  notes += annotationNotes(scenes, options: options.figure)
+  if wantsPNG, let note = missingGlyphNote(selection.labels, fonts: fonts) { notes.append(note) }
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
   scenes = zip(scenes, headed).map { ($0.0, $1) }
   progress.stage("drawing \(scenes.count) figure\(scenes.count == 1 ? "" : "s")")
-  let pngs = wantsPNG ? try encodeFigures(scenes.map(\.1), options: options.figure, fonts: fonts) : []
-  var files: [OutputFile] = []
-  for (index, (stem, scene)) in scenes.enumerated() {
-    if wantsPNG { files.append(OutputFile(name: stem + ".png", contents: pngs[index])) }
-    if wantsSVG { files.append(OutputFile(name: stem + ".svg", text: options.figure.svg(scene))) }
-  }
-  return files
+  return try figureFiles(scenes, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts)
 }
 
-/// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the
-/// results keep the scenes' order, so the output does not depend on scheduling.
-func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) throws -> [[UInt8]] {
-  let results = ResultSlots<[UInt8]>(count: scenes.count)
-  DispatchQueue.concurrentPerform(iterations: scenes.count) { index in
-    let scale = options.pngScale(scenes[index])
-    results.set(
-      index,
-      Result {
-        let png = try encodeFigure(scenes[index], scale: scale, fonts: fonts)
-        return options.provenance?.stamp(png: png) ?? png
-      })
-  }
-  return try results.values()
-}
-
-/// One slot per concurrent task; each task writes only its own slot, under a lock.
-final class ResultSlots<Value>: @unchecked Sendable {
-  private var slots: [Result<Value, Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<Value, Error>) {
-    lock.lock()
-    slots[index] = result
-    lock.unlock()
-  }
-
-  func values() throws -> [Value] {
-    try slots.map { slot in
-      guard let slot else { throw AttnvizError.failure("a figure was not drawn") }
-      return try slot.get()
-    }
-  }
-}
-
-func loadFonts(_ path: String?) throws -> FontSet {
-  do {
-    return try FontSet(fontPath: path)
-  } catch {
-    throw AttnvizError.failure("\(error)")
-  }
-}
-
-func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
-  do {
-    return try renderPNG(scene, scale: scale, fonts: fonts)
-  } catch {
-    throw AttnvizError.failure("cannot encode a PNG: \(error)")
-  }
-}
-
-/// The `--colormap` map, or a usage error listing the known names (checked before anything
-/// runs, so `--format json` does not silently accept a typo).
-public func colorMapNamed(_ name: String) throws -> ColorMap {
-  guard let map = ColorMap.named(name.lowercased()) else {
-    throw AttnvizError.usage(
-      "--colormap \"\(name)\" is unknown; choose from \(ColorMap.sequentialNames.joined(separator: ", "))")
-  }
-  return map
-}
-
-func figureStyle(_ options: FigureOptions) throws -> FigureStyle {
-  let map = try colorMapNamed(options.colorMap)
-  var style = FigureStyle(colorMap: map, divergingMap: .diverging, annotate: options.annotate)
+package func figureStyle(_ options: FigureOptions) -> FigureStyle {
+  var style = FigureStyle(
+    colorMap: options.colorMap.map, divergingMap: .diverging, annotate: options.annotate)
   options.preset?.apply(to: &style)
   if let cell = options.cellSize { style.cellSize = cell }
   return style
@@ -110,53 +45,117 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
   return (headChosen ? [.heatmap] : []) + [.heads, .lines, .model]
 }
 
-/// Each requested view as (file stem, scene). File stems are fixed names.
+/// Each requested view as (file stem, scene). File stems are fixed names that say the layer
+/// and the head(s), numbers zero-padded so they sort.
 func figureScenes(
-  _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?, focus: String?,
-  style: FigureStyle, measurer: any TextMeasuring
-) throws -> [(String, Scene)] {
+  _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?,
+  focus: ResolvedFocus?, rolloutFrom: Int? = nil, style: FigureStyle,
+  measurer: any TextMeasuring
+) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views = requested ?? defaultViews(for: trace, headChosen: selection.heads.count == 1 && trace.model.heads > 1)
-  let layerNumber = selection.layer + 1
+  let names = FileNumbers(trace.model, layers: trace.layers.count)
+  let layer = names.layer(selection.layer)
   let subtitle = titles.subtitle
-  var scenes: [(String, Scene)] = []
+  var scenes: [(stem: String, scene: Scene)] = []
   for view in views {
     switch view {
     case .heatmap:
       for h in selection.heads {
-        let title = FigureTitle(titles.head(h), subtitle: subtitle)
-        scenes.append(("heatmap-layer\(layerNumber)-head\(h + 1)", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
+        let title = FigureTitle("\(titles.head(h)) · \(titles.layerPart)", subtitle: subtitle)
+        scenes.append(("heatmap-\(layer)-\(names.head(h))", heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)))
       }
     case .heads:
-      let title = FigureTitle("Self-attention · all \(trace.model.heads) heads · \(titles.layerPart)", subtitle: subtitle)
+      let title = FigureTitle("Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)", subtitle: subtitle)
       let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
-      scenes.append(("heads-layer\(layerNumber)", headsFigure(panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title, style: style, measurer: measurer)))
+      scenes.append(
+        (
+          "heads-\(layer)",
+          headsFigure(
+            panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
+            queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
+            style: style, measurer: measurer)
+        ))
     case .lines:
-      let focusIndex = try focus.map { try resolveFocus($0, labels: selection.labels) }
-      let heads = selection.heads.map { selection.restrict(trace.layers[selection.layer].weights[$0]) }
-      var headline = "Who attends to whom · \(titles.layerPart)"
-      if let focusIndex { headline += " · from “\(selection.labels[focusIndex])”" }
-      scenes.append(("lines-layer\(layerNumber)", linesFigure(tokens: selection.labels, heads: heads, headNames: selection.heads.map { "Head \($0 + 1)" }, focus: focusIndex, title: FigureTitle(headline, subtitle: subtitle), style: style, measurer: measurer)))
+      scenes.append(linesScene(selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
     case .model:
-      let title = FigureTitle("Every layer and head · \(trace.model.name)", subtitle: titles.subtitle(includingLayer: false))
-      scenes.append(("model", modelFigure(selection.allLayers(), tokens: selection.labels, causal: trace.model.causal, title: title, style: style, measurer: measurer)))
+      let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
+      let marks = ModelGridMarks(
+        queryHeadsPerKeyValueHead: groupSize(trace.model), legend: groupLegend(trace.model))
+      scenes.append(
+        (
+          "model",
+          modelFigure(
+            selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
+            title: title, marks: marks, style: style, measurer: measurer)
+        ))
+    case .patterns, .sinks, .rollout, .stats:
+      if let scene = try analysisScene(
+        view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,
+        measurer: measurer)
+      {
+        scenes.append(scene)
+      }
     }
   }
   return scenes
 }
 
-/// `--focus` takes a 1-based token index or a token's text (case-insensitive, first match).
-func resolveFocus(_ focus: String, labels: [String]) throws -> Int {
-  if let index = Int(focus) {
-    guard (1...labels.count).contains(index) else {
-      throw AttnvizError.usage("--focus \(index) is out of range; the text has \(labels.count) tokens shown (1–\(labels.count))")
+/// The lines view of the heads `linesHeads` chooses, named after them.
+func linesScene(
+  _ selection: AttentionSelection, titles: Titles, names: FileNumbers, focus: ResolvedFocus?,
+  style: FigureStyle, measurer: any TextMeasuring
+) -> (String, Scene) {
+  let trace = selection.trace
+  let heads = linesHeads(selection, focus: focus)
+  let matrices = heads.map { selection.restrict(trace.layers[selection.layer].weights[$0]) }
+  var headline = "Who attends to whom · \(titles.layerPart)"
+  var stem = "lines-\(names.layer(selection.layer))"
+  if heads.count == 1 {
+    headline += " · head \(heads[0] + 1) of \(trace.model.heads)"
+    if selection.heads.count > 1 { headline += " (the most focused)" }
+    stem += "-\(names.head(heads[0]))"
+  } else {
+    headline += " · all \(heads.count) heads"
+    stem += "-all-heads"
+  }
+  if let focus { headline += " · from “\(selection.labels[focus.shownIndex])”" }
+  let scene = linesFigure(
+    tokens: selection.labels, heads: matrices, headNames: heads.map { "Head \($0 + 1)" },
+    focus: focus?.shownIndex, title: FigureTitle(headline, subtitle: titles.subtitle),
+    style: style, measurer: measurer)
+  return (stem, scene)
+}
+
+/// Past this many heads, lines of every head at once blend into a hairball: without `--head`
+/// or `--focus` the lines view draws the most focused head instead.
+let maximumLinesHeads = 4
+
+/// The heads the lines view draws: the chosen head; all heads when there are few or when one
+/// token's lines are drawn; otherwise the most focused head.
+func linesHeads(_ selection: AttentionSelection, focus: ResolvedFocus?) -> [Int] {
+  guard selection.heads.count > maximumLinesHeads, focus == nil else { return selection.heads }
+  return [mostFocusedHead(selection)]
+}
+
+/// The head with the clearest token-to-token links: for each query, the largest weight it gives
+/// another ordinary token beyond what that key gets from the average query (so heads that send
+/// everything to [SEP] or "." do not win), averaged over the queries. Ties go to the lower head.
+func mostFocusedHead(_ selection: AttentionSelection) -> Int {
+  let tokens = selection.trace.tokens
+  let ordinary = selection.positions.filter { !tokens[$0].isSpecial }
+  let keys = ordinary.count > 1 ? ordinary : selection.positions
+  var best = (head: selection.heads[0], score: -Double.infinity)
+  for h in selection.heads {
+    let w = selection.trace.layers[selection.layer].weights[h]
+    let columnMean = keys.map { k in keys.map { w[$0, k] }.reduce(0, +) / Double(keys.count) }
+    var total = 0.0
+    for q in keys {
+      let contrasts = keys.indices.filter { keys[$0] != q }.map { w[q, keys[$0]] - columnMean[$0] }
+      total += contrasts.max() ?? 0
     }
-    return index - 1
+    let score = total / Double(max(keys.count, 1))
+    if score > best.score + 1e-12 { best = (h, score) }
   }
-  let wanted = focus.lowercased()
-  let normalized = labels.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ·Ġ")).lowercased() }
-  guard let index = normalized.firstIndex(of: wanted) ?? labels.firstIndex(where: { $0.lowercased() == wanted }) else {
-    throw AttnvizError.usage("--focus \"\(focus)\" is not one of the tokens; give a token as shown in the table, or its 1-based index")
-  }
-  return index
+  return best.head
 }

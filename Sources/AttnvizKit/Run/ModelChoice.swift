@@ -12,6 +12,16 @@ public enum ModelChoice: Hashable, Sendable {
     dimension: EmbeddedModel.defaultDimension, heads: EmbeddedModel.defaultHeads,
     seed: EmbeddedModel.defaultSeed, causal: false)
 
+  /// The built-in layer, with its defaults for what is not given.
+  public static func builtinWithDefaults(
+    dimension: Int?, heads: Int?, seed: UInt64?, causal: Bool
+  ) -> ModelChoice {
+    .builtin(
+      dimension: dimension ?? EmbeddedModel.defaultDimension,
+      heads: heads ?? EmbeddedModel.defaultHeads, seed: seed ?? EmbeddedModel.defaultSeed,
+      causal: causal)
+  }
+
   /// Keep every model this process loads and hand it out again (`attnviz deck` runs many
   /// commands on one model; loading it once per figure would cost seconds).
   public static var reuseLoadedModels: Bool {
@@ -36,35 +46,14 @@ public enum ModelChoice: Hashable, Sendable {
       }
       return try WeightsFileModel(contentsOf: path, causal: causal)
     case .pretrained(let nameOrPath, let truncate):
-      let folder = try resolveModelFolder(nameOrPath, environment: environment)
-      return try loadPretrainedModel(folder: folder, truncate: truncate)
+      switch try ModelLookup.standard(environment: environment).resolve(nameOrPath) {
+      case .folder(let folder):
+        return try loadPretrainedModel(folder: folder, truncate: truncate)
+      case .gguf(let path):
+        return try loadGGUFModel(path: path, name: nameOrPath, truncate: truncate)
+      }
     }
   }
-}
-
-/// `--model` takes a folder, or a name looked up under `$ATTNVIZ_MODELS`, then under `models/` in
-/// the current folder, then under the `models/` folder of the project the binary was built in.
-public func resolveModelFolder(_ nameOrPath: String, environment: [String: String]) throws -> String {
-  var candidates = [nameOrPath]
-  if !nameOrPath.contains("/") {
-    if let root = environment["ATTNVIZ_MODELS"], !root.isEmpty {
-      candidates.append((root as NSString).appendingPathComponent(nameOrPath))
-    }
-    candidates.append("models/" + nameOrPath)
-    if let project = projectFolderOfExecutable() {
-      candidates.append(project + "/models/" + nameOrPath)
-    }
-  }
-  for candidate in candidates {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
-      return candidate
-    }
-  }
-  let hint =
-    nameOrPath == "all-MiniLM-L6-v2"
-    ? "run `make model` in the attnviz folder to fetch it" : "give a folder with config.json and model.safetensors, or set ATTNVIZ_MODELS"
-  throw AttnvizError.failure("no model folder \"\(nameOrPath)\" found; \(hint)")
 }
 
 /// `.build/release/attnviz` lives three levels below the project folder; an installed binary has
@@ -81,24 +70,26 @@ func projectFolderOfExecutable() -> String? {
   return nil
 }
 
-/// Reads `config.json`'s `model_type` and loads the matching architecture.
+/// Loads a Hugging Face folder through the one transformer engine; `config.json`'s `model_type`
+/// picks the architecture.
 func loadPretrainedModel(folder: String, truncate: Bool) throws -> any AttentionModel {
-  let configPath = (folder as NSString).appendingPathComponent("config.json")
-  guard let data = FileManager.default.contents(atPath: configPath),
-    let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-  else {
-    throw AttnvizError.failure("\(folder) has no readable config.json; is it a Hugging Face model folder?")
+  try requireSafetensors(folder: folder)
+  return try TransformerModel(folder: folder, truncate: truncate)
+}
+
+/// attnviz reads weights only from safetensors; a folder with only PyTorch's pickle gets the
+/// one command that converts it.
+func requireSafetensors(folder: String) throws {
+  func has(_ name: String) -> Bool {
+    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name))
   }
-  let type = config["model_type"] as? String ?? "(none)"
-  switch type {
-  case "bert":
-    return try BertModel(folder: folder, truncate: truncate)
-  case "gpt2":
-    return try GPT2Model(folder: folder, truncate: truncate)
-  default:
-    throw AttnvizError.failure(
-      "\(configPath) has model_type \"\(type)\"; attnviz reads \"bert\" and \"gpt2\" models")
-  }
+  guard !has("model.safetensors"), !has("model.safetensors.index.json"),
+    has("pytorch_model.bin")
+  else { return }
+  throw AttnvizError.failure(
+    "\(folder) has pytorch_model.bin but no model.safetensors, and attnviz reads only safetensors; "
+      + "convert it with python3 -c \"from transformers import AutoModel; "
+      + "AutoModel.from_pretrained('\(folder)').save_pretrained('\(folder)')\"")
 }
 
 /// The models kept for reuse, behind a lock (figures are drawn on several threads).

@@ -28,7 +28,7 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   }
   let pe = sinusoidalPositionalEncoding(positions: options.positions, dimensions: options.dimensions)
   let labeled = LabeledMatrix(pe, rowLabels: (0..<options.positions).map { "pos \($0)" }, columnLabels: nil, kind: .signed)
-  let title = "Sinusoidal positional encoding · \(options.positions) positions × \(options.dimensions) dimensions"
+  let title = "Sinusoidal positional encoding · \(plural(options.positions, "position")) × \(plural(options.dimensions, "dimension"))"
   var report = RunReport()
   // A 50 × 64 table would scroll past as noise; large matrices go to files (--format txt/csv).
   let fitsTerminal = options.positions * options.dimensions <= 512
@@ -43,15 +43,14 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
     let fonts = try loadFonts(options.figure.fontPath)
-    let style = try figureStyle(options.figure)
+    let style = figureStyle(options.figure)
     let generated = positionalEncodingFigure(
       pe, title: FigureTitle("Sinusoidal positional encoding", subtitle: "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · d = \(options.dimensions)"),
       style: style, measurer: fonts)
     let scene = options.figure.finish([generated], margin: style.margin, measurer: fonts)[0]
-    if options.formats.contains(.png) {
-      files.append(OutputFile(name: "pe.png", contents: options.figure.stamp(try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts))))
-    }
-    if options.formats.contains(.svg) { files.append(OutputFile(name: "pe.svg", text: options.figure.svg(scene))) }
+    files += try figureFiles(
+      [("pe", scene)], png: options.formats.contains(.png), svg: options.formats.contains(.svg),
+      options: options.figure, fonts: fonts)
   }
   if options.formats.contains(.csv) { files.append(OutputFile(name: "pe.csv", text: renderCSV(labeled))) }
   if options.formats.contains(.txt) {
@@ -65,3 +64,6 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
   return report
 }
+
+/// "1 position", "50 positions".
+func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

@@ -21,12 +21,26 @@ struct Titles {
     "Self-attention · head \(h + 1) of \(trace.model.heads)"
   }
 
-  /// Model · layer · direction · the text, shortened.
-  var subtitle: String { subtitle(includingLayer: true) }
+  /// "30 layers × 9 heads (3 key/value)": how many key/value heads the query heads share when
+  /// the model uses grouped-query attention.
+  var layersAndHeads: String {
+    let m = trace.model
+    let shared = m.keyValueHeads < m.heads ? " (\(m.keyValueHeads) key/value)" : ""
+    return "\(plural(trace.layers.count, "layer")) × \(plural(m.heads, "head"))\(shared)"
+  }
 
-  /// For figures of every layer (the model view), where naming one layer would mislead.
-  func subtitle(includingLayer: Bool) -> String {
-    var parts = includingLayer ? [modelName, layerPart, direction] : [modelName, "\(trace.layers.count) layers × \(trace.model.heads) heads", direction]
+  /// Model · direction · the text, shortened. The layer and head are in every title, so the
+  /// subtitle does not repeat them and the sentence keeps the room.
+  var subtitle: String { subtitle(includingLayer: false) }
+
+  /// For figures of every layer (the model view): the model's shape instead of one layer.
+  var modelSubtitle: String { subtitle(includingLayer: false, shape: true) }
+
+  func subtitle(includingLayer: Bool, shape: Bool = false) -> String {
+    var parts = [modelName]
+    if includingLayer { parts.append(layerPart) }
+    if shape { parts.append(layersAndHeads) }
+    parts.append(direction)
     if selection.hidesTokens { parts.append("special tokens hidden") }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom { parts.append("text cut to \(trace.tokens.count) of \(original) tokens") }
@@ -34,13 +48,35 @@ struct Titles {
   }
 }
 
-/// How figures and tables name a model: the built-in layer by its width, others by name.
-func displayName(of model: ModelInfo) -> String {
-  model.architecture == "builtin" ? "built-in layer (d_model \(model.dModel))" : model.name
+/// Numbers in file names, zero-padded to the width of the largest in the set so that
+/// `head02` sorts before `head12`.
+struct FileNumbers {
+  let layers: Int
+  let heads: Int
+
+  init(_ model: ModelInfo, layers: Int) {
+    self.layers = layers
+    self.heads = model.heads
+  }
+
+  func layer(_ l: Int) -> String { "layer" + padded(l + 1, to: layers) }
+  func head(_ h: Int) -> String { "head" + padded(h + 1, to: heads) }
+
+  private func padded(_ n: Int, to largest: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "0", count: max(0, String(largest).count - digits.count)) + digits
+  }
+}
+
+/// How figures and tables name a model: the built-in layer by its width and as what it is
+/// (random weights: its pattern is not learned), others by name.
+package func displayName(of model: ModelInfo) -> String {
+  model.architecture == "builtin"
+    ? "built-in layer (random, untrained; d_model \(model.dModel))" : model.name
 }
 
 /// The input as the last part of a subtitle: one line, quoted, at most 60 characters.
-func quotedText(_ trace: AttentionTrace) -> String {
+package func quotedText(_ trace: AttentionTrace) -> String {
   "“\(shortened(trace.text, to: 60))”"
 }
 

@@ -8,43 +8,65 @@ import Foundation
 /// The main job: text → model → attention → tables on the terminal, figures and data in `--out`.
 /// Everything is computed and encoded in memory first; files are written at the end, all or
 /// nothing (`OutputFolder`). `progress` hears each stage and is finished before this returns.
-public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = .silent) throws -> RunReport {
+public func visualize(_ options: VisualizeOptions, progress: any RunProgress = SilentProgress()) throws -> RunReport {
   defer { progress.finish() }
   var options = options
-  let pieces = try readAndTrace(options.text, with: options.model, progress: progress)
+  let pieces = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+  }
   options.figure.record(text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
+  // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
+  let focus = try options.figure.focus.map { try resolveFocus($0, selection: selection) }
 
   var report = RunReport()
+  report.notes += runNotes(trace, selection: selection, options: options, focus: focus)
   var files: [OutputFile] = []
   if options.mergeSubwords && !titles.wordsMerged {
     report.notes.append("note: --merge-subwords changed nothing: every token is already a word")
   }
-  // attention.json always holds the model's own tokens; the words get a file of their own.
+  let jsonOptions = AttentionJSONOptions(
+    precision: options.jsonPrecision, layers: options.layer.map { [$0 - 1] },
+    heads: options.head.map { [$0 - 1] })
+  // Millions of numbers for long texts: the files are streamed as they are written, never one
+  // string in memory. attention.json always holds the model's own tokens; the words get a file
+  // of their own.
   if titles.wordsMerged && options.formats.contains(.json) {
-    files.append(OutputFile(name: "attention-words.json", text: attentionJSON(trace)))
+    files.append(
+      OutputFile(name: "attention-words.json") { emit in
+        try writeAttentionJSON(trace, options: jsonOptions, emit)
+      })
   }
-  // Half a million numbers at 500 tokens: encoded only when a file or --json asks for them.
-  let wantsJSON = options.formats.contains(.json) || options.display.jsonToStandardOutput
-  if wantsJSON { progress.stage("encoding the JSON") }
-  let json = wantsJSON ? attentionJSON(pieces) : ""
-  if options.formats.contains(.json) { files.append(OutputFile(name: "attention.json", text: json)) }
+  if options.formats.contains(.json) {
+    files.append(
+      OutputFile(name: "attention.json") { emit in
+        try writeAttentionJSON(pieces, options: jsonOptions, emit)
+      })
+  }
+  files += analysisDocuments(trace, options: options)
 
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
-    report.standardOutput = json
+    progress.stage("encoding the JSON")
+    report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text
+    report.standardOutput = printed.text + analysisText(trace, options: options)
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
-  files += try figureFiles(selection, titles: titles, options: options, progress: progress)
+  files += try figureFiles(selection, titles: titles, options: options, focus: focus, notes: &report.notes, progress: progress)
+  if options.formats.contains(.html) {
+    progress.stage("writing the page")
+    let page = pageFile(selection, titles: titles, options: options)
+    files.append(page.file)
+    report.notes += page.notes
+  }
 
   if selection.hidesTokens {
     report.notes.append("note: special tokens are hidden from tables and figures; attention.json keeps them")
@@ -58,21 +80,37 @@ public func visualize(_ options: VisualizeOptions, progress: ProgressReporter = 
 /// of escape codes); the figures and files still show everything.
 let maximumPrintedTokens = 100
 
-/// The tables for standard output, coloured and split to the terminal's width, or a note when
-/// there are too many tokens to print.
-func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (text: String, notes: [String]) {
-  guard n <= maximumPrintedTokens else {
-    return ("", ["note: \(n) × \(n) tables are too large to print; --format txt, md or csv writes them"])
+/// The tables for standard output, coloured and split to the terminal's width; with `--top K`,
+/// or when there are too many tokens for a grid, each query's strongest keys instead.
+func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: VisualizeOptions) -> (
+  text: String, notes: [String]
+) {
+  if options.top != nil || n > maximumPrintedTokens {
+    let k = options.top ?? defaultTopKeys
+    let ascii = options.display.colorMode == .plain
+    var notes: [String] = []
+    if options.top == nil {
+      notes.append(
+        "note: \(n) × \(n) tables are too large to print; each query's top \(k) keys are printed"
+          + " instead (--top K; --format txt, md or csv writes the tables)")
+    }
+    let text = tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }
+    return (text.joined(separator: "\n"), notes)
   }
   let tableOptions = TableOptions(
     colorMode: options.display.colorMode, width: options.display.width,
-    colorMap: ColorMap.named(options.figure.colorMap))
+    colorMap: options.figure.colorMap.map)
   return (tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(separator: "\n"), [])
 }
 
-/// The first half of every job: read the text, load the model, run it, check the result.
-func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: ProgressReporter
+/// Keys per query printed for long texts when `--top` is not given.
+let defaultTopKeys = 3
+
+/// The first half of every job: read the text, load the model, check the choices that depend on
+/// it (`checkChoices`, before it runs), run it, check the result.
+package func readAndTrace(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void = { _ in }
 ) throws -> AttentionTrace {
   let text = try readText(source)
   progress.stage("loading the model")
@@ -82,6 +120,7 @@ func readAndTrace(
   } catch {
     throw AttnvizError.from(error)
   }
+  try checkChoices(model.info)
   progress.stage("running the model")
   return try traceChecked(model, text)
 }
@@ -123,19 +162,20 @@ struct TitledMatrix {
 /// The tables printed: one per head for single-layer models (and with `--per-head` or `--head`);
 /// for a pretrained model by default the selected layer's average over heads.
 func terminalTables(_ selection: AttentionSelection, titles: Titles, perHead: Bool) -> [TitledMatrix] {
-  let layerNumber = selection.layer + 1
+  let names = FileNumbers(selection.trace.model, layers: selection.trace.layers.count)
+  let layer = names.layer(selection.layer)
   let showHeads = selection.trace.layers.count == 1 || perHead || selection.heads.count == 1
   if showHeads {
     return selection.heads.map { h in
       TitledMatrix(
-        title: "\(titles.head(h)) · \(titles.layerPart) · \(titles.modelName)",
-        matrix: selection.matrix(head: h), fileStem: "attention-layer\(layerNumber)-head\(h + 1)")
+        title: "Head \(h + 1) of \(selection.trace.model.heads) · \(titles.layerPart) · \(titles.modelName)",
+        matrix: selection.matrix(head: h), fileStem: "attention-\(layer)-\(names.head(h))")
     }
   }
   return [
     TitledMatrix(
-      title: "Self-attention · average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
-      matrix: selection.averageMatrix(), fileStem: "attention-layer\(layerNumber)-average")
+      title: "Average of \(selection.trace.model.heads) heads · \(titles.layerPart) · \(titles.modelName)",
+      matrix: selection.averageMatrix(), fileStem: "attention-\(layer)-average")
   ]
 }
 

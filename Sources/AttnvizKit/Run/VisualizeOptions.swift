@@ -1,5 +1,6 @@
 import AttnvizModel
 import AttnvizRender
+import AttnvizStyle
 import AttnvizTables
 import AttnvizViews
 
@@ -13,17 +14,27 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case lines
   /// Every layer × head as thumbnails (models with several layers).
   case model
+  /// The model grid with each head's pattern label (previous token, [SEP], broad, …).
+  case patterns
+  /// Layers × heads: the share of attention on the first token (or special tokens).
+  case sinks
+  /// Attention rollout through the layers beside the raw last-layer average.
+  case rollout
+  /// Layers × heads: mean attention distance and mean row entropy.
+  case stats
 }
 
 /// File formats (`--format`).
 public enum OutputFormat: String, CaseIterable, Sendable {
   case png, svg, json, txt, csv, md
+  /// `attention.html`: the interactive page (head view, model view, heatmap), one file.
+  case html
   public static let defaults: [OutputFormat] = [.png, .json]
 }
 
 /// How figures look.
 public struct FigureOptions: Equatable, Sendable {
-  public var colorMap = "viridis"
+  public var colorMap = ColorMapName.viridis
   public var annotate = false
   /// Device pixels per logical pixel; nil: 2, which stays crisp on a 1080p projector and a
   /// retina screen, or what fits the preset's pixel size (1920 wide for `--preset slide`).
@@ -49,11 +60,12 @@ public struct FigureOptions: Equatable, Sendable {
 
   /// The laid-out scenes as they are drawn: with the heading the user chose, in the preset's
   /// theme, fitted to its slide proportions.
-  func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
+  package func finish(_ scenes: [Scene], margin: Double, measurer: any TextMeasuring) -> [Scene] {
     scenes.map { scene in
       var scene = scene
       if title != nil || subtitle != nil {
-        scene = retitled(scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
+        scene = retitled(
+          scene, title: title, subtitle: subtitle, margin: margin, measurer: measurer)
       }
       scene = themed(scene, preset?.theme ?? .light)
       if let size = preset?.pixelSize {
@@ -64,7 +76,9 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// Fills in `provenance` from the command, the text's source and the model.
-  mutating func record(text: String, source: TextSource, model: ModelChoice, info: ModelInfo?) {
+  package mutating func record(
+    text: String, source: TextSource, model: ModelChoice, info: ModelInfo?
+  ) {
     guard let command else { return }
     let fromFile: String? = if case .arguments = source { nil } else { text }
     let modelLine = info.map { provenanceModel(model, info: $0) } ?? "none"
@@ -73,16 +87,16 @@ public struct FigureOptions: Equatable, Sendable {
   }
 
   /// The PNG bytes, carrying the provenance.
-  func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
+  package func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
 
   /// The SVG of `scene`, carrying the provenance.
-  func svg(_ scene: Scene) -> String {
+  package func svg(_ scene: Scene) -> String {
     let text = renderSVG(scene)
     return provenance?.stamp(svg: text) ?? text
   }
 
   /// Device pixels per logical pixel for `scene`'s PNG.
-  func pngScale(_ scene: Scene) -> Double {
+  package func pngScale(_ scene: Scene) -> Double {
     if let scale { return scale }
     if let size = preset?.pixelSize { return Double(size.width) / scene.width }
     return 2
@@ -103,7 +117,6 @@ public struct DisplayOptions: Equatable, Sendable {
   public init() {}
 }
 
-
 /// Everything the main job needs; the command line fills it in.
 public struct VisualizeOptions: Equatable, Sendable {
   public var text: TextSource
@@ -117,6 +130,13 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// 1-based; nil: every head.
   public var head: Int?
   public var hideSpecialTokens = false
+  /// `--rollout-from L`: the first layer (1-based) the rollout multiplies; nil: layer 1.
+  public var rolloutFrom: Int?
+  /// `--top K`: print each query's K strongest keys instead of the grid; nil: the grid, or
+  /// the top 3 when the text is too long for a grid.
+  public var top: Int?
+  /// `--json-precision N`: decimals in the JSON files; nil: shortest round-trip form.
+  public var jsonPrecision: Int?
   /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
   /// mean over its pieces).
   public var mergeSubwords = false

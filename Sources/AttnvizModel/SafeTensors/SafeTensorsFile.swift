@@ -48,6 +48,21 @@ public final class SafeTensorsFile: @unchecked Sendable {
     try convert(name) { $0 }
   }
 
+  /// An F32 tensor's values in place, when the machine is little-endian and the data 4-byte
+  /// aligned; nil otherwise (the caller converts). Valid while this file is alive.
+  public func mappedFloats(_ name: String) -> UnsafeBufferPointer<Float>? {
+    #if _endian(little)
+      guard let entry = entries[name], entry.dtype == "F32",
+        let start = mapping.bytes.baseAddress.map({ $0 + dataStart + entry.begin }),
+        Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0
+      else { return nil }
+      let count = (entry.end - entry.begin) / 4
+      return UnsafeBufferPointer(start: start.assumingMemoryBound(to: Float.self), count: count)
+    #else
+      return nil
+    #endif
+  }
+
   /// The tensor's values as `Double` (via the exact `Float` value), row-major.
   public func doubles(_ name: String) throws -> [Double] {
     try convert(name) { Double($0) }
@@ -87,6 +102,24 @@ public final class SafeTensorsFile: @unchecked Sendable {
     return Matrix(rows: indices.count, columns: width, values: values)
   }
 
+  /// Rows `indices` of a 2-D tensor as `Float`, read straight from the mapping.
+  public func floatRows(_ name: String, _ indices: [Int]) throws -> [Float] {
+    guard let shape = shape(of: name), shape.count == 2 else {
+      throw SafeTensorsError(file: path, tensor: name, reason: "is not a 2-D table")
+    }
+    let width = shape[1]
+    var values: [Float] = []
+    values.reserveCapacity(indices.count * width)
+    for index in indices {
+      guard (0..<shape[0]).contains(index) else {
+        throw SafeTensorsError(
+          file: path, tensor: name, reason: "has \(shape[0]) rows; row \(index) does not exist")
+      }
+      values += try convert(name, elements: (index * width)..<((index + 1) * width)) { $0 }
+    }
+    return values
+  }
+
   private func check(_ name: String, shape expected: [Int]) throws {
     guard let entry = entries[name] else { throw missing(name) }
     guard entry.shape == expected else {
@@ -120,6 +153,18 @@ public final class SafeTensorsFile: @unchecked Sendable {
     let offset = dataStart + entry.begin + range.lowerBound * dtype.byteSize
     let base = mapping.bytes.baseAddress.map { $0 + offset }
     guard let base, count > 0 else { return [] }
+    #if _endian(little)
+      // Float32 on a little-endian machine is the file's bytes: one copy, no per-element loads.
+      if dtype == .f32, T.self == Float.self {
+        let floats = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+          if let target = buffer.baseAddress {
+            UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: 4 * count)
+          }
+          initialized = count
+        }
+        if let same = floats as? [T] { return same }
+      }
+    #endif
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       switch dtype {
       case .f32:

@@ -1,7 +1,10 @@
+import AttnvizStyle
+
 extension GPT2Tokenizer {
   /// How attnviz shows a GPT-2 token in tables and figures: its bytes through
   /// `TokenDisplay.visible`, the one rule every tokenizer's labels follow (tokenizer.json's
-  /// byte-level, `▁` and WordPiece tokens too), built from `visible(_:)` below.
+  /// byte-level, `▁` and WordPiece tokens too), built from `visible(_:)` below, which
+  /// defers to AttnvizStyle's `visibleText(of:)`, the label rule of every output.
   ///
   /// The token's bytes are decoded as UTF-8 and made visible:
   /// - a space is shown as `·` (U+00B7 MIDDLE DOT): `Ġanimal` → `·animal`, `ĠĠ` → `··`. A
@@ -22,28 +25,8 @@ extension GPT2Tokenizer {
     return TokenDisplay.visible(bytes)
   }
 
+  /// A decoded scalar: the space as `·`, everything else by the shared label rule.
   static func visible(_ scalar: Unicode.Scalar) -> String {
-    switch scalar {
-    case " ": return "\u{00B7}"
-    case "\n": return "\\n"
-    case "\t": return "\\t"
-    case "\r": return "\\r"
-    default: break
-    }
-    switch scalar.properties.generalCategory {
-    case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator,
-      .paragraphSeparator, .spaceSeparator:
-      let digits = String(scalar.value, radix: 16, uppercase: true)
-      return "<U+\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits)>"
-    default:
-      return String(scalar)
-    }
-  }
-
-  static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.properties.generalCategory {
-    case .nonspacingMark, .spacingMark, .enclosingMark: true
-    default: false
-    }
+    scalar == " " ? "\u{00B7}" : visibleText(of: scalar)
   }
 }

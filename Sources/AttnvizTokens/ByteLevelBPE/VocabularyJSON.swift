@@ -202,13 +202,31 @@ func decodeUTF8<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at start: 
   var value: UInt32
   switch lead {
   case 0x00...0x7F: return (Unicode.Scalar(lead), 1)
-  case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
-  case 0xE0: length = 3; value = 0; secondRange = 0xA0...0xBF
-  case 0xE1...0xEC, 0xEE...0xEF: length = 3; value = UInt32(lead & 0x0F)
-  case 0xED: length = 3; value = 0x0D; secondRange = 0x80...0x9F
-  case 0xF0: length = 4; value = 0; secondRange = 0x90...0xBF
-  case 0xF1...0xF3: length = 4; value = UInt32(lead & 0x07)
-  case 0xF4: length = 4; value = 4; secondRange = 0x80...0x8F
+  case 0xC2...0xDF:
+    length = 2
+    value = UInt32(lead & 0x1F)
+  case 0xE0:
+    length = 3
+    value = 0
+    secondRange = 0xA0...0xBF
+  case 0xE1...0xEC, 0xEE...0xEF:
+    length = 3
+    value = UInt32(lead & 0x0F)
+  case 0xED:
+    length = 3
+    value = 0x0D
+    secondRange = 0x80...0x9F
+  case 0xF0:
+    length = 4
+    value = 0
+    secondRange = 0x90...0xBF
+  case 0xF1...0xF3:
+    length = 4
+    value = UInt32(lead & 0x07)
+  case 0xF4:
+    length = 4
+    value = 4
+    secondRange = 0x80...0x8F
   default: return nil
   }
   guard bytes.distance(from: start, to: bytes.endIndex) >= length else { return nil }

@@ -1,3 +1,5 @@
+import AttnvizStyle
+
 /// How a vocabulary entry becomes the label a table or figure shows. Every tokenizer goes
 /// through the same rule (`TokenDisplay.visible`, which GPT-2's display uses too): the token's
 /// bytes decoded as UTF-8, a space shown as `·`, newline as `\n`, other invisible characters as
@@ -63,7 +65,7 @@ public enum TokenDisplay: Sendable, Equatable {
     var i = 0
     while i < bytes.count {
       if let (scalar, length) = decodeUTF8(bytes, at: i) {
-        if i == 0, GPT2Tokenizer.isCombiningMark(scalar) { out += "\u{25CC}" }
+        if i == 0, isCombiningMark(scalar) { out += "\u{25CC}" }
         out += GPT2Tokenizer.visible(scalar)
         i += length
       } else {

@@ -1,0 +1,96 @@
+import ArgumentParser
+import AttnvizKit
+import AttnvizTerminal
+import Foundation
+
+/// `attnviz compare`: two or more runs side by side on one colour scale.
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract:
+      "Put runs side by side on one colour scale: texts, models, layers, heads, causal or not.",
+    discussion: """
+      Every combination of the texts, --model, --layer and --head given is one panel (2-8):
+      each text argument is a whole text (quote it). Panels whose tokens differ name their
+      tokenizer. The figure is compare.png in --out.
+      Examples:
+        attnviz compare "The animal didn't cross the street because it was too tired." \\
+          "The animal didn't cross the street because it was too wide." --model all-MiniLM-L6-v2 --layer 4 --head 2
+        attnviz compare --versus-causal "The cat sat on the mat."
+        attnviz compare --model builtin --model all-MiniLM-L6-v2 "The cat sat on the mat."
+      """)
+
+  @Argument(help: ArgumentHelp("Texts, one per argument (quote each).", valueName: "text"))
+  var texts: [String] = []
+
+  @Option(
+    name: .customLong("model"),
+    help: ArgumentHelp(
+      "A model per panel (repeatable): a --model name or folder, or builtin for the built-in layer.",
+      valueName: "name"))
+  var models: [String] = []
+
+  @Option(
+    name: .customLong("layer"), help: "A layer per panel (repeatable, 1-based; default: the last).")
+  var layers: [Int] = []
+
+  @Option(
+    name: .customLong("head"),
+    help: "A head per panel (repeatable, 1-based; default: the average of the heads).")
+  var heads: [Int] = []
+
+  @Flag(help: "Each model without and with the causal mask (built-in layer and weights files).")
+  var versusCausal = false
+
+  @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
+  var hideSpecial = false
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
+  var out: String = "attnviz-out"
+
+  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg.", valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png])]
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  @Flag(help: "Plain ASCII tables without colour.")
+  var noColor = false
+
+  func validate() throws {
+    if let layer = layers.first(where: { $0 < 1 }) {
+      throw ValidationError("--layer counts from 1, not \(layer)")
+    }
+    if let head = heads.first(where: { $0 < 1 }) {
+      throw ValidationError("--head counts from 1, not \(head)")
+    }
+    for format in formats where ![.png, .svg].contains(format) {
+      throw ValidationError("compare writes png and svg, not \(format.rawValue)")
+    }
+  }
+
+  var formats: [OutputFormat] { CommaSeparated.values(format) }
+
+  func run() throws {
+    var options = CompareOptions(texts: texts)
+    options.models =
+      models.isEmpty
+      ? [.defaultBuiltin]
+      : models.map {
+        $0 == "builtin" ? .defaultBuiltin : .pretrained(nameOrPath: $0, truncate: false)
+      }
+    options.layers = layers
+    options.heads = heads
+    options.versusCausal = versusCausal
+    options.hideSpecialTokens = hideSpecial
+    options.outputFolder = out
+    options.formats = formats
+    figure.apply(to: &options.figure)
+    options.display = .fromEnvironment(noColor: noColor)
+    options.display.quiet = quiet
+    let report = try compare(options, progress: ProgressReporter.standardError(quiet: quiet))
+    emit(report, quiet: quiet)
+  }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import AttnvizExplain
+import AttnvizKit
+import AttnvizTerminal
+
+/// `attnviz explain`: the self-attention computation step by step, the way the lecture tells it.
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain",
+    abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
+    discussion: """
+      Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
+      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax weights, 8 output.
+      Figures are step-01-tokens.png ... step-08-output.png in --out.
+      Examples:
+        attnviz explain "The cat sat on the mat."
+        attnviz explain --causal --step 6 "The cat sat on the mat."
+        attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
+      """)
+
+  @Argument(
+    help: ArgumentHelp(
+      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  var words: [String] = []
+
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  var file: String?
+
+  @OptionGroup(title: "Model") var model: ModelOptions
+
+  @Option(help: "Show only this step (1-8; 6 exists only with --causal).")
+  var step: Int?
+
+  @Option(help: "Head to follow through the steps, 1-based.")
+  var head: Int = 1
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @Option(
+    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"),
+    completion: .directory)
+  var out: String = "attnviz-out"
+
+  @Option(
+    help: ArgumentHelp(
+      "Files to write, comma-separated (md alone also writes png figures).",
+      valueName: "list"))
+  var format: [CommaSeparated<ExplainFormat>] = [CommaSeparated(ExplainFormat.defaults)]
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  @Flag(
+    help:
+      "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
+  var noColor = false
+
+  func validate() throws {
+    if let step, !(1...8).contains(step) {
+      throw ValidationError(
+        "--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
+    }
+    if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+  }
+
+  func run() throws {
+    var options = ExplainOptions(text: try textSource(words, file: file))
+    options.model = model.choice
+    options.step = step
+    options.head = head
+    options.outputFolder = out
+    options.formats = CommaSeparated.values(format)
+    figure.apply(to: &options.figure)
+    options.display = .fromEnvironment(noColor: noColor)
+    options.display.quiet = quiet
+    emit(try explain(options, progress: ProgressReporter.standardError(quiet: quiet)), quiet: quiet)
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import AttnvizKit
+import Foundation
+
+/// `attnviz info FILE`: what a figure says about how it was made; `--rerun` makes it again.
+struct InfoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info",
+    abstract: "Show the command, version and model recorded in a figure; --rerun makes it again.",
+    discussion: """
+      Every PNG (text chunks) and SVG (<metadata>) attnviz writes records the command that
+      made it (text from --file or standard input included), the attnviz version and the
+      model (name, checkpoint size and a SHA-256 of its header). --rerun runs that command
+      again into --out (default: the current folder), never into a folder named in the file.
+      Example:
+        attnviz info attnviz-out/heatmap-layer1-head1.png --rerun --out again
+      """)
+
+  @Argument(help: ArgumentHelp("A PNG or SVG made by attnviz.", valueName: "figure"))
+  var figure: String
+
+  @Flag(help: "Run the recorded command again.")
+  var rerun = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Folder for --rerun's files (default: the current folder).", valueName: "dir"))
+  var out: String?
+
+  /// Figures are a few MB; a larger file is not one attnviz made.
+  static let maximumFigureBytes = 256 << 20
+
+  func validate() throws {
+    if out != nil && !rerun { throw ValidationError("--out goes with --rerun") }
+  }
+
+  func run() throws {
+    let bytes = try readFigure(figure)
+    guard let entries = provenanceEntries(of: bytes) else {
+      throw AttnvizError.failure(
+        "\(displayPath(figure)) carries no attnviz metadata; was it made by attnviz 0.1 or later?")
+    }
+    let value = { (key: String) in entries.first { $0.key == key }?.value }
+    guard let recorded = value("attnviz-command").flatMap(parseJSONArrayOfStrings) else {
+      throw AttnvizError.failure("\(displayPath(figure)) has no readable attnviz-command entry")
+    }
+    if !rerun {
+      let lines = [
+        displayPath(figure),
+        "  made by  \(value("Software") ?? "unknown")",
+        "  command  \(shellCommand(recorded))",
+        "  model    \(value("attnviz-model") ?? "unknown")",
+      ]
+      print(lines.map(displayPath).joined(separator: "\n"))
+      return
+    }
+    try rerunCommand(recorded)
+  }
+
+  /// The recorded words, with any `--out` in them dropped and ours added before `--`.
+  func rerunCommand(_ recorded: [String]) throws {
+    guard !["info", "deck"].contains(recorded.first ?? "") else {
+      throw AttnvizError.failure("the recorded command is not one that makes a figure")
+    }
+    let words = recordedArguments(recorded, textFromFile: nil)
+    var run = words
+    run.insert(contentsOf: ["--out", out ?? "."], at: run.firstIndex(of: "--") ?? run.count)
+    RecordedCommand.words = words
+    var command = try Attnviz.parseAsRoot(run)
+    try command.run()
+  }
+}
+
+/// A figure's bytes: a regular file (never a FIFO or device, which could block forever),
+/// bounded in size.
+func readFigure(_ path: String) throws -> [UInt8] {
+  var status = stat()
+  guard stat(path, &status) == 0 else {
+    throw AttnvizError.failure("cannot read \(displayPath(path)): no such file; check the path")
+  }
+  guard status.st_mode & S_IFMT == S_IFREG else {
+    throw AttnvizError.failure("\(displayPath(path)) is not a regular file; give a PNG or SVG")
+  }
+  guard Int(status.st_size) <= InfoCommand.maximumFigureBytes,
+    let data = FileManager.default.contents(atPath: path)
+  else {
+    throw AttnvizError.failure("\(displayPath(path)) is too large or unreadable to be a figure")
+  }
+  return [UInt8](data)
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import AttnvizKit
+import AttnvizStyle
+
+/// Which model makes the attention.
+struct ModelOptions: ParsableArguments {
+  // Optional so that giving them with --model or --weights, where they cannot apply, is refused.
+  @Option(help: "Model width d_model of the built-in layer, 2-512 (default: 8).")
+  var dim: Int?
+
+  @Option(help: "Attention heads of the built-in layer; must divide --dim (default: 2).")
+  var heads: Int?
+
+  @Option(help: "Seed of the built-in layer's random weights, SplitMix64 (default: 2017).")
+  var seed: UInt64?
+
+  @Flag(help: "Mask future positions: query i sees keys 0..i only, as in GPT-style decoders.")
+  var causal = false
+
+  @Option(
+    help: ArgumentHelp("Use the layer defined in a JSON weights file (see docs/usage.md).", valueName: "file"),
+    completion: .file(extensions: ["json"]))
+  var weights: String?
+
+  @Option(help: ArgumentHelp(
+    "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
+    valueName: "dir|name"))
+  var model: String?
+
+  @Flag(help: "Cut text longer than the model's position limit instead of failing.")
+  var truncate = false
+
+  func validate() throws {
+    if weights != nil && model != nil {
+      throw ValidationError("--weights and --model both choose the model; give one")
+    }
+    if model != nil && causal {
+      throw ValidationError(
+        "--causal cannot change a pretrained model: its masking is fixed by how it was trained "
+          + "(GPT-2 is causal, BERT bidirectional); drop --causal")
+    }
+    let builtinOnly = [("--dim", dim != nil), ("--heads", heads != nil), ("--seed", seed != nil)]
+      .filter(\.1).map(\.0)
+    if let other = model != nil ? "--model" : weights != nil ? "--weights" : nil, !builtinOnly.isEmpty {
+      throw ValidationError(
+        "\(builtinOnly.joined(separator: ", ")) shape\(builtinOnly.count == 1 ? "s" : "") the "
+          + "built-in layer and cannot apply with \(other), which brings its own; drop "
+          + (builtinOnly.count == 1 ? "it" : "them"))
+    }
+  }
+
+  var choice: ModelChoice {
+    if let model { return .pretrained(nameOrPath: model, truncate: truncate) }
+    if let weights { return .weights(path: weights, causal: causal) }
+    return .builtinWithDefaults(dimension: dim, heads: heads, seed: seed, causal: causal)
+  }
+}
+
+/// How figures look.
+struct FigureOptionGroup: ParsableArguments {
+  @Option(help: ArgumentHelp("Colour map.", valueName: "name"))
+  var colormap: ColorMapName = .viridis
+
+  @Flag(help: "Print each weight inside its heatmap cell.")
+  var annotate = false
+
+  @Option(help: "Pixel density of PNGs (device pixels per logical pixel, 1-8).")
+  var scale: Double?
+
+  @Option(help: ArgumentHelp(
+    "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+    valueName: "name"))
+  var preset: FigurePreset?
+
+  @Option(help: ArgumentHelp("Heatmap cell size in logical pixels (default: adapts to the token count).", valueName: "px"))
+  var cell: Double?
+
+  @Option(
+    help: ArgumentHelp("Font file for figure text (default: DejaVu Sans, else the built-in font).", valueName: "path"),
+    completion: .file())
+  var font: String?
+
+  @Option(help: ArgumentHelp("Replace every figure's generated title.", valueName: "text"))
+  var title: String?
+
+  @Option(help: ArgumentHelp("Replace every figure's generated subtitle (\"\" removes it).", valueName: "text"))
+  var subtitle: String?
+
+  func validate() throws {
+    if let scale, !(scale.isFinite && (1...8).contains(scale)) {
+      throw ValidationError("--scale must be between 1 and 8, not \(plainNumber(scale))")
+    }
+    if let cell, !(cell.isFinite && (4...200).contains(cell)) {
+      throw ValidationError("--cell must be between 4 and 200 pixels, not \(plainNumber(cell))")
+    }
+  }
+
+  func apply(to options: inout FigureOptions) {
+    options.colorMap = colormap
+    options.annotate = annotate
+    options.scale = scale
+    options.preset = preset
+    options.cellSize = cell
+    options.fontPath = font
+    options.title = title
+    options.subtitle = subtitle
+    options.command = RecordedCommand.words
+  }
+}
+
+/// Where the output goes.
+struct OutputOptionGroup: ParsableArguments {
+  @Option(
+    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
+    completion: .directory)
+  var out: String = "attnviz-out"
+
+  @Option(help: ArgumentHelp(
+    "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
+    valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = []
+
+  @Flag(help: "Print the attention JSON to standard output and nothing else there.")
+  var json = false
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  @Flag(help: "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
+  var noColor = false
+
+  /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
+  func formats(preset: FigurePreset? = nil) -> [OutputFormat] {
+    guard !format.isEmpty else { return preset == .paper ? [.svg, .json] : OutputFormat.defaults }
+    return CommaSeparated.values(format)
+  }
+}
+
+extension FigurePreset: ExpressibleByArgument {}
+
+/// 0, not 0.0; 2.5 stays 2.5 (a message quotes the number as the user typed it).
+func plainNumber(_ value: Double) -> String {
+  value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}

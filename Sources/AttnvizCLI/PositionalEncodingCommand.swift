@@ -1,0 +1,83 @@
+import ArgumentParser
+import AttnvizKit
+import AttnvizTerminal
+
+/// `attnviz pe`: how order gets into attention.
+struct PositionalEncodingCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pe",
+    abstract: "Draw the sinusoidal positional-encoding matrix, or with --rope what rotary embeddings do.")
+
+  @Option(help: "Number of positions (rows), 1-2048.")
+  var positions: Int = 50
+
+  @Option(help: "Encoding dimensions d_model (columns), 2-1024.")
+  var dim: Int = 64
+
+  @Flag(help: "Rotary position embeddings instead: the rotation angle per position and dimension pair, and q·k against distance.")
+  var rope = false
+
+  @Option(help: "With --rope: the base θ of the rotation frequencies (10000 in most models).")
+  var theta: Double = 10000
+
+  @Option(help: "With --rope: the head size d, an even number 2-1024.")
+  var headSize: Int = 64
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"), completion: .directory)
+  var out: String = "attnviz-out"
+
+  @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png])]
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  @Flag(help: "Plain ASCII table without colour.")
+  var noColor = false
+
+  func validate() throws {
+    let positionRange = PositionalEncodingOptions.positionRange
+    guard positionRange.contains(positions) else {
+      throw ValidationError(
+        "--positions must be between \(positionRange.lowerBound) and \(positionRange.upperBound), not \(positions)"
+      )
+    }
+    let dimensionRange = PositionalEncodingOptions.dimensionRange
+    guard dimensionRange.contains(dim) else {
+      throw ValidationError(
+        "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)"
+      )
+    }
+    if CommaSeparated.values(format).contains(.html) {
+      throw ValidationError(
+        "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md"
+      )
+    }
+  }
+
+  func run() throws {
+    if rope {
+      var options = RotaryOptions()
+      options.positions = positions
+      options.headSize = headSize
+      options.base = theta
+      options.outputFolder = out
+      options.formats = CommaSeparated.values(format)
+      figure.apply(to: &options.figure)
+      options.quiet = quiet
+      emit(try rotaryJob(options), quiet: quiet)
+      return
+    }
+    var options = PositionalEncodingOptions()
+    options.positions = positions
+    options.dimensions = dim
+    options.outputFolder = out
+    options.formats = CommaSeparated.values(format)
+    figure.apply(to: &options.figure)
+    options.display = .fromEnvironment(noColor: noColor)
+    options.display.quiet = quiet
+    emit(try positionalEncodingJob(options), quiet: quiet)
+  }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import AttnvizKit
+import AttnvizTerminal
+import Foundation
+
+/// The main job: `attnviz "sentence"`.
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show",
+    abstract: "Print attention tables and write figures and JSON (the default command).")
+
+  @Argument(help: ArgumentHelp("The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  var words: [String] = []
+
+  @Option(help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  var file: String?
+
+  @OptionGroup(title: "Model") var model: ModelOptions
+
+  @Option(help: ArgumentHelp(
+    "Views to draw, comma-separated (default: heatmap, heads, lines; for multi-layer models heads, lines, model, and the heatmap of --head).",
+    valueName: "list"))
+  var view: [CommaSeparated<ViewKind>] = []
+
+  @Option(help: "Layer to show, 1-based (default: the last).")
+  var layer: Int?
+
+  @Option(help: "Head to show, 1-based (default: every head).")
+  var head: Int?
+
+  @Flag(help: "Tables per head for multi-layer models (default there: the average of the heads).")
+  var perHead = false
+
+  @Flag(help: "Drop [CLS]/[SEP] and similar special tokens from tables and figures (JSON keeps them).")
+  var hideSpecial = false
+
+  @Flag(help: "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json).")
+  var mergeSubwords = false
+
+  @Option(help: ArgumentHelp("Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.", valueName: "token"))
+  var focus: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Rollout view: the first layer multiplied, 1-based (default: 1).", valueName: "layer"))
+  var rolloutFrom: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Print each query's K strongest keys instead of the table (default for texts over 100 tokens: 3).",
+      valueName: "K"))
+  var top: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Decimals of the numbers in the JSON files, 1-17 (default: shortest exact form).",
+      valueName: "N"))
+  var jsonPrecision: Int?
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @OptionGroup(title: "Output") var output: OutputOptionGroup
+
+  func validate() throws {
+    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    if let rolloutFrom, rolloutFrom < 1 {
+      throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
+    }
+    if let top, !(1...100).contains(top) {
+      throw ValidationError("--top must be between 1 and 100, not \(top)")
+    }
+    if let jsonPrecision, !(1...17).contains(jsonPrecision) {
+      throw ValidationError("--json-precision must be between 1 and 17, not \(jsonPrecision)")
+    }
+  }
+
+  func run() throws {
+    let report = try visualize(
+      VisualizeOptions(from: self), progress: ProgressReporter.standardError(quiet: output.quiet))
+    emit(report, quiet: output.quiet)
+  }
+}
+
+extension VisualizeOptions {
+  /// The main job's options from its command line: the one place `show`'s flags are read.
+  init(from show: Show) throws {
+    self.init(text: try textSource(show.words, file: show.file))
+    model = show.model.choice
+    outputFolder = show.output.out
+    formats = show.output.formats(preset: show.figure.preset)
+    let views = CommaSeparated.values(show.view)
+    self.views = views.isEmpty ? nil : views
+    layer = show.layer
+    head = show.head
+    hideSpecialTokens = show.hideSpecial
+    mergeSubwords = show.mergeSubwords
+    rolloutFrom = show.rolloutFrom
+    top = show.top
+    jsonPrecision = show.jsonPrecision
+    show.figure.apply(to: &figure)
+    figure.focus = show.focus
+    display = .fromEnvironment(noColor: show.output.noColor)
+    display.jsonToStandardOutput = show.output.json
+    display.quiet = show.output.quiet
+    display.perHead = show.perHead
+  }
+}
+
+/// Writes a report: the tables or JSON to stdout, the written paths and notes to stderr.
+func emit(_ report: RunReport, quiet: Bool) {
+  FileHandle.standardOutput.write(Data(report.standardOutput.utf8))
+  guard !quiet else { return }
+  let lines = report.notes + report.writtenFiles
+  if !lines.isEmpty {
+    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+  }
+}
+
+/// The text of `show` and `explain`: the words, `--file`, or standard input for `-` (read here,
+/// at the process's edge, up to one byte past the limit so the library can say "too long").
+func textSource(_ words: [String], file: String?) throws -> TextSource {
+  try TextSource(arguments: words, file: file) {
+    try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes)
+  }
+}

@@ -1,0 +1,118 @@
+import AttnvizKit
+import Foundation
+
+/// The plain-language captions, one to three lines each, with the run's own numbers. They follow
+/// the lecture: what an RNN or LSTM was for (long-term dependencies, order, shared parameters),
+/// and how self-attention meets each goal differently. Every claim is meant to survive an
+/// expert's reading; the arithmetic behind them is derived in docs/self-attention.md.
+enum Captions {
+  static func tokens(count: Int, about: ModelDescription) -> [String] {
+    [
+      "The text becomes \(count) token\(count == 1 ? "" : "s"), the units attention works on; positions count from 0.",
+      about.tokenizer,
+    ]
+  }
+
+  static func embeddings(tokens: Int, dModel: Int, about: ModelDescription) -> [String] {
+    [
+      "Each token becomes a row of d_model = \(dModel) numbers, so X is \(tokens) × \(dModel).",
+      about.embeddingSource,
+      "Nothing in a row says where the token stands.",
+    ]
+  }
+
+  static func position(about: ModelDescription, dModel: Int) -> [String] {
+    let why =
+      "An RNN knows order because it reads one token at a time; attention reads all at once."
+    switch about.position {
+    case .none:
+      let normalised = about.inputIsNormalised ? " (layer-normalised)" : ""
+      return [
+        why,
+        "This layer adds no positional encoding, so X is the embeddings\(normalised) as they are:",
+        "reordering the words would only reorder the rows of every later step.",
+      ]
+    case .sinusoidal:
+      return [
+        why + " So order is added:",
+        "PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)), d = \(dModel).",
+        about.inputIsNormalised
+          ? "X = \(about.normaliser)(embeddings + PE) is layer-normalised: each row to mean 0, variance 1, then scaled and shifted."
+          : "The layer's input is X + PE: the same word at two positions now gets two different rows.",
+      ]
+    case .learned:
+      return [
+        why + " So order is added:",
+        "the model learned one position embedding per position and adds it to each token's row.",
+        about.inputIsNormalised
+          ? "X = \(about.normaliser)(embeddings + PE) is layer-normalised: each row to mean 0, variance 1, then scaled and shifted."
+          : "The layer's input is the sum X + PE.",
+      ]
+    }
+  }
+
+  static func projections(dModel: Int, heads: Int, head: Int, dk: Int, hasBias: Bool) -> [String] {
+    let bias = hasBias ? " (plus a bias)" : ""
+    var lines = [
+      "Q = X·Wq, K = X·Wk, V = X·Wv\(bias): the same three \(dModel) × \(dModel) matrices multiply every token's row.",
+      "The parameters are shared across the sequence, as an RNN applies the same cell at every step.",
+    ]
+    if heads > 1 {
+      let first = head * dk
+      lines.append(
+        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (d_k = \(dModel) / \(heads) = \(dk))."
+      )
+    } else {
+      lines.append("With one head, the head uses every column: d_k = d_model = \(dk).")
+    }
+    return lines
+  }
+
+  static func scores(tokens: Int, dk: Int) -> [String] {
+    [
+      "The score of query i for key j is the dot product q_i·k_j; Q·Kᵀ gives all \(tokens) × \(tokens) at once.",
+      "d_k = \(dk), so scores are divided by \(squareRootText(dk)): for independent unit-variance entries, q·k has variance d_k,",
+      "and unscaled scores would push softmax into near one-hot rows whose gradients vanish.",
+    ]
+  }
+
+  static func mask() -> [String] {
+    [
+      "Query i may only see keys 0…i: every score above the diagonal is set to −∞, so its weight is exactly 0.",
+      "This is how a GPT-style model, like the one behind ChatGPT, learns to predict the next token without seeing it.",
+    ]
+  }
+
+  static func weights(causal: Bool, dk: Int) -> [String] {
+    let reach = causal ? "every earlier token" : "every other token"
+    return [
+      "Softmax turns each row into weights ≥ 0 that sum to 1: weights = softmax(Q·Kᵀ / √\(dk)).",
+      "Each token reaches \(reach) in this one step; an RNN needs as many steps as the distance,",
+      "which is why long-term dependencies are hard for it; here every distance is a single step.",
+    ]
+  }
+
+  static func output(tokens: Int, dModel: Int, heads: Int, dk: Int, hasBias: Bool) -> [String] {
+    let bias = hasBias ? " + bias" : ""
+    let first =
+      "Each row of weights·V is a weighted average of the rows of V: (weights·V)_i = Σ_j weight_ij · v_j."
+    if heads > 1 {
+      return [
+        first,
+        "Each head gives \(tokens) × \(dk); the \(heads) heads side by side give \(tokens) × \(dModel),",
+        "and output = concat·Wo\(bias) mixes them: one row per token, for the next layer.",
+      ]
+    }
+    return [
+      first,
+      "Then output = (weights·V)·Wo\(bias): one row of \(dModel) numbers per token, for the next layer.",
+    ]
+  }
+
+  /// "√4 = 2", "√2 ≈ 1.414".
+  static func squareRootText(_ n: Int) -> String {
+    let root = Double(n).squareRoot()
+    if root == root.rounded() { return "√\(n) = \(Int(root))" }
+    return "√\(n) ≈ " + String(format: "%.3f", root)
+  }
+}

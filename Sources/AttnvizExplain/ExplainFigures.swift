@@ -1,0 +1,87 @@
+import AttnvizKit
+import AttnvizMath
+import AttnvizRender
+import AttnvizTables
+import AttnvizViews
+
+/// The figure of a step: the tokens as a row of boxes, one heatmap for a single matrix, or its
+/// matrices as panels under the step's heading. Signed matrices get the diverging map (white is
+/// 0), weights the sequential one, as `heatmapFigure` decides from the matrix kind.
+///
+/// `headed: false` leaves the step's heading and the subtitle out, for a slide that shows them
+/// as text already.
+func explainFigure(
+  _ step: ExplainStep, subtitle: String, style: FigureStyle, measurer: any TextMeasuring,
+  headed: Bool = true
+) -> Scene {
+  let heading = headed ? FigureTitle(step.heading, subtitle: subtitle) : FigureTitle("")
+  if step.kind == .tokens {
+    return tokenFigure(step.tokens, title: heading, style: style, measurer: measurer)
+  }
+  if step.tables.count == 1, let table = step.tables.first {
+    let title =
+      headed
+      ? FigureTitle("Step \(step.number) · \(table.title)", subtitle: subtitle)
+      : FigureTitle(table.title)
+    return heatmapFigure(
+      table.matrix, title: title, style: panelStyle(table, style), measurer: measurer)
+  }
+  // Panel titles a step below the figure's title, so the step's heading leads.
+  var small = style
+  small.titleSize = style.fontSize + 3
+  // Raw and scaled scores on one colour scale: the scaled panel then looks paler by exactly the
+  // factor 1/√d_k, which is the point of the step.
+  if step.kind == .scores {
+    small.signedLimit = step.tables.map { $0.matrix.matrix.maxMagnitude }.max()
+  }
+  func panels(_ panelStyle: FigureStyle) -> [Scene] {
+    step.tables.map { table in
+      heatmapFigure(
+        table.matrix, title: FigureTitle(table.title),
+        style: AttnvizExplain.panelStyle(table, panelStyle), measurer: measurer)
+    }
+  }
+  var scenes = panels(small)
+  // Wide matrices (d_model 384) would stack the panels into a tall strip no slide can hold:
+  // shrink their grids so they stay side by side.
+  if scenes.reduce(0, { $0 + $1.width }) > panelRowWidth {
+    small.maxGridSize = max(480, panelRowWidth / Double(scenes.count) - 280)
+    scenes = panels(small)
+  }
+  return composePanels(
+    scenes, title: heading, style: style, measurer: measurer, maxRowWidth: panelRowWidth + 200)
+}
+
+/// Text size of the figures on slides, in the figure's own units: the deck scales each figure
+/// so that this is as large as the caption.
+let deckFigureFontSize = 18.0
+
+/// A step's figure for the slide deck: no heading (the slide has it), dimension columns cut as
+/// the slide's tables cut them, and larger text, so that the figure's text can be as large as
+/// the caption once the figure is fitted to the window.
+func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasuring) -> Scene {
+  var cut = step
+  cut.tables = step.tables.map { $0.shown() }
+  var large = style
+  large.fontSize = deckFigureFontSize
+  large.titleSize = deckFigureFontSize + 2
+  // Cells a little taller than the text: wider cells would only shrink the text on the slide.
+  large.cellSize = 24
+  large.maxLabelWidth = 170
+  large.margin = 12
+  return explainFigure(cut, subtitle: "", style: large, measurer: measurer, headed: false)
+}
+
+/// How wide a row of panels may grow, in logical pixels (a 2× PNG of it is about 5000 px).
+let panelRowWidth = 2400.0
+
+/// Axis titles the heatmap cannot guess: a head's slice has labelled dimension columns, and
+/// the positional encoding's rows are positions, not tokens.
+func panelStyle(_ table: ExplainTable, _ style: FigureStyle) -> FigureStyle {
+  guard !table.columnsAreTokens else { return style }
+  var panel = style
+  panel.rowAxisTitle =
+    table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token"
+  panel.columnAxisTitle = "Dimension"
+  return panel
+}

@@ -1,0 +1,144 @@
+import AttnvizKit
+import AttnvizMath
+import AttnvizModel
+import AttnvizRender
+import AttnvizTables
+import AttnvizViews
+
+/// What `attnviz explain` writes (`--format`).
+public enum ExplainFormat: String, CaseIterable, Sendable {
+  /// `explain.txt`: the terminal text as plain ASCII tables.
+  case txt
+  /// `explain.md`: every step with caption, tables and a link to its figure.
+  case md
+  /// `explain.html`: one self-contained page, one section per step, keyboard navigation.
+  case html
+  /// `step-01-tokens.png` … one figure per step.
+  case png
+  case svg
+
+  public static let defaults: [ExplainFormat] = [.png]
+}
+
+/// Everything `attnviz explain` needs; the command line fills it in.
+public struct ExplainOptions: Equatable, Sendable {
+  public var text: TextSource
+  public var model: ModelChoice = .defaultBuiltin
+  /// 1-based step number, or nil for every step.
+  public var step: Int?
+  /// 1-based head.
+  public var head = 1
+  public var outputFolder = "attnviz-out"
+  public var formats: [ExplainFormat] = ExplainFormat.defaults
+  public var figure = FigureOptions()
+  public var display = DisplayOptions()
+
+  public init(text: TextSource) {
+    self.text = text
+  }
+}
+
+/// `attnviz explain`: the self-attention computation of the first layer, step by step, on the
+/// user's own text. Everything is computed in memory first and written all or nothing.
+///
+/// `md` alone also writes the PNG figures its links point to; with `svg` and no `png` the links
+/// point to the SVGs. `html` needs no figure files: its figures are inline SVG.
+public func explain(_ options: ExplainOptions, progress: any RunProgress = SilentProgress()) throws
+  -> RunReport
+{
+  defer { progress.finish() }
+  var options = options
+  let trace = try readAndTrace(options.text, with: options.model, progress: progress) {
+    try checkExplainChoices(head: options.head, step: options.step, model: $0)
+  }
+  options.figure.record(
+    text: trace.text, source: options.text, model: options.model, info: trace.model)
+  let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
+  guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
+    throw AttnvizError.failure(
+      "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
+    )
+  }
+  let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
+  let names = ExplainNames(trace: trace, head: walk.head)
+
+  var report = RunReport()
+  let weightsMap = options.figure.colorMap.map
+  if !options.display.quiet {
+    let tableOptions = TableOptions(
+      colorMode: options.display.colorMode, width: options.display.width)
+    report.standardOutput = explainText(
+      steps, heading: names.heading, options: tableOptions, weightsMap: weightsMap)
+  }
+  progress.stage("drawing the steps")
+  let files = try explainFiles(steps, names: names, options: options, weightsMap: weightsMap)
+  progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
+  report.writtenFiles = try OutputFolder(path: options.outputFolder).write(files)
+  return report
+}
+
+/// The files of a run, in a fixed order: documents first, then figures step by step.
+func explainFiles(
+  _ steps: [ExplainStep], names: ExplainNames, options: ExplainOptions, weightsMap: ColorMap?
+) throws -> [OutputFile] {
+  let formats = options.formats
+  var wantsPNG = formats.contains(.png)
+  let wantsSVG = formats.contains(.svg)
+  if formats.contains(.md) && !wantsPNG && !wantsSVG { wantsPNG = true }
+  let needsScenes = wantsPNG || wantsSVG || formats.contains(.html)
+
+  var files: [OutputFile] = []
+  if formats.contains(.txt) {
+    let plain = TableOptions(colorMode: .plain, width: 100)
+    files.append(
+      OutputFile(
+        name: "explain.txt",
+        text: explainText(steps, heading: names.heading, options: plain, weightsMap: nil)))
+  }
+  if formats.contains(.md) {
+    let links = wantsPNG ? "png" : "svg"
+    files.append(
+      OutputFile(
+        name: "explain.md",
+        text: explainMarkdown(
+          steps, title: names.title, subtitle: names.subtitle, figureExtension: links)))
+  }
+  guard needsScenes else { return files }
+  let fonts = try loadFonts(options.figure.fontPath)
+  let style = figureStyle(options.figure)
+  // The slides draw their own figures; the step figures only for png and svg.
+  let scenes =
+    wantsPNG || wantsSVG
+    ? options.figure.finish(
+      steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
+      margin: style.margin, measurer: fonts) : []
+  if formats.contains(.html) {
+    let slides = steps.map { renderSVG(deckFigure($0, style: style, measurer: fonts)) }
+    files.append(
+      OutputFile(
+        name: "explain.html",
+        text: explainHTML(
+          steps, title: names.title, subtitle: names.subtitle, figures: slides,
+          figureFontSize: deckFigureFontSize)))
+  }
+  let named = zip(steps, scenes).map { (stem: $0.kind.fileStem, scene: $1) }
+  return files
+    + (try figureFiles(named, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts))
+}
+
+/// The title and subtitle every output carries, so a figure or a page stands on its own.
+struct ExplainNames {
+  let title = "Self-attention, step by step"
+  let subtitle: String
+
+  init(trace: AttentionTrace, head: Int) {
+    let model = trace.model
+    // Explain always walks the first layer; a pretrained model's name says which.
+    let modelName = displayName(of: model) + (model.architecture == "builtin" ? "" : ", layer 1")
+    let direction = model.causal ? "causal" : "bidirectional"
+    subtitle =
+      "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · \(quotedText(trace))"
+  }
+
+  var heading: String { "\(title) · \(subtitle)" }
+}

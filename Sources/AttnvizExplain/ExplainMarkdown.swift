@@ -1,0 +1,30 @@
+import AttnvizKit
+import AttnvizStyle
+import AttnvizTables
+
+/// `explain.md`: lecture notes in one file. Per step a heading, the caption as a paragraph, each
+/// matrix as a GFM table, and an image link to the step's figure, which the run writes next to
+/// the document (`figureExtension` "png" or "svg"; nil leaves the links out).
+func explainMarkdown(
+  _ steps: [ExplainStep], title: String, subtitle: String, figureExtension: String?
+) -> String {
+  var document = "# \(escapeMarkdownCell(title))\n\n\(escapeMarkdownCell(subtitle))\n"
+  for step in steps {
+    document += "\n## \(escapeMarkdownCell(step.heading))\n\n"
+    document += step.caption.map(escapeMarkdownCell).joined(separator: "\n") + "\n"
+    if step.kind == .tokens {
+      document += "\n| position | token |\n| ---: | :--- |\n"
+      for (position, token) in step.tokens.enumerated() {
+        document += "| \(position) | \(escapeMarkdownCell(tokenLabel(token))) |\n"
+      }
+    }
+    for table in step.tables.map({ $0.shown() }) {
+      document += "\n**\(escapeMarkdownCell(table.title))**\n\n" + renderMarkdownTable(table.matrix)
+    }
+    if let figureExtension {
+      let file = "\(step.kind.fileStem).\(figureExtension)"
+      document += "\n![\(escapeMarkdownCell(step.heading))](\(file))\n"
+    }
+  }
+  return document
+}

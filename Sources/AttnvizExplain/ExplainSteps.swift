@@ -1,0 +1,186 @@
+import AttnvizKit
+import AttnvizMath
+import AttnvizModel
+
+/// The walk-through of one head of a trace's first layer: every step with its caption and
+/// matrices, numbers taken from the run.
+struct ExplainWalkthrough: Sendable {
+  let trace: AttentionTrace
+  let steps: LayerSteps
+  /// 0-based.
+  let head: Int
+  let list: [ExplainStep]
+
+  /// Fails with a clear message when the model did not keep its first layer's intermediates.
+  init(trace: AttentionTrace, head: Int) throws {
+    guard let first = trace.layers.first, let steps = first.steps else {
+      throw AttnvizError.failure(
+        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
+      )
+    }
+    try checkExplainChoices(head: head + 1, step: nil, model: trace.model)
+    self.trace = trace
+    self.steps = steps
+    self.head = head
+    self.list = StepBuilder(trace: trace, steps: steps, head: head).build()
+  }
+
+  /// The one step `--step N` asks for, or a usage error saying which steps exist.
+  func step(_ number: Int) throws -> ExplainStep {
+    guard let kind = ExplainStepKind(rawValue: number) else {
+      throw AttnvizError.usage(
+        "--step \(number) does not exist; the steps are 1–8 (6 only with --causal)")
+    }
+    try checkExplainChoices(head: head + 1, step: number, model: trace.model)
+    guard let step = list.first(where: { $0.kind == kind }) else {
+      throw AttnvizError.failure("step \(number) was not built")
+    }
+    return step
+  }
+}
+
+/// Builds the steps. Shapes: T tokens, C = d_model, H heads, D = d_k = C / H.
+struct StepBuilder {
+  let trace: AttentionTrace
+  let steps: LayerSteps
+  let head: Int
+
+  var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
+  var tokens: [String] { trace.tokens.map(\.text) }
+  var t: Int { trace.tokens.count }
+  var c: Int { trace.model.dModel }
+  var h: Int { trace.model.heads }
+  var d: Int { trace.model.headDimension }
+  var causal: Bool { trace.model.causal }
+  /// The columns of Q, K, V (and of the concatenation) that belong to the head.
+  var headColumns: Range<Int> { (head * d)..<((head + 1) * d) }
+  /// ", head 2 (d4–d7)" for several heads; nothing for one.
+  var headPart: String {
+    h > 1 ? ", head \(head + 1) (d\(headColumns.lowerBound)–d\(headColumns.upperBound - 1))" : ""
+  }
+
+  func build() -> [ExplainStep] {
+    var list = [tokenStep(), embeddingStep(), positionStep(), projectionStep(), scoreStep()]
+    if causal { list.append(maskStep()) }
+    list += [weightStep(), outputStep()]
+    return list
+  }
+
+  func signed(_ m: Matrix, rows: [String]? = nil, dimensionLabels: Bool = false) -> LabeledMatrix {
+    let columns = dimensionLabels && h > 1 ? headColumns.map { "d\($0)" } : nil
+    var labeled = LabeledMatrix(m, rowLabels: rows ?? tokens, columnLabels: columns, kind: .signed)
+    labeled.labelsAreDimensions = true
+    return labeled
+  }
+
+  func square(_ m: Matrix, kind: MatrixKind, masked: Bool) -> LabeledMatrix {
+    LabeledMatrix(m, rowLabels: tokens, columnLabels: tokens, kind: kind, isCausal: masked)
+  }
+
+  func tokenStep() -> ExplainStep {
+    ExplainStep(
+      kind: .tokens, title: "Tokens", caption: Captions.tokens(count: t, about: about),
+      tables: [], tokens: tokens)
+  }
+
+  func embeddingStep() -> ExplainStep {
+    ExplainStep(
+      kind: .embeddings, title: "Embeddings X",
+      caption: Captions.embeddings(tokens: t, dModel: c, about: about),
+      tables: [
+        ExplainTable(
+          title: "\(about.embeddingName) (\(t) × \(c))", matrix: signed(steps.embeddings))
+      ])
+  }
+
+  func positionStep() -> ExplainStep {
+    var tables: [ExplainTable] = []
+    if let pe = steps.positionalEncoding {
+      let positions = (0..<t).map { "pos \($0)" }
+      tables.append(
+        ExplainTable(
+          title: "\(about.positionName) (\(t) × \(c))", matrix: signed(pe, rows: positions)))
+    }
+    tables.append(
+      ExplainTable(title: "\(about.inputName) (\(t) × \(c))", matrix: signed(steps.input)))
+    return ExplainStep(
+      kind: .positionalEncoding,
+      title: steps.positionalEncoding == nil
+        ? "Position: none added" : "Positional encoding: X + PE",
+      caption: Captions.position(about: about, dModel: c), tables: tables)
+  }
+
+  func projectionStep() -> ExplainStep {
+    let names = [("Q", "Wq", steps.q), ("K", "Wk", steps.k), ("V", "Wv", steps.v)]
+    let tables = names.map { name, weight, m in
+      ExplainTable(
+        title: "\(name) = X·\(weight)\(headPart)",
+        matrix: signed(m.columns(headColumns), dimensionLabels: true))
+    }
+    return ExplainStep(
+      kind: .projections, title: "Queries, keys, values",
+      caption: Captions.projections(dModel: c, heads: h, head: head, dk: d, hasBias: about.hasBias),
+      tables: tables)
+  }
+
+  func scoreStep() -> ExplainStep {
+    ExplainStep(
+      kind: .scores, title: "Scores Q·Kᵀ, scaled by 1/√d_k",
+      caption: Captions.scores(tokens: t, dk: d),
+      tables: [
+        ExplainTable(
+          title: "Raw scores Q·Kᵀ",
+          matrix: square(steps.rawScores[head], kind: .signed, masked: false),
+          columnsAreTokens: true),
+        ExplainTable(
+          title: "Scaled scores Q·Kᵀ / √\(d)",
+          matrix: square(steps.scaledScores[head], kind: .signed, masked: false),
+          columnsAreTokens: true),
+      ])
+  }
+
+  func maskStep() -> ExplainStep {
+    ExplainStep(
+      kind: .causalMask, title: "Causal mask: no looking ahead", caption: Captions.mask(),
+      tables: [
+        ExplainTable(
+          title: "Scaled scores, future keys masked (−∞)",
+          matrix: square(steps.scaledScores[head], kind: .signed, masked: true),
+          columnsAreTokens: true)
+      ])
+  }
+
+  func weightStep() -> ExplainStep {
+    ExplainStep(
+      kind: .weights, title: "Softmax: attention weights",
+      caption: Captions.weights(causal: causal, dk: d),
+      tables: [
+        ExplainTable(
+          title: "Attention weights (rows sum to 1)",
+          matrix: square(steps.weights[head], kind: .probabilities, masked: causal),
+          columnsAreTokens: true)
+      ])
+  }
+
+  func outputStep() -> ExplainStep {
+    var tables = [
+      ExplainTable(
+        title: h > 1 ? "weights·V, head \(head + 1) (\(t) × \(d))" : "weights·V (\(t) × \(d))",
+        matrix: signed(steps.headOutputs[head], dimensionLabels: true))
+    ]
+    if h > 1 {
+      tables.append(
+        ExplainTable(
+          title: "Concatenation of \(h) heads (\(t) × \(c))", matrix: signed(steps.concatenated)))
+    }
+    let source = h > 1 ? "concat" : "(weights·V)"
+    tables.append(
+      ExplainTable(title: "Output = \(source)·Wo (\(t) × \(c))", matrix: signed(steps.output)))
+    return ExplainStep(
+      kind: .output,
+      title: h > 1
+        ? "Output: weights·V per head, concatenated, ·Wo" : "Output: weights·V, then ·Wo",
+      caption: Captions.output(tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias),
+      tables: tables)
+  }
+}

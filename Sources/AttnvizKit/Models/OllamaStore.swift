@@ -1,0 +1,107 @@
+import Foundation
+
+/// Ollama's model folder (`$OLLAMA_MODELS` or `~/.ollama/models`):
+///
+///     manifests/registry.ollama.ai/library/NAME/TAG     JSON: {"layers": [{"mediaType", "digest"}…]}
+///     blobs/sha256-<hex>                                  the layers; the GGUF is the layer of
+///                                                         mediaType application/vnd.ollama.image.model
+///
+/// `NAME` may carry a namespace (`user/model`) or a registry (`host/user/model`); the tag
+/// defaults to `latest`.
+struct OllamaStore {
+  static let modelMediaType = "application/vnd.ollama.image.model"
+  static let defaultRegistry = "registry.ollama.ai"
+  let models: String
+
+  /// The GGUF blob of `reference` (`NAME[:TAG]`).
+  func model(_ reference: String) throws -> ModelLocation {
+    let (name, tag) = Self.split(reference)
+    let parts = name.split(separator: "/").map(String.init)
+    guard !name.isEmpty, (1...3).contains(parts.count),
+      (parts + [tag]).allSatisfy(HubCache.isSafeName)
+    else {
+      throw AttnvizError.usage(
+        "\"ollama:\(reference)\" is not an Ollama model name; write ollama:NAME or ollama:NAME:TAG "
+          + "(e.g. ollama:smollm2:135m)")
+    }
+    let path = manifestPath(parts, tag: tag)
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw AttnvizError.failure(
+        "no Ollama model \"\(name):\(tag)\": looked for its manifest at \(path); run "
+          + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models in"
+      )
+    }
+    let digest = try Self.modelDigest(data, manifest: path)
+    let blob = "\(models)/blobs/\(digest.replacingOccurrences(of: ":", with: "-"))"
+    guard FileManager.default.fileExists(atPath: blob) else {
+      throw AttnvizError.failure(
+        "the Ollama manifest \(path) names the blob \(blob), which is missing; run "
+          + "`ollama pull \(name):\(tag)` again")
+    }
+    return .gguf(blob)
+  }
+
+  static func split(_ reference: String) -> (name: String, tag: String) {
+    // A colon after the last slash separates the tag (a registry host may carry a port).
+    let lastSlash = reference.lastIndex(of: "/") ?? reference.startIndex
+    if let colon = reference[lastSlash...].lastIndex(of: ":") {
+      return (String(reference[..<colon]), String(reference[reference.index(after: colon)...]))
+    }
+    return (reference, "latest")
+  }
+
+  func manifestPath(_ parts: [String], tag: String) -> String {
+    let full: [String]
+    switch parts.count {
+    case 1: full = [Self.defaultRegistry, "library"] + parts
+    case 2: full = [Self.defaultRegistry] + parts
+    default: full = parts
+    }
+    return "\(models)/manifests/" + (full + [tag]).joined(separator: "/")
+  }
+
+  /// The digest (`sha256:<64 hex>`) of the model layer.
+  static func modelDigest(_ data: Data, manifest: String) throws -> String {
+    guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let layers = json["layers"] as? [[String: Any]]
+    else {
+      throw AttnvizError.failure("the Ollama manifest \(manifest) is not a JSON object with layers")
+    }
+    guard let layer = layers.first(where: { $0["mediaType"] as? String == modelMediaType }),
+      let digest = layer["digest"] as? String
+    else {
+      throw AttnvizError.failure(
+        "the Ollama manifest \(manifest) has no layer of type \(modelMediaType) (no model weights)")
+    }
+    let hex = digest.dropFirst("sha256:".count)
+    guard digest.hasPrefix("sha256:"), hex.count == 64,
+      hex.allSatisfy({ $0.isHexDigit && ($0.isNumber || $0.isLowercase) })
+    else {
+      throw AttnvizError.failure(
+        "the Ollama manifest \(manifest) names the digest \"\(digest)\", not sha256:<64 hex digits>"
+      )
+    }
+    return digest
+  }
+
+  /// Every model with a manifest, as `NAME:TAG` (the `library/` namespace left out) and its
+  /// manifest path.
+  func all() -> [(name: String, manifest: String)] {
+    let root = "\(models)/manifests"
+    guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+    var found: [(String, String)] = []
+    while let relative = enumerator.nextObject() as? String {
+      let parts = relative.split(separator: "/").map(String.init)
+      guard parts.count == 4 else { continue }
+      let path = "\(root)/\(relative)"
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder),
+        !isFolder.boolValue
+      else { continue }
+      var name = parts[0] == Self.defaultRegistry ? Array(parts[1...2]) : Array(parts[0...2])
+      if name.first == "library" { name.removeFirst() }
+      found.append((name.joined(separator: "/") + ":" + parts[3], path))
+    }
+    return found.sorted { $0.0 < $1.0 }
+  }
+}

@@ -1,0 +1,149 @@
+import Dispatch
+import Foundation
+
+/// Which keys a query may see: all (encoders), those at or before it (decoders), and of those
+/// only the last `window` (Mistral's sliding window: query i sees keys i−W+1 … i).
+struct AttentionMask: Sendable {
+  var causal: Bool
+  var window: Int?
+
+  @inline(__always)
+  func allows(query i: Int, key j: Int) -> Bool {
+    if causal && j > i { return false }
+    if let window, i - j >= window { return false }
+    return true
+  }
+}
+
+/// Scaled dot-product attention with grouped-query heads, as transformers'
+/// `eager_attention_forward` with `repeat_kv`: query head h reads key/value head h / (H/G).
+///
+///     q (T, H·D), k (T, G·D), v (T, G·D)
+///     raw_h     = Q_h·K_gᵀ              (T, T)
+///     scaled_h  = raw_h / √D            (T, T)
+///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
+///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
+struct AttentionKernel {
+  let t: Int
+  let heads: Int
+  let kvHeads: Int
+  let headDim: Int
+  let mask: AttentionMask
+
+  struct Result {
+    /// H × (T, T), normalised in Double.
+    var weights: [[Double]]
+    /// H × (T, T), only when asked for.
+    var raw: [[Float]]?
+    var scaled: [[Float]]?
+    /// (T, H·D)
+    var output: [Float]
+  }
+
+  func callAsFunction(q: [Float], k: [Float], v: [Float], keepScores: Bool) -> Result {
+    let (h, g, d) = (heads, kvHeads, headDim)
+    precondition(
+      q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
+    let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
+    let scale = 1 / Float(d).squareRoot()
+    let group = h / g
+    let run: @Sendable (Int) -> Void = { head in
+      q.withUnsafeBufferPointer { qs in
+        k.withUnsafeBufferPointer { ks in
+          v.withUnsafeBufferPointer { vs in
+            guard let qp = qs.baseAddress, let kp = ks.baseAddress, let vp = vs.baseAddress
+            else { return }
+            self.head(
+              head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale, into: slots)
+          }
+        }
+      }
+    }
+    if t * t * d * h >= 1 << 18 {
+      DispatchQueue.concurrentPerform(iterations: h, execute: run)
+    } else {
+      for head in 0..<h { run(head) }
+    }
+    return slots.result(tokens: t, heads: h, headDim: d)
+  }
+
+  /// One head: scores, softmax and weighted values, written to the head's own slots.
+  private func head(
+    _ hh: Int, kvHead gg: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, scale: Float, into slots: HeadSlots
+  ) {
+    let (h, g, d) = (heads, kvHeads, headDim)
+    var raw = [Float](repeating: 0, count: t * t)
+    var weights = [Float](repeating: 0, count: t * t)
+    var exact = [Double](repeating: 0, count: t * t)
+    var out = [Float](repeating: 0, count: t * d)
+    for i in 0..<t {
+      let qi = q + (i &* h &+ hh) &* d
+      var largest = -Float.infinity
+      for j in 0..<t {
+        let s = dot(qi, k + (j &* g &+ gg) &* d, count: d)
+        raw[i &* t &+ j] = s
+        if mask.allows(query: i, key: j) { largest = max(largest, s * scale) }
+      }
+      // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
+      // the division are in Double, so the reported rows sum to 1 to Double precision.
+      var total = 0.0
+      for j in 0..<t where mask.allows(query: i, key: j) {
+        let e = exp(raw[i &* t &+ j] * scale - largest)
+        weights[i &* t &+ j] = e
+        total += Double(e)
+      }
+      for j in 0..<t {
+        let w = Double(weights[i &* t &+ j]) / total
+        exact[i &* t &+ j] = w
+        weights[i &* t &+ j] = Float(w)
+      }
+      for j in 0..<t where weights[i &* t &+ j] != 0 {
+        let w = weights[i &* t &+ j]
+        let vj = v + (j &* g &+ gg) &* d
+        for c in 0..<d { out[i &* d &+ c] += w * vj[c] }
+      }
+    }
+    slots.store(hh, weights: exact, raw: raw, scale: scale, output: out)
+  }
+}
+
+/// The heads' results, filled possibly from several threads. @unchecked Sendable: head h writes
+/// only slot h, under the lock, and the slots are read after `concurrentPerform` returns.
+private final class HeadSlots: @unchecked Sendable {
+  private var weights: [[Double]]
+  private var raw: [[Float]]?
+  private var scaled: [[Float]]?
+  private var outputs: [[Float]]
+  private let lock = NSLock()
+
+  init(heads: Int, tokens: Int, headDim: Int, keepScores: Bool) {
+    weights = Array(repeating: [], count: heads)
+    outputs = Array(repeating: [], count: heads)
+    raw = keepScores ? Array(repeating: [], count: heads) : nil
+    scaled = keepScores ? Array(repeating: [], count: heads) : nil
+  }
+
+  func store(_ h: Int, weights w: [Double], raw r: [Float], scale: Float, output: [Float]) {
+    lock.lock()
+    defer { lock.unlock() }
+    weights[h] = w
+    outputs[h] = output
+    if raw != nil {
+      raw?[h] = r
+      scaled?[h] = r.map { $0 * scale }
+    }
+  }
+
+  /// Head outputs side by side: (T, H·D).
+  func result(tokens t: Int, heads: Int, headDim d: Int) -> AttentionKernel.Result {
+    var concatenated = [Float](repeating: 0, count: t * heads * d)
+    for h in 0..<heads {
+      for i in 0..<t {
+        for c in 0..<d { concatenated[(i * heads + h) * d + c] = outputs[h][i * d + c] }
+      }
+    }
+    return AttentionKernel.Result(
+      weights: weights, raw: raw, scaled: scaled, output: concatenated)
+  }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Rotary position embeddings in Hugging Face's rotate-half convention (`rotate_half`,
+/// `apply_rotary_pos_emb` in modeling_llama.py): each head's vector is split into halves
+/// x₁ = x[0..<D/2], x₂ = x[D/2..<D], and pair i is rotated by the angle pos · f_i:
+///
+///     out[i]       = x₁[i]·cos − x₂[i]·sin
+///     out[i + D/2] = x₂[i]·cos + x₁[i]·sin
+///
+/// The frequencies f_i = θ^(−2i/D) and the angles are computed in Float32 as transformers does,
+/// so that long texts rotate by the same angles.
+struct RotaryEmbedding: Sendable {
+  /// (T, D/2)
+  let cos: [Float]
+  let sin: [Float]
+  let half: Int
+
+  init(positions t: Int, headDim d: Int, theta: Double, scaling: TransformerConfig.RopeScaling) {
+    half = d / 2
+    let frequencies = Self.frequencies(headDim: d, theta: theta, scaling: scaling)
+    var cos = [Float](repeating: 0, count: t * half)
+    var sin = [Float](repeating: 0, count: t * half)
+    for p in 0..<t {
+      for i in 0..<half {
+        let angle = Float(p) * frequencies[i]  // Float32, as torch's inv_freq @ position_ids
+        cos[p * half + i] = Float(Foundation.cos(Double(angle)))
+        sin[p * half + i] = Float(Foundation.sin(Double(angle)))
+      }
+    }
+    self.cos = cos
+    self.sin = sin
+  }
+
+  /// inv_freq: 1 / θ^(2i/D), then rescaled for `llama3` (`_compute_llama3_parameters`).
+  static func frequencies(headDim d: Int, theta: Double, scaling: TransformerConfig.RopeScaling)
+    -> [Float]
+  {
+    let base = Float(theta)
+    let plain = (0..<(d / 2)).map { i in 1 / Foundation.pow(base, Float(2 * i) / Float(d)) }
+    guard case .llama3(let factor, let low, let high, let original) = scaling else { return plain }
+    let (f, lowF, highF, old) = (Float(factor), Float(low), Float(high), Float(original))
+    let lowWavelength = old / lowF
+    let highWavelength = old / highF
+    return plain.map { inv in
+      let wavelength = 2 * Float.pi / inv
+      let scaled = wavelength > lowWavelength ? inv / f : inv
+      guard wavelength >= highWavelength, wavelength <= lowWavelength else { return scaled }
+      // Medium frequencies: interpolate between scaled and unscaled.
+      let smooth = (old / wavelength - lowF) / (highF - lowF)
+      return (1 - smooth) * scaled / f + smooth * scaled
+    }
+  }
+
+  /// Rotates every head of x (T, heads·D) in place.
+  func apply(_ x: inout [Float], heads: Int) {
+    let d = 2 * half
+    let t = x.count / max(heads * d, 1)
+    for p in 0..<t {
+      for h in 0..<heads {
+        let base = (p * heads + h) * d
+        for i in 0..<half {
+          let (c, s) = (cos[p * half + i], sin[p * half + i])
+          let (x1, x2) = (x[base + i], x[base + half + i])
+          x[base + i] = x1 * c - x2 * s
+          x[base + half + i] = x2 * c + x1 * s
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,224 @@
+import Foundation
+
+extension TransformerConfig {
+  /// Reads a Hugging Face `config.json`: `model_type` picks the architecture, and each
+  /// architecture's own key names give the sizes. Settings that would change the computation in
+  /// ways the engine does not follow are refused with the field named, never ignored. `path` is
+  /// only used in messages.
+  public init(configJSON data: Data, path: String) throws {
+    let fields = try ConfigFields(data: data, path: path)
+    guard let type = fields.root["model_type"] as? String else {
+      throw fields.fail(
+        "model_type", "is missing; supported: \(Architecture.supportedList)")
+    }
+    guard let architecture = Architecture(rawValue: type) else {
+      throw fields.fail(
+        "model_type", "is \"\(type)\"; attnviz reads \(Architecture.supportedList)")
+    }
+    switch architecture {
+    case .llama, .mistral, .qwen2, .qwen3: self = try Self.llamaFamily(architecture, fields)
+    case .bert, .roberta: self = try Self.bert(architecture, fields)
+    case .distilbert: self = try Self.distilbert(fields)
+    case .gpt2: self = try Self.gpt2(fields)
+    }
+  }
+
+  static func llamaFamily(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
+    let heads = try f.integer("num_attention_heads")
+    let hidden = try f.integer("hidden_size")
+    let bias = try f.flag("attention_bias") ?? false
+    if architecture == .qwen2 || architecture == .qwen3 {
+      if try f.flag("use_sliding_window") == true {
+        throw f.fail(
+          "use_sliding_window", "is true; attnviz runs Qwen models with full attention only")
+      }
+    }
+    if let kinds = f.root["layer_types"] as? [String],
+      kinds.contains(where: { $0 != "full_attention" })
+    {
+      throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
+    }
+    let window = architecture == .mistral ? try f.optionalInteger("sliding_window") : nil
+    return TransformerConfig(
+      architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
+      heads: heads, kvHeads: try f.optionalInteger("num_key_value_heads") ?? heads,
+      headDim: try f.optionalInteger("head_dim") ?? hidden / heads,
+      intermediate: try f.integer("intermediate_size"),
+      normEpsilon: try f.positiveNumber("rms_norm_eps") ?? 1e-6,
+      activation: try f.activation("hidden_act") ?? .silu,
+      ropeTheta: try f.ropeTheta(), ropeScaling: try f.ropeScaling(),
+      maxPositions: try f.integer("max_position_embeddings"),
+      vocabularySize: try f.integer("vocab_size"),
+      tiedEmbeddings: try f.flag("tie_word_embeddings") ?? false,
+      qkvBias: architecture == .qwen2 || bias, outputBias: bias,
+      mlpBias: try f.flag("mlp_bias") ?? false, qkNorm: architecture == .qwen3,
+      slidingWindow: window)
+  }
+
+  static func bert(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
+    if let kind = f.root["position_embedding_type"] as? String, kind != "absolute" {
+      throw f.fail("position_embedding_type", "is \"\(kind)\"; only \"absolute\" is supported")
+    }
+    let hidden = try f.integer("hidden_size")
+    let heads = try f.integer("num_attention_heads")
+    guard hidden % heads == 0 else {
+      throw f.fail("num_attention_heads", "(\(heads)) must divide hidden_size (\(hidden))")
+    }
+    return TransformerConfig(
+      architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
+      heads: heads, intermediate: try f.integer("intermediate_size"),
+      normEpsilon: try f.positiveNumber("layer_norm_eps") ?? 1e-12,
+      activation: try f.activation("hidden_act") ?? .gelu,
+      maxPositions: try f.integer("max_position_embeddings"),
+      vocabularySize: try f.integer("vocab_size"),
+      typeVocabularySize: try f.optionalInteger("type_vocab_size") ?? 2,
+      paddingIndex: architecture == .roberta
+        ? try f.optionalInteger("pad_token_id", minimum: 0) ?? 1 : nil)
+  }
+
+  static func distilbert(_ f: ConfigFields) throws -> Self {
+    let hidden = try f.integer("dim")
+    let heads = try f.integer("n_heads")
+    guard hidden % heads == 0 else {
+      throw f.fail("n_heads", "(\(heads)) must divide dim (\(hidden))")
+    }
+    // DistilBERT's LayerNorms use ε = 1e-12, fixed in modeling_distilbert.py.
+    return TransformerConfig(
+      architecture: .distilbert, layers: try f.integer("n_layers"), hidden: hidden,
+      heads: heads, intermediate: try f.integer("hidden_dim"), normEpsilon: 1e-12,
+      activation: try f.activation("activation") ?? .gelu,
+      maxPositions: try f.integer("max_position_embeddings"),
+      vocabularySize: try f.integer("vocab_size"))
+  }
+
+  static func gpt2(_ f: ConfigFields) throws -> Self {
+    let hidden = try f.integer("n_embd")
+    let heads = try f.integer("n_head")
+    guard hidden % heads == 0 else {
+      throw f.fail("n_head", "(\(heads)) must divide n_embd (\(hidden))")
+    }
+    // Variants of the attention that the engine (QKᵀ/√D) does not compute.
+    if try f.flag("scale_attn_weights") == false {
+      throw f.fail("scale_attn_weights", "is false; attnviz computes GPT-2's QKᵀ/√D only")
+    }
+    if try f.flag("scale_attn_by_inverse_layer_idx") == true {
+      throw f.fail("scale_attn_by_inverse_layer_idx", "is true; attnviz computes QKᵀ/√D only")
+    }
+    if try f.flag("add_cross_attention") == true {
+      throw f.fail("add_cross_attention", "is true; attnviz reads decoder-only GPT-2 models")
+    }
+    return TransformerConfig(
+      architecture: .gpt2, layers: try f.integer("n_layer"), hidden: hidden, heads: heads,
+      intermediate: try f.optionalInteger("n_inner") ?? 4 * hidden,
+      normEpsilon: try f.positiveNumber("layer_norm_epsilon") ?? 1e-5,
+      activation: try f.activation("activation_function") ?? .geluTanh,
+      maxPositions: try f.optionalInteger("n_positions") ?? f.integer("n_ctx"),
+      vocabularySize: try f.integer("vocab_size"))
+  }
+}
+
+/// Typed fields of a parsed config.json, each error naming the field.
+struct ConfigFields {
+  let root: [String: Any]
+  let path: String
+
+  init(data: Data, path: String) throws {
+    self.path = path
+    guard let object = try? JSONSerialization.jsonObject(with: data),
+      let root = object as? [String: Any]
+    else {
+      throw ModelError.badModel(path: path, reason: "config.json is not a JSON object")
+    }
+    self.root = root
+  }
+
+  func fail(_ field: String, _ reason: String) -> ModelError {
+    .badModel(path: path, reason: "config.json field \"\(field)\" \(reason)")
+  }
+
+  func integer(_ field: String) throws -> Int {
+    guard let value = try optionalInteger(field) else { throw fail(field, "is missing") }
+    return value
+  }
+
+  /// nil when absent or null.
+  func optionalInteger(_ field: String, minimum: Int = 1) throws -> Int? {
+    guard let value = root[field], !(value is NSNull) else { return nil }
+    guard let number = value as? NSNumber, isNumberNotBool(value),
+      let int = Int(exactly: number.doubleValue),
+      (minimum...TransformerConfig.largestSize).contains(int)
+    else {
+      throw fail(
+        field,
+        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), not \(value)")
+    }
+    return int
+  }
+
+  func positiveNumber(_ field: String, in object: [String: Any]? = nil) throws -> Double? {
+    guard let value = (object ?? root)[field], !(value is NSNull) else { return nil }
+    guard let number = value as? NSNumber, isNumberNotBool(value), number.doubleValue > 0,
+      number.doubleValue.isFinite
+    else { throw fail(field, "must be a positive number, not \(value)") }
+    return number.doubleValue
+  }
+
+  func flag(_ field: String) throws -> Bool? {
+    guard let value = root[field], !(value is NSNull) else { return nil }
+    guard let number = value as? NSNumber, !isNumberNotBool(number) else {
+      throw fail(field, "must be true or false")
+    }
+    return number.boolValue
+  }
+
+  func activation(_ field: String) throws -> TransformerConfig.Activation? {
+    guard let value = root[field], !(value is NSNull) else { return nil }
+    let names: [String: TransformerConfig.Activation] = [
+      "gelu": .gelu, "gelu_new": .geluTanh, "gelu_pytorch_tanh": .geluTanh, "relu": .relu,
+      "silu": .silu, "swish": .silu,
+    ]
+    guard let name = value as? String, let activation = names[name] else {
+      throw fail(
+        field, "is \"\(value)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
+    }
+    return activation
+  }
+
+  /// transformers 4 writes `rope_theta` at the top level; 5 writes it inside `rope_parameters`.
+  func ropeTheta() throws -> Double {
+    if let parameters = root["rope_parameters"] as? [String: Any],
+      let theta = try positiveNumber("rope_theta", in: parameters)
+    {
+      return theta
+    }
+    return try positiveNumber("rope_theta") ?? 10_000
+  }
+
+  /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.
+  func ropeScaling() throws -> TransformerConfig.RopeScaling {
+    let field = root["rope_parameters"] is [String: Any] ? "rope_parameters" : "rope_scaling"
+    guard let value = root[field], !(value is NSNull) else { return .none }
+    guard let scaling = value as? [String: Any] else { throw fail(field, "must be an object") }
+    let kind = (scaling["rope_type"] ?? scaling["type"]) as? String ?? "default"
+    switch kind {
+    case "default": return .none
+    case "llama3":
+      func number(_ key: String) throws -> Double {
+        guard let value = try positiveNumber(key, in: scaling) else {
+          throw fail("\(field).\(key)", "is missing (llama3 rope scaling needs it)")
+        }
+        return value
+      }
+      let original = try number("original_max_position_embeddings")
+      guard let originalInt = Int(exactly: original) else {
+        throw fail("\(field).original_max_position_embeddings", "must be a whole number")
+      }
+      return .llama3(
+        factor: try number("factor"), lowFrequencyFactor: try number("low_freq_factor"),
+        highFrequencyFactor: try number("high_freq_factor"), originalMaxPositions: originalInt)
+    default:
+      throw fail(
+        field, "has rope_type \"\(kind)\"; attnviz supports \"default\" and \"llama3\" only")
+    }
+  }
+}

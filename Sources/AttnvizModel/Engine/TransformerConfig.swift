@@ -1,0 +1,137 @@
+/// Everything the engine needs to know about a transformer besides its weights: which
+/// architecture (and so which block order and tensor table), and its sizes. Read from a Hugging
+/// Face `config.json` by `TransformerConfig(configJSON:path:)`, or built with the memberwise
+/// initialiser by another checkpoint reader (GGUF metadata).
+///
+/// Letters as in the kernels: L layers, C hidden size, H query heads, G key/value heads (H is a
+/// multiple of G), D head size (usually C / H; Qwen3 says it explicitly), I feed-forward width,
+/// V vocabulary, P positions.
+public struct TransformerConfig: Sendable, Equatable {
+  /// The architectures the engine runs, named by their `config.json` `model_type`.
+  public enum Architecture: String, Sendable, CaseIterable {
+    case llama, mistral, qwen2, qwen3, bert, roberta, distilbert, gpt2
+
+    /// Decoders (causal attention) vs encoders (every token sees every token).
+    public var isCausal: Bool {
+      switch self {
+      case .llama, .mistral, .qwen2, .qwen3, .gpt2: true
+      case .bert, .roberta, .distilbert: false
+      }
+    }
+
+    /// Llama-family decoders: rotary positions, RMSNorm, SwiGLU, grouped-query attention.
+    public var isLlamaFamily: Bool {
+      switch self {
+      case .llama, .mistral, .qwen2, .qwen3: true
+      case .bert, .roberta, .distilbert, .gpt2: false
+      }
+    }
+
+    /// "bert, distilbert, gpt2, llama, mistral, qwen2, qwen3, roberta" for error messages.
+    public static var supportedList: String {
+      allCases.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+  }
+
+  /// The feed-forward non-linearity (`hidden_act` / `activation_function` / `activation`).
+  public enum Activation: String, Sendable, CaseIterable {
+    /// Exact GELU, x/2 · (1 + erf(x/√2)) (BERT's "gelu").
+    case gelu
+    /// The tanh approximation (GPT-2's "gelu_new", also "gelu_pytorch_tanh").
+    case geluTanh = "gelu_new"
+    case relu
+    /// x · sigmoid(x), gated as SwiGLU in Llama-family models ("silu", also "swish").
+    case silu
+  }
+
+  /// How rotary frequencies are rescaled for long contexts (`rope_scaling`).
+  public enum RopeScaling: Sendable, Equatable {
+    /// Plain RoPE: frequency i is θ^(−2i/D).
+    case none
+    /// Llama 3.1/3.2's smooth rescaling of the low frequencies.
+    case llama3(
+      factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double,
+      originalMaxPositions: Int)
+  }
+
+  public var architecture: Architecture
+  /// L
+  public var layers: Int
+  /// C
+  public var hidden: Int
+  /// H: query heads.
+  public var heads: Int
+  /// G: key/value heads (= H without grouped-query attention).
+  public var kvHeads: Int
+  /// D: the size of one head.
+  public var headDim: Int
+  /// I: the feed-forward width.
+  public var intermediate: Int
+  /// ε of every LayerNorm / RMSNorm.
+  public var normEpsilon: Double
+  public var activation: Activation
+  /// RoPE base θ (Llama-family only).
+  public var ropeTheta: Double
+  public var ropeScaling: RopeScaling
+  /// P: the most positions the model has (learned position tables have P rows).
+  public var maxPositions: Int
+  /// V
+  public var vocabularySize: Int
+  /// The LM head shares the token embeddings. The engine never computes the LM head (attention
+  /// needs none), so this only decides whether an `lm_head.weight` tensor is expected.
+  public var tiedEmbeddings: Bool
+  /// Biases on the query, key and value projections (Qwen2; Llama with `attention_bias`).
+  public var qkvBias: Bool
+  /// A bias on the attention output projection (Llama with `attention_bias`).
+  public var outputBias: Bool
+  /// Biases on the feed-forward projections (Llama with `mlp_bias`).
+  public var mlpBias: Bool
+  /// Per-head RMSNorm of queries and keys before RoPE (Qwen3).
+  public var qkNorm: Bool
+  /// Mistral's sliding window: query i sees keys i−W+1 … i. nil: no window.
+  public var slidingWindow: Int?
+  /// Token-type (segment) embeddings rows (BERT, RoBERTa); 0 when the model has none.
+  public var typeVocabularySize: Int
+  /// RoBERTa's padding index (`pad_token_id`): positions count from paddingIndex + 1 and skip
+  /// padding tokens. nil for everyone else (positions 0, 1, 2, …).
+  public var paddingIndex: Int?
+
+  public init(
+    architecture: Architecture, layers: Int, hidden: Int, heads: Int, kvHeads: Int? = nil,
+    headDim: Int? = nil, intermediate: Int, normEpsilon: Double, activation: Activation? = nil,
+    ropeTheta: Double = 10_000, ropeScaling: RopeScaling = .none, maxPositions: Int,
+    vocabularySize: Int, tiedEmbeddings: Bool = true, qkvBias: Bool = false,
+    outputBias: Bool = false, mlpBias: Bool = false, qkNorm: Bool = false,
+    slidingWindow: Int? = nil, typeVocabularySize: Int = 0, paddingIndex: Int? = nil
+  ) {
+    self.architecture = architecture
+    self.layers = layers
+    self.hidden = hidden
+    self.heads = heads
+    self.kvHeads = kvHeads ?? heads
+    self.headDim = headDim ?? (heads > 0 ? hidden / heads : 0)
+    self.intermediate = intermediate
+    self.normEpsilon = normEpsilon
+    self.activation = activation ?? Self.defaultActivation(architecture)
+    self.ropeTheta = ropeTheta
+    self.ropeScaling = ropeScaling
+    self.maxPositions = maxPositions
+    self.vocabularySize = vocabularySize
+    self.tiedEmbeddings = tiedEmbeddings
+    self.qkvBias = qkvBias
+    self.outputBias = outputBias
+    self.mlpBias = mlpBias
+    self.qkNorm = qkNorm
+    self.slidingWindow = slidingWindow
+    self.typeVocabularySize = typeVocabularySize
+    self.paddingIndex = paddingIndex
+  }
+
+  static func defaultActivation(_ architecture: Architecture) -> Activation {
+    switch architecture {
+    case .llama, .mistral, .qwen2, .qwen3: .silu
+    case .bert, .roberta, .distilbert: .gelu
+    case .gpt2: .geluTanh
+    }
+  }
+}

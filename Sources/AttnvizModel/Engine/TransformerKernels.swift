@@ -1,0 +1,202 @@
+import Dispatch
+import Foundation
+
+// The engine's kernels, in the manner of llm.c: one function per layer kind, Float32 row-major
+// arrays, shapes in the comments. T tokens, C channels, H query heads, G key/value heads, D head
+// size, I feed-forward width. Weights are stored as a Hugging Face `Linear` stores them,
+// (out, in), and applied as y = x·Wᵀ + b. Inner loops use SIMD8 lanes and &+ / &* index
+// arithmetic (shapes are checked once at the top; overflow checks would stop vectorisation).
+// Large products spread their output columns over the cores; every output is computed by the
+// same code whatever the split, so results do not depend on the machine.
+
+/// y = x·Wᵀ + b. x (T, in), weight (out, in), bias (out) or nil → (T, out).
+func linear(_ x: [Float], rows t: Int, weight: [Float], bias: [Float]?, outputs: Int) -> [Float] {
+  linear(x, rows: t, weight: WeightMatrix(weight), bias: bias, outputs: outputs)
+}
+
+func linear(_ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, outputs: Int)
+  -> [Float]
+{
+  let inputs = weight.count / max(outputs, 1)
+  precondition(x.count == t * inputs && weight.count == outputs * inputs, "linear: shapes differ")
+  precondition(bias == nil || bias?.count == outputs, "linear: bias length")
+  var out = [Float](repeating: 0, count: t * outputs)
+  let chunks = (outputs + LinearJob.chunk - 1) / LinearJob.chunk
+  x.withUnsafeBufferPointer { xs in
+    weight.withUnsafeBufferPointer { ws in
+      out.withUnsafeMutableBufferPointer { os in
+        guard let xp = xs.baseAddress, let wp = ws.baseAddress, let op = os.baseAddress else {
+          return
+        }
+        let job = LinearJob(
+          x: xp, rows: t, inputs: inputs, weight: wp, bias: bias, outputs: outputs, out: op)
+        if t * inputs * outputs >= 1 << 18 && chunks > 1 {
+          DispatchQueue.concurrentPerform(iterations: chunks) { job.run(chunk: $0) }
+        } else {
+          for c in 0..<chunks { job.run(chunk: c) }
+        }
+      }
+    }
+  }
+  return out
+}
+
+/// One `linear` call's buffers. @unchecked Sendable: chunk c writes only its own output
+/// columns, and the buffers outlive `concurrentPerform`.
+private struct LinearJob: @unchecked Sendable {
+  static let chunk = 32
+  let x: UnsafePointer<Float>  // (T, in)
+  let rows: Int
+  let inputs: Int
+  let weight: UnsafePointer<Float>  // (out, in)
+  let bias: [Float]?
+  let outputs: Int
+  let out: UnsafeMutablePointer<Float>  // (T, out)
+
+  func run(chunk c: Int) {
+    for o in (c &* Self.chunk)..<min(outputs, (c &+ 1) &* Self.chunk) {
+      let wRow = weight + (o &* inputs)
+      let b = bias?[o] ?? 0
+      var i = 0
+      // Four tokens at a time: each weight load serves four products.
+      while i &+ 4 <= rows {
+        let s = dot4(x + (i &* inputs), stride: inputs, wRow, count: inputs)
+        out[i &* outputs &+ o] = s.0 + b
+        out[(i &+ 1) &* outputs &+ o] = s.1 + b
+        out[(i &+ 2) &* outputs &+ o] = s.2 + b
+        out[(i &+ 3) &* outputs &+ o] = s.3 + b
+        i &+= 4
+      }
+      while i < rows {
+        out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow, count: inputs) + b
+        i &+= 1
+      }
+    }
+  }
+}
+
+/// Σ a[k]·b[k] over `count` contiguous floats.
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+  let ra = UnsafeRawPointer(a)
+  let rb = UnsafeRawPointer(b)
+  var acc0 = SIMD8<Float>()
+  var acc1 = SIMD8<Float>()
+  var k = 0
+  while k &+ 16 <= count {
+    acc0 +=
+      ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
+      * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
+    acc1 +=
+      ra.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
+      * rb.loadUnaligned(fromByteOffset: (k &+ 8) &* 4, as: SIMD8<Float>.self)
+    k &+= 16
+  }
+  var sum = (acc0 + acc1).sum()
+  while k < count {
+    sum += a[k] * b[k]
+    k &+= 1
+  }
+  return sum
+}
+
+/// Four rows of x (each `stride` apart) dotted with one row w.
+@inline(__always)
+func dot4(
+  _ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, count: Int
+) -> (Float, Float, Float, Float) {
+  let rw = UnsafeRawPointer(w)
+  let r0 = UnsafeRawPointer(x)
+  let r1 = UnsafeRawPointer(x + stride)
+  let r2 = UnsafeRawPointer(x + 2 &* stride)
+  let r3 = UnsafeRawPointer(x + 3 &* stride)
+  var (a0, a1, a2, a3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+  var k = 0
+  while k &+ 8 <= count {
+    let off = k &* 4
+    let wv = rw.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+    a0 += r0.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self) * wv
+    a1 += r1.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self) * wv
+    a2 += r2.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self) * wv
+    a3 += r3.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self) * wv
+    k &+= 8
+  }
+  var s = (a0.sum(), a1.sum(), a2.sum(), a3.sum())
+  while k < count {
+    let wk = w[k]
+    s.0 += x[k] * wk
+    s.1 += x[stride &+ k] * wk
+    s.2 += x[2 &* stride &+ k] * wk
+    s.3 += x[3 &* stride &+ k] * wk
+    k &+= 1
+  }
+  return s
+}
+
+/// LayerNorm over each row of x (T, C): (x − mean) / √(biased variance + ε) · weight + bias,
+/// as torch.nn.LayerNorm. Mean and variance are accumulated in Double.
+func layerNorm(_ x: [Float], columns c: Int, weight: [Float], bias: [Float], epsilon: Double)
+  -> [Float]
+{
+  var out = x
+  let t = x.count / max(c, 1)
+  for r in 0..<t {
+    let row = r &* c
+    var sum = 0.0
+    for j in 0..<c { sum += Double(x[row &+ j]) }
+    let mean = sum / Double(c)
+    var squares = 0.0
+    for j in 0..<c {
+      let d = Double(x[row &+ j]) - mean
+      squares += d * d
+    }
+    let inverse = 1 / (squares / Double(c) + epsilon).squareRoot()
+    for j in 0..<c {
+      let normed = Float((Double(x[row &+ j]) - mean) * inverse)
+      out[row &+ j] = normed * weight[j] + bias[j]
+    }
+  }
+  return out
+}
+
+/// RMSNorm over each row of x (rows of width C): x / √(mean(x²) + ε) · weight, as Llama's
+/// `LlamaRMSNorm` (the weight multiplies after normalising). Also used per head (width D) for
+/// Qwen3's q/k norms.
+func rmsNorm(_ x: [Float], columns c: Int, weight: [Float], epsilon: Double) -> [Float] {
+  var out = x
+  let t = x.count / max(c, 1)
+  for r in 0..<t {
+    let row = r &* c
+    var squares = 0.0
+    for j in 0..<c { squares += Double(x[row &+ j]) * Double(x[row &+ j]) }
+    let inverse = Float(1 / (squares / Double(c) + epsilon).squareRoot())
+    for j in 0..<c { out[row &+ j] = weight[j] * (x[row &+ j] * inverse) }
+  }
+  return out
+}
+
+/// The feed-forward non-linearities, elementwise.
+func activate(_ x: inout [Float], _ activation: TransformerConfig.Activation) {
+  switch activation {
+  case .gelu:
+    // x/2 · (1 + erf(x/√2)), the exact form (BERT's "gelu").
+    for i in x.indices { x[i] = 0.5 * x[i] * (1 + erf(x[i] * Float(0.5).squareRoot())) }
+  case .geluTanh:
+    // x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³))) (GPT-2's "gelu_new").
+    let k = Float((2 / Double.pi).squareRoot())
+    for i in x.indices {
+      let v = x[i]
+      x[i] = 0.5 * v * (1 + tanh(k * (v + 0.044715 * v * v * v)))
+    }
+  case .relu:
+    for i in x.indices { x[i] = max(0, x[i]) }
+  case .silu:
+    for i in x.indices { x[i] = x[i] / (1 + exp(-x[i])) }
+  }
+}
+
+/// Elementwise a += b.
+func addInPlace(_ a: inout [Float], _ b: [Float]) {
+  precondition(a.count == b.count, "add: shapes differ")
+  for i in a.indices { a[i] += b[i] }
+}

@@ -1,0 +1,197 @@
+/// ggml's block formats converted to Float32, element for element as ggml-quants.c
+/// (`dequantize_row_q4_0` … `dequantize_row_q6_K`) and gguf-py's `quants.py` compute them: the
+/// same products in the same order, so the floats are bit-identical to `gguf.quants.dequantize`.
+///
+/// Each function converts `blocks` consecutive blocks starting at `source` into
+/// `blocks × type.block` floats at `target`. Multi-byte fields are little-endian and unaligned.
+enum GGMLDequantize {
+  static func run(
+    _ type: GGMLType, source: UnsafeRawPointer, blocks: Int, target: UnsafeMutablePointer<Float>
+  ) {
+    switch type.id {
+    case GGMLType.f32.id:
+      for i in 0..<blocks { target[i] = Float(bitPattern: u32(source, 4 * i)) }
+    case GGMLType.f16.id:
+      for i in 0..<blocks { target[i] = floatFromHalf(u16(source, 2 * i)) }
+    case GGMLType.bf16.id:
+      for i in 0..<blocks { target[i] = floatFromBFloat16(u16(source, 2 * i)) }
+    case GGMLType.q80.id: each(type, source, blocks, target, q80)
+    case GGMLType.q40.id: each(type, source, blocks, target, q40)
+    case GGMLType.q41.id: each(type, source, blocks, target, q41)
+    case GGMLType.q50.id: each(type, source, blocks, target, q50)
+    case GGMLType.q51.id: each(type, source, blocks, target, q51)
+    case GGMLType.q4K.id: each(type, source, blocks, target, q4K)
+    case GGMLType.q5K.id: each(type, source, blocks, target, q5K)
+    case GGMLType.q6K.id: each(type, source, blocks, target, q6K)
+    default: preconditionFailure("\(type.name) has no dequantiser; check isReadable first")
+    }
+  }
+
+  @inline(__always) private static func each(
+    _ type: GGMLType, _ source: UnsafeRawPointer, _ blocks: Int,
+    _ target: UnsafeMutablePointer<Float>,
+    _ block: (UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    for b in 0..<blocks { block(source + b * type.typeSize, target + b * type.block) }
+  }
+
+  @inline(__always) static func u16(_ x: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+    UInt16(littleEndian: x.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+  }
+
+  @inline(__always) static func u32(_ x: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+    UInt32(littleEndian: x.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+  }
+
+  @inline(__always) static func half(_ x: UnsafeRawPointer, _ offset: Int) -> Float {
+    floatFromHalf(u16(x, offset))
+  }
+
+  @inline(__always) static func byte(_ x: UnsafeRawPointer, _ offset: Int) -> UInt8 {
+    x.load(fromByteOffset: offset, as: UInt8.self)
+  }
+
+  /// block_q8_0 { half d; int8 qs[32]; }: y = qs·d
+  static func q80(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    for j in 0..<32 { y[j] = Float(Int8(bitPattern: byte(x, 2 + j))) * d }
+  }
+
+  /// block_q4_0 { half d; uint8 qs[16]; }: low nibbles are elements 0…15, high ones 16…31,
+  /// y = (q − 8)·d
+  static func q40(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    for j in 0..<16 {
+      let q = byte(x, 2 + j)
+      y[j] = Float(Int(q & 0x0F) - 8) * d
+      y[j + 16] = Float(Int(q >> 4) - 8) * d
+    }
+  }
+
+  /// block_q4_1 { half d; half m; uint8 qs[16]; }: y = q·d + m
+  static func q41(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let m = half(x, 2)
+    for j in 0..<16 {
+      let q = byte(x, 4 + j)
+      y[j] = Float(q & 0x0F) * d + m
+      y[j + 16] = Float(q >> 4) * d + m
+    }
+  }
+
+  /// block_q5_0 { half d; uint8 qh[4]; uint8 qs[16]; }: bit j of qh is the fifth bit of element
+  /// j, y = (q − 16)·d
+  static func q50(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let qh = u32(x, 2)
+    for j in 0..<16 {
+      let q = byte(x, 6 + j)
+      let high0 = UInt8(truncatingIfNeeded: (qh >> UInt32(j)) << 4) & 0x10
+      let high1 = UInt8(truncatingIfNeeded: qh >> UInt32(j + 12)) & 0x10
+      y[j] = Float(Int((q & 0x0F) | high0) - 16) * d
+      y[j + 16] = Float(Int((q >> 4) | high1) - 16) * d
+    }
+  }
+
+  /// block_q5_1 { half d; half m; uint8 qh[4]; uint8 qs[16]; }: y = q·d + m
+  static func q51(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let m = half(x, 2)
+    let qh = u32(x, 4)
+    for j in 0..<16 {
+      let q = byte(x, 8 + j)
+      let high0 = UInt8(truncatingIfNeeded: (qh >> UInt32(j)) << 4) & 0x10
+      let high1 = UInt8(truncatingIfNeeded: qh >> UInt32(j + 12)) & 0x10
+      y[j] = Float((q & 0x0F) | high0) * d + m
+      y[j + 16] = Float((q >> 4) | high1) * d + m
+    }
+  }
+
+  /// `get_scale_min_k4`: the 6-bit scale and min of sub-block j (0…7) packed in 12 bytes.
+  @inline(__always) static func scaleMin(_ j: Int, _ s: UnsafeRawPointer) -> (Float, Float) {
+    if j < 4 {
+      return (Float(byte(s, j) & 63), Float(byte(s, j + 4) & 63))
+    }
+    let scale = (byte(s, j + 4) & 0x0F) | ((byte(s, j - 4) >> 6) << 4)
+    let min = (byte(s, j + 4) >> 4) | ((byte(s, j) >> 6) << 4)
+    return (Float(scale), Float(min))
+  }
+
+  /// block_q4_K { half d; half dmin; uint8 scales[12]; uint8 qs[128]; }: 8 sub-blocks of 32,
+  /// y = (d·scale)·q − dmin·min
+  static func q4K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let dmin = half(x, 2)
+    let scales = x + 4
+    for group in 0..<4 {
+      let (sc1, m1) = scaleMin(2 * group, scales)
+      let (sc2, m2) = scaleMin(2 * group + 1, scales)
+      let d1 = d * sc1
+      let min1 = dmin * m1
+      let d2 = d * sc2
+      let min2 = dmin * m2
+      let q = x + 16 + 32 * group
+      let out = y + 64 * group
+      for l in 0..<32 {
+        let value = byte(q, l)
+        out[l] = d1 * Float(value & 0x0F) - min1
+        out[l + 32] = d2 * Float(value >> 4) - min2
+      }
+    }
+  }
+
+  /// block_q5_K { half d; half dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128]; }: as Q4_K
+  /// with a fifth bit from qh (bits 2g and 2g+1 for group g)
+  static func q5K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let dmin = half(x, 2)
+    let scales = x + 4
+    let qh = x + 16
+    for group in 0..<4 {
+      let (sc1, m1) = scaleMin(2 * group, scales)
+      let (sc2, m2) = scaleMin(2 * group + 1, scales)
+      let d1 = d * sc1
+      let min1 = dmin * m1
+      let d2 = d * sc2
+      let min2 = dmin * m2
+      let ql = x + 48 + 32 * group
+      let u1 = UInt8(1) << (2 * group)
+      let u2 = UInt8(2) << (2 * group)
+      let out = y + 64 * group
+      for l in 0..<32 {
+        let low = byte(ql, l)
+        let high = byte(qh, l)
+        out[l] = d1 * Float((low & 0x0F) + (high & u1 != 0 ? 16 : 0)) - min1
+        out[l + 32] = d2 * Float((low >> 4) + (high & u2 != 0 ? 16 : 0)) - min2
+      }
+    }
+  }
+
+  /// block_q6_K { uint8 ql[128]; uint8 qh[64]; int8 scales[16]; half d; }: 16 sub-blocks of 16,
+  /// y = (d·scale)·(q − 32)
+  static func q6K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 208)
+    for half in 0..<2 {
+      let ql = x + 64 * half
+      let qh = x + 128 + 32 * half
+      let sc = x + 192 + 8 * half
+      let out = y + 128 * half
+      for l in 0..<32 {
+        let s = l / 16
+        let high = byte(qh, l)
+        let q1 = Int((byte(ql, l) & 0x0F) | ((high & 3) << 4)) - 32
+        let q2 = Int((byte(ql, l + 32) & 0x0F) | (((high >> 2) & 3) << 4)) - 32
+        let q3 = Int((byte(ql, l) >> 4) | (((high >> 4) & 3) << 4)) - 32
+        let q4 = Int((byte(ql, l + 32) >> 4) | (((high >> 6) & 3) << 4)) - 32
+        out[l] = d * scale(sc, s) * Float(q1)
+        out[l + 32] = d * scale(sc, s + 2) * Float(q2)
+        out[l + 64] = d * scale(sc, s + 4) * Float(q3)
+        out[l + 96] = d * scale(sc, s + 6) * Float(q4)
+      }
+    }
+  }
+
+  @inline(__always) static func scale(_ sc: UnsafeRawPointer, _ index: Int) -> Float {
+    Float(Int8(bitPattern: byte(sc, index)))
+  }
+}

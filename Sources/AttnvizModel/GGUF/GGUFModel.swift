@@ -1,0 +1,96 @@
+import Foundation
+
+extension TransformerModel {
+  /// The GGUF architectures attnviz runs (`general.architecture`).
+  public static let ggufArchitectures: [String: TransformerConfig.Architecture] = [
+    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3,
+  ]
+
+  /// Loads a GGUF file (llama.cpp, Ollama, LM Studio): the configuration from its metadata,
+  /// the tokenizer from `tokenizer.ggml.*`, the weights memory-mapped and converted to Float32
+  /// layer by layer (`GGUFCheckpoint`). `name` is what titles and the JSON call the model.
+  public init(gguf path: String, name: String? = nil, truncate: Bool = false) throws {
+    let file = try GGUFFile(path: path)
+    let config = try TransformerConfig(gguf: file)
+    let tokenizer = try GGUFTokenizer.make(file.header, file: path)
+    let checkpoint = GGUFCheckpoint(
+      file: file, permuteQK: file.header.value("general.architecture")?.stringValue == "llama",
+      heads: config.heads, kvHeads: config.kvHeads)
+    let modelName = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    try self.init(
+      config: config, tensors: checkpoint, tokenizer: tokenizer, name: modelName,
+      truncate: truncate)
+  }
+}
+
+extension TransformerConfig {
+  /// The configuration a GGUF file's metadata gives, as transformers reads it
+  /// (`GGUF_CONFIG_MAPPING`): `{arch}.block_count`, `.embedding_length`,
+  /// `.attention.head_count(_kv)`, `.feed_forward_length`, `.attention.layer_norm_rms_epsilon`,
+  /// `.rope.freq_base`, `.context_length`; biases, q/k norms and tied embeddings from which
+  /// tensors are present.
+  public init(gguf file: GGUFFile) throws {
+    let header = file.header
+    func fail(_ reason: String, _ key: String? = nil) -> GGUFError {
+      GGUFError(file: file.path, subject: key.map { "key \"\($0)\"" }, reason: reason)
+    }
+    guard let name = header.value("general.architecture")?.stringValue else {
+      throw fail("is missing; attnviz cannot tell which model this is", "general.architecture")
+    }
+    guard let architecture = TransformerModel.ggufArchitectures[name] else {
+      throw fail(
+        "is \"\(name)\"; attnviz runs GGUF files of the architectures "
+          + TransformerModel.ggufArchitectures.keys.sorted().joined(separator: ", "),
+        "general.architecture")
+    }
+    func int(_ key: String) throws -> Int {
+      guard let value = header.value("\(name).\(key)")?.intValue, value > 0 else {
+        throw fail("is missing or not a positive integer", "\(name).\(key)")
+      }
+      return value
+    }
+    func optionalInt(_ key: String) -> Int? { header.value("\(name).\(key)")?.intValue }
+    func double(_ key: String) -> Double? { header.value("\(name).\(key)")?.doubleValue }
+    try Self.refuseRopeScaling(file, architecture: name, fail: fail)
+    let heads = try int("attention.head_count")
+    let hidden = try int("embedding_length")
+    // llama and mistral: rope.dimension_count is the head size (transformers' mapping); Qwen3
+    // states key_length.
+    let headDim =
+      optionalInt("attention.key_length")
+      ?? (["llama", "mistral"].contains(name) ? optionalInt("rope.dimension_count") : nil)
+    let vocabulary =
+      optionalInt("vocab_size")
+      ?? header.value("tokenizer.ggml.tokens")?.arrayValue?.count
+      ?? file.tensor("token_embd.weight")?.shape.first ?? 0
+    self.init(
+      architecture: architecture, layers: try int("block_count"), hidden: hidden, heads: heads,
+      kvHeads: optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
+      intermediate: try int("feed_forward_length"),
+      normEpsilon: double("attention.layer_norm_rms_epsilon") ?? 1e-6,
+      ropeTheta: double("rope.freq_base") ?? 10_000, maxPositions: try int("context_length"),
+      vocabularySize: vocabulary, tiedEmbeddings: file.tensor("output.weight") == nil,
+      qkvBias: file.tensor("blk.0.attn_q.bias") != nil,
+      outputBias: file.tensor("blk.0.attn_output.bias") != nil,
+      qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
+      slidingWindow: optionalInt("attention.sliding_window"))
+  }
+
+  /// Llama 3.1's frequency factors (`rope_freqs.weight`) and `rope.scaling.*` are not read yet:
+  /// refuse them rather than compute a different attention.
+  static func refuseRopeScaling(
+    _ file: GGUFFile, architecture: String, fail: (String, String?) -> GGUFError
+  ) throws {
+    if file.tensor("rope_freqs.weight") != nil {
+      throw GGUFError(
+        file: file.path, subject: "tensor \"rope_freqs.weight\"",
+        reason: "holds rotary frequency factors (Llama 3.1 style), which attnviz does not "
+          + "apply to GGUF files yet; use the model's Hugging Face folder instead")
+    }
+    let key = "\(architecture).rope.scaling.type"
+    if let type = file.header.value(key)?.stringValue, type != "none" {
+      throw fail(
+        "is \"\(type)\"; attnviz reads GGUF files without rotary scaling only", key)
+    }
+  }
+}

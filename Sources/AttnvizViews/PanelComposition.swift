@@ -1,0 +1,72 @@
+import AttnvizRender
+
+/// Puts whole figures (each a `Scene` with its own title and colour bar) together as panels of
+/// one figure under a common heading: Q, K and V side by side, raw and scaled scores, …
+///
+/// Panels go in a row while the row stays slide-sized, else one under another. Offsets are whole
+/// pixels so cell edges stay on device pixels.
+public func composePanels(
+  _ panels: [Scene], title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
+  maxRowWidth: Double = 2000
+) -> Scene {
+  let rowWidth = panels.reduce(0) { $0 + $1.width }
+  let inRow = rowWidth <= maxRowWidth || panels.count < 2
+  var items: [SceneItem] = []
+  var x = 0.0
+  var y = 0.0
+  var width = 0.0
+  var height = 0.0
+  for panel in panels {
+    items.append(
+      .rect(RectItem(x: x, y: y, width: panel.width, height: panel.height, fill: panel.background)))
+    items += panel.items.map { $0.moved(x, y) }
+    width = max(width, x + panel.width)
+    height = max(height, y + panel.height)
+    if inRow { x += panel.width.rounded(.up) } else { y += panel.height.rounded(.up) }
+  }
+  return headed(items, width: width, height: height, title: title, style: style, measurer: measurer)
+}
+
+/// A body (in its own coordinates, origin top left, already with its margins) under a bold
+/// title and a grey subtitle, set at the style's margin; the body alone when both are empty.
+/// (`frameFigure` does the same for the views with a different gap and centring; merging the
+/// two would move explain's pixels.)
+func headed(
+  _ body: [SceneItem], width: Double, height: Double, title: FigureTitle, style: FigureStyle,
+  measurer: any TextMeasuring
+) -> Scene {
+  let margin = style.margin
+  if title.title.isEmpty && (title.subtitle ?? "").isEmpty {
+    var scene = Scene(width: width.rounded(.up), height: height.rounded(.up))
+    scene.items = body
+    return scene
+  }
+  var heading: [SceneItem] = []
+  var y = margin + measurer.ascent(size: style.titleSize)
+  heading.append(
+    .text(
+      TextItem(
+        title.title, at: Point(margin, y), size: style.titleSize, color: FigureStyle.ink,
+        weight: .bold,
+        role: "title")))
+  var headingWidth = measurer.width(of: title.title, size: style.titleSize, weight: .bold)
+  y += measurer.descent(size: style.titleSize)
+  if let subtitle = title.subtitle, !subtitle.isEmpty {
+    y += 6 + measurer.ascent(size: style.fontSize)
+    heading.append(
+      .text(
+        TextItem(
+          subtitle, at: Point(margin, y), size: style.fontSize, color: FigureStyle.softInk,
+          role: "subtitle")))
+    headingWidth = max(
+      headingWidth, measurer.width(of: subtitle, size: style.fontSize, weight: .regular))
+    y += measurer.descent(size: style.fontSize)
+  }
+  // The body brings its own top margin; half of it is enough between heading and body.
+  let top = (y + margin / 2).rounded(.up)
+  let total = max(width, headingWidth + 2 * margin).rounded(.up)
+  let left = ((total - width) / 2).rounded()
+  var scene = Scene(width: total, height: (top + height).rounded(.up))
+  scene.items = heading + body.map { $0.moved(left, top) }
+  return scene
+}

@@ -1,0 +1,171 @@
+import AttnvizHTML
+import AttnvizMath
+import AttnvizModel
+import AttnvizRender
+import AttnvizTables
+import AttnvizViews
+import Foundation
+import Testing
+
+@testable import AttnvizExplain
+@testable import AttnvizKit
+
+/// Every character 0.6 em wide: figures laid out without loading fonts.
+struct FixedMeasurer: TextMeasuring {
+  func width(of string: String, size: Double, weight: FontWeight) -> Double {
+    Double(string.count) * size * 0.6
+  }
+  func ascent(size: Double) -> Double { size * 0.93 }
+  func descent(size: Double) -> Double { size * 0.24 }
+}
+
+func htmlPage(_ walk: ExplainWalkthrough) -> String {
+  let names = ExplainNames(trace: walk.trace, head: walk.head)
+  let figures = walk.list.map {
+    renderSVG(deckFigure($0, style: FigureStyle(), measurer: FixedMeasurer()))
+  }
+  return explainHTML(
+    walk.list, title: names.title, subtitle: names.subtitle, figures: figures,
+    figureFontSize: deckFigureFontSize)
+}
+
+func occurrences(of needle: String, in text: String) -> Int {
+  text.components(separatedBy: needle).count - 1
+}
+
+@Suite struct ExplainMarkdownTests {
+  @Test func everyStepHasHeadingCaptionTablesAndFigureLink() throws {
+    let walk = try builtin(causal: true)
+    let names = ExplainNames(trace: walk.trace, head: 0)
+    let md = explainMarkdown(
+      walk.list, title: names.title, subtitle: names.subtitle, figureExtension: "png")
+    #expect(md.hasPrefix("# Self-attention, step by step\n"))
+    for step in walk.list {
+      #expect(md.contains("\n## Step \(step.number) · "), "\(step.heading)")
+      #expect(md.contains("](\(step.kind.fileStem).png)\n"), "\(step.heading)")
+      for table in step.tables {
+        #expect(md.contains(renderMarkdownTable(table.shown().matrix)), "\(table.title)")
+      }
+    }
+    #expect(occurrences(of: "\n## ", in: md) == 8)
+    #expect(md.contains("| 0 | The |\n| 1 | cat |"))
+  }
+
+  @Test func handExampleNumbersAndSVGLinks() throws {
+    let walk = try threeTokens()
+    let md = explainMarkdown(walk.list, title: "T", subtitle: "S", figureExtension: "svg")
+    #expect(md.contains("| the | **0.40** | 0.20 | **0.40** |"))
+    #expect(md.contains("| sat | 0.25 | 0.25 | **0.50** |"))
+    #expect(md.contains("](step-07-weights.svg)"))
+    #expect(!md.contains(".png"))
+    #expect(!md.contains("step-06"))
+  }
+}
+
+@Suite struct ExplainHTMLTests {
+  @Test func oneSectionPerStepWithInlineSVGAndNoExternalReferences() throws {
+    let walk = try builtin(causal: true)
+    let html = htmlPage(walk)
+    #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+    #expect(html.hasSuffix("</html>\n"))
+    for tag in ["section", "svg", "table", "div", "p", "script", "style", "header"] {
+      #expect(
+        occurrences(of: "<\(tag)", in: html) == occurrences(of: "</\(tag)>", in: html), "\(tag)")
+    }
+    // A title slide, then one slide per step.
+    #expect(occurrences(of: "<section", in: html) == 9)
+    #expect(occurrences(of: "<svg", in: html) == 8)
+    // No heading twice: a step's heading is the slide's <h2>, never text in its figure.
+    for step in walk.list {
+      #expect(occurrences(of: escapeHTML(step.heading), in: html) == 1, "\(step.heading)")
+    }
+    #expect(!html.contains("<?xml"))
+    // No network: the only URL is the SVG namespace name, which is never fetched.
+    let withoutNamespace = html.replacingOccurrences(
+      of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+    #expect(!withoutNamespace.lowercased().contains("http:"))
+    #expect(!withoutNamespace.lowercased().contains("https:"))
+    #expect(html.contains("content=\"default-src 'none';"))
+    #expect(!html.contains(" src=") && !html.contains("href=") && !html.contains("@import"))
+    for key in [
+      "\"keydown\"", "\"ArrowRight\"", "\"ArrowLeft\"", "\"PageDown\"", "\"PageUp\"", "\"Home\"",
+      "\"End\"", "\" \"", "\"Escape\"",
+    ] {
+      #expect(html.contains(key), "\(key)")
+    }
+  }
+
+  @Test func everyTokenIsEscaped() throws {
+    let text = "<script>alert(1)</script> & \"quoted\" 'single' <b>bold</b>"
+    let walk = try ExplainWalkthrough(trace: EmbeddedModel().trace(text), head: 0)
+    let html = htmlPage(walk)
+    #expect(occurrences(of: "<script", in: html) == 1)
+    #expect(!html.contains("<b>bold") && !html.contains("alert(1)</"))
+    #expect(html.contains("&lt;"))
+    // Every token appears escaped as a row header of the tables.
+    for token in walk.trace.tokens.map(\.text) {
+      #expect(html.contains("<tr><th>\(escapeHTML(token))</th>"), "\(token)")
+    }
+    #expect(
+      escapeHTML("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    )
+    #expect(escapeHTML("a\u{202E}b\u{1B}c") == "a\u{FFFD}b\u{FFFD}c")
+  }
+
+  @Test func tablesShowTheTerminalNumbers() throws {
+    let html = htmlPage(try threeTokens())
+    #expect(html.contains("<tr><th>sat</th><td>0.25</td><td>0.25</td><td><b>0.50</b></td></tr>"))
+    #expect(html.contains("<caption>Scaled scores Q·Kᵀ / √2</caption>"))
+  }
+}
+
+@Suite struct ExplainFigureTests {
+  @Test func multiMatrixStepsBecomePanelsUnderOneHeading() throws {
+    let walk = try builtin()
+    let qkv = try #require(walk.list.first { $0.kind == .projections })
+    let scene = explainFigure(qkv, subtitle: "sub", style: FigureStyle(), measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
+    #expect(
+      texts.filter { $0.role == "title" }.map(\.string) == [
+        "Step 4 · Queries, keys, values", "Q = X·Wq, head 1 (d0–d3)", "K = X·Wk, head 1 (d0–d3)",
+        "V = X·Wv, head 1 (d0–d3)",
+      ])
+    // Side by side: each panel's title starts to the right of the previous one.
+    let panelX = texts.filter { $0.role == "title" }.dropFirst().map(\.position.x)
+    #expect(panelX == panelX.sorted() && Set(panelX).count == 3)
+    for item in scene.items {
+      if case .rect(let r) = item {
+        #expect(
+          r.x >= 0 && r.y >= 0 && r.x + r.width <= scene.width + 0.5
+            && r.y + r.height <= scene.height + 0.5)
+      }
+    }
+  }
+
+  @Test func tokenFigureShowsEveryTokenAndPosition() throws {
+    let scene = tokenFigure(
+      ["the", "cat", "<sat>"], title: FigureTitle("t"), style: FigureStyle(),
+      measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
+    #expect(texts.filter { $0.role == "token-label" }.map(\.string) == ["the", "cat", "<sat>"])
+    #expect(texts.filter { $0.role == "position" }.map(\.string) == ["0", "1", "2"])
+    #expect(texts.allSatisfy { $0.role != "note" })
+  }
+
+  @Test func longTextsShowTheFirstTokensAndSayHowManyMore() throws {
+    let tokens = (0..<1000).map { "w\($0)" }
+    let scene = tokenFigure(
+      tokens, title: FigureTitle("t"), style: FigureStyle(), measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
+    #expect(texts.filter { $0.role == "position" }.count == 120)
+    #expect(
+      texts.filter { $0.role == "note" }.map(\.string) == ["… and 880 more tokens (1000 in all)"])
+    #expect(scene.height < 1000 && scene.width < 1400)
+  }
+}

@@ -1,0 +1,74 @@
+import AttnvizTokens
+import Foundation
+import Testing
+
+@testable import AttnvizModel
+
+/// The tokenizer built from SmolLM2's GGUF metadata gives transformers' ids.
+@Suite("GGUF tokenizer on SmolLM2", .enabled(if: SmolLM2.isPresent, SmolLM2.absentNote))
+struct SmolLM2TokenizerTests {
+  static let tokenizer = Result {
+    let file = try SmolLM2.file.get()
+    return try GGUFTokenizer.make(file.header, file: file.path)
+  }
+
+  @Test(arguments: 0..<27)
+  func idsEqualTransformers(index: Int) throws {
+    let cases = try SmolLM2.reference.get().tokenizerCases
+    try #require(index < cases.count)
+    let expected = cases[index]
+    let ids = try Self.tokenizer.get().ids(expected.text)
+    #expect(ids == expected.ids, "\(expected.text.debugDescription): \(expected.tokens)")
+  }
+
+  @Test func referenceHasTheCasesTheTestsCount() throws {
+    #expect(try SmolLM2.reference.get().tokenizerCases.count == 27)
+  }
+}
+
+/// A SentencePiece BPE vocabulary with byte fallback and no merges, written as llama.cpp writes
+/// Llama 2 / Mistral vocabularies (Fixtures/gguf/llama-tokenizer.gguf), against the ids
+/// transformers gives for the same file.
+@Suite("GGUF tokenizer, SentencePiece")
+struct SentencePieceGGUFTokenizerTests {
+  struct Case: Decodable {
+    var text: String
+    var ids: [Int]
+    var tokens: [String]
+  }
+
+  static func load() throws -> (HFTokenizer, [Case]) {
+    let folder = try GGUFTypesFixture.url
+    let file = try GGUFFile(path: folder.appendingPathComponent("llama-tokenizer.gguf").path)
+    let cases = try JSONDecoder().decode(
+      [Case].self,
+      from: Data(contentsOf: folder.appendingPathComponent("llama-tokenizer-expected.json")))
+    return (try GGUFTokenizer.make(file.header, file: file.path), cases)
+  }
+
+  @Test(arguments: 0..<7)
+  func idsEqualTransformers(index: Int) throws {
+    let (tokenizer, cases) = try Self.load()
+    try #require(index < cases.count)
+    #expect(try tokenizer.ids(cases[index].text) == cases[index].ids, "\(cases[index].tokens)")
+  }
+
+  @Test func derivedMergesFollowScoresThenLengths() {
+    let merges = SentencePieceMerges.derive(
+      tokens: ["▁", "t", "h", "▁t", "th", "▁th", "e"], scores: [0, 0, 0, -1, -2, -0.5, 0])
+    #expect(merges.map { "\($0.0) \($0.1)" } == ["▁t h", "▁ th", "▁ t", "t h"])
+  }
+
+  @Test func unsupportedTokenizersAreNamed() throws {
+    var builder = GGUFBuilder()
+    builder.addString("tokenizer.ggml.model", "t5")
+    let header = try GGUFFile(bytes: builder.bytes).header
+    #expect(
+      throws: GGUFError(
+        file: "x", subject: "key \"tokenizer.ggml.model\"",
+        reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
+    ) {
+      try GGUFTokenizer.make(header, file: "x")
+    }
+  }
+}
