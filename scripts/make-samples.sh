@@ -60,4 +60,20 @@ for entry in "${samples[@]}"; do
     done
   } >> "$gallery"
 done
+# The lecture as a deck: every figure of the self-attention lecture, numbered, with its index.
+rm -rf samples/lecture
+"$binary" deck samples/lecture.toml --out samples/lecture --quiet
+{
+  echo "## lecture"
+  echo
+  echo "The whole self-attention lecture from one deck file, [samples/lecture.toml](../samples/lecture.toml):"
+  echo "numbered figures with captions and the command that makes each one in"
+  echo "[samples/lecture/index.md](../samples/lecture/index.md) (and a self-contained \`index.html\`)."
+  echo "See the [lecture kit](lecture-kit.md)."
+  echo
+  echo '```'
+  echo "attnviz deck samples/lecture.toml --out samples/lecture"
+  echo '```'
+  echo
+} >> "$gallery"
 echo "wrote $gallery and samples/*/"

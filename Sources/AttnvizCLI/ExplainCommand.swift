@@ -35,6 +35,9 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Head to follow through the steps, 1-based.")
   var head: Int = 1
 
+  @Option(help: "Layer to walk through, 1-based (default: the first), e.g. the layer of a head worth explaining.")
+  var layer: Int?
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
@@ -62,6 +65,7 @@ struct ExplainCommand: ParsableCommand {
         "--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
     }
     if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
   }
 
   func run() throws {
@@ -69,6 +73,7 @@ struct ExplainCommand: ParsableCommand {
     options.model = model.choice
     options.step = step
     options.head = head
+    options.layer = layer
     options.outputFolder = out
     options.formats = CommaSeparated.values(format)
     figure.apply(to: &options.figure)

@@ -28,6 +28,8 @@ public struct ExplainOptions: Equatable, Sendable {
   public var step: Int?
   /// 1-based head.
   public var head = 1
+  /// 1-based layer whose computation is walked through (nil: the first).
+  public var layer: Int?
   public var outputFolder = "attnviz-out"
   public var formats: [ExplainFormat] = ExplainFormat.defaults
   public var figure = FigureOptions()
@@ -49,20 +51,24 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   defer { progress.finish() }
   var options = options
   let formats = options.formats.map(\.rawValue)
+  let layer = (options.layer ?? 1) - 1
   let trace = try readAndTrace(
-    options.text, with: options.model, progress: progress,
-    checkChoices: { try checkExplainChoices(head: options.head, step: options.step, model: $0) },
+    options.text, with: options.model, progress: progress, stepsLayer: layer,
+    checkChoices: {
+      try checkExplainChoices(head: options.head, step: options.step, model: $0)
+      try checkExplainLayer(options.layer, model: $0)
+    },
     estimate: { explainEstimate($0, formats: formats) })
   options.figure.record(
     text: trace.text, source: options.text, model: options.model, info: trace.model)
-  let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1)
+  let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1, layer: layer)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
     )
   }
   let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
-  let names = ExplainNames(trace: trace, head: walk.head)
+  let names = ExplainNames(trace: trace, head: walk.head, layer: layer)
 
   var report = RunReport()
   let weightsMap = options.figure.colorMap.map
@@ -136,10 +142,14 @@ struct ExplainNames {
   let title = "Self-attention, step by step"
   let subtitle: String
 
-  init(trace: AttentionTrace, head: Int) {
+  init(trace: AttentionTrace, head: Int, layer: Int = 0) {
     let model = trace.model
-    // Explain always walks the first layer; a pretrained model's name says which.
-    let modelName = displayName(of: model) + (model.architecture == "builtin" ? "" : ", layer 1")
+    // A model of several layers says which one is walked through.
+    let layerPart =
+      trace.layers.count > 1
+      ? ", layer \(layer + 1) of \(trace.layers.count)"
+      : model.architecture == "builtin" ? "" : ", layer 1"
+    let modelName = displayName(of: model) + layerPart
     let direction = model.causal ? "causal" : "bidirectional"
     subtitle =
       "\(modelName) · head \(head + 1) of \(model.heads) · \(direction) · \(quotedText(trace))"

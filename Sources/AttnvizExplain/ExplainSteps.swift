@@ -2,8 +2,8 @@ import AttnvizKit
 import AttnvizMath
 import AttnvizModel
 
-/// The walk-through of one head of a trace's first layer: every step with its caption and
-/// matrices, numbers taken from the run.
+/// The walk-through of one head of one layer of a trace (the first unless `explain --layer`):
+/// every step with its caption and matrices, numbers taken from the run.
 struct ExplainWalkthrough: Sendable {
   let trace: AttentionTrace
   let steps: LayerSteps
@@ -12,10 +12,10 @@ struct ExplainWalkthrough: Sendable {
   let list: [ExplainStep]
 
   /// Fails with a clear message when the model did not keep its first layer's intermediates.
-  init(trace: AttentionTrace, head: Int) throws {
-    guard let first = trace.layers.first, let steps = first.steps else {
+  init(trace: AttentionTrace, head: Int, layer: Int = 0) throws {
+    guard trace.layers.indices.contains(layer), let steps = trace.layers[layer].steps else {
       throw AttnvizError.failure(
-        "\(trace.model.name) did not keep the intermediate matrices of its first layer, which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
+        "\(trace.model.name) did not keep the intermediate matrices of layer \(layer + 1), which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
       )
     }
     try checkExplainChoices(head: head + 1, step: nil, model: trace.model)

@@ -30,7 +30,11 @@ struct ModelDescription {
       sum = steps.embeddings
     }
     inputIsNormalised = !nearlyEqual(sum, steps.input)
-    hasBias = !nearlyEqual(steps.input * steps.wq, steps.q)
+    // Rotary models record Q after the rotation, so X·Wq ≠ Q there says nothing about biases:
+    // of those, only Qwen2 adds them.
+    hasBias =
+      ["llama", "mistral", "qwen2", "qwen3"].contains(trace.model.architecture)
+      ? trace.model.architecture == "qwen2" : !nearlyEqual(steps.input * steps.wq, steps.q)
     tokenizer = tokenizerCaption(trace)
   }
 

@@ -134,7 +134,7 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
       try ExplainWalkthrough(trace: trace, head: 0)
     } throws: { error in
       guard case .failure(let message) = error as? AttnvizError else { return false }
-      return message.contains("intermediate matrices of its first layer")
+      return message.contains("intermediate matrices of layer 1, which explain needs")
     }
   }
 

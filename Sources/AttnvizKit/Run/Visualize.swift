@@ -127,7 +127,7 @@ let defaultTopKeys = 3
 /// that cannot fit is refused before it allocates.
 package func readAndTrace(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
-  checkChoices: (ModelInfo) throws -> Void = { _ in },
+  stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
   let budget = try MemoryBudget.fromEnvironment()
@@ -146,15 +146,17 @@ package func readAndTrace(
     try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
   }
   progress.stage("running the model")
-  return try traceChecked(model, text)
+  return try traceChecked(model, text, stepsLayer: stepsLayer)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
 /// can overflow the scores), so no NaN ever reaches a table, a figure or the JSON.
-func traceChecked(_ model: any AttentionModel, _ text: String) throws -> AttentionTrace {
+func traceChecked(
+  _ model: any AttentionModel, _ text: String, stepsLayer: Int? = 0
+) throws -> AttentionTrace {
   let trace: AttentionTrace
   do {
-    trace = try model.trace(text)
+    trace = try model.trace(text, stepsLayer: stepsLayer)
   } catch {
     throw AttnvizError.from(error)
   }
