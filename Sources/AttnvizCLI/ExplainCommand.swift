@@ -35,7 +35,10 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Head to follow through the steps, 1-based.")
   var head: Int = 1
 
-  @Option(help: "Layer to walk through, 1-based (default: the first), e.g. the layer of a head worth explaining.")
+  @Option(
+    help:
+      "Layer to walk through, 1-based (default: the first), e.g. the layer of a head worth explaining."
+  )
   var layer: Int?
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup

@@ -17,5 +17,6 @@ func checkExplainLayer(_ layer: Int?, model: ModelInfo) throws {
   throw AttnvizError.usage(
     model.layers == 1
       ? "--layer \(layer) is out of range; \(model.name) has a single layer"
-      : "--layer \(layer) is out of range; \(model.name) has \(model.layers) layers (1-\(model.layers))")
+      : "--layer \(layer) is out of range; \(model.name) has \(model.layers) layers (1-\(model.layers))"
+  )
 }

@@ -35,7 +35,8 @@ import Testing
     #expect(listing(folder) == ["step-07-weights.png"])
   }
 
-  @Test(.enabled(if: present("models/all-MiniLM-L6-v2/model.safetensors"), "run `make model` first"))
+  @Test(
+    .enabled(if: present("models/all-MiniLM-L6-v2/model.safetensors"), "run `make model` first"))
   func aMiddleLayerOfAnEncoder() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
