@@ -53,6 +53,12 @@ struct Show: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
+      "With --focus: name the focused token's K strongest keys under its figures and tables (1-20, default 1).",
+      valueName: "K"))
+  var callout: Int?
+
+  @Option(
+    help: ArgumentHelp(
       "Rollout view: the first layer multiplied, 1-based (default: 1).", valueName: "layer"))
   var rolloutFrom: Int?
 
@@ -75,6 +81,14 @@ struct Show: ParsableCommand {
   func validate() throws {
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    if let callout {
+      guard focus != nil else {
+        throw ValidationError("--callout names the keys of the --focus token; add --focus WORD")
+      }
+      guard (1...20).contains(callout) else {
+        throw ValidationError("--callout must be between 1 and 20, not \(callout)")
+      }
+    }
     if let rolloutFrom, rolloutFrom < 1 {
       throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
     }
@@ -111,6 +125,7 @@ extension VisualizeOptions {
     jsonPrecision = show.jsonPrecision
     show.figure.apply(to: &figure)
     figure.focus = show.focus
+    figure.calloutCount = show.callout ?? 1
     display = .fromEnvironment(noColor: show.output.noColor)
     display.jsonToStandardOutput = show.output.json
     display.quiet = show.output.quiet

@@ -53,7 +53,7 @@ public enum FigureTheme: Sendable {
   /// their cell, and token boxes keep their own light fill and dark text.
   static let pageTextRoles: Set<String> = [
     "title", "subtitle", "row-label", "column-label", "axis-title", "legend", "colorbar-tick",
-    "note", "panel-title", "token-label", "position",
+    "note", "panel-title", "token-label", "position", "callout",
   ]
 }
 

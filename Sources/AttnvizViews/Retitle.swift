@@ -28,3 +28,23 @@ public func retitled(
   }
   return scene
 }
+
+/// The scene with one more line of text under the drawing (a callout such as "it → animal
+/// 0.68"), in the subtitle's size and colour, shortened to the figure's width.
+public func captioned(
+  _ scene: Scene, _ caption: String, style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  var scene = scene
+  let size = style.fontSize + 1
+  let width = max(scene.width - 2 * style.margin, 1)
+  let line = shortened(
+    tokenLabel(caption), toWidth: width, size: size, weight: .bold, measurer: measurer)
+  let baseline = scene.height - style.margin / 2 + measurer.ascent(size: size)
+  scene.items.append(
+    .text(
+      TextItem(
+        line, at: Point(style.margin, baseline), size: size, color: FigureStyle.ink,
+        weight: .bold, role: "callout")))
+  scene.height = (baseline + measurer.descent(size: size) + style.margin).rounded(.up)
+  return scene
+}

@@ -19,6 +19,16 @@ func figureFiles(
     selection, titles: titles, views: options.views, focus: focus,
     rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
+  if let focus {
+    // The focused token's strongest keys under the figures that show its row: the lines view,
+    // and the heatmap when one head is shown (a heatmap per head would need one per head).
+    let line = callout(selection, focus: focus, count: options.figure.calloutCount).caption
+    scenes = scenes.map { stem, scene in
+      let shows =
+        stem.hasPrefix("lines-") || (stem.hasPrefix("heatmap-") && selection.heads.count == 1)
+      return (stem, shows ? captioned(scene, line, style: style, measurer: fonts) : scene)
+    }
+  }
   if wantsPNG, let note = missingGlyphNote(selection.labels, fonts: fonts) { notes.append(note) }
   let headed = options.figure.finish(scenes.map(\.1), margin: style.margin, measurer: fonts)
   scenes = zip(scenes, headed).map { ($0.0, $1) }

@@ -1,6 +1,7 @@
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
+import AttnvizStyle
 import AttnvizTables
 import AttnvizViews
 import Foundation
@@ -63,6 +64,10 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text + analysisText(trace, options: options)
+    if let focus {
+      let line = callout(selection, focus: focus, count: options.figure.calloutCount).caption
+      report.standardOutput += tokenLabel(line) + "\n"
+    }
     report.notes += printed.notes
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
