@@ -32,8 +32,13 @@ func callout(_ selection: AttentionSelection, focus: ResolvedFocus, count: Int) 
   let labels = selection.labels
   let row = Array(matrix.matrix.row(focus.shownIndex))
   let order = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-  let keys = order.prefix(max(1, count)).map { (label: tokenLabel(labels[$0]), weight: row[$0]) }
+  // A sentence reads words: the space mark of byte-level pieces (·animal) is dropped here.
+  func word(_ index: Int) -> String {
+    let label = tokenLabel(labels[index])
+    return label.count > 1 && label.hasPrefix("·") ? String(label.dropFirst()) : label
+  }
+  let keys = order.prefix(max(1, count)).map { (label: word($0), weight: row[$0]) }
   let source =
     single ? "head \(selection.heads[0] + 1)" : "average of \(selection.heads.count) heads"
-  return Callout(source: source, query: tokenLabel(labels[focus.shownIndex]), keys: keys)
+  return Callout(source: source, query: word(focus.shownIndex), keys: keys)
 }
