@@ -15,9 +15,10 @@ bin=$2
 defaults=$(mktemp)
 trap 'rm -f "$defaults"' EXIT
 
-# "SUBCOMMAND --option<TAB>(default: value)" from the help that --help prints, unwrapped.
+# "SUBCOMMAND --option<TAB>(default: value)" from the help that --help prints, unwrapped; the
+# default may follow a value list: "(values: a, b; default: a)".
 for sub in show pe explain; do
-  COLUMNS=1000 "$bin" help "$sub" | sed -n "s/^  \(--[a-z-]*\).*\((default: [^)]*)\)\$/$sub \1\t\2/p"
+  COLUMNS=1000 "$bin" help "$sub" | sed -n "s/^  \(--[a-z-]*\).*[(;] *default: \([^)]*\))\.\{0,1\}\$/$sub \1\t(default: \2)/p"
 done > "$defaults"
 
 awk -v defaults="$defaults" '
