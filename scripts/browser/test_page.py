@@ -186,7 +186,8 @@ def test_loads_offline_in_one_file(ctx):
     assert b.js("return performance.getEntriesByType('resource').length") == 0
     assert b.js("return document.querySelectorAll('[src], link[href]').length") == 0
     assert b.js("return navigator.onLine") is False, "the browser is not offline"
-    assert b.el("h1").text == "Self-attention · built-in layer (d_model 8)"
+    assert b.el("h1").text == "Self-attention · built-in layer (random, untrained; d_model 8)", \
+        b.el("h1").text
 
 
 def test_hover_a_query_keeps_its_lines_and_shows_weights(ctx):
@@ -397,7 +398,10 @@ def test_hide_special_as_in_figures(ctx):
     it = shown.index("it")
     b.hover(left_token(b, it))
     keys = [p for p, t in enumerate(data["tokens"]) if t not in ("[CLS]", "[SEP]")]
-    row = data["attention"][4][1][data["tokens"].index("it")]
+    # With --layer and --head the JSON holds only that layer and head (layers_included).
+    layer = 0 if "layers_included" in data else 4
+    head = 0 if "heads_included" in data else 1
+    row = data["attention"][layer][head][data["tokens"].index("it")]
     labels = [t.find_element(By.CSS_SELECTOR, ".w").text for t in b.els("#col-right .token")]
     assert labels == [printf2(row[k]) for k in keys], labels
     b.shot(os.path.join(ctx.shots, "minilm-hidden-it-1366x768.png"))
