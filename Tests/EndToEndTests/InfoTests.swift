@@ -71,6 +71,22 @@ import Testing
     #expect(run.status == 2)
   }
 
+  /// A weights file given as a named pipe is read once by the loader; recording the figure's
+  /// model must not open it again (that waited forever for a writer).
+  @Test func weightsFromAPipeAreRecordedWithoutReopeningIt() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let weights = Binary.packageRoot.appendingPathComponent("docs/examples/three-tokens.json").path
+    let script =
+      "mkfifo pipe && (cat '\(weights)' > pipe &) && '\(Binary.url.path)' --weights pipe"
+      + " --view heatmap --head 1 --format png --out out --quiet 'the cat sat'"
+    let run = try runProcess(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: [:], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    let info = try Binary.run(["info", "out/heatmap-layer1-head1.png"], in: folder)
+    #expect(info.stdout.contains("model    weights file pipe, read from a pipe, not fingerprinted"))
+  }
+
   @Test func sameCommandSameBytes() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -131,6 +131,12 @@ func checkpointFingerprint(_ nameOrPath: String) -> String {
 /// "N bytes, header sha256 …" for a file; a safetensors header is its first 8 + N bytes, any
 /// other file's is its first MiB.
 func fingerprint(_ path: String, headerOnly: Bool) -> String {
+  // A pipe or FIFO (`--weights <(…)`) was already read to its end by the loader; opening it
+  // again would wait for a writer that never comes.
+  var status = stat()
+  guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+    return "read from a pipe, not fingerprinted"
+  }
   guard let handle = FileHandle(forReadingAtPath: path),
     let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
   else { return "unreadable" }
