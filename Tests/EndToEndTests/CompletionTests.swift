@@ -61,7 +61,8 @@ import Testing
       switch shell {
       case .bash:
         let rc = try write(
-          "rc.bash", "PS1='$ '\nexport PATH='\(binDir)':$PATH\nbind 'set bell-style none'\n" + script)
+          "rc.bash",
+          "PS1='$ '\nexport PATH='\(binDir)':$PATH\nbind 'set bell-style none'\n" + script)
         return "bash --noprofile --rcfile \(rc) -i"
       case .zsh:
         let completion = try write("_attnviz", script)
