@@ -10,6 +10,11 @@ struct Run {
 }
 
 enum Binary {
+  /// The line every run of the built-in layer prints on standard error before its paths.
+  static let untrainedNote =
+    "note: the built-in layer is random and untrained; --model shows a trained model's attention "
+    + "(attnviz models lists them)\n"
+
   static var url: URL {
     if let path = ProcessInfo.processInfo.environment["ATTNVIZ_BINARY"] {
       return URL(fileURLWithPath: path)

@@ -45,8 +45,13 @@ func parseCSV(_ text: String) -> [[String]] {
     let run = try Binary.run(
       ["--json", "--out", folder.path, "-"], stdin: "Attention is all you need.\n")
     #expect(run.status == 0)
-    // Only file paths on stderr, no progress or escape codes: nobody watches a pipe.
-    #expect(run.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix(folder.path) })
+    // Only the built-in layer's note and file paths on stderr, no progress or escape codes:
+    // nobody watches a pipe.
+    #expect(run.stderr.hasPrefix(Binary.untrainedNote))
+    #expect(
+      run.stderr.dropFirst(Binary.untrainedNote.count).split(separator: "\n").allSatisfy {
+        $0.hasPrefix(folder.path)
+      })
     #expect(!run.stderr.contains("\r") && !run.stdout.contains("\u{1B}"))
     guard
       let jq = ["/usr/bin/jq", "/usr/local/bin/jq"].first(

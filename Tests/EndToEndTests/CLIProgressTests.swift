@@ -25,7 +25,7 @@ import Testing
     let wiped = try #require(
       run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
     let after = run.stderr[wiped.upperBound...]
-    #expect(after == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(after == Binary.untrainedNote + Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(!run.stdout.contains("attnviz: "))
   }
 
@@ -34,7 +34,9 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.runInTerminal(["a b c", "--format", "json", "--out", folder.path])
     #expect(run.status == 0)
-    #expect(run.stderr == folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(
+      run.stderr == Binary.untrainedNote + folder.appendingPathComponent("attention.json").path
+        + "\n")
   }
 
   /// Standard output piped (`| less`, `> file`): a script is reading, so no progress even though
@@ -47,7 +49,7 @@ import Testing
       pipeStandardOutput: true)
     #expect(run.status == 0)
     #expect(
-      run.stderr == Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+      run.stderr == Binary.untrainedNote + Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(run.stdout.hasPrefix("Top 3 keys per query · Head 1 of 2 · layer 1"))
     #expect(run.stdout.split(separator: "\n").count == 1 + 1200)
   }

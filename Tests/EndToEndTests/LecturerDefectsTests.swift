@@ -74,6 +74,12 @@ import Testing
     let subtitle = svgTexts(try text(folder, "heatmap-layer1-head1.svg"), role: "subtitle")
     #expect(subtitle.first?.contains("random, untrained") == true, "\(subtitle)")
     #expect(try text(folder, "tables.md").contains("random, untrained"))
+    // The terminal points to learned attention, once, before the paths; a weights file (the
+    // user's own numbers) gets no such note.
+    #expect(run.stderr.hasPrefix(Binary.untrainedNote), "\(run.stderr)")
+    let weights = Binary.packageRoot.appendingPathComponent("docs/examples/three-tokens.json")
+    let own = try Binary.run(["--weights", weights.path, "--out", folder.path, "the cat sat"])
+    #expect(own.status == 0 && !own.stderr.contains("note:"), "\(own.stderr)")
   }
 
   // MARK: 3. No fact twice; the sentence gets the room left, cut at a word boundary

@@ -10,6 +10,7 @@ func runNotes(
   focus: ResolvedFocus?
 ) -> [String] {
   var notes: [String] = []
+  if trace.model.architecture == "builtin" { notes.append(untrainedLayerNote) }
   if let note = focus?.note { notes.append(note) }
   if let note = truncationNote(trace) { notes.append(note) }
   if let note = unknownTokensNote(trace) { notes.append(note) }
@@ -37,6 +38,12 @@ func runNotes(
   }
   return notes
 }
+
+/// The built-in layer's pattern comes from random weights; a reader should not take it for
+/// something learned, and should know where learned attention is.
+let untrainedLayerNote =
+  "note: the built-in layer is random and untrained; --model shows a trained model's attention "
+  + "(attnviz models lists them)"
 
 /// `--truncate` says what it cut: how many tokens, and where the kept text ends.
 func truncationNote(_ trace: AttentionTrace) -> String? {
