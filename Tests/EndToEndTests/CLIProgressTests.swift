@@ -25,7 +25,9 @@ import Testing
     let wiped = try #require(
       run.stderr.range(of: #"\r +\r"#, options: [.regularExpression, .backwards]))
     let after = run.stderr[wiped.upperBound...]
-    #expect(after == Binary.untrainedNote + Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+    #expect(
+      after == Binary.untrainedNote + Self.tableNote
+        + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(!run.stdout.contains("attnviz: "))
   }
 
@@ -49,7 +51,8 @@ import Testing
       pipeStandardOutput: true)
     #expect(run.status == 0)
     #expect(
-      run.stderr == Binary.untrainedNote + Self.tableNote + folder.appendingPathComponent("attention.json").path + "\n")
+      run.stderr == Binary.untrainedNote + Self.tableNote
+        + folder.appendingPathComponent("attention.json").path + "\n")
     #expect(run.stdout.hasPrefix("Top 3 keys per query · Head 1 of 2 · layer 1"))
     #expect(run.stdout.split(separator: "\n").count == 1 + 1200)
   }
