@@ -109,7 +109,16 @@ struct OutputFolderTests {
   func largeOutputNote() {
     let notes = largeOutputNotes(
       [("out/attention.json", 200 << 20), ("out/small.png", 1000)], advice: "use --head")
-    #expect(notes == ["note: out/attention.json is 200 MiB; use --head"])
+    #expect(notes == ["note: out/attention.json is 200 MiB; --json-precision 3, use --head"])
+    // Twelve 10 MiB SVGs: none is over the threshold, together they are.
+    let svgs = (1...12).map { (path: "out/heatmap-head\($0).svg", size: 10 << 20) }
+    #expect(
+      largeOutputNotes(svgs + [("out/a.json", 20 << 20)], advice: "use --head") == [
+        "note: out/a.json is 20 MiB; --json-precision 3, use --head",
+        "note: the 12 other files written total 120 MiB (the largest out/heatmap-head1.svg, "
+          + "10 MiB); --format png, use --head",
+      ])
+    #expect(largeOutputNotes(Array(svgs.prefix(1)), advice: "use --head").isEmpty)
   }
 }
 

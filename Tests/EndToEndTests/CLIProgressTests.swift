@@ -17,7 +17,10 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.runInTerminal(
-      [Self.longText, "--head", "1", "--format", "json", "--out", folder.path])
+      [
+        Self.longText, "--head", "1", "--format", "json", "--json-precision", "3", "--out",
+        folder.path,
+      ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(
       run.stderr.contains("\rattnviz: "), "no progress line in \(run.stderr.debugDescription)")
@@ -47,7 +50,10 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.runInTerminal(
-      [Self.longText, "--head", "1", "--format", "json", "--out", folder.path],
+      [
+        Self.longText, "--head", "1", "--format", "json", "--json-precision", "3", "--out",
+        folder.path,
+      ],
       pipeStandardOutput: true)
     #expect(run.status == 0)
     #expect(

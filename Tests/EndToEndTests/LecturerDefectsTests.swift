@@ -274,6 +274,41 @@ import Testing
     #expect(hidden.status == 2 && hidden.stderr.contains("--hide-special"), "\(hidden.stderr)")
   }
 
+  // MARK: 10. Large outputs are written and said, with what makes them smaller
+
+  /// The lecturer's case: about 490 tokens through all-MiniLM-L6-v2 with SVG and JSON. The
+  /// JSON (hundreds of MB) and the 18 MB SVGs are written, and each is named on stderr with its
+  /// size and the options that shrink it; following that advice leaves no note.
+  @Test(
+    .enabled(
+      if: ExplainLayerTests.present("models/all-MiniLM-L6-v2/model.safetensors"),
+      "run `make model` first"))
+  func largeOutputsAreWrittenAndSaid() throws {
+    let text = Array(
+      repeating: "The animal didn't cross the street because it was too tired.", count: 35
+    ).joined(separator: " ")
+    let model = ["--model", "all-MiniLM-L6-v2", text]
+    let (large, files, folder) = try run(model + ["--format", "svg,json"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(large.status == 0, "\(large.stderr)")
+    #expect(files.contains("attention.json") && files.contains("heads-layer6.svg"), "\(files)")
+    let notes = large.stderr.split(separator: "\n").filter { $0.hasPrefix("note: ") }
+    let json = try #require(notes.first { $0.contains("attention.json is ") }, "\(notes)")
+    #expect(json.contains(" MiB; --json-precision 3, --layer, --head"), "\(json)")
+    let svg = try #require(notes.first { $0.contains("heads-layer6.svg is ") }, "\(notes)")
+    #expect(svg.contains(" MiB; --format png"), "\(svg)")
+    // Sizes said are sizes written.
+    let size =
+      try FileManager.default.attributesOfItem(
+        atPath: folder.appendingPathComponent("attention.json").path)[.size] as? Int ?? 0
+    #expect(json.contains(" is \(Int((Double(size) / 1_048_576).rounded())) MiB;"), "\(json)")
+
+    let (small, _, smallFolder) = try run(
+      model + ["--layer", "6", "--head", "1", "--json-precision", "3", "--format", "png,json"])
+    defer { try? FileManager.default.removeItem(at: smallFolder) }
+    #expect(small.status == 0 && !small.stderr.contains(" MiB;"), "\(small.stderr)")
+  }
+
   // MARK: 11. Unknown tokens and characters no font draws are said on stderr
 
   @Test func unknownTokensAreCounted() throws {

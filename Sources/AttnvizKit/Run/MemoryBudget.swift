@@ -9,7 +9,8 @@ import Foundation
 ///   `ATTNVIZ_MEMORY_BUDGET` to change it: `4G`, `512M`, a byte count) the run is refused with
 ///   one line giving the estimate and the options that make it smaller.
 /// - Files are written whatever their size (large JSON and SVG as a stream); each file over
-///   `largeOutputBytes` gets a one-line note on standard error with its size and how to limit it.
+///   `largeOutputBytes`, and the other files when together over it, get a one-line note on
+///   standard error with the size and how to limit it.
 ///
 /// The estimate is deliberately on the high side: its terms are the sizes of the matrices and
 /// figure elements the run holds at once, with per-element costs measured on this code (see
@@ -17,8 +18,9 @@ import Foundation
 public struct MemoryBudget: Equatable, Sendable {
   public static let defaultBytes = 2 << 30
   public static let environmentVariable = "ATTNVIZ_MEMORY_BUDGET"
-  /// Files larger than this get a note saying so.
-  public static let largeOutputBytes = 64 << 20
+  /// Files larger than this (or a set of files larger together) get a note saying so: past
+  /// it a figure is slow to open and project, and a folder slow to mail.
+  public static let largeOutputBytes = 16 << 20
 
   public var bytes: Int
 
@@ -187,9 +189,26 @@ func approximate(_ bytes: Int) -> String {
   return byteCount(bytes)
 }
 
-/// One note per written file over `MemoryBudget.largeOutputBytes`.
+/// One note per written file over `MemoryBudget.largeOutputBytes`, and one for the rest of the
+/// set when, though each file is smaller, together they are over it (a dozen 30 MB SVGs). The
+/// format's own remedy comes first: fewer digits for JSON, PNG for SVG.
 package func largeOutputNotes(_ written: [(path: String, size: Int)], advice: String) -> [String] {
-  written.filter { $0.size > MemoryBudget.largeOutputBytes }.map {
-    "note: \($0.path) is \(approximate($0.size)); \(advice)"
+  let limit = MemoryBudget.largeOutputBytes
+  func remedy(_ paths: [String]) -> String {
+    var first: [String] = []
+    if paths.contains(where: { $0.hasSuffix(".json") }) { first.append("--json-precision 3") }
+    if paths.contains(where: { $0.hasSuffix(".svg") }) { first.append("--format png") }
+    return first.isEmpty ? advice : first.joined(separator: ", ") + ", " + advice
   }
+  let large = written.filter { $0.size > limit }
+  var notes = large.map { "note: \($0.path) is \(approximate($0.size)); \(remedy([$0.path]))" }
+  let rest = written.filter { $0.size <= limit }
+  let restTotal = rest.reduce(0) { $0 + $1.size }
+  if restTotal > limit, let largest = rest.max(by: { $0.size < $1.size }) {
+    let others = large.isEmpty ? "" : "other "
+    notes.append(
+      "note: the \(rest.count) \(others)files written total \(approximate(restTotal)) (the "
+        + "largest \(largest.path), \(approximate(largest.size))); \(remedy(rest.map(\.path)))")
+  }
+  return notes
 }
