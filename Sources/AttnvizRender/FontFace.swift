@@ -91,12 +91,14 @@ final class FontFace {
   var ascender: Double { Double(face.pointee.ascender) / unitsPerEm }
   var descender: Double { -Double(face.pointee.descender) / unitsPerEm }
 
-  /// Renders `glyph` at `pixelSize` (26.6 fixed point), turned counter-clockwise by the angle
-  /// whose cosine and sine are given, shifted right/down by a sub-pixel `offset` (26.6).
+  /// Renders `glyph` at `pixelSize` (26.6 fixed point: 64ths of a pixel), turned
+  /// counter-clockwise by the angle whose cosine and sine are given, shifted right/down by a
+  /// sub-pixel offset (26.6). Plain integers here, so FreeType's types stay in this file and
+  /// FaceLoader.swift.
   func render(
-    glyph: UInt32, pixelSize: FT_F26Dot6, cos: Double, sin: Double, offsetX: FT_Pos,
-    offsetY: FT_Pos
+    glyph: UInt32, pixelSize size: Int, cos: Double, sin: Double, offsetX: Int, offsetY: Int
   ) -> GlyphBitmap {
+    let pixelSize = FT_F26Dot6(size)
     if pixelSize != currentSize {
       guard FT_Set_Char_Size(face, 0, pixelSize, 72, 72) == 0 else { return .empty }
       currentSize = pixelSize
@@ -106,7 +108,7 @@ final class FontFace {
     var matrix = FT_Matrix(
       xx: FT_Fixed((cos * 65536).rounded()), xy: FT_Fixed((-sin * 65536).rounded()),
       yx: FT_Fixed((sin * 65536).rounded()), yy: FT_Fixed((cos * 65536).rounded()))
-    var delta = FT_Vector(x: offsetX, y: -offsetY)
+    var delta = FT_Vector(x: FT_Pos(offsetX), y: FT_Pos(-offsetY))
     FT_Set_Transform(face, &matrix, &delta)
     defer { FT_Set_Transform(face, nil, nil) }
     guard FT_Load_Glyph(face, glyph, attnviz_ft_load_outline) == 0, let slot = face.pointee.glyph

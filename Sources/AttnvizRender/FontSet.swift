@@ -1,4 +1,3 @@
-import CFreeType
 import Foundation
 
 /// The fonts figures are drawn and measured with: DejaVu Sans and DejaVu Sans Bold (from the
@@ -95,7 +94,7 @@ public final class FontSet: TextMeasuring, @unchecked Sendable {
   ) -> GlyphBitmap {
     // Glyphs above 4096 device pixels (a whole figure per letter) are not drawn.
     guard pixelSize.isFinite, pixelSize > 0, pixelSize < 4096 else { return .empty }
-    let size = FT_F26Dot6((pixelSize * 64).rounded())
+    let size = Int((pixelSize * 64).rounded())
     guard size > 0 else { return .empty }
     let key = BitmapKey(
       face: face, glyph: glyph, size: size, angle: angle.centidegrees, phaseX: phaseX,
@@ -104,7 +103,7 @@ public final class FontSet: TextMeasuring, @unchecked Sendable {
       if let cached = bitmaps[key] { return cached }
       let image = faces[face].render(
         glyph: glyph, pixelSize: size, cos: angle.cos, sin: angle.sin,
-        offsetX: FT_Pos(phaseX * 16), offsetY: FT_Pos(phaseY * 16))
+        offsetX: phaseX * 16, offsetY: phaseY * 16)
       // A bound on memory for pathological inputs (thousands of sizes or angles).
       if bitmaps.count >= 50_000 { bitmaps.removeAll(keepingCapacity: true) }
       bitmaps[key] = image
@@ -190,7 +189,7 @@ private struct FaceGlyph: Hashable {
 private struct BitmapKey: Hashable {
   let face: Int
   let glyph: UInt32
-  let size: FT_F26Dot6
+  let size: Int
   let angle: Int
   let phaseX: Int
   let phaseY: Int
