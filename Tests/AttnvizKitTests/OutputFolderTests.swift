@@ -1,4 +1,5 @@
 import AttnvizModel
+import AttnvizStyle
 import Foundation
 import Testing
 
@@ -171,7 +172,7 @@ struct JSONEscapingTests {
   @Test("C0, DEL, C1, bidi controls and line separators are escaped; the rest stays")
   func escapes() throws {
     let text = "a\u{1B}b\u{7F}c\u{85}d\u{9B}e\u{202E}f\u{2066}g\u{200F}h\u{2028}i é 中 😀"
-    let literal = jsonString(text)
+    let literal = jsonStringLiteral(text)
     #expect(
       literal
         == "\"a\\u001bb\\u007fc\\u0085d\\u009be\\u202ef\\u2066g\\u200fh\\u2028i é 中 😀\"")

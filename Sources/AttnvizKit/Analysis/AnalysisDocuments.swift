@@ -1,5 +1,6 @@
 import AttnvizAnalysis
 import AttnvizModel
+import AttnvizStyle
 
 /// The head patterns as a compact table: layers down, heads across, each cell the short label
 /// ("prev", "broad", …), the rule underneath. Plain text for the terminal and `tables.txt`.
@@ -59,7 +60,7 @@ func patternsJSON(_ patterns: [[HeadPatternResult]], rule: HeadPatternRule, prec
   out += patterns.map { row in
     "    ["
       + row.map { p in
-        "{\"pattern\": \(jsonString(p.pattern.rawValue)), "
+        "{\"pattern\": \(jsonStringLiteral(p.pattern.rawValue)), "
           + "\"score\": \(jsonNumber(p.score, precision: precision)), "
           + "\"entropy\": \(jsonNumber(p.entropy, precision: precision))}"
       }.joined(separator: ", ") + "]"

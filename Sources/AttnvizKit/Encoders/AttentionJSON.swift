@@ -51,16 +51,16 @@ func writeAttentionJSON(
   _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), _ emit: (String) throws -> Void
 ) rethrows {
   var out = "{\n"
-  out += "  \"text\": \(jsonString(trace.text)),\n"
-  out += "  \"tokens\": [\(trace.tokens.map { jsonString($0.text) }.joined(separator: ", "))],\n"
+  out += "  \"text\": \(jsonStringLiteral(trace.text)),\n"
+  out += "  \"tokens\": [\(trace.tokens.map { jsonStringLiteral($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
     out +=
       "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
   }
   let m = trace.model
   out +=
-    "  \"model\": {\"name\": \(jsonString(m.name)), \"architecture\": \(jsonString(m.architecture)), "
-  out += "\"weights\": \(jsonString(weightsKind(m))), "
+    "  \"model\": {\"name\": \(jsonStringLiteral(m.name)), \"architecture\": \(jsonStringLiteral(m.architecture)), "
+  out += "\"weights\": \(jsonStringLiteral(weightsKind(m))), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
   out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
   if let original = trace.truncatedFrom {
@@ -127,33 +127,3 @@ func jsonNumber(_ value: Double) -> String {
   return "\(value)"
 }
 
-/// A JSON string literal: quotes, backslashes and every control character escaped, and also
-/// the characters JSON allows raw but terminals and editors act on: C1 controls (U+0080–U+009F,
-/// U+009B is a one-byte CSI), bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069, the
-/// marks U+200E, U+200F, U+061C) and the line separators U+2028/U+2029. `jq -r` still shows
-/// the real text; `cat` of the file cannot be steered by it.
-func jsonString(_ s: String) -> String {
-  var out = "\""
-  for scalar in s.unicodeScalars {
-    switch scalar {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    case _ where needsJSONEscape(scalar):
-      out +=
-        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-        + String(scalar.value, radix: 16)
-    default: out.unicodeScalars.append(scalar)
-    }
-  }
-  return out + "\""
-}
-
-func needsJSONEscape(_ scalar: Unicode.Scalar) -> Bool {
-  switch scalar.value {
-  case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
-  default: false
-  }
-}

@@ -1,5 +1,6 @@
 import AttnvizModel
 import AttnvizRender
+import AttnvizStyle
 import Foundation
 
 /// How a figure was made, carried inside it (PNG iTXt chunks, SVG `<metadata>`) so that
@@ -152,7 +153,7 @@ func fingerprint(_ path: String, headerOnly: Bool) -> String {
 }
 
 func jsonArray(_ words: [String]) -> String {
-  "[" + words.map(jsonString).joined(separator: ", ") + "]"
+  "[" + words.map { jsonStringLiteral($0) }.joined(separator: ", ") + "]"
 }
 
 /// Parses what `jsonArray` wrote; nil for anything else.
