@@ -52,7 +52,8 @@ func writeAttentionJSON(
 ) rethrows {
   var out = "{\n"
   out += "  \"text\": \(jsonStringLiteral(trace.text)),\n"
-  out += "  \"tokens\": [\(trace.tokens.map { jsonStringLiteral($0.text) }.joined(separator: ", "))],\n"
+  out +=
+    "  \"tokens\": [\(trace.tokens.map { jsonStringLiteral($0.text) }.joined(separator: ", "))],\n"
   if trace.tokens.contains(where: { $0.id != nil }) {
     out +=
       "  \"token_ids\": [\(trace.tokens.map { $0.id.map(String.init) ?? "null" }.joined(separator: ", "))],\n"
@@ -126,4 +127,3 @@ func jsonNumber(_ value: Double) -> String {
   if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
   return "\(value)"
 }
-
