@@ -62,6 +62,16 @@ import Testing
     expectSaneFigure(scene)
   }
 
+  @Test func onADarkFigureTheCalloutKeepsDarkTextOnItsLightBox() throws {
+    let scene = themed(
+      heatmapFigure(
+        attentionMatrix(sentence), title: title, style: style, measurer: measurer, mark: mark),
+      .dark)
+    let text = try #require(scene.texts("callout").first)
+    #expect(text.color == FigureStyle.ink)
+    #expect(scene.texts("title").first?.color != FigureStyle.ink)
+  }
+
   @Test func noMarkNoCallout() {
     let scene = heatmapFigure(
       attentionMatrix(sentence), title: title, style: style, measurer: measurer)
