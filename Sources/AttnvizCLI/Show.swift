@@ -47,13 +47,13 @@ struct Show: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Lines view: draw only the lines of this query token: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
+      "Mark this query token's strongest key on the heatmap and lines view, and draw only its lines: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
       valueName: "token"))
   var focus: String?
 
   @Option(
     help: ArgumentHelp(
-      "With --focus: name the focused token's K strongest keys under its figures and tables (1-20, default 1).",
+      "With --focus: a line under its figures and tables naming the focused token's K strongest keys (1-20).",
       valueName: "K"))
   var callout: Int?
 
@@ -125,7 +125,7 @@ extension VisualizeOptions {
     jsonPrecision = show.jsonPrecision
     show.figure.apply(to: &figure)
     figure.focus = show.focus
-    figure.calloutCount = show.callout ?? 1
+    figure.calloutCount = show.callout
     display = .fromEnvironment(noColor: show.output.noColor)
     display.jsonToStandardOutput = show.output.json
     display.quiet = show.output.quiet

@@ -22,7 +22,7 @@ func explainFigure(
     let title =
       headed
       ? FigureTitle("Step \(step.number) · \(table.title)", subtitle: subtitle)
-      : FigureTitle(table.title)
+      : FigureTitle(table.title, subtitle: table.note)
     return heatmapFigure(
       table.matrix, title: title, style: panelStyle(table, style), measurer: measurer)
   }
@@ -37,7 +37,7 @@ func explainFigure(
   func panels(_ panelStyle: FigureStyle) -> [Scene] {
     step.tables.map { table in
       heatmapFigure(
-        table.matrix, title: FigureTitle(table.title),
+        table.matrix, title: FigureTitle(table.title, subtitle: table.note),
         style: AttnvizExplain.panelStyle(table, panelStyle), measurer: measurer)
     }
   }
@@ -56,12 +56,11 @@ func explainFigure(
 /// so that this is as large as the caption.
 let deckFigureFontSize = 18.0
 
-/// A step's figure for the slide deck: no heading (the slide has it), dimension columns cut as
-/// the slide's tables cut them, and larger text, so that the figure's text can be as large as
-/// the caption once the figure is fitted to the window.
+/// A step's figure for the slide deck: no heading (the slide has it), larger text, dimension
+/// columns cut as the slide's tables cut them and, when the panels would still be wider than
+/// a slide, to fewer (12, then 8), so that the figure's text can be as large as the caption
+/// once the figure is fitted to a 1366×768 window. What a panel leaves out is its second line.
 func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasuring) -> Scene {
-  var cut = step
-  cut.tables = step.tables.map { $0.shown() }
   var large = style
   large.fontSize = deckFigureFontSize
   large.titleSize = deckFigureFontSize + 2
@@ -69,8 +68,19 @@ func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasu
   large.cellSize = 24
   large.maxLabelWidth = 170
   large.margin = 12
-  return explainFigure(cut, subtitle: "", style: large, measurer: measurer, headed: false)
+  var scene = Scene(width: 0, height: 0)
+  for limit in [explainTableColumnLimit, 12, 8] {
+    var cut = step
+    cut.tables = step.tables.map { $0.firstColumns(limit) }
+    scene = explainFigure(cut, subtitle: "", style: large, measurer: measurer, headed: false)
+    if scene.width <= deckFigureWidth { break }
+  }
+  return scene
 }
+
+/// The widest figure a 1366×768 slide shows with its text at 16 px, in the figure's own units
+/// (text of `deckFigureFontSize`): the slide's 1286 px across, at 16 / 18 px per unit.
+let deckFigureWidth = 1440.0
 
 /// How wide a row of panels may grow, in logical pixels (a 2× PNG of it is about 5000 px).
 let panelRowWidth = 2400.0

@@ -43,6 +43,8 @@ struct ExplainTable: Equatable, Sendable {
   var matrix: LabeledMatrix
   /// True when columns are keys (tokens); false when they are dimensions (d0, d1, …).
   var columnsAreTokens = false
+  /// What was left out ("first 16 of 384 columns"), for a figure panel's second line.
+  var note: String? = nil
 }
 
 /// One step: what it is called, a caption of one to three short lines, and its matrices (none
@@ -65,11 +67,22 @@ let explainTableColumnLimit = 16
 extension ExplainTable {
   /// The table as printed: dimension columns cut to `limit`, the title saying so.
   func shown(limit: Int = explainTableColumnLimit) -> ExplainTable {
+    var table = firstColumns(limit)
+    if let note = table.note {
+      table.title += " · " + note
+      table.note = nil
+    }
+    return table
+  }
+
+  /// Only the first `limit` dimension columns, the title kept and `note` saying what was cut.
+  func firstColumns(_ limit: Int) -> ExplainTable {
     let columns = matrix.matrix.columns
     guard !columnsAreTokens, columns > limit else { return self }
     var cut = matrix
     cut.matrix = matrix.matrix.columns(0..<limit)
     cut.columnLabels = matrix.columnLabels.map { Array($0.prefix(limit)) }
-    return ExplainTable(title: "\(title) · first \(limit) of \(columns) columns", matrix: cut)
+    return ExplainTable(
+      title: title, matrix: cut, note: "first \(limit) of \(columns) columns")
   }
 }

@@ -597,40 +597,75 @@ let pageScript = #"""
 
   // ---- model view -------------------------------------------------------------------------
   var model = { built: false, cells: [] };
+  // Layers run down and heads across, as in BertViz; a deep model's layers wrap into blocks
+  // side by side (layers 1-10 | 11-20 | 21-30), as many blocks as give the largest maps, so 30
+  // layers x 9 heads fit 1366x768 without scrolling. A cell is its map plus a 2 px border on each
+  // side, and the grid's gap is 3 px.
+  function modelLayout(width, height) {
+    var em = fontPx();
+    var labelWidth = em * 4;
+    var headerHeight = em * (gqa ? 2.6 : 1.5);
+    var best = null;
+    for (var blocks = 1; blocks <= data.layerCount; blocks++) {
+      var rows = Math.ceil(data.layerCount / blocks);
+      if (best && rows === best.rows) { continue; }
+      var across = (width - blocks * (labelWidth + 3 * (H + 1)) - (blocks - 1) * em) /
+        (blocks * H) - 4;
+      var down = (height - headerHeight) / rows - 7;
+      var size = Math.floor(Math.min(across, down));
+      if (!best || size > best.size) { best = { blocks: blocks, rows: rows, size: size }; }
+    }
+    best.size = Math.max(24, Math.min(best.size, 160));
+    return best;
+  }
+  function placed(node, row, column, span) {
+    node.style.gridRow = String(row);
+    node.style.gridColumn = column + (span ? " / span " + span : "");
+    return node;
+  }
   function buildModelGrid() {
     var grid = $("model-grid");
     grid.textContent = "";
     model.cells = [];
-    var available = grid.clientWidth - fontPx() * 4;
-    var rowsAvailable = grid.clientHeight - fontPx() * (gqa ? 3 : 1.8);
-    var size = Math.floor(Math.min(available / H, rowsAvailable / data.layerCount)) - 7;
-    size = Math.max(24, Math.min(size, 160));
-    grid.style.gridTemplateColumns = "auto repeat(" + H + ", " + (size + 4) + "px)";
-    var row = 1;
-    if (gqa) {
-      for (var k = 0; k < data.keyValueHeads; k++) {
-        var kv = element("div", "kv-head", "K/V " + (k + 1));
-        kv.style.gridColumn = (2 + k * groupSize) + " / span " + groupSize;
-        grid.appendChild(kv);
-      }
-      row = 2;
+    var layout = modelLayout(grid.clientWidth, grid.clientHeight);
+    var size = layout.size;
+    var em = fontPx();
+    var template = [];
+    for (var b = 0; b < layout.blocks; b++) {
+      if (b > 0) { template.push(em + "px"); }
+      template.push("auto repeat(" + H + ", " + (size + 4) + "px)");
     }
-    var corner = element("div", "col-head", "");
-    corner.style.gridRow = String(row);
-    grid.appendChild(corner);
-    for (var h = 0; h < H; h++) {
-      var label = element("div", "col-head", "head " + (h + 1));
-      label.style.gridRow = String(row);
-      grid.appendChild(label);
+    grid.style.gridTemplateColumns = template.join(" ");
+    // Column of block b's label; its heads follow, then a spacer before the next block.
+    function labelColumn(b) { return 1 + b * (H + 2); }
+    var headerRow = gqa ? 2 : 1;
+    var wide = size + 4 >= em * 0.75 * 4;
+    for (var block = 0; block < layout.blocks; block++) {
+      var first = labelColumn(block);
+      if (gqa) {
+        for (var k = 0; k < data.keyValueHeads; k++) {
+          var kv = element("div", "kv-head", "K/V " + (k + 1));
+          kv.title = kvText(k * groupSize);
+          grid.appendChild(placed(kv, 1, first + 1 + k * groupSize, groupSize));
+        }
+      }
+      grid.appendChild(placed(element("div", "col-head", wide ? "" : "head"), headerRow, first));
+      for (var h = 0; h < H; h++) {
+        var label = element("div", "col-head", (wide ? "head " : "") + (h + 1));
+        grid.appendChild(placed(label, headerRow, first + 1 + h));
+      }
     }
     for (var l = 0; l < data.layerCount; l++) {
-      grid.appendChild(element("div", "row-head", "layer " + (l + 1)));
+      var column = labelColumn(Math.floor(l / layout.rows));
+      var row = headerRow + 1 + l % layout.rows;
+      grid.appendChild(placed(element("div", "row-head", "layer " + (l + 1)), row, column));
       for (var hh = 0; hh < H; hh++) {
         var cell = element("button", "cell");
         cell.type = "button";
         cell.dataset.layer = String(l);
         cell.dataset.head = String(hh);
-        cell.setAttribute("aria-label", "layer " + (l + 1) + ", head " + (hh + 1));
+        cell.setAttribute("aria-label", "layer " + (l + 1) + ", head " + (hh + 1) +
+          (gqa ? " (" + kvText(hh) + ")" : ""));
         var canvas = element("canvas");
         canvas.style.width = size + "px";
         canvas.style.height = size + "px";
@@ -643,10 +678,11 @@ let pageScript = #"""
           drawThumbnail(canvas, l, hh, size);
           cell.addEventListener("click", onCellClick);
         }
-        grid.appendChild(cell);
+        grid.appendChild(placed(cell, row, column + 1 + hh));
         model.cells.push(cell);
       }
     }
+    grid.dataset.blocks = String(layout.blocks);
     model.built = true;
     markFocusedCell();
   }

@@ -60,7 +60,7 @@ let pageCSS = """
   .model-grid .col-head, .model-grid .row-head { color: var(--soft); font-size: 0.75em;
     text-align: center; align-self: end; white-space: nowrap; }
   .model-grid .row-head { align-self: center; text-align: right; padding-right: 0.3em; }
-  .model-grid .kv-head { grid-row: 1; font-size: 0.7em; color: var(--soft); text-align: center;
+  .model-grid .kv-head { font-size: 0.7em; color: var(--soft); text-align: center;
     border-bottom: 2px solid var(--rule); }
   .cell { padding: 0; border: 2px solid transparent; background: none; cursor: pointer;
     line-height: 0; }

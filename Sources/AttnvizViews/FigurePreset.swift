@@ -63,9 +63,11 @@ public func themed(_ scene: Scene, _ theme: FigureTheme) -> Scene {
   guard theme == .dark else { return scene }
   var scene = scene
   scene.background = FigureTheme.darkBackground
-  // A highlighted token keeps dark text on its light box.
+  // A highlighted token and a callout keep dark text on their light boxes.
   let boxes: [RectItem] = scene.items.compactMap {
-    if case .rect(let rect) = $0, rect.role == "focus" { return rect }
+    if case .rect(let rect) = $0, rect.role == "focus" || rect.role == "callout-box" {
+      return rect
+    }
     return nil
   }
   func onBox(_ point: Point) -> Bool {

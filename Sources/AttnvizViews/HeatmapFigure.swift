@@ -6,9 +6,11 @@ import AttnvizRender
 ///
 /// Attention weights use `style.colorMap` on a fixed 0…1 scale; signed matrices (Q, K, V,
 /// scores, embeddings) use `style.divergingMap` on ±max|value| so the neutral centre is 0.
-/// Causally masked cells are drawn pale and struck through, never as 0.
+/// Causally masked cells are drawn pale and struck through, never as 0. With `mark` (`--focus`),
+/// the focused query's strongest key is outlined and the callout written beside it.
 public func heatmapFigure(
-  _ m: LabeledMatrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
+  _ m: LabeledMatrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
+  mark: CalloutMark? = nil
 ) -> Scene {
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -28,7 +30,7 @@ public func heatmapFigure(
         ?? (tokenColumns
           ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
       noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
-    squareCells: false)
+    squareCells: false, mark: mark)
   let (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -74,6 +76,7 @@ struct HeatmapSpec {
   var rowAxis: AxisSpec
   var columnAxis: AxisSpec
   var squareCells: Bool
+  var mark: CalloutMark? = nil
 }
 
 /// A single heatmap with its labels, colour bar and axis titles, in free coordinates; returns
@@ -158,6 +161,14 @@ func drawHeatmap(
   drawAxisTitles(
     row: spec.rowAxis.title, column: spec.columnAxis.title, grid: grid, columnBelow: true,
     style: style, into: &canvas)
+  if let mark = spec.mark, (0..<spec.matrix.rows).contains(mark.query),
+    (0..<spec.matrix.columns).contains(mark.key)
+  {
+    // In a pooled grid, the block that holds the cell.
+    drawCalloutMark(
+      mark, row: mark.query / pooling.rowFactor, column: mark.key / pooling.columnFactor,
+      grid: grid, style: style, into: &canvas)
+  }
   return (canvas, notes)
 }
 

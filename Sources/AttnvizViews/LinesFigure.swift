@@ -5,12 +5,13 @@ import AttnvizStyle
 /// BertViz's head view: the tokens twice, queries on the left and keys on the right, and a line
 /// from each query to each key it attends to, wider and more opaque the larger the weight. Each
 /// head has its own colour; with `focus`, only that query's lines are drawn and its token is
-/// highlighted.
+/// highlighted. With `callout` (`--focus`), the line to the focused token's strongest key is
+/// underlaid with a highlight, that key is set in bold and the callout is written after it.
 ///
 /// Weights below 0.01 are not drawn: they would be invisible and slow to render.
 public func linesFigure(
   tokens: [String], heads: [Matrix], headNames: [String], focus: Int?, title: FigureTitle,
-  style: FigureStyle, measurer: any TextMeasuring
+  style: FigureStyle, measurer: any TextMeasuring, callout: CalloutMark? = nil
 ) -> Scene {
   let n = tokens.count
   guard n > 0, !heads.isEmpty, heads.allSatisfy({ $0.rows == n && $0.columns == n }) else {
@@ -34,31 +35,58 @@ public func linesFigure(
   let rightX = band
   func rowY(_ i: Int) -> Double { (Double(i) + 0.5) * spacing }
 
-  var canvas = Canvas(measurer: measurer)
-  drawLinkLines(heads, focus: focus, from: leftX + 6, to: rightX - 6, rowY: rowY, into: &canvas)
-  // The focused token is always labelled; thinned labels too close to it give way.
-  let labelled = (0..<n).filter { i in
-    i == focus || (i % stride == 0 && focus.map { abs($0 - i) >= stride } ?? true)
+  let callout = callout.flatMap {
+    (0..<n).contains($0.query) && (0..<n).contains($0.key) ? $0 : nil
   }
-  for i in labelled {
-    let isFocus = i == focus
+  var canvas = Canvas(measurer: measurer)
+  if let callout {
+    canvas.line(
+      LineItem(
+        from: Point(leftX + 6, rowY(callout.query)), to: Point(rightX - 6, rowY(callout.key)),
+        color: calloutFill, width: max(10, min(spacing * 0.6, 16)), role: "callout-mark"))
+  }
+  drawLinkLines(heads, focus: focus, from: leftX + 6, to: rightX - 6, rowY: rowY, into: &canvas)
+  // The focused token and the callout's key are always labelled; thinned labels too close to
+  // them give way.
+  func labelled(_ marked: Int?) -> Set<Int> {
+    Set(
+      (0..<n).filter { i in
+        i == marked || (i % stride == 0 && marked.map { abs($0 - i) >= stride } ?? true)
+      })
+  }
+  let queryLabels = labelled(focus)
+  let keyLabels = callout.map { labelled($0.key) } ?? queryLabels
+  for i in 0..<n {
     let baseline = rowY(i) + (ascent - descent) / 2
-    let weight: FontWeight = isFocus ? .bold : .regular
-    if isFocus {
-      let width = measurer.width(of: labels[i], size: size, weight: .bold)
-      canvas.rect(
-        RectItem(
-          x: leftX - width - 8, y: rowY(i) - lineHeight / 2 - 3, width: width + 12,
-          height: lineHeight + 6, fill: RGBA(255, 230, 153), role: "focus"))
+    if queryLabels.contains(i) {
+      let isFocus = i == focus
+      if isFocus {
+        let width = measurer.width(of: labels[i], size: size, weight: .bold)
+        canvas.rect(
+          RectItem(
+            x: leftX - width - 8, y: rowY(i) - lineHeight / 2 - 3, width: width + 12,
+            height: lineHeight + 6, fill: calloutFill, role: "focus"))
+      }
+      canvas.text(
+        TextItem(
+          labels[i], at: Point(leftX, baseline), size: size, color: FigureStyle.ink,
+          anchor: .end, weight: isFocus ? .bold : .regular, role: "row-label"))
     }
-    canvas.text(
-      TextItem(
-        labels[i], at: Point(leftX, baseline), size: size, color: FigureStyle.ink, anchor: .end,
-        weight: weight, role: "row-label"))
-    canvas.text(
-      TextItem(
-        labels[i], at: Point(rightX, baseline), size: size, color: FigureStyle.ink,
-        weight: .regular, role: "column-label"))
+    if keyLabels.contains(i) {
+      canvas.text(
+        TextItem(
+          labels[i], at: Point(rightX, baseline), size: size, color: FigureStyle.ink,
+          weight: i == callout?.key ? .bold : .regular, role: "column-label"))
+    }
+  }
+  if let callout {
+    // After the key's label, at the key end of the line; the legend then moves right of it.
+    let label = CalloutLabel(callout.text, style: style, measurer: measurer)
+    let keyWidth = measurer.width(of: labels[callout.key], size: size, weight: .bold)
+    label.draw(
+      at: Point(
+        (rightX + keyWidth + 12).rounded(), (rowY(callout.key) - label.height / 2).rounded()),
+      into: &canvas)
   }
   for (text, x, anchor) in [("Query", leftX, TextAnchor.end), ("Key", rightX, .start)] {
     canvas.text(

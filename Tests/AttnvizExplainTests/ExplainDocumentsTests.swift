@@ -144,6 +144,32 @@ func occurrences(of needle: String, in text: String) -> Int {
     }
   }
 
+  /// MiniLM's sizes (d_model 384, 12 heads): at 16 dimension columns three panels side by side
+  /// are wider than a 1366×768 slide shows with 16 px text, so the deck cuts to fewer columns
+  /// and says so under each panel's title, while the tables keep their 16.
+  @Test func deckFiguresFitASlideWidthAndSayWhatTheyCut() throws {
+    let walk = try builtin(dim: 384, heads: 12)
+    for step in walk.list {
+      let scene = deckFigure(step, style: FigureStyle(), measurer: FixedMeasurer())
+      #expect(scene.width <= deckFigureWidth, "step \(step.number): \(scene.width)")
+    }
+    let output = try #require(walk.list.first { $0.kind == .output })
+    let scene = deckFigure(output, style: FigureStyle(), measurer: FixedMeasurer())
+    let texts = scene.items.compactMap { item -> TextItem? in
+      if case .text(let t) = item { t } else { nil }
+    }
+    #expect(
+      texts.filter { $0.role == "title" }.map(\.string) == [
+        "weights·V, head 1 (7 × 32)", "Concatenation of 12 heads (7 × 384)",
+        "Output = concat·Wo (7 × 384)",
+      ])
+    #expect(
+      texts.filter { $0.role == "subtitle" }.map(\.string) == [
+        "first 12 of 32 columns", "first 12 of 384 columns", "first 12 of 384 columns",
+      ])
+    #expect(output.tables.map { $0.shown().matrix.matrix.columns } == [16, 16, 16])
+  }
+
   @Test func tokenFigureShowsEveryTokenAndPosition() throws {
     let scene = tokenFigure(
       ["the", "cat", "<sat>"], title: FigureTitle("t"), style: FigureStyle(),

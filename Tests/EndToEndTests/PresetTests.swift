@@ -71,5 +71,14 @@ import Testing
     #expect(svg.contains(">It looks back</text>"))
     #expect(!svg.contains("class=\"subtitle\""))
     #expect(!svg.contains("Self-attention · head 1"))
+    // The subtitle's room goes with it: the PNG is shorter by about a line, the width the same.
+    let generated = try run(["--view", "heatmap", "--head", "1", "--format", "png"])
+    defer { try? FileManager.default.removeItem(at: generated) }
+    let without = try run(["--view", "heatmap", "--head", "1", "--format", "png", "--subtitle", ""])
+    defer { try? FileManager.default.removeItem(at: without) }
+    let full = try png(generated, "heatmap-layer1-head1.png")
+    let cut = try png(without, "heatmap-layer1-head1.png")
+    #expect(cut.width == full.width)
+    #expect(full.height - cut.height >= 2 * 15 && full.height - cut.height <= 2 * 25)
   }
 }

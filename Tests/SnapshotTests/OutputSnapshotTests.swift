@@ -59,4 +59,22 @@ import Testing
       try assertPixelSnapshot(try renderPNG(scene, scale: 1, fonts: fonts), named: stem + ".png")
     }
   }
+
+  /// `--focus cat`: the heatmap's outlined cell and callout beside it, the lines view's
+  /// underlaid line and callout at the key end.
+  @Test func focusedFiguresAsSVGAndPixels() throws {
+    let selection = try selection()
+    let fonts = try FontSet(searchSystemFonts: false)
+    let focus = try resolveFocus("cat", selection: selection)
+    var scenes = try figureScenes(
+      selection, titles: Titles(trace: selection.trace, selection: selection),
+      views: [.heatmap, .lines], focus: focus, style: figureStyle(FigureOptions()),
+      measurer: fonts)
+    scenes = scenes.filter { $0.stem != "heatmap-layer1-head2" }
+    for (stem, scene) in scenes {
+      try assertSnapshot(renderSVG(scene), named: stem + "-focus-cat.svg")
+      try assertPixelSnapshot(
+        try renderPNG(scene, scale: 1, fonts: fonts), named: stem + "-focus-cat.png")
+    }
+  }
 }

@@ -19,10 +19,10 @@ func figureFiles(
     selection, titles: titles, views: options.views, focus: focus,
     rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
-  if let focus {
-    // The focused token's strongest keys under the figures that show its row: the lines view,
+  if let focus, let count = options.figure.calloutCount {
+    // The focused token's K strongest keys under the figures that show its row: the lines view,
     // and the heatmap when one head is shown (a heatmap per head would need one per head).
-    let line = callout(selection, focus: focus, count: options.figure.calloutCount).caption
+    let line = callout(selection, focus: focus, count: count).caption
     scenes = scenes.map { stem, scene in
       let shows =
         stem.hasPrefix("lines-") || (stem.hasPrefix("heatmap-") && selection.heads.count == 1)
@@ -79,7 +79,11 @@ func figureScenes(
         scenes.append(
           (
             "heatmap-\(layer)-\(names.head(h))",
-            heatmapFigure(selection.matrix(head: h), title: title, style: style, measurer: measurer)
+            heatmapFigure(
+              selection.matrix(head: h), title: title, style: style, measurer: measurer,
+              mark: focus.flatMap {
+                callout(selection, focus: $0, count: 1, heads: [h]).mark(naming: false)
+              })
           ))
       }
     case .heads:
@@ -141,10 +145,14 @@ func linesScene(
     stem += "-all-heads"
   }
   if let focus { headline += " · from “\(selection.labels[focus.shownIndex])”" }
+  // The strongest key of the focused token: of its head, or of the average of the heads drawn.
+  let mark = focus.flatMap {
+    callout(selection, focus: $0, count: 1, heads: heads).mark(naming: heads.count > 1)
+  }
   let scene = linesFigure(
     tokens: selection.labels, heads: matrices, headNames: heads.map { "Head \($0 + 1)" },
     focus: focus?.shownIndex, title: FigureTitle(headline, subtitle: titles.subtitle),
-    style: style, measurer: measurer)
+    style: style, measurer: measurer, callout: mark)
   return (stem, scene)
 }
 

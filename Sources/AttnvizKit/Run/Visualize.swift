@@ -65,7 +65,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text + analysisText(trace, options: options)
     if let focus {
-      let line = callout(selection, focus: focus, count: options.figure.calloutCount).caption
+      let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
+        .caption
       report.standardOutput += tokenLabel(line) + "\n"
     }
     report.notes += printed.notes

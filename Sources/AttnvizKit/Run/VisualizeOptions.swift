@@ -46,8 +46,9 @@ public struct FigureOptions: Equatable, Sendable {
   public var fontPath: String?
   /// `--focus WORD|INDEX` for the lines view (index 1-based, as displayed).
   public var focus: String?
-  /// `--callout K`: how many of the focused token's strongest keys the callout names.
-  public var calloutCount = 1
+  /// `--callout K`: how many of the focused token's strongest keys the caption line under the
+  /// figures names; nil: no caption line (the figures still mark the strongest key).
+  public var calloutCount: Int?
   /// `--title` / `--subtitle`: replace the generated heading of every figure (nil: generated;
   /// an empty subtitle removes the line).
   public var title: String?
