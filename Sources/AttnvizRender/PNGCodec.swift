@@ -1,5 +1,6 @@
 import CLibPNG
 import CPNGWriter
+import Foundation
 
 /// A failure reported by libpng, with libpng's own message.
 public struct PNGError: Error, Equatable, CustomStringConvertible {
@@ -45,22 +46,25 @@ public struct PNGCompression: Sendable, Equatable {
 }
 
 /// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG. Opaque images are written as
-/// RGB. No time or text chunks are written, so equal pixels give equal bytes.
+/// RGB. No time chunk is written, so equal pixels (and text) give equal bytes.
 public func encodePNG(
-  width: Int, height: Int, rgba: [UInt8], compression: PNGCompression = .figures
+  width: Int, height: Int, rgba: [UInt8], compression: PNGCompression = .figures,
+  text: [PNGTextEntry] = []
 ) throws -> [UInt8] {
   try rgba.withUnsafeBufferPointer {
     try encodePNG(
-      width: width, height: height, rgba: $0, opaque: isOpaque($0), compression: compression)
+      width: width, height: height, rgba: $0, opaque: isOpaque($0), compression: compression,
+      text: text)
   }
 }
 
 /// Encodes `rgba` straight from the caller's buffer (4 bytes a pixel even when `opaque`: libpng
 /// skips the alpha byte of an RGB file itself), through our libpng writer (`CPNGWriter`), which
-/// sets what the simplified API cannot: zlib's level and strategy, and the row filters.
+/// sets what the simplified API cannot: zlib's level and strategy, the row filters, and the text
+/// chunks (uncompressed iTXt, after the image data: see `PNGTextEntry`).
 func encodePNG(
   width: Int, height: Int, rgba: UnsafeBufferPointer<UInt8>, opaque: Bool,
-  compression: PNGCompression
+  compression: PNGCompression, text: [PNGTextEntry] = []
 ) throws -> [UInt8] {
   guard width > 0, height > 0, width <= 1 << 20, height <= 1 << 20 else {
     throw PNGError(message: "cannot encode a \(width)×\(height) PNG: both sides must be 1…1048576")
@@ -74,9 +78,21 @@ func encodePNG(
   var message = [CChar](repeating: 0, count: 256)
   let settings = attnviz_png_compression(
     level: compression.level, strategy: compression.strategy, filters: compression.filters)
-  let ok = attnviz_png_encode(
-    base, UInt32(width), UInt32(height), opaque ? 1 : 0, settings, &output, &message,
-    message.count)
+  // C copies of the entries, alive for the call; libpng copies them again into its info.
+  let entries = text.filter { !$0.value.isEmpty }
+  let strings = entries.map { (strdup($0.key), strdup($0.value)) }
+  defer {
+    for (key, value) in strings {
+      free(key)
+      free(value)
+    }
+  }
+  let chunks = strings.map { attnviz_png_text(key: $0.0, text: $0.1) }
+  let ok = chunks.withUnsafeBufferPointer { texts in
+    attnviz_png_encode(
+      base, UInt32(width), UInt32(height), opaque ? 1 : 0, settings, texts.baseAddress,
+      texts.count, &output, &message, message.count)
+  }
   guard ok != 0, let data = output.data else {
     let text = String(
       decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -1,18 +1,15 @@
-/// Text chunks (iTXt, UTF-8, uncompressed) in an encoded PNG: how a figure carries the command
-/// that made it. They are inserted just before IEND, so the image data is untouched and equal
-/// inputs still give equal bytes.
-public func addingTextChunks(_ png: [UInt8], _ entries: [(key: String, value: String)]) -> [UInt8] {
-  guard png.count >= 12, entries.contains(where: { !$0.value.isEmpty }) else { return png }
-  let end = png.count - 12  // IEND is the last chunk: length 0, type, CRC.
-  var out = Array(png[..<end])
-  for (key, value) in entries where !value.isEmpty {
-    // iTXt: keyword NUL, compression flag 0, method 0, empty language NUL, empty
-    // translated keyword NUL, then the UTF-8 text.
-    let data = Array(key.utf8.prefix(79)) + [0, 0, 0, 0, 0] + Array(value.utf8)
-    out += chunk(type: "iTXt", data: data)
+/// A text chunk of a PNG: how a figure carries the command that made it. `encodePNG` writes each
+/// through libpng as an uncompressed iTXt chunk (UTF-8) after the image data, just before IEND,
+/// so the image data is untouched and equal inputs still give equal bytes. Keys are cut to the
+/// 79 bytes PNG allows; an empty value writes no chunk.
+public struct PNGTextEntry: Equatable, Sendable {
+  public var key: String
+  public var value: String
+
+  public init(key: String, value: String) {
+    self.key = String(decoding: key.utf8.prefix(79), as: UTF8.self)
+    self.value = value
   }
-  out += png[end...]
-  return out
 }
 
 /// The iTXt and tEXt chunks of a PNG, in file order; nil when `png` is not a PNG. Reads only
@@ -49,27 +46,4 @@ public func textChunks(of png: [UInt8]) -> [(key: String, value: String)]? {
     offset = start + length + 4
   }
   return entries
-}
-
-private func chunk(type: String, data: [UInt8]) -> [UInt8] {
-  let count = UInt32(data.count)
-  let length: [UInt8] = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: count >> $0) }
-  let body = Array(type.utf8) + data
-  let crc = crc32(body)
-  return length + body + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) }
-}
-
-/// The CRC-32 PNG chunks end with (ISO 3309, the polynomial zlib uses).
-func crc32(_ bytes: [UInt8]) -> UInt32 {
-  var crc: UInt32 = 0xFFFF_FFFF
-  for byte in bytes {
-    crc = crc32Table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-  }
-  return crc ^ 0xFFFF_FFFF
-}
-
-private let crc32Table: [UInt32] = (0..<256).map { n in
-  var c = UInt32(n)
-  for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-  return c
 }

@@ -68,7 +68,8 @@ public struct Rasterizer: Sendable {
 /// an opaque figure itself), and the buffer is reused by the next figure (`PixelBuffers`): fresh
 /// full-size buffers cost more in page faults than the drawing did.
 public func renderPNG(
-  _ scene: Scene, scale: Double, fonts: FontSet, compression: PNGCompression = .figures
+  _ scene: Scene, scale: Double, fonts: FontSet, compression: PNGCompression = .figures,
+  text: [PNGTextEntry] = []
 ) throws -> [UInt8] {
   let (width, height) = try Rasterizer.pixelSize(of: scene, scale: scale)
   return try PixelBuffers.shared.withBuffer(byteCount: width * height * 4) { base in
@@ -79,7 +80,7 @@ public func renderPNG(
     return try encodePNG(
       width: width, height: height,
       rgba: UnsafeBufferPointer(start: base, count: width * height * 4),
-      opaque: scene.background.a == 255, compression: compression)
+      opaque: scene.background.a == 255, compression: compression, text: text)
   }
 }
 

@@ -44,10 +44,24 @@ static void on_write(png_structp png, png_bytep data, size_t length) {
 
 static void on_flush(png_structp png) { (void)png; }
 
+/// Hands the entries to libpng, which writes them with png_write_end (after the image data).
+static void set_text(png_structp png, png_infop info, const attnviz_png_text *texts, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    png_text entry;
+    memset(&entry, 0, sizeof entry);
+    entry.compression = PNG_ITXT_COMPRESSION_NONE;
+    entry.key = (png_charp)texts[i].key;
+    entry.text = (png_charp)texts[i].text;
+    entry.lang = "";
+    entry.lang_key = "";
+    png_set_text(png, info, &entry, 1);
+  }
+}
+
 int attnviz_png_encode(
   const unsigned char *rgba, uint32_t width, uint32_t height, int opaque,
-  attnviz_png_compression compression, attnviz_png_output *out, char *message,
-  size_t message_size) {
+  attnviz_png_compression compression, const attnviz_png_text *texts, size_t text_count,
+  attnviz_png_output *out, char *message, size_t message_size) {
   writer_context context = {out, message, message_size};
   if (message_size > 0) message[0] = 0;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &context, on_error, on_warning);
@@ -81,6 +95,7 @@ int attnviz_png_encode(
   for (uint32_t y = 0; y < height; y++) {
     png_write_row(png, rgba + (size_t)y * width * 4);
   }
+  set_text(png, info, texts, text_count);
   png_write_end(png, info);
   png_destroy_write_struct(&png, &info);
   return 1;

@@ -25,7 +25,7 @@ func encodeFigures(_ scenes: [Scene], options: FigureOptions, fonts: FontSet) th
     let scale = options.pngScale(scenes[index])
     results.set(
       index,
-      Result { options.stamp(try encodeFigure(scenes[index], scale: scale, fonts: fonts)) })
+      Result { try encodeFigure(scenes[index], scale: scale, fonts: fonts, text: options.pngText) })
   }
   return try results.values()
 }
@@ -59,9 +59,11 @@ package func loadFonts(_ path: String?) throws -> FontSet {
   }
 }
 
-func encodeFigure(_ scene: Scene, scale: Double, fonts: FontSet) throws -> [UInt8] {
+func encodeFigure(
+  _ scene: Scene, scale: Double, fonts: FontSet, text: [PNGTextEntry] = []
+) throws -> [UInt8] {
   do {
-    return try renderPNG(scene, scale: scale, fonts: fonts)
+    return try renderPNG(scene, scale: scale, fonts: fonts, text: text)
   } catch {
     throw AttnvizError.failure("cannot encode a PNG: \(error)")
   }

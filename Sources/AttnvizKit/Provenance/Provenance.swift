@@ -26,8 +26,8 @@ public struct Provenance: Equatable, Sendable {
     ]
   }
 
-  /// A PNG with these entries as text chunks.
-  func stamp(png: [UInt8]) -> [UInt8] { addingTextChunks(png, entries) }
+  /// These entries as a PNG's text chunks (written by the libpng encoder).
+  var pngText: [PNGTextEntry] { entries.map { PNGTextEntry(key: $0.key, value: $0.value) } }
 
   /// An SVG with these entries in its `<metadata>`, right after the root element opens.
   func stamp(svg: String) -> String {

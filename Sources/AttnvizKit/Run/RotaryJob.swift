@@ -67,8 +67,9 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
     let scenes = options.figure.finish([angles, dot], margin: style.margin, measurer: fonts)
     for (stem, scene) in zip(["rope-angles", "rope-dot"], scenes) {
       if options.formats.contains(.png) {
-        let png = try encodeFigure(scene, scale: options.figure.pngScale(scene), fonts: fonts)
-        files.append(OutputFile(name: stem + ".png", contents: options.figure.stamp(png)))
+        let png = try encodeFigure(
+          scene, scale: options.figure.pngScale(scene), fonts: fonts, text: options.figure.pngText)
+        files.append(OutputFile(name: stem + ".png", contents: png))
       }
       if options.formats.contains(.svg) {
         files.append(OutputFile(name: stem + ".svg", text: options.figure.svg(scene)))

@@ -89,8 +89,8 @@ public struct FigureOptions: Equatable, Sendable {
       arguments: recordedArguments(command, textFromFile: fromFile), model: modelLine)
   }
 
-  /// The PNG bytes, carrying the provenance.
-  package func stamp(_ png: [UInt8]) -> [UInt8] { provenance?.stamp(png: png) ?? png }
+  /// The text chunks a PNG carries: the provenance, or none.
+  package var pngText: [PNGTextEntry] { provenance?.pngText ?? [] }
 
   /// The SVG of `scene`, carrying the provenance.
   package func svg(_ scene: Scene) -> String {

@@ -25,14 +25,21 @@ typedef struct {
   int filters;
 } attnviz_png_compression;
 
+/// A text chunk: `key` (1-79 Latin-1 characters) and UTF-8 `text`, both NUL-terminated.
+typedef struct {
+  const char *key;
+  const char *text;
+} attnviz_png_text;
+
 /// Encodes `height` rows of `width` RGBA pixels (4 bytes each, rows `width * 4` bytes apart) as an
 /// 8-bit PNG with an sRGB chunk: colour type RGB when `opaque` (alpha dropped by libpng), else
-/// RGBA. Returns 1 on success; 0 with `message` filled on failure (`out` then holds nothing
-/// useful but must still be freed).
+/// RGBA. The `text_count` entries of `texts` become uncompressed iTXt chunks after the image
+/// data, just before IEND, in order (no language tag). Returns 1 on success; 0 with `message`
+/// filled on failure (`out` then holds nothing useful but must still be freed).
 int attnviz_png_encode(
   const unsigned char *rgba, uint32_t width, uint32_t height, int opaque,
-  attnviz_png_compression compression, attnviz_png_output *out, char *message,
-  size_t message_size);
+  attnviz_png_compression compression, const attnviz_png_text *texts, size_t text_count,
+  attnviz_png_output *out, char *message, size_t message_size);
 
 void attnviz_png_output_free(attnviz_png_output *out);
 
