@@ -204,11 +204,18 @@ struct GGUFReaderTests {
     let fifo = folder.appendingPathComponent("pipe.gguf").path
     #expect(mkfifo(fifo, 0o600) == 0)
     // Opening a FIFO for reading blocks until a writer comes; the reader must not open it.
-    #expect(reason { _ = try GGUFFile(path: fifo) }.contains("is not a regular file"))
-    #expect(reason { _ = try GGUFFile(path: folder.path) }.contains("is not a regular file"))
+    // The same words as every other file attnviz reads (BoundedFile).
+    #expect(
+      reason { _ = try GGUFFile(path: fifo) }.hasSuffix(
+        "pipe.gguf: is a named pipe (FIFO), not a regular file"))
+    #expect(
+      reason { _ = try GGUFFile(path: folder.path) }.hasSuffix(": is a folder, not a regular file"))
+    #expect(
+      reason { _ = try GGUFFile(path: "/dev/zero") }
+        == "GGUF file /dev/zero: is a device, not a regular file")
     #expect(
       reason { _ = try GGUFFile(path: folder.appendingPathComponent("none").path) }
-        .contains("cannot be read"))
+        .hasSuffix("none: does not exist; check the path"))
     let empty = folder.appendingPathComponent("empty.gguf")
     try Data().write(to: empty)
     #expect(reason { _ = try GGUFFile(path: empty.path) }.contains("is empty"))

@@ -94,6 +94,61 @@ struct HostileInputTests {
     #expect(weightsPipe.stderr.contains("is larger than 32 MiB, the limit for the weights file"))
   }
 
+  @Test("attnviz info, attnviz deck and GGUF models: special files named, sizes bounded")
+  func infoDeckAndGGUFReadsAreBounded() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in ["figure.png", "deck.toml", "model.gguf"] {
+      #expect(mkfifo(folder.appendingPathComponent(name).path, 0o600) == 0)
+    }
+    // Sparse files over the limits: refused from their size, never read.
+    for (name, size) in [("big.png", 300 << 20), ("big.toml", 2 << 20)] {
+      let fd = open(folder.appendingPathComponent(name).path, O_CREAT | O_WRONLY, 0o644)
+      #expect(ftruncate(fd, off_t(size)) == 0)
+      close(fd)
+    }
+    // Each case: the command line, its exit status and its whole stderr.
+    let cases: [(String, Int32, String)] = [
+      (
+        "info figure.png", 1,
+        "the figure figure.png is a named pipe (FIFO), not a regular file; give a PNG or SVG "
+          + "made by attnviz"
+      ),
+      (
+        "info /dev/zero", 1,
+        "the figure /dev/zero is a device, not a regular file; give a PNG or SVG made by attnviz"
+      ),
+      (
+        "info big.png", 1,
+        "the figure big.png is larger than 256 MiB, the limit for the figure; give a PNG or SVG "
+          + "made by attnviz"
+      ),
+      // A FIFO nobody writes to reads as empty: a deck without figures, not a hang.
+      (
+        "deck deck.toml", 2,
+        "deck.toml lists no figures; add one: [[figure]] with text = \"…\" and view = \"heatmap\""
+      ),
+      ("deck /dev/zero", 1, "the deck file /dev/zero is a device, not a regular file or a pipe"),
+      (
+        "deck big.toml", 1,
+        "the deck file big.toml is larger than 1 MiB, the limit for the deck file"
+      ),
+      (
+        "deck <(yes '# a comment' 2>/dev/null)", 1,
+        "the deck file /dev/fd/63 is larger than 1 MiB, the limit for the deck file"
+      ),
+      (
+        "--model model.gguf hi", 1,
+        "GGUF file \(folder.path)/model.gguf: is a named pipe (FIFO), not a regular file"
+      ),
+    ]
+    for (arguments, status, message) in cases {
+      let run = try shell("\"$ATTNVIZ\" \(arguments)", in: folder)
+      #expect(run.status == status, "\(arguments): \(run.stderr)")
+      #expect(run.stderr == "attnviz: error: \(message)\n", "\(arguments)")
+    }
+  }
+
   // MARK: memory
 
   @Test("a run over the memory budget is refused before it allocates, with the estimate")
