@@ -206,7 +206,7 @@ struct HostileInputTests {
       // The engine's validation (TransformerConfig.validate), before any per-layer allocation.
       #expect(
         run.stderr.contains(
-          "\(model): it declares 1000000 layers; attnviz reads models of at most 1024 layers"),
+          "\(model): \"\(field)\": 1000000 in config.json is over the limit of 1024 layers"),
         "\(field)")
     }
   }
