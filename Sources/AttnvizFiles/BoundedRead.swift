@@ -90,6 +90,12 @@ public enum BoundedFile {
     return size
   }
 
+  /// The last component of `path` ("tokenizer.json"), for `what` in messages about files a
+  /// model folder holds: "… is larger than 64 MiB, the limit for tokenizer.json".
+  public static func name(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+  }
+
   /// What is at `path` (following links), or why it cannot be examined.
   public static func kindOf(_ path: String, what: String) throws -> FileKind {
     guard !path.isEmpty else {

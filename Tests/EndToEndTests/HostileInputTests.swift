@@ -58,6 +58,49 @@ struct HostileInputTests {
     #expect(font.stderr.contains("font.ttf' is a named pipe (FIFO), not a regular file"))
   }
 
+  @Test("every file of a model folder: a FIFO or an oversize file is named, never waited on")
+  func modelFolderFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // (file, size): 0 for a FIFO, else a sparse file of that many bytes (over its limit).
+    let cases: [(String, Int, String)] = [
+      ("config.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("config.json", 17 << 20, "is larger than 16 MiB, the limit for config.json"),
+      ("tokenizer_config.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("vocab.txt", 0, "is a named pipe (FIFO), not a regular file"),
+      ("vocab.txt", 65 << 20, "is larger than 64 MiB, the limit for vocab.txt"),
+      ("tokenizer.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("tokenizer.json", 65 << 20, "is larger than 64 MiB, the limit for tokenizer.json"),
+      ("model.safetensors.index.json", 0, "is a named pipe (FIFO), not a regular file"),
+      (
+        "model.safetensors.index.json", 17 << 20,
+        "is larger than 16 MiB, the limit for model.safetensors.index.json"
+      ),
+    ]
+    for (number, (name, size, reason)) in cases.enumerated() {
+      let copy = folder.appendingPathComponent("model-\(number)")
+      try FileManager.default.copyItem(
+        at: Self.fixtures.appendingPathComponent("tiny-bert"), to: copy)
+      let file = copy.appendingPathComponent(name)
+      try? FileManager.default.removeItem(at: file)
+      if name == "model.safetensors.index.json" {
+        // The index is read instead of model.safetensors.
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("model.safetensors"))
+      }
+      if size == 0 {
+        #expect(mkfifo(file.path, 0o600) == 0)
+      } else {
+        let fd = open(file.path, O_CREAT | O_WRONLY, 0o644)
+        #expect(ftruncate(fd, off_t(size)) == 0)
+        close(fd)
+      }
+      let run = try shell("\"$ATTNVIZ\" --model ./model-\(number) --format json hi", in: folder)
+      #expect(run.status == 1, "\(name): \(run.stderr)")
+      #expect(oneErrorLine(run), "\(name): \(run.stderr)")
+      #expect(run.stderr.contains(name) && run.stderr.contains(reason), "\(run.stderr)")
+    }
+  }
+
   @Test("--file and --weights read pipes: <(…), /dev/stdin; devices and folders are named")
   func pipesAreRead() throws {
     let folder = try temporaryFolder()
