@@ -24,6 +24,6 @@ let package = Package(
   dependencies: [.package(path: "..")],
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
-    "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex",
+    "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
   ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

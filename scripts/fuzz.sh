@@ -6,7 +6,8 @@
 # New interesting inputs go to .build-fuzz/corpus/TARGET (not committed), crashes, leaks and
 # timeouts to .build-fuzz/crashes/TARGET/, the log to .build-fuzz/logs/TARGET.log. Prints one
 # line per target (runs, seconds, coverage, what it found) and exits 1 when anything was found.
-# A found input becomes a regression test: copy it to Tests/AttnvizKitTests/Fixtures/fuzz/TARGET/.
+# A found input becomes a regression test after its fix: copy it to Fuzz/Regressions/TARGET/
+# (Tests/AttnvizKitTests/FuzzInputsTests.swift runs it).
 set -eu
 seconds=$1
 jobs=$2

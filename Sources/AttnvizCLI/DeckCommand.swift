@@ -89,13 +89,6 @@ struct DeckCommand: ParsableCommand {
   }
 }
 
-/// Reads the deck file, bounded like any text input.
-func readDeck(path: String) throws -> Deck {
-  let text = try readText(.file(path))
-  let folder = (path as NSString).deletingLastPathComponent
-  return try parseDeck(text, source: path, folder: folder.isEmpty ? "." : folder)
-}
-
 /// A hidden folder inside `--out` for the commands' own output; removed when the deck ends, so
 /// nothing is ever written outside `--out`.
 func makeStagingFolder(inside out: String) throws -> String {

@@ -27,9 +27,6 @@ struct InfoCommand: ParsableCommand {
       "Folder for --rerun's files (default: the current folder).", valueName: "dir"))
   var out: String?
 
-  /// Figures are a few MB; a larger file is not one attnviz made.
-  static let maximumFigureBytes = 256 << 20
-
   func validate() throws {
     if out != nil && !rerun { throw ValidationError("--out goes with --rerun") }
   }
@@ -69,22 +66,4 @@ struct InfoCommand: ParsableCommand {
     var command = try Attnviz.parseAsRoot(run)
     try command.run()
   }
-}
-
-/// A figure's bytes: a regular file (never a FIFO or device, which could block forever),
-/// bounded in size.
-func readFigure(_ path: String) throws -> [UInt8] {
-  var status = stat()
-  guard stat(path, &status) == 0 else {
-    throw AttnvizError.failure("cannot read \(displayPath(path)): no such file; check the path")
-  }
-  guard status.st_mode & S_IFMT == S_IFREG else {
-    throw AttnvizError.failure("\(displayPath(path)) is not a regular file; give a PNG or SVG")
-  }
-  guard Int(status.st_size) <= InfoCommand.maximumFigureBytes,
-    let data = FileManager.default.contents(atPath: path)
-  else {
-    throw AttnvizError.failure("\(displayPath(path)) is too large or unreadable to be a figure")
-  }
-  return [UInt8](data)
 }

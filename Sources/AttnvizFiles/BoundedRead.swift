@@ -37,6 +37,29 @@ public enum BoundedFile {
     if case .regular(let size) = kind, size > limit {
       throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
     }
+    let bytes = try withDescriptor(path, what: what, source: source) { descriptor in
+      try readUpTo(min(limit, Int.max - 1) + 1, from: descriptor, path: path, what: what)
+    }
+    guard bytes.count <= limit else {
+      throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
+    }
+    return bytes
+  }
+
+  /// The first `count` bytes of a regular file (all of it when it is shorter), with the same
+  /// checks as `read`: for telling a file's format from its magic (GGUF) without reading it.
+  public static func readStart(_ path: String, what: String, count: Int) throws -> [UInt8] {
+    try check(try kindOf(path, what: what), path: path, what: what, source: .regularFile)
+    return try withDescriptor(path, what: what, source: .regularFile) { descriptor in
+      try readUpTo(count, from: descriptor, path: path, what: what)
+    }
+  }
+
+  /// Opens `path` without blocking (a FIFO without a writer), checks the type again on the
+  /// descriptor, restores blocking reads and hands the descriptor to `body`.
+  static func withDescriptor<T>(
+    _ path: String, what: String, source: Source, _ body: (Int32) throws -> T
+  ) throws -> T {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw FileReadError(path: path, what: what, problem: .system(errno))
@@ -49,7 +72,7 @@ public enum BoundedFile {
     try check(FileKind(status), path: path, what: what, source: source)
     let flags = fcntl(descriptor, F_GETFL)
     if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
-    return try readUpTo(limit, from: descriptor, path: path, what: what)
+    return try body(descriptor)
   }
 
   /// Checks that `path` is a regular file of at most `limit` bytes without reading it, for files
@@ -65,6 +88,12 @@ public enum BoundedFile {
       throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
     }
     return size
+  }
+
+  /// The last component of `path` ("tokenizer.json"), for `what` in messages about files a
+  /// model folder holds: "… is larger than 64 MiB, the limit for tokenizer.json".
+  public static func name(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
   }
 
   /// What is at `path` (following links), or why it cannot be examined.
@@ -88,24 +117,21 @@ public enum BoundedFile {
     }
   }
 
-  /// Reads until end of file or `limit + 1` bytes, retrying reads a signal interrupted.
+  /// Reads until end of file or `count` bytes, retrying reads a signal interrupted.
   static func readUpTo(
-    _ limit: Int, from descriptor: Int32, path: String, what: String
+    _ count: Int, from descriptor: Int32, path: String, what: String
   ) throws -> [UInt8] {
     var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while bytes.count <= limit {
-      let wanted = min(buffer.count, limit + 1 - bytes.count)
-      let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
-      if count == 0 { break }
-      if count < 0 {
+    var buffer = [UInt8](repeating: 0, count: min(1 << 16, max(count, 1)))
+    while bytes.count < count {
+      let wanted = min(buffer.count, count - bytes.count)
+      let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+      if got == 0 { break }
+      if got < 0 {
         if errno == EINTR { continue }
         throw FileReadError(path: path, what: what, problem: .system(errno))
       }
-      bytes.append(contentsOf: buffer[0..<count])
-    }
-    guard bytes.count <= limit else {
-      throw FileReadError(path: path, what: what, problem: .tooLarge(limit: limit))
+      bytes.append(contentsOf: buffer[0..<got])
     }
     return bytes
   }
@@ -138,11 +164,19 @@ public enum FileLimits {
   /// A hand-written weights file (`--weights`): d_model 512 with a large vocabulary is ~20 MB.
   /// JSON parsing takes ~18 bytes of memory per byte of file.
   public static let weightsFile = 32 << 20
-  /// `config.json`, `tokenizer_config.json`, `generation_config.json`: a few KB in practice.
+  /// `config.json`, `tokenizer_config.json`, `model.safetensors.index.json` (a shard index: a
+  /// few hundred KB for the largest models), an Ollama manifest, the hub cache's `refs/main`: a
+  /// few KB in practice.
   public static let configFile = 16 << 20
   /// `vocab.txt`, `vocab.json`, `merges.txt`, `tokenizer.json`: GPT-2's are 1 MB, the largest
   /// common tokenizer.json files ~35 MB.
   public static let vocabularyFile = 64 << 20
   /// `--font`: CJK collections reach ~100 MB.
   public static let fontFile = 512 << 20
+  /// A deck file (`attnviz deck`): TOML listing a lecture's figures, a few KB; the same limit as
+  /// the text of `--file`.
+  public static let deckFile = 1 << 20
+  /// A figure read by `attnviz info`: attnviz's PNGs are a few MB, its largest SVGs (the model
+  /// view of a long text) tens of MB.
+  public static let figureFile = 256 << 20
 }

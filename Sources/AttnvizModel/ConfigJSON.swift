@@ -7,7 +7,8 @@ import Foundation
 public func readConfigObject(_ path: String) throws -> [String: Any] {
   let bytes: [UInt8]
   do {
-    bytes = try BoundedFile.read(path, what: "config", limit: FileLimits.configFile)
+    // Named by its file name in messages: config.json, tokenizer_config.json, the shard index.
+    bytes = try BoundedFile.read(path, what: BoundedFile.name(path), limit: FileLimits.configFile)
   } catch let error as FileReadError {
     throw ModelError.badModel(path: path, reason: error.reason)
   }

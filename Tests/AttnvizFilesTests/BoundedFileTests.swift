@@ -41,6 +41,22 @@ struct BoundedFileTests {
         == .tooLarge(limit: 1 << 20))
   }
 
+  @Test("readStart reads the first bytes of a regular file only, never a FIFO or a device")
+  func readStart() throws {
+    let path = folder + "/model"
+    try Data("GGUF and more".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(try BoundedFile.readStart(path, what: "t", count: 4) == Array("GGUF".utf8))
+    #expect(try BoundedFile.readStart(path, what: "t", count: 100) == Array("GGUF and more".utf8))
+    let fifo = folder + "/fifo-start"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    #expect(
+      problem { _ = try BoundedFile.readStart(fifo, what: "t", count: 4) }
+        == .wrongKind(.pipe, .regularFile))
+    #expect(
+      problem { _ = try BoundedFile.readStart("/dev/zero", what: "t", count: 4) }
+        == .wrongKind(.device, .regularFile))
+  }
+
   @Test("a FIFO without a writer is refused as a model file and reads as empty text, no hang")
   func fifoWithoutWriter() throws {
     let fifo = folder + "/fifo"

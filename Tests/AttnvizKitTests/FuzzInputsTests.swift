@@ -32,7 +32,7 @@ struct FuzzInputsTests {
   func seedsExist() {
     for target in [
       "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
-      "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex",
+      "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
     ] {
       #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
     }
@@ -130,5 +130,32 @@ struct FuzzInputsTests {
 
   @Test func splitRegex() {
     for bytes in Self.inputs("FuzzSplitRegex") { _ = SplitRegex.fuzz(bytes) }
+  }
+
+  /// The seeds are valid files: each must get through to converted tensors, and the model seeds
+  /// through the tokenizer and the model's tensor table (so the target starts deep).
+  @Test func gguf() throws {
+    for bytes in Self.inputs("FuzzGGUF") { _ = GGUFFile.fuzz(bytes) }
+    let seeds = Self.root.appendingPathComponent("Fuzz/Corpus/FuzzGGUF")
+    for name in ["types", "llama-model", "qwen2-model", "gpt2-tokenizer"] {
+      let bytes = [UInt8](try Data(contentsOf: seeds.appendingPathComponent("\(name).gguf")))
+      let file = try GGUFFile(bytes: bytes)
+      if name.hasSuffix("-model") {
+        let tokenizer = try GGUFTokenizer.make(file.header, file: name)
+        let config = try TransformerConfig(gguf: file)
+        _ = try TransformerModel(
+          config: config,
+          tensors: GGUFCheckpoint(
+            file: file, permuteQK: name == "llama-model", heads: config.heads,
+            kvHeads: config.kvHeads),
+          tokenizer: tokenizer, name: name)
+      } else if name == "gpt2-tokenizer" {
+        #expect(file.header.version == 2)
+        _ = try GGUFTokenizer.make(file.header, file: name).tokenize("the cat")
+      } else {
+        try GGUFFile.check(bytes: bytes)
+      }
+      #expect(GGUFFile.fuzz(bytes) > 0, "\(name)")
+    }
   }
 }

@@ -3,6 +3,10 @@ import Testing
 
 @testable import AttnvizKit
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Every `--model` lookup against caches laid out in a temporary folder, as huggingface_hub,
 /// Ollama and `make model` lay them out (no network, nothing outside the folder).
 @Suite("Model lookup")
@@ -227,6 +231,44 @@ struct ModelLookupTests {
 }
 
 extension ModelLookupTests {
+  /// Every file the lookup and the listing read (Ollama manifests, the hub's refs/main, the
+  /// first bytes of a file that may be a GGUF, a folder's config.json) goes through BoundedFile:
+  /// a FIFO there is named or passed over, never opened and waited on.
+  @Test func specialFilesNeverBlockTheLookup() throws {
+    let layout = try Layout()
+    defer { layout.remove() }
+    let models = layout.root.path + "/ollama"
+    try FileManager.default.createDirectory(
+      atPath: models + "/manifests/registry.ollama.ai/library/pipe",
+      withIntermediateDirectories: true)
+    let manifest = models + "/manifests/registry.ollama.ai/library/pipe/latest"
+    #expect(mkfifo(manifest, 0o600) == 0)
+    #expect(
+      failure { try layout.lookup(["OLLAMA_MODELS": models]).resolve("ollama:pipe") }
+        == "the Ollama manifest \(manifest) is a named pipe (FIFO), not a regular file")
+    // A FIFO refs/main is passed over; the one snapshot is taken.
+    let repository = layout.home + "/.cache/huggingface/hub/models--org--name"
+    try layout.write(repository + "/snapshots/abc123/config.json", "{}")
+    try FileManager.default.createDirectory(
+      atPath: repository + "/refs", withIntermediateDirectories: true)
+    #expect(mkfifo(repository + "/refs/main", 0o600) == 0)
+    #expect(
+      try layout.lookup().resolve("org/name") == .folder(repository + "/snapshots/abc123"))
+    // A FIFO without the .gguf extension is not sniffed for the GGUF magic.
+    try FileManager.default.createDirectory(
+      atPath: layout.work + "/models", withIntermediateDirectories: true)
+    #expect(mkfifo(layout.work + "/models/blob", 0o600) == 0)
+    #expect(failure { try layout.lookup().resolve("blob") }.contains("no model \"blob\" found"))
+    // A folder whose config.json is a FIFO is listed as unreadable.
+    try FileManager.default.createDirectory(
+      atPath: layout.work + "/models/piped", withIntermediateDirectories: true)
+    #expect(mkfifo(layout.work + "/models/piped/config.json", 0o600) == 0)
+    let listings = ModelCatalog(lookup: layout.lookup()).listings()
+    #expect(
+      listings.first { $0.name == "piped" }?.architecture == "(no readable config.json)",
+      "\(listings)")
+  }
+
   @Test func aMissingPathSaysCheckThePath() throws {
     let layout = try Layout()
     defer { layout.remove() }

@@ -144,6 +144,46 @@ struct BertFolderErrorTests {
     #expect(message(loading: relative).contains("\"position_embedding_type\" is \"relative_key\""))
   }
 
+  /// A copy whose model.safetensors is rewritten (F32, data aligned) with `value` at
+  /// `element` of each named tensor.
+  func copyWithValues(_ changes: [(tensor: String, element: Int, value: Float)]) throws -> URL {
+    try copyOfTinyBert { folder in
+      let url = folder.appendingPathComponent("model.safetensors")
+      var tensors = try {
+        let file = try SafeTensorsFile(path: url.path)
+        return try file.tensorNames.map { name in
+          (name: name, shape: file.shape(of: name) ?? [], values: try file.floats(name))
+        }
+      }()
+      for change in changes {
+        let index = try #require(tensors.firstIndex { $0.name == change.tensor })
+        tensors[index].values[change.element] = change.value
+      }
+      try TinyGPT2.writeSafeTensors(tensors, to: url, alignData: true)
+    }
+  }
+
+  /// F32 weight matrices are used in place in the mapping, never converted; a NaN or infinity
+  /// there is named with its element all the same, as the conversion names it.
+  @Test func nonFiniteWeightReadInPlaceNamesTheElement() throws {
+    let query = "bert.encoder.layer.0.attention.self.query.weight"
+    let output = "bert.encoder.layer.0.attention.output.dense.weight"
+    let nan = try copyWithValues([(query, 40, .nan), (output, 7, -.infinity)])
+    defer { try? FileManager.default.removeItem(at: nan) }
+    let written = try SafeTensorsFile(path: nan.appendingPathComponent("model.safetensors").path)
+    #expect(written.mappedFloats(query) != nil, "the test must take the in-place path")
+    let message = errorText { try TransformerModel(folder: nan.path).trace("the cat") }
+    #expect(
+      message.hasSuffix(
+        "tensor \"\(query)\" holds NaN at element 40; the checkpoint is corrupted (download it "
+          + "again)"), "\(message)")
+    let infinite = try copyWithValues([(output, 7, -.infinity)])
+    defer { try? FileManager.default.removeItem(at: infinite) }
+    #expect(
+      errorText { try TransformerModel(folder: infinite.path).trace("the cat") }.contains(
+        "tensor \"\(output)\" holds an infinite value at element 7"))
+  }
+
   @Test func checkpointNotMatchingTheConfigNamesTheTensor() throws {
     let deeper = try copyOfTinyBert { try editConfig($0) { $0["num_hidden_layers"] = 3 } }
     let deeperMessage = message(loading: deeper)
@@ -162,14 +202,18 @@ struct BertFolderErrorTests {
     #expect(message(loading: many).contains("too few for the 900 layers"))
     // Caps checked before anything is allocated per layer or per head (ModelLimits).
     let deep = try copyOfTinyBert { try editConfig($0) { $0["num_hidden_layers"] = 2000 } }
-    #expect(message(loading: deep).contains("2000 layers; attnviz reads models of at most 1024"))
+    #expect(
+      message(loading: deep).hasSuffix(
+        ": \"num_hidden_layers\": 2000 in config.json is over the limit of 1024 layers"))
     let wide = try copyOfTinyBert {
       try editConfig($0) {
         $0["num_attention_heads"] = 2048
         $0["hidden_size"] = 4096
       }
     }
-    #expect(message(loading: wide).contains("2048 heads; attnviz reads models of at most 1024"))
+    #expect(
+      message(loading: wide).hasSuffix(
+        ": \"num_attention_heads\": 2048 in config.json is over the limit of 1024 heads"))
     let corrupt = try copyOfTinyBert { folder in
       let url = folder.appendingPathComponent("model.safetensors")
       try Data(contentsOf: url).prefix(5000).write(to: url)

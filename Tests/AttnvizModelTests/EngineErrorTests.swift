@@ -84,17 +84,148 @@ import Testing
 
   @Test func shapesThatCannotWorkAreRefused() throws {
     #expect(
-      try configMessage("llama") { $0["num_key_value_heads"] = 3 }.contains(
-        "4 query heads cannot share 3 key/value heads evenly"))
+      try configMessage("llama") { $0["num_key_value_heads"] = 3 }.hasSuffix(
+        ": \"num_key_value_heads\": 3 in config.json does not divide \"num_attention_heads\": 4 "
+          + "in config.json: 4 query heads cannot share 3 key/value heads evenly"))
     #expect(
-      try configMessage("llama") { $0["head_dim"] = 7 }.contains(
-        "rotary embeddings need an even head size, not 7"))
+      try configMessage("llama") { $0["head_dim"] = 7 }.hasSuffix(
+        ": \"head_dim\": 7 in config.json is odd; rotary embeddings need an even head size"))
+    // A head size derived from two fields names both.
+    #expect(
+      try configMessage("llama") {
+        $0["hidden_size"] = 28
+        $0["head_dim"] = nil
+      }.hasSuffix(
+        ": the head size 7 (\"hidden_size\": 28 / \"num_attention_heads\": 4 in config.json) is "
+          + "odd; rotary embeddings need an even head size"))
     #expect(
       try configMessage("mistral") { $0["sliding_window"] = 0 }.contains(
         "\"sliding_window\" must be a whole number from 1"))
     #expect(
       try configMessage("llama") { $0["rms_norm_eps"] = -1 }.contains(
         "\"rms_norm_eps\" must be a positive number"))
+  }
+
+  /// Every size the engine refuses is named as the file spells it: the config.json field or the
+  /// GGUF metadata key, with its value; a defaulted or derived size is named by what it is.
+  @Test func refusedSizesNameTheirField() throws {
+    func refusal(_ fixture: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+      let url = try EngineReferenceTests.folder(fixture).appendingPathComponent("config.json")
+      var json = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+      edit(&json)
+      let config = try TransformerConfig(
+        configJSON: try JSONSerialization.data(withJSONObject: json), path: "m")
+      return errorText {
+        try config.validate(source: "m")
+        return 0
+      }
+    }
+    let gpt2: [String: Any] = [
+      "model_type": "gpt2", "n_layer": 2, "n_embd": 32, "n_head": 4, "n_positions": 64,
+      "vocab_size": 300,
+    ]
+    func gpt2Refusal(_ edit: (inout [String: Any]) -> Void) throws -> String {
+      var json = gpt2
+      edit(&json)
+      let config = try TransformerConfig(
+        configJSON: try JSONSerialization.data(withJSONObject: json), path: "m")
+      return errorText {
+        try config.validate(source: "m")
+        return 0
+      }
+    }
+    let prefix = "cannot load the model at m: "
+    #expect(
+      try gpt2Refusal { $0["n_layer"] = 1_000_000 }
+        == prefix + "\"n_layer\": 1000000 in config.json is over the limit of 1024 layers")
+    #expect(
+      try gpt2Refusal {
+        $0["n_embd"] = 5_000_000
+        $0["n_head"] = 1
+      }
+        == prefix
+        + "the feed-forward width 20000000 is out of range; it must be from 1 to 10000000")
+    #expect(
+      try refusal("llama") {
+        $0["num_attention_heads"] = 2048
+        $0["hidden_size"] = 16384
+      } == prefix + "\"num_attention_heads\": 2048 in config.json is over the limit of 1024 heads")
+    #expect(
+      try refusal("llama") { $0["num_key_value_heads"] = 2048 }
+        == prefix + "\"num_key_value_heads\": 2048 in config.json is over the limit of 1024 heads")
+    #expect(
+      try refusal("llama") {
+        $0["hidden_size"] = 2
+        $0["head_dim"] = nil
+      }
+        == prefix
+        + "the head size 0 (\"hidden_size\": 2 / \"num_attention_heads\": 4 in config.json) is "
+        + "out of range; it must be from 1 to 10000000")
+    #expect(
+      try refusal("llama") {
+        var rope = $0["rope_parameters"] as? [String: Any] ?? [:]
+        rope["high_freq_factor"] = 0.5
+        $0["rope_parameters"] = rope
+      }
+        == prefix
+        + "\"rope_parameters\": llama3 in config.json needs factor > 0, 0 < low_freq_factor < "
+        + "high_freq_factor and original_max_position_embeddings > 0")
+    #expect(
+      try refusal("roberta") { $0["pad_token_id"] = 66 }
+        == prefix
+        + "\"pad_token_id\": 66 in config.json must be from 0 to 65 (there are 66 positions)")
+
+    // The GGUF metadata: keys as llama.cpp writes them.
+    func ggufRefusal(_ keys: [String: UInt32], floats: [String: Float] = [:]) throws -> String {
+      var builder = GGUFBuilder()
+      builder.addString("general.architecture", "llama")
+      for (key, value) in floats.sorted(by: { $0.key < $1.key }) {
+        builder.add("llama.\(key)", type: 6, GGUFBuilder.u32(value.bitPattern))
+      }
+      let base: [String: UInt32] = [
+        "block_count": 2, "embedding_length": 32, "attention.head_count": 4,
+        "feed_forward_length": 64, "context_length": 64, "vocab_size": 10,
+      ]
+      for (key, value) in base.merging(keys, uniquingKeysWith: { $1 }).sorted(by: { $0.0 < $1.0 }) {
+        builder.addUInt32("llama.\(key)", value)
+      }
+      let config = try TransformerConfig(gguf: try GGUFFile(bytes: builder.bytes, name: "m.gguf"))
+      return errorText {
+        try config.validate(source: "m.gguf")
+        return 0
+      }
+    }
+    let gguf = "cannot load the model at m.gguf: "
+    #expect(
+      try ggufRefusal([:], floats: ["attention.layer_norm_rms_epsilon": -1])
+        == gguf
+        + "\"llama.attention.layer_norm_rms_epsilon\": -1.0 in the GGUF metadata must be a "
+        + "positive number")
+    #expect(
+      try ggufRefusal([:], floats: ["rope.freq_base": .nan])
+        == gguf + "\"llama.rope.freq_base\": nan in the GGUF metadata must be a positive number")
+    #expect(
+      try ggufRefusal(["attention.sliding_window": 0])
+        == gguf
+        + "\"llama.attention.sliding_window\": 0 in the GGUF metadata must be at least 1 token")
+    #expect(
+      try ggufRefusal(["block_count": 5000])
+        == gguf
+        + "\"llama.block_count\": 5000 in the GGUF metadata is over the limit of 1024 layers")
+    #expect(
+      try ggufRefusal([
+        "attention.head_count": 6, "attention.head_count_kv": 4, "embedding_length": 48,
+      ])
+        == gguf
+        + "\"llama.attention.head_count_kv\": 4 in the GGUF metadata does not divide "
+        + "\"llama.attention.head_count\": 6 in the GGUF metadata: 6 query heads cannot share 4 "
+        + "key/value heads evenly")
+    #expect(
+      try ggufRefusal(["rope.dimension_count": 20_000_000])
+        == gguf
+        + "\"llama.rope.dimension_count\": 20000000 in the GGUF metadata is out of range; it must "
+        + "be from 1 to 10000000")
   }
 
   /// The memberwise configuration (how a GGUF reader builds one) is checked the same way.
@@ -107,7 +238,9 @@ import Testing
       errorText {
         try TransformerModel(
           config: zero, tensors: source, tokenizer: ReferenceIDs(ids: []), name: "x.gguf")
-      } == "cannot load the model at x.gguf: the head count is 0; it must be from 1 to 10000000")
+      }
+        == "cannot load the model at x.gguf: the head count 0 is out of range; it must be from 1 "
+        + "to 10000000")
     let gpt2 = TransformerConfig(
       architecture: .gpt2, layers: 2, hidden: 32, heads: 4, intermediate: 32, normEpsilon: 1e-5,
       maxPositions: 64, vocabularySize: 300)

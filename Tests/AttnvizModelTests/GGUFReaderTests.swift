@@ -196,6 +196,41 @@ struct GGUFReaderTests {
     #expect(reason { _ = try file.floats("nope") }.contains("tensor \"nope\" is not in the file"))
   }
 
+  /// Only the first `maximumHeaderBytes` of a file are parsed as its header (metadata and tensor
+  /// table), so a header cannot make the reader allocate without bound: a sparse file whose
+  /// metadata claims a UINT8 array of 100 million elements (800 MB once they are UInt64s) is
+  /// refused from its header, however large the file is.
+  @Test func headersAreBoundedInSize() throws {
+    let bytes = try fixtureBytes()
+    let limited = reason {
+      _ = try bytes.withUnsafeBytes { try GGUFHeader(bytes: $0, file: "t.gguf", headerLimit: 1024) }
+    }
+    #expect(
+      limited
+        == "GGUF file t.gguf: has a header (metadata and tensor table) larger than 1 KiB, the "
+        + "most attnviz reads (real ones are under 20 MB); the file is corrupted or not a model")
+    // A file that ends before the limit is truncated, not too large.
+    let cut = Array(bytes.prefix(500))
+    #expect(
+      reason {
+        _ = try cut.withUnsafeBytes { try GGUFHeader(bytes: $0, file: "t.gguf", headerLimit: 1024) }
+      }.contains("is truncated"))
+
+    var builder = GGUFBuilder()
+    builder.add("huge", type: 9, GGUFBuilder.u32(0) + GGUFBuilder.u64(100_000_000))
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("attnviz-gguf-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("huge.gguf").path
+    try Data(builder.bytes).write(to: URL(fileURLWithPath: path))
+    #expect(truncate(path, off_t(builder.bytes.count + 100_000_000)) == 0)
+    #expect(
+      reason { _ = try GGUFFile(path: path) }.hasSuffix(
+        "has a header (metadata and tensor table) larger than 64 MiB, the most attnviz reads "
+          + "(real ones are under 20 MB); the file is corrupted or not a model"))
+  }
+
   @Test func nonRegularFilesAreRefusedWithoutOpeningThem() throws {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("attnviz-gguf-\(UUID().uuidString)")
@@ -204,11 +239,18 @@ struct GGUFReaderTests {
     let fifo = folder.appendingPathComponent("pipe.gguf").path
     #expect(mkfifo(fifo, 0o600) == 0)
     // Opening a FIFO for reading blocks until a writer comes; the reader must not open it.
-    #expect(reason { _ = try GGUFFile(path: fifo) }.contains("is not a regular file"))
-    #expect(reason { _ = try GGUFFile(path: folder.path) }.contains("is not a regular file"))
+    // The same words as every other file attnviz reads (BoundedFile).
+    #expect(
+      reason { _ = try GGUFFile(path: fifo) }.hasSuffix(
+        "pipe.gguf: is a named pipe (FIFO), not a regular file"))
+    #expect(
+      reason { _ = try GGUFFile(path: folder.path) }.hasSuffix(": is a folder, not a regular file"))
+    #expect(
+      reason { _ = try GGUFFile(path: "/dev/zero") }
+        == "GGUF file /dev/zero: is a device, not a regular file")
     #expect(
       reason { _ = try GGUFFile(path: folder.appendingPathComponent("none").path) }
-        .contains("cannot be read"))
+        .hasSuffix("none: does not exist; check the path"))
     let empty = folder.appendingPathComponent("empty.gguf")
     try Data().write(to: empty)
     #expect(reason { _ = try GGUFFile(path: empty.path) }.contains("is empty"))

@@ -64,8 +64,11 @@ enum TinyGPT2 {
   }
 
   /// A minimal safetensors writer (F32 only), enough to build broken checkpoints for tests.
+  /// `alignData`: pad the header with spaces, as the safetensors library does, so the data
+  /// starts at a multiple of 8 and F32 tensors are read in place (`mappedFloats`).
   static func writeSafeTensors(
-    _ tensors: [(name: String, shape: [Int], values: [Float])], to url: URL
+    _ tensors: [(name: String, shape: [Int], values: [Float])], to url: URL,
+    alignData: Bool = false
   ) throws {
     var header: [String: Any] = [:]
     var data: [UInt8] = []
@@ -78,8 +81,9 @@ enum TinyGPT2 {
         "dtype": "F32", "shape": tensor.shape, "data_offsets": [begin, data.count],
       ]
     }
-    let headerBytes = Array(
+    var headerBytes = Array(
       try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+    while alignData && (8 + headerBytes.count) % 8 != 0 { headerBytes.append(0x20) }
     var bytes: [UInt8] = []
     withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { bytes += $0 }
     try Data(bytes + headerBytes + data).write(to: url)

@@ -58,6 +58,49 @@ struct HostileInputTests {
     #expect(font.stderr.contains("font.ttf' is a named pipe (FIFO), not a regular file"))
   }
 
+  @Test("every file of a model folder: a FIFO or an oversize file is named, never waited on")
+  func modelFolderFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // (file, size): 0 for a FIFO, else a sparse file of that many bytes (over its limit).
+    let cases: [(String, Int, String)] = [
+      ("config.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("config.json", 17 << 20, "is larger than 16 MiB, the limit for config.json"),
+      ("tokenizer_config.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("vocab.txt", 0, "is a named pipe (FIFO), not a regular file"),
+      ("vocab.txt", 65 << 20, "is larger than 64 MiB, the limit for vocab.txt"),
+      ("tokenizer.json", 0, "is a named pipe (FIFO), not a regular file"),
+      ("tokenizer.json", 65 << 20, "is larger than 64 MiB, the limit for tokenizer.json"),
+      ("model.safetensors.index.json", 0, "is a named pipe (FIFO), not a regular file"),
+      (
+        "model.safetensors.index.json", 17 << 20,
+        "is larger than 16 MiB, the limit for model.safetensors.index.json"
+      ),
+    ]
+    for (number, (name, size, reason)) in cases.enumerated() {
+      let copy = folder.appendingPathComponent("model-\(number)")
+      try FileManager.default.copyItem(
+        at: Self.fixtures.appendingPathComponent("tiny-bert"), to: copy)
+      let file = copy.appendingPathComponent(name)
+      try? FileManager.default.removeItem(at: file)
+      if name == "model.safetensors.index.json" {
+        // The index is read instead of model.safetensors.
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("model.safetensors"))
+      }
+      if size == 0 {
+        #expect(mkfifo(file.path, 0o600) == 0)
+      } else {
+        let fd = open(file.path, O_CREAT | O_WRONLY, 0o644)
+        #expect(ftruncate(fd, off_t(size)) == 0)
+        close(fd)
+      }
+      let run = try shell("\"$ATTNVIZ\" --model ./model-\(number) --format json hi", in: folder)
+      #expect(run.status == 1, "\(name): \(run.stderr)")
+      #expect(oneErrorLine(run), "\(name): \(run.stderr)")
+      #expect(run.stderr.contains(name) && run.stderr.contains(reason), "\(run.stderr)")
+    }
+  }
+
   @Test("--file and --weights read pipes: <(…), /dev/stdin; devices and folders are named")
   func pipesAreRead() throws {
     let folder = try temporaryFolder()
@@ -92,6 +135,61 @@ struct HostileInputTests {
     let weightsPipe = try shell("\"$ATTNVIZ\" --weights <(yes '{') hi", in: folder)
     #expect(weightsPipe.status == 1)
     #expect(weightsPipe.stderr.contains("is larger than 32 MiB, the limit for the weights file"))
+  }
+
+  @Test("attnviz info, attnviz deck and GGUF models: special files named, sizes bounded")
+  func infoDeckAndGGUFReadsAreBounded() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in ["figure.png", "deck.toml", "model.gguf"] {
+      #expect(mkfifo(folder.appendingPathComponent(name).path, 0o600) == 0)
+    }
+    // Sparse files over the limits: refused from their size, never read.
+    for (name, size) in [("big.png", 300 << 20), ("big.toml", 2 << 20)] {
+      let fd = open(folder.appendingPathComponent(name).path, O_CREAT | O_WRONLY, 0o644)
+      #expect(ftruncate(fd, off_t(size)) == 0)
+      close(fd)
+    }
+    // Each case: the command line, its exit status and its whole stderr.
+    let cases: [(String, Int32, String)] = [
+      (
+        "info figure.png", 1,
+        "the figure figure.png is a named pipe (FIFO), not a regular file; give a PNG or SVG "
+          + "made by attnviz"
+      ),
+      (
+        "info /dev/zero", 1,
+        "the figure /dev/zero is a device, not a regular file; give a PNG or SVG made by attnviz"
+      ),
+      (
+        "info big.png", 1,
+        "the figure big.png is larger than 256 MiB, the limit for the figure; give a PNG or SVG "
+          + "made by attnviz"
+      ),
+      // A FIFO nobody writes to reads as empty: a deck without figures, not a hang.
+      (
+        "deck deck.toml", 2,
+        "deck.toml lists no figures; add one: [[figure]] with text = \"…\" and view = \"heatmap\""
+      ),
+      ("deck /dev/zero", 1, "the deck file /dev/zero is a device, not a regular file or a pipe"),
+      (
+        "deck big.toml", 1,
+        "the deck file big.toml is larger than 1 MiB, the limit for the deck file"
+      ),
+      (
+        "deck <(yes '# a comment' 2>/dev/null)", 1,
+        "the deck file /dev/fd/63 is larger than 1 MiB, the limit for the deck file"
+      ),
+      (
+        "--model model.gguf hi", 1,
+        "GGUF file \(folder.path)/model.gguf: is a named pipe (FIFO), not a regular file"
+      ),
+    ]
+    for (arguments, status, message) in cases {
+      let run = try shell("\"$ATTNVIZ\" \(arguments)", in: folder)
+      #expect(run.status == status, "\(arguments): \(run.stderr)")
+      #expect(run.stderr == "attnviz: error: \(message)\n", "\(arguments)")
+    }
   }
 
   // MARK: memory
@@ -151,7 +249,7 @@ struct HostileInputTests {
       // The engine's validation (TransformerConfig.validate), before any per-layer allocation.
       #expect(
         run.stderr.contains(
-          "\(model): it declares 1000000 layers; attnviz reads models of at most 1024 layers"),
+          "\(model): \"\(field)\": 1000000 in config.json is over the limit of 1024 layers"),
         "\(field)")
     }
   }

@@ -66,7 +66,7 @@ import Testing
     #expect(run.stderr.contains("carries no attnviz metadata"), "\(run.stderr)")
     run = try Binary.run(["info", folder.path])
     #expect(run.status == 1)
-    #expect(run.stderr.contains("is not a regular file"), "\(run.stderr)")
+    #expect(run.stderr.contains("is a folder, not a regular file"), "\(run.stderr)")
     run = try Binary.run(["info", plain.path, "--out", "x"])
     #expect(run.status == 2)
   }

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 import TOMLKit
 
@@ -36,6 +37,27 @@ private let subcommandViews: Set<String> = ["pe", "explain", "compare"]
 
 /// Parses a deck. `folder` is the deck file's folder: relative `file` and `weights` paths in
 /// the deck are taken from there, as a reader of the deck would expect.
+/// Reads and parses the deck file at `path`: a regular file or a pipe (`attnviz deck <(…)`) of at
+/// most `FileLimits.deckFile` (1 MiB), examined with `stat` before it is opened. A FIFO nobody
+/// writes to reads as empty (and so lists no figures) instead of blocking; a device or a folder
+/// is named. Files the deck names are found relative to the deck's folder.
+public func readDeck(path: String) throws -> Deck {
+  let bytes: [UInt8]
+  do {
+    bytes = try BoundedFile.read(
+      path, what: "the deck file", limit: FileLimits.deckFile, source: .fileOrPipe)
+  } catch let error as FileReadError {
+    throw AttnvizError.failure("\(error)")
+  }
+  guard var text = String(bytes: bytes, encoding: .utf8) else {
+    throw AttnvizError.failure(
+      "the deck file \(path) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
+  }
+  if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+  let folder = (path as NSString).deletingLastPathComponent
+  return try parseDeck(text, source: path, folder: folder.isEmpty ? "." : folder)
+}
+
 public func parseDeck(_ toml: String, source: String, folder: String) throws -> Deck {
   let table: TOMLTable
   do {

@@ -81,9 +81,8 @@ public struct ModelCatalog {
       listing.keyValueHeads =
         header.value("\(architecture).attention.head_count_kv")?.intValue ?? listing.heads
     case .folder(let folder):
-      guard let data = FileManager.default.contents(atPath: "\(folder)/config.json"),
-        let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-      else {
+      // Bounded and structure-checked (readConfigObject): never a FIFO, never 3 GiB.
+      guard let config = try? readConfigObject("\(folder)/config.json") else {
         listing.architecture = "(no readable config.json)"
         return listing
       }

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// Where a `--model` name led: a Hugging Face model folder, or one GGUF file.
@@ -154,14 +155,10 @@ public struct ModelLookup: Sendable {
     return names.filter { $0.lowercased().hasSuffix(".gguf") }.sorted()
   }
 
-  /// True for a regular file starting with "GGUF" (Ollama's blobs have no extension).
+  /// True for a regular file starting with "GGUF" (Ollama's blobs have no extension). Only the
+  /// first 4 bytes are read, after `stat` says it is a regular file (a FIFO would block).
   static func startsWithGGUFMagic(_ path: String) -> Bool {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      attributes[.type] as? FileAttributeType == .typeRegular,
-      let handle = FileHandle(forReadingAtPath: path)
-    else { return false }
-    defer { try? handle.close() }
-    return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
+    (try? BoundedFile.readStart(path, what: "model file", count: 4)) == Array("GGUF".utf8)
   }
 
   func absolute(_ path: String) -> String {
@@ -221,8 +218,9 @@ public struct ModelLookup: Sendable {
 enum HubCache {
   static func snapshot(_ repository: String) -> String? {
     let snapshots = "\(repository)/snapshots"
-    if let data = FileManager.default.contents(atPath: "\(repository)/refs/main"),
-      let hash = String(data: data, encoding: .utf8)?
+    if let bytes = try? BoundedFile.read(
+      "\(repository)/refs/main", what: "refs/main", limit: FileLimits.configFile),
+      let hash = String(bytes: bytes, encoding: .utf8)?
         .trimmingCharacters(in: .whitespacesAndNewlines),
       isSafeName(hash)
     {

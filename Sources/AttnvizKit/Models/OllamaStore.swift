@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// Ollama's model folder (`$OLLAMA_MODELS` or `~/.ollama/models`):
@@ -25,13 +26,20 @@ struct OllamaStore {
           + "(e.g. ollama:smollm2:135m)")
     }
     let path = manifestPath(parts, tag: tag)
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw AttnvizError.failure(
-        "no Ollama model \"\(name):\(tag)\": looked for its manifest at \(path); run "
-          + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models in"
-      )
+    let data: [UInt8]
+    do {
+      // Bounded and type-checked like config.json: a manifest is a few hundred bytes.
+      data = try BoundedFile.read(path, what: "the Ollama manifest", limit: FileLimits.configFile)
+    } catch let error as FileReadError {
+      if case .system(let code) = error.problem, code == ENOENT || code == ENOTDIR {
+        throw AttnvizError.failure(
+          "no Ollama model \"\(name):\(tag)\": looked for its manifest at \(path); run "
+            + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models "
+            + "in")
+      }
+      throw AttnvizError.failure("\(error)")
     }
-    let digest = try Self.modelDigest(data, manifest: path)
+    let digest = try Self.modelDigest(Data(data), manifest: path)
     let blob = "\(models)/blobs/\(digest.replacingOccurrences(of: ":", with: "-"))"
     guard FileManager.default.fileExists(atPath: blob) else {
       throw AttnvizError.failure(

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizModel
 import AttnvizRender
 import AttnvizStyle
@@ -46,6 +47,17 @@ public struct Provenance: Equatable, Sendable {
     var out = svg
     out.insert(contentsOf: metadata, at: rootEnd.upperBound)
     return out
+  }
+}
+
+/// The bytes of a figure for `attnviz info`: a regular file of at most `FileLimits.figureFile`
+/// (256 MiB), examined with `stat` before it is opened, so a FIFO, a device or a folder is named
+/// at once instead of blocking or being read without end.
+public func readFigure(_ path: String) throws -> [UInt8] {
+  do {
+    return try BoundedFile.read(path, what: "the figure", limit: FileLimits.figureFile)
+  } catch let error as FileReadError {
+    throw AttnvizError.failure("\(error); give a PNG or SVG made by attnviz")
   }
 }
 
@@ -134,21 +146,19 @@ func checkpointFingerprint(_ nameOrPath: String) -> String {
 func fingerprint(_ path: String, headerOnly: Bool) -> String {
   // A pipe or FIFO (`--weights <(…)`) was already read to its end by the loader; opening it
   // again would wait for a writer that never comes.
-  var status = stat()
-  guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+  guard case .regular(let size)? = try? BoundedFile.kindOf(path, what: "model file") else {
     return "read from a pipe, not fingerprinted"
   }
-  guard let handle = FileHandle(forReadingAtPath: path),
-    let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
-  else { return "unreadable" }
-  defer { try? handle.close() }
   var count = headerOnly ? min(size, 1 << 20) : min(size, 1 << 26)
-  if headerOnly, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 {
+  if headerOnly, let prefix = try? BoundedFile.readStart(path, what: "model file", count: 8),
+    prefix.count == 8
+  {
     let length = prefix.reversed().reduce(0) { $0 << 8 | Int($1) }
     if length > 0 && length <= 100_000_000 && length + 8 <= size { count = length + 8 }
-    try? handle.seek(toOffset: 0)
   }
-  let bytes = [UInt8]((try? handle.read(upToCount: count)) ?? Data())
+  guard let bytes = try? BoundedFile.readStart(path, what: "model file", count: count) else {
+    return "unreadable"
+  }
   return "\(size) bytes, \(headerOnly ? "header " : "")sha256 \(sha256Hex(bytes))"
 }
 

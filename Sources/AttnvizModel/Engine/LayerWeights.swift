@@ -110,13 +110,9 @@ struct ParameterReader {
         path: checkpoint,
         reason: "tensor \"\(name)\" gave \(matrix.count) values for its shape \(entry.shape)")
     }
-    try matrix.withUnsafeBufferPointer { values in
-      guard allFinite(values) else {
-        throw ModelError.badModel(
-          path: checkpoint,
-          reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
-      }
-    }
+    // F32 matrices come straight from the mapping, never converted: checked here, with the
+    // element named as the conversion names it.
+    try matrix.withUnsafeBufferPointer { try checkFinite($0, name) }
     return matrix
   }
 
@@ -130,16 +126,30 @@ struct ParameterReader {
       throw ModelError.badModel(
         path: checkpoint, reason: "tensor \"\(name)\" gave the wrong number of values")
     }
-    try checkFinite(values, name)
+    let width = entry.shape[1]
+    try values.withUnsafeBufferPointer { buffer in
+      try checkFinite(buffer, name) { rows[$0 / width] * width + $0 % width }
+    }
     return values
   }
 
   func checkFinite(_ values: [Float], _ name: String) throws {
-    guard allFinite(values) else {
-      throw ModelError.badModel(
-        path: checkpoint,
-        reason: "tensor \"\(name)\" holds NaN or infinity; the checkpoint is damaged")
+    try values.withUnsafeBufferPointer { try checkFinite($0, name) }
+  }
+
+  /// Throws naming the tensor, the kind of value and its element (`element` maps an index into
+  /// `values` to one into the tensor) when `values` holds a NaN or an infinity: the same words
+  /// as `SafeTensorsFile`'s conversion (`tensor "x" holds NaN at element 40`).
+  func checkFinite(
+    _ values: UnsafeBufferPointer<Float>, _ name: String, element: (Int) -> Int = { $0 }
+  ) throws {
+    guard !allFinite(values), let index = values.firstIndex(where: { !$0.isFinite }) else {
+      return
     }
+    throw ModelError.badModel(
+      path: checkpoint,
+      reason: "tensor \"\(name)\" holds \(values[index].isNaN ? "NaN" : "an infinite value") at "
+        + "element \(element(index)); the checkpoint is corrupted (download it again)")
   }
 }
 

@@ -39,7 +39,7 @@ extension TransformerConfig {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
     }
     let window = architecture == .mistral ? try f.optionalInteger("sliding_window") : nil
-    return TransformerConfig(
+    var config = TransformerConfig(
       architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
       heads: heads, kvHeads: try f.optionalInteger("num_key_value_heads") ?? heads,
       headDim: try f.optionalInteger("head_dim") ?? hidden / heads,
@@ -53,6 +53,15 @@ extension TransformerConfig {
       qkvBias: architecture == .qwen2 || bias, outputBias: bias,
       mlpBias: try f.flag("mlp_bias") ?? false, qkNorm: architecture == .qwen3,
       slidingWindow: window)
+    config.origin = f.origin([
+      .layers: "num_hidden_layers", .hidden: "hidden_size", .heads: "num_attention_heads",
+      .kvHeads: "num_key_value_heads", .headDim: "head_dim", .intermediate: "intermediate_size",
+      .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
+      .normEpsilon: "rms_norm_eps", .ropeTheta: "rope_theta",
+      .ropeScaling: f.root["rope_parameters"] is [String: Any] ? "rope_parameters" : "rope_scaling",
+      .slidingWindow: "sliding_window",
+    ])
+    return config
   }
 
   static func bert(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
@@ -64,7 +73,7 @@ extension TransformerConfig {
     guard hidden % heads == 0 else {
       throw f.fail("num_attention_heads", "(\(heads)) must divide hidden_size (\(hidden))")
     }
-    return TransformerConfig(
+    var config = TransformerConfig(
       architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
       heads: heads, intermediate: try f.integer("intermediate_size"),
       normEpsilon: try f.positiveNumber("layer_norm_eps") ?? 1e-12,
@@ -74,6 +83,13 @@ extension TransformerConfig {
       typeVocabularySize: try f.optionalInteger("type_vocab_size") ?? 2,
       paddingIndex: architecture == .roberta
         ? try f.optionalInteger("pad_token_id", minimum: 0) ?? 1 : nil)
+    config.origin = f.origin([
+      .layers: "num_hidden_layers", .hidden: "hidden_size", .heads: "num_attention_heads",
+      .intermediate: "intermediate_size", .normEpsilon: "layer_norm_eps",
+      .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
+      .typeVocabularySize: "type_vocab_size", .paddingIndex: "pad_token_id",
+    ])
+    return config
   }
 
   static func distilbert(_ f: ConfigFields) throws -> Self {
@@ -83,12 +99,17 @@ extension TransformerConfig {
       throw f.fail("n_heads", "(\(heads)) must divide dim (\(hidden))")
     }
     // DistilBERT's LayerNorms use ε = 1e-12, fixed in modeling_distilbert.py.
-    return TransformerConfig(
+    var config = TransformerConfig(
       architecture: .distilbert, layers: try f.integer("n_layers"), hidden: hidden,
       heads: heads, intermediate: try f.integer("hidden_dim"), normEpsilon: 1e-12,
       activation: try f.activation("activation") ?? .gelu,
       maxPositions: try f.integer("max_position_embeddings"),
       vocabularySize: try f.integer("vocab_size"))
+    config.origin = f.origin([
+      .layers: "n_layers", .hidden: "dim", .heads: "n_heads", .intermediate: "hidden_dim",
+      .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
+    ])
+    return config
   }
 
   static func gpt2(_ f: ConfigFields) throws -> Self {
@@ -107,13 +128,20 @@ extension TransformerConfig {
     if try f.flag("add_cross_attention") == true {
       throw f.fail("add_cross_attention", "is true; attnviz reads decoder-only GPT-2 models")
     }
-    return TransformerConfig(
+    var config = TransformerConfig(
       architecture: .gpt2, layers: try f.integer("n_layer"), hidden: hidden, heads: heads,
       intermediate: try f.optionalInteger("n_inner") ?? 4 * hidden,
       normEpsilon: try f.positiveNumber("layer_norm_epsilon") ?? 1e-5,
       activation: try f.activation("activation_function") ?? .geluTanh,
       maxPositions: try f.optionalInteger("n_positions") ?? f.integer("n_ctx"),
       vocabularySize: try f.integer("vocab_size"))
+    config.origin = f.origin([
+      .layers: "n_layer", .hidden: "n_embd", .heads: "n_head", .intermediate: "n_inner",
+      .normEpsilon: "layer_norm_epsilon",
+      .maxPositions: f.root["n_positions"] is NSNumber ? "n_positions" : "n_ctx",
+      .vocabularySize: "vocab_size",
+    ])
+    return config
   }
 }
 
@@ -130,6 +158,14 @@ struct ConfigFields {
 
   func fail(_ field: String, _ reason: String) -> ModelError {
     .badModel(path: path, reason: "config.json field \"\(field)\" \(reason)")
+  }
+
+  /// The origin of a configuration read from this file: the key of each setting, for those
+  /// present in it (a defaulted or derived setting is not blamed on a key).
+  func origin(_ keys: [TransformerConfig.Field: String]) -> TransformerConfig.Origin {
+    TransformerConfig.Origin(
+      file: "config.json",
+      keys: keys.filter { root[$0.value] != nil && !(root[$0.value] is NSNull) })
   }
 
   func integer(_ field: String) throws -> Int {

@@ -95,6 +95,9 @@ public struct TransformerConfig: Sendable, Equatable {
   /// RoBERTa's padding index (`pad_token_id`): positions count from paddingIndex + 1 and skip
   /// padding tokens. nil for everyone else (positions 0, 1, 2, …).
   public var paddingIndex: Int?
+  /// Where the sizes were read, so that a size the engine refuses is named as the file spells
+  /// it (`"n_layer": 1000000 in config.json`). Empty for a configuration built in code.
+  public var origin = Origin()
 
   public init(
     architecture: Architecture, layers: Int, hidden: Int, heads: Int, kvHeads: Int? = nil,

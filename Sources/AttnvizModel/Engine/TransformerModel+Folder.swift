@@ -31,7 +31,8 @@ extension TransformerModel {
     }
     let data: [UInt8]
     do {
-      data = try BoundedFile.read(path("config.json"), what: "config", limit: FileLimits.configFile)
+      data = try BoundedFile.read(
+        path("config.json"), what: "config.json", limit: FileLimits.configFile)
     } catch let error as FileReadError {
       throw ModelError.badModel(path: path("config.json"), reason: error.reason)
     }

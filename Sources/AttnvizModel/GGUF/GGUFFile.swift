@@ -17,8 +17,8 @@ public final class GGUFFile: Sendable {
     try self.init(storage: try GGUFStorage(path: path), name: path)
   }
 
-  /// A GGUF file held in memory: the same checks as for a file on disk. `GGUFFile.check(bytes:)`
-  /// is the entry point for fuzzing.
+  /// A GGUF file held in memory: the same checks as for a file on disk (tests, and
+  /// `GGUFFile.fuzz`, which the FuzzGGUF target calls).
   public convenience init(bytes: [UInt8], name: String = "(in memory)") throws {
     try self.init(storage: GGUFStorage(copying: bytes), name: name)
   }
@@ -32,8 +32,9 @@ public final class GGUFFile: Sendable {
     self.index = index
   }
 
-  /// Parses `bytes` and converts every tensor of a readable type: what a fuzzer calls. Throws
-  /// `GGUFError` for anything malformed; never traps, never reads outside `bytes`.
+  /// Parses `bytes` and converts every tensor of a readable type (the first steps of
+  /// `GGUFFile.fuzz`). Throws `GGUFError` for anything malformed; never traps, never reads
+  /// outside `bytes`.
   public static func check(bytes: [UInt8]) throws {
     let file = try GGUFFile(bytes: bytes)
     for tensor in file.header.tensors where tensor.type.isReadable {

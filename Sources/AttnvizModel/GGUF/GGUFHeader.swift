@@ -6,11 +6,17 @@
 ///     tensor_count × { gguf_string name, u32 n_dims, n_dims × u64 ne, u32 ggml_type, u64 offset }
 ///     padding to `general.alignment` (default 32), then the data section
 ///
-/// Every count is checked against the bytes left before anything is allocated for it, every size
-/// is computed with overflow checks, and tensors must lie inside the data section, aligned and
-/// without overlapping, so a hostile header can neither wrap around nor ask for unbounded memory.
+/// Every count is checked against the bytes left before anything is allocated for it (within the
+/// first `maximumHeaderBytes` of the file), every size is computed with overflow checks, and
+/// tensors must lie inside the data section, aligned and without overlapping, so a hostile header
+/// can neither wrap around nor ask for unbounded memory.
 public struct GGUFHeader: Sendable {
   public static let defaultAlignment = 32
+  /// The most of a file's start parsed as its header (metadata and tensor table). Real headers
+  /// are under 20 MB (a 262 144-token vocabulary with its scores, types and merges). Parsed,
+  /// a header takes at most 8 times its size (a UINT8 array becomes UInt64s), so a hostile file
+  /// cannot make the reader allocate more than about 512 MiB, however large it is.
+  public static let maximumHeaderBytes = 64 << 20
   /// ggml's `GGML_MAX_DIMS`.
   static let maximumDimensions = 4
 
@@ -24,8 +30,10 @@ public struct GGUFHeader: Sendable {
   /// Where the data section starts in the file.
   public var dataStart: Int
 
-  public init(bytes: UnsafeRawBufferPointer, file: String) throws {
-    var reader = GGUFByteReader(bytes: bytes, file: file)
+  public init(
+    bytes: UnsafeRawBufferPointer, file: String, headerLimit: Int = maximumHeaderBytes
+  ) throws {
+    var reader = GGUFByteReader(bytes: bytes, file: file, limit: headerLimit)
     version = try Self.readPreamble(&reader)
     let tensorCount = try reader.integer(UInt64.self, for: "the tensor count")
     let keyCount = try reader.integer(UInt64.self, for: "the metadata count")
@@ -79,7 +87,7 @@ public struct GGUFHeader: Sendable {
     _ count: UInt64, each minimum: Int, of what: String, _ reader: GGUFByteReader
   ) throws {
     guard count <= UInt64(reader.remaining / minimum) else {
-      throw reader.fail(
+      throw reader.truncation(
         "claims \(count) \(what), more than its \(reader.remaining) remaining bytes can hold; "
           + "the file is truncated or corrupted")
     }

@@ -61,7 +61,7 @@ enum GGUFMetadataReader {
         subject: "key \"\(key)\"")
     }
     guard count <= UInt64(reader.remaining / type.minimumSize) else {
-      throw reader.fail(
+      throw reader.truncation(
         "claims \(count) elements of \(type.name), more than the \(reader.remaining) remaining "
           + "bytes can hold; the file is truncated or corrupted", subject: "key \"\(key)\"")
     }

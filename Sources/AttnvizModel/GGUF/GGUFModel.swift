@@ -63,6 +63,10 @@ extension TransformerConfig {
       optionalInt("vocab_size")
       ?? header.value("tokenizer.ggml.tokens")?.arrayValue?.count
       ?? file.tensor("token_embd.weight")?.shape.first ?? 0
+    let headDimKey =
+      optionalInt("attention.key_length") != nil
+      ? "attention.key_length"
+      : (["llama", "mistral"].contains(name) ? "rope.dimension_count" : "")
     self.init(
       architecture: architecture, layers: try int("block_count"), hidden: hidden, heads: heads,
       kvHeads: optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
@@ -74,6 +78,18 @@ extension TransformerConfig {
       outputBias: file.tensor("blk.0.attn_output.bias") != nil,
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
       slidingWindow: optionalInt("attention.sliding_window"))
+    let keys: [Field: String] = [
+      .layers: "block_count", .hidden: "embedding_length", .heads: "attention.head_count",
+      .kvHeads: "attention.head_count_kv", .headDim: headDimKey,
+      .intermediate: "feed_forward_length", .normEpsilon: "attention.layer_norm_rms_epsilon",
+      .ropeTheta: "rope.freq_base", .maxPositions: "context_length", .vocabularySize: "vocab_size",
+      .slidingWindow: "attention.sliding_window",
+    ]
+    origin = Origin(
+      file: "the GGUF metadata",
+      keys: keys.compactMapValues { key in
+        key.isEmpty || header.value("\(name).\(key)") == nil ? nil : "\(name).\(key)"
+      })
   }
 
   /// Llama 3.1's frequency factors (`rope_freqs.weight`) and `rope.scaling.*` are not read yet:

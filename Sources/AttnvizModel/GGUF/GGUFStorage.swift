@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -27,15 +29,19 @@ final class GGUFStorage: @unchecked Sendable {
     mapped = false
   }
 
-  /// Maps the file at `path`. The path is checked with `stat` before it is opened, so a FIFO or
-  /// device never blocks the open, and again with `fstat` after, in case it changed in between.
+  /// Maps the file at `path`. The path is checked with `stat` before it is opened
+  /// (`BoundedFile.checkRegularFile`), so a FIFO or device never blocks the open and is named,
+  /// and again with `fstat` after, in case it changed in between. There is no size limit: the
+  /// file is mapped, not read; only its header is parsed whole (`GGUFHeader.maximumHeaderBytes`)
+  /// and only the tensors a run needs are converted.
   init(path: String) throws {
     func fail(_ reason: String) -> GGUFError { GGUFError(file: path, reason: reason) }
-    var status = stat()
-    guard stat(path, &status) == 0 else {
-      throw fail("cannot be read (\(String(cString: strerror(errno)))); check the path")
+    do {
+      try BoundedFile.checkRegularFile(path, what: "GGUF file")
+    } catch let error as FileReadError {
+      throw fail(error.reason)
     }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("is not a regular file") }
+    var status = stat()
     let descriptor = open(path, O_RDONLY | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw fail("cannot be opened (\(String(cString: strerror(errno)))); check the path")

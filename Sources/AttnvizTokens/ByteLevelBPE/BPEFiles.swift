@@ -8,7 +8,8 @@ import Foundation
 enum BPEFiles {
   static func readBytes(_ path: String) throws -> [UInt8] {
     do {
-      return try BoundedFile.read(path, what: "vocabulary", limit: FileLimits.vocabularyFile)
+      return try BoundedFile.read(
+        path, what: BoundedFile.name(path), limit: FileLimits.vocabularyFile)
     } catch let error as FileReadError {
       throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }

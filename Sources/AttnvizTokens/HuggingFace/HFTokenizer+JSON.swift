@@ -7,7 +7,8 @@ extension HFTokenizer {
   public init(contentsOf path: String) throws {
     let data: [UInt8]
     do {
-      data = try BoundedFile.read(path, what: "tokenizer", limit: FileLimits.vocabularyFile)
+      data = try BoundedFile.read(
+        path, what: BoundedFile.name(path), limit: FileLimits.vocabularyFile)
     } catch let error as FileReadError {
       throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }

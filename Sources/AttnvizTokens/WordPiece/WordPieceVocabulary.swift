@@ -28,7 +28,8 @@ public struct WordPieceVocabulary: Sendable {
   public init(contentsOf path: String) throws {
     let data: [UInt8]
     do {
-      data = try BoundedFile.read(path, what: "vocabulary", limit: FileLimits.vocabularyFile)
+      data = try BoundedFile.read(
+        path, what: BoundedFile.name(path), limit: FileLimits.vocabularyFile)
     } catch let error as FileReadError {
       throw TokenizerError.malformedVocabulary(file: path, reason: error.reason)
     }
