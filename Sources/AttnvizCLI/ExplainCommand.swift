@@ -10,14 +10,14 @@ struct ExplainCommand: ParsableCommand {
     abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
     discussion: """
       Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
-      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax weights, 8 output.
-      A rotary model (Llama family, e.g. SmolLM2) has 9 steps: 5 is the rotation of Q and K by
-      position (RoPE), then 6 scores, 7 causal mask, 8 weights, 9 output.
-      Figures are step-01-tokens.png ... step-08-output.png (step-09-output.png) in --out.
+      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax
+      weights, 8 output. A rotary model (Llama family, e.g. SmolLM2) has 9 steps:
+      5 turns Q and K by position (RoPE), then 6 scores, 7 mask, 8 weights, 9 output.
+      Figures are step-01-tokens.png ... step-08-output.png (09 if rotary) in --out.
       Examples:
         attnviz explain "The cat sat on the mat."
         attnviz explain --causal --step 6 "The cat sat on the mat."
-        attnviz explain --model SmolLM2-135M-Instruct --step 5 "The cat sat on the mat."
+        attnviz explain --model SmolLM2-135M-Instruct --step 5 "The cat sat."
         attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
       """)
 
