@@ -10,11 +10,14 @@ struct ExplainCommand: ParsableCommand {
     abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
     discussion: """
       Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
-      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax weights, 8 output.
-      Figures are step-01-tokens.png ... step-08-output.png in --out.
+      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax
+      weights, 8 output. A rotary model (Llama family, e.g. SmolLM2) has 9 steps:
+      5 turns Q and K by position (RoPE), then 6 scores, 7 mask, 8 weights, 9 output.
+      Figures are step-01-tokens.png ... step-08-output.png (09 if rotary) in --out.
       Examples:
         attnviz explain "The cat sat on the mat."
         attnviz explain --causal --step 6 "The cat sat on the mat."
+        attnviz explain --model SmolLM2-135M-Instruct --step 5 "The cat sat."
         attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
       """)
 
@@ -29,7 +32,9 @@ struct ExplainCommand: ParsableCommand {
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
-  @Option(help: "Show only this step (1-8; 6 exists only with --causal).")
+  @Option(
+    help: "Show only this step (1-8, 6 only with --causal; 1-9 on a rotary model, 5 the rotation)."
+  )
   var step: Int?
 
   @Option(help: "Head to follow through the steps, 1-based.")
@@ -63,9 +68,8 @@ struct ExplainCommand: ParsableCommand {
   var noColor = false
 
   func validate() throws {
-    if let step, !(1...8).contains(step) {
-      throw ValidationError(
-        "--step \(step) does not exist; the steps are 1–8 (6 only with --causal)")
+    if let step, !(1...explainLargestStep).contains(step) {
+      throw ValidationError("--step \(step) does not exist; the steps are \(explainStepSummary)")
     }
     if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }

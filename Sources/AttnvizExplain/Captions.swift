@@ -1,4 +1,5 @@
 import AttnvizKit
+import AttnvizStyle
 import Foundation
 
 /// The plain-language captions, one to three lines each, with the run's own numbers. They follow
@@ -51,21 +52,71 @@ enum Captions {
     }
   }
 
-  static func projections(dModel: Int, heads: Int, head: Int, dk: Int, hasBias: Bool) -> [String] {
+  /// On a grouped-query model Wk and Wv are narrower than Wq, and each key/value head serves
+  /// several query heads; the caption says so with the run's shapes.
+  static func projections(
+    dModel: Int, heads: Int, head: Int, dk: Int, hasBias: Bool, keyValueHeads: Int? = nil
+  ) -> [String] {
     let bias = hasBias ? " (plus a bias)" : ""
+    let groups = keyValueHeads ?? heads
+    let square = groups == heads && heads * dk == dModel
+    let shapes =
+      square
+      ? "the same three \(dModel) × \(dModel) matrices"
+      : groups == heads
+        ? "the same three \(dModel) × \(heads * dk) matrices"
+        : "the same matrices (Wq \(dModel) × \(heads * dk), Wk and Wv \(dModel) × \(groups * dk))"
     var lines = [
-      "Q = X·Wq, K = X·Wk, V = X·Wv\(bias): the same three \(dModel) × \(dModel) matrices multiply every token's row.",
+      "Q = X·Wq, K = X·Wk, V = X·Wv\(bias): \(shapes) multiply every token's row.",
       "The parameters are shared across the sequence, as an RNN applies the same cell at every step.",
     ]
-    if heads > 1 {
-      let first = head * dk
+    let first = head * dk
+    let split = heads * dk == dModel ? "d_k = \(dModel) / \(heads) = \(dk)" : "d_k = \(dk)"
+    if heads > 1 && groups < heads {
+      let share = heads / max(groups, 1)
+      let group = head / share
       lines.append(
-        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (d_k = \(dModel) / \(heads) = \(dk))."
+        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of Q (\(split)) and key/value head \(group + 1) of \(groups), shared by heads \(group * share + 1)–\((group + 1) * share)."
+      )
+    } else if heads > 1 {
+      lines.append(
+        "Head \(head + 1) of \(heads) uses columns d\(first)–d\(first + dk - 1) of each (\(split))."
       )
     } else {
       lines.append("With one head, the head uses every column: d_k = d_model = \(dk).")
     }
     return lines
+  }
+
+  /// Step 3 of a rotary model: nothing is added to X; the rotation comes after the projections.
+  static func rotaryPosition(about: ModelDescription, step: Int) -> [String] {
+    [
+      "An RNN knows order because it reads one token at a time; attention reads all at once.",
+      "This model adds nothing to X: X is the embeddings, \(about.inputIsNormalised ? "normalised by \(about.normaliser)" : "as they are").",
+      "Position enters in step \(step), where each query and key is rotated by an angle that grows with its position (RoPE).",
+    ]
+  }
+
+  /// Step 5 of a rotary model, with this input's positions, θ and head size.
+  static func rotation(
+    positions: Int, headSize: Int, theta: String, scaling: String?, fastest: Double,
+    slowest: (pair: Int, angle: Double)
+  ) -> [String] {
+    let pairs = headSize / 2
+    let rescaled = scaling.map { ", rescaled (\($0))" } ?? ""
+    let last = positions - 1
+    let slow =
+      slowest.angle < 0.005
+      ? "pair \(slowest.pair) less than 0.01 rad"
+      : "pair \(slowest.pair) \(formatFixed(slowest.angle, decimals: 2)) rad"
+    return [
+      "RoPE turns pair i of each head (d_i with d_i+\(pairs); \(pairs) pairs, head size \(headSize)) by the angle m·θᵢ at position m,",
+      "θᵢ = \(theta)^(−2i/\(headSize))\(rescaled): "
+        + (positions == 1
+          ? "the one token stands at position 0, where nothing turns."
+          : "over these \(positions) positions (0–\(last)) pair 0 turns up to \(formatFixed(fastest, decimals: 2)) rad, \(slow)."),
+      "A rotation keeps lengths, and q_m·k_n depends on m and n only through m − n: on the diagonal (m = n) the score is unchanged.",
+    ]
   }
 
   static func scores(tokens: Int, dk: Int) -> [String] {

@@ -36,20 +36,54 @@ func explainFigure(
   }
   func panels(_ panelStyle: FigureStyle) -> [Scene] {
     step.tables.map { table in
-      heatmapFigure(
-        table.matrix, title: FigureTitle(table.title, subtitle: table.note),
-        style: AttnvizExplain.panelStyle(table, panelStyle), measurer: measurer)
+      var tableStyle = AttnvizExplain.panelStyle(table, panelStyle)
+      if let scale = table.scale {
+        tableStyle.signedLimit = step.tables.filter { $0.scale == scale }
+          .map { $0.matrix.matrix.maxMagnitude }.max()
+      }
+      if let axes = table.chart {
+        let points = table.matrix.matrix.row(0).enumerated().map { (x: Double($0), y: $1) }
+        return lineChartFigure(
+          points, xTitle: axes.x, yTitle: axes.y,
+          title: FigureTitle(table.title, subtitle: table.note), style: tableStyle,
+          measurer: measurer)
+      }
+      return heatmapFigure(
+        table.matrix, title: FigureTitle(table.title, subtitle: table.note), style: tableStyle,
+        measurer: measurer)
     }
   }
   var scenes = panels(small)
+  let rows = panelRows(step, count: scenes.count)
+  func widest(_ scenes: [Scene]) -> Double {
+    rows.map { $0.reduce(0) { $0 + scenes[$1].width } }.max() ?? 0
+  }
   // Wide matrices (d_model 384) would stack the panels into a tall strip no slide can hold:
   // shrink their grids so they stay side by side.
-  if scenes.reduce(0, { $0 + $1.width }) > panelRowWidth {
-    small.maxGridSize = max(480, panelRowWidth / Double(scenes.count) - 280)
+  if widest(scenes) > panelRowWidth {
+    let perRow = rows.map(\.count).max() ?? scenes.count
+    small.maxGridSize = max(480, panelRowWidth / Double(perRow) - 280)
     scenes = panels(small)
+  }
+  if !step.panelRows.isEmpty {
+    return composePanelRows(
+      rows.map { $0.map { scenes[$0] } }, title: heading, style: style, measurer: measurer)
   }
   return composePanels(
     scenes, title: heading, style: style, measurer: measurer, maxRowWidth: panelRowWidth + 200)
+}
+
+/// The panels' indices row by row: the step's `panelRows`, or all in one row.
+func panelRows(_ step: ExplainStep, count: Int) -> [[Int]] {
+  guard !step.panelRows.isEmpty else { return [Array(0..<count)] }
+  var rows: [[Int]] = []
+  var next = 0
+  for size in step.panelRows where next < count {
+    rows.append(Array(next..<min(next + size, count)))
+    next += size
+  }
+  if next < count { rows.append(Array(next..<count)) }
+  return rows
 }
 
 /// Text size of the figures on slides, in the figure's own units: the deck scales each figure
@@ -60,6 +94,7 @@ let deckFigureFontSize = 18.0
 /// columns cut as the slide's tables cut them and, when the panels would still be wider than
 /// a slide, to fewer (12, then 8), so that the figure's text can be as large as the caption
 /// once the figure is fitted to a 1366×768 window. What a panel leaves out is its second line.
+/// Line charts keep every point.
 func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasuring) -> Scene {
   var large = style
   large.fontSize = deckFigureFontSize
@@ -71,7 +106,7 @@ func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasu
   var scene = Scene(width: 0, height: 0)
   for limit in [explainTableColumnLimit, 12, 8] {
     var cut = step
-    cut.tables = step.tables.map { $0.firstColumns(limit) }
+    cut.tables = step.tables.map { $0.chart == nil ? $0.firstColumns(limit) : $0 }
     scene = explainFigure(cut, subtitle: "", style: large, measurer: measurer, headed: false)
     if scene.width <= deckFigureWidth { break }
   }
@@ -92,6 +127,6 @@ func panelStyle(_ table: ExplainTable, _ style: FigureStyle) -> FigureStyle {
   var panel = style
   panel.rowAxisTitle =
     table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token"
-  panel.columnAxisTitle = "Dimension"
+  panel.columnAxisTitle = table.columnTitle ?? "Dimension"
   return panel
 }

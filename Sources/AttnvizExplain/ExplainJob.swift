@@ -132,7 +132,7 @@ func explainFiles(
           steps, title: names.title, subtitle: names.subtitle, figures: slides,
           figureFontSize: deckFigureFontSize)))
   }
-  let named = zip(steps, scenes).map { (stem: $0.kind.fileStem, scene: $1) }
+  let named = zip(steps, scenes).map { (stem: $0.fileStem, scene: $1) }
   return files
     + (try figureFiles(named, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts))
 }

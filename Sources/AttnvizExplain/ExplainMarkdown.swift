@@ -22,7 +22,7 @@ func explainMarkdown(
       document += "\n**\(escapeMarkdownCell(table.title))**\n\n" + renderMarkdownTable(table.matrix)
     }
     if let figureExtension {
-      let file = "\(step.kind.fileStem).\(figureExtension)"
+      let file = "\(step.fileStem).\(figureExtension)"
       document += "\n![\(escapeMarkdownCell(step.heading))](\(file))\n"
     }
   }

@@ -27,12 +27,8 @@ struct ExplainWalkthrough: Sendable {
 
   /// The one step `--step N` asks for, or a usage error saying which steps exist.
   func step(_ number: Int) throws -> ExplainStep {
-    guard let kind = ExplainStepKind(rawValue: number) else {
-      throw AttnvizError.usage(
-        "--step \(number) does not exist; the steps are 1–8 (6 only with --causal)")
-    }
     try checkExplainChoices(head: head + 1, step: number, model: trace.model)
-    guard let step = list.first(where: { $0.kind == kind }) else {
+    guard let step = list.first(where: { $0.number == number }) else {
       throw AttnvizError.failure("step \(number) was not built")
     }
     return step
@@ -46,6 +42,7 @@ struct StepBuilder {
   let head: Int
 
   var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
+  var numbering: StepNumbering { StepNumbering(model: trace.model) }
   var tokens: [String] { trace.tokens.map(\.text) }
   var t: Int { trace.tokens.count }
   var c: Int { trace.model.dModel }
@@ -60,10 +57,22 @@ struct StepBuilder {
   }
 
   func build() -> [ExplainStep] {
-    var list = [tokenStep(), embeddingStep(), positionStep(), projectionStep(), scoreStep()]
+    var list = [tokenStep(), embeddingStep(), positionStep(), projectionStep()]
+    if numbering.rotary, let rotation = steps.rotation { list.append(rotationStep(rotation)) }
+    list.append(scoreStep())
     if causal { list.append(maskStep()) }
     list += [weightStep(), outputStep()]
     return list
+  }
+
+  /// A step numbered as this model numbers its steps.
+  func step(
+    _ kind: ExplainStepKind, title: String, caption: [String], tables: [ExplainTable],
+    tokens: [String] = [], panelRows: [Int] = []
+  ) -> ExplainStep {
+    ExplainStep(
+      kind: kind, number: numbering.number(kind), title: title, caption: caption, tables: tables,
+      tokens: tokens, panelRows: panelRows)
   }
 
   func signed(_ m: Matrix, rows: [String]? = nil, dimensionLabels: Bool = false) -> LabeledMatrix {
@@ -78,14 +87,14 @@ struct StepBuilder {
   }
 
   func tokenStep() -> ExplainStep {
-    ExplainStep(
-      kind: .tokens, title: "Tokens", caption: Captions.tokens(count: t, about: about),
+    step(
+      .tokens, title: "Tokens", caption: Captions.tokens(count: t, about: about),
       tables: [], tokens: tokens)
   }
 
   func embeddingStep() -> ExplainStep {
-    ExplainStep(
-      kind: .embeddings, title: "Embeddings X",
+    step(
+      .embeddings, title: "Embeddings X",
       caption: Captions.embeddings(tokens: t, dModel: c, about: about),
       tables: [
         ExplainTable(
@@ -103,29 +112,45 @@ struct StepBuilder {
     }
     tables.append(
       ExplainTable(title: "\(about.inputName) (\(t) × \(c))", matrix: signed(steps.input)))
-    return ExplainStep(
-      kind: .positionalEncoding,
-      title: steps.positionalEncoding == nil
-        ? "Position: none added" : "Positional encoding: X + PE",
-      caption: Captions.position(about: about, dModel: c), tables: tables)
+    let rotary = numbering.rotary && steps.rotation != nil
+    return step(
+      .positionalEncoding,
+      title: rotary
+        ? "Position: nothing added to X (rotary, step \(numbering.number(.rotation)))"
+        : steps.positionalEncoding == nil ? "Position: none added" : "Positional encoding: X + PE",
+      caption: rotary
+        ? Captions.rotaryPosition(about: about, step: numbering.number(.rotation))
+        : Captions.position(about: about, dModel: c), tables: tables)
   }
 
+  /// Q, K, V as X·W gives them: on a rotary model, Q and K from before the rotation (the next
+  /// step turns them), after Qwen3's per-head RMSNorm where the model has one.
   func projectionStep() -> ExplainStep {
-    let names = [("Q", "Wq", steps.q), ("K", "Wk", steps.k), ("V", "Wv", steps.v)]
+    let rotation = numbering.rotary ? steps.rotation : nil
+    let normalised = rotation?.normalised == true
+    func product(_ name: String, _ weight: String) -> String {
+      normalised && name != "V" ? "\(name) = RMSNorm(X·\(weight))" : "\(name) = X·\(weight)"
+    }
+    let names = [
+      ("Q", "Wq", rotation?.q ?? steps.q), ("K", "Wk", rotation?.k ?? steps.k),
+      ("V", "Wv", steps.v),
+    ]
     let tables = names.map { name, weight, m in
       ExplainTable(
-        title: "\(name) = X·\(weight)\(headPart)",
+        title: "\(product(name, weight))\(headPart)",
         matrix: signed(m.columns(headColumns), dimensionLabels: true))
     }
-    return ExplainStep(
-      kind: .projections, title: "Queries, keys, values",
-      caption: Captions.projections(dModel: c, heads: h, head: head, dk: d, hasBias: about.hasBias),
+    return step(
+      .projections, title: "Queries, keys, values",
+      caption: Captions.projections(
+        dModel: c, heads: h, head: head, dk: d, hasBias: about.hasBias,
+        keyValueHeads: trace.model.keyValueHeads),
       tables: tables)
   }
 
   func scoreStep() -> ExplainStep {
-    ExplainStep(
-      kind: .scores, title: "Scores Q·Kᵀ, scaled by 1/√d_k",
+    step(
+      .scores, title: "Scores Q·Kᵀ, scaled by 1/√d_k",
       caption: Captions.scores(tokens: t, dk: d),
       tables: [
         ExplainTable(
@@ -140,8 +165,8 @@ struct StepBuilder {
   }
 
   func maskStep() -> ExplainStep {
-    ExplainStep(
-      kind: .causalMask, title: "Causal mask: no looking ahead", caption: Captions.mask(),
+    step(
+      .causalMask, title: "Causal mask: no looking ahead", caption: Captions.mask(),
       tables: [
         ExplainTable(
           title: "Scaled scores, future keys masked (−∞)",
@@ -151,8 +176,8 @@ struct StepBuilder {
   }
 
   func weightStep() -> ExplainStep {
-    ExplainStep(
-      kind: .weights, title: "Softmax: attention weights",
+    step(
+      .weights, title: "Softmax: attention weights",
       caption: Captions.weights(causal: causal, dk: d),
       tables: [
         ExplainTable(
@@ -176,8 +201,8 @@ struct StepBuilder {
     let source = h > 1 ? "concat" : "(weights·V)"
     tables.append(
       ExplainTable(title: "Output = \(source)·Wo (\(t) × \(c))", matrix: signed(steps.output)))
-    return ExplainStep(
-      kind: .output,
+    return step(
+      .output,
       title: h > 1
         ? "Output: weights·V per head, concatenated, ·Wo" : "Output: weights·V, then ·Wo",
       caption: Captions.output(tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias),

@@ -34,6 +34,13 @@ public struct ModelInfo: Sendable, Equatable {
 
   /// How many query heads share one key/value head (1 without grouped-query attention).
   public var queryHeadsPerKeyValueHead: Int { heads / max(keyValueHeads, 1) }
+
+  /// Position enters by rotating Q and K (RoPE: the Llama family), not by adding to X.
+  public var hasRotaryPositions: Bool {
+    TransformerConfig.Architecture(rawValue: architecture).map {
+      ArchitectureLayout($0).positions == .rotary
+    } ?? false
+  }
 }
 
 /// Every intermediate matrix of one self-attention layer, as the lecture walks through them.
@@ -54,6 +61,9 @@ public struct LayerSteps: Sendable, Equatable {
   public var q: Matrix
   public var k: Matrix
   public var v: Matrix
+  /// Rotary models: Q and K before the rotation, and the angles it turns them by; nil for the
+  /// others (their Q and K above are the projections themselves).
+  public var rotation: RotationSteps?
   /// Per head: Q_h·K_hᵀ. H × (T, T)
   public var rawScores: [Matrix]
   /// Per head: Q_h·K_hᵀ / √D, before the mask. H × (T, T)
@@ -71,7 +81,7 @@ public struct LayerSteps: Sendable, Equatable {
     embeddings: Matrix, positionalEncoding: Matrix?, input: Matrix, wq: Matrix, wk: Matrix,
     wv: Matrix, wo: Matrix, q: Matrix, k: Matrix, v: Matrix, rawScores: [Matrix],
     scaledScores: [Matrix], weights: [Matrix], headOutputs: [Matrix], concatenated: Matrix,
-    output: Matrix
+    output: Matrix, rotation: RotationSteps? = nil
   ) {
     self.embeddings = embeddings
     self.positionalEncoding = positionalEncoding
@@ -89,6 +99,38 @@ public struct LayerSteps: Sendable, Equatable {
     self.headOutputs = headOutputs
     self.concatenated = concatenated
     self.output = output
+    self.rotation = rotation
+  }
+}
+
+/// What rotary position embedding (RoPE) does in one layer: Q and K as the projections (and
+/// Qwen3's q/k norm) leave them, before the rotation, and the angle per position of each
+/// dimension pair. Pair i of a head of size D is the head's dimensions i and i + D/2
+/// (Hugging Face's rotate-half order); at position m it turns by m · frequencies[i].
+public struct RotationSteps: Sendable, Equatable {
+  /// Q before rotation. (T, H·D)
+  public var q: Matrix
+  /// K before rotation, per query head as `LayerSteps.k`. (T, H·D)
+  public var k: Matrix
+  /// θ, the configuration's `rope_theta`: frequencies[i] = θ^(−2i/D) before any rescaling.
+  public var theta: Double
+  /// The angle pair i turns per position, in radians, as the model uses it. (D/2)
+  public var frequencies: [Double]
+  /// How the frequencies were rescaled for long contexts ("llama3, factor 8"), nil when not.
+  public var scaling: String?
+  /// Q and K were RMS-normalised per head before the rotation (Qwen3's q/k norm).
+  public var normalised: Bool
+
+  public init(
+    q: Matrix, k: Matrix, theta: Double, frequencies: [Double], scaling: String? = nil,
+    normalised: Bool = false
+  ) {
+    self.q = q
+    self.k = k
+    self.theta = theta
+    self.frequencies = frequencies
+    self.scaling = scaling
+    self.normalised = normalised
   }
 }
 

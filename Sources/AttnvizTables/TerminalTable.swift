@@ -111,10 +111,12 @@ struct TableLayout {
   func heading(for block: Range<Int>) -> String {
     let dash = glyphs.rangeDash
     let total = columnWidths.count
+    // Labelled columns are keys, unless the labels name dimensions (a head's d64…, pairs).
+    let noun = matrix.labelsAreDimensions ? "columns" : "keys"
     let text =
       matrix.columnLabels == nil
       ? "dims d\(block.lowerBound)\(dash)d\(block.upperBound - 1) of \(total)"
-      : "keys \(block.lowerBound + 1)\(dash)\(block.upperBound) of \(total)"
+      : "\(noun) \(block.lowerBound + 1)\(dash)\(block.upperBound) of \(total)"
     return truncate(text, toWidth: width, ellipsis: glyphs.ellipsis)
   }
 

@@ -16,13 +16,13 @@ func frameFigure(
   // A small figure still gets a readable title width; a big one gives the title its own width.
   // A narrow figure widens (up to 960 px) rather than cut its title: the title says what the
   // figure shows (layer, head, step).
-  // The subtitle likewise, so the sentence is not cut while there is slide room for it.
+  // The subtitle likewise, notes included, so the sentence is not cut while there is slide
+  // room for it.
   let titleWidth = measurer.width(
     of: tokenLabel(title.title), size: style.titleSize, weight: .bold)
-  let subtitleWidth =
-    title.subtitle.map {
-      measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular)
-    } ?? 0
+  let fullSubtitle = ([title.subtitle.map(tokenLabel)].compactMap { $0 } + notes)
+    .filter { !$0.isEmpty }.joined(separator: " · ")
+  let subtitleWidth = measurer.width(of: fullSubtitle, size: style.fontSize, weight: .regular)
   let contentWidth = max(
     bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
 
@@ -39,8 +39,10 @@ func frameFigure(
         role: "title"))
     y += measurer.descent(size: style.titleSize)
   }
-  if let line = subtitleLine(title.subtitle, notes: notes, width: contentWidth, style, measurer) {
-    y += (y > 0 ? 6 : 0) + measurer.ascent(size: style.fontSize)
+  for (index, line) in subtitleLines(
+    title.subtitle, notes: notes, width: contentWidth, style, measurer
+  ).enumerated() {
+    y += (y > 0 ? (index == 0 ? 6 : 2) : 0) + measurer.ascent(size: style.fontSize)
     heading.text(
       TextItem(
         line, at: Point(0, y), size: style.fontSize, color: FigureStyle.softInk, role: "subtitle"))
@@ -61,25 +63,28 @@ func frameFigure(
   return scene
 }
 
-private func subtitleLine(
+/// The subtitle and the notes on one line when they fit; otherwise the notes go on a second
+/// line rather than cut the subtitle (each line shortened with "…" only if it alone is too
+/// wide).
+private func subtitleLines(
   _ subtitle: String?, notes: [String], width: Double, _ style: FigureStyle,
   _ measurer: any TextMeasuring
-) -> String? {
+) -> [String] {
   let separator = " · "
   let noteText = notes.joined(separator: separator)
   guard let subtitle, !subtitle.isEmpty else {
     return noteText.isEmpty
-      ? nil
-      : shortened(
-        noteText, toWidth: width, size: style.fontSize, measurer: measurer)
+      ? []
+      : [shortened(noteText, toWidth: width, size: style.fontSize, measurer: measurer)]
   }
   let shown = tokenLabel(subtitle)
   guard !noteText.isEmpty else {
-    return shortenedAtWord(shown, toWidth: width, size: style.fontSize, measurer: measurer)
+    return [shortenedAtWord(shown, toWidth: width, size: style.fontSize, measurer: measurer)]
   }
-  let noteWidth = measurer.width(of: separator + noteText, size: style.fontSize, weight: .regular)
-  let room = max(width - noteWidth, width / 3)
-  let head = shortenedAtWord(shown, toWidth: room, size: style.fontSize, measurer: measurer)
-  return shortened(
-    head + separator + noteText, toWidth: width, size: style.fontSize, measurer: measurer)
+  let line = shown + separator + noteText
+  if measurer.width(of: line, size: style.fontSize, weight: .regular) <= width { return [line] }
+  return [
+    shortenedAtWord(shown, toWidth: width, size: style.fontSize, measurer: measurer),
+    shortened(noteText, toWidth: width, size: style.fontSize, measurer: measurer),
+  ]
 }

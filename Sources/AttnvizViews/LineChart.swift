@@ -1,4 +1,5 @@
 import AttnvizRender
+import Foundation
 
 /// A plain line chart: one series of (x, y) points in a framed plot area with ticks, grid
 /// lines at the y ticks, and axis titles. Used for RoPE's dot product against distance.
@@ -61,4 +62,50 @@ func drawLineChart(_ spec: LineChartSpec, style: FigureStyle, into canvas: inout
   drawAxisTitles(
     row: AxisTitle(spec.yTitle), column: AxisTitle(spec.xTitle), grid: grid, columnBelow: true,
     style: style, into: &canvas)
+}
+
+/// One series as a small figure of its own (a panel of explain's rotation step): ticks chosen
+/// from the data, the x axis in whole numbers.
+public func lineChartFigure(
+  _ points: [(x: Double, y: Double)], xTitle: String, yTitle: String, title: FigureTitle,
+  style: FigureStyle, measurer: any TextMeasuring, width: Double = 420, height: Double = 240
+) -> Scene {
+  guard let first = points.first, let last = points.last else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
+  // A single point still gets an axis one unit long.
+  let end = max(last.x, first.x + 1)
+  let xStep = niceStep((end - first.x) / 8)
+  let xTicks = Swift.stride(
+    from: (first.x / xStep).rounded(.down) * xStep, through: end + xStep * 0.999, by: xStep
+  ).map { $0 }
+  let ys = points.map(\.y)
+  var low = ys.min() ?? 0
+  var high = ys.max() ?? 1
+  if high - low < 1e-9 * max(1, abs(high)) {
+    low -= 1
+    high += 1
+  }
+  // Tick labels have two decimals, so steps stay at 0.01 or more.
+  let yStep = max(0.01, niceFractionStep((high - low) / 4))
+  let yTicks = Swift.stride(
+    from: (low / yStep).rounded(.down) * yStep, through: high + yStep * 0.999, by: yStep
+  ).map { $0 }
+  var canvas = Canvas(measurer: measurer)
+  drawLineChart(
+    LineChartSpec(
+      points: points, xTicks: xTicks, yTicks: yTicks, xTitle: xTitle, yTitle: yTitle,
+      width: width, height: height),
+    style: style, into: &canvas)
+  return frameFigure(body: canvas, title: title, notes: [], style: style, measurer: measurer)
+}
+
+/// 1, 2 or 5 times a power of ten (any power, also below 1), at least `raw`.
+func niceFractionStep(_ raw: Double) -> Double {
+  guard raw > 0, raw.isFinite else { return 1 }
+  let power = pow(10, (log10(raw)).rounded(.down))
+  for factor in [1.0, 2, 5, 10] where factor * power >= raw * (1 - 1e-12) {
+    return factor * power
+  }
+  return 10 * power
 }

@@ -85,11 +85,31 @@ public func modelFigure(
   let captionHeight =
     marks.labels == nil
     ? 0 : measurer.ascent(size: captionSize) + measurer.descent(size: captionSize) + 4
-  // Thumbnails up to 110 px, smaller so the grid fits a 16:9 slide (~1600 × 1000 px).
-  let span = max(
-    lineHeight + 4,
-    min(110, 1600 / Double(headCount) - gap, 1000 / Double(layers.count) - gap - captionHeight))
-  let cell = PanelCells(rows: tokens.count, columns: tokens.count, span: span, base: span)
+  // Thumbnails up to 110 px, smaller so the grid fits a 16:9 slide (~1600 × 1000 px). Many
+  // layers of few heads (SmolLM2: 30 × 9) would be a tall strip of tiny thumbnails: the layers
+  // then wrap into blocks side by side, each with its own layer and head labels.
+  let rowLabelWidth =
+    measurer.width(of: "Layer \(layers.count)", size: labelSize, weight: .regular) + labelGap + 2
+  let blockGap = 24.0
+  func span(blocks: Int) -> Double {
+    let rows = (layers.count + blocks - 1) / blocks
+    let labels = Double(blocks - 1) * (rowLabelWidth + blockGap)
+    return max(
+      lineHeight + 4,
+      min(
+        110, (1600 - labels) / Double(blocks * headCount) - gap,
+        1000 / Double(rows) - gap - captionHeight))
+  }
+  // A block more only when it makes the thumbnails a quarter larger (MiniLM's 6 × 12 and
+  // BERT-base's 12 × 12 stay one block).
+  var blocks = 1
+  for candidate in 2...4 where candidate <= layers.count {
+    if span(blocks: candidate) >= 1.25 * span(blocks: blocks) { blocks = candidate }
+  }
+  let perBlock = (layers.count + blocks - 1) / blocks
+  let cell = PanelCells(
+    rows: tokens.count, columns: tokens.count, span: span(blocks: blocks),
+    base: span(blocks: blocks))
   let scale = ColorScale.probabilities(style.colorMap)
   var notes: [String] = []
   if let note = cell.poolingNote { notes.append(note) }
@@ -97,14 +117,16 @@ public func modelFigure(
   var canvas = Canvas(measurer: measurer)
   var grids: [GridGeometry] = []
   let step = cell.panelWidth + gap
+  let blockStride = Double(headCount) * step - gap + blockGap + rowLabelWidth
   let form = labelForm(
     marks.labels ?? [], room: step - 2, size: captionSize, measurer: measurer)
   let rowStep = step + captionHeight
   let isMasked: (Int, Int) -> Bool = { row, column in causal && column > row }
   for (l, heads) in layers.enumerated() {
+    let left = Double(l / perBlock) * blockStride
     for (h, weights) in heads.enumerated() {
       let grid = GridGeometry(
-        x: Double(h) * step, y: Double(l) * rowStep, cellWidth: cell.width,
+        x: left + Double(h) * step, y: Double(l % perBlock) * rowStep, cellWidth: cell.width,
         cellHeight: cell.height, rows: cell.pooledRows, columns: cell.pooledColumns)
       grids.append(grid)
       let shown = pooled(
@@ -117,13 +139,17 @@ public func modelFigure(
       }
     }
   }
-  let labelTop = drawModelLabels(
-    layers: layers.count, heads: headCount, step: step, rowStep: rowStep, cell: cell,
-    style: style, into: &canvas)
-  if let group = marks.queryHeadsPerKeyValueHead, group > 1 {
-    drawKeyValueBrackets(
-      heads: headCount, group: group, step: step, panelWidth: cell.panelWidth, bottom: labelTop,
-      style: style, into: &canvas)
+  for block in 0..<blocks {
+    let first = block * perBlock
+    let left = Double(block) * blockStride
+    let labelTop = drawModelLabels(
+      layers: first..<min(layers.count, first + perBlock), heads: headCount, left: left,
+      step: step, rowStep: rowStep, cell: cell, style: style, into: &canvas)
+    if let group = marks.queryHeadsPerKeyValueHead, group > 1 {
+      drawKeyValueBrackets(
+        heads: headCount, group: group, left: left, step: step, panelWidth: cell.panelWidth,
+        bottom: labelTop, style: style, into: &canvas)
+    }
   }
 
   let whole = spanning(grids)
@@ -146,11 +172,12 @@ private func drawThumbnailLabel(
       size: size, color: FigureStyle.ink, anchor: .middle, role: "pattern-label"))
 }
 
-/// "Layer 1…" left of each row and "Head 1…" over each column; when a column is too narrow for
-/// "Head 12", just the number, with "Head" as the axis title. Returns the top of the labels.
+/// "Layer 1…" left of each row and "Head 1…" over each column of one block of layers (its
+/// left edge at `left`); when a column is too narrow for "Head 12", just the number, with
+/// "Head" as the axis title. Returns the top of the labels.
 private func drawModelLabels(
-  layers: Int, heads: Int, step: Double, rowStep: Double, cell: PanelCells, style: FigureStyle,
-  into canvas: inout Canvas
+  layers: Range<Int>, heads: Int, left: Double, step: Double, rowStep: Double, cell: PanelCells,
+  style: FigureStyle, into canvas: inout Canvas
 ) -> Double {
   let measurer = canvas.measurer
   let size = style.fontSize
@@ -162,7 +189,7 @@ private func drawModelLabels(
     canvas.text(
       TextItem(
         spelledOut ? "Head \(h + 1)" : "\(h + 1)",
-        at: Point(Double(h) * step + cell.panelWidth / 2, -labelGap - descent), size: size,
+        at: Point(left + Double(h) * step + cell.panelWidth / 2, -labelGap - descent), size: size,
         color: FigureStyle.ink, anchor: .middle, role: "column-label"))
   }
   var top = -labelGap - descent - ascent
@@ -170,16 +197,17 @@ private func drawModelLabels(
     let y = -labelGap - descent - ascent - descent - 6
     canvas.text(
       TextItem(
-        "Head", at: Point((Double(heads) * step - 8) / 2, y), size: size,
+        "Head", at: Point(left + (Double(heads) * step - 8) / 2, y), size: size,
         color: FigureStyle.ink, anchor: .middle, weight: .bold, role: "axis-title"))
     top = y - ascent
   }
-  for l in 0..<layers {
+  for (row, l) in layers.enumerated() {
     canvas.text(
       TextItem(
         "Layer \(l + 1)",
         at: Point(
-          -labelGap - 2, Double(l) * rowStep + cell.panelWidth / 2 + (ascent - descent) / 2),
+          left - labelGap - 2, Double(row) * rowStep + cell.panelWidth / 2 + (ascent - descent) / 2
+        ),
         size: size, color: FigureStyle.ink, anchor: .end, role: "row-label"))
   }
   return top
@@ -188,8 +216,8 @@ private func drawModelLabels(
 /// Grouped-query attention: a bracket over each run of query heads that share a key/value
 /// head, labelled "KV 1", "KV 2", … (role "kv-group"), above everything at `bottom`.
 func drawKeyValueBrackets(
-  heads: Int, group: Int, step: Double, panelWidth: Double, bottom: Double, style: FigureStyle,
-  into canvas: inout Canvas
+  heads: Int, group: Int, left: Double = 0, step: Double, panelWidth: Double, bottom: Double,
+  style: FigureStyle, into canvas: inout Canvas
 ) {
   let measurer = canvas.measurer
   let size = style.fontSize
@@ -197,8 +225,8 @@ func drawKeyValueBrackets(
   for g in 0..<((heads + group - 1) / group) {
     let first = g * group
     let last = min(heads, first + group) - 1
-    let x0 = Double(first) * step
-    let x1 = Double(last) * step + panelWidth
+    let x0 = left + Double(first) * step
+    let x1 = left + Double(last) * step + panelWidth
     for (from, to) in [
       (Point(x0, lineY), Point(x1, lineY)), (Point(x0, lineY), Point(x0, lineY + 4)),
       (Point(x1, lineY), Point(x1, lineY + 4)),

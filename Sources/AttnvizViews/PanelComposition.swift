@@ -27,6 +27,31 @@ public func composePanels(
   return headed(items, width: width, height: height, title: title, style: style, measurer: measurer)
 }
 
+/// Panels in rows: each inner array side by side, the rows one under another (explain's
+/// rotation step: Q before and after, K before and after, the scores and their distance).
+public func composePanelRows(
+  _ rows: [[Scene]], title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  var items: [SceneItem] = []
+  var y = 0.0
+  var width = 0.0
+  for row in rows {
+    var x = 0.0
+    var rowHeight = 0.0
+    for panel in row {
+      items.append(
+        .rect(
+          RectItem(x: x, y: y, width: panel.width, height: panel.height, fill: panel.background)))
+      items += panel.items.map { $0.moved(x, y) }
+      x += panel.width.rounded(.up)
+      rowHeight = max(rowHeight, panel.height.rounded(.up))
+    }
+    width = max(width, x)
+    y += rowHeight
+  }
+  return headed(items, width: width, height: y, title: title, style: style, measurer: measurer)
+}
+
 /// A body (in its own coordinates, origin top left, already with its margins) under a bold
 /// title and a grey subtitle, set at the style's margin; the body alone when both are empty.
 /// (`frameFigure` does the same for the views with a different gap and centring; merging the

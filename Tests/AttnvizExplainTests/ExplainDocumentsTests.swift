@@ -42,7 +42,7 @@ func occurrences(of needle: String, in text: String) -> Int {
     #expect(md.hasPrefix("# Self-attention, step by step\n"))
     for step in walk.list {
       #expect(md.contains("\n## Step \(step.number) · "), "\(step.heading)")
-      #expect(md.contains("](\(step.kind.fileStem).png)\n"), "\(step.heading)")
+      #expect(md.contains("](\(step.fileStem).png)\n"), "\(step.heading)")
       for table in step.tables {
         #expect(md.contains(renderMarkdownTable(table.shown().matrix)), "\(table.title)")
       }

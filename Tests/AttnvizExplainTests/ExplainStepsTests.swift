@@ -32,7 +32,7 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     let list = try builtin().list
     #expect(list.map(\.number) == [1, 2, 3, 4, 5, 7, 8])
     #expect(
-      list.map(\.kind.fileStem) == [
+      list.map(\.fileStem) == [
         "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
         "step-05-scores", "step-07-weights", "step-08-output",
       ])
@@ -42,7 +42,7 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     let list = try builtin(causal: true).list
     #expect(list.map(\.number) == Array(1...8))
     let mask = try #require(list.first { $0.kind == .causalMask })
-    #expect(mask.kind.fileStem == "step-06-causal-mask")
+    #expect(mask.fileStem == "step-06-causal-mask")
     #expect(mask.tables.count == 1 && mask.tables[0].matrix.isCausal)
     #expect(mask.caption.joined().contains("−∞"))
     let weights = try #require(list.first { $0.kind == .weights }).tables[0].matrix
@@ -106,9 +106,17 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     #expect(try walk.step(5).kind == .scores)
     #expect(
       throws: AttnvizError.usage(
-        "--step 9 does not exist; the steps are 1–8 (6 only with --causal)")
+        "--step 9 exists only for a rotary model (Llama family, e.g. SmolLM2), whose step 5 is the rotation; here the steps are 1–8 (6 only with --causal)"
+      )
     ) {
       try walk.step(9)
+    }
+    #expect(
+      throws: AttnvizError.usage(
+        "--step 10 does not exist; the steps are 1–8 (6 only with --causal); 1–9 on a rotary model (Llama family), whose step 5 is the rotation"
+      )
+    ) {
+      try walk.step(10)
     }
     #expect {
       try walk.step(6)

@@ -139,6 +139,21 @@ import Testing
     #expect(rowLines.count == 30 * headings.count)
   }
 
+  @Test func labelledDimensionColumnsAreNotCalledKeys() {
+    // A head's slice of Q: columns labelled d64… are dimensions, so the block heading says
+    // "columns", not "keys".
+    var slice = LabeledMatrix(
+      Matrix(rows: 2, columns: 20, repeating: 0.5), rowLabels: ["a", "b"],
+      columnLabels: (64..<84).map { "d\($0)" }, kind: .signed)
+    slice.labelsAreDimensions = true
+    let table = renderTable(
+      slice, title: "Q", options: TableOptions(colorMode: .plain, width: 80))
+    let headings = lines(table).filter { $0.hasPrefix("columns ") }
+    #expect(headings.count > 1)
+    #expect(headings.first?.hasPrefix("columns 1-") == true)
+    #expect(!table.contains("keys "))
+  }
+
   @Test func dimensionColumnsAreNamedInBlockHeadings() {
     let m = LabeledMatrix(
       Matrix(rows: 2, columns: 64, values: (0..<128).map { Double($0) / 64 - 1 }),

@@ -40,8 +40,10 @@ private func previousHead(_ n: Int) -> Matrix {
     expectSaneFigure(scene)
   }
 
-  @Test func thirtyLayersOfNineHeadsUseLettersWithAKey() {
-    let n = 6
+  /// SmolLM2's 30 layers × 9 heads: as one column the thumbnails would be a few pixels and
+  /// pooled; the layers wrap into two blocks of 15, side by side, each with its labels.
+  @Test func thirtyLayersOfNineHeadsWrapIntoTwoBlocks() {
+    let n = 14
     let layers = Array(repeating: (0..<9).map { _ in previousHead(n) }, count: 30)
     let rule = HeadPatternRule()
     let roles = Array(repeating: TokenRole.ordinary, count: n)
@@ -50,10 +52,30 @@ private func previousHead(_ n: Int) -> Matrix {
       layers, patterns: patterns, rule: rule, tokens: (0..<n).map { "t\($0)" }, causal: true,
       queryHeadsPerKeyValueHead: 3, title: title, style: FigureStyle(), measurer: measurer)
     #expect(scene.texts("pattern-label").count == 270)
-    #expect(Set(scene.texts("pattern-label").map(\.string)) == ["P"])
-    #expect(scene.texts("caption").first?.string == "P = previous token")
-    #expect(scene.texts("kv-group").count == 3)
+    #expect(Set(scene.texts("pattern-label").map(\.string)) == ["prev"])
+    #expect(scene.texts("caption").first?.string == "prev = previous token")
+    // Brackets and head numbers over each block; layer 16 starts the second block, level
+    // with layer 1.
+    #expect(scene.texts("kv-group").count == 6)
+    #expect(scene.texts("column-label").count == 18)
+    let rows = scene.texts("row-label")
+    let first = try? #require(rows.first { $0.string == "Layer 1" })
+    let sixteenth = try? #require(rows.first { $0.string == "Layer 16" })
+    #expect(first?.position.y == sixteenth?.position.y)
+    #expect((sixteenth?.position.x ?? 0) > (first?.position.x ?? 0) + 300)
+    // 14 tokens fit the thumbnails unpooled, and nothing in the subtitle says otherwise.
+    #expect(scene.rects("cell").count == 270 * n * n)
+    #expect(scene.width < 2000 && scene.height < 1300)
     expectSaneFigure(scene)
+  }
+
+  @Test func twelveLayersOfTwelveHeadsStayOneBlock() {
+    let layers = Array(repeating: (0..<12).map { _ in previousHead(6) }, count: 12)
+    let scene = modelFigure(
+      layers, tokens: (0..<6).map { "t\($0)" }, title: title, style: FigureStyle(),
+      measurer: measurer)
+    #expect(scene.texts("column-label").count == 12)
+    #expect(scene.texts("row-label").count == 12)
   }
 
   @Test func groupedQueryHeadsGetOneBracketPerKeyValueHead() {

@@ -69,9 +69,10 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
       headMatrices(tokens, count: 4), panelTitles: ["1", "2", "3", "4"], title: title,
       style: FigureStyle(), measurer: measurer)
     #expect(scene.rects("cell").count < 4 * 500 * 500 / 4)
+    // The note follows the subtitle, on a line of its own when both do not fit on one.
     #expect(
-      scene.texts("subtitle").first?.string.contains("each cell shows the largest weight of")
-        == true)
+      scene.texts("subtitle").map(\.string).joined(separator: " ").contains(
+        "each cell shows the largest weight of"))
     expectSaneFigure(scene)
   }
 }

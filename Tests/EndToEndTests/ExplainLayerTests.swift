@@ -24,7 +24,7 @@ import Testing
     let run = try Binary.run(
       [
         "explain", "--model", "SmolLM2-135M-Instruct", "--layer", "14", "--head", "9", "--step",
-        "7", "--no-color", "--out", folder.path,
+        "8", "--no-color", "--out", folder.path,
         "The animal didn't cross the street because it was too tired.",
       ], in: Binary.packageRoot)
     #expect(run.status == 0, "\(run.stderr)")
@@ -32,7 +32,8 @@ import Testing
     // transformers puts 0.75 of it's attention on "animal" in this head.
     let it = try row("·it", after: "Attention weights", in: run.stdout)
     #expect(it.count >= 2 && it[1] == "0.75", "\(it)")
-    #expect(listing(folder) == ["step-07-weights.png"])
+    // A rotary model numbers its steps 1–9: the weights are step 8.
+    #expect(listing(folder) == ["step-08-weights.png"])
   }
 
   @Test(

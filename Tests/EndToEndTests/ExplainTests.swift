@@ -148,7 +148,8 @@ import Testing
   }
 
   @Test(arguments: [
-    (["--step", "9"], "--step 9"), (["--step", "6"], "--causal"), (["--step", "0"], "--step 0"),
+    (["--step", "9"], "only for a rotary model"), (["--step", "10"], "--step 10"),
+    (["--step", "6"], "--causal"), (["--step", "0"], "--step 0"),
     (["--head", "3"], "--head 3"), (["--head", "0"], "--head"), (["--format", "pdf"], "pdf"),
     (["--weights", "x.json", "--model", "m"], "--weights"),
   ])

@@ -87,11 +87,16 @@ package struct RunShape {
   }
 
   /// The model's trace: every layer's weights and the first layer's scores twice more (raw and
-  /// scaled), plus the model's own parameters.
+  /// scaled), plus the model's own parameters. The built-in layer keeps no scores past
+  /// `EmbeddedModel.maximumTokensWithSteps`; it computes one head's scores at a time.
   var traceBytes: Double {
     let h = Double(model.heads)
     let c = Double(model.dModel)
-    let weights = 8 * pairs * h * Double(model.layers + 2)
+    let keepsScores =
+      model.architecture != "builtin" || tokens <= EmbeddedModel.maximumTokensWithSteps
+    let weights =
+      keepsScores
+      ? 8 * pairs * h * Double(model.layers + 2) : 8 * pairs * (h * Double(model.layers) + 1)
     let vectors = 8 * Double(tokens) * c * 16
     // BERT converts every layer's parameters to doubles at load; the others one layer at a time.
     let parameterLayers = model.architecture == "bert" ? Double(model.layers) : 1
@@ -109,6 +114,14 @@ enum ElementCost {
   static let base = 64.0 * 1024 * 1024
   /// PNG canvases being drawn and encoded at once, one per core.
   static let canvases = 128.0 * 1024 * 1024
+  /// The most cells a heatmap draws: past `FigureStyle.maxGridSize` (1000) cells a side, long
+  /// texts are pooled into blocks of tokens (a 4,096-token heatmap has about 670,000 cells).
+  static let heatmapCells = 1_000_000.0
+  /// Panels of several matrices (the heads view, rollout beside the raw average) share a
+  /// 1200 × 800 slide with cells of at least 2 px: at most 240,000 cells in all.
+  static let panelCells = 240_000.0
+  /// The lines view draws weights of 0.01 and more: at most 100 per query.
+  static let linesPerQuery = 100.0
 }
 
 /// The main job's estimate.
@@ -120,12 +133,23 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
   if options.formats.contains(.png) { bytes += ElementCost.canvases }
   if figures {
     let views = options.views ?? [.heatmap, .heads, .lines, .model]
-    // Heatmaps draw every cell; the other views pool long texts to a bounded grid.
-    if views.contains(.heatmap) { bytes += ElementCost.sceneItem * pairs * heads }
-    if views.contains(.lines) { bytes += ElementCost.sceneItem * pairs * heads / 4 }
-    let pooled = min(pairs, 256 * 256)
+    // Every view bounds what it draws: heatmaps pool long texts into blocks, the lines view
+    // draws only weights of 0.01 and more.
+    let cells = min(pairs, ElementCost.heatmapCells)
+    if views.contains(.heatmap) { bytes += ElementCost.sceneItem * cells * heads }
+    if views.contains(.lines) {
+      let lines = min(pairs, ElementCost.linesPerQuery * Double(shape.tokens))
+      bytes += ElementCost.sceneItem * lines * heads
+    }
+    // Rollout holds two T×T Float32 buffers (R and the layer it multiplies), then R as a
+    // Double beside the Float32 one, then R and the raw last-layer average as Doubles: at most
+    // 16 bytes a token pair at once; and the two panels.
+    if views.contains(.rollout) {
+      bytes += 16 * pairs + ElementCost.sceneItem * min(2 * pairs, ElementCost.panelCells)
+    }
     if views.contains(.heads) {
-      bytes += ElementCost.sceneItem * pooled * Double(shape.model.heads)
+      let all = pairs * Double(shape.model.heads)
+      bytes += ElementCost.sceneItem * min(all, ElementCost.panelCells)
     }
     if views.contains(.model) {
       bytes +=
@@ -155,13 +179,15 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
 package func explainEstimate(_ shape: RunShape, formats: [String]) -> MemoryEstimate {
   let pairs = shape.pairs
   var bytes = ElementCost.base + shape.traceBytes
-  // Steps 5–7 are T×T tables (scores, mask, weights), each held as numbers and as text.
-  bytes += 3 * pairs * (8 + ElementCost.tableCell)
+  // The T×T tables (raw and scaled scores, mask, weights; a rotary model's rotation step has
+  // Q·Kᵀ before and after too), each held as numbers and as text.
+  let squares = shape.model.hasRotaryPositions ? 6.0 : 4.0
+  bytes += squares * pairs * (8 + ElementCost.tableCell)
   let figures = !Set(formats).isDisjoint(with: ["png", "svg", "html", "md"])
-  if figures { bytes += 3 * pairs * ElementCost.sceneItem + ElementCost.canvases }
+  if figures { bytes += squares * pairs * ElementCost.sceneItem + ElementCost.canvases }
   // The page holds each step's SVG text, about 100 bytes a cell.
-  if formats.contains("html") { bytes += 3 * pairs * 100 }
-  if formats.contains("md") { bytes += 3 * pairs * ElementCost.tableCell }
+  if formats.contains("html") { bytes += squares * pairs * 100 }
+  if formats.contains("md") { bytes += squares * pairs * ElementCost.tableCell }
   return MemoryEstimate(
     bytes: clamp(bytes), cause: shape.cause,
     advice: "give a shorter text, or fewer formats (--format png)")

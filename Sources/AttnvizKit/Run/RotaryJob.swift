@@ -96,6 +96,6 @@ func rotaryJSON(_ rope: RotaryEmbedding, positions: Int) -> String {
 }
 
 /// 10000 → "10000", 500000.5 → "500000.5".
-func trimmedNumber(_ value: Double) -> String {
+package func trimmedNumber(_ value: Double) -> String {
   value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
 }

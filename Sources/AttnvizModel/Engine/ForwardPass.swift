@@ -36,7 +36,7 @@ struct ForwardPass {
         layer: l, reader: reader, attentionOnly: l == config.layers - 1)
       let keep = l == stepsLayer
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
-      let projected = project(a, w, rotary: rotary)
+      let projected = project(a, w, rotary: rotary, keepUnrotated: keep)
       let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
       let out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
@@ -83,9 +83,10 @@ struct ForwardPass {
   }
 
   /// Q, K, V as the scores use them: projected, then per-head q/k RMSNorm (Qwen3), then
-  /// rotated (Llama family). q (T, H·D), k and v (T, G·D).
-  func project(_ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?)
-    -> (q: [Float], k: [Float], v: [Float])
+  /// rotated (Llama family). q (T, H·D), k and v (T, G·D). With `keepUnrotated` (the layer
+  /// explain walks through) also Q and K just before the rotation.
+  func project(_ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?, keepUnrotated: Bool)
+    -> Projected
   {
     let t = a.count / config.hidden
     let (qWidth, kvWidth) = (config.heads * config.headDim, config.kvHeads * config.headDim)
@@ -96,11 +97,22 @@ struct ForwardPass {
       q = rmsNorm(q, columns: config.headDim, weight: qn, epsilon: config.normEpsilon)
       k = rmsNorm(k, columns: config.headDim, weight: kn, epsilon: config.normEpsilon)
     }
+    var unrotated: (q: [Float], k: [Float])?
     if let rotary {
+      if keepUnrotated { unrotated = (q, k) }
       rotary.apply(&q, heads: config.heads)
       rotary.apply(&k, heads: config.kvHeads)
     }
-    return (q, k, v)
+    return Projected(q: q, k: k, v: v, unrotated: unrotated)
+  }
+
+  /// The projections of one layer. (T, H·D) for q, (T, G·D) for k and v.
+  struct Projected {
+    var q: [Float]
+    var k: [Float]
+    var v: [Float]
+    /// Q and K before the rotation, kept only for the layer whose steps are recorded.
+    var unrotated: (q: [Float], k: [Float])?
   }
 
   /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C).

@@ -11,15 +11,15 @@ import AttnvizMath
 ///   for its H/G query heads, as transformers' `repeat_kv`), so head h reads columns h·D…
 ///   of every matrix.
 /// - Rotary models: Q and K are after the rotation (and Qwen3's q/k norm), the vectors whose
-///   products are the scores; so Q = X·Wq holds only before rotation.
+///   products are the scores; so Q = X·Wq holds only before rotation, and `rotation` holds Q
+///   and K from before it with the angles of each dimension pair.
 struct StepsRecorder {
   let config: TransformerConfig
   let tokens: Int
 
   func steps(
     layer: Int, embedded: Embedded, residual: [Float], input: [Float], weights w: LayerWeights,
-    projected: (q: [Float], k: [Float], v: [Float]), attention: AttentionKernel.Result,
-    output: [Float]
+    projected: ForwardPass.Projected, attention: AttentionKernel.Result, output: [Float]
   ) -> LayerSteps {
     let (t, c, h, d) = (tokens, config.hidden, config.heads, config.headDim)
     let first = layer == 0
@@ -43,7 +43,24 @@ struct StepsRecorder {
       weights: attention.weights.map { Matrix(rows: t, columns: t, values: $0) },
       headOutputs: headOutputs,
       concatenated: matrix(attention.output, t, h * d),
-      output: matrix(output, t, c))
+      output: matrix(output, t, c),
+      rotation: projected.unrotated.map { unrotated in
+        RotationSteps(
+          q: matrix(unrotated.q, t, h * d),
+          k: matrix(repeatHeads(unrotated.k, rows: false), t, h * d),
+          theta: config.ropeTheta,
+          frequencies: RotaryEmbedding.frequencies(
+            headDim: d, theta: config.ropeTheta, scaling: config.ropeScaling
+          ).map(Double.init),
+          scaling: scalingDescription, normalised: w.queryNorm != nil)
+      })
+  }
+
+  /// "llama3, factor 8" for rescaled rotary frequencies, nil for plain RoPE.
+  var scalingDescription: String? {
+    guard case .llama3(let factor, _, _, _) = config.ropeScaling else { return nil }
+    let shown = factor == factor.rounded() && abs(factor) < 1e9 ? String(Int(factor)) : "\(factor)"
+    return "llama3, factor \(shown)"
   }
 
   /// A (out, in) weight as the (in, out) matrix X is multiplied by.
