@@ -103,10 +103,15 @@ func deckFigure(_ step: ExplainStep, style: FigureStyle, measurer: any TextMeasu
   large.cellSize = 24
   large.maxLabelWidth = 170
   large.margin = 12
+  var shown = step
+  if !step.slidePanels.isEmpty {
+    shown.tables = step.slidePanels.filter(step.tables.indices.contains).map { step.tables[$0] }
+    shown.panelRows = []
+  }
   var scene = Scene(width: 0, height: 0)
   for limit in [explainTableColumnLimit, 12, 8] {
-    var cut = step
-    cut.tables = step.tables.map { $0.chart == nil ? $0.firstColumns(limit) : $0 }
+    var cut = shown
+    cut.tables = shown.tables.map { $0.chart == nil ? $0.firstColumns(limit) : $0 }
     scene = explainFigure(cut, subtitle: "", style: large, measurer: measurer, headed: false)
     if scene.width <= deckFigureWidth { break }
   }

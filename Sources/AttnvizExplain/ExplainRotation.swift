@@ -56,13 +56,17 @@ extension StepBuilder {
         chart: LineChartAxes(x: "Distance m − n (tokens)", y: "q·k after rotation")),
     ]
     let slowest = pairs - 1
-    return step(
+    var rotation = step(
       .rotation, title: "Rotary position (RoPE): Q and K turned by position",
       caption: Captions.rotation(
         positions: t, headSize: d, theta: trimmedNumber(rotation.theta),
         scaling: rotation.scaling, fastest: Double(t - 1) * frequencies[0],
         slowest: (slowest, Double(t - 1) * frequencies[slowest])),
       tables: tables, panelRows: [2, 2, 4])
+    // Eight panels cannot be read on a 1366×768 slide: it shows the angles and what they do to
+    // q·k with distance, the step's point; its tables hold the rest.
+    rotation.slidePanels = [4, 7]
+    return rotation
   }
 
   /// A head's (T, D) slice with its columns reordered so each pair sits side by side:

@@ -118,6 +118,9 @@ struct ExplainStep: Equatable, Sendable {
   /// How many panels each row of the figure holds; empty: one row, or one column when a row
   /// would be too wide.
   var panelRows: [Int] = []
+  /// The panels a slide of the deck shows, in one row, when all of them could not be read at
+  /// the caption's size; empty: all. The figure files and the slide's tables keep every one.
+  var slidePanels: [Int] = []
 
   var heading: String { "Step \(number) · \(title)" }
 
