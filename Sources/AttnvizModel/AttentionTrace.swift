@@ -17,6 +17,10 @@ public struct ModelInfo: Sendable, Equatable {
   public var keyValueHeads: Int
   /// D: the size of one head, d_model / heads unless the model says otherwise (Qwen3).
   public var headDimension: Int
+  /// Bytes of weights a trace holds besides its per-layer Float32 copies: the checkpoint's files
+  /// (memory-mapped, every page read by the pass) and the token embeddings as Float32. 0 for
+  /// the built-in layer and weights files, whose parameters are counted from their sizes.
+  public var checkpointBytes = 0
 
   public init(
     name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool,

@@ -86,3 +86,11 @@ func fixtureURL(_ name: String) throws -> URL {
   }
   return resources.appendingPathComponent("Fixtures").appendingPathComponent(name)
 }
+
+/// What the memory budget charges a safetensors model beyond its per-layer copies: the
+/// checkpoint's file (mapped) and the token embeddings as Float32.
+func expectedCheckpointBytes(_ folder: String, _ model: TransformerModel) throws -> Int {
+  let file = try FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")
+  let size = (file[.size] as? Int) ?? -1
+  return size + 4 * model.config.vocabularySize * model.config.hidden
+}

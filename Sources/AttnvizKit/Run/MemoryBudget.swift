@@ -100,7 +100,7 @@ package struct RunShape {
     let vectors = 8 * Double(tokens) * c * 16
     // BERT converts every layer's parameters to doubles at load; the others one layer at a time.
     let parameterLayers = model.architecture == "bert" ? Double(model.layers) : 1
-    return weights + vectors + 8 * 12 * c * c * parameterLayers
+    return weights + vectors + 8 * 12 * c * c * parameterLayers + Double(model.checkpointBytes)
   }
 }
 

@@ -45,10 +45,13 @@ public struct TransformerModel: AttentionModel {
     self.truncates = truncate
     table = try TensorTable(config: config, source: tensors, checkpoint: location)
     ignoredTensors = table.ignored
-    info = ModelInfo(
+    var info = ModelInfo(
       name: name, architecture: config.architecture.rawValue, layers: config.layers,
       heads: config.heads, dModel: config.hidden, causal: config.architecture.isCausal,
       keyValueHeads: config.kvHeads, headDimension: config.headDim)
+    info.checkpointBytes =
+      checkpointFileBytes(location) + 4 * config.vocabularySize * config.hidden
+    self.info = info
   }
 
   /// The attention of every layer, with the intermediates of the first layer (what `explain`
@@ -121,4 +124,23 @@ extension TransformerConfig {
 
   /// 2²⁷ Doubles: 1 GiB of attention weights.
   var traceBudget: Int { 1 << 27 }
+}
+
+/// The size of a checkpoint on disk, from `stat` alone (nothing is opened): a file's size, or a
+/// folder's `*.safetensors` files together; 0 for anything else (a name that is not a path).
+func checkpointFileBytes(_ location: String) -> Int {
+  let files = FileManager.default
+  var isFolder: ObjCBool = false
+  guard files.fileExists(atPath: location, isDirectory: &isFolder) else { return 0 }
+  func size(_ path: String) -> Int {
+    guard let attributes = try? files.attributesOfItem(atPath: path),
+      attributes[.type] as? FileAttributeType == .typeRegular
+    else { return 0 }
+    return (attributes[.size] as? Int) ?? 0
+  }
+  guard isFolder.boolValue else { return size(location) }
+  let names = (try? files.contentsOfDirectory(atPath: location)) ?? []
+  return names.filter { $0.hasSuffix(".safetensors") }.reduce(0) {
+    $0 + size(location + "/" + $1)
+  }
 }

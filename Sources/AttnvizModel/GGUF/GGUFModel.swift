@@ -19,7 +19,7 @@ extension TransformerModel {
     let modelName = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     try self.init(
       config: config, tensors: checkpoint, tokenizer: tokenizer, name: modelName,
-      truncate: truncate)
+      location: path, truncate: truncate)
   }
 }
 
