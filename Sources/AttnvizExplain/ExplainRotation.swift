@@ -32,13 +32,21 @@ extension StepBuilder {
       columnLabels: (0..<t).map { "m−n=\($0)" }, kind: .signed)
     stripTable.labelsAreDimensions = true
 
+    // Columns alternate d_i, d_i+P: the axis says so, since thinned labels show every other.
+    let pairAxis = "Dimension: d_i beside d_i+\(pairs)"
     let tables = [
       ExplainTable(
-        title: "Q before rotation\(part), pairs side by side", matrix: paired(before.q), scale: "q"),
-      ExplainTable(title: "Q after rotation\(part)", matrix: paired(after.q), scale: "q"),
+        title: "Q before rotation\(part), pairs side by side", matrix: paired(before.q),
+        scale: "q", columnTitle: pairAxis),
       ExplainTable(
-        title: "K before rotation\(part), pairs side by side", matrix: paired(before.k), scale: "k"),
-      ExplainTable(title: "K after rotation\(part)", matrix: paired(after.k), scale: "k"),
+        title: "Q after rotation\(part)", matrix: paired(after.q), scale: "q",
+        columnTitle: pairAxis),
+      ExplainTable(
+        title: "K before rotation\(part), pairs side by side", matrix: paired(before.k),
+        scale: "k", columnTitle: pairAxis),
+      ExplainTable(
+        title: "K after rotation\(part)", matrix: paired(after.k), scale: "k",
+        columnTitle: pairAxis),
       ExplainTable(
         title:
           "Angle m·θᵢ (radians) of pairs \(shownPairs.map(String.init).joined(separator: ", "))",

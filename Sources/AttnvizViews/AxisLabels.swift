@@ -50,10 +50,13 @@ func planRowLabels(
 
 /// Column labels stay upright if each fits its column; otherwise token labels slant at 45°
 /// (readable, and they fit while columns are ≥ √2 line heights apart), then stand at 90°
-/// with every k-th shown. Numbered axes stay upright and thin out with a nice stride instead.
+/// with every k-th shown. Numbered axes stay upright and thin out with a nice stride instead,
+/// when their numbers are evenly spaced: of pairs 0, 1, 16, 31 every other label would read as
+/// a scale of 0…16, so those are treated as words.
 func planColumnLabels(
   _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring
 ) -> LabelPlan {
+  let nice = nice && evenlyNumbered(raw)
   let texts = cleaned(raw, style: style, measurer: measurer)
   let line = lineHeight(style.fontSize, measurer)
   let widest =
@@ -69,6 +72,18 @@ func planColumnLabels(
     plan.stride = labelStride(spacing: spacing, needed: line + 2)
   }
   return plan
+}
+
+/// Labels ending in numbers that step by one constant amount ("d0", "d1", …; "0", "2", "4").
+func evenlyNumbered(_ labels: [String]) -> Bool {
+  let numbers = labels.map { label in
+    Int(String(label.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()))
+  }
+  guard numbers.count > 2 else { return true }
+  let values = numbers.compactMap { $0 }
+  guard values.count == numbers.count else { return false }
+  let step = values[1] - values[0]
+  return zip(values, values.dropFirst()).allSatisfy { $1 - $0 == step }
 }
 
 /// Right-aligned labels left of a grid, each centred on its row.

@@ -159,3 +159,26 @@ import Testing
     expectNothingClipped(none)
   }
 }
+
+/// Numbered column labels thin out with a nice stride only when their numbers step evenly:
+/// every other label of pairs 0, 1, 16, 31 would read as a scale of 0…16.
+@Suite struct NumberedLabelTests {
+  @Test func evenlySteppedNumbersOnly() {
+    #expect(evenlyNumbered(["d0", "d1", "d2", "d3"]))
+    #expect(evenlyNumbered(["0", "4", "8"]))
+    #expect(!evenlyNumbered(["0", "1", "16", "31"]))
+    #expect(!evenlyNumbered(["d0", "d32", "d1", "d33"]))
+    #expect(!evenlyNumbered(["d0", "x", "d2"]))
+  }
+
+  @Test func unevenNumbersAreNotThinnedToAScale() {
+    var style = FigureStyle()
+    style.fontSize = 18
+    let uneven = planColumnLabels(
+      ["0", "1", "16", "31"], spacing: 24, nice: true, style: style, measurer: measurer)
+    #expect(uneven.stride == 1 && uneven.rotation == 90)
+    let even = planColumnLabels(
+      ["10", "11", "12", "13"], spacing: 24, nice: true, style: style, measurer: measurer)
+    #expect(even.stride > 1 && even.rotation == 0)
+  }
+}
