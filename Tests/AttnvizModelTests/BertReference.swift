@@ -90,7 +90,8 @@ func fixtureURL(_ name: String) throws -> URL {
 /// What the memory budget charges a safetensors model beyond its per-layer copies: the
 /// checkpoint's file (mapped) and the token embeddings as Float32.
 func expectedCheckpointBytes(_ folder: String, _ model: TransformerModel) throws -> Int {
-  let file = try FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")
+  let path = URL(fileURLWithPath: folder + "/model.safetensors").resolvingSymlinksInPath().path
+  let file = try FileManager.default.attributesOfItem(atPath: path)
   let size = (file[.size] as? Int) ?? -1
   return size + 4 * model.config.vocabularySize * model.config.hidden
 }

@@ -3,6 +3,7 @@
 // names and layouts, Float32 values), picks a `Tokenizer`, and calls
 // `TransformerModel(config:tensors:tokenizer:name:truncate:)`. Everything after that — the
 // tensor-table check, the forward pass, the trace — is the same for every format.
+import AttnvizFiles
 import AttnvizMath
 import AttnvizTokens
 import Foundation
@@ -126,20 +127,17 @@ extension TransformerConfig {
   var traceBudget: Int { 1 << 27 }
 }
 
-/// The size of a checkpoint on disk, from `stat` alone (nothing is opened): a file's size, or a
-/// folder's `*.safetensors` files together; 0 for anything else (a name that is not a path).
+/// The size of a checkpoint on disk, from `stat` alone (`BoundedFile.kindOf`, links followed as
+/// in the hub cache; nothing is opened): a file's size, or a folder's `*.safetensors` files
+/// together; 0 for anything else (a name that is not a path).
 func checkpointFileBytes(_ location: String) -> Int {
-  let files = FileManager.default
-  var isFolder: ObjCBool = false
-  guard files.fileExists(atPath: location, isDirectory: &isFolder) else { return 0 }
+  func kind(_ path: String) -> FileKind? { try? BoundedFile.kindOf(path, what: "checkpoint") }
   func size(_ path: String) -> Int {
-    guard let attributes = try? files.attributesOfItem(atPath: path),
-      attributes[.type] as? FileAttributeType == .typeRegular
-    else { return 0 }
-    return (attributes[.size] as? Int) ?? 0
+    if case .regular(let size)? = kind(path) { return size }
+    return 0
   }
-  guard isFolder.boolValue else { return size(location) }
-  let names = (try? files.contentsOfDirectory(atPath: location)) ?? []
+  guard kind(location) == .folder else { return size(location) }
+  let names = (try? FileManager.default.contentsOfDirectory(atPath: location)) ?? []
   return names.filter { $0.hasSuffix(".safetensors") }.reduce(0) {
     $0 + size(location + "/" + $1)
   }
