@@ -28,7 +28,7 @@ public func jsonStringLiteral(_ s: String, inScript: Bool = false) -> String {
 }
 
 /// The scalars `jsonStringLiteral` writes as `\uXXXX`.
-public func needsJSONEscape(_ scalar: Unicode.Scalar) -> Bool {
+func needsJSONEscape(_ scalar: Unicode.Scalar) -> Bool {
   switch scalar.value {
   case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
   default: false
