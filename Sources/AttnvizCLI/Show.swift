@@ -74,6 +74,8 @@ struct Show: ParsableCommand {
       valueName: "N"))
   var jsonPrecision: Int?
 
+  @OptionGroup(title: "Predictions (decoders)") var prediction: PredictionOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -123,6 +125,7 @@ extension VisualizeOptions {
     rolloutFrom = show.rolloutFrom
     top = show.top
     jsonPrecision = show.jsonPrecision
+    candidates = show.prediction.candidates
     show.figure.apply(to: &figure)
     figure.focus = show.focus
     figure.calloutCount = show.callout

@@ -114,6 +114,8 @@ func figureScenes(
             selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
             title: title, marks: marks, style: style, measurer: measurer)
         ))
+    case .next, .lens:
+      break  // drawn from the model's predictions (Predict/PredictionOutputs.swift)
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,

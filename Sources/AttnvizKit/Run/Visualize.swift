@@ -15,10 +15,11 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   defer { progress.finish() }
   var options = options
   let estimateOptions = options
-  let pieces = try readAndTrace(
-    options.text, with: options.model, progress: progress,
+  let traced = try traceForViews(
+    options, progress: progress,
     checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
     estimate: { visualizeEstimate($0, options: estimateOptions) })
+  let pieces = traced.trace
   options.figure.record(
     text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
@@ -56,6 +57,10 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   }
   files += analysisDocuments(trace, options: options)
 
+  let predicted = try traced.predictions.map {
+    try predictionOutputs($0, trace: pieces, selection: selection, focus: focus, options: options)
+  }
+  files += predicted?.files ?? []
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
@@ -63,13 +68,18 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text + analysisText(trace, options: options)
+    // Only prediction views asked for: their table alone, not the attention grid.
+    let onlyPredictions = options.views?.allSatisfy(\.isPrediction) ?? false
+    report.standardOutput =
+      (onlyPredictions && predicted != nil
+        ? "" : printed.text + analysisText(trace, options: options))
+      + (predicted?.text ?? "")
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption
       report.standardOutput += tokenLabel(line) + "\n"
     }
-    report.notes += printed.notes
+    if !(onlyPredictions && predicted != nil) { report.notes += printed.notes }
   }
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(
@@ -136,6 +146,19 @@ package func readAndTrace(
   stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
+  let loaded = try readAndLoad(
+    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate)
+  progress.stage("running the model")
+  return try traceChecked(loaded.model, loaded.text, stepsLayer: stepsLayer)
+}
+
+/// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
+/// estimate checked.
+package func readAndLoad(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void = { _ in },
+  estimate: ((RunShape) -> MemoryEstimate)? = nil
+) throws -> (text: String, model: any AttentionModel) {
   let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
@@ -151,8 +174,7 @@ package func readAndTrace(
   if let tokens, let estimate {
     try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
   }
-  progress.stage("running the model")
-  return try traceChecked(model, text, stepsLayer: stepsLayer)
+  return (text, model)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values

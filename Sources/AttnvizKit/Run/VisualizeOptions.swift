@@ -22,6 +22,10 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case rollout
   /// Layers × heads: mean attention distance and mean row entropy.
   case stats
+  /// Decoders: the most probable next tokens after the last (or `--focus`) token, as bars.
+  case next
+  /// Decoders: the logit lens, the top-1 token each layer's residual stream predicts.
+  case lens
 }
 
 /// File formats (`--format`).
@@ -160,6 +164,8 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
   /// mean over its pieces).
   public var mergeSubwords = false
+  /// `--candidates K`: next tokens `--view next` lists; nil: 10.
+  public var candidates: Int?
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
