@@ -114,6 +114,10 @@ func figureScenes(
             selection.allLayers(), tokens: selection.labels, causal: trace.model.causal,
             title: title, marks: marks, style: style, measurer: measurer)
         ))
+    case .contribution:
+      scenes.append(
+        try contributionScene(
+          selection, titles: titles, names: names, style: style, measurer: measurer))
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,

@@ -22,6 +22,8 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case rollout
   /// Layers × heads: mean attention distance and mean row entropy.
   case stats
+  /// The weights beside what the heads actually move, ‖α·f(x)‖ (Kobayashi et al. 2020).
+  case contribution
 }
 
 /// File formats (`--format`).

@@ -53,7 +53,8 @@ struct ForwardPass {
           attention: result, output: out) : nil
       traces.append(
         LayerTrace(
-          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps))
+          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps,
+          transformedNorms: transformedNorms(v: projected.v, output: w.output, tokens: t)))
       if l == config.layers - 1 { break }  // nothing after the last attention is shown
       switch layout.order {
       case .preNorm:
