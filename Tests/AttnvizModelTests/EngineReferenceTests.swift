@@ -113,7 +113,7 @@ struct ReferenceIDs: Tokenizer {
     }
   }
 
-  @Test func untiedLMHeadIsCheckedButNeverRead() throws {
+  @Test func untiedLMHeadIsFoundAndTiedOneIsNot() throws {
     let model = try Self.model("llama", ids: [0])
     #expect(model.table.has(.lmHead))
     #expect(!(try Self.model("qwen2", ids: [0])).table.has(.lmHead))

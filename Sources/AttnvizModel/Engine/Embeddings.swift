@@ -17,8 +17,9 @@ extension ForwardPass {
   ///     DistilBERT     x₀ = LayerNorm(word[ids] + position[0..<T])
   ///
   /// RoBERTa's positions p start after its padding index and skip padding tokens
-  /// (`create_position_ids_from_input_ids`).
-  func embed(_ ids: [Int]) throws -> Embedded {
+  /// (`create_position_ids_from_input_ids`). With a key/value cache, the ids are positions
+  /// `start`, `start` + 1, … (the cached tokens come first).
+  func embed(_ ids: [Int], start: Int = 0) throws -> Embedded {
     let t = ids.count
     let c = config.hidden
     var tokens = try reader.rows(.tokenEmbedding, ids)
@@ -31,7 +32,7 @@ extension ForwardPass {
     guard layout.positions == .learned else {
       return Embedded(tokens: tokens, positions: nil, x: tokens)
     }
-    let positions = try reader.rows(.positionEmbedding, positionIndices(ids))
+    let positions = try reader.rows(.positionEmbedding, positionIndices(ids).map { $0 + start })
     var x = tokens
     addInPlace(&x, positions)
     if layout.embeddingNorm {

@@ -19,25 +19,41 @@ struct ForwardPass {
   var reader: ParameterReader { ParameterReader(source: tensors, table: table, checkpoint: name) }
 
   func run(ids: [Int]) throws -> [LayerTrace] {
+    try run(ids: ids, request: ForwardRequest(), cache: nil).layers
+  }
+
+  /// The pass over `ids`, positions P… after the `cache`'s P positions (which it extends), with
+  /// what `request` asks for beyond attention. Without a request and a cache it stops after the
+  /// last layer's attention, reading only that layer's attention weights.
+  func run(ids: [Int], request: ForwardRequest, cache: KeyValueCache?) throws -> ForwardOutput {
     let t = ids.count
-    let embedded = try embed(ids)
+    let past = cache?.count ?? 0
+    let toEnd = request.runsToEnd || cache != nil
+    let embedded = try embed(ids, start: past)
     var x = embedded.x  // (T, C)
     let rotary =
       layout.positions == .rotary
       ? RotaryEmbedding(
-        positions: t, headDim: config.headDim, theta: config.ropeTheta,
+        positions: past + t, headDim: config.headDim, theta: config.ropeTheta,
         scaling: config.ropeScaling) : nil
     let attention = AttentionKernel(
       t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
-      mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow))
-    var traces: [LayerTrace] = []
+      mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow),
+      past: past)
+    var output = ForwardOutput(layers: [])
+    if request.residuals == .all { output.residuals = [x] }
+    if request.headWritesPosition != nil { output.headWrites = [] }
     for l in 0..<config.layers {
-      let w = try LayerWeights(
-        layer: l, reader: reader, attentionOnly: l == config.layers - 1)
-      let keep = l == stepsLayer
+      let last = l == config.layers - 1
+      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd)
+      let keep = l == stepsLayer && past == 0
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
-      let projected = project(a, w, rotary: rotary, keepUnrotated: keep)
-      let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
+      var projected = project(a, w, rotary: rotary, start: past, keepUnrotated: keep)
+      if let cache {
+        (projected.k, projected.v) = cache.extend(layer: l, k: projected.k, v: projected.v)
+      }
+      var result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
+      ablate(&result.output, layer: l, heads: request.ablatedHeads, tokens: t)
       let out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
       guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
@@ -46,16 +62,23 @@ struct ForwardPass {
           reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "
             + "Float32); the weights or the configuration are wrong")
       }
+      if let position = request.headWritesPosition {
+        output.headWrites?.append(headWrites(result.output, w, position: position))
+      }
       let steps =
         keep
         ? StepsRecorder(config: config, tokens: t).steps(
           layer: l, embedded: embedded, residual: x, input: a, weights: w, projected: projected,
           attention: result, output: out) : nil
-      traces.append(
+      output.layers.append(
         LayerTrace(
-          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps,
-          transformedNorms: transformedNorms(v: projected.v, output: w.output, tokens: t)))
-      if l == config.layers - 1 { break }  // nothing after the last attention is shown
+          weights: result.weights.map { Matrix(rows: t, columns: past + t, values: $0) },
+          steps: steps,
+          // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
+          // cache's keys would be measured again at every step.
+          transformedNorms: cache == nil
+            ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil))
+      if last && !toEnd { break }  // nothing after the last attention is shown
       switch layout.order {
       case .preNorm:
         addInPlace(&x, out)
@@ -67,9 +90,55 @@ struct ForwardPass {
         addInPlace(&f, x)
         x = norm(f, w.mlpNorm, w.mlpNormBias)
       }
+      guard allFinite(x) else {
+        throw ModelError.badModel(
+          path: name,
+          reason: "layer \(l + 1)'s feed-forward produced non-finite numbers (the activations "
+            + "overflowed Float32); the weights or the configuration are wrong")
+      }
+      if request.residuals == .all { output.residuals?.append(x) }
     }
-    return traces
+    if request.residuals == .last { output.residuals = [x] }
+    cache?.advance(by: t)
+    switch request.logits {
+    case .none: break
+    case .last: output.logits = try head.logits(Array(x[((t - 1) * config.hidden)...]), rows: 1)
+    case .all: output.logits = try head.logits(x, rows: t)
+    }
+    return output
   }
+
+  /// Zeroes the outputs of the ablated heads of layer `l` in (T, H·D).
+  func ablate(_ output: inout [Float], layer l: Int, heads: Set<HeadIndex>, tokens t: Int) {
+    let d = config.headDim
+    let width = config.heads * d
+    for index in heads where index.layer == l && (0..<config.heads).contains(index.head) {
+      for i in 0..<t {
+        for c in 0..<d { output[i * width + index.head * d + c] = 0 }
+      }
+    }
+  }
+
+  /// What each head writes into the residual stream at one position: its D outputs through
+  /// its D columns of Wo. H × (C)
+  func headWrites(_ output: [Float], _ w: LayerWeights, position i: Int) -> [[Float]] {
+    let (c, d, h) = (config.hidden, config.headDim, config.heads)
+    let width = h * d
+    return w.output.withUnsafeBufferPointer { wo in
+      (0..<h).map { head in
+        (0..<c).map { row in
+          var sum: Float = 0
+          for k in 0..<d {
+            sum += output[i * width + head * d + k] * wo[row * width + head * d + k]
+          }
+          return sum
+        }
+      }
+    }
+  }
+
+  /// The final norm and the LM head.
+  var head: OutputHead { OutputHead(pass: self) }
 
   /// The block's norm: LayerNorm (with its bias) or RMSNorm, over C.
   func norm(_ x: [Float], _ weight: [Float], _ bias: [Float]?) -> [Float] {
@@ -84,11 +153,12 @@ struct ForwardPass {
   }
 
   /// Q, K, V as the scores use them: projected, then per-head q/k RMSNorm (Qwen3), then
-  /// rotated (Llama family). q (T, H·D), k and v (T, G·D). With `keepUnrotated` (the layer
+  /// rotated (Llama family) as positions `start`…. q (T, H·D), k and v (T, G·D). With
+  /// `keepUnrotated` (the layer
   /// explain walks through) also Q and K just before the rotation.
-  func project(_ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?, keepUnrotated: Bool)
-    -> Projected
-  {
+  func project(
+    _ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?, start: Int = 0, keepUnrotated: Bool
+  ) -> Projected {
     let t = a.count / config.hidden
     let (qWidth, kvWidth) = (config.heads * config.headDim, config.kvHeads * config.headDim)
     var q = linear(a, rows: t, weight: w.query, bias: w.queryBias, outputs: qWidth)
@@ -101,8 +171,8 @@ struct ForwardPass {
     var unrotated: (q: [Float], k: [Float])?
     if let rotary {
       if keepUnrotated { unrotated = (q, k) }
-      rotary.apply(&q, heads: config.heads)
-      rotary.apply(&k, heads: config.kvHeads)
+      rotary.apply(&q, heads: config.heads, start: start)
+      rotary.apply(&k, heads: config.kvHeads, start: start)
     }
     return Projected(q: q, k: k, v: v, unrotated: unrotated)
   }

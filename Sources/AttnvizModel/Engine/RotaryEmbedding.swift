@@ -51,13 +51,16 @@ struct RotaryEmbedding: Sendable {
     }
   }
 
-  /// Rotates every head of x (T, heads·D) in place.
-  func apply(_ x: inout [Float], heads: Int) {
+  /// Rotates every head of x (T, heads·D) in place; row r is at position `start` + r (the
+  /// table must hold that many positions).
+  func apply(_ x: inout [Float], heads: Int, start: Int = 0) {
     let d = 2 * half
     let t = x.count / max(heads * d, 1)
-    for p in 0..<t {
+    precondition((start + t) * half <= cos.count, "rotary: positions beyond the table")
+    for row in 0..<t {
+      let p = start + row
       for h in 0..<heads {
-        let base = (p * heads + h) * d
+        let base = (row * heads + h) * d
         for i in 0..<half {
           let (c, s) = (cos[p * half + i], sin[p * half + i])
           let (x1, x2) = (x[base + i], x[base + half + i])

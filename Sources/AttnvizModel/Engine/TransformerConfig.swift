@@ -77,8 +77,8 @@ public struct TransformerConfig: Sendable, Equatable {
   public var maxPositions: Int
   /// V
   public var vocabularySize: Int
-  /// The LM head shares the token embeddings. The engine never computes the LM head (attention
-  /// needs none), so this only decides whether an `lm_head.weight` tensor is expected.
+  /// The LM head shares the token embeddings: without an `lm_head.weight` tensor, logits are
+  /// computed with the token embedding table.
   public var tiedEmbeddings: Bool
   /// Biases on the query, key and value projections (Qwen2; Llama with `attention_bias`).
   public var qkvBias: Bool

@@ -9,8 +9,9 @@ import AttnvizTokens
 import Foundation
 
 /// One Float32 transformer engine for every architecture attnviz reads (see
-/// `TransformerConfig.Architecture`). It runs the blocks up to the last layer's attention — the
-/// LM head and the last feed-forward are never computed — and keeps every head's weights, plus
+/// `TransformerConfig.Architecture`). `trace` runs the blocks up to the last layer's attention —
+/// the last feed-forward and the LM head are computed only when `forward` asks for logits or
+/// the residual stream (TransformerModel+Output.swift) — and keeps every head's weights, plus
 /// every intermediate of the layer `trace(_:stepsLayer:)` asks for.
 ///
 /// Weights stay in the checkpoint (memory-mapped for safetensors) and are converted to Float32
@@ -21,8 +22,8 @@ public struct TransformerModel: AttentionModel {
   public let tokenizer: any Tokenizer
   /// Cut texts longer than the model's positions instead of refusing them.
   public let truncates: Bool
-  /// Checkpoint tensors outside the transformer body that attention does not need (task heads,
-  /// `lm_head.weight`, mask buffers), as the checkpoint names them.
+  /// Checkpoint tensors outside the transformer body that the engine does not read (task heads,
+  /// mask buffers), as the checkpoint names them.
   public let ignoredTensors: [String]
   let tensors: any TensorSource
   let table: TensorTable
@@ -76,6 +77,18 @@ public struct TransformerModel: AttentionModel {
   /// The attention of every layer, with the intermediates of layer `stepsLayer` (0-based; nil
   /// for none) in that layer's `steps`.
   public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
+    let encoded = try encode(text)
+    let pass = ForwardPass(
+      config: config, tensors: tensors, table: table, name: location, stepsLayer: stepsLayer)
+    return AttentionTrace(
+      text: text, tokens: encoded.tokens, model: info, layers: try pass.run(ids: encoded.ids),
+      truncatedFrom: encoded.truncatedFrom)
+  }
+
+  /// The tokens a pass over `text` runs on, their ids checked against the embeddings, cut to
+  /// the model's limit when truncation is on (`truncatedFrom`: the count before), else refused
+  /// when too long.
+  public func encode(_ text: String) throws -> EncodedText {
     var tokens = try tokenizer.tokenize(text)
     var truncatedFrom: Int?
     let limit = config.tokenLimit
@@ -96,11 +109,7 @@ public struct TransformerModel: AttentionModel {
       }
       ids.append(id)
     }
-    let pass = ForwardPass(
-      config: config, tensors: tensors, table: table, name: location, stepsLayer: stepsLayer)
-    return AttentionTrace(
-      text: text, tokens: tokens, model: info, layers: try pass.run(ids: ids),
-      truncatedFrom: truncatedFrom)
+    return EncodedText(tokens: tokens, ids: ids, truncatedFrom: truncatedFrom)
   }
 
   /// Encoders keep their closing special token ([SEP], </s>) as Hugging Face truncates a single

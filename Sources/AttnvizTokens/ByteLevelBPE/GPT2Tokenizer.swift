@@ -34,6 +34,9 @@ public struct GPT2Tokenizer: Tokenizer {
   let byteIDs: [Int]
   /// The id of `<|endoftext|>`, when vocab.json has it.
   let endOfTextID: Int?
+  /// Each id's vocabulary key as bytes (the byte-level spelling), for turning ids back into
+  /// tokens (`TokenDecoding`); empty where vocab.json has no such id.
+  let keys: [[UInt8]]
   /// (left id, right id) → (rank in merges.txt, id of the merged symbol).
   let merges: [SymbolPair: Merge]
   let cache = BPECache()
@@ -65,6 +68,9 @@ public struct GPT2Tokenizer: Tokenizer {
     vocabularySize = vocabulary.count
     largestID = vocabulary.largestID
     let ids = vocabulary.ids
+    var keys = [[UInt8]](repeating: [], count: vocabulary.largestID + 1)
+    for (key, id) in ids where keys.indices.contains(id) { keys[id] = key.bytes }
+    self.keys = keys
     // Its characters are printable ASCII, which the byte-level alphabet writes as themselves.
     endOfTextID = ids[ByteKey(Self.endOfText)]
     var byteIDs: [Int] = []
