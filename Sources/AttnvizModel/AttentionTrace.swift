@@ -144,10 +144,41 @@ public struct RotationSteps: Sendable, Equatable {
 public struct LayerTrace: Sendable, Equatable {
   public var weights: [Matrix]
   public var steps: LayerSteps?
+  /// Per head, per key token j: ‖f_h(x_j)‖, the length of what token j's value vector adds to
+  /// the residual stream through head h (value projection, then the head's columns of the output
+  /// projection; Kobayashi et al. 2020). H × T. nil when the model did not record them; the
+  /// single-layer models give them through their `steps` (see `headTransformedNorms`).
+  public var transformedNorms: [[Double]]?
 
-  public init(weights: [Matrix], steps: LayerSteps? = nil) {
+  public init(weights: [Matrix], steps: LayerSteps? = nil, transformedNorms: [[Double]]? = nil) {
     self.weights = weights
     self.steps = steps
+    self.transformedNorms = transformedNorms
+  }
+
+  /// ‖f_h(x_j)‖ (H × T): recorded by the engine, or computed from the kept intermediates of a
+  /// single-layer model (V and Wo in attnviz's row-vector convention, head h reading columns
+  /// h·D ..< (h+1)·D of V and rows h·D ..< (h+1)·D of Wo). nil when neither is there.
+  public var headTransformedNorms: [[Double]]? {
+    if let transformedNorms { return transformedNorms }
+    guard let steps else { return nil }
+    let heads = weights.count
+    let (t, c) = (steps.v.rows, steps.wo.columns)
+    guard heads > 0, steps.v.columns % heads == 0, steps.wo.rows == steps.v.columns else {
+      return nil
+    }
+    let d = steps.v.columns / heads
+    return (0..<heads).map { h in
+      (0..<t).map { j in
+        var squares = 0.0
+        for out in 0..<c {
+          var f = 0.0
+          for k in 0..<d { f += steps.v[j, h * d + k] * steps.wo[h * d + k, out] }
+          squares += f * f
+        }
+        return squares.squareRoot()
+      }
+    }
   }
 }
 

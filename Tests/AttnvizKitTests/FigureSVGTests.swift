@@ -23,7 +23,7 @@ import Testing
     #expect(
       scenes.map(\.0) == [
         "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1-all-heads",
-        "model", "patterns", "sinks", "rollout", "stats",
+        "model", "patterns", "sinks", "rollout", "stats", "contribution-layer1",
       ])
     for (name, scene) in scenes {
       let svg = renderSVG(scene)
@@ -38,7 +38,7 @@ import Testing
         #expect(labels("row-label") == trace.tokens.map(\.text), "\(name)")
         #expect(labels("column-label") == trace.tokens.map(\.text), "\(name)")
       }
-      if name.hasPrefix("heads") {
+      if name.hasPrefix("heads") || name.hasPrefix("contribution") {
         // Labels on the outer panels: the left panel's rows, and columns under each panel.
         #expect(labels("row-label") == trace.tokens.map(\.text), "\(name)")
         #expect(labels("column-label").count == 2 * trace.tokens.count, "\(name)")

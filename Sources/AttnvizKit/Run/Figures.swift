@@ -116,6 +116,10 @@ func figureScenes(
         ))
     case .next, .lens:
       break  // drawn from the model's predictions (Predict/PredictionOutputs.swift)
+    case .contribution:
+      scenes.append(
+        try contributionScene(
+          selection, titles: titles, names: names, style: style, measurer: measurer))
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,

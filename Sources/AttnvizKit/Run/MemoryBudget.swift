@@ -147,6 +147,11 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
     if views.contains(.rollout) {
       bytes += 16 * pairs + ElementCost.sceneItem * min(2 * pairs, ElementCost.panelCells)
     }
+    // Contribution: the averaged weights, the summed contributions and their shares (and a
+    // head's matrix at a time for contribution.json) as Doubles, and two panels.
+    if views.contains(.contribution) {
+      bytes += 32 * pairs + ElementCost.sceneItem * min(2 * pairs, ElementCost.panelCells)
+    }
     if views.contains(.heads) {
       let all = pairs * Double(shape.model.heads)
       bytes += ElementCost.sceneItem * min(all, ElementCost.panelCells)

@@ -56,6 +56,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
       })
   }
   files += analysisDocuments(trace, options: options)
+  if options.views?.contains(.contribution) == true, options.formats.contains(.json) {
+    files.append(try contributionFile(selection, precision: options.jsonPrecision))
+  }
 
   let predicted = try traced.predictions.map {
     try predictionOutputs($0, trace: pieces, selection: selection, focus: focus, options: options)
@@ -74,6 +77,10 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
       (onlyPredictions && predicted != nil
         ? "" : printed.text + analysisText(trace, options: options))
       + (predicted?.text ?? "")
+    if options.views?.contains(.contribution) == true {
+      report.standardOutput += try contributionText(
+        selection, titles: titles, options: tableOptions(options))
+    }
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption
@@ -125,13 +132,18 @@ func printedTables(_ tables: [TitledMatrix], tokenCount n: Int, options: Visuali
     let text = tables.map { renderTopKeys($0.matrix, k: k, title: $0.title, asciiOnly: ascii) }
     return (text.joined(separator: "\n"), notes)
   }
-  let tableOptions = TableOptions(
-    colorMode: options.display.colorMode, width: options.display.width,
-    colorMap: options.figure.colorMap.map)
+  let tableOptions = tableOptions(options)
   return (
     tables.map { renderTable($0.matrix, title: $0.title, options: tableOptions) }.joined(
       separator: "\n"), []
   )
+}
+
+/// How standard output's tables look: the terminal's colours and width.
+func tableOptions(_ options: VisualizeOptions) -> TableOptions {
+  TableOptions(
+    colorMode: options.display.colorMode, width: options.display.width,
+    colorMap: options.figure.colorMap.map)
 }
 
 /// Keys per query printed for long texts when `--top` is not given.

@@ -26,6 +26,8 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case next
   /// Decoders: the logit lens, the top-1 token each layer's residual stream predicts.
   case lens
+  /// The weights beside what the heads actually move, ‖α·f(x)‖ (Kobayashi et al. 2020).
+  case contribution
 }
 
 /// File formats (`--format`).

@@ -73,7 +73,11 @@ struct ForwardPass {
       output.layers.append(
         LayerTrace(
           weights: result.weights.map { Matrix(rows: t, columns: past + t, values: $0) },
-          steps: steps))
+          steps: steps,
+          // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
+          // cache's keys would be measured again at every step.
+          transformedNorms: cache == nil
+            ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil))
       if last && !toEnd { break }  // nothing after the last attention is shown
       switch layout.order {
       case .preNorm:
