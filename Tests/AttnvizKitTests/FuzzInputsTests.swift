@@ -141,7 +141,7 @@ struct FuzzInputsTests {
       let bytes = [UInt8](try Data(contentsOf: seeds.appendingPathComponent("\(name).gguf")))
       let file = try GGUFFile(bytes: bytes)
       if name.hasSuffix("-model") {
-        let tokenizer = try GGUFTokenizer.make(file.header, file: name)
+        let tokenizer = try file.header.tokenizer(file: name)
         let config = try TransformerConfig(gguf: file)
         _ = try TransformerModel(
           config: config,
@@ -151,7 +151,7 @@ struct FuzzInputsTests {
           tokenizer: tokenizer, name: name)
       } else if name == "gpt2-tokenizer" {
         #expect(file.header.version == 2)
-        _ = try GGUFTokenizer.make(file.header, file: name).tokenize("the cat")
+        _ = try file.header.tokenizer(file: name).tokenize("the cat")
       } else {
         try GGUFFile.check(bytes: bytes)
       }

@@ -186,12 +186,12 @@ struct GGUFReaderTests {
 
   @Test func typesWithoutADequantiserAreNamed() throws {
     var builder = GGUFBuilder()
-    builder.addTensor("q2", [256], type: 10, bytes: [UInt8](repeating: 0, count: 84))
+    builder.addTensor("q2", [256], type: 16, bytes: [UInt8](repeating: 0, count: 66))
     let file = try GGUFFile(bytes: builder.bytes)
     let message = reason { _ = try file.floats("q2") }
     #expect(
       message.contains(
-        "tensor \"q2\" has type Q2_K; attnviz reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K"
+        "tensor \"q2\" has type IQ2_XXS; attnviz reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS"
       ))
     #expect(reason { _ = try file.floats("nope") }.contains("tensor \"nope\" is not in the file"))
   }

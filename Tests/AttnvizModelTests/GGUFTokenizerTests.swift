@@ -9,7 +9,7 @@ import Testing
 struct SmolLM2TokenizerTests {
   static let tokenizer = Result {
     let file = try SmolLM2.file.get()
-    return try GGUFTokenizer.make(file.header, file: file.path)
+    return try file.header.tokenizer(file: file.path)
   }
 
   @Test(arguments: 0..<27)
@@ -43,7 +43,7 @@ struct SentencePieceGGUFTokenizerTests {
     let cases = try JSONDecoder().decode(
       [Case].self,
       from: Data(contentsOf: folder.appendingPathComponent("llama-tokenizer-expected.json")))
-    return (try GGUFTokenizer.make(file.header, file: file.path), cases)
+    return (try file.header.tokenizer(file: file.path), cases)
   }
 
   @Test(arguments: 0..<7)
@@ -51,12 +51,6 @@ struct SentencePieceGGUFTokenizerTests {
     let (tokenizer, cases) = try Self.load()
     try #require(index < cases.count)
     #expect(try tokenizer.ids(cases[index].text) == cases[index].ids, "\(cases[index].tokens)")
-  }
-
-  @Test func derivedMergesFollowScoresThenLengths() {
-    let merges = SentencePieceMerges.derive(
-      tokens: ["▁", "t", "h", "▁t", "th", "▁th", "e"], scores: [0, 0, 0, -1, -2, -0.5, 0])
-    #expect(merges.map { "\($0.0) \($0.1)" } == ["▁t h", "▁ th", "▁ t", "t h"])
   }
 
   @Test func unsupportedTokenizersAreNamed() throws {
@@ -68,7 +62,7 @@ struct SentencePieceGGUFTokenizerTests {
         file: "x", subject: "key \"tokenizer.ggml.model\"",
         reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
     ) {
-      try GGUFTokenizer.make(header, file: "x")
+      try header.tokenizer(file: "x")
     }
   }
 }

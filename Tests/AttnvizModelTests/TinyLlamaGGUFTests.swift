@@ -58,7 +58,7 @@ struct TinyLlamaGGUFTests {
   @Test func thePermutationMatters() throws {
     let file = try GGUFFile(path: try Self.path)
     let config = try TransformerConfig(gguf: file)
-    let tokenizer = try GGUFTokenizer.make(file.header, file: file.path)
+    let tokenizer = try file.header.tokenizer(file: file.path)
     let unpermuted = try TransformerModel(
       config: config, tensors: GGUFCheckpoint(file: file, permuteQK: false, heads: 4, kvHeads: 2),
       tokenizer: tokenizer, name: "tiny")

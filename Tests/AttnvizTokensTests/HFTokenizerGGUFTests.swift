@@ -51,10 +51,12 @@ struct HFTokenizerGGUFTests {
 
   @Test func unknownTokenizerModelIsNamed() {
     let metadata = HFTokenizer.GGUFMetadata(model: "t5", tokens: ["a"])
-    #expect {
+    #expect(
+      throws: GGUFTokenizerError(
+        key: "tokenizer.ggml.model",
+        reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
+    ) {
       _ = try HFTokenizer(gguf: metadata, source: "m.gguf")
-    } throws: { error in
-      "\(error)".contains("tokenizer.ggml.model \"t5\" is not supported; attnviz reads gpt2")
     }
   }
 }
@@ -66,10 +68,10 @@ struct GGUFSplitPatternTests {
   @Test func theTableUsesTheCheckedPatterns() throws {
     let references = try #require(SplitReferences.shared)
     func pattern(_ index: Int) -> String? { references.configs[index]["pattern"]?["Regex"]?.string }
-    #expect(HFTokenizer.ggufSplitPatterns["llama-bpe"] == pattern(1))
-    #expect(HFTokenizer.ggufSplitPatterns["qwen2"] == pattern(2))
-    #expect(HFTokenizer.ggufSplitPatterns["tekken"] == pattern(17))
-    #expect(HFTokenizer.ggufSplitPatterns["gpt-4o"] == pattern(18))
-    #expect(HFTokenizer.ggufSplitPatterns["qwen35"] == pattern(19))
+    #expect(GGUFPreTokenizerSplits.patterns["llama-bpe"] == pattern(1))
+    #expect(GGUFPreTokenizerSplits.patterns["qwen2"] == pattern(2))
+    #expect(GGUFPreTokenizerSplits.patterns["tekken"] == pattern(17))
+    #expect(GGUFPreTokenizerSplits.patterns["gpt-4o"] == pattern(18))
+    #expect(GGUFPreTokenizerSplits.patterns["qwen35"] == pattern(19))
   }
 }

@@ -105,30 +105,53 @@ struct HFTokenizerReferenceTests {
   }
 }
 
-/// Merges recovered from a vocabulary and scores, against transformers' `generate_merges`.
+/// Merges recovered from a vocabulary and scores, against transformers' `generate_merges`: by
+/// scores (Llama 2, Mistral) and by position (Gemma).
 @Suite("Merges from scores")
 struct MergesFromScoresTests {
   struct Case: Decodable {
     var tokens: [String]
     var scores: [Float]
     var withScores: [[String]]
-    var withoutScores: [[String]]
+    var byPosition: [[String]]
   }
 
   struct File: Decodable {
     var generatedMerges: Case
   }
 
+  static func strings(_ merges: [SentencePieceMerges.Entry], _ tokens: [String]) -> [[String]] {
+    merges.map { [tokens[$0.left], tokens[$0.right]] }
+  }
+
   @Test func matchTransformers() throws {
     let url = TokenizerReferences.fixtures.appendingPathComponent("tokenizer-references.json")
     let data = try Data(contentsOf: url)
     let reference = try snakeCaseDecoder.decode(File.self, from: data).generatedMerges
-    let withScores = HFTokenizer.BPE.mergesFromScores(
-      tokens: reference.tokens, scores: reference.scores)
-    #expect(withScores.map { [$0.0, $0.1] } == reference.withScores)
-    let withoutScores = HFTokenizer.BPE.mergesFromScores(tokens: reference.tokens, scores: nil)
-    #expect(withoutScores.map { [$0.0, $0.1] } == reference.withoutScores)
+    let tokens = reference.tokens
+    let withScores = SentencePieceMerges.derive(tokens: tokens, scores: reference.scores)
+    #expect(Self.strings(withScores, tokens) == reference.withScores)
+    let byPosition = SentencePieceMerges.derive(
+      tokens: tokens, scores: tokens.indices.map { -Float($0) })
+    #expect(Self.strings(byPosition, tokens) == reference.byPosition)
     #expect(reference.withScores.count > 100)
+    #expect(reference.withScores != reference.byPosition)
+  }
+
+  @Test func scoresThenLengthsOrderTheMerges() {
+    let tokens = ["▁", "t", "h", "▁t", "th", "▁th", "e"]
+    let merges = SentencePieceMerges.derive(tokens: tokens, scores: [0, 0, 0, -1, -2, -0.5, 0])
+    #expect(Self.strings(merges, tokens) == [["▁t", "h"], ["▁", "th"], ["▁", "t"], ["t", "h"]])
+  }
+
+  /// A repeated token keeps its first position, last id and last score (Python dicts).
+  @Test func repeatedTokensKeepTheirLastIdAndScore() {
+    let tokens = ["a", "b", "ab", "ba", "ab"]
+    let merges = SentencePieceMerges.derive(tokens: tokens, scores: [0, 0, -5, -2, -1])
+    #expect(
+      merges == [
+        .init(left: 0, right: 1, merged: 4), .init(left: 1, right: 0, merged: 3),
+      ])
   }
 }
 

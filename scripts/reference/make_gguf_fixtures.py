@@ -4,9 +4,10 @@
 
 Writes into Tests/AttnvizModelTests/Fixtures/gguf/:
 - `types.gguf`: one tensor per ggml type attnviz reads (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0,
-  Q5_1, Q4_K, Q5_K, Q6_K), written by the `gguf` package's GGUFWriter. F16 … Q5_1 are random
-  floats quantised by `gguf.quants.quantize`; the K-quants, which it cannot quantise, are random
-  block bytes with finite f16 scales (valid blocks all the same). One metadata key of every value
+  Q5_1, Q4_K, Q5_K, Q6_K, Q2_K, Q3_K, IQ4_NL, IQ4_XS), written by the `gguf` package's
+  GGUFWriter. F16 … Q5_1 are random floats quantised by `gguf.quants.quantize`; the K-quants and
+  IQ4 types, which it cannot quantise, are random block bytes with finite f16 scales (valid
+  blocks all the same). One metadata key of every value
   type, arrays of strings, integers, floats and bools included.
 - `types-expected.json`: per tensor its shape and the float32 bit patterns `gguf.quants.dequantize`
   gives, so the Swift test compares bit for bit.
@@ -34,7 +35,8 @@ def random_k_blocks(qtype, n_blocks):
     _, type_size = gguf.GGML_QUANT_SIZES[qtype]
     blocks = rng.integers(0, 256, size=(n_blocks, type_size), dtype=np.uint8)
     # Offsets of the f16 fields in each block (ggml-common.h).
-    halves = {T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208]}[qtype]
+    halves = {T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208], T.Q2_K: [80, 82], T.Q3_K: [108],
+              T.IQ4_NL: [0], T.IQ4_XS: [0]}[qtype]
     for offset in halves:
         scales = rng.uniform(-0.05, 0.05, size=n_blocks).astype(np.float16)
         blocks[:, offset:offset + 2] = scales.view(np.uint8).reshape(n_blocks, 2)
@@ -66,9 +68,11 @@ def main():
         (T.F32, (3, 5)), (T.F16, (2, 7)), (T.BF16, (2, 6)), (T.Q8_0, (3, 64)),
         (T.Q4_0, (2, 64)), (T.Q4_1, (3, 32)), (T.Q5_0, (2, 64)), (T.Q5_1, (2, 64)),
         (T.Q4_K, (2, 256)), (T.Q5_K, (1, 512)), (T.Q6_K, (2, 256)),
+        # Added later, after the others so that their random bytes stay the same.
+        (T.Q2_K, (2, 256)), (T.Q3_K, (1, 512)), (T.IQ4_NL, (2, 64)), (T.IQ4_XS, (2, 256)),
     ]:
         name = f"tensor.{qtype.name}"
-        if qtype in (T.Q4_K, T.Q5_K, T.Q6_K):
+        if qtype in (T.Q4_K, T.Q5_K, T.Q6_K, T.Q2_K, T.Q3_K, T.IQ4_NL, T.IQ4_XS):
             block, _ = gguf.GGML_QUANT_SIZES[qtype]
             raw = random_k_blocks(qtype, shape[0] * shape[1] // block)
             raw = raw.reshape(shape[0], -1)

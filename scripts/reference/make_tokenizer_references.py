@@ -298,14 +298,15 @@ def check_transformers(name, path):
 
 def merges_case(llama2):
     """Merges recovered from a vocabulary and scores, as transformers does for a GGUF file
-    without merges (`generate_merges`): scores with ties, and the ids as scores."""
+    without merges (`generate_merges`): scores with ties, and Gemma's ranking by position
+    (`gemma_tokenizer` in transformers' gguf_tokenizer_mapping.py)."""
     from transformers.tokenization_utils_base import generate_merges
     tokens = [t for t, _ in sorted(llama2["model"]["vocab"].items(), key=lambda kv: kv[1])]
     vocab = {t: i for i, t in enumerate(tokens)}
     scores = [-float(i // 3) for i in range(len(tokens))]
     return {"tokens": tokens, "scores": scores,
             "with_scores": generate_merges(vocab, dict(zip(tokens, scores))),
-            "without_scores": generate_merges(vocab)}
+            "by_position": generate_merges(vocab, {t: -i for i, t in enumerate(tokens)})}
 
 
 def main():

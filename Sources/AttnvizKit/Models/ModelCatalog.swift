@@ -130,7 +130,8 @@ public struct ModelCatalog {
     out += "\nsearched:\n" + places.map { "  \(oneLine($0))\n" }.joined()
     if !rows.contains(where: { ModelLookup.makeModelNames.contains($0[0]) }) {
       out +=
-        "`make model` in the attnviz folder fetches all-MiniLM-L6-v2 and SmolLM2-135M-Instruct\n"
+        "`make model` in the attnviz folder fetches all-MiniLM-L6-v2, SmolLM2-135M-Instruct, "
+        + "Qwen2.5-Coder-0.5B-Instruct and gemma-3-270m\n"
     }
     return out
   }

@@ -34,7 +34,9 @@ public struct ModelLookup: Sendable {
   public var projectFolder: String?
 
   /// The models `make model` fetches, for the hint when one of them is missing.
-  public static let makeModelNames = ["all-MiniLM-L6-v2", "SmolLM2-135M-Instruct"]
+  public static let makeModelNames = [
+    "all-MiniLM-L6-v2", "SmolLM2-135M-Instruct", "Qwen2.5-Coder-0.5B-Instruct", "gemma-3-270m",
+  ]
 
   public init(
     environment: [String: String], home: String? = nil, currentFolder: String? = nil,

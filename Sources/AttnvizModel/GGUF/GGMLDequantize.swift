@@ -23,6 +23,10 @@ enum GGMLDequantize {
     case GGMLType.q4K.id: each(type, source, blocks, target, q4K)
     case GGMLType.q5K.id: each(type, source, blocks, target, q5K)
     case GGMLType.q6K.id: each(type, source, blocks, target, q6K)
+    case GGMLType.q2K.id: each(type, source, blocks, target, q2K)
+    case GGMLType.q3K.id: each(type, source, blocks, target, q3K)
+    case GGMLType.iq4NL.id: each(type, source, blocks, target, iq4NL)
+    case GGMLType.iq4XS.id: each(type, source, blocks, target, iq4XS)
     default: preconditionFailure("\(type.name) has no dequantiser; check isReadable first")
     }
   }
@@ -193,5 +197,75 @@ enum GGMLDequantize {
 
   @inline(__always) static func scale(_ sc: UnsafeRawPointer, _ index: Int) -> Float {
     Float(Int8(bitPattern: byte(sc, index)))
+  }
+
+  /// block_q2_K { uint8 scales[16]; uint8 qs[64]; half d; half dmin; }: 16 sub-blocks of 16,
+  /// 2-bit values four to a byte (element 128·h + 32·k + l is bits 2k of qs[32·h + l]),
+  /// y = (d·(scale & 15))·q − dmin·(scale >> 4)
+  static func q2K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 80)
+    let dmin = half(x, 82)
+    for e in 0..<256 {
+      let (h, k, l) = (e / 128, (e / 32) % 4, e % 32)
+      let sc = byte(x, e / 16)
+      let dl = d * Float(sc & 0x0F)
+      let ml = dmin * Float(sc >> 4)
+      let q = Float((byte(x, 16 + 32 * h + l) >> (2 * k)) & 3)
+      y[e] = dl * q - ml
+    }
+  }
+
+  /// block_q3_K { uint8 hmask[32]; uint8 qs[64]; uint8 scales[12]; half d; }: 16 sub-blocks of
+  /// 16 with 6-bit signed scales; q = low two bits − 4 where the hmask bit is clear,
+  /// y = (d·(scale − 32))·q
+  static func q3K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 108)
+    let scales = x + 96
+    var dl = [Float](repeating: 0, count: 16)
+    for j in 0..<16 {
+      let low = (byte(scales, j % 8) >> (4 * UInt8(j / 8))) & 0x0F
+      let high = (byte(scales, 8 + j % 4) >> (2 * UInt8(j / 4))) & 0x03
+      dl[j] = d * Float(Int8(bitPattern: low | (high << 4)) &- 32)
+    }
+    for e in 0..<256 {
+      let (h, k, l) = (e / 128, (e / 32) % 4, e % 32)
+      let low = Int8((byte(x, 32 + 32 * h + l) >> (2 * k)) & 3)
+      let mask = (byte(x, l) >> UInt8(e / 32)) & 1
+      y[e] = dl[e / 16] * Float(low - (mask == 0 ? 4 : 0))
+    }
+  }
+
+  /// IQ4_NL's 16 non-linear levels (`kvalues_iq4nl`).
+  static let iq4Levels: [Float] = [
+    -127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113,
+  ]
+
+  /// block_iq4_nl { half d; uint8 qs[16]; }: y = d·level[nibble]; low nibbles are elements
+  /// 0…15, high ones 16…31
+  static func iq4NL(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    for l in 0..<16 {
+      let value = byte(x, 2 + l)
+      y[l] = d * iq4Levels[Int(value & 0x0F)]
+      y[l + 16] = d * iq4Levels[Int(value >> 4)]
+    }
+  }
+
+  /// block_iq4_xs { half d; uint16 scales_h; uint8 scales_l[4]; uint8 qs[128]; }: 8 sub-blocks
+  /// of 32 as IQ4_NL, each with a 6-bit scale (4 low bits in scales_l, 2 high in scales_h),
+  /// y = (d·(scale − 32))·level[nibble]
+  static func iq4XS(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0)
+    let high = u16(x, 2)
+    for j in 0..<8 {
+      let low = (byte(x, 4 + j / 2) >> (4 * UInt8(j % 2))) & 0x0F
+      let top = UInt8((high >> (2 * UInt16(j))) & 3)
+      let dl = d * Float(Int8(bitPattern: low | (top << 4)) &- 32)
+      for l in 0..<16 {
+        let value = byte(x, 8 + 16 * j + l)
+        y[32 * j + l] = dl * iq4Levels[Int(value & 0x0F)]
+        y[32 * j + l + 16] = dl * iq4Levels[Int(value >> 4)]
+      }
+    }
   }
 }

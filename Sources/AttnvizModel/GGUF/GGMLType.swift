@@ -14,7 +14,8 @@ public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
 
   /// The types `GGUFFile.floats` converts, in the order error messages list them.
   public static let readable: [GGMLType] = [
-    .f32, .f16, .bf16, .q80, .q40, .q41, .q50, .q51, .q4K, .q5K, .q6K,
+    .f32, .f16, .bf16, .q80, .q40, .q41, .q50, .q51, .q2K, .q3K, .q4K, .q5K, .q6K, .iq4NL,
+    .iq4XS,
   ]
 
   public var isReadable: Bool { Self.readable.contains(self) }
@@ -31,6 +32,13 @@ public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
   public static let q50 = GGMLType(id: 6, name: "Q5_0", block: 32, typeSize: 2 + 4 + 16)
   public static let q51 = GGMLType(id: 7, name: "Q5_1", block: 32, typeSize: 2 + 2 + 4 + 16)
   public static let q80 = GGMLType(id: 8, name: "Q8_0", block: 32, typeSize: 2 + 32)
+  public static let q2K = GGMLType(
+    id: 10, name: "Q2_K", block: qk, typeSize: 2 + 2 + qk / 16 + qk / 4)
+  public static let q3K = GGMLType(
+    id: 11, name: "Q3_K", block: qk, typeSize: 2 + qk / 4 + qk / 8 + 12)
+  public static let iq4NL = GGMLType(id: 20, name: "IQ4_NL", block: 32, typeSize: 2 + 16)
+  public static let iq4XS = GGMLType(
+    id: 23, name: "IQ4_XS", block: qk, typeSize: 2 + 2 + qk / 2 + qk / 64)
   public static let q4K = GGMLType(
     id: 12, name: "Q4_K", block: qk, typeSize: 2 + 2 + qk / 2 + 12)
   public static let q5K = GGMLType(
@@ -43,18 +51,16 @@ public struct GGMLType: Sendable, Equatable, CustomStringConvertible {
   static let all: [GGMLType] = [
     f32, f16, q40, q41, q50, q51, q80,
     GGMLType(id: 9, name: "Q8_1", block: 32, typeSize: 4 + 4 + 32),
-    GGMLType(id: 10, name: "Q2_K", block: qk, typeSize: 2 + 2 + qk / 16 + qk / 4),
-    GGMLType(id: 11, name: "Q3_K", block: qk, typeSize: 2 + qk / 4 + qk / 8 + 12),
-    q4K, q5K, q6K,
+    q2K, q3K, q4K, q5K, q6K,
     GGMLType(id: 15, name: "Q8_K", block: qk, typeSize: 4 + qk + qk / 8),
     GGMLType(id: 16, name: "IQ2_XXS", block: qk, typeSize: 2 + qk / 4),
     GGMLType(id: 17, name: "IQ2_XS", block: qk, typeSize: 2 + qk / 4 + qk / 32),
     GGMLType(id: 18, name: "IQ3_XXS", block: qk, typeSize: 2 + qk / 4 + qk / 8),
     GGMLType(id: 19, name: "IQ1_S", block: qk, typeSize: 2 + qk / 8 + qk / 16),
-    GGMLType(id: 20, name: "IQ4_NL", block: 32, typeSize: 2 + 16),
+    iq4NL,
     GGMLType(id: 21, name: "IQ3_S", block: qk, typeSize: 2 + qk / 4 + qk / 8 + qk / 32 + 4),
     GGMLType(id: 22, name: "IQ2_S", block: qk, typeSize: 2 + qk / 4 + qk / 16),
-    GGMLType(id: 23, name: "IQ4_XS", block: qk, typeSize: 2 + 2 + qk / 2 + qk / 64),
+    iq4XS,
     GGMLType(id: 24, name: "I8", block: 1, typeSize: 1),
     GGMLType(id: 25, name: "I16", block: 1, typeSize: 2),
     GGMLType(id: 26, name: "I32", block: 1, typeSize: 4),

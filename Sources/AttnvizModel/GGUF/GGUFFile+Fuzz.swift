@@ -33,7 +33,7 @@ extension GGUFFile {
         precondition(rows.count == 2 * tensor.rowLength, "\(tensor.name): wrong row length")
       }
     }
-    guard let tokenizer = try? GGUFTokenizer.make(file.header, file: file.path) else {
+    guard let tokenizer = try? file.header.tokenizer(file: file.path) else {
       return count
     }
     let vocabulary = file.header.value("tokenizer.ggml.tokens")?.arrayValue?.count ?? 0

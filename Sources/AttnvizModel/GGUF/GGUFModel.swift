@@ -12,7 +12,7 @@ extension TransformerModel {
   public init(gguf path: String, name: String? = nil, truncate: Bool = false) throws {
     let file = try GGUFFile(path: path)
     let config = try TransformerConfig(gguf: file)
-    let tokenizer = try GGUFTokenizer.make(file.header, file: path)
+    let tokenizer = try file.header.tokenizer(file: path)
     let checkpoint = GGUFCheckpoint(
       file: file, permuteQK: file.header.value("general.architecture")?.stringValue == "llama",
       heads: config.heads, kvHeads: config.kvHeads)

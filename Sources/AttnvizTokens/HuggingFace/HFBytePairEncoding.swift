@@ -33,6 +33,43 @@ extension HFTokenizer {
       continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
       fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
     ) throws(TokenizerError) {
+      try self.init(
+        vocabulary: vocabulary, unknownToken: unknownToken,
+        continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
+        fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges
+      ) { ids throws(TokenizerError) in
+        try Self.mergeTable(merges, ids: ids, prefix: continuingSubwordPrefix)
+      }
+    }
+
+    /// Merges already given as ids, best first (`SentencePieceMerges`).
+    init(
+      vocabulary: [(String, Int)], rankedMerges: [SentencePieceMerges.Entry],
+      unknownToken: String? = nil, fuseUnknown: Bool, byteFallback: Bool
+    ) throws(TokenizerError) {
+      try self.init(
+        vocabulary: vocabulary, unknownToken: unknownToken, continuingSubwordPrefix: nil,
+        endOfWordSuffix: nil, fuseUnknown: fuseUnknown, byteFallback: byteFallback,
+        ignoreMerges: false
+      ) { _ throws(TokenizerError) in
+        guard rankedMerges.count < Int(Int32.max) else {
+          throw .malformedVocabulary(file: "", reason: "has ids or merges beyond 2³¹")
+        }
+        var table: [SymbolPair: Merge] = [:]
+        table.reserveCapacity(rankedMerges.count)
+        for (rank, merge) in rankedMerges.enumerated() {
+          table[SymbolPair(left: merge.left, right: merge.right)] = Merge(
+            rank: Int32(rank), merged: Int32(merge.merged))
+        }
+        return table
+      }
+    }
+
+    private init(
+      vocabulary: [(String, Int)], unknownToken: String?, continuingSubwordPrefix: String?,
+      endOfWordSuffix: String?, fuseUnknown: Bool, byteFallback: Bool, ignoreMerges: Bool,
+      mergeTable: ([ByteKey: Int]) throws(TokenizerError) -> [SymbolPair: Merge]
+    ) throws(TokenizerError) {
       var ids: [ByteKey: Int] = [:]
       ids.reserveCapacity(vocabulary.count)
       var largest = 0
@@ -61,9 +98,16 @@ extension HFTokenizer {
       self.byteFallback = byteFallback
       self.ignoreMerges = ignoreMerges
       byteIDs = (0..<256).map { ids[ByteKey("<0x\(hex(UInt8($0)))>")] }
+      self.merges = try mergeTable(ids)
+    }
+
+    /// `merges` as pairs of ids with their rank and merged id.
+    static func mergeTable(_ merges: [(String, String)], ids: [ByteKey: Int], prefix: String?)
+      throws(TokenizerError) -> [SymbolPair: Merge]
+    {
       var table: [SymbolPair: Merge] = [:]
       table.reserveCapacity(merges.count)
-      let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
+      let prefixLength = prefix?.utf8.count ?? 0
       for (rank, (left, right)) in merges.enumerated() {
         func unlisted(_ symbol: String) -> TokenizerError {
           .malformedVocabulary(
@@ -85,7 +129,7 @@ extension HFTokenizer {
         // A repeated pair keeps its last rank, as the `tokenizers` library's map does.
         table[SymbolPair(left: leftID, right: rightID)] = Merge(rank: rankValue, merged: merged)
       }
-      self.merges = table
+      return table
     }
 
     /// A vocabulary given as a dictionary (tests, small hand-made tokenizers).

@@ -67,7 +67,7 @@ extension HFTokenizer {
     vocabulary += [("Ġt", 256), ("he", 257), ("Ġthe", 258), ("in", 259)]
     let merges = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("i", "n")]
     guard let bpe = try? BPE(vocabulary: vocabulary, merges: merges),
-      let pattern = ggufSplitPatterns["llama3"], let regex = try? SplitRegex(pattern)
+      let regex = try? SplitRegex(GGUFPreTokenizerSplits.llama3)
     else { return nil }
     return HFTokenizer(
       normalizer: .nfc,

@@ -1,0 +1,334 @@
+/// A key of a GGUF file's `tokenizer.ggml.*` metadata that does not describe a tokenizer attnviz
+/// can build: the key and what is wrong with it, as a phrase that reads after the key. The GGUF
+/// reader adds the file (`GGUF file m.gguf: key "tokenizer.ggml.model" names …`).
+public struct GGUFTokenizerError: Error, Equatable, CustomStringConvertible {
+  public var key: String
+  public var reason: String
+
+  public init(key: String, reason: String) {
+    self.key = key
+    self.reason = reason
+  }
+
+  public var description: String { "key \"\(key)\" \(reason)" }
+}
+
+extension HFTokenizer {
+  /// The tokenizer metadata of a GGUF file (`tokenizer.ggml.*`), as the GGUF reader gives it.
+  public struct GGUFMetadata: Sendable {
+    /// `tokenizer.ggml.model`: `gpt2` (byte-level BPE) or `llama` (SentencePiece-style BPE).
+    public var model: String?
+    /// `general.architecture`: picks the SentencePiece variant (Gemma's), as transformers does.
+    public var architecture: String?
+    /// `tokenizer.ggml.pre`: names the split regex of byte-level vocabularies (`llama-bpe`,
+    /// `qwen2`, …); others (`smollm`, `gpt2`, `default`) use GPT-2's.
+    public var pre: String?
+    public var tokens: [String]
+    /// `tokenizer.ggml.token_type`: 1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte.
+    public var tokenTypes: [Int]?
+    public var scores: [Float]?
+    /// "a b" lines; a `llama` file without them gets merges derived from the scores.
+    public var merges: [String]?
+    public var bosID: Int?
+    public var eosID: Int?
+    public var unknownID: Int?
+    public var paddingID: Int?
+    /// `tokenizer.ggml.add_bos_token`; nil means yes for `llama`, no for `gpt2`.
+    public var addBOS: Bool?
+    public var addEOS: Bool?
+    /// `tokenizer.ggml.add_space_prefix` of `llama` vocabularies; nil means yes.
+    public var addSpacePrefix: Bool?
+
+    public init(
+      model: String?, architecture: String? = nil, pre: String? = nil, tokens: [String],
+      tokenTypes: [Int]? = nil, scores: [Float]? = nil, merges: [String]? = nil,
+      bosID: Int? = nil, eosID: Int? = nil, unknownID: Int? = nil, paddingID: Int? = nil,
+      addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil
+    ) {
+      self.model = model
+      self.architecture = architecture
+      self.pre = pre
+      self.tokens = tokens
+      self.tokenTypes = tokenTypes
+      self.scores = scores
+      self.merges = merges
+      self.bosID = bosID
+      self.eosID = eosID
+      self.unknownID = unknownID
+      self.paddingID = paddingID
+      self.addBOS = addBOS
+      self.addEOS = addEOS
+      self.addSpacePrefix = addSpacePrefix
+    }
+  }
+
+  /// The GGUF tokenizer models attnviz builds (`tokenizer.ggml.model`).
+  public static let ggufTokenizerModels = ["gpt2", "llama"]
+
+  /// Architectures whose `llama` vocabulary is Gemma's (transformers' `gemma_tokenizer`).
+  static let gemmaArchitectures: Set<String> = ["gemma", "gemma2", "gemma3"]
+  /// Architectures whose `llama` vocabulary needs a rule attnviz does not have (Phi-3's
+  /// normalizer): refused rather than tokenized differently.
+  static let unsupportedSentencePieceArchitectures: Set<String> = ["phi3"]
+
+  /// llama.cpp's `llama_token_type`.
+  enum GGUFTokenType: Int {
+    case normal = 1
+    case unknown
+    case control
+    case userDefined
+    case unused
+    case byte
+  }
+
+  /// The tokenizer a GGUF file's metadata describes, built from the same components as a
+  /// `tokenizer.json` and in the shape transformers gives it when it loads the file
+  /// (`integrations/gguf/gguf_tokenizer_mapping.py`), so the ids are transformers' ids:
+  ///
+  /// - `gpt2`: byte-level BPE over `tokens` and `merges`; tokens spelled outside the byte
+  ///   alphabet are re-spelled in it from their UTF-8 bytes. The split is GPT-2's, unless
+  ///   `tokenizer.ggml.pre` names one transformers knows (`GGUFPreTokenizerSplits`: llama3,
+  ///   qwen2, …), which then runs before a byte-level step without its own split. (llama.cpp
+  ///   has its own split for more names, `smollm` among them; transformers, and so attnviz, use
+  ///   GPT-2's for those.)
+  /// - `llama`: SentencePiece BPE with byte fallback (`<0x41>`) and `▁` for spaces, put in
+  ///   front of the text's first stretch (Metaspace, prepend scheme `first`; `never` when
+  ///   `add_space_prefix` is false); merges from the file or, when it has none, derived from
+  ///   `scores` (`SentencePieceMerges`). llama.cpp, the original tokenizer, differs in two
+  ///   places attnviz does not follow yet: it puts the `▁` in front also when the text starts
+  ///   with a space (`" Hello"` → `▁` `▁Hello`) and after every special token.
+  /// - `llama` of a Gemma architecture: transformers' `gemma_tokenizer` — no space prefix,
+  ///   spaces become `▁`, tokens of spaces only are re-spelled with `▁`, and the merges are
+  ///   ranked by the tokens' order in the file instead of their scores.
+  ///
+  /// Control tokens (type 3) become special tokens matched whole before the model runs (in a
+  /// byte-level vocabulary only those spelled in the byte alphabet: others are llama.cpp
+  /// mislabels transformers skips), user-defined ones (type 4) plain added tokens, and the
+  /// BOS/EOS/unknown/padding tokens special ones. BOS goes in front where `add_bos_token` says
+  /// so (by default for `llama`, as llama.cpp and transformers do), EOS after where
+  /// `add_eos_token` does. `source` names the file the tokenizer reports in its own errors.
+  public init(gguf: GGUFMetadata, source: String) throws(GGUFTokenizerError) {
+    guard let model = gguf.model, Self.ggufTokenizerModels.contains(model) else {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.model",
+        reason: (gguf.model.map { "names the tokenizer \"\($0)\"" }
+          ?? "is missing (the file has no tokenizer)")
+          + "; attnviz reads the tokenizers "
+          + Self.ggufTokenizerModels.joined(separator: " and "))
+    }
+    guard !gguf.tokens.isEmpty else {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.tokens", reason: "must be a non-empty array of strings")
+    }
+    let types = gguf.tokenTypes ?? []
+    guard types.isEmpty || types.count == gguf.tokens.count else {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.token_type",
+        reason: "has \(types.count) entries but there are \(gguf.tokens.count) tokens")
+    }
+    let parts =
+      model == "gpt2" ? try Self.ggufByteLevel(gguf) : try Self.ggufSentencePiece(gguf)
+    let added = Self.ggufAddedTokens(
+      gguf, types: types, spellings: parts.vocabulary, byteLevel: model == "gpt2")
+    let postProcessor = try Self.ggufTemplate(gguf, defaultBOS: model == "llama")
+    self.init(
+      normalizer: parts.normalizer, preTokenizer: parts.preTokenizer, model: .bpe(parts.bpe),
+      postProcessor: postProcessor, addedTokens: added, display: parts.display, source: source)
+  }
+
+  struct GGUFParts {
+    /// The tokens as the model looks them up (re-spelled where the builder re-spells).
+    var vocabulary: [String]
+    var bpe: BPE
+    var normalizer: Normalizer?
+    var preTokenizer: PreTokenizer?
+    var display: TokenDisplay?
+  }
+
+  /// transformers' `byte_level_tokenizer` with `set_split_regex`.
+  static func ggufByteLevel(_ gguf: GGUFMetadata) throws(GGUFTokenizerError) -> GGUFParts {
+    let vocabulary = gguf.tokens.map {
+      isByteLevelSpelled($0) ? $0 : ByteLevelAlphabet.encode($0.utf8)
+    }
+    guard let lines = gguf.merges else {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.merges", reason: "is missing; a gpt2 tokenizer needs its merges")
+    }
+    let merges = try ggufMerges(lines)
+    let preTokenizer: PreTokenizer
+    let pre = gguf.pre ?? "default"
+    if let pattern = GGUFPreTokenizerSplits.patterns[pre] {
+      let regex: SplitRegex
+      do {
+        regex = try SplitRegex(pattern)
+      } catch {
+        throw GGUFTokenizerError(
+          key: "tokenizer.ggml.pre",
+          reason: "names the split \"\(pre)\", whose pattern cannot be compiled: \(error)")
+      }
+      preTokenizer = .sequence([
+        .split(regex, .isolated, invert: false), .byteLevel(addPrefixSpace: false, useRegex: false),
+      ])
+    } else {
+      preTokenizer = .byteLevel(addPrefixSpace: false, useRegex: true)
+    }
+    let bpe: BPE
+    do {
+      bpe = try BPE(
+        vocabulary: vocabulary.enumerated().map { ($0.element, $0.offset) }, merges: merges)
+    } catch {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.tokens", reason: "do not form a BPE vocabulary: \(error)")
+    }
+    return GGUFParts(vocabulary: vocabulary, bpe: bpe, preTokenizer: preTokenizer)
+  }
+
+  /// transformers' `sentencepiece_tokenizer` and `gemma_tokenizer`, with llama.cpp's space
+  /// prefix (see `init(gguf:source:)`).
+  static func ggufSentencePiece(_ gguf: GGUFMetadata) throws(GGUFTokenizerError) -> GGUFParts {
+    if let architecture = gguf.architecture,
+      unsupportedSentencePieceArchitectures.contains(architecture)
+    {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.model",
+        reason: "is a SentencePiece vocabulary of architecture \(architecture), which needs rules "
+          + "attnviz does not have; attnviz reads those of llama, mistral, qwen and gemma models")
+    }
+    let isGemma = gguf.architecture.map(gemmaArchitectures.contains) ?? false
+    // Gemma's files store tokens of two or more spaces as spaces; its tokenizer spells them ▁.
+    let vocabulary =
+      isGemma
+      ? gguf.tokens.map { token in
+        token.unicodeScalars.count > 1 && token.unicodeScalars.allSatisfy { $0 == " " }
+          ? String(repeating: "\u{2581}", count: token.unicodeScalars.count) : token
+      } : gguf.tokens
+    let entries = vocabulary.enumerated().map { ($0.element, $0.offset) }
+    let bpe: BPE
+    do {
+      if let lines = gguf.merges {
+        bpe = try BPE(
+          vocabulary: entries, merges: try ggufMerges(lines),
+          unknownToken: isGemma ? unknownToken(gguf) : nil, fuseUnknown: true, byteFallback: true)
+      } else {
+        let scores: [Float]
+        if isGemma {
+          // "Gemma's scores do not follow its merge order -- the order the tokens appear in
+          // the file does" (transformers): rank by position, first best.
+          scores = vocabulary.indices.map { -Float($0) }
+        } else {
+          guard let listed = gguf.scores, listed.count == vocabulary.count else {
+            throw GGUFTokenizerError(
+              key: "tokenizer.ggml.scores",
+              reason: "must give one score per token when there are no merges")
+          }
+          if let bad = listed.firstIndex(where: { !$0.isFinite }) {
+            throw GGUFTokenizerError(
+              key: "tokenizer.ggml.scores",
+              reason: "has the score \(listed[bad]) for token \(bad); scores must be finite "
+                + "numbers, as they order the merges")
+          }
+          scores = listed
+        }
+        bpe = try BPE(
+          vocabulary: entries,
+          rankedMerges: SentencePieceMerges.derive(tokens: vocabulary, scores: scores),
+          unknownToken: isGemma ? unknownToken(gguf) : nil, fuseUnknown: true, byteFallback: true)
+      }
+    } catch let error as GGUFTokenizerError {
+      throw error
+    } catch {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.tokens", reason: "do not form a BPE vocabulary: \(error)")
+    }
+    if isGemma {
+      // GemmaTokenizer: spaces → ▁ by a normalizer, no prefix; its Split on " " then finds no
+      // space left, so there is no pre-tokenizer here.
+      return GGUFParts(
+        vocabulary: vocabulary, bpe: bpe,
+        normalizer: .replace(SplitRegex(literal: " "), "\u{2581}"), preTokenizer: nil,
+        display: .metaspace("\u{2581}"))
+    }
+    // LlamaTokenizer: Metaspace, ▁ in front of the text's first stretch unless it starts with
+    // one (add_space_prefix false: never).
+    let scheme: PrependScheme = gguf.addSpacePrefix ?? true ? .first : .never
+    return GGUFParts(
+      vocabulary: vocabulary, bpe: bpe,
+      preTokenizer: .metaspace(replacement: "\u{2581}", scheme: scheme, split: false))
+  }
+
+  static func unknownToken(_ gguf: GGUFMetadata) -> String? {
+    gguf.unknownID.flatMap { gguf.tokens.indices.contains($0) ? gguf.tokens[$0] : nil }
+  }
+
+  /// "a b" lines as pairs; the left half ends at the first space.
+  static func ggufMerges(_ lines: [String]) throws(GGUFTokenizerError) -> [(String, String)] {
+    var pairs: [(String, String)] = []
+    pairs.reserveCapacity(lines.count)
+    for (index, merge) in lines.enumerated() {
+      let halves = merge.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+      guard halves.count == 2 else {
+        throw GGUFTokenizerError(
+          key: "tokenizer.ggml.merges",
+          reason: "entry \(index) (\"\(merge)\") is not two tokens and a space")
+      }
+      pairs.append((String(halves[0]), String(halves[1])))
+    }
+    return pairs
+  }
+
+  /// Whether every character of `token` is in GPT-2's byte alphabet.
+  static func isByteLevelSpelled(_ token: String) -> Bool {
+    token.unicodeScalars.allSatisfy { ByteLevelAlphabet.byte(for: $0) != nil }
+  }
+
+  /// Control tokens (and the named BOS/EOS/unknown/padding tokens) as special tokens,
+  /// user-defined ones that the vocabulary spells as the file does as plain added tokens; all
+  /// matched in the raw text (transformers' `add_gguf_special_tokens`).
+  static func ggufAddedTokens(
+    _ gguf: GGUFMetadata, types: [Int], spellings: [String], byteLevel: Bool
+  ) -> [AddedToken] {
+    let tokens = gguf.tokens
+    // Spellings in the vocabulary, needed only for user-defined tokens.
+    let spelled: Set<ByteKey> =
+      types.contains(GGUFTokenType.userDefined.rawValue) ? Set(spellings.map(ByteKey.init)) : []
+    var added: [AddedToken] = []
+    var seen = Set<Int>()
+    func add(_ id: Int, special: Bool) {
+      guard tokens.indices.contains(id), !seen.contains(id) else { return }
+      let token = tokens[id]
+      // A control token spelled outside the byte alphabet is a llama.cpp mislabel; transformers
+      // skips it, and so does attnviz.
+      if special && byteLevel && !isByteLevelSpelled(token) { return }
+      if !special && !spelled.contains(ByteKey(token)) { return }
+      seen.insert(id)
+      added.append(AddedToken(content: token, id: id, special: special, normalized: false))
+    }
+    for (id, type) in types.enumerated() where type == GGUFTokenType.control.rawValue {
+      add(id, special: true)
+    }
+    for (id, type) in types.enumerated() where type == GGUFTokenType.userDefined.rawValue {
+      add(id, special: false)
+    }
+    for id in [gguf.bosID, gguf.eosID, gguf.unknownID, gguf.paddingID].compactMap({ $0 }) {
+      add(id, special: true)
+    }
+    return added
+  }
+
+  static func ggufTemplate(_ gguf: GGUFMetadata, defaultBOS: Bool) throws(GGUFTokenizerError)
+    -> PostProcessor
+  {
+    func token(_ key: String, _ id: Int?) throws(GGUFTokenizerError) -> TemplateToken {
+      guard let id, gguf.tokens.indices.contains(id) else {
+        throw GGUFTokenizerError(
+          key: "tokenizer.ggml.\(key)_token_id",
+          reason: "must be the id of one of the \(gguf.tokens.count) tokens")
+      }
+      return TemplateToken(gguf.tokens[id], id: id)
+    }
+    var processor = PostProcessor()
+    if gguf.addBOS ?? defaultBOS { processor.prefix = [try token("bos", gguf.bosID)] }
+    if gguf.addEOS ?? false { processor.suffix = [try token("eos", gguf.eosID)] }
+    return processor
+  }
+}
