@@ -9,7 +9,8 @@ int8 / multiplier). Token ids come from the `sentencepiece` library on the model
     /work/refvenv/bin/python scripts/reference/make_firefox_reference.py \
         models/firefox-enpt models/firefox-pten
 
-writes Tests/AttnvizModelTests/Fixtures/firefox-reference.json (see scripts/reference/README.md).
+writes Tests/AttnvizModelTests/Fixtures/firefox-reference.json and
+Tests/AttnvizTokensTests/Fixtures/sentencepiece-references.json (see scripts/reference/README.md).
 attnviz never runs Python; the tests read the committed JSON.
 """
 
@@ -241,8 +242,11 @@ def main():
             tokenizer.append({"model": direction, "text": text, "ids": spm.encode(text),
                               "pieces": spm.encode(text, out_type=str)})
     out = Path("Tests/AttnvizModelTests/Fixtures/firefox-reference.json")
-    out.write_text(json.dumps({"attention_scale": 1_000_000, "cases": cases, "tokenizer": tokenizer},
+    out.write_text(json.dumps({"attention_scale": 1_000_000, "cases": cases},
                               ensure_ascii=False, separators=(",", ":")) + "\n")
+    print("wrote", out, out.stat().st_size, "bytes", file=sys.stderr)
+    out = Path("Tests/AttnvizTokensTests/Fixtures/sentencepiece-references.json")
+    out.write_text(json.dumps({"cases": tokenizer}, ensure_ascii=False, indent=1) + "\n")
     print("wrote", out, out.stat().st_size, "bytes", file=sys.stderr)
 
 

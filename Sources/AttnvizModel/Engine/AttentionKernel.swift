@@ -17,10 +17,12 @@ struct AttentionMask: Sendable {
 
 /// Scaled dot-product attention with grouped-query heads, as transformers'
 /// `eager_attention_forward` with `repeat_kv`: query head h reads key/value head h / (H/G).
+/// With a key/value cache the T queries are positions P…P+T−1 and the keys are all N = P + T
+/// positions so far (P = `past`; 0 for a whole pass, where N = T).
 ///
-///     q (T, H·D), k (T, G·D), v (T, G·D)
-///     raw_h     = Q_h·K_gᵀ              (T, T)
-///     scaled_h  = raw_h / √D            (T, T)
+///     q (T, H·D), k (N, G·D), v (N, G·D)
+///     raw_h     = Q_h·K_gᵀ              (T, N)
+///     scaled_h  = raw_h / √D            (T, N)
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 struct AttentionKernel {
@@ -29,11 +31,13 @@ struct AttentionKernel {
   let kvHeads: Int
   let headDim: Int
   let mask: AttentionMask
+  /// P: cached positions before the first query.
+  var past = 0
 
   struct Result {
-    /// H × (T, T), normalised in Double.
+    /// H × (T, N), normalised in Double.
     var weights: [[Double]]
-    /// H × (T, T), only when asked for.
+    /// H × (T, N), only when asked for.
     var raw: [[Float]]?
     var scaled: [[Float]]?
     /// (T, H·D)
@@ -41,9 +45,9 @@ struct AttentionKernel {
   }
 
   func callAsFunction(q: [Float], k: [Float], v: [Float], keepScores: Bool) -> Result {
-    let (h, g, d) = (heads, kvHeads, headDim)
+    let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
     precondition(
-      q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
+      q.count == t * h * d && k.count == n * g * d && v.count == n * g * d, "attention shapes")
     let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
     let scale = 1 / Float(d).squareRoot()
     let group = h / g
@@ -59,7 +63,7 @@ struct AttentionKernel {
         }
       }
     }
-    if t * t * d * h >= 1 << 18 {
+    if t * n * d * h >= 1 << 18 {
       DispatchQueue.concurrentPerform(iterations: h, execute: run)
     } else {
       for head in 0..<h { run(head) }
@@ -72,34 +76,35 @@ struct AttentionKernel {
     _ hh: Int, kvHead gg: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
     v: UnsafePointer<Float>, scale: Float, into slots: HeadSlots
   ) {
-    let (h, g, d) = (heads, kvHeads, headDim)
-    var raw = [Float](repeating: 0, count: t * t)
-    var weights = [Float](repeating: 0, count: t * t)
-    var exact = [Double](repeating: 0, count: t * t)
+    let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
+    var raw = [Float](repeating: 0, count: t * n)
+    var weights = [Float](repeating: 0, count: t * n)
+    var exact = [Double](repeating: 0, count: t * n)
     var out = [Float](repeating: 0, count: t * d)
     for i in 0..<t {
       let qi = q + (i &* h &+ hh) &* d
+      let position = past &+ i
       var largest = -Float.infinity
-      for j in 0..<t {
+      for j in 0..<n {
         let s = dot(qi, k + (j &* g &+ gg) &* d, count: d)
-        raw[i &* t &+ j] = s
-        if mask.allows(query: i, key: j) { largest = max(largest, s * scale) }
+        raw[i &* n &+ j] = s
+        if mask.allows(query: position, key: j) { largest = max(largest, s * scale) }
       }
       // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
       // the division are in Double, so the reported rows sum to 1 to Double precision.
       var total = 0.0
-      for j in 0..<t where mask.allows(query: i, key: j) {
-        let e = exp(raw[i &* t &+ j] * scale - largest)
-        weights[i &* t &+ j] = e
+      for j in 0..<n where mask.allows(query: position, key: j) {
+        let e = exp(raw[i &* n &+ j] * scale - largest)
+        weights[i &* n &+ j] = e
         total += Double(e)
       }
-      for j in 0..<t {
-        let w = Double(weights[i &* t &+ j]) / total
-        exact[i &* t &+ j] = w
-        weights[i &* t &+ j] = Float(w)
+      for j in 0..<n {
+        let w = Double(weights[i &* n &+ j]) / total
+        exact[i &* n &+ j] = w
+        weights[i &* n &+ j] = Float(w)
       }
-      for j in 0..<t where weights[i &* t &+ j] != 0 {
-        let w = weights[i &* t &+ j]
+      for j in 0..<n where weights[i &* n &+ j] != 0 {
+        let w = weights[i &* n &+ j]
         let vj = v + (j &* g &+ gg) &* d
         for c in 0..<d { out[i &* d &+ c] += w * vj[c] }
       }
