@@ -37,6 +37,22 @@ public struct MarianTranslator: Sendable {
     return start == [1, 0, 0, 0, 0, 0, 0, 0]
   }
 
+  /// The folder's Marian model file, or nil when there is not exactly one.
+  public static func modelFilePath(in folder: String) -> String? { try? modelFile(in: folder) }
+
+  /// What `attnviz models` lists: the configuration (read from the model file when it is at
+  /// most 64 MiB, else nil) and "English → Portuguese" from model_info.json.
+  public static func summary(folder: String) -> (config: MarianConfig?, direction: String?) {
+    let languages = languages(folder)
+    let direction = languages.source.flatMap { s in languages.target.map { "\(s) → \($0)" } }
+    guard let path = modelFilePath(in: folder),
+      let bytes = try? BoundedFile.read(path, what: BoundedFile.name(path), limit: 64 << 20),
+      let file = try? MarianFile(bytes: bytes, file: path),
+      let yaml = try? file.text("special:model.yml")
+    else { return (nil, direction) }
+    return (try? MarianConfig(yaml: yaml, file: path), direction)
+  }
+
   static func files(in folder: String, suffix: String, prefix: String = "") throws -> [String] {
     let names = try FileManager.default.contentsOfDirectory(atPath: folder)
     return names.filter { $0.hasSuffix(suffix) && $0.hasPrefix(prefix) }.sorted().map {

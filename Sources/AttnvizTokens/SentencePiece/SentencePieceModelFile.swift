@@ -52,7 +52,7 @@ public struct SentencePieceModelFile: Sendable {
     let bytes = try BoundedFile.read(path, what: name, limit: Self.fileLimit)
     do {
       try self.init(bytes: bytes)
-    } catch let error as TokenizerError {
+    } catch {
       throw error.naming(path)
     }
   }

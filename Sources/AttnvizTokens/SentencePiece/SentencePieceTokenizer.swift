@@ -88,8 +88,11 @@ public struct SentencePieceTokenizer: Tokenizer {
       let label =
         piece.id == model.unknownID
         ? display.text(ofModelToken: String(decoding: surface, as: UTF8.self)) : label(of: piece.id)
-      let from = normalized.origins[piece.bytes.lowerBound]
+      var from = normalized.origins[piece.bytes.lowerBound]
       let to = max(from, normalized.origins[piece.bytes.upperBound])
+      // "▁black" comes from " black": its range starts at the word, not at the space (as
+      // tokenizers' offsets do), so a piece's first byte lies inside its word.
+      while from < to, [0x20, 0x09, 0x0A, 0x0D].contains(input[from]) { from += 1 }
       return Token(label, id: piece.id, sourceRange: from..<to)
     }
   }
