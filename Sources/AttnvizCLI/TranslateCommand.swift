@@ -52,6 +52,12 @@ struct TranslateCommand: ParsableCommand {
     help: "Cut a sentence over the translator's limit (256 source tokens) instead of refusing it.")
   var truncate = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Figures to draw, comma-separated: cross (the heads' average), heads, alignment, encoder (default: all).",
+      valueName: "list"))
+  var figures: [CommaSeparated<TranslationFigure>] = []
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
@@ -87,6 +93,8 @@ struct TranslateCommand: ParsableCommand {
     options.mergeSubwords = mergeSubwords
     options.truncate = truncate
     options.quiet = quiet
+    let chosen = CommaSeparated.values(figures)
+    if !chosen.isEmpty { options.figures = chosen }
     figure.apply(to: &options.figure)
     let report = try translateJob(
       options, progress: ProgressReporter.standardError(quiet: quiet))

@@ -6,6 +6,18 @@ import AttnvizTokens
 import AttnvizViews
 import Foundation
 
+/// The figures `attnviz translate` draws (`--figures`).
+public enum TranslationFigure: String, CaseIterable, Sendable {
+  /// The heads' average of the chosen decoder layer, target × source, weights printed.
+  case cross
+  /// Every head of that layer side by side.
+  case heads
+  /// The source above, the translation below, lines weighted by cross-attention.
+  case alignment
+  /// The encoder's self-attention as `show` draws a bidirectional encoder.
+  case encoder
+}
+
 /// What `attnviz translate` needs; the command line fills it in.
 public struct TranslateOptions: Equatable, Sendable {
   public var text: TextSource
@@ -23,6 +35,7 @@ public struct TranslateOptions: Equatable, Sendable {
   public var truncate = false
   public var quiet = false
   public var figure = FigureOptions()
+  public var figures = TranslationFigure.allCases
 
   /// The English→Portuguese Firefox model `make model` installs.
   public static let defaultModel = "firefox-en-pt"
@@ -98,9 +111,12 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
     let fonts = try loadFonts(figure.fontPath)
     let style = figureStyle(figure)
     var scenes = translationScenes(view, translator: translator, style: style, measurer: fonts)
+      .filter { options.figures.contains($0.figure) }.map { (stem: $0.stem, scene: $0.scene) }
     let headed = figure.finish(scenes.map(\.scene), margin: style.margin, measurer: fonts)
     scenes = zip(scenes, headed).map { ($0.stem, $1) }
     files += try figureFiles(scenes, png: wantsPNG, svg: wantsSVG, options: figure, fonts: fonts)
+  }
+  if (wantsPNG || wantsSVG) && options.figures.contains(.encoder) {
     // The encoder's self-attention, as `show` draws a bidirectional encoder.
     var encoderOptions = VisualizeOptions(text: options.text)
     encoderOptions.formats = options.formats.filter { $0 == .png || $0 == .svg }
@@ -264,7 +280,7 @@ func mergedTokens(_ tokens: [Token], _ groups: [[Int]], text: String) -> [Token]
 func translationScenes(
   _ view: TranslationView, translator: MarianTranslator, style: FigureStyle,
   measurer: any TextMeasuring
-) -> [(stem: String, scene: Scene)] {
+) -> [(figure: TranslationFigure, stem: String, scene: Scene)] {
   let layerName = "decoder layer \(view.layer + 1) of \(view.layers)"
   let subtitle =
     "\(translator.name) · \(translator.direction) · greedy, \(view.source.count) source → "
@@ -296,8 +312,9 @@ func translationScenes(
       subtitle: subtitle + " · blue: the source token each one reads most"),
     style: style, measurer: measurer)
   return [
-    ("cross-attention-\(layerStem)", heatmap), ("cross-attention-heads-\(layerStem)", heads),
-    ("alignment-\(layerStem)", alignment),
+    (.cross, "cross-attention-\(layerStem)", heatmap),
+    (.heads, "cross-attention-heads-\(layerStem)", heads),
+    (.alignment, "alignment-\(layerStem)", alignment),
   ]
 }
 
