@@ -205,7 +205,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
-  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzMarian FuzzSentencePiece
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

@@ -81,6 +81,30 @@ struct SentencePieceReferenceTests {
 
 @Suite("SentencePiece model file and unigram segmentation")
 struct SentencePieceUnitTests {
+  /// Two unigram models the `sentencepiece` library trained
+  /// (scripts/reference/make_translate_fuzz_seeds.py, also the fuzz seeds): one with the
+  /// identity normaliser, one whose precompiled character map holds two rules (full-width "Ａ"
+  /// → "a", "ﬁ" → "fi"); the ids are the library's `encode`.
+  static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fuzz/Corpus/FuzzSentencePiece")
+
+  @Test(arguments: [
+    ("identity", "ＡThe ﬁ cat", [2, 1, 6, 3, 2, 1, 2, 20, 4]),
+    ("identity", "  the  dog\tsat ", [2, 5, 6, 3, 2, 21, 10, 1, 13, 4]),
+    ("identity", "zebra 東京", [2, 1, 3, 1, 17, 19, 2, 1]),
+    ("rules", "ＡThe ﬁ cat", [2, 19, 1, 6, 3, 2, 1, 2, 20, 4]),
+    (
+      "rules", "O gato preto sentou-se",
+      [2, 15, 2, 12, 4, 7, 2, 16, 17, 3, 11, 9, 3, 8, 11, 18, 14, 13, 3]
+    ),
+  ])
+  func smallModelsMatchTheLibrary(name: String, text: String, ids: [Int]) throws {
+    let tokenizer = try SentencePieceTokenizer(
+      contentsOf: Self.seeds.appendingPathComponent("\(name).spm").path)
+    #expect(try tokenizer.tokenize(text).map(\.id) == ids)
+  }
+
   /// A ModelProto with pieces (field 1: piece 1, score 2, type 3) and a trainer spec.
   static func model(_ pieces: [(String, Float, Int)], modelType: Int = 1) -> [UInt8] {
     func varint(_ v: UInt64) -> [UInt8] {
