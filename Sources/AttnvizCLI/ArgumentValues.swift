@@ -10,6 +10,7 @@ import Foundation
 extension OutputFormat: ExpressibleByArgument {}
 extension ExplainFormat: ExpressibleByArgument {}
 extension ViewKind: ExpressibleByArgument {}
+extension TranslationFigure: ExpressibleByArgument {}
 
 extension ColorMapName: ExpressibleByArgument {
   /// Case-insensitive, with the aliases of `ColorMapName(name:)`.

@@ -10,7 +10,8 @@ struct ModelsCommand: ParsableCommand {
       Looks where --model looks: $ATTNVIZ_MODELS, the `make model` folder \
       ($XDG_DATA_HOME/attnviz/models), models/ here and in the source tree, the Hugging Face \
       cache ($HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub) and Ollama \
-      ($OLLAMA_MODELS, ~/.ollama/models). Reads only config.json files and GGUF headers.
+      ($OLLAMA_MODELS, ~/.ollama/models). Reads only config.json files, GGUF headers and the \
+      configuration inside Marian translators (model*.bin), listed as translators.
       """)
 
   func run() throws {

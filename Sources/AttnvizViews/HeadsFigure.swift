@@ -94,9 +94,11 @@ public func headsFigure(
     scale, x: whole.maxX + 18, y: whole.y, height: whole.height,
     showsMasked: first.isCausal && first.matrix.columns > 1, style: style, into: &canvas)
   drawAxisTitles(
-    row: tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token"),
-    column: tokenColumns
-      ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension"),
+    row: style.rowAxisTitle.map { AxisTitle($0) }
+      ?? (tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token")),
+    column: style.columnAxisTitle.map { AxisTitle($0) }
+      ?? (tokenColumns
+        ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
     grid: whole, columnBelow: true, style: style, into: &canvas)
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)

@@ -147,7 +147,7 @@ private func drawLinkLines(
 }
 
 /// Head colours (a short thick stroke and the name each), then sample strokes for weights.
-private func drawLinesLegend(
+func drawLinesLegend(
   headNames: [String], x: Double, y: Double, style: FigureStyle, into canvas: inout Canvas
 ) {
   let measurer = canvas.measurer

@@ -33,6 +33,7 @@ struct FuzzInputsTests {
     for target in [
       "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
       "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
+      "FuzzMarian", "FuzzSentencePiece",
     ] {
       #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
     }
@@ -157,5 +158,17 @@ struct FuzzInputsTests {
       }
       #expect(GGUFFile.fuzz(bytes) > 0, "\(name)")
     }
+  }
+
+  @Test func marian() {
+    let inputs = Self.inputs("FuzzMarian")
+    // The seed is a whole tiny translator: it must get through to the decoder step.
+    #expect(inputs.contains { MarianFile.fuzz($0) > 0 })
+    for bytes in inputs { _ = MarianFile.fuzz(bytes) }
+  }
+
+  @Test func sentencePiece() {
+    let inputs = Self.inputs("FuzzSentencePiece")
+    #expect(inputs.allSatisfy { SentencePieceModelFile.fuzz($0) > 0 })
   }
 }

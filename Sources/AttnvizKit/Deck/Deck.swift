@@ -33,7 +33,7 @@ private let reservedKeys: Set<String> = ["title", "caption", "text", "texts", "v
 /// The deck decides where files go and what is printed; an entry may not.
 private let forbiddenKeys: Set<String> = ["out", "quiet", "json", "no-color", "help", "version"]
 /// Views that are subcommands of their own rather than `--view` values of the main command.
-private let subcommandViews: Set<String> = ["pe", "explain", "compare"]
+private let subcommandViews: Set<String> = ["pe", "explain", "compare", "translate"]
 
 /// Parses a deck. `folder` is the deck file's folder: relative `file` and `weights` paths in
 /// the deck are taken from there, as a reader of the deck would expect.

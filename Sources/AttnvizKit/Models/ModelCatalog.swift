@@ -8,6 +8,8 @@ public struct ModelListing: Equatable, Sendable {
   public var architecture: String
   public var bytes: Int64
   public var layers: Int?
+  /// Decoder layers of an encoder–decoder (then `layers` counts the encoder's).
+  public var decoderLayers: Int?
   public var heads: Int?
   public var keyValueHeads: Int?
   public var path: String
@@ -80,6 +82,14 @@ public struct ModelCatalog {
       listing.heads = header.value("\(architecture).attention.head_count")?.intValue
       listing.keyValueHeads =
         header.value("\(architecture).attention.head_count_kv")?.intValue ?? listing.heads
+    case .translator(let folder):
+      let summary = MarianTranslator.summary(folder: folder)
+      listing.architecture =
+        "marian translator" + (summary.direction.map { " (\($0))" } ?? "")
+      listing.layers = summary.config?.encoderLayers
+      listing.decoderLayers = summary.config?.decoderLayers
+      listing.heads = summary.config?.heads
+      listing.keyValueHeads = summary.config?.heads
     case .folder(let folder):
       // Bounded and structure-checked (readConfigObject): never a FIFO, never 3 GiB.
       guard let config = try? readConfigObject("\(folder)/config.json") else {
@@ -112,7 +122,8 @@ public struct ModelCatalog {
       let shape: String
       if let layers = model.layers, let heads = model.heads {
         let kv = model.keyValueHeads.map { $0 == heads ? "" : " (\($0) kv)" } ?? ""
-        shape = "\(layers) × \(heads)\(kv)"
+        let stack = model.decoderLayers.map { "\(layers) enc + \($0) dec" } ?? "\(layers)"
+        shape = "\(stack) × \(heads)\(kv)"
       } else {
         shape = "?"
       }
@@ -131,7 +142,8 @@ public struct ModelCatalog {
     if !rows.contains(where: { ModelLookup.makeModelNames.contains($0[0]) }) {
       out +=
         "`make model` in the attnviz folder fetches all-MiniLM-L6-v2, SmolLM2-135M-Instruct, "
-        + "Qwen2.5-Coder-0.5B-Instruct and gemma-3-270m\n"
+        + "Qwen2.5-Coder-0.5B-Instruct, gemma-3-270m and the translators firefox-en-pt and "
+        + "firefox-pt-en\n"
     }
     return out
   }

@@ -1,14 +1,17 @@
 import AttnvizFiles
+import AttnvizModel
 import Foundation
 
-/// Where a `--model` name led: a Hugging Face model folder, or one GGUF file.
+/// Where a `--model` name led: a Hugging Face model folder, one GGUF file, or a translator's
+/// folder (a Marian encoder–decoder, `attnviz translate`).
 public enum ModelLocation: Equatable, Sendable {
   case folder(String)
   case gguf(String)
+  case translator(String)
 
   public var path: String {
     switch self {
-    case .folder(let path), .gguf(let path): path
+    case .folder(let path), .gguf(let path), .translator(let path): path
     }
   }
 }
@@ -36,6 +39,7 @@ public struct ModelLookup: Sendable {
   /// The models `make model` fetches, for the hint when one of them is missing.
   public static let makeModelNames = [
     "all-MiniLM-L6-v2", "SmolLM2-135M-Instruct", "Qwen2.5-Coder-0.5B-Instruct", "gemma-3-270m",
+    "firefox-en-pt", "firefox-pt-en",
   ]
 
   public init(
@@ -132,6 +136,7 @@ public struct ModelLookup: Sendable {
       return nil
     }
     if FileManager.default.fileExists(atPath: "\(path)/config.json") { return .folder(path) }
+    if MarianTranslator.isTranslatorFolder(path) { return .translator(path) }
     let ggufs = Self.ggufFiles(in: path)
     switch ggufs.count {
     case 0:

@@ -136,6 +136,11 @@ func checkpointFingerprint(_ nameOrPath: String) -> String {
   case .folder(let folder):
     let file = (folder as NSString).appendingPathComponent("model.safetensors")
     return fingerprint(file, headerOnly: true)
+  case .translator(let folder):
+    guard let file = MarianTranslator.modelFilePath(in: folder) else {
+      return "checkpoint not found"
+    }
+    return fingerprint(file, headerOnly: true)
   case nil:
     return "checkpoint not found"
   }

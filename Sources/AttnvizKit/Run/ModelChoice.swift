@@ -55,6 +55,10 @@ public enum ModelChoice: Hashable, Sendable {
         return try loadPretrainedModel(folder: folder, truncate: truncate)
       case .gguf(let path):
         return try loadGGUFModel(path: path, name: nameOrPath, truncate: truncate)
+      case .translator:
+        throw AttnvizError.usage(
+          "\(nameOrPath) is a translation model (an encoder–decoder); draw its attention with "
+            + "attnviz translate --model \(nameOrPath) \"…\"")
       }
     }
   }

@@ -29,9 +29,15 @@ public func mergingSubwords(_ trace: AttentionTrace) -> AttentionTrace {
 
 /// Word (row) i takes the mean over its query pieces of the summed weights on word j's pieces.
 func mergedMatrix(_ weights: Matrix, groups: [[Int]]) -> Matrix {
-  var out = Matrix(rows: groups.count, columns: groups.count)
-  for (i, queries) in groups.enumerated() {
-    for (j, keys) in groups.enumerated() {
+  mergedMatrix(weights, rows: groups, columns: groups)
+}
+
+/// The same rule when queries and keys are different sequences (cross-attention: target rows,
+/// source columns).
+func mergedMatrix(_ weights: Matrix, rows: [[Int]], columns: [[Int]]) -> Matrix {
+  var out = Matrix(rows: rows.count, columns: columns.count)
+  for (i, queries) in rows.enumerated() {
+    for (j, keys) in columns.enumerated() {
       var total = 0.0
       for q in queries {
         for k in keys { total += weights[q, k] }

@@ -1,0 +1,103 @@
+import ArgumentParser
+import AttnvizKit
+import AttnvizTerminal
+
+/// `attnviz translate`: the Transformer's own task, with a real translator's cross-attention.
+struct TranslateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "translate",
+    abstract:
+      "Translate a sentence with an encoder–decoder and draw its cross-attention and alignment.",
+    discussion: """
+      Runs a Marian translator (the Firefox Translations models `make model` installs: \
+      firefox-en-pt, English→Portuguese, the default, and firefox-pt-en) greedily to </s>, \
+      prints the translation and, for each generated token, the source token it read most, \
+      and writes: cross-attention-layerN.png (generated × source tokens, the heads' average), \
+      cross-attention-heads-layerN.png (each head), alignment-layerN.png (the source above, \
+      the translation below, lines weighted by cross-attention), the encoder's self-attention \
+      as `show` draws it (encoder-*.png) and attention.json (encoder_self_attention and \
+      cross_attention per layer and head, the generated tokens).
+      """)
+
+  @Argument(
+    help: ArgumentHelp(
+      "The sentence; several words are joined with spaces; - reads standard input.",
+      valueName: "text"))
+  var words: [String] = []
+
+  @Option(
+    help: ArgumentHelp("Read the sentence from a UTF-8 file.", valueName: "path"),
+    completion: .file())
+  var file: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The translator: firefox-en-pt (default), firefox-pt-en, or a folder with a Marian model*.bin and its .spm vocabulary.",
+      valueName: "name|path"))
+  var model: String = TranslateOptions.defaultModel
+
+  @Option(help: "Decoder layer whose cross-attention is drawn, 1-based (default: the last).")
+  var layer: Int?
+
+  @Option(help: "Encoder layer whose self-attention is drawn, 1-based (default: the last).")
+  var encoderLayer: Int?
+
+  @Flag(
+    help:
+      "Words instead of subword pieces in the figures: to a word = sum over its pieces, from a word = mean (attention.json keeps the pieces)."
+  )
+  var mergeSubwords = false
+
+  @Flag(
+    help: "Cut a sentence over the translator's limit (256 source tokens) instead of refusing it.")
+  var truncate = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Figures to draw, comma-separated: cross (the heads' average), heads, alignment, encoder (default: all).",
+      valueName: "list"))
+  var figures: [CommaSeparated<TranslationFigure>] = []
+
+  @OptionGroup(title: "Figures") var figure: FigureOptionGroup
+
+  @Option(
+    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
+    completion: .directory)
+  var out: String = "attnviz-out"
+
+  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json.", valueName: "list"))
+  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png, .json])]
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  func validate() throws {
+    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    if let encoderLayer, encoderLayer < 1 {
+      throw ValidationError("--encoder-layer counts from 1, not \(encoderLayer)")
+    }
+    let unsupported = CommaSeparated.values(format).filter { ![.png, .svg, .json].contains($0) }
+    if let first = unsupported.first {
+      throw ValidationError(
+        "translate writes png, svg and json; --format \(first) is not one of them")
+    }
+  }
+
+  func run() throws {
+    var options = TranslateOptions(text: try textSource(words, file: file))
+    options.model = model
+    options.outputFolder = out
+    options.formats = CommaSeparated.values(format)
+    options.layer = layer
+    options.encoderLayer = encoderLayer
+    options.mergeSubwords = mergeSubwords
+    options.truncate = truncate
+    options.quiet = quiet
+    let chosen = CommaSeparated.values(figures)
+    if !chosen.isEmpty { options.figures = chosen }
+    figure.apply(to: &options.figure)
+    let report = try translateJob(
+      options, progress: ProgressReporter.standardError(quiet: quiet))
+    emit(report, quiet: quiet)
+  }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import AttnvizKit
+import Testing
+
+@testable import AttnvizCLI
+
+/// `attnviz translate`'s command line, parsed in-process.
+@Suite struct TranslateParseTests {
+  func usageError(_ arguments: [String]) -> String? {
+    do {
+      _ = try Attnviz.parseAsRoot(arguments)
+      return nil
+    } catch {
+      #expect(Attnviz.exitCode(for: error) == .validationFailure, "\(error)")
+      return Attnviz.usageMessage(for: error)
+    }
+  }
+
+  @Test func defaultsToTheEnglishPortugueseTranslator() throws {
+    let command = try #require(
+      try Attnviz.parseAsRoot(["translate", "The", "cat."]) as? TranslateCommand)
+    #expect(command.words == ["The", "cat."])
+    #expect(command.model == "firefox-en-pt")
+    #expect(command.layer == nil && command.encoderLayer == nil)
+    #expect(CommaSeparated.values(command.format) == [.png, .json])
+    #expect(!command.truncate && !command.mergeSubwords)
+  }
+
+  @Test func optionsParse() throws {
+    let command = try #require(
+      try Attnviz.parseAsRoot([
+        "translate", "--model", "firefox-pt-en", "--layer", "1", "--encoder-layer", "3",
+        "--merge-subwords", "--truncate", "--format", "svg", "Olá.",
+      ]) as? TranslateCommand)
+    #expect(command.model == "firefox-pt-en" && command.layer == 1 && command.encoderLayer == 3)
+    #expect(command.mergeSubwords && command.truncate)
+    #expect(CommaSeparated.values(command.format) == [.svg])
+  }
+
+  @Test(arguments: [
+    (["translate", "--layer", "0", "x"], "--layer counts from 1"),
+    (["translate", "--encoder-layer", "0", "x"], "--encoder-layer counts from 1"),
+    (["translate", "--format", "html", "x"], "translate writes png, svg and json"),
+    (["translate", "--format", "csv", "x"], "translate writes png, svg and json"),
+  ])
+  func refusals(arguments: [String], message: String) {
+    #expect(usageError(arguments)?.contains(message) == true, "\(usageError(arguments) ?? "")")
+  }
+}
