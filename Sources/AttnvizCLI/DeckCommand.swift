@@ -6,12 +6,15 @@ import Foundation
 struct DeckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "deck",
-    abstract: "Make a whole lecture's figures from a TOML deck file, with index.md and index.html.",
+    abstract:
+      "Make a whole lecture's figures from a TOML deck file, with an index and a slide show.",
     discussion: """
       Each [[figure]] of the deck is one attnviz command: text, model, view (heatmap, heads,
       lines, model, pe, explain, ...), layer, head, focus, preset and any other option as
       key = value. Files are numbered in deck order (01-…, 02-…); index.md and index.html show
-      each figure with its caption and the command that makes it alone. A caption's
+      each figure with its caption and the command that makes it alone; slides.html (arrow
+      keys, F for full screen, prints one slide per page) and slides.pdf present it, one 16:9
+      slide per figure with its title and caption. A caption's
       placeholders ({it->animal}, {it->top}, {it->top.weight}, {layer}, {head}) are filled
       from the figure's own run. Nothing is written when any entry is invalid. See docs/lecture-kit.md and samples/lecture.toml.
       Example:
@@ -60,7 +63,10 @@ struct DeckCommand: ParsableCommand {
       figure.entry.caption = try entry.caption.map { try filled($0, entry: entry, command) }
       figures.append(figure)
     }
-    let files = figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
+    if !quiet { progress("slides.html and slides.pdf") }
+    let files =
+      figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
+      + (try deckSlideFiles(deck, figures: figures))
     let written = try OutputFolder(path: out).write(files)
     if !quiet { progress("wrote \(written.count) files in \(displayPath(out))") }
   }
