@@ -23,11 +23,13 @@ public struct CaptionRun: Equatable, Sendable {
   public var head: Int?
   public var hideSpecial: Bool
   public var mergeSubwords: Bool
+  public var renormalize: Bool
 
   public init(
     text: TextSource, model: ModelChoice, layer: Int?, head: Int?, hideSpecial: Bool = false,
-    mergeSubwords: Bool = false
+    mergeSubwords: Bool = false, renormalize: Bool = false
   ) {
+    self.renormalize = renormalize
     self.text = text
     self.model = model
     self.layer = layer
@@ -182,7 +184,8 @@ private func captionSelection(_ run: CaptionRun) throws -> AttentionSelection {
   let pieces = try readAndTrace(run.text, with: run.model, progress: SilentProgress())
   let trace = run.mergeSubwords ? mergingSubwords(pieces) : pieces
   return try AttentionSelection(
-    trace: trace, layer: run.layer, head: run.head, hideSpecial: run.hideSpecial)
+    trace: trace, layer: run.layer, head: run.head, hideSpecial: run.hideSpecial,
+    renormalize: run.renormalize)
 }
 
 private func value(of placeholder: CaptionPlaceholder, in selection: AttentionSelection) throws
@@ -242,7 +245,7 @@ extension VisualizeOptions {
     [
       CaptionRun(
         text: text, model: model, layer: layer, head: head, hideSpecial: hideSpecialTokens,
-        mergeSubwords: mergeSubwords)
+        mergeSubwords: mergeSubwords, renormalize: renormalizeShown)
     ]
   }
 }
