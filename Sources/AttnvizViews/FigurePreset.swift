@@ -95,6 +95,7 @@ public enum FigureTheme: Sendable {
   /// their cell, and token boxes keep their own light fill and dark text.
   static let pageTextRoles: Set<String> = [
     "title", "subtitle", "row-label", "column-label", "axis-title", "legend", "colorbar-tick",
+    "colorbar-label",
     "note", "panel-title", "token-label", "position", "callout",
   ]
 }
