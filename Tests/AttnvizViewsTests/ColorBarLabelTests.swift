@@ -42,3 +42,16 @@ import Testing
     #expect(!plain.texts("subtitle").map(\.string).joined().contains("starts with a space"))
   }
 }
+
+/// Every head colour is visible on a washed-out projector: 3:1 against white at least (WCAG's
+/// rule for graphics), and no two heads share a colour.
+@Suite struct HeadPaletteTests {
+  @Test func everyHeadColourStandsOutOnWhite() {
+    for color in headPalette {
+      let contrast = 1.05 / (relativeLuminance(color) + 0.05)
+      #expect(contrast >= 3, "\(color): \(contrast)")
+    }
+    #expect(Set(headPalette.map { [$0.r, $0.g, $0.b] }).count == headPalette.count)
+    #expect(headPalette.count == 12)
+  }
+}

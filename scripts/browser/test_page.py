@@ -231,6 +231,70 @@ def test_toggle_a_head(ctx):
     assert drawn(b) == expected_lines(weights, [0, 1])
 
 
+def test_the_head_menu_shows_that_head_alone(ctx):
+    path, data = ctx.pages.make("builtin", LECTURE)
+    weights = data["attention"][0]
+    b = ctx.browser()
+    b.load(path)
+    rest_pointer(b)
+    from selenium.webdriver.support.ui import Select
+    Select(b.el("#head-select")).select_by_value("1")
+    rest_pointer(b)
+    assert b.js("return attnvizPage.state.checked") == [False, True]
+    assert drawn(b) == expected_lines(weights, [1])
+    # The heatmap view shows the same head.
+    b.keys("3")
+    title = b.js("return document.querySelector('#heatmap-main').textContent")
+    assert "head 2" in title.lower(), title
+    b.keys("1", "a")
+    rest_pointer(b)
+    assert drawn(b) == expected_lines(weights, [0, 1])
+
+
+def test_how_to_read_is_closed_until_opened(ctx):
+    path, _ = ctx.pages.make("builtin", LECTURE)
+    b = ctx.browser()
+    b.load(path)
+    assert b.js("return document.getElementById('howto').open") is False
+    assert not b.el("#howto p").is_displayed()
+    b.el("#howto summary").click()
+    assert b.el("#howto p").is_displayed()
+    text = b.el("#howto").text
+    for words in ("Head view", "opaque", "Model view", "Try first"):
+        assert words in text, (words, text)
+
+
+def test_printing_puts_each_view_on_its_own_page_without_controls(ctx):
+    path, _ = ctx.pages.make("builtin", LECTURE)
+    b = ctx.browser()
+    b.load(path)
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    b.js("window.dispatchEvent(new Event('beforeprint'))")
+    state = b.js("""return {
+        controls: getComputedStyle(document.querySelector('.controls')).display,
+        keys: getComputedStyle(document.querySelector('.keys')).display,
+        views: ['head', 'model', 'heatmap'].map(function (v) {
+          var s = document.getElementById('view-' + v);
+          return [getComputedStyle(s).display, getComputedStyle(s).breakBefore,
+                  s.getBoundingClientRect().height > 100]; }) }""")
+    assert state["controls"] == "none" and state["keys"] == "none", state
+    assert [v[0] for v in state["views"]] == ["block"] * 3, state
+    assert [v[1] for v in state["views"]] == ["auto", "page", "page"], state
+    assert all(v[2] for v in state["views"]), state
+    # Chromium's printToPDF does not send beforeprint/afterprint; Ctrl+P does.
+    printed = b.driver.execute_cdp_cmd("Page.printToPDF", {
+        "printBackground": True, "landscape": True})
+    b.js("window.dispatchEvent(new Event('afterprint'))")
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert b.el("#view-head").is_displayed() and not b.el("#view-model").is_displayed()
+    import base64
+    pdf = base64.b64decode(printed["data"])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 3, pages
+    with open(os.path.join(ctx.shots, "page-printed.pdf"), "wb") as f:
+        f.write(pdf)
+
+
 def test_tap_locks_a_token_and_the_other_side_tells_each_head(ctx):
     path, data = ctx.pages.make("builtin", LECTURE)
     weights = data["attention"][0]
