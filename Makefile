@@ -6,7 +6,7 @@
 #   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
 #                   unwrap or force try outside Tests/) and scripts/check-architecture.sh (the
 #                   module graph of docs/architecture.md, import rules); make format rewrites
-#   make test-page  attention.html and explain.html driven in headless Chromium, network off
+#   make test-page  attention.html, explain.html and a deck's slides.html in headless Chromium, network off
 #   make build      release build of .build/release/attnviz
 #   make install    install binary, man page and completions under $(DESTDIR)$(PREFIX)
 #   make uninstall  remove exactly what install put there

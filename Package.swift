@@ -32,10 +32,10 @@ let package = Package(
   targets: [
     .systemLibrary(
       name: "CLibPNG", pkgConfig: "libpng",
-      providers: [.apt(["libpng-dev"])]),
+      providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
-      providers: [.apt(["libfreetype-dev"])]),
+      providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
     // Our PNG writer on libpng's full API (level, strategy, filters; errors out of setjmp).
     .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.

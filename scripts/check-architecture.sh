@@ -47,4 +47,15 @@ if grep -rnE 'isatty|STDIN_FILENO|STDOUT_FILENO|FileHandle\.standard|Thread \{' 
   Sources/AttnvizKit Sources/AttnvizExplain; then
   echo "process I/O belongs in AttnvizTerminal or AttnvizCLI"; status=1
 fi
+# macOS: every file that imports the GNU C library imports Darwin's too, and calls into the C
+# library are not qualified by Glibc (an alias per platform names them instead).
+for file in $(grep -rlE 'canImport\(Glibc\)' Sources --include=*.swift); do
+  if ! grep -q 'canImport(Darwin)' "$file"; then
+    echo "$file: imports Glibc without its Darwin counterpart (#elseif canImport(Darwin))"; status=1
+  fi
+done
+if grep -rnE 'Glibc\.[a-z]' Sources --include=*.swift | grep -vE 'private let system[A-Z][a-z]+ = Glibc\.'; then
+  echo "a call qualified by Glibc does not build on macOS; name it through a per-platform alias"
+  status=1
+fi
 exit $status

@@ -73,7 +73,8 @@ struct CompareCommand: ParsableCommand {
 
   var formats: [OutputFormat] { CommaSeparated.values(format) }
 
-  func run() throws {
+  /// The job's options from the command line.
+  var options: CompareOptions {
     var options = CompareOptions(texts: texts)
     options.models =
       models.isEmpty
@@ -90,6 +91,10 @@ struct CompareCommand: ParsableCommand {
     figure.apply(to: &options.figure)
     options.display = .fromEnvironment(noColor: noColor)
     options.display.quiet = quiet
+    return options
+  }
+
+  func run() throws {
     let report = try compare(options, progress: ProgressReporter.standardError(quiet: quiet))
     emit(report, quiet: quiet)
   }

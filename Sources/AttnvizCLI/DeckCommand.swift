@@ -6,13 +6,17 @@ import Foundation
 struct DeckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "deck",
-    abstract: "Make a whole lecture's figures from a TOML deck file, with index.md and index.html.",
+    abstract:
+      "Make a whole lecture's figures from a TOML deck file, with an index and a slide show.",
     discussion: """
       Each [[figure]] of the deck is one attnviz command: text, model, view (heatmap, heads,
       lines, model, pe, explain, ...), layer, head, focus, preset and any other option as
       key = value. Files are numbered in deck order (01-…, 02-…); index.md and index.html show
-      each figure with its caption and the command that makes it alone. Nothing is written when
-      any entry is invalid. See docs/lecture-kit.md and samples/lecture.toml.
+      each figure with its caption and the command that makes it alone; slides.html (arrow
+      keys, F for full screen, prints one slide per page) and slides.pdf present it, one 16:9
+      slide per figure with its title and caption. A caption's
+      placeholders ({it->animal}, {it->top}, {it->top.weight}, {layer}, {head}) are filled
+      from the figure's own run. Nothing is written when any entry is invalid. See docs/lecture-kit.md and samples/lecture.toml.
       Example:
         attnviz deck samples/lecture.toml --out lecture
       """)
@@ -55,9 +59,14 @@ struct DeckCommand: ParsableCommand {
       } catch {
         throw AttnvizError.failure("\(deckFile): \(entry.label): \(describe(error))")
       }
-      figures.append(try collectFigure(entry, folder: folder, numberWidth: width))
+      var figure = try collectFigure(entry, folder: folder, numberWidth: width)
+      figure.entry.caption = try entry.caption.map { try filled($0, entry: entry, command) }
+      figures.append(figure)
     }
-    let files = figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
+    if !quiet { progress("slides.html and slides.pdf") }
+    let files =
+      figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
+      + (try deckSlideFiles(deck, figures: figures))
     let written = try OutputFolder(path: out).write(files)
     if !quiet { progress("wrote \(written.count) files in \(displayPath(out))") }
   }
@@ -73,6 +82,17 @@ struct DeckCommand: ParsableCommand {
       let key = entry.keyForOption.first { message.contains($0.key) }?.value
       let location = key.map { "key \"\($0)\": " } ?? ""
       throw AttnvizError.usage("\(deckFile): \(entry.label): \(location)\(message)")
+    }
+  }
+
+  /// The caption with its placeholders filled from the entry's own run (the same text, model,
+  /// layer, head and hidden tokens as its figure).
+  func filled(_ caption: String, entry: DeckEntry, _ command: ParsableCommand) throws -> String {
+    guard try captionHasPlaceholders(caption) else { return caption }
+    do {
+      return try filledCaption(caption, runs: try captionRuns(command))
+    } catch {
+      throw AttnvizError.usage("\(deckFile): \(entry.label): key \"caption\": \(describe(error))")
     }
   }
 
@@ -133,4 +153,23 @@ func displayPath(_ text: String) -> String {
   String(
     String.UnicodeScalarView(
       text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+}
+
+/// Where a figure's caption numbers come from: the runs its command draws.
+func captionRuns(_ command: ParsableCommand) throws -> [CaptionRun] {
+  switch command {
+  case let show as Show:
+    return try VisualizeOptions(from: show).captionRuns
+  case let compare as CompareCommand:
+    return try compare.options.captionRuns()
+  case let explain as ExplainCommand:
+    // explain follows one head of one layer (default: the first layer, head 1).
+    return [
+      CaptionRun(
+        text: try textSource(explain.words, file: explain.file), model: explain.model.choice,
+        layer: explain.layer ?? 1, head: explain.head)
+    ]
+  default:
+    return []
+  }
 }

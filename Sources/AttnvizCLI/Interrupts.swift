@@ -3,6 +3,8 @@ import Dispatch
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Ctrl-C (SIGINT) and SIGTERM: remove the run's temporary files and exit 130 or 143, the

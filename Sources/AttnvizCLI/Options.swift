@@ -72,10 +72,17 @@ struct FigureOptionGroup: ParsableArguments {
   var scale: Double?
 
   @Option(
+    name: .customLong("preset"),
     help: ArgumentHelp(
-      "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background). Explicit options win.",
+      "Defaults for where figures go: slide (1920×1080, large type), paper (compact; --format svg,json), dark (dark background); combine with a comma or repeat: slide,dark. Explicit options win.",
       valueName: "name"))
-  var preset: FigurePreset?
+  var presetWords: [CommaSeparated<FigurePreset>] = []
+
+  /// Every --preset given, combined; nil when none was.
+  var preset: FigurePresets? {
+    let all = CommaSeparated.values(presetWords)
+    return all.isEmpty ? nil : try? FigurePresets(all)
+  }
 
   @Option(
     help: ArgumentHelp(
@@ -98,6 +105,11 @@ struct FigureOptionGroup: ParsableArguments {
   var subtitle: String?
 
   func validate() throws {
+    do {
+      _ = try FigurePresets(CommaSeparated.values(presetWords))
+    } catch let conflict as PresetConflict {
+      throw ValidationError(conflict.description)
+    }
     if let scale, !(scale.isFinite && (1...8).contains(scale)) {
       throw ValidationError("--scale must be between 1 and 8, not \(plainNumber(scale))")
     }
@@ -144,8 +156,10 @@ struct OutputOptionGroup: ParsableArguments {
   var noColor = false
 
   /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
-  func formats(preset: FigurePreset? = nil) -> [OutputFormat] {
-    guard !format.isEmpty else { return preset == .paper ? [.svg, .json] : OutputFormat.defaults }
+  func formats(preset: FigurePresets? = nil) -> [OutputFormat] {
+    guard !format.isEmpty else {
+      return preset?.contains(.paper) == true ? [.svg, .json] : OutputFormat.defaults
+    }
     return CommaSeparated.values(format)
   }
 }

@@ -41,6 +41,12 @@ struct Show: ParsableCommand {
 
   @Flag(
     help:
+      "With --hide-special: divide each shown row by its sum over the shown tokens, so rows sum to 1 again (the subtitle says so)."
+  )
+  var renormalize = false
+
+  @Flag(
+    help:
       "Word-level attention for subword models: to a word = sum over its pieces, from a word = mean (attention-words.json beside attention.json)."
   )
   var mergeSubwords = false
@@ -82,6 +88,10 @@ struct Show: ParsableCommand {
 
   func validate() throws {
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    if renormalize && !hideSpecial {
+      throw ValidationError(
+        "--renormalize rescales the rows over the tokens --hide-special leaves; add --hide-special")
+    }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
     if let callout {
       guard focus != nil else {
@@ -121,6 +131,7 @@ extension VisualizeOptions {
     layer = show.layer
     head = show.head
     hideSpecialTokens = show.hideSpecial
+    renormalizeShown = show.renormalize
     mergeSubwords = show.mergeSubwords
     rolloutFrom = show.rolloutFrom
     top = show.top

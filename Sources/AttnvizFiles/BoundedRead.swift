@@ -6,6 +6,15 @@
   import Darwin
 #endif
 
+// The C library's read(2), named apart from the `read` methods below.
+#if canImport(Glibc)
+  private let systemRead = Glibc.read
+#elseif canImport(Musl)
+  private let systemRead = Musl.read
+#elseif canImport(Darwin)
+  private let systemRead = Darwin.read
+#endif
+
 /// Reading a file attnviz was pointed at (text, weights, config, vocabulary, font, model), with
 /// its type checked by `stat` before anything opens it and its size bounded:
 ///
@@ -125,7 +134,7 @@ public enum BoundedFile {
     var buffer = [UInt8](repeating: 0, count: min(1 << 16, max(count, 1)))
     while bytes.count < count {
       let wanted = min(buffer.count, count - bytes.count)
-      let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+      let got = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, wanted) }
       if got == 0 { break }
       if got < 0 {
         if errno == EINTR { continue }

@@ -1,6 +1,11 @@
 /// The page's fixed markup after the header: controls, the three views, the zoom dialog and the
 /// key help. The script fills in tokens, heads and maps from the embedded data.
 let pageBody = """
+  <details class="howto" id="howto"><summary>How to read this page</summary><div>
+  <p><b>Head view</b>: each token is listed twice, as a query on the left (the token that   looks) and as a key on the right (the token looked at). A line joins them; the more opaque   the line, the larger the attention weight (0 to 1; each row of weights sums to 1). Each head   has its own colour, and the heads shown are drawn over one another.</p>
+  <p><b>Model view</b>: every layer (rows) and head (columns) as a small heatmap;   <b>Heatmap</b>: the chosen layer and head large. Rows are queries, columns keys; the   brighter the cell, the larger the weight, on the colour bar's 0–1 scale.</p>
+  <p><b>Try first</b>: pick a head in the Head menu (it is then shown alone), hover or tap   a word on the left such as <i>it</i> and see which word its strongest line reaches;   ← → go through the heads, ↑ ↓ through the layers, A shows all heads again.</p>
+  </div></details>
   </header>
   <nav class="controls" aria-label="View and selection">
   <div class="tabs" role="tablist">

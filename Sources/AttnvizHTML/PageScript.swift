@@ -134,7 +134,8 @@ let pageScript = #"""
       o.value = String(h);
       headSelect.appendChild(o);
     }
-    headSelect.addEventListener("change", function () { setHead(+headSelect.value, false); });
+    // The menu shows the head chosen alone, in every view ("All heads" or A brings them back).
+    headSelect.addEventListener("change", function () { setHead(+headSelect.value, true); });
     if (gqa) {
       $("kv-note").textContent = "Grouped-query attention: " + H + " query heads share " +
         data.keyValueHeads + " key/value heads, " + groupSize + " each";
@@ -831,6 +832,29 @@ let pageScript = #"""
       render();
     });
   }
+
+  // Printing (the hand-out): every view on its own page, drawn for the page, without the
+  // controls; the screen comes back as it was.
+  var viewBeforePrint = null;
+  window.addEventListener("beforeprint", function () {
+    if (viewBeforePrint !== null) { return; }
+    viewBeforePrint = state.view;
+    closeZoom();
+    document.body.classList.add("printing");
+    ["head", "model", "heatmap"].forEach(function (v) { $("view-" + v).hidden = false; });
+    state.view = "head"; layoutHeadView(); drawHeadView();
+    model.built = false; buildModelGrid();
+    mainMap.show(state.layer, state.head);
+    state.view = viewBeforePrint;
+  });
+  window.addEventListener("afterprint", function () {
+    if (viewBeforePrint === null) { return; }
+    document.body.classList.remove("printing");
+    var view = viewBeforePrint;
+    viewBeforePrint = null;
+    model.built = false;
+    setView(view);
+  });
 
   buildControls();
   buildHeadView();

@@ -85,6 +85,22 @@ let pageCSS = """
     font-variant-numeric: tabular-nums; }
   .tooltip[hidden] { display: none; }
   .keys { padding: 0.2em 1em; border-top: 1px solid var(--rule); font-size: 0.8em; }
-  @media print { body { height: auto; overflow: visible; } }
+  .howto { margin: 0.2em 0; }
+  .howto summary { cursor: pointer; color: var(--accent); }
+  .howto div { max-width: 60em; }
+  .howto p, .howto li { margin: 0.2em 0; }
+  @media print {
+    body, body.printing { height: auto; overflow: visible; display: block; }
+    .controls, .keys, .head-controls, .tooltip, .zoom, .howto summary { display: none !important; }
+    .howto div { display: block; }
+    main { display: block; }
+    main > section, main > section[hidden] { display: block; break-before: page;
+      page-break-before: always; height: auto; }
+    main > section:first-child { break-before: auto; page-break-before: auto; }
+    .head-scroll, .model-grid { overflow: visible; border: none; }
+    .model-grid { height: 80vh; }
+    .heatmap-box { height: 80vh; }
+    canvas { max-width: 100%; }
+  }
 
   """

@@ -4,6 +4,8 @@ import AttnvizMath
   import Glibc
 #elseif canImport(Musl)
   import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// One multi-head self-attention layer in the conventions attnviz fixes (other tools check

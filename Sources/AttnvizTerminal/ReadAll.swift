@@ -3,6 +3,8 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Reads a file descriptor to its end with plain `read(2)`, retrying when a signal interrupts

@@ -2,10 +2,11 @@ import AttnvizRender
 
 /// A vertical colour bar with its top-left corner at (x, y): the scale's colours from `upper`
 /// at the top to `lower` at the bottom, tick marks and labels on its right, and, when the figure
-/// has masked cells, a swatch below it saying what they mean.
+/// has masked cells, a swatch below it saying what they mean. `label` (for weights: "attention
+/// weight") runs up beside the tick labels, so a slide says what the colours measure.
 func drawColorBar(
   _ scale: ColorScale, x: Double, y: Double, height: Double, showsMasked: Bool,
-  style: FigureStyle, into canvas: inout Canvas
+  style: FigureStyle, label: String? = nil, into canvas: inout Canvas
 ) {
   let width = 14.0
   // One slice per logical pixel (at most 256, the table's resolution); each slice overlaps the
@@ -27,7 +28,12 @@ func drawColorBar(
 
   let ascent = canvas.measurer.ascent(size: style.fontSize)
   let descent = canvas.measurer.descent(size: style.fontSize)
+  var tickRight = x + width + 7
   for tick in thinnedTicks(scale.ticks, height: height, lineHeight: ascent + descent) {
+    tickRight = max(
+      tickRight,
+      x + width + 7
+        + canvas.measurer.width(of: tick.label, size: style.fontSize, weight: .regular))
     let ty = y + (1 - scale.normalized(tick.value)) * height
     canvas.line(
       LineItem(
@@ -37,6 +43,14 @@ func drawColorBar(
       TextItem(
         tick.label, at: Point(x + width + 7, ty + (ascent - descent) / 2), size: style.fontSize,
         color: FigureStyle.softInk, role: "colorbar-tick"))
+  }
+
+  if let label {
+    // Read bottom to top: the glyphs stand to the left of the baseline.
+    canvas.text(
+      TextItem(
+        label, at: Point(tickRight + 8 + ascent, y + height / 2), size: style.fontSize,
+        color: FigureStyle.softInk, anchor: .middle, rotation: 90, role: "colorbar-label"))
   }
 
   if showsMasked {

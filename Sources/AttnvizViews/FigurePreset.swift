@@ -40,6 +40,43 @@ public enum FigurePreset: String, CaseIterable, Sendable {
   public var theme: FigureTheme { self == .dark ? .dark : .light }
 }
 
+/// The presets of one run, combined (`--preset slide,dark`): at most one of slide and paper,
+/// which size the figure, and dark, which colours it. The order given does not matter.
+public struct FigurePresets: Sendable, Equatable {
+  public private(set) var members: [FigurePreset]
+
+  /// Refuses slide with paper: both set the size.
+  public init(_ presets: [FigurePreset]) throws {
+    if presets.contains(.slide) && presets.contains(.paper) {
+      throw PresetConflict()
+    }
+    members = FigurePreset.allCases.filter(presets.contains)
+  }
+
+  private init(one preset: FigurePreset) { members = [preset] }
+
+  public static let slide = FigurePresets(one: .slide)
+  public static let paper = FigurePresets(one: .paper)
+  public static let dark = FigurePresets(one: .dark)
+
+  public func contains(_ preset: FigurePreset) -> Bool { members.contains(preset) }
+
+  public func apply(to style: inout FigureStyle) {
+    for preset in members { preset.apply(to: &style) }
+  }
+
+  public var pixelSize: (width: Int, height: Int)? { members.lazy.compactMap(\.pixelSize).first }
+
+  public var theme: FigureTheme { contains(.dark) ? .dark : .light }
+}
+
+/// `--preset slide,paper`: both set the size.
+public struct PresetConflict: Error, CustomStringConvertible {
+  public var description: String {
+    "--preset slide and paper both set the figure's size; choose one (dark combines with either)"
+  }
+}
+
 /// The colours of everything that is not data: background, titles, labels, rules.
 public enum FigureTheme: Sendable {
   case light
@@ -49,10 +86,16 @@ public enum FigureTheme: Sendable {
   static let darkInk = RGBA(236, 236, 236)
   static let darkSoftInk = RGBA(178, 178, 178)
   static let darkRule = RGBA(150, 150, 150)
+  /// Masked cells on a dark page: a shade lighter than the page, struck through a shade lighter
+  /// again, so they read as "no weight" and never as a bright block (or as weight 0, the
+  /// colour map's darkest colour).
+  static let darkMaskedFill = RGBA(52, 55, 62)
+  static let darkMaskedStroke = RGBA(96, 100, 108)
   /// Text drawn on the page itself; values printed inside cells keep the colour chosen for
   /// their cell, and token boxes keep their own light fill and dark text.
   static let pageTextRoles: Set<String> = [
     "title", "subtitle", "row-label", "column-label", "axis-title", "legend", "colorbar-tick",
+    "colorbar-label",
     "note", "panel-title", "token-label", "position", "callout",
   ]
 }
@@ -85,6 +128,13 @@ public func themed(_ scene: Scene, _ theme: FigureTheme) -> Scene {
     case .line(var line) where line.color == FigureStyle.rule:
       line.color = FigureTheme.darkRule
       return .line(line)
+    case .line(var line) where line.color == maskedStroke:
+      line.color = FigureTheme.darkMaskedStroke
+      return .line(line)
+    case .rect(var rect) where rect.fill == maskedFill:
+      // Masked cells stay "no weight here" without a light block on the dark page.
+      rect.fill = FigureTheme.darkMaskedFill
+      return .rect(rect)
     case .line(var line):
       // Weight lines fade into the page by their alpha; on a dark page they need light ink.
       line.color = lightened(line.color, by: 0.45)

@@ -41,6 +41,7 @@ public func headsFigure(
     spacing: cell.width, nice: !tokenColumns, style: style, measurer: measurer)
   // Pooled panels label the first token of every block, so the note counts tokens.
   if let note = strideNote([(rowPlan.stride * cell.rowFactor, "token")]) { notes.append(note) }
+  if let note = spaceMarkNote(first.rowLabels) { notes.append(note) }
 
   var canvas = Canvas(measurer: measurer)
   var grids: [GridGeometry] = []
@@ -92,7 +93,8 @@ public func headsFigure(
   let whole = spanning(grids)
   drawColorBar(
     scale, x: whole.maxX + 18, y: whole.y, height: whole.height,
-    showsMasked: first.isCausal && first.matrix.columns > 1, style: style, into: &canvas)
+    showsMasked: first.isCausal && first.matrix.columns > 1, style: style,
+    label: first.kind == .probabilities ? "attention weight" : nil, into: &canvas)
   drawAxisTitles(
     row: style.rowAxisTitle.map { AxisTitle($0) }
       ?? (tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token")),

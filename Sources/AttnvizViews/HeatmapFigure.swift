@@ -30,7 +30,8 @@ public func heatmapFigure(
         ?? (tokenColumns
           ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
       noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
-    squareCells: false, mark: mark)
+    squareCells: false, mark: mark,
+    colorBarLabel: m.kind == .probabilities ? "attention weight" : nil)
   let (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -77,6 +78,15 @@ struct HeatmapSpec {
   var columnAxis: AxisSpec
   var squareCells: Bool
   var mark: CalloutMark? = nil
+  /// What the colour bar measures, beside it (nil: nothing).
+  var colorBarLabel: String? = nil
+}
+
+/// Once per figure where a label shows the space mark of byte-level and SentencePiece tokens
+/// ("·animal"): what it means.
+func spaceMarkNote(_ labels: [String]) -> String? {
+  labels.contains { $0.count > 1 && $0.hasPrefix("·") }
+    ? "a leading “·” marks a token that starts with a space" : nil
 }
 
 /// A single heatmap with its labels, colour bar and axis titles, in free coordinates; returns
@@ -157,7 +167,9 @@ func drawHeatmap(
 
   drawColorBar(
     spec.scale, x: grid.maxX + 18, y: grid.y, height: grid.height,
-    showsMasked: spec.isCausal && m.columns > 1, style: style, into: &canvas)
+    showsMasked: spec.isCausal && m.columns > 1, style: style, label: spec.colorBarLabel,
+    into: &canvas)
+  if let note = spaceMarkNote(spec.rowLabels + spec.columnLabels) { notes.append(note) }
   drawAxisTitles(
     row: spec.rowAxis.title, column: spec.columnAxis.title, grid: grid, columnBelow: true,
     style: style, into: &canvas)

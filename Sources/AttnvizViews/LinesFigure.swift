@@ -98,7 +98,9 @@ public func linesFigure(
   drawLinesLegend(
     headNames: (0..<heads.count).map { $0 < headNames.count ? headNames[$0] : "Head \($0 + 1)" },
     x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
-  let notes = strideNote([(stride, "token")]).map { [$0] } ?? []
+  let notes =
+    (strideNote([(stride, "token")]).map { [$0] } ?? [])
+    + (spaceMarkNote(tokens).map { [$0] } ?? [])
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 

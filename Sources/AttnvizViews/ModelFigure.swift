@@ -155,7 +155,7 @@ public func modelFigure(
   let whole = spanning(grids)
   drawColorBar(
     scale, x: whole.maxX + 18, y: whole.y, height: whole.height, showsMasked: causal,
-    style: style, into: &canvas)
+    style: style, label: "attention weight", into: &canvas)
   let key = marks.labels.flatMap { labelKey($0, form: form) }
   drawCaption((key.map { [$0] } ?? []) + marks.legend, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)

@@ -24,6 +24,20 @@ import Testing
     }
   }
 
+  @Test func presetsCombineWhetherCommaSeparatedOrRepeated() throws {
+    for words in [["--preset", "slide,dark"], ["--preset", "dark", "--preset", "slide"]] {
+      let options = try VisualizeOptions(from: show(words + ["x"]))
+      #expect(options.figure.preset?.members == [.slide, .dark], "\(words)")
+    }
+    let paper = try VisualizeOptions(from: show(["--preset", "paper,dark", "x"]))
+    #expect(paper.formats == [.svg, .json])
+    #expect(
+      usageError(["--preset", "slide", "--preset", "paper", "x"])?.contains("choose one") == true)
+    #expect(usageError(["--renormalize", "x"])?.contains("add --hide-special") == true)
+    #expect(
+      try VisualizeOptions(from: show(["--hide-special", "--renormalize", "x"])).renormalizeShown)
+  }
+
   @Test func textAloneRunsShowWithTheDefaults() throws {
     let options = try VisualizeOptions(from: show(["a", "b"]))
     #expect(options.text == .arguments(["a", "b"]))

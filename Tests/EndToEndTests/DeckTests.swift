@@ -1,3 +1,4 @@
+import AttnvizRender
 import Foundation
 import Testing
 
@@ -43,7 +44,7 @@ import Testing
     #expect(
       listing(out) == [
         "01-heatmap-layer1-head2.png", "02-pe.png", "03-step-05-scores.png", "index.html",
-        "index.md",
+        "index.md", "slides.html", "slides.pdf",
       ])
     let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
     #expect(index.hasPrefix("# Self-attention in three figures\n"))
@@ -75,6 +76,79 @@ import Testing
     #expect(
       index.contains(
         "attnviz show --view heatmap --format png --head 2 -- 'The cat sat on the mat.'"))
+  }
+
+  /// The tools that read a PDF as a reader's viewer would (poppler-utils); CI installs them.
+  static func tool(_ name: String) -> String? {
+    ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+  }
+  static let pdfToolsPresent =
+    tool("pdftotext") != nil && tool("pdftoppm") != nil && tool("pdfinfo") != nil
+    || ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_BROWSER"] == "1"
+
+  /// slides.pdf as poppler reads it: one 16:9 page per figure, the deck's titles and filled
+  /// captions as its text, each page drawn with its figure's colours between the title and the
+  /// caption; qpdf finds no error in its structure.
+  @Test(.enabled(if: pdfToolsPresent, "needs poppler-utils (apt-get install poppler-utils)"))
+  func slidesPDFHoldsOnePagePerFigureWithTitleAndCaption() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let deck = Self.deck.replacingOccurrences(
+      of: "caption = \"Rows are queries, columns keys.\"",
+      with: "caption = \"Rows are queries; 'cat' gives 'mat' {cat->mat} (head {head}).\""
+    )
+    .replacingOccurrences(of: "[defaults]", with: "[defaults]\npreset = \"slide\"")
+    let out = folder.appendingPathComponent("lecture")
+    let run = try Binary.run(["deck", try writeDeck(deck, in: folder), "--out", out.path])
+    #expect(run.status == 0, "\(run.stderr)")
+    let pdf = out.appendingPathComponent("slides.pdf").path
+    let info = try runProcess(
+      URL(fileURLWithPath: try #require(Self.tool("pdfinfo"))), [pdf], environment: [:])
+    #expect(info.stdout.contains("Pages:           3"), "\(info.stdout)")
+    #expect(info.stdout.contains("Page size:       960 x 540 pts"), "\(info.stdout)")
+    #expect(info.stdout.contains("Title:           Self-attention in three figures"))
+    let text = try runProcess(
+      URL(fileURLWithPath: try #require(Self.tool("pdftotext"))), ["-layout", pdf, "-"],
+      environment: [:]
+    ).stdout
+    #expect(text.contains("One head of the random layer"), "\(text)")
+    #expect(text.contains("The scores step"))
+    // The caption as the index says it, its placeholder filled.
+    let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+    let caption = try #require(
+      index.split(separator: "\n").first { $0.hasPrefix("Rows are queries;") })
+    #expect(!caption.contains("{"))
+    #expect(text.contains(caption.replacingOccurrences(of: "\\", with: "")), "\(text)")
+    if let qpdf = Self.tool("qpdf") {
+      let check = try runProcess(URL(fileURLWithPath: qpdf), ["--check", pdf], environment: [:])
+      #expect(check.status == 0, "\(check.stdout)")
+      #expect(check.stdout.contains("No syntax or stream encoding errors"))
+    }
+    // Page 1 at 144 dpi is the 1920×1080 slide: dark title ink at the top, the heatmap's
+    // viridis colours in the middle, white margins at the sides.
+    let prefix = folder.appendingPathComponent("page").path
+    let render = try runProcess(
+      URL(fileURLWithPath: try #require(Self.tool("pdftoppm"))),
+      ["-r", "144", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, prefix], environment: [:])
+    #expect(render.status == 0, "\(render.stderr)")
+    let page = try decodePNG([UInt8](try Data(contentsOf: URL(fileURLWithPath: prefix + ".png"))))
+    #expect(page.width == 1920 && page.height == 1080)
+    func count(_ rows: Range<Int>, _ test: (RGBA) -> Bool) -> Int {
+      var n = 0
+      for y in rows {
+        for x in stride(from: 0, to: page.width, by: 2) where test(page.pixel(x: x, y: y)) {
+          n += 1
+        }
+      }
+      return n
+    }
+    let ink = count(40..<110) { $0.r < 80 && $0.g < 80 && $0.b < 80 }
+    #expect(ink > 500, "title ink \(ink)")
+    // viridis: green or blue well above red.
+    let colour = count(300..<800) { Int($0.g) > Int($0.r) + 40 || Int($0.b) > Int($0.r) + 40 }
+    #expect(colour > 20_000, "figure colour \(colour)")
   }
 
   @Test func anInvalidEntryNamesItselfAndItsKeyAndWritesNothing() throws {

@@ -60,6 +60,31 @@ import Testing
     #expect(svg.contains("class=\"title\"") && svg.contains("fill=\"#ececec\""))
   }
 
+  /// `--preset slide,dark` and `--preset slide --preset dark` both give a 1920×1080 figure on a
+  /// dark page (neither keeps only one of them); slide with paper is refused.
+  @Test(arguments: [["--preset", "slide,dark"], ["--preset", "slide", "--preset", "dark"]])
+  func presetsCombine(_ presets: [String]) throws {
+    let folder = try run(presets + ["--view", "heatmap", "--head", "1", "--causal"])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let image = try png(folder, "heatmap-layer1-head1.png")
+    #expect((image.width, image.height) == (1920, 1080))
+    let corner = image.pixel(x: 2, y: 2)
+    #expect(relativeLuminance(corner) < 0.05, "\(corner)")
+    // No light block anywhere: the masked triangle is dark too (the brightest pixels are the
+    // text and the colour map's yellow).
+    var light = 0
+    for y in stride(from: 0, to: image.height, by: 2) {
+      for x in stride(from: 0, to: image.width, by: 2) {
+        let p = image.pixel(x: x, y: y)
+        if p.r > 200 && p.g > 200 && p.b > 200 { light += 1 }
+      }
+    }
+    #expect(light < 6000, "\(light) light pixels")
+    let refused = try Binary.run(["--preset", "slide,paper", "x"])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("choose one"), "\(refused.stderr)")
+  }
+
   @Test func titleAndSubtitleReplaceTheGeneratedOnes() throws {
     let folder = try run([
       "--view", "heatmap", "--head", "1", "--format", "svg", "--title", "It looks back",
@@ -80,5 +105,42 @@ import Testing
     let cut = try png(without, "heatmap-layer1-head1.png")
     #expect(cut.width == full.width)
     #expect(full.height - cut.height >= 2 * 15 && full.height - cut.height <= 2 * 25)
+  }
+}
+
+/// `--hide-special` leaves rows that sum to less than 1: the subtitle says how much, or
+/// `--renormalize` rescales them and says so.
+@Suite struct HiddenTokenRowsTests {
+  static let model = Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2").path
+  static let present =
+    FileManager.default.fileExists(atPath: model + "/model.safetensors")
+    || ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1"
+
+  func subtitle(_ extra: [String]) throws -> String {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try Binary.run(
+      [
+        "--model", Self.model, "--layer", "4", "--head", "2", "--hide-special", "--view",
+        "heatmap", "--format", "svg", "--out", folder.path, "--quiet",
+      ] + extra + [PresetTests.sentence])
+    #expect(run.status == 0, "\(run.stderr)")
+    return try String(
+      contentsOf: folder.appendingPathComponent("heatmap-layer4-head02.svg"), encoding: .utf8)
+  }
+
+  @Test(.enabled(if: present, "run `make model` first"))
+  func theSubtitleSaysTheRowSumsOrTheRenormalisation() throws {
+    let plain = try subtitle([])
+    let range = try #require(
+      plain.range(of: #"rows sum to 0\.[0-9]{2}–0\.[0-9]{2}"#, options: .regularExpression))
+    #expect(!plain.contains("renormalised"))
+    _ = range
+    let renormalised = try subtitle(["--renormalize"])
+    #expect(renormalised.contains("rows renormalised to 1"), "\(renormalised.prefix(2000))")
+    #expect(!renormalised.contains("rows sum to"))
+    let refused = try Binary.run(["--renormalize", "x"])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("add --hide-special"), "\(refused.stderr)")
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Browser tests of attention.html and explain.html in headless Chromium, network off.
+"""Browser tests of attention.html, explain.html and slides.html in headless Chromium, network off.
 
 Runs the built attnviz binary to make the pages, opens them in Debian's chromium through
 chromium-driver and PyPI's selenium, and drives them as a user would: hover a token and read
@@ -229,6 +229,70 @@ def test_toggle_a_head(ctx):
     b.el("#all-heads").click()
     rest_pointer(b)
     assert drawn(b) == expected_lines(weights, [0, 1])
+
+
+def test_the_head_menu_shows_that_head_alone(ctx):
+    path, data = ctx.pages.make("builtin", LECTURE)
+    weights = data["attention"][0]
+    b = ctx.browser()
+    b.load(path)
+    rest_pointer(b)
+    from selenium.webdriver.support.ui import Select
+    Select(b.el("#head-select")).select_by_value("1")
+    rest_pointer(b)
+    assert b.js("return attnvizPage.state.checked") == [False, True]
+    assert drawn(b) == expected_lines(weights, [1])
+    # The heatmap view shows the same head.
+    b.keys("3")
+    title = b.js("return document.querySelector('#heatmap-main').textContent")
+    assert "head 2" in title.lower(), title
+    b.keys("1", "a")
+    rest_pointer(b)
+    assert drawn(b) == expected_lines(weights, [0, 1])
+
+
+def test_how_to_read_is_closed_until_opened(ctx):
+    path, _ = ctx.pages.make("builtin", LECTURE)
+    b = ctx.browser()
+    b.load(path)
+    assert b.js("return document.getElementById('howto').open") is False
+    assert not b.el("#howto p").is_displayed()
+    b.el("#howto summary").click()
+    assert b.el("#howto p").is_displayed()
+    text = b.el("#howto").text
+    for words in ("Head view", "opaque", "Model view", "Try first"):
+        assert words in text, (words, text)
+
+
+def test_printing_puts_each_view_on_its_own_page_without_controls(ctx):
+    path, _ = ctx.pages.make("builtin", LECTURE)
+    b = ctx.browser()
+    b.load(path)
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    b.js("window.dispatchEvent(new Event('beforeprint'))")
+    state = b.js("""return {
+        controls: getComputedStyle(document.querySelector('.controls')).display,
+        keys: getComputedStyle(document.querySelector('.keys')).display,
+        views: ['head', 'model', 'heatmap'].map(function (v) {
+          var s = document.getElementById('view-' + v);
+          return [getComputedStyle(s).display, getComputedStyle(s).breakBefore,
+                  s.getBoundingClientRect().height > 100]; }) }""")
+    assert state["controls"] == "none" and state["keys"] == "none", state
+    assert [v[0] for v in state["views"]] == ["block"] * 3, state
+    assert [v[1] for v in state["views"]] == ["auto", "page", "page"], state
+    assert all(v[2] for v in state["views"]), state
+    # Chromium's printToPDF does not send beforeprint/afterprint; Ctrl+P does.
+    printed = b.driver.execute_cdp_cmd("Page.printToPDF", {
+        "printBackground": True, "landscape": True})
+    b.js("window.dispatchEvent(new Event('afterprint'))")
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert b.el("#view-head").is_displayed() and not b.el("#view-model").is_displayed()
+    import base64
+    pdf = base64.b64decode(printed["data"])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 3, pages
+    with open(os.path.join(ctx.shots, "page-printed.pdf"), "wb") as f:
+        f.write(pdf)
 
 
 def test_tap_locks_a_token_and_the_other_side_tells_each_head(ctx):
@@ -792,6 +856,158 @@ def measure(ctx):
               % (name, n, size / 1e6, load, hover, redraw, model))
         for line in note:
             print("|  | note on the page: %s |" % line.replace("&#39;", "'"))
+
+
+# ---- deck slide show (attnviz deck → slides.html) ----------------------------------------
+
+SLIDE_DECK = """
+title = "Three slides"
+
+[defaults]
+text = "The cat sat on the mat because it was tired."
+preset = "slide"
+
+[[figure]]
+title = "One head of the random layer"
+caption = "Rows are queries; 'it' gives 'cat' {it->cat} (head {head}), its strongest key is '{it->top}'."
+view = "heatmap"
+head = 2
+
+[[figure]]
+title = "Positions"
+caption = "The sinusoidal positional encoding."
+view = "pe"
+positions = 12
+dim = 16
+
+[[figure]]
+title = "A layer without and with the causal mask"
+caption = "The same random layer twice: a long caption that wraps onto a second line so that the slide must make room for it below the figure, which shrinks to fit between the title and this text."
+view = "compare"
+versus-causal = true
+"""
+
+
+def slide_deck(ctx):
+    folder = os.path.join(ctx.pages.out, "slide-deck")
+    if not os.path.exists(os.path.join(folder, "slides.html")):
+        os.makedirs(ctx.pages.out, exist_ok=True)
+        deck = os.path.join(ctx.pages.out, "slides.toml")
+        with open(deck, "w", encoding="utf-8") as f:
+            f.write(SLIDE_DECK)
+        subprocess.run([ctx.pages.attnviz, "deck", deck, "--out", folder, "--quiet"], check=True)
+    return os.path.join(folder, "slides.html")
+
+
+def shown_slide(b):
+    return b.js("var s = document.querySelectorAll('.slide.current');"
+                "return s.length === 1 ? s[0].id : s.length + ' current'")
+
+
+def test_slides_step_with_a_clickers_keys(ctx):
+    path = slide_deck(ctx)
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "http://" not in html and "https://" not in html
+    b = ctx.browser()
+    b.load(path)
+    assert shown_slide(b) == "slide-1"
+    steps = [("ARROW_RIGHT", "slide-2"), ("SPACE", "slide-3"), ("PAGE_DOWN", "slide-3"),
+             ("PAGE_UP", "slide-2"), ("ARROW_LEFT", "slide-1"), ("ARROW_LEFT", "slide-1"),
+             ("END", "slide-3"), ("HOME", "slide-1"), ("ARROW_DOWN", "slide-2"),
+             ("ARROW_UP", "slide-1")]
+    for key, expected in steps:
+        b.keys(getattr(Keys, key))
+        assert shown_slide(b) == expected, (key, shown_slide(b), expected)
+    b.keys(Keys.END)
+    assert b.js("return location.hash") == "#3"
+    # A reload stays on the slide the address names.
+    b.driver.get("file://" + os.path.abspath(path) + "#2")
+    b.driver.refresh()
+    deadline = time.time() + 10
+    while b.js("return document.body && document.body.dataset.ready") != "true":
+        assert time.time() < deadline
+        time.sleep(0.05)
+    assert shown_slide(b) == "slide-2"
+    # The caption's placeholders are filled; what a slide says is text, not markup.
+    caption = b.js("return document.querySelector('#slide-1 .caption').textContent")
+    assert "{" not in caption and "'it' gives 'cat' 0." in caption, caption
+    b.keys("f")
+    assert not b.errors(), b.errors()
+
+
+def slide_boxes(b):
+    return b.js("""
+      var s = document.querySelector('.slide.current');
+      function box(e) { if (!e) return null; var r = e.getBoundingClientRect();
+        return [r.left, r.top, r.right, r.bottom]; }
+      var img = s.querySelector('.figure img');
+      var crop = s.querySelector('.crop');
+      return { id: s.id, slide: box(s), heading: box(s.querySelector('h2')),
+        caption: box(s.querySelector('.caption')), figure: box(crop || img),
+        number: box(s.querySelector('.number')),
+        headingPx: parseFloat(getComputedStyle(s.querySelector('h2')).fontSize),
+        captionPx: parseFloat(getComputedStyle(s.querySelector('.caption')).fontSize),
+        imageScale: img.getBoundingClientRect().width / img.naturalWidth,
+        loaded: img.complete && img.naturalWidth > 0,
+        scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight] };
+    """)
+
+
+def test_slides_fit_both_screens(ctx):
+    """Each slide 16:9 inside the window, title above the figure above the caption, nothing
+    outside the slide, no scrolling; the figure's own type (22 px on a 1920-wide preset figure)
+    shown at no less than 15 px on a 1080p screen."""
+    path = slide_deck(ctx)
+    seen = []
+    for width, height in ((1366, 768), (1920, 1080)):
+        b = ctx.browser(width, height)
+        b.load(path)
+        for n in range(3):
+            r = slide_boxes(b)
+            sl, st, sr, sb = r["slide"]
+            assert abs((sr - sl) / (sb - st) - 16 / 9) < 0.01, (width, r["id"], r["slide"])
+            assert sl >= -0.5 and st >= -0.5 and sr <= width + 0.5 and sb <= height + 0.5
+            assert r["scroll"] == [width, height], (width, r["id"], r["scroll"])
+            for part in ("heading", "caption", "figure", "number"):
+                left, top, right, bottom = r[part]
+                assert left >= sl - 0.5 and top >= st - 0.5 and right <= sr + 0.5 \
+                    and bottom <= sb + 0.5, (width, r["id"], part, r[part], r["slide"])
+            assert r["heading"][3] <= r["figure"][1] + 0.5, (width, r["id"], "title over figure")
+            assert r["figure"][3] <= r["caption"][1] + 0.5, (width, r["id"], "figure over caption")
+            assert r["loaded"], (width, r["id"])
+            slide_height = sb - st
+            assert abs(r["headingPx"] - slide_height * 46 / 1080) < 0.6, (width, r)
+            assert abs(r["captionPx"] - slide_height * 32 / 1080) < 0.6, (width, r)
+            if width == 1920:
+                assert 22 * r["imageScale"] >= 15, (r["id"], r["imageScale"])
+            seen.append("%s %dx%d figure type %.1f px" % (r["id"], width, height,
+                                                           22 * r["imageScale"]))
+            b.shot(os.path.join(ctx.shots, "slides-%s-%dx%d.png" % (r["id"], width, height)))
+            b.keys(Keys.ARROW_RIGHT)
+    return "; ".join(seen)
+
+
+def test_slides_print_one_slide_per_page(ctx):
+    path = slide_deck(ctx)
+    b = ctx.browser(1366, 768)
+    b.load(path)
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = b.js("""return Array.from(document.querySelectorAll('.slide')).map(function (s) {
+        var r = s.getBoundingClientRect(); return [getComputedStyle(s).display, r.width, r.height];
+      })""")
+    assert shown == [["block", 1920, 1080]] * 3, shown
+    assert b.js("return getComputedStyle(document.getElementById('help')).display") == "none"
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    printed = b.driver.execute_cdp_cmd("Page.printToPDF", {
+        "preferCSSPageSize": True, "printBackground": True})
+    import base64
+    pdf = base64.b64decode(printed["data"])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 3, pages
+    with open(os.path.join(ctx.shots, "slides-printed.pdf"), "wb") as f:
+        f.write(pdf)
 
 
 # ---- runner -----------------------------------------------------------------------------

@@ -144,8 +144,16 @@ private func deckEntry(
   } else if subcommand != "pe" && values["file"] == nil {
     throw fail("text", "missing; every figure but view = \"pe\" needs text = \"…\" or file = \"…\"")
   }
+  let caption = values["caption"]?.string
+  if let caption {
+    do {
+      _ = try captionPieces(caption)
+    } catch let error as AttnvizError {
+      throw fail("caption", error.description.replacingOccurrences(of: "caption: ", with: ""))
+    }
+  }
   return DeckEntry(
-    number: number, title: title, caption: values["caption"]?.string, arguments: arguments,
+    number: number, title: title, caption: caption, arguments: arguments,
     keyForOption: keyForOption)
 }
 

@@ -1,4 +1,5 @@
 import AttnvizHTML
+import AttnvizTables
 import Foundation
 
 /// What one deck entry made: its files, already named `NN-…`.
@@ -85,13 +86,20 @@ func deckIndexHTML(_ deck: Deck, figures: [DeckFigure]) -> String {
     """
 }
 
-/// Markdown text that stays text: characters that would start markup or HTML are escaped, and
-/// the line has no control characters.
+/// Markdown text that stays text and reads as written: the one Markdown rule of the tables
+/// (`escapeMarkdownCell`: the inline-syntax characters, control characters), plus a backslash
+/// before a character that would start a block at the beginning of the line (`#`, `>`, `-`, `+`,
+/// `=`, or a number followed by `.`). Parentheses, braces and `!` are left alone: with `[` and
+/// `]` escaped they cannot form a link, so the raw file shows "(head 2)", not "\\(head 2\\)".
 func markdownEscaped(_ text: String) -> String {
-  var out = ""
-  for character in oneLine(text) {
-    if "\\`*_{}[]<>()#+!|".contains(character) { out.append("\\") }
-    out.append(character)
+  let escaped = escapeMarkdownCell(oneLine(text))
+  guard let first = escaped.first else { return escaped }
+  if "#>-+=".contains(first) { return "\\" + escaped }
+  let digits = escaped.prefix(while: \.isNumber)
+  if !digits.isEmpty, let after = escaped.dropFirst(digits.count).first,
+    after == "." || after == ")"
+  {
+    return digits + "\\" + escaped.dropFirst(digits.count)
   }
-  return out
+  return escaped
 }

@@ -1,5 +1,14 @@
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// The C library's write(2), named apart from the `write` methods of the types below.
+#if canImport(Glibc)
+  private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+  private let systemWrite = Darwin.write
 #endif
 
 /// A file the run wants to write: a fixed name (never derived from the input text) and its bytes,
@@ -85,7 +94,7 @@ func writeFully(_ bytes: [UInt8], to descriptor: Int32) throws {
   var offset = 0
   while offset < bytes.count {
     let written = bytes[offset...].withUnsafeBytes {
-      Glibc.write(descriptor, $0.baseAddress, $0.count)
+      systemWrite(descriptor, $0.baseAddress, $0.count)
     }
     if written < 0 && errno == EINTR { continue }
     guard written > 0 else { throw SystemError(code: written < 0 ? errno : EIO) }

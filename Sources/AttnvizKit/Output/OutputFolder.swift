@@ -2,6 +2,15 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// The C library's rename(2), named apart from anything called `rename` below.
+#if canImport(Glibc)
+  private let systemRename = Glibc.rename
+#elseif canImport(Darwin)
+  private let systemRename = Darwin.rename
 #endif
 
 /// Writes a run's files into `--out` as one set. The guarantee, exactly:
@@ -93,7 +102,7 @@ public struct OutputFolder: Sendable {
   /// `move` is `rename(2)`; tests pass one that fails on a chosen file.
   func renameAllOrNothing(
     _ pairs: [(temporary: String, final: String)],
-    move: (String, String) -> Int32 = { Glibc.rename($0, $1) }
+    move: (String, String) -> Int32 = { systemRename($0, $1) }
   ) throws {
     for (_, final) in pairs {
       var status = stat()

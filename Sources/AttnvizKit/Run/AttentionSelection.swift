@@ -11,9 +11,14 @@ struct AttentionSelection {
   let heads: [Int]
   /// Token positions shown (all, or all but special tokens).
   let positions: [Int]
+  /// `--renormalize`: with tokens hidden, each shown row divided by its sum over the shown keys.
+  let renormalizes: Bool
 
-  init(trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool) throws {
+  init(
+    trace: AttentionTrace, layer: Int?, head: Int?, hideSpecial: Bool, renormalize: Bool = false
+  ) throws {
     self.trace = trace
+    self.renormalizes = renormalize
     try checkLayerAndHead(layer: layer, head: head, model: trace.model)
     let layers = trace.layers.count
     let headCount = trace.model.heads
@@ -46,13 +51,39 @@ struct AttentionSelection {
 
   /// Rows and columns of the shown tokens. With special tokens hidden the rows no longer sum to
   /// 1: the figure shows what the ordinary tokens receive, as BertViz does, and says so.
+  /// With `renormalizes`, each row is divided by its sum over the shown keys, so it sums to 1
+  /// again: how the token's attention splits among the tokens shown.
   func restrict(_ m: Matrix) -> Matrix {
     guard hidesTokens else { return m }
     var out = Matrix(rows: positions.count, columns: positions.count)
     for (i, r) in positions.enumerated() {
-      for (j, c) in positions.enumerated() { out[i, j] = m[r, c] }
+      var sum = 0.0
+      for (j, c) in positions.enumerated() {
+        out[i, j] = m[r, c]
+        sum += m[r, c]
+      }
+      if renormalizes && sum > 0 {
+        for j in positions.indices { out[i, j] /= sum }
+      }
     }
     return out
+  }
+
+  /// The smallest and largest sum of a shown row over the shown keys, in the heads shown: what
+  /// the hidden tokens leave (nil when none are hidden or rows are renormalised).
+  var shownRowSums: (lower: Double, upper: Double)? {
+    guard hidesTokens, !renormalizes else { return nil }
+    var lower = Double.infinity
+    var upper = -Double.infinity
+    for h in heads {
+      let w = trace.layers[layer].weights[h]
+      for r in positions {
+        let sum = positions.reduce(0) { $0 + w[r, $1] }
+        lower = min(lower, sum)
+        upper = max(upper, sum)
+      }
+    }
+    return lower <= upper ? (lower, upper) : nil
   }
 
   func labeled(_ m: Matrix) -> LabeledMatrix {

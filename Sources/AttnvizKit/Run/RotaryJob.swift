@@ -42,7 +42,7 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
     let fonts = try loadFonts(options.figure.fontPath)
-    let style = try figureStyle(options.figure)
+    let style = figureStyle(options.figure)
     let angles = rotaryAnglesFigure(
       rope, positions: options.positions,
       title: FigureTitle(

@@ -1,4 +1,5 @@
 import AttnvizModel
+import AttnvizStyle
 import Foundation
 
 /// Titles and subtitles for figures and tables: what a slide needs to stand on its own (model,
@@ -42,12 +43,24 @@ struct Titles {
     if includingLayer { parts.append(layerPart) }
     if shape { parts.append(layersAndHeads) }
     parts.append(direction)
-    if selection.hidesTokens { parts.append("special tokens hidden") }
+    if selection.hidesTokens { parts.append(hiddenTokensPart) }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom {
       parts.append("text cut to \(trace.tokens.count) of \(original) tokens")
     }
     return parts.joined(separator: " · ") + " · " + quotedText(trace)
+  }
+}
+
+extension Titles {
+  /// What hiding special tokens did to the rows: they sum to less than 1 (the range says how
+  /// much is left), or they were renormalised over the shown tokens.
+  var hiddenTokensPart: String {
+    if selection.renormalizes { return "special tokens hidden, rows renormalised to 1" }
+    guard let sums = selection.shownRowSums else { return "special tokens hidden" }
+    let lower = formatFixed(sums.lower, decimals: 2)
+    let upper = formatFixed(sums.upper, decimals: 2)
+    return "special tokens hidden: rows sum to " + (lower == upper ? lower : "\(lower)–\(upper)")
   }
 }
 

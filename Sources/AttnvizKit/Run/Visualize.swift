@@ -24,7 +24,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     text: pieces.text, source: options.text, model: options.model, info: pieces.model)
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
-    trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
+    trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens,
+    renormalize: options.renormalizeShown)
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
   // Resolved before anything is drawn: a wrong --focus is an error whatever the views.

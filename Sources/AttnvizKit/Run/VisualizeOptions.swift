@@ -45,8 +45,8 @@ public struct FigureOptions: Equatable, Sendable {
   /// Device pixels per logical pixel; nil: 2, which stays crisp on a 1080p projector and a
   /// retina screen, or what fits the preset's pixel size (1920 wide for `--preset slide`).
   public var scale: Double?
-  /// `--preset`: defaults for slides, paper or dark themes.
-  public var preset: FigurePreset?
+  /// `--preset`: defaults for slides, paper or dark themes (slide or paper, each with dark).
+  public var preset: FigurePresets?
   /// Cell size in logical pixels, or nil to adapt to the token count.
   public var cellSize: Double?
   public var fontPath: String?
@@ -156,6 +156,9 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// 1-based; nil: every head.
   public var head: Int?
   public var hideSpecialTokens = false
+  /// `--renormalize` (with `--hide-special`): each shown row divided by its sum over the shown
+  /// tokens, so rows sum to 1 again; the subtitle says so.
+  public var renormalizeShown = false
   /// `--rollout-from L`: the first layer (1-based) the rollout multiplies; nil: layer 1.
   public var rolloutFrom: Int?
   /// `--top K`: print each query's K strongest keys instead of the grid; nil: the grid, or
@@ -188,3 +191,5 @@ public struct RunReport: Equatable, Sendable {
 
 /// The presets figures are laid out with; the shell names them without importing the views.
 public typealias FigurePreset = AttnvizViews.FigurePreset
+public typealias FigurePresets = AttnvizViews.FigurePresets
+public typealias PresetConflict = AttnvizViews.PresetConflict
