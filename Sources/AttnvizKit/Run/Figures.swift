@@ -97,7 +97,7 @@ func figureScenes(
           headsFigure(
             panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
             queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
-            style: style, measurer: measurer)
+            focus: focus?.shownIndex, style: style, measurer: measurer)
         ))
     case .lines:
       scenes.append(
