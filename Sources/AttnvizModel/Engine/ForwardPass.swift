@@ -32,9 +32,10 @@ struct ForwardPass {
       mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow))
     var traces: [LayerTrace] = []
     for l in 0..<config.layers {
-      let w = try LayerWeights(
-        layer: l, reader: reader, attentionOnly: l == config.layers - 1)
       let keep = l == stepsLayer
+      let last = l == config.layers - 1
+      // The last layer's feed-forward is read only when explain walks through that block.
+      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !keep)
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
       let projected = project(a, w, rotary: rotary, keepUnrotated: keep)
       let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
@@ -46,26 +47,42 @@ struct ForwardPass {
           reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "
             + "Float32); the weights or the configuration are wrong")
       }
-      let steps =
+      let recorder = StepsRecorder(config: config, tokens: t)
+      var steps =
         keep
-        ? StepsRecorder(config: config, tokens: t).steps(
+        ? recorder.steps(
           layer: l, embedded: embedded, residual: x, input: a, weights: w, projected: projected,
           attention: result, output: out) : nil
-      traces.append(
-        LayerTrace(
-          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps))
-      if l == config.layers - 1 { break }  // nothing after the last attention is shown
+      let weights = result.weights.map { Matrix(rows: t, columns: t, values: $0) }
+      if last && !keep {
+        traces.append(LayerTrace(weights: weights, steps: nil))
+        break  // nothing after the last attention is shown
+      }
+      let entering = x
+      var kept: (sum: [Float], normed: [Float], hidden: [Float], ffn: [Float])
       switch layout.order {
       case .preNorm:
         addInPlace(&x, out)
-        addInPlace(&x, feedForward(norm(x, w.mlpNorm, w.mlpNormBias), w, tokens: t))
+        let normed = norm(x, w.mlpNorm, w.mlpNormBias)
+        let (ffn, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
+        kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
+        addInPlace(&x, ffn)
       case .postNorm:
         addInPlace(&x, out)
+        let sum = keep ? x : []
         x = norm(x, w.attentionNorm, w.attentionNormBias)
-        var f = feedForward(x, w, tokens: t)
+        var (f, hidden) = feedForward(x, w, tokens: t, keepHidden: keep)
+        kept = (sum, keep ? x : [], hidden, keep ? f : [])
         addInPlace(&f, x)
         x = norm(f, w.mlpNorm, w.mlpNormBias)
       }
+      if keep {
+        steps?.block = recorder.block(
+          entering: entering, sum: kept.sum, normed: kept.normed, hidden: kept.hidden,
+          feedForward: kept.ffn, output: x, order: layout.order, norm: layout.norm)
+      }
+      traces.append(LayerTrace(weights: weights, steps: steps))
+      if last { break }
     }
     return traces
   }
@@ -115,8 +132,11 @@ struct ForwardPass {
     var unrotated: (q: [Float], k: [Float])?
   }
 
-  /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C).
-  func feedForward(_ x: [Float], _ w: LayerWeights, tokens t: Int) -> [Float] {
+  /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C). With
+  /// `keepHidden`, also the (T, I) hidden layer after the activation (else it is empty).
+  func feedForward(_ x: [Float], _ w: LayerWeights, tokens t: Int, keepHidden: Bool = false)
+    -> (output: [Float], hidden: [Float])
+  {
     let inner = config.intermediate
     var h = linear(x, rows: t, weight: w.up, bias: w.upBias, outputs: inner)
     if let gate = w.gate {
@@ -126,7 +146,8 @@ struct ForwardPass {
     } else {
       activate(&h, config.activation)
     }
-    return linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden)
+    let output = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden)
+    return (output, keepHidden ? h : [])
   }
 }
 
