@@ -146,7 +146,7 @@ enum Captions {
     return [
       "Softmax turns each row into weights ≥ 0 that sum to 1: weights = softmax(Q·Kᵀ / √\(dk)).",
       "Each token reaches \(reach) in this one step; an RNN needs as many steps as the distance,",
-      "which is why long-term dependencies are hard for it; here every distance is a single step.",
+      "which is why long-term dependencies are hard for it; here every distance is one step (--view rnn draws both).",
     ]
   }
 

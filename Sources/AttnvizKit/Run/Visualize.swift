@@ -64,6 +64,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
     report.standardOutput = printed.text + analysisText(trace, options: options)
+    if options.views?.contains(.tokens) == true {
+      report.standardOutput += "\n" + tokenPiecesText(trace)
+    }
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption
