@@ -9,14 +9,19 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "Walk through self-attention step by step on your text: captions, tables, figures.",
     discussion: """
-      Steps: 1 tokens, 2 embeddings X, 3 positional encoding and X + PE, 4 Q, K, V,
-      5 scores Q.K^T / sqrt(d_k), 6 causal mask (only with --causal), 7 softmax
-      weights, 8 output. A rotary model (Llama family, e.g. SmolLM2) has 9 steps:
-      5 turns Q and K by position (RoPE), then 6 scores, 7 mask, 8 weights, 9 output.
-      Figures are step-01-tokens.png ... step-08-output.png (09 if rotary) in --out.
+      Steps, numbered 1...N without gaps: tokens, embeddings X, positional encoding,
+      Q K V, (rotation, rotary models only), scores Q.K^T / sqrt(d_k), (causal mask, causal
+      layers only), softmax weights, attention output, then the rest of the block:
+      residual X + attention, norm (LayerNorm or RMSNorm), feed-forward network, block
+      output. Bidirectional: 1-11 (7 the attention output); causal (--causal, GPT-2): 1-12,
+      6 the mask; rotary (Llama family, e.g. SmolLM2): 1-13, 5 the rotation, 7 the mask.
+      A --weights file is one attention layer and stops at the attention output.
+      Figures are step-01-tokens.png ... in --out; a step whose panels do not fit one
+      16:9 slide is split into parts (step-05-rotation-1.png, -2, ...).
       Examples:
         attnviz explain "The cat sat on the mat."
         attnviz explain --causal --step 6 "The cat sat on the mat."
+        attnviz explain --step 10 "The cat sat on the mat."
         attnviz explain --model SmolLM2-135M-Instruct --step 5 "The cat sat."
         attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
       """)
@@ -33,7 +38,8 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup(title: "Model") var model: ModelOptions
 
   @Option(
-    help: "Show only this step (1-8, 6 only with --causal; 1-9 on a rotary model, 5 the rotation)."
+    help:
+      "Show only this step (1-11; 1-12 causal, 6 the mask; 1-13 rotary, 5 the rotation)."
   )
   var step: Int?
 

@@ -53,7 +53,7 @@ struct Show: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Mark this query token's strongest key on the heatmap and lines view, and draw only its lines: a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
+      "Mark this query token's strongest key on the heatmap, heads and lines views, and draw only its lines (--view rnn needs it): a token as shown, WORD@K for its K-th occurrence, @N for the N-th token.",
       valueName: "token"))
   var focus: String?
 

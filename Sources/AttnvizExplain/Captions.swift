@@ -55,7 +55,8 @@ enum Captions {
   /// On a grouped-query model Wk and Wv are narrower than Wq, and each key/value head serves
   /// several query heads; the caption says so with the run's shapes.
   static func projections(
-    dModel: Int, heads: Int, head: Int, dk: Int, hasBias: Bool, keyValueHeads: Int? = nil
+    dModel: Int, heads: Int, head: Int, dk: Int, hasBias: Bool, keyValueHeads: Int? = nil,
+    input: String = "X"
   ) -> [String] {
     let bias = hasBias ? " (plus a bias)" : ""
     let groups = keyValueHeads ?? heads
@@ -67,7 +68,7 @@ enum Captions {
         ? "the same three \(dModel) × \(heads * dk) matrices"
         : "the same matrices (Wq \(dModel) × \(heads * dk), Wk and Wv \(dModel) × \(groups * dk))"
     var lines = [
-      "Q = X·Wq, K = X·Wk, V = X·Wv\(bias): \(shapes) multiply every token's row.",
+      "Q = \(input)·Wq, K = \(input)·Wk, V = \(input)·Wv\(bias): \(shapes) multiply every token's row.",
       "The parameters are shared across the sequence, as an RNN applies the same cell at every step.",
     ]
     let first = head * dk
@@ -100,7 +101,8 @@ enum Captions {
   /// Step 5 of a rotary model, with this input's positions, θ and head size.
   static func rotation(
     positions: Int, headSize: Int, theta: String, scaling: String?, fastest: Double,
-    slowest: (pair: Int, angle: Double)
+    slowest: (pair: Int, angle: Double),
+    distance: (query: String, key: String, first: Double, last: Double)? = nil
   ) -> [String] {
     let pairs = headSize / 2
     let rescaled = scaling.map { ", rescaled (\($0))" } ?? ""
@@ -117,6 +119,11 @@ enum Captions {
           : "over these \(positions) positions (0–\(last)) pair 0 turns up to \(formatFixed(fastest, decimals: 2)) rad, \(slow)."),
       "A rotation keeps lengths, and q_m·k_n depends on m and n only through m − n: on the diagonal (m = n) the score is unchanged.",
     ]
+      + (distance.map { d in
+        [
+          "Chart: this head's real q(\(d.query))·k(\(d.key)), moved apart, goes \(formatFixed(d.first, decimals: 2)) → \(formatFixed(d.last, decimals: 2)); pe --rope (q = k) falls with distance."
+        ]
+      } ?? [])
   }
 
   static func scores(tokens: Int, dk: Int) -> [String] {
@@ -139,24 +146,102 @@ enum Captions {
     return [
       "Softmax turns each row into weights ≥ 0 that sum to 1: weights = softmax(Q·Kᵀ / √\(dk)).",
       "Each token reaches \(reach) in this one step; an RNN needs as many steps as the distance,",
-      "which is why long-term dependencies are hard for it; here every distance is a single step.",
+      "which is why long-term dependencies are hard for it; here every distance is one step (--view rnn draws both).",
     ]
   }
 
-  static func output(tokens: Int, dModel: Int, heads: Int, dk: Int, hasBias: Bool) -> [String] {
+  static func output(
+    tokens: Int, dModel: Int, heads: Int, dk: Int, hasBias: Bool, residualStep: Int? = nil
+  ) -> [String] {
     let bias = hasBias ? " + bias" : ""
+    let next =
+      residualStep.map { "for the residual connection (step \($0))" } ?? "for the next layer"
     let first =
       "Each row of weights·V is a weighted average of the rows of V: (weights·V)_i = Σ_j weight_ij · v_j."
     if heads > 1 {
       return [
         first,
-        "Each head gives \(tokens) × \(dk); the \(heads) heads side by side give \(tokens) × \(dModel),",
-        "and output = concat·Wo\(bias) mixes them: one row per token, for the next layer.",
+        "Each head gives \(tokens) × \(dk); the \(heads) heads side by side give \(tokens) × \(heads * dk),",
+        "and output = concat·Wo\(bias) mixes them: one row of \(dModel) per token, \(next).",
       ]
     }
     return [
       first,
-      "Then output = (weights·V)·Wo\(bias): one row of \(dModel) numbers per token, for the next layer.",
+      "Then output = (weights·V)·Wo\(bias): one row of \(dModel) numbers per token, \(next).",
+    ]
+  }
+
+  /// The residual connection, with how large the attention's contribution is.
+  static func residual(outputStep: Int, ratio: Double, postNorm: Bool) -> [String] {
+    [
+      "The attention's output (step \(outputStep)) is added to the block's input: sum = X + attention, row by row.",
+      "Each token keeps its own vector and adds what it gathered: here rows \(formatFixed(ratio, decimals: 2))× as long as X's (mean RMS).",
+      postNorm
+        ? "The path X → sum skips the attention: gradients flow through it unchanged, which lets deep stacks train."
+        : "The path X → sum skips the attention: the residual stream runs through every block, each adding to it.",
+    ]
+  }
+
+  /// LayerNorm or RMSNorm, with the row statistics before and after.
+  static func norm(
+    name: String, postNorm: Bool, before: RowStatistics, after: RowStatistics, feedForwardStep: Int
+  ) -> [String] {
+    func range(_ r: ClosedRange<Double>) -> String {
+      "\(formatFixed(r.lowerBound, decimals: 2))…\(formatFixed(r.upperBound, decimals: 2))"
+    }
+    let what =
+      name == "LayerNorm"
+      ? "LayerNorm: each row minus its mean, divided by its standard deviation, then × γ + β (learned, per dimension)."
+      : "RMSNorm: each row divided by its root mean square, then × γ (learned, per dimension); no mean is subtracted."
+    let numbers =
+      "Before: row means \(range(before.mean)), row RMS \(range(before.rms)); after: means \(range(after.mean)), RMS \(range(after.rms))."
+    let role =
+      postNorm
+      ? "Post-norm (BERT, the 2017 paper): the normalised rows replace the stream and go into step \(feedForwardStep)."
+      : "Pre-norm (GPT-2, Llama): only the copy going into step \(feedForwardStep) is normalised; the stream keeps the sum."
+    return [what, numbers, role]
+  }
+
+  static func feedForward(
+    activation: String, gated: Bool, dModel: Int, inner: Int, zeroShare: Double?
+  ) -> [String] {
+    let formula =
+      gated
+      ? "FFN(x) = (\(activation)(x·W_gate) ⊙ x·W_up)·W_down: \(dModel) → \(inner) → \(dModel), the gate multiplying element by element."
+      : "FFN(x) = \(activation)(x·W1)·W2: \(dModel) → \(inner) → \(dModel) numbers per token."
+    var lines = [
+      formula,
+      "Each row alone, the same weights at every position: attention mixes tokens, the FFN does not.",
+    ]
+    if let zeroShare {
+      lines.append(
+        "ReLU sets negatives to 0: \(formatFixed(zeroShare * 100, decimals: 0))% of these \(inner)-wide hidden rows' entries are 0."
+      )
+    } else {
+      lines.append(
+        "Most of a Transformer's parameters are here: 2–3 matrices of \(dModel) × \(inner) per block."
+      )
+    }
+    return lines
+  }
+
+  static func blockOutput(
+    postNorm: Bool, norm: String, layer: Int, layers: Int, causal: Bool
+  ) -> [String] {
+    let formula =
+      postNorm
+      ? "output = \(norm)(\(norm)(sum) + FFN): the FFN's result is added back and normalised again (post-norm)."
+      : "output = sum + FFN(\(norm)(sum)): the FFN's result is added to the residual stream (pre-norm)."
+    let next =
+      layer + 1 < layers
+      ? "This is X for block \(layer + 2) of \(layers), which repeats steps 4 onward with its own weights."
+      : layers > 1
+        ? "The last of \(layers) blocks: \(causal ? "the next-token prediction reads its last row (after a final norm)." : "its rows are the model's contextual token vectors.")"
+        : "A model stacks several such blocks, each repeating steps 4 onward with its own weights."
+    return [
+      formula,
+      "One row per token, \(causal ? "each having seen only earlier tokens" : "each having seen the whole text"), the same shape as X.",
+      next,
     ]
   }
 

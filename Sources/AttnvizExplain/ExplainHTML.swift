@@ -11,10 +11,11 @@ import AttnvizTables
 /// figure's text alike; without the script every slide shows, one after another. Every piece of
 /// text from the input is escaped.
 func explainHTML(
-  _ steps: [ExplainStep], title: String, subtitle: String, figures: [String],
+  _ steps: [ExplainStep], title: String, subtitle: String, figures: [[String]],
   figureFontSize: Double
 ) -> String {
-  precondition(figures.count == steps.count, "one SVG figure per step")
+  precondition(figures.count == steps.count, "the SVG figures of every step")
+  let total = figures.map { max(1, $0.count) }.reduce(1, +)
   var page = """
     <!DOCTYPE html>
     <html lang="en">
@@ -36,24 +37,34 @@ func explainHTML(
     </section>
 
     """
-  for (index, (step, svg)) in zip(steps, figures).enumerated() {
-    page += "<section class=\"slide\" id=\"step-\(step.number)\" "
-    page += "aria-label=\"Slide \(index + 2) of \(steps.count + 1)\">\n"
-    page += "<h2>\(escapeHTML(step.heading))</h2>\n"
-    page +=
-      "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: " ") + "</p>\n"
-    page += "<div class=\"figure\" data-font=\"\(Int(figureFontSize))\">\n" + inlineSVG(svg)
-    page += "</div>\n"
-    let tables = step.tables.map { $0.shown() }
-    if !tables.isEmpty {
-      let count = tables.count == 1 ? "1 table" : "\(tables.count) tables"
-      page += "<details class=\"numbers\"><summary>Numbers (\(count))</summary>\n"
-      page += "<div class=\"tables\" tabindex=\"0\">\n"
-      for table in tables { page += tableHTML(table) }
-      page += "</div>\n</details>\n"
+  var slide = 1
+  for (step, svgs) in zip(steps, figures) {
+    // A step whose panels do not fit one slide gets a slide per part, its caption on each and
+    // its tables on the last.
+    let parts = svgs.isEmpty ? [""] : svgs
+    for (part, svg) in parts.enumerated() {
+      slide += 1
+      let id = part == 0 ? "step-\(step.number)" : "step-\(step.number)-\(part + 1)"
+      let partText = parts.count > 1 ? " (\(part + 1) of \(parts.count))" : ""
+      page += "<section class=\"slide\" id=\"\(id)\" "
+      page += "aria-label=\"Slide \(slide) of \(total)\">\n"
+      page +=
+        "<h2>\(escapeHTML("Step \(step.number)\(partText) · \(step.title)"))</h2>\n"
+      page +=
+        "<p class=\"caption\">" + step.caption.map(escapeHTML).joined(separator: " ") + "</p>\n"
+      page += "<div class=\"figure\" data-font=\"\(Int(figureFontSize))\">\n" + inlineSVG(svg)
+      page += "</div>\n"
+      let tables = step.tables.map { $0.shown() }
+      if !tables.isEmpty && part == parts.count - 1 {
+        let count = tables.count == 1 ? "1 table" : "\(tables.count) tables"
+        page += "<details class=\"numbers\"><summary>Numbers (\(count))</summary>\n"
+        page += "<div class=\"tables\" tabindex=\"0\">\n"
+        for table in tables { page += tableHTML(table) }
+        page += "</div>\n</details>\n"
+      }
+      page += "<p class=\"counter\">\(slide) / \(total)</p>\n"
+      page += "</section>\n\n"
     }
-    page += "<p class=\"counter\">\(index + 2) / \(steps.count + 1)</p>\n"
-    page += "</section>\n\n"
   }
   page += "<script>\n\(navigationScript)</script>\n</body>\n</html>\n"
   return page
@@ -133,18 +144,18 @@ let explainCSS = """
 
 /// One slide at a time. Arrows, Space, PageDown/PageUp and Home/End move by step (the address
 /// keeps the step, so a reload stays); inside an open table the keys scroll it instead, and
-/// Esc closes it. Each slide's figure is scaled to fit the space under the caption, and never
-/// beyond the scale at which its text is as large as the caption; where it has to shrink
-/// further, the caption shrinks with it (down to 16 px), so the two stay the same size.
+/// Esc closes it. Each slide's figure is scaled to fill the space under the caption (its text
+/// at most twice the caption's size); where the text would come out smaller than the caption,
+/// the caption shrinks with it (down to 16 px), so the figure's text is never the smaller.
 let navigationScript = """
   (function () {
     var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
     var index = 0;
     document.body.classList.add("deck");
     function fromHash() {
-      var match = /^#step-(\\d+)$/.exec(location.hash);
+      var match = /^#(step-\\d+(?:-\\d+)?)$/.exec(location.hash);
       if (!match) { return 0; }
-      var found = slides.findIndex(function (s) { return s.id === "step-" + match[1]; });
+      var found = slides.findIndex(function (s) { return s.id === match[1]; });
       return Math.max(0, found);
     }
     function fit(slide) {
@@ -160,12 +171,13 @@ let navigationScript = """
       svg.style.width = "0px";
       svg.style.height = "0px";
       var room = figure.getBoundingClientRect();
-      var scale = Math.min(room.width / box.width, room.height / box.height, wanted / font);
+      // The figure fills the room under the caption, its text up to twice the caption's size.
+      var scale = Math.min(room.width / box.width, room.height / box.height, 2 * wanted / font);
       var text = Math.max(16, Math.min(wanted, scale * font));
       if (text < wanted) {
         slide.style.setProperty("--caption", text + "px");
         room = figure.getBoundingClientRect();
-        scale = Math.min(room.width / box.width, room.height / box.height, text / font);
+        scale = Math.min(room.width / box.width, room.height / box.height, 2 * text / font);
       }
       svg.style.width = Math.floor(box.width * scale) + "px";
       svg.style.height = Math.floor(box.height * scale) + "px";

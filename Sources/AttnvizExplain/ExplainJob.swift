@@ -106,25 +106,30 @@ func explainFiles(
         name: "explain.txt",
         text: explainText(steps, heading: names.heading, options: plain, weightsMap: nil)))
   }
+  guard needsScenes else { return files }
+  let fonts = try loadFonts(options.figure.fontPath)
+  let style = figureStyle(options.figure)
+  // The slides draw their own figures; the step figures only for png and svg. A step whose
+  // panels do not fit one slide has several figures, `step-05-rotation-1.png`, `-2`, ….
+  let sets =
+    wantsPNG || wantsSVG
+    ? steps.map { explainFigures($0, subtitle: names.subtitle, style: style, measurer: fonts) }
+    : []
+  let stems = zip(steps, sets).map { step, scenes in
+    scenes.count == 1
+      ? [step.fileStem] : scenes.indices.map { "\(step.fileStem)-\($0 + 1)" }
+  }
   if formats.contains(.md) {
     let links = wantsPNG ? "png" : "svg"
     files.append(
       OutputFile(
         name: "explain.md",
         text: explainMarkdown(
-          steps, title: names.title, subtitle: names.subtitle, figureExtension: links)))
+          steps, title: names.title, subtitle: names.subtitle, figureExtension: links,
+          figureStems: stems)))
   }
-  guard needsScenes else { return files }
-  let fonts = try loadFonts(options.figure.fontPath)
-  let style = figureStyle(options.figure)
-  // The slides draw their own figures; the step figures only for png and svg.
-  let scenes =
-    wantsPNG || wantsSVG
-    ? options.figure.finish(
-      steps.map { explainFigure($0, subtitle: names.subtitle, style: style, measurer: fonts) },
-      margin: style.margin, measurer: fonts) : []
   if formats.contains(.html) {
-    let slides = steps.map { renderSVG(deckFigure($0, style: style, measurer: fonts)) }
+    let slides = steps.map { deckFigures($0, style: style, measurer: fonts).map(renderSVG) }
     files.append(
       OutputFile(
         name: "explain.html",
@@ -132,7 +137,9 @@ func explainFiles(
           steps, title: names.title, subtitle: names.subtitle, figures: slides,
           figureFontSize: deckFigureFontSize)))
   }
-  let named = zip(steps, scenes).map { (stem: $0.fileStem, scene: $1) }
+  let finished = options.figure.finish(
+    sets.flatMap { $0 }, margin: style.margin, measurer: fonts)
+  let named = zip(stems.flatMap { $0 }, finished).map { (stem: $0, scene: $1) }
   return files
     + (try figureFiles(named, png: wantsPNG, svg: wantsSVG, options: options.figure, fonts: fonts))
 }

@@ -4,12 +4,14 @@ import AttnvizTables
 
 /// `explain.md`: lecture notes in one file. Per step a heading, the caption as a paragraph, each
 /// matrix as a GFM table, and an image link to the step's figure, which the run writes next to
-/// the document (`figureExtension` "png" or "svg"; nil leaves the links out).
+/// the document (`figureExtension` "png" or "svg"; nil leaves the links out), one link per
+/// file of `figureStems` (a step split into parts has several; nil: the step's `fileStem`).
 func explainMarkdown(
-  _ steps: [ExplainStep], title: String, subtitle: String, figureExtension: String?
+  _ steps: [ExplainStep], title: String, subtitle: String, figureExtension: String?,
+  figureStems: [[String]]? = nil
 ) -> String {
   var document = "# \(escapeMarkdownCell(title))\n\n\(escapeMarkdownCell(subtitle))\n"
-  for step in steps {
+  for (index, step) in steps.enumerated() {
     document += "\n## \(escapeMarkdownCell(step.heading))\n\n"
     document += step.caption.map(escapeMarkdownCell).joined(separator: "\n") + "\n"
     if step.kind == .tokens {
@@ -22,8 +24,11 @@ func explainMarkdown(
       document += "\n**\(escapeMarkdownCell(table.title))**\n\n" + renderMarkdownTable(table.matrix)
     }
     if let figureExtension {
-      let file = "\(step.fileStem).\(figureExtension)"
-      document += "\n![\(escapeMarkdownCell(step.heading))](\(file))\n"
+      let stems = figureStems.map { $0[index] } ?? [step.fileStem]
+      document += "\n"
+      for stem in stems {
+        document += "![\(escapeMarkdownCell(step.heading))](\(stem).\(figureExtension))\n"
+      }
     }
   }
   return document

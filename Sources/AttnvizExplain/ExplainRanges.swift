@@ -7,19 +7,11 @@ func checkExplainChoices(head: Int, step: Int?, model: ModelInfo) throws {
   try checkHead(head, model: model)
   guard let step else { return }
   let numbering = StepNumbering(model: model)
-  guard let kind = numbering.kind(step) else {
-    if !numbering.rotary, (1...StepNumbering.largest).contains(step) {
-      throw AttnvizError.usage(
-        "--step \(step) exists only for a rotary model (Llama family, e.g. SmolLM2), whose step 5 "
-          + "is the rotation; here the steps are \(numbering.range)")
-    }
+  guard numbering.kind(step) != nil else {
     throw AttnvizError.usage(
-      "--step \(step) does not exist; the steps are \(StepNumbering.summary)")
-  }
-  if kind == .causalMask && !model.causal {
-    throw AttnvizError.usage(
-      "--step \(step) (the causal mask) exists only for a causal layer; add --causal, or pick another step"
-    )
+      (1...StepNumbering.largest).contains(step)
+        ? "--step \(step) does not exist for \(model.name); its steps are \(numbering.range)"
+        : "--step \(step) does not exist; the steps are \(StepNumbering.summary)")
   }
 }
 

@@ -61,20 +61,21 @@ extension StepBuilder {
         columnsAreTokens: true, scale: "scores"),
       ExplainTable(
         title: "\(stripTable.rowLabels[0]) at distance m − n", matrix: stripTable,
+        note: "this head's real q and k, one pair (not an average) · y axis from 0",
         chart: LineChartAxes(x: "Distance m − n (tokens)", y: "q·k after rotation")),
     ]
     let slowest = pairs - 1
-    var rotation = step(
+    return step(
       .rotation, title: "Rotary position (RoPE): Q and K turned by position",
       caption: Captions.rotation(
         positions: t, headSize: d, theta: trimmedNumber(rotation.theta),
         scaling: rotation.scaling, fastest: Double(t - 1) * frequencies[0],
-        slowest: (slowest, Double(t - 1) * frequencies[slowest])),
-      tables: tables, panelRows: [2, 2, 4])
-    // Eight panels cannot be read on a 1366×768 slide: it shows the angles and what they do to
-    // q·k with distance, the step's point; its tables hold the rest.
-    rotation.slidePanels = [4, 7]
-    return rotation
+        slowest: (slowest, Double(t - 1) * frequencies[slowest]),
+        distance: (
+          query: tokenLabel(tokens[query]), key: tokenLabel(tokens[0]), first: strip[0, 0],
+          last: strip[0, t - 1]
+        )),
+      tables: tables, parts: [[4, 7], [0, 1], [2, 3], [5, 6]])
   }
 
   /// A head's (T, D) slice with its columns reordered so each pair sits side by side:

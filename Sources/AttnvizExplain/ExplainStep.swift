@@ -2,7 +2,8 @@ import AttnvizKit
 import AttnvizMath
 import AttnvizModel
 
-/// The steps of the self-attention walk-through, in the order the lecture tells them.
+/// The steps of the walk-through through one Transformer block, in the order the lecture tells
+/// them: the self-attention, then the rest of the block.
 enum ExplainStepKind: CaseIterable, Sendable {
   case tokens
   case embeddings
@@ -11,9 +12,17 @@ enum ExplainStepKind: CaseIterable, Sendable {
   /// Rotary models only: Q and K turned by their positions (RoPE).
   case rotation
   case scores
+  /// Causal (decoder) layers only.
   case causalMask
   case weights
   case output
+  /// The residual connection: X + attention output. Models with a feed-forward network only
+  /// (not a weights file), as the three after it.
+  case residual
+  /// LayerNorm or RMSNorm, as the model uses.
+  case norm
+  case feedForward
+  case blockOutput
 
   /// Fixed part of the file names, never derived from the input.
   var slug: String {
@@ -27,31 +36,46 @@ enum ExplainStepKind: CaseIterable, Sendable {
     case .causalMask: "causal-mask"
     case .weights: "weights"
     case .output: "output"
+    case .residual: "residual"
+    case .norm: "norm"
+    case .feedForward: "feed-forward"
+    case .blockOutput: "block-output"
     }
   }
+
+  /// The steps after the attention, which a model without a feed-forward network lacks.
+  var isBlock: Bool { [.residual, .norm, .feedForward, .blockOutput].contains(self) }
 }
 
-/// The step numbers, fixed for each kind of model so that a number (`--step N`, a file such as
-/// `step-07-weights.png`) always means the same step of that model:
+/// The step numbers of a model, 1…N without gaps: the steps a model does not have (the
+/// rotation on a model that adds position to X, the causal mask on a bidirectional layer, the
+/// block after attention on a weights file) are left out of the count, not skipped.
 ///
-/// - Layers that add position to X (the built-in layer, weights files, BERT, GPT-2): 1–8. Step 6
-///   (the causal mask) exists only for a causal layer; without it the list goes 5 → 7.
-/// - Rotary models (Llama family: SmolLM2, Mistral, Qwen): 1–9. Position enters after the
-///   projections, so step 5 is the rotation and scores, mask, weights and output are 6–9.
+/// - Bidirectional (the built-in layer, BERT): 1–11; the attention output is 7.
+/// - Causal, position added to X (`--causal`, GPT-2): 1–12, 6 the mask.
+/// - Rotary (Llama family: SmolLM2, Qwen): 1–13, 5 the rotation, 7 the mask.
+/// - A weights file (attention only): 1–7, or 1–8 when causal.
 struct StepNumbering: Equatable, Sendable {
   let rotary: Bool
+  let causal: Bool
+  let block: Bool
 
-  init(rotary: Bool) {
+  init(rotary: Bool, causal: Bool = false, block: Bool = true) {
     self.rotary = rotary
+    self.causal = causal
+    self.block = block
   }
 
   init(model: ModelInfo) {
-    rotary = model.hasRotaryPositions
+    self.init(
+      rotary: model.hasRotaryPositions, causal: model.causal, block: model.hasFeedForward)
   }
 
   /// The kinds in lecture order, each with its number.
   var kinds: [ExplainStepKind] {
-    ExplainStepKind.allCases.filter { rotary || $0 != .rotation }
+    ExplainStepKind.allCases.filter {
+      (rotary || $0 != .rotation) && (causal || $0 != .causalMask) && (block || !$0.isBlock)
+    }
   }
 
   func number(_ kind: ExplainStepKind) -> Int {
@@ -64,11 +88,14 @@ struct StepNumbering: Equatable, Sendable {
 
   var last: Int { kinds.count }
 
-  /// "1–8 (6 only with --causal)" or "1–9 (5 is the rotation)", for messages.
+  /// "1–11 (7 the attention output)", for messages.
   var range: String {
-    rotary
-      ? "1–\(last) (5 is the rotation of Q and K)"
-      : "1–\(last) (\(number(.causalMask)) only with --causal)"
+    var marks: [String] = []
+    if rotary { marks.append("\(number(.rotation)) the rotation of Q and K") }
+    if causal { marks.append("\(number(.causalMask)) the causal mask") }
+    marks.append("\(number(.output)) the attention output")
+    if block { marks.append("\(number(.feedForward)) the feed-forward network") }
+    return "1–\(last) (" + marks.joined(separator: ", ") + ")"
   }
 
   /// What every number means, for help and errors about a model not yet loaded.
@@ -79,9 +106,10 @@ struct StepNumbering: Equatable, Sendable {
 
 /// The steps of every kind of model, for the command line's check before a model is loaded.
 public let explainStepSummary =
-  "1–8 (6 only with --causal); 1–9 on a rotary model (Llama family), whose step 5 is the rotation"
-/// The largest step number of any model (a rotary model's output step).
-public let explainLargestStep = 9
+  "1–11 on a bidirectional layer, 1–12 on a causal one (6 the mask), 1–13 on a rotary model "
+  + "(Llama family; 5 the rotation); a weights file stops at the attention output (7, or 8 causal)"
+/// The largest step number of any model (a rotary decoder's block output).
+public let explainLargestStep = 13
 
 /// One matrix of a step, with the title its table and figure panel carry.
 struct ExplainTable: Equatable, Sendable {
@@ -115,12 +143,9 @@ struct ExplainStep: Equatable, Sendable {
   var caption: [String]
   var tables: [ExplainTable]
   var tokens: [String] = []
-  /// How many panels each row of the figure holds; empty: one row, or one column when a row
-  /// would be too wide.
-  var panelRows: [Int] = []
-  /// The panels a slide of the deck shows, in one row, when all of them could not be read at
-  /// the caption's size; empty: all. The figure files and the slide's tables keep every one.
-  var slidePanels: [Int] = []
+  /// The step's panels grouped into figures, each group one figure (its part of the step);
+  /// empty: all in one figure, split automatically only when they do not fit a slide.
+  var parts: [[Int]] = []
 
   var heading: String { "Step \(number) · \(title)" }
 

@@ -22,7 +22,7 @@ struct ExplainWalkthrough: Sendable {
     self.trace = trace
     self.steps = steps
     self.head = head
-    self.list = StepBuilder(trace: trace, steps: steps, head: head).build()
+    self.list = StepBuilder(trace: trace, steps: steps, head: head, layerIndex: layer).build()
   }
 
   /// The one step `--step N` asks for, or a usage error saying which steps exist.
@@ -40,6 +40,8 @@ struct StepBuilder {
   let trace: AttentionTrace
   let steps: LayerSteps
   let head: Int
+  /// 0-based: the layer walked through.
+  var layerIndex = 0
 
   var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
   var numbering: StepNumbering { StepNumbering(model: trace.model) }
@@ -62,17 +64,20 @@ struct StepBuilder {
     list.append(scoreStep())
     if causal { list.append(maskStep()) }
     list += [weightStep(), outputStep()]
+    // A model that records the rest of its block (not a weights file) continues through it;
+    // the numbering counts those steps only when they are there.
+    if numbering.block, let block = steps.block { list += blockSteps(block) }
     return list
   }
 
   /// A step numbered as this model numbers its steps.
   func step(
     _ kind: ExplainStepKind, title: String, caption: [String], tables: [ExplainTable],
-    tokens: [String] = [], panelRows: [Int] = []
+    tokens: [String] = [], parts: [[Int]] = []
   ) -> ExplainStep {
     ExplainStep(
       kind: kind, number: numbering.number(kind), title: title, caption: caption, tables: tables,
-      tokens: tokens, panelRows: panelRows)
+      tokens: tokens, parts: parts)
   }
 
   func signed(_ m: Matrix, rows: [String]? = nil, dimensionLabels: Bool = false) -> LabeledMatrix {
@@ -128,8 +133,11 @@ struct StepBuilder {
   func projectionStep() -> ExplainStep {
     let rotation = numbering.rotary ? steps.rotation : nil
     let normalised = rotation?.normalised == true
+    // What is multiplied, as step 3 computed it: (X + PE) where position was added.
+    let x = about.inputSymbol
     func product(_ name: String, _ weight: String) -> String {
-      normalised && name != "V" ? "\(name) = RMSNorm(X·\(weight))" : "\(name) = X·\(weight)"
+      normalised && name != "V"
+        ? "\(name) = RMSNorm(\(x)·\(weight))" : "\(name) = \(x)·\(weight)"
     }
     let names = [
       ("Q", "Wq", rotation?.q ?? steps.q), ("K", "Wk", rotation?.k ?? steps.k),
@@ -144,7 +152,7 @@ struct StepBuilder {
       .projections, title: "Queries, keys, values",
       caption: Captions.projections(
         dModel: c, heads: h, head: head, dk: d, hasBias: about.hasBias,
-        keyValueHeads: trace.model.keyValueHeads),
+        keyValueHeads: trace.model.keyValueHeads, input: x),
       tables: tables)
   }
 
@@ -205,7 +213,9 @@ struct StepBuilder {
       .output,
       title: h > 1
         ? "Output: weights·V per head, concatenated, ·Wo" : "Output: weights·V, then ·Wo",
-      caption: Captions.output(tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias),
+      caption: Captions.output(
+        tokens: t, dModel: c, heads: h, dk: d, hasBias: about.hasBias,
+        residualStep: numbering.block && steps.block != nil ? numbering.number(.residual) : nil),
       tables: tables)
   }
 }

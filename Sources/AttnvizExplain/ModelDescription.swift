@@ -76,6 +76,16 @@ struct ModelDescription {
     }
   }
 
+  /// What Wq, Wk and Wv multiply, as step 3 computed it: "X", "(X + PE)", "LayerNorm(X + PE)".
+  var inputSymbol: String {
+    switch (position, inputIsNormalised) {
+    case (.none, false): "X"
+    case (.none, true): "\(normaliser)(X)"
+    case (_, false): "(X + PE)"
+    case (_, true): "\(normaliser)(X + PE)"
+    }
+  }
+
   var inputName: String {
     switch (position, inputIsNormalised) {
     case (.none, false): "X, no PE added"

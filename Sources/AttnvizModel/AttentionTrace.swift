@@ -21,6 +21,9 @@ public struct ModelInfo: Sendable, Equatable {
   /// (memory-mapped, every page read by the pass) and the token embeddings as Float32. 0 for
   /// the built-in layer and weights files, whose parameters are counted from their sizes.
   public var checkpointBytes = 0
+  /// The layers have the rest of a Transformer block (residual, norm, feed-forward network)
+  /// after their attention; false for a weights file, which is one attention layer only.
+  public var hasFeedForward = true
 
   public init(
     name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool,
@@ -80,6 +83,9 @@ public struct LayerSteps: Sendable, Equatable {
   public var concatenated: Matrix
   /// concat · Wo (+ bias). (T, C)
   public var output: Matrix
+  /// The rest of the block after attention (residual, norm, feed-forward), or nil for a layer
+  /// that is attention only (a weights file).
+  public var block: BlockSteps? = nil
 
   public init(
     embeddings: Matrix, positionalEncoding: Matrix?, input: Matrix, wq: Matrix, wk: Matrix,
@@ -104,6 +110,60 @@ public struct LayerSteps: Sendable, Equatable {
     self.concatenated = concatenated
     self.output = output
     self.rotation = rotation
+  }
+}
+
+/// The rest of a Transformer block after its attention, with the block's own norm and
+/// feed-forward network. Shapes: T tokens, C = d_model, I the feed-forward width.
+///
+///     pre-norm (GPT-2, Llama family)         post-norm (BERT, the built-in layer)
+///     sum = x + attention                    sum = x + attention
+///     normed = norm₂(sum)                    normed = norm₁(sum)
+///     ffn = FFN(normed)                      ffn = FFN(normed)
+///     output = sum + ffn                     output = norm₂(normed + ffn)
+public struct BlockSteps: Sendable, Equatable {
+  public enum Norm: Sendable, Equatable {
+    /// Subtract each row's mean, divide by its standard deviation, then scale and shift.
+    case layerNorm
+    /// Divide each row by its root mean square, then scale (no mean, no shift).
+    case rmsNorm
+  }
+
+  /// x: the residual stream entering the block (the attention's input before any norm). (T, C)
+  public var residual: Matrix
+  /// x + attention output. (T, C)
+  public var sum: Matrix
+  /// The feed-forward network's input: the norm of `sum`. (T, C)
+  public var normed: Matrix
+  /// The feed-forward network's hidden layer after its activation (and gate). (T, I)
+  public var hidden: Matrix
+  /// FFN(normed). (T, C)
+  public var feedForward: Matrix
+  /// The block's output, the next block's x. (T, C)
+  public var output: Matrix
+  public var norm: Norm
+  /// Norms after the residual additions (BERT, the original Transformer) rather than before
+  /// each sublayer (GPT-2, Llama).
+  public var postNorm: Bool
+  /// The activation's name as papers write it: "ReLU", "GELU", "SiLU".
+  public var activation: String
+  /// Gated (SwiGLU, GeGLU): hidden = act(x·W_gate) ⊙ (x·W_up).
+  public var gated: Bool
+
+  public init(
+    residual: Matrix, sum: Matrix, normed: Matrix, hidden: Matrix, feedForward: Matrix,
+    output: Matrix, norm: Norm, postNorm: Bool, activation: String, gated: Bool
+  ) {
+    self.residual = residual
+    self.sum = sum
+    self.normed = normed
+    self.hidden = hidden
+    self.feedForward = feedForward
+    self.output = output
+    self.norm = norm
+    self.postNorm = postNorm
+    self.activation = activation
+    self.gated = gated
   }
 }
 

@@ -11,6 +11,9 @@ import AttnvizTokens
 /// - Wq, Wk, Wv, Wo are drawn, in that order, from SplitMix64(`seed`): entries standard normal
 ///   times `gain / √d_model`. The gain makes scores spread enough for softmax to pick favourites
 ///   (a lecture figure of near-uniform rows teaches nothing).
+/// - The rest of the block (residual, LayerNorm, a ReLU feed-forward network of width 4·d_model)
+///   is `FeedForwardBlock`, its W1 and W2 drawn next from the same stream; it does not change
+///   the attention, and `explain` walks through it.
 ///
 /// docs/embedded-layer.md explains why its attention looks as it does.
 public struct EmbeddedModel: AttentionModel {
@@ -31,6 +34,7 @@ public struct EmbeddedModel: AttentionModel {
   public let info: ModelInfo
   public let seed: UInt64
   public let layer: SelfAttentionLayer
+  public let block: FeedForwardBlock
   let tokenizer = WordTokenizer()
 
   public init(
@@ -54,6 +58,7 @@ public struct EmbeddedModel: AttentionModel {
     let wv = draw()
     let wo = draw()
     self.layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
+    self.block = FeedForwardBlock(dimension: dimension, rng: &rng)
   }
 
   public static func validate(dimension: Int, heads: Int) throws {
@@ -92,7 +97,8 @@ public struct EmbeddedModel: AttentionModel {
       return AttentionTrace(
         text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
     }
-    let steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
+    var steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
+    steps.block = block.steps(input: steps.input, attention: steps.output)
     return AttentionTrace(
       text: text, tokens: tokens, model: info,
       layers: [LayerTrace(weights: steps.weights, steps: steps)])

@@ -103,9 +103,11 @@ public struct WeightsFileModel: AttentionModel {
       causal = causal || value
     }
     layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
-    info = ModelInfo(
+    var info = ModelInfo(
       name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
       heads: heads, dModel: d, causal: causal)
+    info.hasFeedForward = false
+    self.info = info
   }
 
   public func tokenCount(_ text: String) throws -> Int? {

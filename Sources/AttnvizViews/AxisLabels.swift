@@ -10,14 +10,17 @@ import AttnvizStyle
 #endif
 
 /// Which labels of an axis are drawn and how: each shown label cleaned and shortened, every
-/// `stride`-th one drawn, column labels turned by `rotation` degrees when upright ones collide.
+/// `stride`-th one drawn (and always those in `keep`: `thinnedIndices`), column labels turned
+/// by `rotation` degrees when upright ones collide.
 struct LabelPlan {
   var texts: [String]
   var stride: Int
   var rotation: Double
   var size: Double
+  /// Labels drawn whatever the stride: the focused token, its strongest key.
+  var keep: Set<Int> = []
 
-  var shownIndices: StrideTo<Int> { Swift.stride(from: 0, to: texts.count, by: stride) }
+  var shownIndices: [Int] { thinnedIndices(count: texts.count, stride: stride, keep: keep) }
 }
 
 /// Gap between a grid and its tick labels.
@@ -38,14 +41,15 @@ private func cleaned(
 
 /// Row labels sit one per row unless rows are thinner than a line of text.
 func planRowLabels(
-  _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring
+  _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring,
+  keep: Set<Int> = []
 ) -> LabelPlan {
   // Numbered axes are read as a scale, not label by label: give them air.
   let needed = lineHeight(style.fontSize, measurer) * (nice ? 1.6 : 1) + 2
   return LabelPlan(
     texts: cleaned(raw, style: style, measurer: measurer),
     stride: labelStride(spacing: spacing, needed: needed, nice: nice), rotation: 0,
-    size: style.fontSize)
+    size: style.fontSize, keep: keep)
 }
 
 /// Column labels stay upright if each fits its column; otherwise token labels slant at 45°
@@ -54,14 +58,15 @@ func planRowLabels(
 /// when their numbers are evenly spaced: of pairs 0, 1, 16, 31 every other label would read as
 /// a scale of 0…16, so those are treated as words.
 func planColumnLabels(
-  _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring
+  _ raw: [String], spacing: Double, nice: Bool, style: FigureStyle, measurer: any TextMeasuring,
+  keep: Set<Int> = []
 ) -> LabelPlan {
   let nice = nice && evenlyNumbered(raw)
   let texts = cleaned(raw, style: style, measurer: measurer)
   let line = lineHeight(style.fontSize, measurer)
   let widest =
     texts.map { measurer.width(of: $0, size: style.fontSize, weight: .regular) }.max() ?? 0
-  var plan = LabelPlan(texts: texts, stride: 1, rotation: 0, size: style.fontSize)
+  var plan = LabelPlan(texts: texts, stride: 1, rotation: 0, size: style.fontSize, keep: keep)
   if widest + 6 <= spacing { return plan }
   if nice {
     plan.stride = labelStride(spacing: spacing, needed: widest + 8, nice: true)
@@ -98,7 +103,7 @@ func drawRowLabels(
   // With cells smaller than a line, the last label can hang below the grid into the column
   // labels' corner: it gives way (the labels are a sample then anyway).
   for i in plan.shownIndices
-  where i == 0 || grid.centerY(i) + half <= grid.maxY + labelGap {
+  where i == 0 || plan.keep.contains(i) || grid.centerY(i) + half <= grid.maxY + labelGap {
     canvas.text(
       TextItem(
         plan.texts[i], at: Point(grid.x - labelGap, grid.centerY(i) + shift), size: plan.size,

@@ -100,15 +100,7 @@ func drawCalloutMark(
   ]
   let room = Box(minX: grid.x, minY: grid.y, maxX: grid.maxX, maxY: grid.maxY)
   let placed = placeLabel(label, candidates: candidates, room: room, canvas: canvas)
-  let ring = min(2, width / 4, height / 4)
-  canvas.rect(
-    RectItem(
-      x: x, y: y, width: width, height: height, fill: .clear, stroke: FigureStyle.ink,
-      strokeWidth: ring * 2, role: "callout-mark"))
-  canvas.rect(
-    RectItem(
-      x: x + ring * 1.5, y: y + ring * 1.5, width: width - ring * 3, height: height - ring * 3,
-      fill: .clear, stroke: .white, strokeWidth: ring, role: "callout-mark"))
+  drawCellOutline(row: row, column: column, grid: grid, minimum: 12, into: &canvas)
   if let placed {
     label.draw(at: placed, into: &canvas)
     return

@@ -14,17 +14,17 @@ func frameFigure(
   let margin = style.margin
   let bodyBox = body.bounds ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
   // A small figure still gets a readable title width; a big one gives the title its own width.
-  // A narrow figure widens (up to 960 px) rather than cut its title: the title says what the
-  // figure shows (layer, head, step).
-  // The subtitle likewise, notes included, so the sentence is not cut while there is slide
-  // room for it.
+  // A narrow figure widens rather than cut its title: the title says what the figure shows
+  // (layer, head, step, the focused word), so it is cut only past `maximumTitleWidth`.
+  // The subtitle (the sentence, and the notes) widens it up to 960 px, then is shortened.
   let titleWidth = measurer.width(
     of: tokenLabel(title.title), size: style.titleSize, weight: .bold)
   let fullSubtitle = ([title.subtitle.map(tokenLabel)].compactMap { $0 } + notes)
     .filter { !$0.isEmpty }.joined(separator: " · ")
   let subtitleWidth = measurer.width(of: fullSubtitle, size: style.fontSize, weight: .regular)
   let contentWidth = max(
-    bodyBox.width, style.minimumWidth, min(max(titleWidth, subtitleWidth), 960))
+    bodyBox.width, style.minimumWidth, min(titleWidth, maximumTitleWidth),
+    min(subtitleWidth, 960))
 
   var heading = Canvas(measurer: measurer)
   var y = 0.0
@@ -62,6 +62,9 @@ func frameFigure(
   scene.items += body.items.map { $0.moved(dx, dy) }
   return scene
 }
+
+/// The widest a figure grows to hold its title uncut (a `--title` of a paragraph is still cut).
+let maximumTitleWidth = 2400.0
 
 /// The subtitle and the notes on one line when they fit; otherwise the notes go on a second
 /// line rather than cut the subtitle (each line shortened with "…" only if it alone is too

@@ -21,6 +21,7 @@ public enum FigurePreset: String, CaseIterable, Sendable {
       style.maxLabelWidth = 220
       // A 16:9 slide has room for a full title line even over a narrow figure.
       style.minimumWidth = 1100
+      style.slideAspect = 16.0 / 9.0
     case .paper:
       style.fontSize = 9
       style.titleSize = 11

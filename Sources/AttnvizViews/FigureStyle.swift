@@ -23,6 +23,9 @@ public struct FigureStyle: Sendable, Equatable {
   public var margin: Double
   /// The narrowest a figure's heading may be: a small body still gets a readable title line.
   public var minimumWidth = 480.0
+  /// The width:height of the slide the figure will be fitted to (`--preset slide`: 16/9), so
+  /// figures of many panels arrange them to fill it; nil: no slide.
+  public var slideAspect: Double? = nil
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?

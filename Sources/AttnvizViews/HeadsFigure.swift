@@ -7,20 +7,71 @@ import AttnvizStyle
 /// under the lowest panel of each column, so the panels stay close together. With grouped-query
 /// attention, a bracket over each row's run of heads that share a key/value head names it;
 /// `caption` lines go under the figure.
+///
+/// With `focus` (`--focus`, a row index), each panel outlines the focused query's strongest key
+/// in that head, and the focused row's label and those keys' labels are never thinned away.
+/// With `style.slideAspect` (`--preset slide`), cells grow until no label needs thinning (while
+/// a panel stays within `maxGridSize`) and the panels are arranged to fill a slide of that
+/// aspect.
 public func headsFigure(
   _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
-  queryHeadsPerKeyValueHead: Int? = nil, caption: [String] = [], style: FigureStyle,
-  measurer: any TextMeasuring
+  queryHeadsPerKeyValueHead: Int? = nil, caption: [String] = [], focus: Int? = nil,
+  style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first, first.matrix.rows > 0, first.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
   }
+  func figure(_ perRow: Int?) -> Scene {
+    headsFigure(
+      heads, panelTitles: panelTitles, title: title,
+      queryHeadsPerKeyValueHead: queryHeadsPerKeyValueHead, caption: caption, focus: focus,
+      perRow: perRow, style: style, measurer: measurer)
+  }
+  // On a slide, the arrangement whose whole figure, fitted to the slide, shows its text
+  // largest: laid out for real for a few panel counts per row (cheap for the short texts
+  // slides show; long texts keep the estimate).
+  guard let aspect = style.slideAspect, heads.count > 1, first.matrix.rows <= 256 else {
+    return figure(nil)
+  }
+  var best: (scene: Scene, scale: Double)?
+  for perRow in 1...heads.count {
+    let layout = PanelLayout(count: heads.count, maxPerRow: perRow)
+    guard layout.columns == perRow else { continue }
+    let scene = figure(perRow)
+    let scale = min(aspect / scene.width, 1 / scene.height)
+    if best.map({ scale > $0.scale * 1.0001 }) ?? true { best = (scene, scale) }
+  }
+  return best?.scene ?? figure(nil)
+}
+
+/// `headsFigure` with `perRow` panels per row (nil: `headsLayout` chooses).
+func headsFigure(
+  _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
+  queryHeadsPerKeyValueHead: Int?, caption: [String], focus: Int?, perRow: Int?,
+  style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  guard let first = heads.first else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
   let scale = ColorScale.forMatrices(heads.map(\.matrix), kind: first.kind, style: style)
-  let layout = PanelLayout(slideFor: heads.count)
-  // The panels share a 16:9 slide's worth of room, so labels stay readable when it is projected.
-  let panelSpan = min(style.maxGridSize, 1200 / Double(layout.columns), 800 / Double(layout.rows))
+  let focus = focus.flatMap { (0..<first.matrix.rows).contains($0) ? $0 : nil }
+  var (layout, panelSpan) = headsLayout(
+    count: heads.count, rows: first.matrix.rows, columns: first.matrix.columns,
+    labels: first.rowLabels + first.resolvedColumnLabels, style: style, measurer: measurer)
+  if let perRow { layout = PanelLayout(count: heads.count, maxPerRow: perRow) }
   var cell = PanelCells(
     rows: first.matrix.rows, columns: first.matrix.columns, span: panelSpan, base: style.cellSize)
+  // Each head's strongest key for the focused query (the first of equal weights).
+  let strongest: [Int] =
+    focus.map { q in
+      heads.map { head in
+        let keys = (0..<head.matrix.columns).filter { !head.isMasked(q, $0) }
+        return keys.max {
+          head.matrix[q, $0] < head.matrix[q, $1]
+            || (head.matrix[q, $0] == head.matrix[q, $1] && $0 > $1)
+        } ?? q
+      }
+    } ?? []
   if style.annotate {
     cell.growToHold(
       annotationCellSize(heads.map(\.matrix), scale: scale, style, measurer), span: panelSpan)
@@ -34,11 +85,13 @@ public func headsFigure(
   let tokenColumns = first.columnsAreTokens
   let rowPlan = planRowLabels(
     first.rowLabels.enumerated().filter { $0.offset % cell.rowFactor == 0 }.map(\.element),
-    spacing: cell.height, nice: false, style: style, measurer: measurer)
+    spacing: cell.height, nice: false, style: style, measurer: measurer,
+    keep: Set(focus.map { [$0 / cell.rowFactor] } ?? []))
   let columnPlan = planColumnLabels(
     first.resolvedColumnLabels.enumerated().filter { $0.offset % cell.columnFactor == 0 }
       .map(\.element),
-    spacing: cell.width, nice: !tokenColumns, style: style, measurer: measurer)
+    spacing: cell.width, nice: !tokenColumns, style: style, measurer: measurer,
+    keep: Set(strongest.map { $0 / cell.columnFactor }))
   // Pooled panels label the first token of every block, so the note counts tokens.
   if let note = strideNote([(rowPlan.stride * cell.rowFactor, "token")]) { notes.append(note) }
   if let note = spaceMarkNote(first.rowLabels) { notes.append(note) }
@@ -69,6 +122,11 @@ public func headsFigure(
       drawCells(
         matrix, isMasked: { _, _ in false }, scale: scale, grid: grid,
         annotationSize: annotationSize, into: &canvas)
+      if let focus, index < strongest.count {
+        drawCellOutline(
+          row: focus / cell.rowFactor, column: strongest[index] / cell.columnFactor, grid: grid,
+          into: &canvas)
+      }
       let name = index < panelTitles.count ? panelTitles[index] : "Head \(index + 1)"
       canvas.text(
         TextItem(
@@ -104,6 +162,67 @@ public func headsFigure(
     grid: whole, columnBelow: true, style: style, into: &canvas)
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// How many panels per row and how wide a panel may grow. Without a slide aspect: as near a
+/// 16:9 slide as the count allows, within a 1200 × 800 room. With one: cells big enough that no
+/// label is thinned (within `maxGridSize`), and the number of columns whose whole figure, fitted
+/// to the slide, shows its text largest.
+func headsLayout(
+  count: Int, rows: Int, columns: Int, labels: [String], style: FigureStyle,
+  measurer: any TextMeasuring
+) -> (layout: PanelLayout, span: Double) {
+  let standard = PanelLayout(slideFor: count)
+  let standardSpan = min(
+    style.maxGridSize, 1200 / Double(standard.columns), 800 / Double(standard.rows))
+  guard let aspect = style.slideAspect else { return (standard, standardSpan) }
+  let line = measurer.ascent(size: style.fontSize) + measurer.descent(size: style.fontSize)
+  // A line and a little per row, and per column (key labels then stand upright at 90°, each
+  // shown): slanted ones would need √2 lines and make every panel 40% larger.
+  let readable = (line + 4).rounded(.up)
+  let tokens = Double(max(rows, columns))
+  let span = min(style.maxGridSize, max(standardSpan, readable * tokens))
+  let cell = fittedCellSize(count: max(rows, columns), base: style.cellSize, maxGrid: span)
+  let panel = cell * tokens
+  let labelWidth = min(
+    style.maxLabelWidth,
+    labels.map { measurer.width(of: tokenLabel($0), size: style.fontSize, weight: .regular) }
+      .max() ?? 0)
+  // What surrounds the panels: row labels and axis title left, colour bar right, heading and
+  // slanted key labels above and below.
+  let sideWidth = labelWidth + line + 130 + 2 * style.margin
+  let stackHeight = style.titleSize * 2 + style.fontSize * 2 + labelWidth * 0.75 + line + 80
+  var best = (layout: standard, textScale: 0.0)
+  for perRow in 1...max(1, count) {
+    let layout = PanelLayout(count: count, maxPerRow: perRow)
+    guard layout.columns == perRow else { continue }
+    let width = sideWidth + Double(layout.columns) * (panel + 22)
+    let height = stackHeight + Double(layout.rows) * (panel + line + 28)
+    let textScale = min(aspect / width, 1 / height)
+    if textScale > best.textScale * 1.0001 { best = (layout, textScale) }
+  }
+  return (best.layout, span)
+}
+
+/// A thin ink frame around a white ring on one cell (the focused query's strongest key in one
+/// head, or the callout's cell), visible on bright and dark cells alike; at least `minimum`
+/// px around a tiny (pooled) cell, so it shows.
+func drawCellOutline(
+  row: Int, column: Int, grid: GridGeometry, minimum: Double = 8, into canvas: inout Canvas
+) {
+  let width = max(grid.cellWidth, minimum)
+  let height = max(grid.cellHeight, minimum)
+  let x = grid.x + Double(column) * grid.cellWidth - (width - grid.cellWidth) / 2
+  let y = grid.y + Double(row) * grid.cellHeight - (height - grid.cellHeight) / 2
+  let ring = min(2, width / 4, height / 4)
+  canvas.rect(
+    RectItem(
+      x: x, y: y, width: width, height: height, fill: .clear, stroke: FigureStyle.ink,
+      strokeWidth: ring * 2, role: "callout-mark"))
+  canvas.rect(
+    RectItem(
+      x: x + ring * 1.5, y: y + ring * 1.5, width: width - ring * 3, height: height - ring * 3,
+      fill: .clear, stroke: .white, strokeWidth: ring, role: "callout-mark"))
 }
 
 /// Brackets over the panels of one row, one per run of heads sharing a key/value head.

@@ -148,12 +148,13 @@ func drawHeatmap(
     m, isMasked: isMasked, scale: spec.scale, grid: grid, annotationSize: annotationSize,
     into: &canvas)
 
+  // The marked query and its strongest key keep their labels however the axes thin out.
   let rowPlan = planRowLabels(
     rowLabels, spacing: cellHeight, nice: spec.rowAxis.numbered, style: style,
-    measurer: measurer)
+    measurer: measurer, keep: Set(spec.mark.map { [$0.query / pooling.rowFactor] } ?? []))
   let columnPlan = planColumnLabels(
     columnLabels, spacing: cellWidth, nice: spec.columnAxis.numbered, style: style,
-    measurer: measurer)
+    measurer: measurer, keep: Set(spec.mark.map { [$0.key / pooling.columnFactor] } ?? []))
   drawRowLabels(rowPlan, grid: grid, into: &canvas)
   drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
   var strides: [(stride: Int, noun: String)] = []

@@ -39,6 +39,17 @@ func shortenedAtWord(
   return words.isEmpty ? cut : String(words) + "…"
 }
 
+/// The one label-thinning rule of every figure: every `stride`-th of `count` labels, plus the
+/// labels in `keep` (the focused token, its strongest key), which are always drawn; a thinned
+/// label closer than `stride` to a kept one gives way, so kept labels never collide.
+func thinnedIndices(count: Int, stride: Int, keep: Set<Int> = []) -> [Int] {
+  let kept = keep.filter { (0..<count).contains($0) }
+  guard stride > 1 else { return Array(0..<count) }
+  return (0..<count).filter { i in
+    kept.contains(i) || (i % stride == 0 && !kept.contains { abs($0 - i) < stride })
+  }
+}
+
 /// How many labels to skip so each label gets `needed` room when they sit `spacing` apart:
 /// 1 (every label), 2, 3, …; with `nice`, rounded up to 1, 2, 5, 10, 20, 50, … (for numbered
 /// axes such as positions and dimensions).

@@ -65,10 +65,12 @@ func drawLineChart(_ spec: LineChartSpec, style: FigureStyle, into canvas: inout
 }
 
 /// One series as a small figure of its own (a panel of explain's rotation step): ticks chosen
-/// from the data, the x axis in whole numbers.
+/// from the data, the x axis in whole numbers. The y axis includes 0 unless `fromZero` is
+/// false, so a change of 2% is not drawn as a cliff.
 public func lineChartFigure(
   _ points: [(x: Double, y: Double)], xTitle: String, yTitle: String, title: FigureTitle,
-  style: FigureStyle, measurer: any TextMeasuring, width: Double = 420, height: Double = 240
+  style: FigureStyle, measurer: any TextMeasuring, width: Double = 420, height: Double = 240,
+  fromZero: Bool = true
 ) -> Scene {
   guard let first = points.first, let last = points.last else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -82,6 +84,10 @@ public func lineChartFigure(
   let ys = points.map(\.y)
   var low = ys.min() ?? 0
   var high = ys.max() ?? 1
+  if fromZero {
+    low = min(low, 0)
+    high = max(high, 0)
+  }
   if high - low < 1e-9 * max(1, abs(high)) {
     low -= 1
     high += 1

@@ -49,10 +49,7 @@ public func linesFigure(
   // The focused token and the callout's key are always labelled; thinned labels too close to
   // them give way.
   func labelled(_ marked: Int?) -> Set<Int> {
-    Set(
-      (0..<n).filter { i in
-        i == marked || (i % stride == 0 && marked.map { abs($0 - i) >= stride } ?? true)
-      })
+    Set(thinnedIndices(count: n, stride: stride, keep: Set([marked].compactMap { $0 })))
   }
   let queryLabels = labelled(focus)
   let keyLabels = callout.map { labelled($0.key) } ?? queryLabels

@@ -72,7 +72,7 @@ import Testing
     (["pe", "--positions", "0"], "--positions must be between 1 and 2048, not 0"),
     (["pe", "--dim", "4096"], "--dim must be between 2 and 1024, not 4096"),
     (["pe", "--format", "gif"], "'gif'"),
-    (["explain", "--step", "10", "x"], "--step 10 does not exist"),
+    (["explain", "--step", "14", "x"], "--step 14 does not exist"),
     (["explain", "--head", "0", "x"], "--head counts from 1"),
     (["explain", "--format", "json", "x"], "'json'"),
     (["--bogus", "x"], "--bogus"),

@@ -22,7 +22,7 @@ struct FixedMeasurer: TextMeasuring {
 func htmlPage(_ walk: ExplainWalkthrough) -> String {
   let names = ExplainNames(trace: walk.trace, head: walk.head)
   let figures = walk.list.map {
-    renderSVG(deckFigure($0, style: FigureStyle(), measurer: FixedMeasurer()))
+    deckFigures($0, style: FigureStyle(), measurer: FixedMeasurer()).map(renderSVG)
   }
   return explainHTML(
     walk.list, title: names.title, subtitle: names.subtitle, figures: figures,
@@ -47,7 +47,7 @@ func occurrences(of needle: String, in text: String) -> Int {
         #expect(md.contains(renderMarkdownTable(table.shown().matrix)), "\(table.title)")
       }
     }
-    #expect(occurrences(of: "\n## ", in: md) == 8)
+    #expect(occurrences(of: "\n## ", in: md) == 12)
     #expect(md.contains("| 0 | The |\n| 1 | cat |"))
   }
 
@@ -56,9 +56,11 @@ func occurrences(of needle: String, in text: String) -> Int {
     let md = explainMarkdown(walk.list, title: "T", subtitle: "S", figureExtension: "svg")
     #expect(md.contains("| the | **0.40** | 0.20 | **0.40** |"))
     #expect(md.contains("| sat | 0.25 | 0.25 | **0.50** |"))
-    #expect(md.contains("](step-07-weights.svg)"))
+    // A weights file is attention only: steps 1–7, weights the sixth, no gap for the mask.
+    #expect(md.contains("](step-06-weights.svg)"))
+    #expect(md.contains("](step-07-output.svg)"))
     #expect(!md.contains(".png"))
-    #expect(!md.contains("step-06"))
+    #expect(!md.contains("step-08"))
   }
 }
 
@@ -72,12 +74,17 @@ func occurrences(of needle: String, in text: String) -> Int {
       #expect(
         occurrences(of: "<\(tag)", in: html) == occurrences(of: "</\(tag)>", in: html), "\(tag)")
     }
-    // A title slide, then one slide per step.
-    #expect(occurrences(of: "<section", in: html) == 9)
-    #expect(occurrences(of: "<svg", in: html) == 8)
+    // A title slide, then one slide per figure: a step split into parts has a slide per part.
+    let parts = walk.list.map {
+      deckFigures($0, style: FigureStyle(), measurer: FixedMeasurer()).count
+    }
+    #expect(occurrences(of: "<section", in: html) == 1 + parts.reduce(0, +))
+    #expect(occurrences(of: "<svg", in: html) == parts.reduce(0, +))
     // No heading twice: a step's heading is the slide's <h2>, never text in its figure.
-    for step in walk.list {
-      #expect(occurrences(of: escapeHTML(step.heading), in: html) == 1, "\(step.heading)")
+    for (step, count) in zip(walk.list, parts) {
+      let heading =
+        count == 1 ? step.heading : "Step \(step.number) (1 of \(count)) · \(step.title)"
+      #expect(occurrences(of: escapeHTML(heading), in: html) == 1, "\(heading)")
     }
     #expect(!html.contains("<?xml"))
     // No network: the only URL is the SVG namespace name, which is never fetched.
@@ -129,8 +136,8 @@ func occurrences(of needle: String, in text: String) -> Int {
     }
     #expect(
       texts.filter { $0.role == "title" }.map(\.string) == [
-        "Step 4 · Queries, keys, values", "Q = X·Wq, head 1 (d0–d3)", "K = X·Wk, head 1 (d0–d3)",
-        "V = X·Wv, head 1 (d0–d3)",
+        "Step 4 · Queries, keys, values", "Q = (X + PE)·Wq, head 1 (d0–d3)",
+        "K = (X + PE)·Wk, head 1 (d0–d3)", "V = (X + PE)·Wv, head 1 (d0–d3)",
       ])
     // Side by side: each panel's title starts to the right of the previous one.
     let panelX = texts.filter { $0.role == "title" }.dropFirst().map(\.position.x)
@@ -150,8 +157,10 @@ func occurrences(of needle: String, in text: String) -> Int {
   @Test func deckFiguresFitASlideWidthAndSayWhatTheyCut() throws {
     let walk = try builtin(dim: 384, heads: 12)
     for step in walk.list {
-      let scene = deckFigure(step, style: FigureStyle(), measurer: FixedMeasurer())
-      #expect(scene.width <= deckFigureWidth, "step \(step.number): \(scene.width)")
+      for scene in deckFigures(step, style: FigureStyle(), measurer: FixedMeasurer()) {
+        #expect(scene.width <= deckFigureWidth, "step \(step.number): \(scene.width)")
+        #expect(scene.height <= deckFigureHeight, "step \(step.number): \(scene.height)")
+      }
     }
     let output = try #require(walk.list.first { $0.kind == .output })
     let scene = deckFigure(output, style: FigureStyle(), measurer: FixedMeasurer())
@@ -168,6 +177,56 @@ func occurrences(of needle: String, in text: String) -> Int {
         "first 12 of 32 columns", "first 12 of 384 columns", "first 12 of 384 columns",
       ])
     #expect(output.tables.map { $0.shown().matrix.matrix.columns } == [16, 16, 16])
+  }
+
+  /// Every figure of every kind of model fits a 16:9 slide at 1920×1080 with its text at 16 px
+  /// or more (the rotation step was 4552×2482 px, 9 px text; step 4 a 4.5:1 strip).
+  @Test func everyStepFigureFitsASlideWithReadableText() throws {
+    let walks = [
+      try builtin(), try builtin(dim: 384, heads: 12),
+      try builtin(dim: 384, heads: 6, causal: true),
+      try tinyLlama(), try threeTokens(),
+    ]
+    for walk in walks {
+      for step in walk.list {
+        let scenes = explainFigures(
+          step, subtitle: "a subtitle", style: FigureStyle(), measurer: FixedMeasurer())
+        #expect(!scenes.isEmpty)
+        for scene in scenes {
+          let scale = min(1920 / scene.width, 1080 / scene.height)
+          #expect(
+            13 * scale >= 16,
+            "\(walk.trace.model.name) step \(step.number): \(scene.width)×\(scene.height)")
+        }
+        // Every table is drawn in exactly one part.
+        let drawn = scenes.flatMap { scene in
+          scene.items.compactMap { item -> String? in
+            if case .text(let text) = item, text.role == "title" { return text.string }
+            return nil
+          }
+        }
+        for table in step.tables where step.tables.count > 1 {
+          #expect(
+            drawn.contains { $0.hasSuffix(table.title) }, "step \(step.number): \(table.title)")
+        }
+      }
+    }
+  }
+
+  /// Q, K and V side by side share one colour scale: their colour bars carry the same ticks.
+  @Test func panelsSideBySideShareOneColourScale() throws {
+    let walk = try builtin()
+    for kind in [ExplainStepKind.projections, .scores, .residual] {
+      let step = try #require(walk.list.first { $0.kind == kind })
+      let scene = explainFigure(step, subtitle: "", style: FigureStyle(), measurer: FixedMeasurer())
+      let ticks = scene.items.compactMap { item -> TextItem? in
+        if case .text(let text) = item, text.role == "colorbar-tick" { return text }
+        return nil
+      }
+      let byPanel = Dictionary(grouping: ticks, by: { ($0.position.x / 10).rounded() })
+      let sets = Set(byPanel.values.map { $0.map(\.string).sorted() })
+      #expect(byPanel.count == step.tables.count && sets.count == 1, "\(kind): \(sets)")
+    }
   }
 
   @Test func tokenFigureShowsEveryTokenAndPosition() throws {

@@ -21,26 +21,38 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
 }
 
 @Suite struct ExplainRotationTests {
-  @Test func numberingIsFixedPerKindOfModel() {
-    let plain = StepNumbering(rotary: false)
-    let rotary = StepNumbering(rotary: true)
-    #expect(plain.kinds.count == 8 && !plain.kinds.contains(.rotation))
-    #expect(plain.number(.scores) == 5 && plain.number(.causalMask) == 6)
-    #expect(plain.number(.output) == 8 && plain.kind(9) == nil)
+  /// Every kind of model numbers its steps 1…N without a gap (a bidirectional layer went
+  /// 5 → 7 when the mask's number was kept free).
+  @Test func numberingHasNoGapsForAnyKindOfModel() {
+    let bidirectional = StepNumbering(rotary: false)
+    let causal = StepNumbering(rotary: false, causal: true)
+    let rotary = StepNumbering(rotary: true, causal: true)
+    let weightsFile = StepNumbering(rotary: false, causal: false, block: false)
+    #expect(bidirectional.kinds.count == 11 && !bidirectional.kinds.contains(.rotation))
+    #expect(!bidirectional.kinds.contains(.causalMask))
+    #expect(bidirectional.number(.scores) == 5 && bidirectional.number(.weights) == 6)
+    #expect(bidirectional.number(.output) == 7 && bidirectional.number(.blockOutput) == 11)
+    #expect(causal.number(.causalMask) == 6 && causal.last == 12)
     #expect(rotary.number(.rotation) == 5 && rotary.number(.scores) == 6)
     #expect(rotary.number(.causalMask) == 7 && rotary.number(.weights) == 8)
-    #expect(rotary.number(.output) == 9 && rotary.kind(10) == nil)
-    #expect(StepNumbering.largest == 9)
+    #expect(rotary.number(.output) == 9 && rotary.number(.feedForward) == 12)
+    #expect(rotary.kind(14) == nil && rotary.last == 13)
+    #expect(weightsFile.last == 7 && weightsFile.kind(8) == nil)
+    #expect(StepNumbering.largest == 13)
+    for numbering in [bidirectional, causal, rotary, weightsFile] {
+      #expect(numbering.kinds.map(numbering.number) == Array(1...numbering.last))
+    }
   }
 
-  @Test func aRotaryModelHasNineStepsWithTheRotationFifth() throws {
+  @Test func aRotaryModelHasThirteenStepsWithTheRotationFifth() throws {
     let walk = try tinyLlama()
-    #expect(walk.list.map(\.number) == Array(1...9))
+    #expect(walk.list.map(\.number) == Array(1...13))
     #expect(
       walk.list.map(\.fileStem) == [
         "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
         "step-05-rotation", "step-06-scores", "step-07-causal-mask", "step-08-weights",
-        "step-09-output",
+        "step-09-output", "step-10-residual", "step-11-norm", "step-12-feed-forward",
+        "step-13-block-output",
       ])
     #expect(try walk.step(5).kind == .rotation)
     #expect(try walk.step(8).kind == .weights)
@@ -68,7 +80,8 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
     let shown = qkv.tables[0].matrix.matrix
     let worst = zip(expected.values, shown.values).map { abs($0 - $1) }.max() ?? 0
     #expect(columns == 32 && worst < 1e-4, "largest difference \(worst)")
-    #expect(qkv.tables[0].title == "Q = X·Wq, head 3 (d16–d23)")
+    // X here is the first norm's output, which Wq multiplies: the title says so.
+    #expect(qkv.tables[0].title == "Q = RMSNorm(X)·Wq, head 3 (d16–d23)")
     #expect(shown != walk.steps.q.columns(head))
     let caption = qkv.caption.joined(separator: " ")
     #expect(caption.contains("Wq 32 × 32, Wk and Wv 32 × 16"))
@@ -114,12 +127,15 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
     let last = series.matrix.matrix[0, t - 1]
     #expect(abs(first - before[t - 1, 0]) < 1e-9 * max(1, abs(first)))
     #expect(abs(last - after[t - 1, 0]) < 1e-4 * max(1, abs(last)), "\(last) vs \(after[t - 1, 0])")
-    #expect(step.panelRows == [2, 2, 4])
+    #expect(step.parts == [[4, 7], [0, 1], [2, 3], [5, 6]])
   }
 
   @Test func rotationCaptionQuotesThisInput() throws {
     let caption = try tinyLlama().step(5).caption
-    #expect(caption.count == 3)
+    // Three lines on RoPE, one on the distance chart, with its own numbers.
+    #expect(caption.count == 4)
+    #expect(caption[3].hasPrefix("Chart: this head's real q(.)·k(<|begin_of_text|>)"))
+    #expect(caption[3].contains("pe --rope (q = k) falls with distance"))
     let text = caption.joined(separator: " ")
     #expect(text.contains("4 pairs, head size 8"))
     #expect(text.contains("θᵢ = 10000^(−2i/8), rescaled (llama3, factor 8)"))
@@ -138,26 +154,52 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
     #expect(walk.steps.rotation != nil)
   }
 
-  @Test func stepNineIsRefusedOnlyWhereItDoesNotExist() throws {
+  @Test func stepThirteenIsRefusedOnlyWhereItDoesNotExist() throws {
     #expect(try tinyLlama().step(9).kind == .output)
-    #expect(throws: AttnvizError.self) { try builtin(causal: true).step(9) }
+    #expect(try tinyLlama().step(13).kind == .blockOutput)
+    #expect(try builtin(causal: true).step(9).kind == .residual)
+    #expect(throws: AttnvizError.self) { try builtin(causal: true).step(13) }
+    #expect(throws: AttnvizError.self) { try threeTokens().step(8) }
   }
 
-  @Test func figureLaysThePanelsOutInRows() throws {
+  /// Eight panels are four slide-sized figures: the angles with the distance chart, Q, K, and
+  /// the scores, each pair before and after on one colour scale.
+  @Test func figureSplitsThePanelsIntoSlideSizedParts() throws {
     let walk = try tinyLlama()
     let step = try walk.step(5)
-    let scene = explainFigure(
+    let scenes = explainFigures(
       step, subtitle: "tiny", style: FigureStyle(), measurer: FixedMeasurer())
-    let titles = scene.items.compactMap { item -> String? in
-      if case .text(let text) = item, text.role == "title" { return text.string }
-      return nil
+    #expect(scenes.count == 4)
+    func titles(_ scene: Scene) -> [String] {
+      scene.items.compactMap { item -> String? in
+        if case .text(let text) = item, text.role == "title" { return text.string }
+        return nil
+      }
     }
-    #expect(titles.contains("Q before rotation, head 1, pairs side by side"))
-    #expect(titles.contains("q(.)·k(<|begin_of_text|>) at distance m − n"))
-    let series = scene.items.filter {
+    #expect(
+      titles(scenes[0]).first
+        == "Step 5 (1 of 4) · Rotary position (RoPE): Q and K turned by position")
+    #expect(titles(scenes[0]).contains("q(.)·k(<|begin_of_text|>) at distance m − n"))
+    #expect(titles(scenes[1]).contains("Q before rotation, head 1, pairs side by side"))
+    #expect(titles(scenes[1]).contains("Q after rotation, head 1"))
+    let series = scenes[0].items.filter {
       if case .line(let line) = $0 { return line.role == "series" }
       return false
     }
     #expect(series.count == walk.trace.tokens.count - 1)
+    // The chart's y axis starts at 0 (its lowest tick), so a 2% change is not a cliff.
+    let ticks = scenes[0].items.compactMap { item -> Double? in
+      if case .text(let text) = item, text.role == "tick-label" {
+        return Double(text.string.replacingOccurrences(of: "−", with: "-"))
+      }
+      return nil
+    }
+    let chartValues = (0..<step.tables[7].matrix.matrix.columns).map {
+      step.tables[7].matrix.matrix[0, $0]
+    }
+    if chartValues.allSatisfy({ $0 > 0 }) { #expect(ticks.contains(0)) }
+    for scene in scenes {
+      #expect(slideFits(scene, style: FigureStyle()), "\(scene.width)×\(scene.height)")
+    }
   }
 }

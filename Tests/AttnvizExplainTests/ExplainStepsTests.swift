@@ -28,19 +28,20 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
 }
 
 @Suite struct ExplainStepListTests {
-  @Test func sevenStepsWithoutTheMaskInLectureOrder() throws {
+  @Test func elevenStepsWithoutTheMaskNumberedWithoutGaps() throws {
     let list = try builtin().list
-    #expect(list.map(\.number) == [1, 2, 3, 4, 5, 7, 8])
+    #expect(list.map(\.number) == Array(1...11))
     #expect(
       list.map(\.fileStem) == [
         "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
-        "step-05-scores", "step-07-weights", "step-08-output",
+        "step-05-scores", "step-06-weights", "step-07-output", "step-08-residual",
+        "step-09-norm", "step-10-feed-forward", "step-11-block-output",
       ])
   }
 
-  @Test func eightStepsWithTheCausalMask() throws {
+  @Test func twelveStepsWithTheCausalMask() throws {
     let list = try builtin(causal: true).list
-    #expect(list.map(\.number) == Array(1...8))
+    #expect(list.map(\.number) == Array(1...12))
     let mask = try #require(list.first { $0.kind == .causalMask })
     #expect(mask.fileStem == "step-06-causal-mask")
     #expect(mask.tables.count == 1 && mask.tables[0].matrix.isCausal)
@@ -85,7 +86,8 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     #expect(qkv.tables[0].matrix.matrix == steps.q.columns(4..<8))
     #expect(qkv.tables[2].matrix.matrix == steps.v.columns(4..<8))
     #expect(qkv.tables[0].matrix.columnLabels == ["d4", "d5", "d6", "d7"])
-    #expect(qkv.tables[1].title == "K = X·Wk, head 2 (d4–d7)")
+    // Notation follows the computation: position was added, so K = (X + PE)·Wk.
+    #expect(qkv.tables[1].title == "K = (X + PE)·Wk, head 2 (d4–d7)")
     #expect(qkv.caption.joined().contains("Head 2 of 2 uses columns d4–d7"))
     let weights = try #require(walk.list.first { $0.kind == .weights })
     #expect(weights.tables[0].matrix.matrix == steps.weights[1])
@@ -104,26 +106,20 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
   @Test func oneStepOrAClearUsageError() throws {
     let walk = try builtin()
     #expect(try walk.step(5).kind == .scores)
+    #expect(try walk.step(6).kind == .weights)
+    #expect(try walk.step(11).kind == .blockOutput)
     #expect(
       throws: AttnvizError.usage(
-        "--step 9 exists only for a rotary model (Llama family, e.g. SmolLM2), whose step 5 is the rotation; here the steps are 1–8 (6 only with --causal)"
+        "--step 12 does not exist for builtin; its steps are 1–11 (7 the attention output, 10 the feed-forward network)"
       )
     ) {
-      try walk.step(9)
+      try walk.step(12)
     }
     #expect(
-      throws: AttnvizError.usage(
-        "--step 10 does not exist; the steps are 1–8 (6 only with --causal); 1–9 on a rotary model (Llama family), whose step 5 is the rotation"
-      )
+      throws: AttnvizError.usage("--step 14 does not exist; the steps are \(explainStepSummary)")
     ) {
-      try walk.step(10)
+      try walk.step(14)
     }
-    #expect {
-      try walk.step(6)
-    } throws: { error in
-      (error as? AttnvizError)?.exitCode == 2 && "\(error)".contains("--causal")
-    }
-    #expect(try builtin(causal: true).step(6).kind == .causalMask)
   }
 
   @Test func headOutOfRangeIsAUsageError() throws {

@@ -43,7 +43,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = try Binary.run(
       [
-        "explain", "--model", "all-MiniLM-L6-v2", "--layer", "4", "--head", "2", "--step", "7",
+        "explain", "--model", "all-MiniLM-L6-v2", "--layer", "4", "--head", "2", "--step", "6",
         "--no-color", "--format", "md", "--out", folder.path,
         "The animal didn't cross the street because it was too tired.",
       ], in: Binary.packageRoot)

@@ -364,7 +364,7 @@ import Testing
 
   @Test(arguments: [
     (["pe", "--view", "heatmap"], "option of the main command", "Did you mean"),
-    (["explain", "--step", "9", "a"], "--step 9", "attnviz show"),
+    (["explain", "--step", "12", "a"], "--step 12", "attnviz show"),
     (["--layer", "99", "a"], "single layer", "(1–1)"),
     (["--cell", "0", "a"], "not 0 ", "0.0"),
     (["--scale", "0", "a"], "not 0 ", "0.0"),

@@ -97,7 +97,7 @@ func figureScenes(
           headsFigure(
             panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
             queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
-            style: style, measurer: measurer)
+            focus: focus?.shownIndex, style: style, measurer: measurer)
         ))
     case .lines:
       scenes.append(
@@ -120,6 +120,16 @@ func figureScenes(
       scenes.append(
         try contributionScene(
           selection, titles: titles, names: names, style: style, measurer: measurer))
+    case .rnn:
+      guard let focus else {
+        throw AttnvizError.usage(
+          "--view rnn draws the long-range link of one token: add --focus WORD (e.g. --focus it)")
+      }
+      scenes.append(
+        recurrenceScene(
+          selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
+    case .tokens:
+      scenes.append(("tokens", tokenPiecesScene(trace, style: style, measurer: measurer)))
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,
@@ -160,6 +170,36 @@ func linesScene(
     focus: focus?.shownIndex, title: FigureTitle(headline, subtitle: titles.subtitle),
     style: style, measurer: measurer, callout: mark)
   return (stem, scene)
+}
+
+/// The RNN-against-attention diagram for the focused token: the key it reaches is its strongest
+/// ordinary key (not itself, not a special token such as [CLS]) in the head `--head` chose, or
+/// else in the head where that key's weight is largest; the weight is that head's, as the
+/// heatmap shows it.
+func recurrenceScene(
+  _ selection: AttentionSelection, titles: Titles, names: FileNumbers, focus: ResolvedFocus,
+  style: FigureStyle, measurer: any TextMeasuring
+) -> (String, Scene) {
+  let trace = selection.trace
+  let q = focus.shownIndex
+  let tokens = selection.positions.map { trace.tokens[$0] }
+  let ordinary = tokens.indices.filter { $0 != q && !tokens[$0].isSpecial }
+  let candidates = ordinary.isEmpty ? Array(tokens.indices) : ordinary
+  var best = (head: selection.heads[0], key: candidates[0], weight: -1.0)
+  for h in selection.heads {
+    let row = Array(selection.matrix(head: h).matrix.row(q))
+    for k in candidates where row[k] > best.weight + 1e-12 { best = (h, k, row[k]) }
+  }
+  let source = "\(titles.modelName), \(titles.layerPart), head \(best.head + 1)"
+  let diagram = RecurrenceDiagram(
+    tokens: selection.labels, query: q, key: best.key, weight: best.weight, source: source)
+  let title = FigureTitle(
+    "An RNN walks, attention hops · diagram (no RNN was run) · \(titles.layerPart) · head \(best.head + 1)",
+    subtitle: titles.subtitle)
+  return (
+    "rnn-\(names.layer(selection.layer))-\(names.head(best.head))",
+    recurrenceFigure(diagram, title: title, style: style, measurer: measurer)
+  )
 }
 
 /// Past this many heads, lines of every head at once blend into a hairball: without `--head`

@@ -82,6 +82,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
       report.standardOutput += try contributionText(
         selection, titles: titles, options: tableOptions(options))
     }
+    if options.views?.contains(.tokens) == true {
+      report.standardOutput += "\n" + tokenPiecesText(trace)
+    }
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption

@@ -28,6 +28,11 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case lens
   /// The weights beside what the heads actually move, ‖α·f(x)‖ (Kobayashi et al. 2020).
   case contribution
+  /// The RNN half of the lecture, a diagram: the chain an RNN walks from the --focus token's
+  /// strongest key to it, beside attention's single hop with the model's real weight.
+  case rnn
+  /// The text → pieces → ids: how the model's tokenizer cut this text, and why.
+  case tokens
 }
 
 /// File formats (`--format`).

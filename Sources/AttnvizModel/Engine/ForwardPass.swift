@@ -45,8 +45,10 @@ struct ForwardPass {
     if request.headWritesPosition != nil { output.headWrites = [] }
     for l in 0..<config.layers {
       let last = l == config.layers - 1
-      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd)
       let keep = l == stepsLayer && past == 0
+      // The last layer's feed-forward is read only when the pass runs to the end or explain
+      // walks through that block.
+      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
       var projected = project(a, w, rotary: rotary, start: past, keepUnrotated: keep)
       if let cache {
@@ -65,28 +67,35 @@ struct ForwardPass {
       if let position = request.headWritesPosition {
         output.headWrites?.append(headWrites(result.output, w, position: position))
       }
-      let steps =
+      let recorder = StepsRecorder(config: config, tokens: t)
+      var steps =
         keep
-        ? StepsRecorder(config: config, tokens: t).steps(
+        ? recorder.steps(
           layer: l, embedded: embedded, residual: x, input: a, weights: w, projected: projected,
           attention: result, output: out) : nil
-      output.layers.append(
-        LayerTrace(
-          weights: result.weights.map { Matrix(rows: t, columns: past + t, values: $0) },
-          steps: steps,
-          // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
-          // cache's keys would be measured again at every step.
-          transformedNorms: cache == nil
-            ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil))
-      if last && !toEnd { break }  // nothing after the last attention is shown
+      let weights = result.weights.map { Matrix(rows: t, columns: past + t, values: $0) }
+      // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
+      // cache's keys would be measured again at every step.
+      let norms = cache == nil ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil
+      if last && !toEnd && !keep {
+        output.layers.append(LayerTrace(weights: weights, steps: nil, transformedNorms: norms))
+        break  // nothing after the last attention is shown
+      }
+      let entering = x
+      var kept: (sum: [Float], normed: [Float], hidden: [Float], ffn: [Float])
       switch layout.order {
       case .preNorm:
         addInPlace(&x, out)
-        addInPlace(&x, feedForward(norm(x, w.mlpNorm, w.mlpNormBias), w, tokens: t))
+        let normed = norm(x, w.mlpNorm, w.mlpNormBias)
+        let (ffn, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
+        kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
+        addInPlace(&x, ffn)
       case .postNorm:
         addInPlace(&x, out)
+        let sum = keep ? x : []
         x = norm(x, w.attentionNorm, w.attentionNormBias)
-        var f = feedForward(x, w, tokens: t)
+        var (f, hidden) = feedForward(x, w, tokens: t, keepHidden: keep)
+        kept = (sum, keep ? x : [], hidden, keep ? f : [])
         addInPlace(&f, x)
         x = norm(f, w.mlpNorm, w.mlpNormBias)
       }
@@ -96,6 +105,12 @@ struct ForwardPass {
           reason: "layer \(l + 1)'s feed-forward produced non-finite numbers (the activations "
             + "overflowed Float32); the weights or the configuration are wrong")
       }
+      if keep {
+        steps?.block = recorder.block(
+          entering: entering, sum: kept.sum, normed: kept.normed, hidden: kept.hidden,
+          feedForward: kept.ffn, output: x, order: layout.order, norm: layout.norm)
+      }
+      output.layers.append(LayerTrace(weights: weights, steps: steps, transformedNorms: norms))
       if request.residuals == .all { output.residuals?.append(x) }
     }
     if request.residuals == .last { output.residuals = [x] }
@@ -186,8 +201,11 @@ struct ForwardPass {
     var unrotated: (q: [Float], k: [Float])?
   }
 
-  /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C).
-  func feedForward(_ x: [Float], _ w: LayerWeights, tokens t: Int) -> [Float] {
+  /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C). With
+  /// `keepHidden`, also the (T, I) hidden layer after the activation (else it is empty).
+  func feedForward(_ x: [Float], _ w: LayerWeights, tokens t: Int, keepHidden: Bool = false)
+    -> (output: [Float], hidden: [Float])
+  {
     let inner = config.intermediate
     var h = linear(x, rows: t, weight: w.up, bias: w.upBias, outputs: inner)
     if let gate = w.gate {
@@ -197,7 +215,8 @@ struct ForwardPass {
     } else {
       activate(&h, config.activation)
     }
-    return linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden)
+    let output = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden)
+    return (output, keepHidden ? h : [])
   }
 }
 

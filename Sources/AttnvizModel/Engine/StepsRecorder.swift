@@ -56,6 +56,23 @@ struct StepsRecorder {
       })
   }
 
+  /// The rest of the block, from the buffers the pass kept. `entering` is x before the
+  /// attention, `output` the block's output. (T, C), `hidden` (T, I).
+  func block(
+    entering: [Float], sum: [Float], normed: [Float], hidden: [Float], feedForward: [Float],
+    output: [Float], order: ArchitectureLayout.BlockOrder, norm: ArchitectureLayout.NormKind
+  ) -> BlockSteps {
+    let (t, c) = (tokens, config.hidden)
+    return BlockSteps(
+      residual: matrix(entering, t, c), sum: matrix(sum, t, c), normed: matrix(normed, t, c),
+      hidden: matrix(hidden, t, hidden.count / max(t, 1)),
+      feedForward: matrix(feedForward, t, c), output: matrix(output, t, c),
+      norm: norm == .layerNorm ? .layerNorm : .rmsNorm, postNorm: order == .postNorm,
+      activation: config.activation.paperName,
+      gated: ArchitectureLayout(config.architecture)
+        .feedForward == .gated)
+  }
+
   /// "llama3, factor 8" for rescaled rotary frequencies, nil for plain RoPE.
   var scalingDescription: String? {
     guard case .llama3(let factor, _, _, _) = config.ropeScaling else { return nil }

@@ -42,6 +42,16 @@ public struct TransformerConfig: Sendable, Equatable {
     case relu
     /// x · sigmoid(x), gated as SwiGLU in Llama-family models ("silu", also "swish").
     case silu
+
+    /// The name papers and lectures use ("GELU (tanh approximation)", "SiLU").
+    public var paperName: String {
+      switch self {
+      case .gelu: "GELU"
+      case .geluTanh: "GELU (tanh approximation)"
+      case .relu: "ReLU"
+      case .silu: "SiLU"
+      }
+    }
   }
 
   /// How rotary frequencies are rescaled for long contexts (`rope_scaling`).
