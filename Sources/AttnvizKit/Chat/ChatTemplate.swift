@@ -40,10 +40,16 @@ struct ChatTemplate: Equatable {
   /// The text of the tokenizer's start token, when the template writes `{{ bos_token }}`.
   var beginText: String?
 
+  /// Mistral's older templates close the turn with " [/INST]", v0.3 with "[/INST]".
+  var spacedClose = true
+
   init(family: ChatFamily, template: String?, beginText: String?) {
     self.family = family
     self.beginText = template?.contains("bos_token") == true ? beginText : nil
     defaultSystem = family == .chatml ? template.flatMap(Self.chatMLDefaultSystem) : nil
+    if family == .mistral, let template {
+      spacedClose = template.contains(" [/INST]") || !template.contains("[/INST]")
+    }
   }
 
   /// The literal system message a ChatML template writes when the conversation has none: the
@@ -102,45 +108,60 @@ struct ChatTemplate: Equatable {
     case .llama3:
       // Llama 3's template trims each message.
       func turn(_ role: String, _ text: String) -> String {
-        "<|start_header_id|>\(role)<|end_header_id|>\n\n"
-          + text.trimmingCharacters(in: .whitespacesAndNewlines) + "<|eot_id|>"
+        "<|start_header_id|>\(role)<|end_header_id|>\n\n" + trimmed(text) + "<|eot_id|>"
       }
       return begin + (system.map { turn("system", $0) } ?? "") + turn("user", user)
         + "<|start_header_id|>assistant<|end_header_id|>\n\n"
     case .mistral:
+      // The system message opens the (last) user turn, as Mistral's v0.3 template writes it.
       let content = system.map { "\($0)\n\n\(user)" } ?? user
-      return begin + "[INST] \(content) [/INST]"
+      return begin + "[INST] \(content)\(spacedClose ? " " : "")[/INST]"
     case .gemma:
-      // Gemma has no system role: the system text opens the first user turn.
-      let content = system.map { "\($0)\n\n\(user)" } ?? user
+      // Gemma has no system role: the system text opens the first user turn; the user's text
+      // is trimmed (Gemma 3's `message['content'] | trim`).
+      let content = (system.map { "\($0)\n\n" } ?? "") + trimmed(user)
       return begin + "<start_of_turn>user\n\(content)<end_of_turn>\n<start_of_turn>model\n"
     }
   }
+}
+
+/// Jinja's `trim`: Python's `str.strip()`, whitespace off both ends.
+func trimmed(_ text: String) -> String {
+  String(
+    String.UnicodeScalarView(
+      text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
+        .drop { $0.properties.isWhitespace }.reversed()))
 }
 
 /// The prompt a job runs on: the text itself, or with `--chat` the text as a user message in
 /// the model's chat template (or the family `--chat-template` names).
 func chatPrompt(_ text: String, model: TransformerModel, chat: ChatOptions?) throws -> String {
   guard let chat else { return text }
-  let template = model.chatTemplate
+  return try chatPrompt(text, template: model.chatTemplate, chat: chat, modelName: model.info.name)
+}
+
+/// The user's `text` in `template` (or the family `chat` names). The text the tokenizer reads
+/// leaves out `{{ bos_token }}`: the tokenizer adds its start token itself when the model wants
+/// one, so the ids hold it once, as `apply_chat_template(tokenize=True)` gives them.
+func chatPrompt(_ text: String, template: String?, chat: ChatOptions, modelName: String) throws
+  -> String
+{
   let family: ChatFamily
   if let chosen = chat.family {
     family = chosen
   } else if let template {
     guard let detected = ChatFamily.detect(template) else {
       throw AttnvizError.usage(
-        "\(model.info.name)'s chat template is not one attnviz can render (it recognises "
+        "\(modelName)'s chat template is not one attnviz can render (it recognises "
           + "\(ChatFamily.list) by their markers); choose one with --chat-template FAMILY")
     }
     family = detected
   } else {
     throw AttnvizError.usage(
-      "\(model.info.name) has no chat template (GGUF tokenizer.chat_template, or chat_template "
-        + "in tokenizer_config.json); name its family with --chat-template FAMILY (\(ChatFamily.list))"
-    )
+      "\(modelName) has no chat template (GGUF tokenizer.chat_template, or chat_template in "
+        + "tokenizer_config.json); name its family with --chat-template FAMILY "
+        + "(\(ChatFamily.list))")
   }
-  // The text the tokenizer reads: without `{{ bos_token }}`, which the tokenizer adds itself
-  // when the model wants one, so the ids hold it once, as apply_chat_template(tokenize=True).
   return ChatTemplate(family: family, template: template, beginText: nil)
     .render(user: text, system: chat.system)
 }
