@@ -15,6 +15,7 @@ public struct Attnviz: ParsableCommand {
     subcommands: [
       Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
       DeckCommand.self, InfoCommand.self, ModelsCommand.self, TranslateCommand.self,
+      GenerateCommand.self,
     ],
     defaultSubcommand: Show.self)
 

@@ -82,6 +82,8 @@ struct Show: ParsableCommand {
 
   @OptionGroup(title: "Predictions (decoders)") var prediction: PredictionOptionGroup
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -137,6 +139,7 @@ extension VisualizeOptions {
     top = show.top
     jsonPrecision = show.jsonPrecision
     candidates = show.prediction.candidates
+    chat = show.chat.options
     show.figure.apply(to: &figure)
     figure.focus = show.focus
     figure.calloutCount = show.callout

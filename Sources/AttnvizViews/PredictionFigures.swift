@@ -1,3 +1,4 @@
+import AttnvizMath
 import AttnvizRender
 import AttnvizStyle
 
@@ -191,4 +192,49 @@ public func logitLensFigure(
     showsMasked: false, style: style, into: &canvas)
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: [], style: style, measurer: measurer)
+}
+
+/// `attnviz generate`'s whole answer: rows are the generated tokens, columns every token read
+/// (the prompt, then the answer), each row the attention of the position that chose that row's
+/// token; keys not yet written are masked, and a rule separates the prompt from the answer.
+public func generationFigure(
+  _ matrix: Matrix, rowLabels: [String], columnLabels: [String], promptCount: Int,
+  title: FigureTitle, caption: [String], style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  guard matrix.rows > 0, matrix.columns > 0 else {
+    return emptyFigure(title: title, style: style, measurer: measurer)
+  }
+  // Row r chose generated token r: its query is position promptCount − 1 + r.
+  let isMasked: (Int, Int) -> Bool = { r, c in c > promptCount - 1 + r }
+  let spec = HeatmapSpec(
+    matrix: matrix, isMasked: isMasked, isCausal: true,
+    scale: .probabilities(style.colorMap), rowLabels: rowLabels, columnLabels: columnLabels,
+    rowAxis: AxisSpec(
+      title: AxisTitle("Generated token (row: the attention that chose it)", short: "Generated"),
+      noun: "token", numbered: false),
+    columnAxis: AxisSpec(
+      title: AxisTitle("Token read: prompt | answer", short: "Token read"), noun: "token",
+      numbered: false),
+    squareCells: false)
+  var (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  // The rule between prompt and answer, at the left edge of the first answer column (only
+  // when each column is one token: a pooled grid has no such edge).
+  let cells = canvas.items.compactMap { item -> RectItem? in
+    if case .rect(let r) = item, r.role == "cell" { return r }
+    return nil
+  }
+  let lefts = Array(Set(cells.map(\.x))).sorted()
+  if lefts.count == matrix.columns, promptCount < lefts.count, let top = cells.map(\.y).min(),
+    let bottom = cells.map({ $0.y + $0.height }).max()
+  {
+    let x = lefts[promptCount]
+    canvas.line(
+      LineItem(
+        from: Point(x, top - 4), to: Point(x, bottom + 4), color: FigureStyle.ink, width: 2,
+        role: "prompt-rule"))
+  } else if promptCount < matrix.columns {
+    notes.append("prompt and answer columns pooled")
+  }
+  drawCaption(caption, style: style, into: &canvas)
+  return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }

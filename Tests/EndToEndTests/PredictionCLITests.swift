@@ -131,5 +131,16 @@ import Testing
       #expect(run.status == 0, "\(run.stderr)")
       try Self.expectSameTop(try Self.predictions(out), item, count: 20)
     }
+    // Case 1 is apply_chat_template of this question: --chat builds the same prompt.
+    let chat = folder.appendingPathComponent("chat")
+    let run = try Binary.run(
+      [
+        "--model", "SmolLM2-135M-Instruct", "--chat", "--view", "next", "--candidates", "20",
+        "--format", "json", "--quiet", "--out", chat.path, "What is the capital of France?",
+      ], in: Binary.packageRoot)
+    #expect(run.status == 0, "\(run.stderr)")
+    let json = try Self.predictions(chat)
+    #expect(json["ids"] as? [Int] == cases[1]["ids"] as? [Int])
+    try Self.expectSameTop(json, cases[1], count: 20)
   }
 }

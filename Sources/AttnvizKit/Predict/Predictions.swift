@@ -57,14 +57,17 @@ func traceForViews(
   checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
 ) throws -> (trace: AttentionTrace, predictions: PredictionSource?) {
   let views = options.views ?? []
-  guard views.contains(where: \.isPrediction) else {
+  guard views.contains(where: \.isPrediction) || options.chat != nil else {
     let trace = try readAndTrace(
       options.text, with: options.model, progress: progress, checkChoices: checkChoices,
       estimate: estimate)
     return (trace, nil)
   }
-  let asked = views.filter(\.isPrediction).map { "--view \($0.rawValue)" }.joined(separator: ", ")
-  if options.mergeSubwords {
+  let asked =
+    views.contains(where: \.isPrediction)
+    ? views.filter(\.isPrediction).map { "--view \($0.rawValue)" }.joined(separator: ", ")
+    : "--chat"
+  if options.mergeSubwords, views.contains(where: \.isPrediction) {
     throw AttnvizError.usage(
       "\(asked) predicts the token after a model token; drop --merge-subwords")
   }
@@ -77,17 +80,22 @@ func traceForViews(
         + "does not (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
         + "SmolLM2-135M-Instruct)")
   }
+  let text = try chatPrompt(loaded.text, model: model, chat: options.chat)
   progress.stage("running the model")
-  let request = ForwardRequest(residuals: views.contains(.lens) ? .all : .last)
+  let request =
+    views.contains(.lens)
+    ? ForwardRequest(residuals: .all)
+    : views.contains(.next) ? ForwardRequest(residuals: .last) : ForwardRequest()
   let result: (trace: AttentionTrace, output: ForwardOutput)
   do {
-    result = try model.trace(loaded.text, stepsLayer: 0, request: request)
+    result = try model.trace(text, stepsLayer: 0, request: request)
   } catch {
     throw AttnvizError.from(error)
   }
   guard result.trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
   }
+  guard views.contains(where: \.isPrediction) else { return (result.trace, nil) }
   return (result.trace, PredictionSource(model: model, residuals: result.output.residuals ?? []))
 }
 

@@ -176,6 +176,8 @@ public struct VisualizeOptions: Equatable, Sendable {
   public var mergeSubwords = false
   /// `--candidates K`: next tokens `--view next` lists; nil: 10.
   public var candidates: Int?
+  /// `--chat`: the text is a user's message in the model's chat template.
+  public var chat: ChatOptions?
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
