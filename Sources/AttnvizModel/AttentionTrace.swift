@@ -144,10 +144,14 @@ public struct RotationSteps: Sendable, Equatable {
 public struct LayerTrace: Sendable, Equatable {
   public var weights: [Matrix]
   public var steps: LayerSteps?
+  /// The sliding window this layer attends through (query i sees keys i−W+1 … i), or nil when
+  /// it sees every earlier key (Gemma 3's global layers, most models' every layer).
+  public var window: Int?
 
-  public init(weights: [Matrix], steps: LayerSteps? = nil) {
+  public init(weights: [Matrix], steps: LayerSteps? = nil, window: Int? = nil) {
     self.weights = weights
     self.steps = steps
+    self.window = window
   }
 }
 

@@ -20,7 +20,7 @@ struct AttentionMask: Sendable {
 ///
 ///     q (T, H·D), k (T, G·D), v (T, G·D)
 ///     raw_h     = Q_h·K_gᵀ              (T, T)
-///     scaled_h  = raw_h / √D            (T, T)
+///     scaled_h  = raw_h · scale         (T, T)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 struct AttentionKernel {
@@ -29,6 +29,7 @@ struct AttentionKernel {
   let kvHeads: Int
   let headDim: Int
   let mask: AttentionMask
+  var scale: Float? = nil
 
   struct Result {
     /// H × (T, T), normalised in Double.
@@ -45,7 +46,7 @@ struct AttentionKernel {
     precondition(
       q.count == t * h * d && k.count == t * g * d && v.count == t * g * d, "attention shapes")
     let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
-    let scale = 1 / Float(d).squareRoot()
+    let scale = self.scale ?? 1 / Float(d).squareRoot()
     let group = h / g
     let run: @Sendable (Int) -> Void = { head in
       q.withUnsafeBufferPointer { qs in

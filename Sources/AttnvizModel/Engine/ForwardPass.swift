@@ -8,6 +8,12 @@ import AttnvizMath
 ///     a = norm₁(x)                          a = x
 ///     x = x + attention(a)                  x = norm₁(x + attention(a))
 ///     x = x + feedForward(norm₂(x))         x = norm₂(x + feedForward(x))
+///
+///     sandwich (Gemma 3): a = norm₁(x); x = x + norm₁′(attention(a));
+///     x = x + norm₂′(feedForward(norm₂(x)))
+///
+/// Sliding-window layers (Mistral: all; Gemma 3: five of six) mask keys more than W − 1 before
+/// the query and may rotate with their own base θ.
 struct ForwardPass {
   let config: TransformerConfig
   let tensors: any TensorSource
@@ -22,24 +28,35 @@ struct ForwardPass {
     let t = ids.count
     let embedded = try embed(ids)
     var x = embedded.x  // (T, C)
-    let rotary =
+    func rotation(_ theta: Double) -> RotaryEmbedding? {
       layout.positions == .rotary
-      ? RotaryEmbedding(
-        positions: t, headDim: config.headDim, theta: config.ropeTheta,
-        scaling: config.ropeScaling) : nil
-    let attention = AttentionKernel(
-      t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
-      mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow))
+        ? RotaryEmbedding(
+          positions: t, headDim: config.headDim, theta: theta, scaling: config.ropeScaling) : nil
+    }
+    let rotary = rotation(config.ropeTheta)
+    let localRotary = config.localRopeTheta.map(rotation) ?? rotary
+    func kernel(window: Int?) -> AttentionKernel {
+      AttentionKernel(
+        t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
+        mask: AttentionMask(causal: config.architecture.isCausal, window: window),
+        scale: config.attentionScale)
+    }
+    let global = kernel(window: nil)
+    let local = kernel(window: config.slidingWindow)
     var traces: [LayerTrace] = []
     for l in 0..<config.layers {
       let w = try LayerWeights(
         layer: l, reader: reader, attentionOnly: l == config.layers - 1)
       let keep = l == stepsLayer
-      let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
-      let projected = project(a, w, rotary: rotary, keepUnrotated: keep)
+      let sliding = config.isSlidingLayer(l)
+      let a = layout.order == .postNorm ? x : norm(x, w.attentionNorm, w.attentionNormBias)
+      let projected = project(
+        a, w, rotary: sliding ? localRotary : rotary, keepUnrotated: keep)
+      let attention = sliding ? local : global
       let result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
-      let out = linear(
+      var out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
+      if let post = w.postAttentionNorm { out = norm(out, post, nil) }
       guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
         throw ModelError.badModel(
           path: name,
@@ -53,12 +70,17 @@ struct ForwardPass {
           attention: result, output: out) : nil
       traces.append(
         LayerTrace(
-          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps))
+          weights: result.weights.map { Matrix(rows: t, columns: t, values: $0) }, steps: steps,
+          window: sliding ? config.slidingWindow : nil))
       if l == config.layers - 1 { break }  // nothing after the last attention is shown
       switch layout.order {
       case .preNorm:
         addInPlace(&x, out)
         addInPlace(&x, feedForward(norm(x, w.mlpNorm, w.mlpNormBias), w, tokens: t))
+      case .sandwich:
+        addInPlace(&x, out)
+        let f = feedForward(norm(x, w.mlpNorm, w.mlpNormBias), w, tokens: t)
+        addInPlace(&x, w.postMLPNorm.map { norm(f, $0, nil) } ?? f)
       case .postNorm:
         addInPlace(&x, out)
         x = norm(x, w.attentionNorm, w.attentionNormBias)
