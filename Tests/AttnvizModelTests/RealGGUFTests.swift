@@ -9,12 +9,13 @@ import Testing
 /// texts, and attention on every layer and head. Absent models skip, unless
 /// ATTNVIZ_REQUIRE_MODELS=1 (CI), which makes their absence a failure.
 enum RealGGUF: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  case qwen2 = "Qwen2.5-Coder-0.5B-Instruct/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
   case gemma3 = "gemma-3-270m/gemma-3-270m-q4_k_m.gguf"
 
   var testDescription: String { referenceName }
 
   var path: String { packageRoot().appendingPathComponent("models/\(rawValue)").path }
-  var referenceName: String { "gemma3" }
+  var referenceName: String { self == .qwen2 ? "qwen2" : "gemma3" }
 
   static var required: Bool { ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1" }
   static var anyPresent: Bool {
@@ -76,7 +77,7 @@ enum RealGGUF: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 @Suite(
-  "Gemma 3 GGUF against transformers",
+  "Qwen2.5 and Gemma 3 GGUF against transformers",
   .enabled(if: RealGGUF.anyPresent, RealGGUF.absentNote))
 struct RealGGUFTests {
   @Test(arguments: RealGGUF.allCases)
