@@ -13,6 +13,9 @@ them reach every part of the reader the target calls (`GGUFFile.fuzz`):
   tokenizer without merges (merges derived from the scores), byte fallback and control tokens.
 - `qwen2-model.gguf`: a qwen2 model with Q/K/V biases, a byte-level tokenizer with merges and
   the qwen2 split, `general.alignment` 64.
+- `gemma3-model.gguf`: a gemma3 model (2 layers, sliding window 4, q/k norms, the norms after
+  the sub-blocks, IQ4_NL tensors) with Gemma's SentencePiece vocabulary: no
+  merges (ranked by position), tokens of spaces only, a user-defined `<h1>`, `<start_of_turn>`.
 - `gpt2-tokenizer.gguf`: metadata only, a byte-level tokenizer with GPT-2's split, a
   user-defined token and BOS/EOS added; written as GGUF version 2.
 
@@ -34,7 +37,8 @@ def k_blocks(qtype, n_blocks):
     """Random K-quant blocks (gguf cannot quantise to them) with small finite f16 scales."""
     _, size = gguf.GGML_QUANT_SIZES[qtype]
     blocks = rng.integers(0, 256, size=(n_blocks, size), dtype=np.uint8)
-    halves = {T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208], T.Q2_K: [80, 82]}[qtype]
+    halves = {T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208], T.Q2_K: [80, 82], T.Q3_K: [108],
+              T.IQ4_NL: [0], T.IQ4_XS: [0]}[qtype]
     for offset in halves:
         scales = rng.uniform(-0.05, 0.05, size=n_blocks).astype(np.float16)
         blocks[:, offset:offset + 2] = scales.view(np.uint8).reshape(n_blocks, 2)
@@ -43,7 +47,7 @@ def k_blocks(qtype, n_blocks):
 
 def add(writer, name, shape, qtype):
     """A tensor of `shape` (outermost first) in `qtype`, from random values."""
-    if qtype in (T.Q4_K, T.Q5_K, T.Q6_K, T.Q2_K):
+    if qtype in (T.Q4_K, T.Q5_K, T.Q6_K, T.Q2_K, T.Q3_K, T.IQ4_NL, T.IQ4_XS):
         block, _ = gguf.GGML_QUANT_SIZES[qtype]
         raw = k_blocks(qtype, int(np.prod(shape)) // block)
         writer.add_tensor(name, raw.reshape(*shape[:-1], -1), raw_dtype=qtype)
@@ -224,9 +228,63 @@ def gpt2_tokenizer():
     finish(writer, path, version=2)
 
 
+def gemma3_model():
+    hidden, heads, kv, head, ffn = 32, 2, 1, 16, 32
+    tokens = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>", "<h1>"]
+    types = [3, 3, 3, 3, 3, 3, 4]
+    tokens += [f"<0x{b:02X}>" for b in range(256)]
+    types += [6] * 256
+    pieces = ["▁", "t", "h", "e", "a", "c", "  ", "   ", "▁t", "he", "▁the", "▁c", "at", "▁cat",
+              "user", "\n"]
+    tokens += pieces
+    types += [1] * len(pieces)
+    vocab = len(tokens)
+    path = f"{OUT}/gemma3-model.gguf"
+    writer = gguf.GGUFWriter(path, "gemma3")
+    writer.add_block_count(2)
+    writer.add_context_length(64)
+    writer.add_embedding_length(hidden)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(kv)
+    writer.add_key_length(head)
+    writer.add_value_length(head)
+    writer.add_rope_freq_base(1000000.0)
+    writer.add_layer_norm_rms_eps(1e-6)
+    writer.add_sliding_window(4)
+    writer.add_tokenizer_model("llama")
+    writer.add_tokenizer_pre("default")
+    writer.add_token_list(tokens)
+    writer.add_token_scores([-1000.0] * 7 + [0.0] * 256 + [-float(i) for i in range(len(pieces))])
+    writer.add_token_types(types)
+    writer.add_bos_token_id(2)
+    writer.add_eos_token_id(1)
+    writer.add_unk_token_id(3)
+    writer.add_pad_token_id(0)
+    writer.add_add_bos_token(True)
+    writer.add_add_space_prefix(False)
+    add(writer, "token_embd.weight", (vocab, hidden), T.F16)
+    add(writer, "output_norm.weight", (hidden,), T.F32)
+    for layer, qtype in ((0, T.Q8_0), (1, T.IQ4_NL)):
+        blk = f"blk.{layer}"
+        for norm in ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"):
+            add(writer, f"{blk}.{norm}.weight", (hidden,), T.F32)
+        add(writer, f"{blk}.attn_q_norm.weight", (head,), T.F32)
+        add(writer, f"{blk}.attn_k_norm.weight", (head,), T.F32)
+        add(writer, f"{blk}.attn_q.weight", (heads * head, hidden), qtype)
+        add(writer, f"{blk}.attn_k.weight", (kv * head, hidden), T.Q8_0)
+        add(writer, f"{blk}.attn_v.weight", (kv * head, hidden), T.IQ4_NL)
+        add(writer, f"{blk}.attn_output.weight", (hidden, heads * head), T.F16)
+        add(writer, f"{blk}.ffn_gate.weight", (ffn, hidden), qtype)
+        add(writer, f"{blk}.ffn_up.weight", (ffn, hidden), T.F16)
+        add(writer, f"{blk}.ffn_down.weight", (hidden, ffn), T.IQ4_NL)
+    finish(writer, path)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     types()
     llama_model()
     qwen2_model()
     gpt2_tokenizer()
+    gemma3_model()

@@ -18,6 +18,9 @@ public struct LabeledMatrix: Sendable, Equatable {
   /// True when entries above the diagonal were masked out (the causal mask): views and tables
   /// draw them as "masked", not as a true 0.
   public var isCausal: Bool
+  /// A sliding window W: entries more than W − 1 columns left of the diagonal were masked out
+  /// too (Gemma 3's local layers), drawn as "masked" like the causal triangle.
+  public var window: Int?
   /// Set when `columnLabels` name dimensions (a head's slice of Q labelled d4…d7), not tokens.
   public var labelsAreDimensions = false
 
@@ -44,6 +47,10 @@ public struct LabeledMatrix: Sendable, Equatable {
     columnLabels ?? (0..<matrix.columns).map { "d\($0)" }
   }
 
-  public func isMasked(_ row: Int, _ column: Int) -> Bool { isCausal && column > row }
+  public func isMasked(_ row: Int, _ column: Int) -> Bool {
+    if isCausal && column > row { return true }
+    if let window, row - column >= window { return true }
+    return false
+  }
 
 }

@@ -210,10 +210,18 @@ public struct LayerTrace: Sendable, Equatable {
   /// single-layer models give them through their `steps` (see `headTransformedNorms`).
   public var transformedNorms: [[Double]]?
 
-  public init(weights: [Matrix], steps: LayerSteps? = nil, transformedNorms: [[Double]]? = nil) {
+  /// The sliding window this layer attends through (query i sees keys i−W+1 … i), or nil when
+  /// it sees every earlier key (Gemma 3's global layers, most models' every layer).
+  public var window: Int?
+
+  public init(
+    weights: [Matrix], steps: LayerSteps? = nil, transformedNorms: [[Double]]? = nil,
+    window: Int? = nil
+  ) {
     self.weights = weights
     self.steps = steps
     self.transformedNorms = transformedNorms
+    self.window = window
   }
 
   /// ‖f_h(x_j)‖ (H × T): recorded by the engine, or computed from the kept intermediates of a

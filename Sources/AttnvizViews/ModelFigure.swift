@@ -10,14 +10,28 @@ public struct ModelGridMarks: Sendable, Equatable {
   public var queryHeadsPerKeyValueHead: Int?
   /// Lines under the grid (the labelling rule, "9 query heads, 3 key/value heads").
   public var legend: [String]
+  /// A word after each layer's row label ("Layer 1 · local" for Gemma 3's sliding-window
+  /// layers), or nil for none; empty strings leave a row as it is.
+  public var layerTags: [String]?
+  /// Each layer's sliding window (nil: none): keys more than W − 1 before the query are drawn
+  /// masked, so a local layer's band shows on a text longer than its window.
+  public var layerWindows: [Int?]?
 
   public init(
     labels: [[ThumbnailLabel]]? = nil, queryHeadsPerKeyValueHead: Int? = nil,
-    legend: [String] = []
+    legend: [String] = [], layerTags: [String]? = nil, layerWindows: [Int?]? = nil
   ) {
     self.labels = labels
     self.queryHeadsPerKeyValueHead = queryHeadsPerKeyValueHead
     self.legend = legend
+    self.layerTags = layerTags
+    self.layerWindows = layerWindows
+  }
+
+  /// The row label of layer `l` (from 0).
+  func rowLabel(_ l: Int) -> String {
+    guard let tag = layerTags?[safe: l], !tag.isEmpty else { return "Layer \(l + 1)" }
+    return "Layer \(l + 1) · \(tag)"
   }
 }
 
@@ -89,7 +103,9 @@ public func modelFigure(
   // layers of few heads (SmolLM2: 30 × 9) would be a tall strip of tiny thumbnails: the layers
   // then wrap into blocks side by side, each with its own layer and head labels.
   let rowLabelWidth =
-    measurer.width(of: "Layer \(layers.count)", size: labelSize, weight: .regular) + labelGap + 2
+    layers.indices.map {
+      measurer.width(of: marks.rowLabel($0), size: labelSize, weight: .regular)
+    }.max().map { $0 + labelGap + 2 } ?? 0
   let blockGap = 24.0
   func span(blocks: Int) -> Double {
     let rows = (layers.count + blocks - 1) / blocks
@@ -121,8 +137,11 @@ public func modelFigure(
   let form = labelForm(
     marks.labels ?? [], room: step - 2, size: captionSize, measurer: measurer)
   let rowStep = step + captionHeight
-  let isMasked: (Int, Int) -> Bool = { row, column in causal && column > row }
   for (l, heads) in layers.enumerated() {
+    let window = marks.layerWindows?[safe: l] ?? nil
+    let isMasked: (Int, Int) -> Bool = { row, column in
+      (causal && column > row) || window.map { row - column >= $0 } ?? false
+    }
     let left = Double(l / perBlock) * blockStride
     for (h, weights) in heads.enumerated() {
       let grid = GridGeometry(
@@ -144,7 +163,8 @@ public func modelFigure(
     let left = Double(block) * blockStride
     let labelTop = drawModelLabels(
       layers: first..<min(layers.count, first + perBlock), heads: headCount, left: left,
-      step: step, rowStep: rowStep, cell: cell, style: style, into: &canvas)
+      step: step, rowStep: rowStep, cell: cell, rowLabel: marks.rowLabel, style: style,
+      into: &canvas)
     if let group = marks.queryHeadsPerKeyValueHead, group > 1 {
       drawKeyValueBrackets(
         heads: headCount, group: group, left: left, step: step, panelWidth: cell.panelWidth,
@@ -177,7 +197,7 @@ private func drawThumbnailLabel(
 /// "Head" as the axis title. Returns the top of the labels.
 private func drawModelLabels(
   layers: Range<Int>, heads: Int, left: Double, step: Double, rowStep: Double, cell: PanelCells,
-  style: FigureStyle, into canvas: inout Canvas
+  rowLabel: (Int) -> String, style: FigureStyle, into canvas: inout Canvas
 ) -> Double {
   let measurer = canvas.measurer
   let size = style.fontSize
@@ -204,7 +224,7 @@ private func drawModelLabels(
   for (row, l) in layers.enumerated() {
     canvas.text(
       TextItem(
-        "Layer \(l + 1)",
+        rowLabel(l),
         at: Point(
           left - labelGap - 2, Double(row) * rowStep + cell.panelWidth / 2 + (ascent - descent) / 2
         ),

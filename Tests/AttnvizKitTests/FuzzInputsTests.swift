@@ -138,7 +138,7 @@ struct FuzzInputsTests {
   @Test func gguf() throws {
     for bytes in Self.inputs("FuzzGGUF") { _ = GGUFFile.fuzz(bytes) }
     let seeds = Self.root.appendingPathComponent("Fuzz/Corpus/FuzzGGUF")
-    for name in ["types", "llama-model", "qwen2-model", "gpt2-tokenizer"] {
+    for name in ["types", "llama-model", "qwen2-model", "gpt2-tokenizer", "gemma3-model"] {
       let bytes = [UInt8](try Data(contentsOf: seeds.appendingPathComponent("\(name).gguf")))
       let file = try GGUFFile(bytes: bytes)
       if name.hasSuffix("-model") {
@@ -148,7 +148,8 @@ struct FuzzInputsTests {
           config: config,
           tensors: GGUFCheckpoint(
             file: file, permuteQK: name == "llama-model", heads: config.heads,
-            kvHeads: config.kvHeads),
+            kvHeads: config.kvHeads,
+            blockNames: ArchitectureLayout(config.architecture).ggufBlockNames),
           tokenizer: tokenizer, name: name)
       } else if name == "gpt2-tokenizer" {
         #expect(file.header.version == 2)

@@ -75,3 +75,56 @@ struct GGUFSplitPatternTests {
     #expect(GGUFPreTokenizerSplits.patterns["qwen35"] == pattern(19))
   }
 }
+
+/// Gemma's variant of the `llama` vocabulary and the checks on scores, on a hand-made vocabulary
+/// (the real 262k-token one is compared with transformers in RealGGUFTests).
+@Suite("GGUF SentencePiece variants and refusals")
+struct GGUFSentencePieceVariantTests {
+  static let bytes = (0..<256).map { String(format: "<0x%02X>", $0) }
+  static let tokens =
+    ["<pad>", "<eos>", "<bos>", "<unk>", "<h1>"] + bytes + [
+      "a", "b", "ab", "▁", "  ", "▁a", "ba",
+    ]
+  static func metadata(architecture: String?, scores: [Float]? = nil) -> HFTokenizer.GGUFMetadata {
+    var types = [3, 3, 3, 3, 4] + [Int](repeating: 6, count: 256)
+    types += [Int](repeating: 1, count: 7)
+    return HFTokenizer.GGUFMetadata(
+      model: "llama", architecture: architecture, tokens: tokens, tokenTypes: types,
+      scores: scores ?? tokens.indices.map { -Float($0) }, bosID: 2, eosID: 1, unknownID: 3,
+      paddingID: 0, addBOS: true, addSpacePrefix: false)
+  }
+
+  @Test func gemmaSpellsSpaceTokensWithMetaspaceAndAddsNoPrefix() throws {
+    let gemma = try HFTokenizer(gguf: Self.metadata(architecture: "gemma3"), source: "g.gguf")
+    let base = 261  // "a"
+    // "  " (id base + 4) is spelled ▁▁ for the model, so two spaces are one token.
+    #expect(try gemma.ids("a  b") == [2, base, base + 4, base + 1])
+    #expect(try gemma.ids(" a") == [2, base + 5])
+    #expect(try gemma.ids("<h1>ab") == [2, 4, base + 2])
+  }
+
+  @Test func scoresMustBeFinite() {
+    var scores = Self.tokens.indices.map { -Float($0) }
+    scores[262] = .nan
+    #expect(
+      throws: GGUFTokenizerError(
+        key: "tokenizer.ggml.scores",
+        reason: "has the score nan for token 262; scores must be finite numbers, as they order "
+          + "the merges")
+    ) {
+      _ = try HFTokenizer(gguf: Self.metadata(architecture: "llama", scores: scores), source: "x")
+    }
+    #expect(throws: GGUFTokenizerError.self) {
+      _ = try HFTokenizer(
+        gguf: Self.metadata(architecture: "llama", scores: [0, 1]), source: "x")
+    }
+  }
+
+  @Test func phi3VocabulariesAreRefused() {
+    #expect {
+      _ = try HFTokenizer(gguf: Self.metadata(architecture: "phi3"), source: "x")
+    } throws: { error in
+      "\(error)".contains("SentencePiece vocabulary of architecture phi3")
+    }
+  }
+}

@@ -87,8 +87,11 @@ struct AttentionSelection {
   }
 
   func labeled(_ m: Matrix) -> LabeledMatrix {
-    LabeledMatrix(
+    var labeled = LabeledMatrix(
       m, rowLabels: labels, columnLabels: labels, kind: .probabilities, isCausal: trace.model.causal
     )
+    // Hidden tokens renumber the rows and columns; the window counts the model's positions.
+    if !hidesTokens { labeled.window = trace.layers[layer].window }
+    return labeled
   }
 }

@@ -106,7 +106,10 @@ func figureScenes(
     case .model:
       let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
       let marks = ModelGridMarks(
-        queryHeadsPerKeyValueHead: groupSize(trace.model), legend: groupLegend(trace.model))
+        queryHeadsPerKeyValueHead: groupSize(trace.model),
+        legend: groupLegend(trace.model) + windowLegend(trace),
+        layerTags: windowTags(trace),
+        layerWindows: selection.hidesTokens ? nil : trace.layers.map(\.window))
       scenes.append(
         (
           "model",
@@ -233,4 +236,23 @@ func mostFocusedHead(_ selection: AttentionSelection) -> Int {
     if score > best.score + 1e-12 { best = (h, score) }
   }
   return best.head
+}
+
+/// "local" after the row label of each sliding-window layer, or nil when no layer has one.
+func windowTags(_ trace: AttentionTrace) -> [String]? {
+  guard trace.layers.contains(where: { $0.window != nil }) else { return nil }
+  return trace.layers.map { $0.window == nil ? "" : "local" }
+}
+
+/// What "local" means, with the global layers named: "local = sliding window of 512 tokens
+/// (each token sees its 512 latest); layers 6, 12, 18 attend globally".
+func windowLegend(_ trace: AttentionTrace) -> [String] {
+  guard let window = trace.layers.lazy.compactMap(\.window).first else { return [] }
+  let global = trace.layers.indices.filter { trace.layers[$0].window == nil }.map { "\($0 + 1)" }
+  let sees = "local = sliding window of \(window) tokens (each token sees its \(window) latest)"
+  switch global.count {
+  case 0: return [sees]
+  case 1: return [sees + "; layer \(global[0]) attends globally"]
+  default: return [sees + "; layers " + global.joined(separator: ", ") + " attend globally"]
+  }
 }

@@ -15,8 +15,18 @@ struct Titles {
   var direction: String { trace.model.causal ? "causal (no looking ahead)" : "bidirectional" }
 
   var layerPart: String {
-    trace.layers.count > 1
+    let part =
+      trace.layers.count > 1
       ? "layer \(selection.layer + 1) of \(trace.layers.count)" : "layer \(selection.layer + 1)"
+    return trace.layers[selection.layer].window == nil ? part : part + " (local)"
+  }
+
+  /// For a sliding-window layer on a text longer than its window: what the band is.
+  var windowNote: String? {
+    guard let window = trace.layers[selection.layer].window, trace.tokens.count > window else {
+      return nil
+    }
+    return "sliding window: each token sees only its \(window) latest tokens"
   }
 
   func head(_ h: Int) -> String {
@@ -43,6 +53,7 @@ struct Titles {
     if includingLayer { parts.append(layerPart) }
     if shape { parts.append(layersAndHeads) }
     parts.append(direction)
+    if !shape, let note = windowNote { parts.append(note) }
     if selection.hidesTokens { parts.append(hiddenTokensPart) }
     if wordsMerged { parts.append("words: pieces merged (to = sum, from = mean)") }
     if let original = trace.truncatedFrom {

@@ -6,9 +6,10 @@
 /// width, I feed-forward width.
 struct ArchitectureLayout: Sendable {
   enum NormKind: Sendable { case layerNorm, rmsNorm }
-  /// Post-norm (BERT: x = norm(x + attention(x))) or pre-norm (GPT-2, Llama:
-  /// x = x + attention(norm(x))).
-  enum BlockOrder: Sendable { case postNorm, preNorm }
+  /// Post-norm (BERT: x = norm(x + attention(x))), pre-norm (GPT-2, Llama:
+  /// x = x + attention(norm(x))), or both around each sub-block (Gemma 2 and 3:
+  /// x = x + norm′(attention(norm(x)))).
+  enum BlockOrder: Sendable { case postNorm, preNorm, sandwich }
   enum Positions: Sendable { case learned, rotary }
   enum FeedForward: Sendable {
     /// down(act(up(x)))
@@ -24,6 +25,11 @@ struct ArchitectureLayout: Sendable {
   var feedForward: FeedForward
   /// Whether the embeddings are normalised before the first block (BERT family).
   var embeddingNorm: Bool
+  /// Whether the token embeddings are multiplied by √C (Gemma).
+  var scalesEmbeddings = false
+  /// GGUF block tensor names that mean something else in this architecture than in Llama's
+  /// (`GGUFCheckpoint.blockNames`): Gemma's `ffn_norm` is the pre-feed-forward norm.
+  var ggufBlockNames: [String: String] = [:]
   /// Names (without the prefix) of tensors inside the body, not parameters: mask buffers,
   /// position-id buffers, cached rotary frequencies.
   var bufferSuffixes: [String]
@@ -50,8 +56,39 @@ extension ArchitectureLayout {
     case .bert, .roberta: self = .bert(prefix: architecture == .bert ? "bert." : "roberta.")
     case .distilbert: self = .distilbert
     case .gpt2: self = .gpt2
+    case .gemma3: self = .gemma3
     }
   }
+
+  /// Gemma 3 (`modeling_gemma3.py`): Llama's tensors plus the q/k norms and a norm after each
+  /// sub-block; the embeddings scaled by √C; the LM head tied to them.
+  static let gemma3: ArchitectureLayout = {
+    var layout = ArchitectureLayout(
+      prefixes: ["model.", ""], norm: .rmsNorm, order: .sandwich, positions: .rotary,
+      feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
+      bodyRoots: ["embed_tokens", "layers", "norm"]
+    ) { c in
+      var table = llamaFamily.table(c)
+      for l in 0..<c.layers {
+        func entry(_ name: String, _ p: LayerParameter) -> TensorEntry {
+          TensorEntry(name: "layers.\(l).\(name)", parameter: .layer(l, p), shape: [c.hidden])
+        }
+        table.removeAll { $0.parameter == .layer(l, .mlpNormWeight) }
+        table += [
+          entry("post_attention_layernorm.weight", .postAttentionNormWeight),
+          entry("pre_feedforward_layernorm.weight", .mlpNormWeight),
+          entry("post_feedforward_layernorm.weight", .postMLPNormWeight),
+        ]
+      }
+      return table
+    }
+    layout.scalesEmbeddings = true
+    layout.ggufBlockNames = [
+      "ffn_norm": "pre_feedforward_layernorm", "post_attention_norm": "post_attention_layernorm",
+      "post_ffw_norm": "post_feedforward_layernorm",
+    ]
+    return layout
+  }()
 
   /// Llama, Mistral, Qwen2, Qwen3 (`modeling_llama.py`): the flags decide biases and q/k norms.
   static let llamaFamily = ArchitectureLayout(

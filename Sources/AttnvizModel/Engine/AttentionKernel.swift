@@ -22,7 +22,7 @@ struct AttentionMask: Sendable {
 ///
 ///     q (T, H·D), k (N, G·D), v (N, G·D)
 ///     raw_h     = Q_h·K_gᵀ              (T, N)
-///     scaled_h  = raw_h / √D            (T, N)
+///     scaled_h  = raw_h · scale         (T, N)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 struct AttentionKernel {
@@ -33,6 +33,8 @@ struct AttentionKernel {
   let mask: AttentionMask
   /// P: cached positions before the first query.
   var past = 0
+  /// The score scale; nil for 1/√D.
+  var scale: Float? = nil
 
   struct Result {
     /// H × (T, N), normalised in Double.
@@ -49,7 +51,7 @@ struct AttentionKernel {
     precondition(
       q.count == t * h * d && k.count == n * g * d && v.count == n * g * d, "attention shapes")
     let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
-    let scale = 1 / Float(d).squareRoot()
+    let scale = self.scale ?? 1 / Float(d).squareRoot()
     let group = h / g
     let run: @Sendable (Int) -> Void = { head in
       q.withUnsafeBufferPointer { qs in

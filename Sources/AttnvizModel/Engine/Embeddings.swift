@@ -12,6 +12,7 @@ extension ForwardPass {
   /// Looks up the rows of the embedding tables:
   ///
   ///     Llama family   x₀ = E[ids]
+  ///     Gemma          x₀ = E[ids] · √C  (√C rounded to Float32, as transformers' embed_scale)
   ///     GPT-2          x₀ = wte[ids] + wpe[0..<T]
   ///     BERT, RoBERTa  x₀ = LayerNorm(word[ids] + type[0] + position[p])
   ///     DistilBERT     x₀ = LayerNorm(word[ids] + position[0..<T])
@@ -28,6 +29,10 @@ extension ForwardPass {
       for i in 0..<t {
         for j in 0..<c { tokens[i * c + j] += segment[j] }
       }
+    }
+    if layout.scalesEmbeddings {
+      let scale = Float(Double(c).squareRoot())
+      for i in tokens.indices { tokens[i] *= scale }
     }
     guard layout.positions == .learned else {
       return Embedded(tokens: tokens, positions: nil, x: tokens)

@@ -8,6 +8,12 @@ import AttnvizMath
 ///     a = norm₁(x)                          a = x
 ///     x = x + attention(a)                  x = norm₁(x + attention(a))
 ///     x = x + feedForward(norm₂(x))         x = norm₂(x + feedForward(x))
+///
+///     sandwich (Gemma 3): a = norm₁(x); x = x + norm₁′(attention(a));
+///     x = x + norm₂′(feedForward(norm₂(x)))
+///
+/// Sliding-window layers (Mistral: all; Gemma 3: five of six) mask keys more than W − 1 before
+/// the query and may rotate with their own base θ.
 struct ForwardPass {
   let config: TransformerConfig
   let tensors: any TensorSource
@@ -31,15 +37,22 @@ struct ForwardPass {
     let toEnd = request.runsToEnd || cache != nil
     let embedded = try embed(ids, start: past)
     var x = embedded.x  // (T, C)
-    let rotary =
+    func rotation(_ theta: Double) -> RotaryEmbedding? {
       layout.positions == .rotary
-      ? RotaryEmbedding(
-        positions: past + t, headDim: config.headDim, theta: config.ropeTheta,
-        scaling: config.ropeScaling) : nil
-    let attention = AttentionKernel(
-      t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
-      mask: AttentionMask(causal: config.architecture.isCausal, window: config.slidingWindow),
-      past: past)
+        ? RotaryEmbedding(
+          positions: past + t, headDim: config.headDim, theta: theta,
+          scaling: config.ropeScaling) : nil
+    }
+    let rotary = rotation(config.ropeTheta)
+    let localRotary = config.localRopeTheta.map(rotation) ?? rotary
+    func kernel(window: Int?) -> AttentionKernel {
+      AttentionKernel(
+        t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
+        mask: AttentionMask(causal: config.architecture.isCausal, window: window),
+        past: past, scale: config.attentionScale)
+    }
+    let global = kernel(window: nil)
+    let local = kernel(window: config.slidingWindow)
     var output = ForwardOutput(layers: [])
     if request.residuals == .all { output.residuals = [x] }
     if request.headWritesPosition != nil { output.headWrites = [] }
@@ -49,15 +62,19 @@ struct ForwardPass {
       // The last layer's feed-forward is read only when the pass runs to the end or explain
       // walks through that block.
       let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
-      let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
-      var projected = project(a, w, rotary: rotary, start: past, keepUnrotated: keep)
+      let sliding = config.isSlidingLayer(l)
+      let a = layout.order == .postNorm ? x : norm(x, w.attentionNorm, w.attentionNormBias)
+      var projected = project(
+        a, w, rotary: sliding ? localRotary : rotary, start: past, keepUnrotated: keep)
       if let cache {
         (projected.k, projected.v) = cache.extend(layer: l, k: projected.k, v: projected.v)
       }
+      let attention = sliding ? local : global
       var result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
       ablate(&result.output, layer: l, heads: request.ablatedHeads, tokens: t)
-      let out = linear(
+      var out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
+      if let post = w.postAttentionNorm { out = norm(out, post, nil) }
       guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
         throw ModelError.badModel(
           path: name,
@@ -77,8 +94,10 @@ struct ForwardPass {
       // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
       // cache's keys would be measured again at every step.
       let norms = cache == nil ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil
+      let window = sliding ? config.slidingWindow : nil
       if last && !toEnd && !keep {
-        output.layers.append(LayerTrace(weights: weights, steps: nil, transformedNorms: norms))
+        output.layers.append(
+          LayerTrace(weights: weights, steps: nil, transformedNorms: norms, window: window))
         break  // nothing after the last attention is shown
       }
       let entering = x
@@ -88,6 +107,13 @@ struct ForwardPass {
         addInPlace(&x, out)
         let normed = norm(x, w.mlpNorm, w.mlpNormBias)
         let (ffn, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
+        kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
+        addInPlace(&x, ffn)
+      case .sandwich:
+        addInPlace(&x, out)
+        let normed = norm(x, w.mlpNorm, w.mlpNormBias)
+        let (f, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
+        let ffn = w.postMLPNorm.map { norm(f, $0, nil) } ?? f
         kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
         addInPlace(&x, ffn)
       case .postNorm:
@@ -110,7 +136,8 @@ struct ForwardPass {
           entering: entering, sum: kept.sum, normed: kept.normed, hidden: kept.hidden,
           feedForward: kept.ffn, output: x, order: layout.order, norm: layout.norm)
       }
-      output.layers.append(LayerTrace(weights: weights, steps: steps, transformedNorms: norms))
+      output.layers.append(
+        LayerTrace(weights: weights, steps: steps, transformedNorms: norms, window: window))
       if request.residuals == .all { output.residuals?.append(x) }
     }
     if request.residuals == .last { output.residuals = [x] }

@@ -17,6 +17,9 @@ struct LayerWeights {
   var attentionNormBias: [Float]?
   var mlpNorm: [Float]
   var mlpNormBias: [Float]?
+  /// Gemma's norms of the attention and feed-forward outputs (C), nil elsewhere.
+  var postAttentionNorm: [Float]?
+  var postMLPNorm: [Float]?
   var up: WeightMatrix  // (I, C)
   var upBias: [Float]?
   var gate: WeightMatrix?  // (I, C), gated feed-forward only
@@ -58,12 +61,14 @@ struct LayerWeights {
     keyNorm = try optional(.keyNorm)
     attentionNorm = try required(.attentionNormWeight)
     attentionNormBias = try optional(.attentionNormBias)
+    postAttentionNorm = try optional(.postAttentionNormWeight)
     guard !attentionOnly else {
       (mlpNorm, up, down) = ([], WeightMatrix([]), WeightMatrix([]))
       return
     }
     mlpNorm = try required(.mlpNormWeight)
     mlpNormBias = try optional(.mlpNormBias)
+    postMLPNorm = try optional(.postMLPNormWeight)
     up = try matrix(.upWeight)
     upBias = try optional(.upBias)
     gate = reader.table.has(.layer(l, .gateWeight)) ? try matrix(.gateWeight) : nil

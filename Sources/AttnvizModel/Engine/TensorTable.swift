@@ -17,6 +17,8 @@ enum LayerParameter: Hashable, Sendable {
   case queryNorm, keyNorm
   case attentionNormWeight, attentionNormBias
   case mlpNormWeight, mlpNormBias
+  /// Gemma's norms of the sub-blocks' outputs, before they join the residual.
+  case postAttentionNormWeight, postMLPNormWeight
   case upWeight, upBias, gateWeight, gateBias, downWeight, downBias
 }
 

@@ -20,6 +20,11 @@ extension TransformerConfig {
     case .bert, .roberta: self = try Self.bert(architecture, fields)
     case .distilbert: self = try Self.distilbert(fields)
     case .gpt2: self = try Self.gpt2(fields)
+    case .gemma3:
+      throw fields.fail(
+        "model_type",
+        "is \"gemma3_text\"; attnviz reads Gemma 3 from its GGUF file (make model installs "
+          + "gemma-3-270m), not yet from a Hugging Face folder")
     }
   }
 

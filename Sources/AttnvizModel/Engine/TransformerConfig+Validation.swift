@@ -86,6 +86,15 @@ extension TransformerConfig {
     if let window = slidingWindow, window < 1 {
       throw fail("\(subject(.slidingWindow, window)) must be at least 1 token")
     }
+    if let period = globalLayerPeriod, period < 1 {
+      throw fail("the sliding-window pattern \(period) must be at least 1 layer")
+    }
+    if let theta = localRopeTheta, !(theta.isFinite && theta > 0) {
+      throw fail("the local RoPE base \(theta) must be a positive number")
+    }
+    if let scalar = queryPreAttentionScalar, !(scalar.isFinite && scalar > 0) {
+      throw fail("query_pre_attn_scalar \(scalar) must be a positive number")
+    }
     if case .llama3(let factor, let low, let high, let original) = ropeScaling {
       guard factor > 0, low > 0, high > low, original > 0 else {
         throw fail(

@@ -10,26 +10,34 @@ public struct TransformerConfig: Sendable, Equatable {
   /// The architectures the engine runs, named by their `config.json` `model_type`.
   public enum Architecture: String, Sendable, CaseIterable {
     case llama, mistral, qwen2, qwen3, bert, roberta, distilbert, gpt2
+    /// Gemma 3's text model (`gemma3_text`): read from GGUF files.
+    case gemma3 = "gemma3_text"
 
     /// Decoders (causal attention) vs encoders (every token sees every token).
     public var isCausal: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3, .gpt2: true
+      case .llama, .mistral, .qwen2, .qwen3, .gpt2, .gemma3: true
       case .bert, .roberta, .distilbert: false
       }
     }
 
-    /// Llama-family decoders: rotary positions, RMSNorm, SwiGLU, grouped-query attention.
+    /// Llama-family decoders: rotary positions, RMSNorm, a gated feed-forward, grouped-query
+    /// attention (Gemma 3 adds norms after the sub-blocks and sliding-window layers).
     public var isLlamaFamily: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3: true
+      case .llama, .mistral, .qwen2, .qwen3, .gemma3: true
       case .bert, .roberta, .distilbert, .gpt2: false
       }
     }
 
-    /// "bert, distilbert, gpt2, llama, mistral, qwen2, qwen3, roberta" for error messages.
+    /// Whether a Hugging Face folder's `config.json` of this `model_type` is read (Gemma 3 is
+    /// read from GGUF files only, so far).
+    public var readsConfigJSON: Bool { self != .gemma3 }
+
+    /// "bert, distilbert, gpt2, llama, mistral, qwen2, qwen3, roberta" (the `config.json`
+    /// model types) for error messages.
     public static var supportedList: String {
-      allCases.map(\.rawValue).sorted().joined(separator: ", ")
+      allCases.filter(\.readsConfigJSON).map(\.rawValue).sorted().joined(separator: ", ")
     }
   }
 
@@ -98,8 +106,16 @@ public struct TransformerConfig: Sendable, Equatable {
   public var mlpBias: Bool
   /// Per-head RMSNorm of queries and keys before RoPE (Qwen3).
   public var qkNorm: Bool
-  /// Mistral's sliding window: query i sees keys i−W+1 … i. nil: no window.
+  /// The sliding window: on a windowed layer query i sees keys i−W+1 … i. nil: no window.
   public var slidingWindow: Int?
+  /// Which layers the window applies to: nil, every layer (Mistral); n, all but every n-th
+  /// (Gemma 3: 6, so layers 6, 12, 18 counting from 1 attend globally).
+  public var globalLayerPeriod: Int?
+  /// The RoPE base θ of the windowed layers when it differs from `ropeTheta` (Gemma 3: 10 000
+  /// local, 1 000 000 global).
+  public var localRopeTheta: Double?
+  /// Gemma's `query_pre_attn_scalar` s: scores are scaled by 1/√s instead of 1/√D.
+  public var queryPreAttentionScalar: Double?
   /// Token-type (segment) embeddings rows (BERT, RoBERTa); 0 when the model has none.
   public var typeVocabularySize: Int
   /// RoBERTa's padding index (`pad_token_id`): positions count from paddingIndex + 1 and skip
@@ -144,7 +160,19 @@ public struct TransformerConfig: Sendable, Equatable {
     switch architecture {
     case .llama, .mistral, .qwen2, .qwen3: .silu
     case .bert, .roberta, .distilbert: .gelu
-    case .gpt2: .geluTanh
+    case .gpt2, .gemma3: .geluTanh
     }
+  }
+
+  /// Whether layer `l` (from 0) attends through the sliding window.
+  public func isSlidingLayer(_ l: Int) -> Bool {
+    guard slidingWindow != nil else { return false }
+    guard let period = globalLayerPeriod else { return true }
+    return (l + 1) % period != 0
+  }
+
+  /// The factor raw scores q·k are multiplied by: 1/√D, or 1/√s with `queryPreAttentionScalar`.
+  public var attentionScale: Float {
+    1 / Float(queryPreAttentionScalar ?? Double(headDim)).squareRoot()
   }
 }

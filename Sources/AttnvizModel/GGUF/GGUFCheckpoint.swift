@@ -25,12 +25,18 @@ public struct GGUFCheckpoint: TensorSource {
   let permutedHeads: [String: Int]
 
   /// `permuteQK`: undo llama.cpp's Q/K permutation, with `heads` and `kvHeads` heads.
-  public init(file: GGUFFile, permuteQK: Bool, heads: Int, kvHeads: Int) {
+  /// `blockNames`: the architecture's own meaning of block tensor names, over `blockNames`'
+  /// (Gemma's `ffn_norm` is `pre_feedforward_layernorm`, its `post_attention_norm`
+  /// `post_attention_layernorm`).
+  public init(
+    file: GGUFFile, permuteQK: Bool, heads: Int, kvHeads: Int, blockNames: [String: String] = [:]
+  ) {
     self.file = file
     var sources: [String: String] = [:]
     var permuted: [String: Int] = [:]
+    let blockTable = Self.blockNames.merging(blockNames) { $1 }
     for tensor in file.tensors {
-      let name = Self.huggingFaceName(tensor.name) ?? tensor.name
+      let name = Self.huggingFaceName(tensor.name, blockNames: blockTable) ?? tensor.name
       sources[name] = tensor.name
       if permuteQK, let heads = Self.permutation(tensor.name, heads: heads, kvHeads: kvHeads) {
         permuted[tensor.name] = heads
@@ -50,7 +56,9 @@ public struct GGUFCheckpoint: TensorSource {
   ]
 
   /// The Hugging Face name of a GGUF tensor, or nil when it has none.
-  static func huggingFaceName(_ name: String) -> String? {
+  static func huggingFaceName(_ name: String, blockNames: [String: String] = blockNames)
+    -> String?
+  {
     switch name {
     case "token_embd.weight": return "model.embed_tokens.weight"
     case "output_norm.weight": return "model.norm.weight"
@@ -59,7 +67,8 @@ public struct GGUFCheckpoint: TensorSource {
     }
     let parts = name.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]), layer >= 0,
-      let mapped = blockNames[String(parts[2])], parts[3] == "weight" || parts[3] == "bias"
+      let mapped = blockNames[String(parts[2])],
+      parts[3] == "weight" || parts[3] == "bias"
     else { return nil }
     return "model.layers.\(layer).\(mapped).\(parts[3])"
   }

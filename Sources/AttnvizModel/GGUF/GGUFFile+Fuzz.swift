@@ -47,7 +47,8 @@ extension GGUFFile {
     guard let config = try? TransformerConfig(gguf: file) else { return count }
     let checkpoint = GGUFCheckpoint(
       file: file, permuteQK: file.header.value("general.architecture")?.stringValue == "llama",
-      heads: config.heads, kvHeads: config.kvHeads)
+      heads: config.heads, kvHeads: config.kvHeads,
+      blockNames: ArchitectureLayout(config.architecture).ggufBlockNames)
     guard
       (try? TransformerModel(
         config: config, tensors: checkpoint, tokenizer: tokenizer, name: "fuzz")) != nil

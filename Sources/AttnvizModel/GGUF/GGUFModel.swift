@@ -3,7 +3,21 @@ import Foundation
 extension TransformerModel {
   /// The GGUF architectures attnviz runs (`general.architecture`).
   public static let ggufArchitectures: [String: TransformerConfig.Architecture] = [
-    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3,
+    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma3": .gemma3,
+  ]
+
+  /// What llama.cpp knows about an architecture without a metadata key for it
+  /// (`llama_model::load_hparams`): Gemma 3 windows all layers but every sixth, rotates the
+  /// windowed ones with base 10 000, and scales scores by 1/√(key length).
+  struct GGUFLayerPattern {
+    var globalLayerPeriod: Int
+    var localRopeTheta: Double
+    var scalesByKeyLength: Bool
+  }
+
+  static let ggufLayerPatterns: [String: GGUFLayerPattern] = [
+    "gemma3": GGUFLayerPattern(
+      globalLayerPeriod: 6, localRopeTheta: 10_000, scalesByKeyLength: true)
   ]
 
   /// Loads a GGUF file (llama.cpp, Ollama, LM Studio): the configuration from its metadata,
@@ -15,7 +29,8 @@ extension TransformerModel {
     let tokenizer = try file.header.tokenizer(file: path)
     let checkpoint = GGUFCheckpoint(
       file: file, permuteQK: file.header.value("general.architecture")?.stringValue == "llama",
-      heads: config.heads, kvHeads: config.kvHeads)
+      heads: config.heads, kvHeads: config.kvHeads,
+      blockNames: ArchitectureLayout(config.architecture).ggufBlockNames)
     let modelName = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     try self.init(
       config: config, tensors: checkpoint, tokenizer: tokenizer, name: modelName,
@@ -78,6 +93,11 @@ extension TransformerConfig {
       outputBias: file.tensor("blk.0.attn_output.bias") != nil,
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
       slidingWindow: optionalInt("attention.sliding_window"))
+    if let pattern = TransformerModel.ggufLayerPatterns[name] {
+      globalLayerPeriod = pattern.globalLayerPeriod
+      localRopeTheta = pattern.localRopeTheta
+      if pattern.scalesByKeyLength { queryPreAttentionScalar = Double(self.headDim) }
+    }
     let keys: [Field: String] = [
       .layers: "block_count", .hidden: "embedding_length", .heads: "attention.head_count",
       .kvHeads: "attention.head_count_kv", .headDim: headDimKey,
