@@ -65,7 +65,10 @@ struct TranslateCommand: ParsableCommand {
     completion: .directory)
   var out: String = "attnviz-out"
 
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg, json.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Files to write, comma-separated: png, svg, json, html (translation.html: hover a generated token to see the source tokens it read).",
+      valueName: "list"))
   var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png, .json])]
 
   @Flag(help: "Print nothing but errors.")
@@ -76,10 +79,12 @@ struct TranslateCommand: ParsableCommand {
     if let encoderLayer, encoderLayer < 1 {
       throw ValidationError("--encoder-layer counts from 1, not \(encoderLayer)")
     }
-    let unsupported = CommaSeparated.values(format).filter { ![.png, .svg, .json].contains($0) }
+    let unsupported = CommaSeparated.values(format).filter {
+      ![.png, .svg, .json, .html].contains($0)
+    }
     if let first = unsupported.first {
       throw ValidationError(
-        "translate writes png, svg and json; --format \(first) is not one of them")
+        "translate writes png, svg, json and html; --format \(first) is not one of them")
     }
   }
 

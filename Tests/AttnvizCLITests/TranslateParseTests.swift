@@ -40,8 +40,8 @@ import Testing
   @Test(arguments: [
     (["translate", "--layer", "0", "x"], "--layer counts from 1"),
     (["translate", "--encoder-layer", "0", "x"], "--encoder-layer counts from 1"),
-    (["translate", "--format", "html", "x"], "translate writes png, svg and json"),
-    (["translate", "--format", "csv", "x"], "translate writes png, svg and json"),
+    (["translate", "--format", "csv", "x"], "translate writes png, svg, json and html"),
+    (["translate", "--format", "md", "x"], "translate writes png, svg, json and html"),
   ])
   func refusals(arguments: [String], message: String) {
     #expect(usageError(arguments)?.contains(message) == true, "\(usageError(arguments) ?? "")")

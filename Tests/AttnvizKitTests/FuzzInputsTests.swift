@@ -169,7 +169,8 @@ struct FuzzInputsTests {
   }
 
   @Test func sentencePiece() {
+    // The seeds (two whole models) tokenize; every input, the findings too, runs without a trap.
     let inputs = Self.inputs("FuzzSentencePiece")
-    #expect(inputs.allSatisfy { SentencePieceModelFile.fuzz($0) > 0 })
+    #expect(inputs.filter { SentencePieceModelFile.fuzz($0) > 0 }.count >= 2)
   }
 }

@@ -155,6 +155,13 @@ struct SentencePieceUnitTests {
     #expect(tokens[1].sourceRange == 2..<8)
   }
 
+  @Test func aVocabularyOfOnlyControlPiecesMakesEveryCharacterUnknown() throws {
+    // Found by FuzzSentencePiece (Fuzz/Regressions): no matchable piece, longest piece 0.
+    let file = try SentencePieceModelFile(bytes: Self.model([("</s>", 0, 3), ("<unk>", 0, 2)]))
+    let tokens = try SentencePieceTokenizer(file: file).tokenize("ab c")
+    #expect(tokens.map(\.id) == [1])
+  }
+
   @Test func refusesWhatIsNotAUnigramModel() throws {
     #expect(throws: TokenizerError.self) {
       try SentencePieceTokenizer(

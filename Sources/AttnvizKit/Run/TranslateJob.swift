@@ -1,3 +1,4 @@
+import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
@@ -103,6 +104,20 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
   if options.formats.contains(.json) {
     let document = translationJSON(translation, text: text, translator: translator)
     files.append(OutputFile(name: "attention.json", text: document))
+  }
+  if options.formats.contains(.html) {
+    let page = TranslationPage(
+      modelName: translator.name,
+      subtitle: "\(translator.direction) · “\(shortened(text, to: 60))” → "
+        + "“\(shortened(translation.text, to: 60))”",
+      source: view.source, target: view.target,
+      layers: (0..<view.layers).map { l in
+        TranslationView(
+          translation: translation, text: text, merge: options.mergeSubwords, layer: l
+        )
+        .heads
+      }, initialLayer: layer, colorMap: figure.colorMap.map)
+    files.append(OutputFile(name: "translation.html", text: page.html()))
   }
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)

@@ -79,7 +79,9 @@ public struct UnigramModel: Sendable {
       let characterLength = min(
         SentencePieceNormalizer.characterLength(normalized, at: s) ?? 1, size - s)
       var hasSingle = false
-      for length in 1...min(longest, size - s) {
+      // `longest` is 0 for a vocabulary of only control and unknown pieces (found by
+      // FuzzSentencePiece): every character is then the unknown piece.
+      for length in stride(from: 1, through: min(longest, size - s), by: 1) {
         guard let found = ids[normalized[s..<s + length]], let entry = entries[found],
           entry.kind != .unused
         else { continue }
