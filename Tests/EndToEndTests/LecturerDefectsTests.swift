@@ -501,3 +501,19 @@ import Testing
     #expect(svg.contains(">masked (−∞)</text>"))
   }
 }
+
+/// Issue 25's smaller defects: a slide PDF handed to --file, and where --rerun writes.
+@Suite struct LectureReadyDefectsTests {
+  @Test func aPDFGivenAsTextIsNamedWithTheWayToItsText() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let pdf = folder.appendingPathComponent("slides.pdf")
+    try Data([UInt8]("%PDF-1.4\n".utf8) + [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A]).write(to: pdf)
+    let run = try Binary.run(["--file", pdf.path, "--out", folder.path])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("is a PDF, not text"), "\(run.stderr)")
+    #expect(run.stderr.contains("pdftotext"))
+    #expect(!run.stderr.contains("iconv"))
+    #expect(listing(folder) == ["slides.pdf"])
+  }
+}
