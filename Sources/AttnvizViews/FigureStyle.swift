@@ -23,6 +23,9 @@ public struct FigureStyle: Sendable, Equatable {
   public var margin: Double
   /// The narrowest a figure's heading may be: a small body still gets a readable title line.
   public var minimumWidth = 480.0
+  /// A figure that shows "·animal" says once, under its title, what the leading "·" means.
+  /// Off for panels that a composed figure says it for once (compare, explain).
+  public var explainsSpaceMark = false
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?
