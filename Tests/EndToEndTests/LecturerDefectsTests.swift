@@ -346,7 +346,7 @@ import Testing
       copy, ["--model", "all-MiniLM-L6-v2", "a"], environment: environment, in: folder)
     #expect(run.status == 1)
     // `make model` has not been run for this user: the folder it installs into is named.
-    #expect(run.stderr.contains("looked in") && run.stderr.contains(data.path + "/attnviz/models"))
+    #expect(run.stderr.contains("make model") && run.stderr.contains(data.path + "/attnviz/models"))
     #expect(run.stderr.contains("ATTNVIZ_MODELS"), "\(run.stderr)")
     // Once the model is where `make model` puts it, the same copy finds it from anywhere.
     let model = Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2")
