@@ -21,7 +21,12 @@ for sub in show pe explain; do
   COLUMNS=1000 "$bin" help "$sub" | sed -n "s/^  \(--[a-z-]*\).*[(;] *default: \([^)]*\))\.\{0,1\}\$/$sub \1\t(default: \2)/p"
 done > "$defaults"
 
-awk -v defaults="$defaults" '
+# Every subcommand the binary lists, in its order, for the SYNOPSIS (so a new one cannot be
+# missing from it).
+subcommands=$(COLUMNS=1000 "$bin" --help | sed -n '/^SUBCOMMANDS:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p' | tr '\n' ' ')
+[ -n "$subcommands" ] || { echo "finish-man-page.sh: no subcommands in $bin --help" >&2; exit 1; }
+
+awk -v defaults="$defaults" -v subcommands="$subcommands" '
 BEGIN {
   FS = "\n"
   while ((getline line < defaults) > 0) {
@@ -49,21 +54,24 @@ pending != "" {
 }
 { print }
 
-function print_synopsis() {
+function print_synopsis(   count, names, i, name) {
   print ".Nm"
   print ".Op Ar options"
   print ".Op Ar text ..."
-  print ".Nm"
-  print ".Cm show"
-  print ".Op Ar options"
-  print ".Op Ar text ..."
-  print ".Nm"
-  print ".Cm pe"
-  print ".Op Ar options"
-  print ".Nm"
-  print ".Cm explain"
-  print ".Op Ar options"
-  print ".Op Ar text ..."
+  # What each subcommand takes after its options; one not named here still gets its line.
+  operands["show"] = "text ..."; operands["explain"] = "text ..."
+  operands["compare"] = "text ..."; operands["deck"] = "deck.toml"; operands["info"] = "figure"
+  count = split(subcommands, names, " ")
+  for (i = 1; i <= count; i++) {
+    name = names[i]
+    print ".Nm"
+    print ".Cm " name
+    print ".Op Ar options"
+    if (name in operands) {
+      if (name == "deck" || name == "info") print ".Ar " operands[name]
+      else print ".Op Ar " operands[name]
+    }
+  }
   print ".Nm"
   print ".Cm help"
   print ".Op Ar subcommand"

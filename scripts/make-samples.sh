@@ -85,7 +85,9 @@ rm -rf samples/lecture
   echo
   echo "The whole self-attention lecture from one deck file, [samples/lecture.toml](../samples/lecture.toml):"
   echo "numbered figures with captions and the command that makes each one in"
-  echo "[samples/lecture/index.md](../samples/lecture/index.md) (and a self-contained \`index.html\`)."
+  echo "[samples/lecture/index.md](../samples/lecture/index.md) (and a self-contained \`index.html\`),"
+  echo "and the slide show to present or hand out: [slides.pdf](../samples/lecture/slides.pdf) and a"
+  echo "self-contained \`slides.html\` (arrow keys, F for full screen)."
   echo "See the [lecture kit](lecture-kit.md)."
   echo
   echo '```'

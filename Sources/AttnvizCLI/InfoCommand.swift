@@ -63,6 +63,14 @@ struct InfoCommand: ParsableCommand {
     var run = words
     run.insert(contentsOf: ["--out", out ?? "."], at: run.firstIndex(of: "--") ?? run.count)
     RecordedCommand.words = words
+    if out == nil {
+      // Said before anything is written, so nobody looks for the files in the figure's folder.
+      let here = displayPath(FileManager.default.currentDirectoryPath)
+      FileHandle.standardError.write(
+        Data(
+          "info: --rerun writes into the current folder (\(here)); --out DIR writes elsewhere\n"
+            .utf8))
+    }
     var command = try Attnviz.parseAsRoot(run)
     try command.run()
   }

@@ -12,8 +12,9 @@ struct PositionalEncodingCommand: ParsableCommand {
   @Option(help: "Number of positions (rows), 1-2048.")
   var positions: Int = 50
 
-  @Option(help: "Encoding dimensions d_model (columns), 2-1024.")
-  var dim: Int = 64
+  // Optional so that giving it with --rope, which sizes its figure by --head-size, is refused.
+  @Option(help: "Encoding dimensions d_model (columns), 2-1024 (default: 64; not with --rope).")
+  var dim: Int?
 
   @Flag(
     help:
@@ -50,6 +51,18 @@ struct PositionalEncodingCommand: ParsableCommand {
         "--positions must be between \(positionRange.lowerBound) and \(positionRange.upperBound), not \(positions)"
       )
     }
+    if rope, let dim {
+      throw ValidationError(
+        "--rope rotates pairs of a head's dimensions and takes their number from --head-size; "
+          + "give --head-size \(dim) instead of --dim \(dim)")
+    }
+    let rotaryFormats: Set<OutputFormat> = [.png, .svg, .json]
+    if rope, let other = CommaSeparated.values(format).first(where: { !rotaryFormats.contains($0) })
+    {
+      throw ValidationError(
+        "pe --rope writes png, svg and json, not \(other.rawValue); drop it from --format")
+    }
+    let dim = self.dim ?? 64
     let dimensionRange = PositionalEncodingOptions.dimensionRange
     guard dimensionRange.contains(dim) else {
       throw ValidationError(
@@ -78,7 +91,7 @@ struct PositionalEncodingCommand: ParsableCommand {
     }
     var options = PositionalEncodingOptions()
     options.positions = positions
-    options.dimensions = dim
+    options.dimensions = dim ?? 64
     options.outputFolder = out
     options.formats = CommaSeparated.values(format)
     figure.apply(to: &options.figure)

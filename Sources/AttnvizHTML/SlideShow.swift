@@ -140,7 +140,8 @@ let slideShowCSS = """
 
 /// The keys of a slide clicker and of reveal.js: → ↓ Page Down Space N next, ← ↑ Page Up P
 /// previous, Home/End, F full screen; a click moves on (its left third moves back). The slide
-/// shown is in the address (#3), so a reload stays on it.
+/// shown is in the address (#3), so a reload stays on it. The key help shows for 8 seconds or
+/// until the first key.
 let slideShowScript = """
   (function () {
     "use strict";
@@ -183,6 +184,8 @@ let slideShowScript = """
       show(event.clientX < window.innerWidth / 3 ? current - 1 : current + 1);
     });
     window.addEventListener("hashchange", fromHash);
+    // The key help is for the first moments; it must not sit on a caption while presenting.
+    setTimeout(function () { help.classList.add("gone"); }, 8000);
     fromHash();
     document.body.dataset.ready = "true";
   })();

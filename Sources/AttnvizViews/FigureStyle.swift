@@ -26,6 +26,9 @@ public struct FigureStyle: Sendable, Equatable {
   /// The width:height of the slide the figure will be fitted to (`--preset slide`: 16/9), so
   /// figures of many panels arrange them to fill it; nil: no slide.
   public var slideAspect: Double? = nil
+  /// A figure that shows "·animal" says once, under its title, what the leading "·" means.
+  /// Off for panels that a composed figure says it for once (compare, explain).
+  public var explainsSpaceMark = false
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?

@@ -94,7 +94,7 @@ func headsFigure(
     keep: Set(strongest.map { $0 / cell.columnFactor }))
   // Pooled panels label the first token of every block, so the note counts tokens.
   if let note = strideNote([(rowPlan.stride * cell.rowFactor, "token")]) { notes.append(note) }
-  if let note = spaceMarkNote(first.rowLabels) { notes.append(note) }
+  if style.explainsSpaceMark, let note = spaceMarkNote(first.rowLabels) { notes.append(note) }
 
   var canvas = Canvas(measurer: measurer)
   var grids: [GridGeometry] = []

@@ -84,7 +84,7 @@ struct HeatmapSpec {
 
 /// Once per figure where a label shows the space mark of byte-level and SentencePiece tokens
 /// ("·animal"): what it means.
-func spaceMarkNote(_ labels: [String]) -> String? {
+public func spaceMarkNote(_ labels: [String]) -> String? {
   labels.contains { $0.count > 1 && $0.hasPrefix("·") }
     ? "a leading “·” marks a token that starts with a space" : nil
 }
@@ -170,7 +170,9 @@ func drawHeatmap(
     spec.scale, x: grid.maxX + 18, y: grid.y, height: grid.height,
     showsMasked: spec.isCausal && m.columns > 1, style: style, label: spec.colorBarLabel,
     into: &canvas)
-  if let note = spaceMarkNote(spec.rowLabels + spec.columnLabels) { notes.append(note) }
+  if style.explainsSpaceMark, let note = spaceMarkNote(spec.rowLabels + spec.columnLabels) {
+    notes.append(note)
+  }
   drawAxisTitles(
     row: spec.rowAxis.title, column: spec.columnAxis.title, grid: grid, columnBelow: true,
     style: style, into: &canvas)

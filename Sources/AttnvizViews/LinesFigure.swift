@@ -97,7 +97,7 @@ public func linesFigure(
     x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
   let notes =
     (strideNote([(stride, "token")]).map { [$0] } ?? [])
-    + (spaceMarkNote(tokens).map { [$0] } ?? [])
+    + (style.explainsSpaceMark ? spaceMarkNote(tokens).map { [$0] } ?? [] : [])
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 

@@ -72,6 +72,8 @@ import Testing
     (["pe", "--positions", "0"], "--positions must be between 1 and 2048, not 0"),
     (["pe", "--dim", "4096"], "--dim must be between 2 and 1024, not 4096"),
     (["pe", "--format", "gif"], "'gif'"),
+    (["pe", "--rope", "--dim", "128"], "give --head-size 128 instead of --dim 128"),
+    (["pe", "--rope", "--format", "md,txt,csv"], "pe --rope writes png, svg and json, not md"),
     (["explain", "--step", "14", "x"], "--step 14 does not exist"),
     (["explain", "--head", "0", "x"], "--head counts from 1"),
     (["explain", "--format", "json", "x"], "'json'"),
@@ -92,7 +94,7 @@ import Testing
     let pe = try #require(
       try Attnviz.parseAsRoot(["pe", "--format", "svg,csv"]) as? PositionalEncodingCommand)
     #expect(CommaSeparated.values(pe.format) == [.svg, .csv])
-    #expect(pe.positions == 50 && pe.dim == 64)
+    #expect(pe.positions == 50 && pe.dim == nil)  // 64 when it runs; nil so --rope can refuse it
     let explain = try #require(
       try Attnviz.parseAsRoot(["explain", "--step", "6", "--causal", "x"]) as? ExplainCommand)
     #expect(explain.step == 6 && explain.model.causal)

@@ -34,12 +34,17 @@ import Testing
 
   @Test func theSpaceMarkIsExplainedOnceWhereItAppears() {
     let marked = attentionMatrix(["The", "·animal", "·it"])
-    let scene = heatmapFigure(marked, title: title, style: FigureStyle(), measurer: measurer)
+    var style = FigureStyle()
+    style.explainsSpaceMark = true
+    let scene = heatmapFigure(marked, title: title, style: style, measurer: measurer)
     let subtitle = scene.texts("subtitle").map(\.string).joined(separator: " ")
     #expect(subtitle.components(separatedBy: "marks a token that starts with a space").count == 2)
     let plain = heatmapFigure(
-      attentionMatrix(["the", "cat", "·"]), title: title, style: FigureStyle(), measurer: measurer)
+      attentionMatrix(["the", "cat", "·"]), title: title, style: style, measurer: measurer)
     #expect(!plain.texts("subtitle").map(\.string).joined().contains("starts with a space"))
+    // A panel of a composed figure leaves it to the figure.
+    let panel = heatmapFigure(marked, title: title, style: FigureStyle(), measurer: measurer)
+    #expect(!panel.texts("subtitle").map(\.string).joined().contains("starts with a space"))
   }
 }
 

@@ -49,6 +49,8 @@ import Testing
     try FileManager.default.createDirectory(at: here, withIntermediateDirectories: true)
     let rerun = try Binary.run(["info", "../made/pe.png", "--rerun"], in: here)
     #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(rerun.stderr.contains("--rerun writes into the current folder ("), "\(rerun.stderr)")
+    #expect(rerun.stderr.contains("/here)"), "\(rerun.stderr)")
     #expect(listing(here) == ["pe.png"])
     #expect(
       try Data(contentsOf: here.appendingPathComponent("pe.png"))

@@ -123,6 +123,11 @@ struct InstallTests {
       #expect(text.contains(expected), "\(expected) missing from the man page")
     }
     #expect(!text.contains("QK / d_k") && !text.contains("(18,"))
+    // The SYNOPSIS names every subcommand the binary has.
+    let synopsis = text.components(separatedBy: "\nDESCRIPTION").first ?? ""
+    for subcommand in ["show", "pe", "explain", "compare", "deck", "info", "models"] {
+      #expect(synopsis.contains("attnviz \(subcommand) [options]"), "\(subcommand) not in SYNOPSIS")
+    }
   }
 
   /// `make uninstall` removes the installed files and nothing else (a copy of the tree, so the

@@ -346,7 +346,7 @@ import Testing
       copy, ["--model", "all-MiniLM-L6-v2", "a"], environment: environment, in: folder)
     #expect(run.status == 1)
     // `make model` has not been run for this user: the folder it installs into is named.
-    #expect(run.stderr.contains("looked in") && run.stderr.contains(data.path + "/attnviz/models"))
+    #expect(run.stderr.contains("make model") && run.stderr.contains(data.path + "/attnviz/models"))
     #expect(run.stderr.contains("ATTNVIZ_MODELS"), "\(run.stderr)")
     // Once the model is where `make model` puts it, the same copy finds it from anywhere.
     let model = Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2")
@@ -499,5 +499,21 @@ import Testing
       contentsOf: folder.appendingPathComponent("step-06-causal-mask.svg"), encoding: .utf8)
     #expect(svg.contains(">Step 6 · Scaled scores, future keys masked (−∞)</text>"))
     #expect(svg.contains(">masked (−∞)</text>"))
+  }
+}
+
+/// Issue 25's smaller defects: a slide PDF handed to --file, and where --rerun writes.
+@Suite struct LectureReadyDefectsTests {
+  @Test func aPDFGivenAsTextIsNamedWithTheWayToItsText() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let pdf = folder.appendingPathComponent("slides.pdf")
+    try Data([UInt8]("%PDF-1.4\n".utf8) + [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A]).write(to: pdf)
+    let run = try Binary.run(["--file", pdf.path, "--out", folder.path])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("is a PDF, not text"), "\(run.stderr)")
+    #expect(run.stderr.contains("pdftotext"))
+    #expect(!run.stderr.contains("iconv"))
+    #expect(listing(folder) == ["slides.pdf"])
   }
 }

@@ -62,11 +62,34 @@ let textTooLong = AttnvizError.usage(
   "the text is longer than \(maximumTextBytes / 1024) KiB; give a shorter passage")
 
 func decodeUTF8(_ data: Data, origin: String) throws -> String {
+  if let kind = documentKind(data) {
+    throw AttnvizError.failure("\(origin) is \(kind.what), not text; \(kind.advice)")
+  }
   guard let text = String(data: data, encoding: .utf8) else {
     throw AttnvizError.failure(
       "\(origin) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
   }
   return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+}
+
+/// Files people hand a text option by mistake, known by their first bytes, with the way to get
+/// their text (converting a PDF's bytes with iconv would not).
+func documentKind(_ data: Data) -> (what: String, advice: String)? {
+  let head = [UInt8](data.prefix(8))
+  func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
+  if starts(Array("%PDF-".utf8)) {
+    return ("a PDF", "extract its text first: pdftotext FILE.pdf FILE.txt, then --file FILE.txt")
+  }
+  if starts([0x50, 0x4B, 0x03, 0x04]) {
+    return (
+      "a zip archive (a Word, OpenDocument or EPUB file?)",
+      "save or export it as plain text (.txt) and give that"
+    )
+  }
+  if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts(Array("GIF8".utf8)) {
+    return ("an image", "give the sentence as text")
+  }
+  return nil
 }
 
 /// `--file PATH`: a regular file or a pipe (`--file <(pdftotext …)`, `--file /dev/stdin`), read

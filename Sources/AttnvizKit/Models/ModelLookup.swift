@@ -103,13 +103,22 @@ public struct ModelLookup: Sendable {
     if Self.isPathLike(name) {
       return "no model at \(absolute(name)): there is no such file or folder; check the path"
     }
-    var message = "no model \"\(name)\" found; looked in " + looked.joined(separator: ", ")
+    var message = "no model \"\(name)\" found"
+    if let near = nearestName(to: name, among: knownNames()) {
+      message += " (did you mean \"\(near)\"?)"
+    }
+    // A line of five paths hides its advice; past two, the listing of `attnviz models` says
+    // where attnviz looks (and what it found there).
+    message +=
+      looked.count <= 2
+      ? "; looked in " + looked.joined(separator: ", ")
+      : "; `attnviz models` lists the models attnviz can find and the folders it searches"
     if Self.makeModelNames.contains(name) {
-      // `make model` installs into the data folder listed above, which every lookup searches:
-      // the model is missing there, so fetching it is what is left to do.
+      // `make model` installs into the data folder, which every lookup searches: the model is
+      // missing there, so fetching it is what is left to do.
       message +=
-        "; run `make model` in the attnviz folder to fetch it, or set ATTNVIZ_MODELS"
-        + " to a folder that holds it"
+        "; run `make model` in the attnviz folder to fetch it into \(dataFolder), or set"
+        + " ATTNVIZ_MODELS to a folder that holds it"
     } else if name.contains("/") {
       message +=
         "; give a model folder or .gguf file, or a hub id already in the cache"
@@ -118,6 +127,13 @@ public struct ModelLookup: Sendable {
       message += "; give a model folder, a .gguf file, ollama:NAME or set ATTNVIZ_MODELS"
     }
     return message
+  }
+
+  /// The names `attnviz models` lists, and those `make model` fetches.
+  func knownNames() -> [String] {
+    var names = Self.makeModelNames
+    names += ModelCatalog(lookup: self).listings().map(\.name)
+    return names
   }
 
   /// What is at `path`: a GGUF file, a Hugging Face folder, a folder with one GGUF, or nothing
@@ -245,4 +261,40 @@ enum HubCache {
         $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
       }
   }
+}
+
+/// The name among `names` that `name` most likely meant: the same but for case, else the
+/// nearest by edits (insertions, deletions, substitutions, case ignored), when that is at most a
+/// fifth of the name's length (at least 2) and no other name is as near.
+func nearestName(to name: String, among names: [String]) -> String? {
+  let wanted = Array(name.lowercased())
+  var best: (name: String, distance: Int, tied: Bool)?
+  for candidate in Set(names).sorted() where candidate != name {
+    let distance = editDistance(wanted, Array(candidate.lowercased()))
+    if let current = best, distance > current.distance { continue }
+    if let current = best, distance == current.distance {
+      best?.tied = current.name.lowercased() != candidate.lowercased()
+      continue
+    }
+    best = (candidate, distance, false)
+  }
+  guard let best, !best.tied, best.distance <= max(2, wanted.count / 5) else { return nil }
+  return best.name
+}
+
+/// Levenshtein distance, one row at a time.
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+  guard !a.isEmpty else { return b.count }
+  guard !b.isEmpty else { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      current[j] = min(
+        previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
 }

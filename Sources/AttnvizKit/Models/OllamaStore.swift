@@ -32,10 +32,7 @@ struct OllamaStore {
       data = try BoundedFile.read(path, what: "the Ollama manifest", limit: FileLimits.configFile)
     } catch let error as FileReadError {
       if case .system(let code) = error.problem, code == ENOENT || code == ENOTDIR {
-        throw AttnvizError.failure(
-          "no Ollama model \"\(name):\(tag)\": looked for its manifest at \(path); run "
-            + "`ollama pull \(name):\(tag)` or set OLLAMA_MODELS to the folder Ollama keeps models "
-            + "in")
+        throw AttnvizError.failure(missing(name: name, tag: tag, manifest: path))
       }
       throw AttnvizError.failure("\(error)")
     }
@@ -90,6 +87,32 @@ struct OllamaStore {
       )
     }
     return digest
+  }
+
+  /// Why `name:tag` is not here, with what is: the tags of the same name, else a name that
+  /// differs by a typo (no advice to pull a name Ollama may not have), else how to see and get
+  /// models.
+  func missing(name: String, tag: String, manifest: String) -> String {
+    let installed = all().map(\.name)
+    let sameName = installed.filter { $0.hasPrefix(name + ":") }
+    var message = "no Ollama model \"\(name):\(tag)\" (no manifest at \(manifest))"
+    if !sameName.isEmpty {
+      return message + "; \(name) is here with the tag"
+        + (sameName.count == 1 ? " " : "s ")
+        + sameName.map { "ollama:\($0)" }.joined(separator: ", ")
+        + (sameName.count == 1 ? "; give it" : "; give one of them")
+    }
+    let names = Array(Set(installed.map { String($0.prefix { $0 != ":" }) })).sorted()
+    if let near = nearestName(to: name, among: names) {
+      let tags = installed.filter { $0.hasPrefix(near + ":") }.map { "ollama:\($0)" }
+      return message + " (did you mean \(tags.first ?? "ollama:" + near)?)"
+    }
+    message +=
+      installed.isEmpty
+      ? "; Ollama has no models in \(models) (set OLLAMA_MODELS if it keeps them elsewhere)"
+      : "; `attnviz models` lists the Ollama models here"
+    return message
+      + "; `ollama pull NAME:TAG` fetches a model under its name in Ollama's library"
   }
 
   /// Every model with a manifest, as `NAME:TAG` (the `library/` namespace left out) and its

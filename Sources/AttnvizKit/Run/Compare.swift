@@ -87,7 +87,11 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
         matrix, title: FigureTitle(heading.title, subtitle: heading.subtitle), style: style,
         measurer: fonts)
     }
-    let title = FigureTitle(varies.figureTitle, subtitle: varies.figureSubtitle(traced))
+    // The space mark said once for the figure, not under every panel.
+    let note = spaceMarkNote(matrices.flatMap(\.rowLabels))
+    let subtitle = [varies.figureSubtitle(traced), note ?? ""].filter { !$0.isEmpty }
+      .joined(separator: " · ")
+    let title = FigureTitle(varies.figureTitle, subtitle: subtitle)
     let scene = options.figure.finish(
       [composePanels(scenes, title: title, style: style, measurer: fonts, maxRowWidth: 2600)],
       margin: style.margin, measurer: fonts)[0]

@@ -13,7 +13,8 @@ func figureFiles(
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
   let fonts = try loadFonts(options.figure.fontPath)
-  let style = figureStyle(options.figure)
+  var style = figureStyle(options.figure)
+  style.explainsSpaceMark = true
   progress.stage("laying out figures")
   var scenes = try figureScenes(
     selection, titles: titles, views: options.views, focus: focus,
