@@ -141,12 +141,21 @@ func panelFigure(
         table.matrix, title: FigureTitle(table.title, subtitle: table.note), style: tableStyle,
         measurer: measurer)
     }
-    let scene =
-      tables.count == 1
-      ? scenes[0]
-      : composePanels(
-        scenes, title: heading, style: style, measurer: measurer, maxRowWidth: .infinity)
-    if fits(scene) { return scene }
+    if tables.count == 1 {
+      if fits(scenes[0]) { return scenes[0] }
+      continue
+    }
+    // Side by side, or one under another when the panels are wide and flat (d_model columns
+    // of a few tokens): whichever shows the text larger on a 16:9 slide.
+    let row = composePanels(
+      scenes, title: heading, style: style, measurer: measurer, maxRowWidth: .infinity)
+    let column = composePanelRows(
+      scenes.map { [$0] }, title: heading, style: style, measurer: measurer)
+    func slideScale(_ scene: Scene) -> Double {
+      min(1920 / max(scene.width, 1), 1080 / max(scene.height, 1))
+    }
+    let candidates = [row, column].filter(fits).sorted { slideScale($0) > slideScale($1) }
+    if let best = candidates.first { return best }
   }
   return nil
 }

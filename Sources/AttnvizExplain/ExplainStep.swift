@@ -23,6 +23,10 @@ enum ExplainStepKind: CaseIterable, Sendable {
   case norm
   case feedForward
   case blockOutput
+  // A decoder's next-token step (final norm, LM head, the top next tokens) belongs here, after
+  // the last block's output, once the engine computes the LM head: a case with `isBlock`-like
+  // availability (`StepNumbering` filters it for models without one) and a builder beside
+  // `blockSteps` in ExplainBlock.swift.
 
   /// Fixed part of the file names, never derived from the input.
   var slug: String {

@@ -16,7 +16,7 @@ import AttnvizStyle
 public func headsFigure(
   _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
   queryHeadsPerKeyValueHead: Int? = nil, caption: [String] = [], focus: Int? = nil,
-  style: FigureStyle, measurer: any TextMeasuring
+  firstHead: Int = 0, style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first, first.matrix.rows > 0, first.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -25,7 +25,7 @@ public func headsFigure(
     headsFigure(
       heads, panelTitles: panelTitles, title: title,
       queryHeadsPerKeyValueHead: queryHeadsPerKeyValueHead, caption: caption, focus: focus,
-      perRow: perRow, style: style, measurer: measurer)
+      perRow: perRow, firstHead: firstHead, style: style, measurer: measurer)
   }
   // On a slide, the arrangement whose whole figure, fitted to the slide, shows its text
   // largest: laid out for real for a few panel counts per row (cheap for the short texts
@@ -44,11 +44,13 @@ public func headsFigure(
   return best?.scene ?? figure(nil)
 }
 
-/// `headsFigure` with `perRow` panels per row (nil: `headsLayout` chooses).
+/// `headsFigure` with `perRow` panels per row (nil: `headsLayout` chooses). `firstHead`: the
+/// model's index of the first panel's head, so the key/value brackets name the right group
+/// when the panels are a slice of a layer's heads.
 func headsFigure(
   _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
   queryHeadsPerKeyValueHead: Int?, caption: [String], focus: Int?, perRow: Int?,
-  style: FigureStyle, measurer: any TextMeasuring
+  firstHead: Int = 0, style: FigureStyle, measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -143,7 +145,7 @@ func headsFigure(
     if let group {
       drawPanelBrackets(
         row: panelRow, layout: layout, count: heads.count, group: group, grids: grids,
-        lineY: top - 6, style: style, into: &canvas)
+        lineY: top - 6, firstHead: firstHead, style: style, into: &canvas)
     }
     top = (canvas.bounds?.maxY ?? 0) + panelGap
   }
@@ -228,14 +230,15 @@ func drawCellOutline(
 /// Brackets over the panels of one row, one per run of heads sharing a key/value head.
 private func drawPanelBrackets(
   row: Int, layout: PanelLayout, count: Int, group: Int, grids: [GridGeometry], lineY: Double,
-  style: FigureStyle, into canvas: inout Canvas
+  firstHead: Int = 0, style: FigureStyle, into canvas: inout Canvas
 ) {
   let indices = (row * layout.columns)..<min(count, (row + 1) * layout.columns)
   let measurer = canvas.measurer
   var start = indices.lowerBound
   while start < indices.upperBound {
-    let g = start / group
-    let end = min(indices.upperBound, (g + 1) * group)
+    // Group boundaries in the model's numbering: a slice may start inside a group.
+    let g = (firstHead + start) / group
+    let end = min(indices.upperBound, (g + 1) * group - firstHead)
     let x0 = grids[start].x
     let x1 = grids[end - 1].maxX
     for (from, to) in [

@@ -108,7 +108,7 @@ func drawHeatmap(
   let isPooled = pooling.rowFactor > 1 || pooling.columnFactor > 1
   if let note = poolingNote(
     rowFactor: pooling.rowFactor, columnFactor: pooling.columnFactor,
-    signed: spec.scale.isSigned)
+    signed: spec.scale.isSigned, rowNoun: spec.rowAxis.noun, columnNoun: spec.columnAxis.noun)
   {
     notes.append(note)
   }

@@ -103,8 +103,17 @@ func pooled(
 }
 
 /// What the subtitle says when cells are blocks of tokens.
-func poolingNote(rowFactor: Int, columnFactor: Int, signed: Bool = false) -> String? {
+func poolingNote(
+  rowFactor: Int, columnFactor: Int, signed: Bool = false, rowNoun: String = "token",
+  columnNoun: String = "token"
+) -> String? {
   guard rowFactor > 1 || columnFactor > 1 else { return nil }
   let what = signed ? "value of largest magnitude" : "largest weight"
-  return "each cell shows the \(what) of \(rowFactor)×\(columnFactor) tokens"
+  guard columnNoun != rowNoun else {
+    return "each cell shows the \(what) of \(rowFactor)×\(columnFactor) \(rowNoun)s"
+  }
+  // Columns of dimensions (a wide hidden layer): say what each axis pools.
+  func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+  return
+    "each cell shows the \(what) of \(count(rowFactor, rowNoun)) × \(count(columnFactor, columnNoun))"
 }

@@ -213,6 +213,26 @@ func occurrences(of needle: String, in text: String) -> Int {
     }
   }
 
+  /// Two wide, flat panels (3 tokens × 512 dimensions) stand one under another when that shows
+  /// them larger on the slide than side by side.
+  @Test func wideFlatPanelsStackWhenThatReadsLarger() throws {
+    let model = try EmbeddedModel(dimension: 512, heads: 8)
+    let walk = try ExplainWalkthrough(trace: model.trace("a cat sat"), head: 0)
+    let norm = try #require(walk.list.first { $0.kind == .norm })
+    var style = FigureStyle()
+    FigurePreset.slide.apply(to: &style)
+    let scene = explainFigure(norm, subtitle: "", style: style, measurer: FixedMeasurer())
+    let panels = scene.items.compactMap { item -> TextItem? in
+      if case .text(let text) = item, text.role == "title", !text.string.hasPrefix("Step") {
+        return text
+      }
+      return nil
+    }
+    #expect(panels.count == 2)
+    #expect(panels[1].position.y > panels[0].position.y + 100, "stacked")
+    #expect(slideFits(scene, style: style))
+  }
+
   /// Q, K and V side by side share one colour scale: their colour bars carry the same ticks.
   @Test func panelsSideBySideShareOneColourScale() throws {
     let walk = try builtin()

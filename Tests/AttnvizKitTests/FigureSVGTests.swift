@@ -17,13 +17,15 @@ import Testing
       "The animal didn't cross the street because it was too tired.")
     let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
     let fonts = try FontSet()
+    // --view rnn needs a focus token; the others draw as they would without it.
     let scenes = try figureScenes(
       selection, titles: Titles(trace: trace, selection: selection), views: ViewKind.allCases,
-      focus: nil, style: try figureStyle(FigureOptions()), measurer: fonts)
+      focus: try resolveFocus("it", selection: selection),
+      style: try figureStyle(FigureOptions()), measurer: fonts)
     #expect(
-      scenes.map(\.0) == [
+      scenes.map(\.0).map { $0.hasPrefix("rnn-layer1-head") ? "rnn" : $0 } == [
         "heatmap-layer1-head1", "heatmap-layer1-head2", "heads-layer1", "lines-layer1-all-heads",
-        "model", "patterns", "sinks", "rollout", "stats", "contribution-layer1",
+        "model", "patterns", "sinks", "rollout", "stats", "contribution-layer1", "rnn", "tokens",
       ])
     for (name, scene) in scenes {
       let svg = renderSVG(scene)

@@ -109,3 +109,42 @@ import Testing
     #expect(tokenExplanations(trace).contains { $0.contains("part of a character's UTF-8 bytes") })
   }
 }
+
+/// `--preset slide --view heads`: when all heads on one slide would leave text under 18 px at
+/// 1920×1080, the heads go to several slides, split between key/value groups, each named.
+@Suite struct SlideHeadsTests {
+  @Test func twelveHeadsGoToSeveralReadableSlides() throws {
+    let sentence = "The animal didn't cross the street because it was too tired."
+    let trace = try EmbeddedModel(dimension: 48, heads: 12).trace(sentence)
+    let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
+    var options = FigureOptions()
+    options.preset = .slide
+    let style = try figureStyle(options)
+    let scenes = try figureScenes(
+      selection, titles: Titles(trace: trace, selection: selection), views: [.heads],
+      focus: try resolveFocus("it", selection: selection), style: style,
+      measurer: try FontSet())
+    #expect(scenes.count > 1)
+    #expect(scenes.first?.stem.hasPrefix("heads-layer1-head01-head") == true)
+    #expect(scenes.last?.stem.hasSuffix("-head12") == true)
+    var heads = 0
+    for (stem, scene) in scenes {
+      let size = style.fontSize * min(1920 / scene.width, 1080 / scene.height)
+      #expect(size >= 18, "\(stem): \(size) px")
+      heads +=
+        scene.items.filter {
+          if case .text(let t) = $0 { t.role == "panel-title" } else { false }
+        }.count
+    }
+    #expect(heads == 12)
+  }
+
+  @Test func withoutASlideOneFigureHoldsEveryHead() throws {
+    let trace = try EmbeddedModel(dimension: 48, heads: 12).trace("The cat sat on the mat.")
+    let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)
+    let scenes = try figureScenes(
+      selection, titles: Titles(trace: trace, selection: selection), views: [.heads], focus: nil,
+      style: try figureStyle(FigureOptions()), measurer: try FontSet())
+    #expect(scenes.map(\.stem) == ["heads-layer1"])
+  }
+}

@@ -89,4 +89,19 @@ import Testing
       title: FigureTitle(headline, subtitle: "s"), style: slide, measurer: measurer)
     #expect(scene.texts("title").map(\.string) == [headline])
   }
+
+  /// A wide hidden layer (1536 dimensions) pools columns of dimensions, not tokens: the note
+  /// says which (it said "1×2 tokens").
+  @Test func poolingNoteNamesWhatEachAxisPools() {
+    var m = Matrix(rows: 4, columns: 1536)
+    for i in m.values.indices { m.values[i] = Double(i % 7) - 3 }
+    var labeled = LabeledMatrix(
+      m, rowLabels: ["a", "b", "c", "d"], columnLabels: nil, kind: .signed)
+    labeled.labelsAreDimensions = true
+    var style = FigureStyle()
+    style.maxGridSize = 700
+    let scene = heatmapFigure(labeled, title: title, style: style, measurer: measurer)
+    let subtitle = scene.texts("subtitle").map(\.string).joined(separator: " ")
+    #expect(subtitle.contains("of 1 token × 3 dimensions"), "\(subtitle)")
+  }
 }

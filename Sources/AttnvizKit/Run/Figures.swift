@@ -88,18 +88,8 @@ func figureScenes(
           ))
       }
     case .heads:
-      let title = FigureTitle(
-        "Self-attention · \(trace.model.heads == 1 ? "the 1 head" : "all \(trace.model.heads) heads") · \(titles.layerPart)",
-        subtitle: subtitle)
-      let panels = (0..<trace.model.heads).map { selection.matrix(head: $0) }
-      scenes.append(
-        (
-          "heads-\(layer)",
-          headsFigure(
-            panels, panelTitles: (0..<trace.model.heads).map { "Head \($0 + 1)" }, title: title,
-            queryHeadsPerKeyValueHead: groupSize(trace.model), caption: groupLegend(trace.model),
-            focus: focus?.shownIndex, style: style, measurer: measurer)
-        ))
+      scenes += headsScenes(
+        selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer)
     case .lines:
       scenes.append(
         linesScene(
@@ -174,6 +164,58 @@ func linesScene(
     focus: focus?.shownIndex, title: FigureTitle(headline, subtitle: titles.subtitle),
     style: style, measurer: measurer, callout: mark)
   return (stem, scene)
+}
+
+/// The smallest text, in pixels, of a slide figure fitted to 1920×1080 before the heads view
+/// goes to several slides.
+let slideHeadsTextSize = 18.0
+
+/// The heads view: one figure of every head; on a slide (`--preset slide`) whose text would
+/// come out smaller than `slideHeadsTextSize` px, several figures of fewer heads each
+/// (`heads-layer4-head01-head06.png`, `…-head07-head12.png`), split between key/value groups.
+func headsScenes(
+  _ selection: AttentionSelection, titles: Titles, names: FileNumbers, focus: ResolvedFocus?,
+  style: FigureStyle, measurer: any TextMeasuring
+) -> [(stem: String, scene: Scene)] {
+  let model = selection.trace.model
+  let count = model.heads
+  let layer = names.layer(selection.layer)
+  func scene(_ heads: Range<Int>) -> Scene {
+    let which =
+      heads.count == count
+      ? (count == 1 ? "the 1 head" : "all \(count) heads")
+      : "heads \(heads.lowerBound + 1)–\(heads.upperBound) of \(count)"
+    return headsFigure(
+      heads.map { selection.matrix(head: $0) }, panelTitles: heads.map { "Head \($0 + 1)" },
+      title: FigureTitle(
+        "Self-attention · \(which) · \(titles.layerPart)", subtitle: titles.subtitle),
+      queryHeadsPerKeyValueHead: groupSize(model), caption: groupLegend(model),
+      focus: focus?.shownIndex, firstHead: heads.lowerBound, style: style, measurer: measurer)
+  }
+  let whole = scene(0..<count)
+  func textSize(_ scene: Scene) -> Double {
+    style.fontSize * min(1920 / max(scene.width, 1), 1080 / max(scene.height, 1))
+  }
+  let group = groupSize(model) ?? 1
+  guard style.slideAspect != nil, count > group, textSize(whole) < slideHeadsTextSize else {
+    return [("heads-\(layer)", whole)]
+  }
+  var parts = 2
+  while true {
+    let raw = (count + parts - 1) / parts
+    let chunk = max(group, (raw + group - 1) / group * group)
+    let ranges = stride(from: 0, to: count, by: chunk).map { $0..<min($0 + chunk, count) }
+    let drawn = ranges.map { (range: $0, scene: scene($0)) }
+    if drawn.allSatisfy({ textSize($0.scene) >= slideHeadsTextSize }) || chunk == group {
+      return drawn.map {
+        (
+          "heads-\(layer)-\(names.head($0.range.lowerBound))-\(names.head($0.range.upperBound - 1))",
+          $0.scene
+        )
+      }
+    }
+    parts += 1
+  }
 }
 
 /// The RNN-against-attention diagram for the focused token: the key it reaches is its strongest
