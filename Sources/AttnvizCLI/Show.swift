@@ -74,6 +74,8 @@ struct Show: ParsableCommand {
       valueName: "N"))
   var jsonPrecision: Int?
 
+  @OptionGroup(title: "Prediction (credit, ablation)") var attribution: AttributionOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -124,6 +126,7 @@ extension VisualizeOptions {
     top = show.top
     jsonPrecision = show.jsonPrecision
     show.figure.apply(to: &figure)
+    show.attribution.apply(to: &attribution)
     figure.focus = show.focus
     figure.calloutCount = show.callout
     display = .fromEnvironment(noColor: show.output.noColor)

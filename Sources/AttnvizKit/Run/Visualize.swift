@@ -15,12 +15,20 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   defer { progress.finish() }
   var options = options
   let estimateOptions = options
-  let pieces = try readAndTrace(
+  try options.checkAttributionChoices()
+  let run = try readAndRun(
     options.text, with: options.model, progress: progress,
-    checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
+    checkChoices: {
+      try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+      _ = try options.attribution.checked(against: $0)
+    },
     estimate: { visualizeEstimate($0, options: estimateOptions) })
   options.figure.record(
-    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+    text: run.trace.text, source: options.text, model: options.model, info: run.trace.model)
+  let attribution = try runAttribution(
+    run.trace, model: run.model, options: options, progress: progress)
+  // With --ablate every figure and table shows the ablated run's attention.
+  let pieces = attribution.ablation?.trace ?? run.trace
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -71,6 +79,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
       report.standardOutput += try contributionText(
         selection, titles: titles, options: tableOptions(options))
     }
+    report.standardOutput += attributionText(attribution, options: tableOptions(options))
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption
@@ -78,10 +87,11 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     }
     report.notes += printed.notes
   }
+  files += attributionFiles(attribution, options: options)
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(
-    selection, titles: titles, options: options, focus: focus, notes: &report.notes,
-    progress: progress)
+    selection, titles: titles, options: options, focus: focus, attribution: attribution,
+    notes: &report.notes, progress: progress)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
@@ -148,6 +158,18 @@ package func readAndTrace(
   stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
+  try readAndRun(
+    source, with: choice, progress: progress, stepsLayer: stepsLayer, checkChoices: checkChoices,
+    estimate: estimate
+  ).trace
+}
+
+/// `readAndTrace`, handing back the model too (the prediction views run it again).
+package func readAndRun(
+  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
+  stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
+  estimate: ((RunShape) -> MemoryEstimate)? = nil
+) throws -> (trace: AttentionTrace, model: any AttentionModel) {
   let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
@@ -164,7 +186,7 @@ package func readAndTrace(
     try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
   }
   progress.stage("running the model")
-  return try traceChecked(model, text, stepsLayer: stepsLayer)
+  return (try traceChecked(model, text, stepsLayer: stepsLayer), model)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values

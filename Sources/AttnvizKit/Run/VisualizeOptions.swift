@@ -24,6 +24,11 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case stats
   /// The weights beside what the heads actually move, ‖α·f(x)‖ (Kobayashi et al. 2020).
   case contribution
+  /// Layers × heads: each head's direct effect on the predicted token's logit (decoders).
+  case credit
+  /// Layers × heads: the change in the predicted token's log-probability with each head
+  /// ablated alone (decoders).
+  case ablation
 }
 
 /// File formats (`--format`).
@@ -164,6 +169,8 @@ public struct VisualizeOptions: Equatable, Sendable {
   public var mergeSubwords = false
   public var figure = FigureOptions()
   public var display = DisplayOptions()
+  /// `--target`, `--ablate`, `--ablate-mode`.
+  public var attribution = AttributionOptions()
 
   public init(text: TextSource) {
     self.text = text

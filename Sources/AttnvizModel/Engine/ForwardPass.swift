@@ -30,7 +30,7 @@ struct ForwardPass {
     let past = cache?.count ?? 0
     let toEnd = request.runsToEnd || cache != nil
     let embedded = try embed(ids, start: past)
-    var x = embedded.x  // (T, C)
+    var x = request.resume?.residual ?? embedded.x  // (T, C)
     let rotary =
       layout.positions == .rotary
       ? RotaryEmbedding(
@@ -43,9 +43,11 @@ struct ForwardPass {
     var output = ForwardOutput(layers: [])
     if request.residuals == .all { output.residuals = [x] }
     if request.headWritesPosition != nil { output.headWrites = [] }
-    for l in 0..<config.layers {
+    for l in (request.resume?.layer ?? 0)..<config.layers {
       let last = l == config.layers - 1
-      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd)
+      let w =
+        try request.weights?.layer(l, reader: reader)
+        ?? LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd)
       let keep = l == stepsLayer && past == 0
       let a = layout.order == .preNorm ? norm(x, w.attentionNorm, w.attentionNormBias) : x
       var projected = project(a, w, rotary: rotary, start: past, keepUnrotated: keep)
@@ -53,7 +55,8 @@ struct ForwardPass {
         (projected.k, projected.v) = cache.extend(layer: l, k: projected.k, v: projected.v)
       }
       var result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
-      ablate(&result.output, layer: l, heads: request.ablatedHeads, tokens: t)
+      ablate(
+        &result.output, layer: l, heads: request.ablatedHeads, tokens: t, mode: request.ablation)
       let out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
       guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
@@ -108,13 +111,25 @@ struct ForwardPass {
     return output
   }
 
-  /// Zeroes the outputs of the ablated heads of layer `l` in (T, H·D).
-  func ablate(_ output: inout [Float], layer l: Int, heads: Set<HeadIndex>, tokens t: Int) {
+  /// Replaces the outputs of the ablated heads of layer `l` in (T, H·D): zeros, or each head's
+  /// output averaged over the T positions (`mean`).
+  func ablate(
+    _ output: inout [Float], layer l: Int, heads: Set<HeadIndex>, tokens t: Int,
+    mode: ForwardRequest.Ablation = .zero
+  ) {
     let d = config.headDim
     let width = config.heads * d
     for index in heads where index.layer == l && (0..<config.heads).contains(index.head) {
+      var mean = [Float](repeating: 0, count: d)
+      if mode == .mean {
+        var sums = [Double](repeating: 0, count: d)
+        for i in 0..<t {
+          for c in 0..<d { sums[c] += Double(output[i * width + index.head * d + c]) }
+        }
+        mean = sums.map { Float($0 / Double(t)) }
+      }
       for i in 0..<t {
-        for c in 0..<d { output[i * width + index.head * d + c] = 0 }
+        for c in 0..<d { output[i * width + index.head * d + c] = mean[c] }
       }
     }
   }
