@@ -84,6 +84,8 @@ struct Show: ParsableCommand {
 
   @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
 
+  @OptionGroup(title: "Prediction (credit, ablation)") var attribution: AttributionOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup
@@ -141,6 +143,7 @@ extension VisualizeOptions {
     candidates = show.prediction.candidates
     chat = show.chat.options
     show.figure.apply(to: &figure)
+    show.attribution.apply(to: &attribution)
     figure.focus = show.focus
     figure.calloutCount = show.callout
     display = .fromEnvironment(noColor: show.output.noColor)

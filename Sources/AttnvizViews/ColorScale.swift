@@ -70,7 +70,7 @@ func trimmedZeros(_ text: String) -> String {
 }
 
 /// `value` with `decimals` digits after the point and a true minus sign ("−0.25"), never "−0".
-func formatSigned(_ value: Double, decimals: Int) -> String {
+package func formatSigned(_ value: Double, decimals: Int) -> String {
   let text = formatFixed(abs(value), decimals: decimals)
   let isZero = text.allSatisfy { $0 == "0" || $0 == "." }
   return value < 0 && !isZero ? "−" + text : text

@@ -24,7 +24,7 @@ import Testing
       "(default: attnviz-out)", "(default: png,json;", "(default: heatmap, heads, lines;",
       "(values: png, svg, json, txt, csv, md, html)",
       "(values: heatmap, heads, lines, model, patterns, sinks, rollout, stats, next, lens, "
-        + "contribution, rnn, tokens)",
+        + "contribution, rnn, tokens, credit, ablation)",
     ] {
       // Help wraps at the terminal's width: compare with the lines joined.
       let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -55,13 +55,15 @@ extension ViewKind {
 func traceForViews(
   _ options: VisualizeOptions, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
-) throws -> (trace: AttentionTrace, predictions: PredictionSource?) {
+) throws -> (trace: AttentionTrace, model: any AttentionModel, predictions: PredictionSource?) {
   let views = options.views ?? []
   guard views.contains(where: \.isPrediction) || options.chat != nil else {
-    let trace = try readAndTrace(
+    let loaded = try readAndLoad(
       options.text, with: options.model, progress: progress, checkChoices: checkChoices,
       estimate: estimate)
-    return (trace, nil)
+    progress.stage("running the model")
+    let trace = try traceChecked(loaded.model, loaded.text, stepsLayer: 0)
+    return (trace, loaded.model, nil)
   }
   let asked =
     views.contains(where: \.isPrediction)
@@ -95,8 +97,11 @@ func traceForViews(
   guard result.trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
   }
-  guard views.contains(where: \.isPrediction) else { return (result.trace, nil) }
-  return (result.trace, PredictionSource(model: model, residuals: result.output.residuals ?? []))
+  guard views.contains(where: \.isPrediction) else { return (result.trace, model, nil) }
+  return (
+    result.trace, model,
+    PredictionSource(model: model, residuals: result.output.residuals ?? [])
+  )
 }
 
 extension PredictionSource {

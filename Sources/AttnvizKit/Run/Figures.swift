@@ -7,7 +7,8 @@ import Foundation
 /// Lays out the requested views and encodes each as PNG and/or SVG.
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
-  focus: ResolvedFocus? = nil, notes: inout [String], progress: any RunProgress = SilentProgress()
+  focus: ResolvedFocus? = nil, attribution: AttributionResults = AttributionResults(),
+  notes: inout [String], progress: any RunProgress = SilentProgress()
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
@@ -19,6 +20,7 @@ func figureFiles(
   var scenes = try figureScenes(
     selection, titles: titles, views: options.views, focus: focus,
     rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
+  scenes += attributionScenes(attribution, titles: titles, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
   if let focus, let count = options.figure.calloutCount {
     // The focused token's K strongest keys under the figures that show its row: the lines view,
@@ -124,6 +126,8 @@ func figureScenes(
           selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
     case .tokens:
       scenes.append(("tokens", tokenPiecesScene(trace, style: style, measurer: measurer)))
+    case .credit, .ablation:
+      break  // drawn from the model's predictions (attributionScenes)
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,

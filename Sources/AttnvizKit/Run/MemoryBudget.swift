@@ -152,6 +152,11 @@ func visualizeEstimate(_ shape: RunShape, options: VisualizeOptions) -> MemoryEs
     if views.contains(.contribution) {
       bytes += 32 * pairs + ElementCost.sceneItem * min(2 * pairs, ElementCost.panelCells)
     }
+    // The ablation sweep keeps every layer's weights as Float32 (≈ 12·C² per layer).
+    if views.contains(.ablation) {
+      let c = Double(shape.model.dModel)
+      bytes += 4 * 12 * c * c * Double(shape.model.layers)
+    }
     if views.contains(.heads) {
       let all = pairs * Double(shape.model.heads)
       bytes += ElementCost.sceneItem * min(all, ElementCost.panelCells)

@@ -15,13 +15,21 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   defer { progress.finish() }
   var options = options
   let estimateOptions = options
+  try options.checkAttributionChoices()
   let traced = try traceForViews(
     options, progress: progress,
-    checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
+    checkChoices: {
+      try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
+      _ = try options.attribution.checked(against: $0)
+    },
     estimate: { visualizeEstimate($0, options: estimateOptions) })
-  let pieces = traced.trace
   options.figure.record(
-    text: pieces.text, source: options.text, model: options.model, info: pieces.model)
+    text: traced.trace.text, source: options.text, model: options.model,
+    info: traced.trace.model)
+  let attribution = try runAttribution(
+    traced.trace, model: traced.model, options: options, progress: progress)
+  // With --ablate every figure and table shows the ablated run's attention.
+  let pieces = attribution.ablation?.trace ?? traced.trace
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens,
@@ -85,6 +93,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     if options.views?.contains(.tokens) == true {
       report.standardOutput += "\n" + tokenPiecesText(trace)
     }
+    report.standardOutput += attributionText(attribution, options: tableOptions(options))
     if let focus {
       let line = callout(selection, focus: focus, count: options.figure.calloutCount ?? 1)
         .caption
@@ -92,10 +101,11 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     }
     if !(onlyPredictions && predicted != nil) { report.notes += printed.notes }
   }
+  files += attributionFiles(attribution, options: options)
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(
-    selection, titles: titles, options: options, focus: focus, notes: &report.notes,
-    progress: progress)
+    selection, titles: titles, options: options, focus: focus, attribution: attribution,
+    notes: &report.notes, progress: progress)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)

@@ -33,6 +33,11 @@ public enum ViewKind: String, CaseIterable, Sendable {
   case rnn
   /// The text → pieces → ids: how the model's tokenizer cut this text, and why.
   case tokens
+  /// Layers × heads: each head's direct effect on the predicted token's logit (decoders).
+  case credit
+  /// Layers × heads: the change in the predicted token's log-probability with each head
+  /// ablated alone (decoders).
+  case ablation
 }
 
 /// File formats (`--format`).
@@ -180,6 +185,8 @@ public struct VisualizeOptions: Equatable, Sendable {
   public var chat: ChatOptions?
   public var figure = FigureOptions()
   public var display = DisplayOptions()
+  /// `--target`, `--ablate`, `--ablate-mode`.
+  public var attribution = AttributionOptions()
 
   public init(text: TextSource) {
     self.text = text

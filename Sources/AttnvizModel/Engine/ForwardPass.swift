@@ -36,7 +36,7 @@ struct ForwardPass {
     let past = cache?.count ?? 0
     let toEnd = request.runsToEnd || cache != nil
     let embedded = try embed(ids, start: past)
-    var x = embedded.x  // (T, C)
+    var x = request.resume?.residual ?? embedded.x  // (T, C)
     func rotation(_ theta: Double) -> RotaryEmbedding? {
       layout.positions == .rotary
         ? RotaryEmbedding(
@@ -56,12 +56,14 @@ struct ForwardPass {
     var output = ForwardOutput(layers: [])
     if request.residuals == .all { output.residuals = [x] }
     if request.headWritesPosition != nil { output.headWrites = [] }
-    for l in 0..<config.layers {
+    for l in (request.resume?.layer ?? 0)..<config.layers {
       let last = l == config.layers - 1
       let keep = l == stepsLayer && past == 0
       // The last layer's feed-forward is read only when the pass runs to the end or explain
       // walks through that block.
-      let w = try LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
+      let w =
+        try request.weights?.layer(l, reader: reader)
+        ?? LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
       let sliding = config.isSlidingLayer(l)
       let a = layout.order == .postNorm ? x : norm(x, w.attentionNorm, w.attentionNormBias)
       var projected = project(
@@ -71,7 +73,8 @@ struct ForwardPass {
       }
       let attention = sliding ? local : global
       var result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
-      ablate(&result.output, layer: l, heads: request.ablatedHeads, tokens: t)
+      ablate(
+        &result.output, layer: l, heads: request.ablatedHeads, tokens: t, mode: request.ablation)
       var out = linear(
         result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
       if let post = w.postAttentionNorm { out = norm(out, post, nil) }
@@ -150,13 +153,25 @@ struct ForwardPass {
     return output
   }
 
-  /// Zeroes the outputs of the ablated heads of layer `l` in (T, H·D).
-  func ablate(_ output: inout [Float], layer l: Int, heads: Set<HeadIndex>, tokens t: Int) {
+  /// Replaces the outputs of the ablated heads of layer `l` in (T, H·D): zeros, or each head's
+  /// output averaged over the T positions (`mean`).
+  func ablate(
+    _ output: inout [Float], layer l: Int, heads: Set<HeadIndex>, tokens t: Int,
+    mode: ForwardRequest.Ablation = .zero
+  ) {
     let d = config.headDim
     let width = config.heads * d
     for index in heads where index.layer == l && (0..<config.heads).contains(index.head) {
+      var mean = [Float](repeating: 0, count: d)
+      if mode == .mean {
+        var sums = [Double](repeating: 0, count: d)
+        for i in 0..<t {
+          for c in 0..<d { sums[c] += Double(output[i * width + index.head * d + c]) }
+        }
+        mean = sums.map { Float($0 / Double(t)) }
+      }
       for i in 0..<t {
-        for c in 0..<d { output[i * width + index.head * d + c] = 0 }
+        for c in 0..<d { output[i * width + index.head * d + c] = mean[c] }
       }
     }
   }

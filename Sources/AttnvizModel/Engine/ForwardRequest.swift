@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a forward pass computes beyond attention. The default asks for nothing more: the pass
 /// stops after the last layer's attention, as `trace` always has (no last feed-forward, no
 /// final norm, no LM head). Anything else here runs every layer to the end.
@@ -30,6 +32,31 @@ public struct ForwardRequest: Sendable, Equatable {
   /// hook on `hook_z`: the head's attention weights are still computed and reported, but it
   /// writes nothing into the residual stream.
   public var ablatedHeads: Set<HeadIndex>
+  /// What an ablated head writes instead: nothing (`zero`), or its output averaged over the
+  /// positions of the pass (`mean`: the same vector at every position, so what the head read
+  /// is gone but its average write stays).
+  public var ablation: Ablation = .zero
+
+  public enum Ablation: Sendable, Equatable {
+    case zero, mean
+  }
+  /// Start at layer `layer` (0-based) from `residual`, the stream entering it (T, C), as an
+  /// earlier pass over the same ids left it: the layers before are not run again, and
+  /// `layers` and `residuals` of the output begin there. For ablations, which change nothing
+  /// before the first ablated layer.
+  public var resume: Resume?
+  /// Layers' Float32 weights kept between passes (many passes over the same model).
+  public var weights: LayerWeightsCache?
+
+  public struct Resume: Sendable, Equatable {
+    public var layer: Int
+    public var residual: [Float]
+
+    public init(layer: Int, residual: [Float]) {
+      self.layer = layer
+      self.residual = residual
+    }
+  }
   /// A position of this pass (0-based, < T) at which to keep what each head writes into the
   /// residual stream there (its share of the output projection, without Wo's bias).
   public var headWritesPosition: Int?
@@ -105,4 +132,25 @@ public final class KeyValueCache: @unchecked Sendable {
   }
 
   func advance(by t: Int) { count += t }
+}
+
+/// Every layer's weights converted to Float32 once and kept, for many passes over one model
+/// (the ablation sweep runs a pass per head). Memory: the model's parameters as Float32 (about
+/// 0.5 GB for SmolLM2-135M). @unchecked Sendable: filled under the lock.
+public final class LayerWeightsCache: @unchecked Sendable, Equatable {
+  private var layers: [Int: LayerWeights] = [:]
+  private let lock = NSLock()
+
+  public init() {}
+
+  func layer(_ l: Int, reader: ParameterReader) throws -> LayerWeights {
+    lock.lock()
+    defer { lock.unlock() }
+    if let kept = layers[l] { return kept }
+    let w = try LayerWeights(layer: l, reader: reader)
+    layers[l] = w
+    return w
+  }
+
+  public static func == (a: LayerWeightsCache, b: LayerWeightsCache) -> Bool { a === b }
 }
