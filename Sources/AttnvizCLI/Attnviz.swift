@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 import Foundation
 
 /// The `attnviz` command: parsing, validation and the mapping from errors to exit codes. It lives

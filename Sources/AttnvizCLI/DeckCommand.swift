@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 import Foundation
 
 /// `attnviz deck lecture.toml`: every figure of a lecture, numbered in order, with an index.
@@ -128,9 +129,8 @@ func collectFigure(_ entry: DeckEntry, folder: String, numberWidth: Int) throws 
   return DeckFigure(entry: entry, files: files)
 }
 
-/// A path or line as printed on the terminal: one line, no control characters.
+/// A path or line as printed on the terminal: the one terminal rule (`sanitizeForTerminal`),
+/// so no control, bidi or other format character from a deck title or a figure reaches it.
 func displayPath(_ text: String) -> String {
-  String(
-    String.UnicodeScalarView(
-      text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+  sanitizeForTerminal(text, asciiOnly: true)
 }

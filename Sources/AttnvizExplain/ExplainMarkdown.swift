@@ -8,22 +8,22 @@ import AttnvizTables
 func explainMarkdown(
   _ steps: [ExplainStep], title: String, subtitle: String, figureExtension: String?
 ) -> String {
-  var document = "# \(escapeMarkdownCell(title))\n\n\(escapeMarkdownCell(subtitle))\n"
+  var document = "# \(escapeMarkdown(title))\n\n\(escapeMarkdown(subtitle))\n"
   for step in steps {
-    document += "\n## \(escapeMarkdownCell(step.heading))\n\n"
-    document += step.caption.map(escapeMarkdownCell).joined(separator: "\n") + "\n"
+    document += "\n## \(escapeMarkdown(step.heading))\n\n"
+    document += step.caption.map(escapeMarkdown).joined(separator: "\n") + "\n"
     if step.kind == .tokens {
       document += "\n| position | token |\n| ---: | :--- |\n"
       for (position, token) in step.tokens.enumerated() {
-        document += "| \(position) | \(escapeMarkdownCell(tokenLabel(token))) |\n"
+        document += "| \(position) | \(escapeMarkdown(tokenLabel(token))) |\n"
       }
     }
     for table in step.tables.map({ $0.shown() }) {
-      document += "\n**\(escapeMarkdownCell(table.title))**\n\n" + renderMarkdownTable(table.matrix)
+      document += "\n**\(escapeMarkdown(table.title))**\n\n" + renderMarkdownTable(table.matrix)
     }
     if let figureExtension {
       let file = "\(step.fileStem).\(figureExtension)"
-      document += "\n![\(escapeMarkdownCell(step.heading))](\(file))\n"
+      document += "\n![\(escapeMarkdown(step.heading))](\(file))\n"
     }
   }
   return document

@@ -1,4 +1,5 @@
 import AttnvizFiles
+import AttnvizStyle
 import Foundation
 import TOMLKit
 
@@ -187,13 +188,15 @@ public func shellCommand(_ arguments: [String]) -> String {
   (["attnviz"] + arguments).map(shellQuoted).joined(separator: " ")
 }
 
-func shellQuoted(_ word: String) -> String {
+/// One word quoted for a POSIX shell (bash's `$'…'` when it holds an unsafe scalar).
+public func shellQuoted(_ word: String) -> String {
   let plain = CharacterSet(
     charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%")
   if !word.isEmpty && word.unicodeScalars.allSatisfy({ plain.contains($0) }) { return word }
-  // Control characters (a newline at the end of a text file) in bash's $'…' with escapes, so
-  // the line stays one line and pastes back as the same word.
-  if word.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+  // Unsafe scalars (a newline at the end of a text file, a bidi override, a zero-width space) in
+  // bash's $'…' with escapes, so the line stays one line, shows every scalar that is there and
+  // pastes back as the same word.
+  if word.unicodeScalars.contains(where: isUnsafeScalar) {
     var out = "$'"
     for scalar in word.unicodeScalars {
       switch scalar {
@@ -202,11 +205,13 @@ func shellQuoted(_ word: String) -> String {
       case "\\": out += "\\\\"
       case "'": out += "\\'"
       default:
-        if scalar.properties.generalCategory == .control {
+        if isUnsafeScalar(scalar) {
           out +=
-            scalar.value < 0x100
+            scalar.value < 0x80
             ? "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            : "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+            : scalar.value <= 0xFFFF
+              ? "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+              : "\\U" + String(scalar.value, radix: 16).leftPadded(to: 8)
         } else {
           out.unicodeScalars.append(scalar)
         }

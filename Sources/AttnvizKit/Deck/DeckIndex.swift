@@ -1,4 +1,5 @@
 import AttnvizHTML
+import AttnvizStyle
 import Foundation
 
 /// What one deck entry made: its files, already named `NN-…`.
@@ -28,13 +29,13 @@ public func deckIndexFiles(_ deck: Deck, figures: [DeckFigure]) -> [OutputFile] 
 }
 
 func deckIndexMarkdown(_ deck: Deck, figures: [DeckFigure]) -> String {
-  var text = "# \(markdownEscaped(deck.title))\n"
+  var text = "# \(escapeMarkdown(deck.title))\n"
   for figure in figures {
     let entry = figure.entry
-    text += "\n## \(entry.number). \(markdownEscaped(entry.title))\n\n"
-    if let caption = entry.caption { text += markdownEscaped(caption) + "\n\n" }
+    text += "\n## \(entry.number). \(escapeMarkdown(entry.title))\n\n"
+    if let caption = entry.caption { text += escapeMarkdown(caption) + "\n\n" }
     for image in figure.images {
-      text += "![\(markdownEscaped(entry.title))](\(image.name))\n\n"
+      text += "![\(escapeMarkdown(entry.title))](\(image.name))\n\n"
     }
     text += "```sh\n\(shellCommand(entry.arguments))\n```\n"
   }
@@ -58,40 +59,20 @@ func deckIndexHTML(_ deck: Deck, figures: [DeckFigure]) -> String {
     }
     body += "<pre><code>\(escapeHTML(shellCommand(entry.arguments)))</code></pre>\n</section>\n"
   }
-  return """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escapeHTML(deck.title))</title>
-    <style>
-    :root { color-scheme: light dark; }
-    body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
-      line-height: 1.45; }
-    section { border-top: 1px solid #8884; padding: 1rem 0 2rem; }
-    img { max-width: 100%; height: auto; border: 1px solid #8884; background: #fff; }
-    figure { margin: 1rem 0; }
-    figcaption { font-size: 0.85rem; opacity: 0.7; }
-    pre { white-space: pre-wrap; word-break: break-all; background: #8882; padding: 0.6rem;
-      border-radius: 4px; }
-    </style>
-    </head>
-    <body>
-    <h1>\(escapeHTML(deck.title))</h1>
-    \(body)</body>
-    </html>
-
-    """
+  return htmlDocumentStart(
+    title: deck.title, css: deckIndexCSS, needs: PageNeeds(script: false, dataImages: true))
+    + "<h1>\(escapeHTML(deck.title))</h1>\n" + body + htmlDocumentEnd
 }
 
-/// Markdown text that stays text: characters that would start markup or HTML are escaped, and
-/// the line has no control characters.
-func markdownEscaped(_ text: String) -> String {
-  var out = ""
-  for character in oneLine(text) {
-    if "\\`*_{}[]<>()#+!|".contains(character) { out.append("\\") }
-    out.append(character)
-  }
-  return out
-}
+private let deckIndexCSS = """
+  :root { color-scheme: light dark; }
+  body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
+    line-height: 1.45; }
+  section { border-top: 1px solid #8884; padding: 1rem 0 2rem; }
+  img { max-width: 100%; height: auto; border: 1px solid #8884; background: #fff; }
+  figure { margin: 1rem 0; }
+  figcaption { font-size: 0.85rem; opacity: 0.7; }
+  pre { white-space: pre-wrap; word-break: break-all; background: #8882; padding: 0.6rem;
+    border-radius: 4px; }
+
+  """

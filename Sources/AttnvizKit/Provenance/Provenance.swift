@@ -27,27 +27,9 @@ public struct Provenance: Equatable, Sendable {
     ]
   }
 
-  /// These entries as a PNG's text chunks (written by the libpng encoder).
+  /// These entries as a PNG's text chunks (written by the libpng encoder) and an SVG's
+  /// `<metadata>` (written by the SVG writer).
   var pngText: [PNGTextEntry] { entries.map { PNGTextEntry(key: $0.key, value: $0.value) } }
-
-  /// An SVG with these entries in its `<metadata>`, right after the root element opens.
-  func stamp(svg: String) -> String {
-    guard
-      let rootEnd = svg.range(
-        of: "\">\n", range: svg.range(of: "<svg ").map { $0.upperBound..<svg.endIndex })
-    else {
-      return svg
-    }
-    let fields = entries.map {
-      "<attnviz:entry key=\"\(escapeXML($0.key))\">\(escapeXML($0.value))</attnviz:entry>"
-    }
-    let metadata =
-      "<metadata xmlns:attnviz=\"https://attnviz.invalid/metadata\">\n"
-      + fields.joined(separator: "\n") + "\n</metadata>\n"
-    var out = svg
-    out.insert(contentsOf: metadata, at: rootEnd.upperBound)
-    return out
-  }
 }
 
 /// The bytes of a figure for `attnviz info`: a regular file of at most `FileLimits.figureFile`
@@ -172,29 +154,4 @@ public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
     let array = try? JSONSerialization.jsonObject(with: data) as? [String]
   else { return nil }
   return array
-}
-
-func escapeXML(_ text: String) -> String {
-  var out = ""
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    default:
-      // XML 1.0 cannot hold most C0 controls even as references: write them as U+FFFD.
-      if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
-        out += "\u{FFFD}"
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  return out
-}
-
-func unescapeXML(_ text: String) -> String {
-  text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
 }

@@ -230,12 +230,12 @@ func textFiles(
           separator: "\n")))
   }
   if formats.contains(.md) {
-    // The one Markdown rule (escapeMarkdownCell) for everything from the input: the text in the
+    // The one Markdown rule (escapeMarkdown) for everything from the input: the text in the
     // heading is escaped like a token in a cell, so `<img onerror=…>` stays text.
-    let heading = escapeMarkdownCell(shortened(selection.trace.text, to: 80))
+    let heading = escapeMarkdown(shortened(selection.trace.text, to: 80))
     var document = "# Self-attention: \(heading)\n\n"
     document += tables.map {
-      "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix)
+      "## \(escapeMarkdown($0.title))\n\n" + renderMarkdownTable($0.matrix)
     }.joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }
