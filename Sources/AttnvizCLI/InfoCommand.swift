@@ -54,16 +54,18 @@ struct InfoCommand: ParsableCommand {
     try rerunCommand(recorded)
   }
 
-  /// The recorded words, with any `--out` in them dropped and ours added before `--`.
+  /// The recorded words, parsed as a command that makes figures and writes only into our
+  /// `--out` (`EmbeddedCommand`): a recorded `--out`, `--file`, `info` or `deck` — which attnviz
+  /// never records — is refused, not run. The command is shown on standard error before it runs.
   func rerunCommand(_ recorded: [String]) throws {
-    guard !["info", "deck"].contains(recorded.first ?? "") else {
-      throw AttnvizError.failure("the recorded command is not one that makes a figure")
-    }
-    let words = recordedArguments(recorded, textFromFile: nil)
-    var run = words
-    run.insert(contentsOf: ["--out", out ?? "."], at: run.firstIndex(of: "--") ?? run.count)
-    RecordedCommand.words = words
-    var command = try Attnviz.parseAsRoot(run)
+    let folder = out ?? "."
+    var command: any ParsableCommand = try EmbeddedCommand(source: .recorded).parse(
+      recorded, output: folder)
+    FileHandle.standardError.write(
+      Data(
+        "info: running \(displayPath(shellCommand(recorded))) --out \(displayPath(shellQuoted(folder)))\n"
+          .utf8))
+    RecordedCommand.words = recordedArguments(recorded, textFromFile: nil)
     try command.run()
   }
 }
