@@ -132,7 +132,10 @@ struct OutputOptionGroup: ParsableArguments {
       valueName: "list"))
   var format: [CommaSeparated<OutputFormat>] = []
 
-  @Flag(help: "Print the attention JSON to standard output and nothing else there.")
+  @Flag(
+    help:
+      "Print the attention JSON to standard output and nothing else there; no files are written unless --format names them."
+  )
   var json = false
 
   @Flag(help: "Print nothing but errors.")

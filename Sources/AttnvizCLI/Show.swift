@@ -114,7 +114,11 @@ extension VisualizeOptions {
     self.init(text: try textSource(show.words, file: show.file))
     model = show.model.choice
     outputFolder = show.output.out
-    formats = show.output.formats(preset: show.figure.preset)
+    // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless
+    // --format asks for them.
+    formats =
+      show.output.json && show.output.format.isEmpty
+      ? [] : show.output.formats(preset: show.figure.preset)
     let views = CommaSeparated.values(show.view)
     self.views = views.isEmpty ? nil : views
     layer = show.layer

@@ -60,6 +60,11 @@ public func readDeck(path: String) throws -> Deck {
 }
 
 public func parseDeck(_ toml: String, source: String, folder: String) throws -> Deck {
+  if let line = lineOfEscapedNUL(toml) {
+    throw AttnvizError.usage(
+      "\(source): line \(line): a text holds \\u0000 (NUL), which the TOML reader would cut there "
+        + "and no command-line word can carry; remove it")
+  }
   let table: TOMLTable
   do {
     table = try TOMLTable(string: toml)
@@ -90,6 +95,33 @@ public func parseDeck(_ toml: String, source: String, folder: String) throws -> 
         number: index + 1, figure: figure, defaults: defaults, source: source, folder: folder))
   }
   return Deck(title: title, entries: entries)
+}
+
+/// The line of the first `\\u0000` or `\\U00000000` escape (an odd run of backslashes before
+/// it), or nil. TOMLKit hands strings over as C strings, so a NUL would silently end the text.
+func lineOfEscapedNUL(_ toml: String) -> Int? {
+  let bytes = Array(toml.utf8)
+  var line = 1
+  var backslashes = 0
+  var index = 0
+  while index < bytes.count {
+    let byte = bytes[index]
+    if byte == UInt8(ascii: "\n") { line += 1 }
+    if byte == UInt8(ascii: "\\") {
+      backslashes += 1
+      index += 1
+      continue
+    }
+    if backslashes % 2 == 1 {
+      let rest = bytes[index...]
+      if rest.starts(with: Array("u0000".utf8)) || rest.starts(with: Array("U00000000".utf8)) {
+        return line
+      }
+    }
+    backslashes = 0
+    index += 1
+  }
+  return nil
 }
 
 /// Merges an entry with the defaults and turns it into command words.

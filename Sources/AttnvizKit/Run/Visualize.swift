@@ -86,6 +86,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.notes.append(
       "note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
+  // `--json` alone writes nothing: not even an empty --out folder.
+  guard !files.isEmpty else { return report }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
   report.writtenFiles = written.map(\.path)
