@@ -48,6 +48,7 @@ public func provenanceEntries(of bytes: [UInt8]) -> [(key: String, value: String
   if let chunks = textChunks(of: bytes) {
     return chunks.isEmpty ? nil : chunks
   }
+  // The metadata is written right after the root element opens: the first 16 MiB hold it.
   let text = String(decoding: bytes.prefix(1 << 24), as: UTF8.self)
   guard let start = text.range(of: "<metadata"), let end = text.range(of: "</metadata>"),
     start.upperBound <= end.lowerBound
@@ -148,9 +149,10 @@ func jsonArray(_ words: [String]) -> String {
   "[" + words.map { jsonStringLiteral($0) }.joined(separator: ", ") + "]"
 }
 
-/// Parses what `jsonArray` wrote; nil for anything else.
+/// Parses what `jsonArray` wrote; nil for anything else, and for more than `maximumTextChunk`
+/// bytes (a recorded command is at most the 1 MiB text, escaped).
 public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
-  guard let data = text.data(using: .utf8),
+  guard text.utf8.count <= maximumTextChunk, let data = text.data(using: .utf8),
     let array = try? JSONSerialization.jsonObject(with: data) as? [String]
   else { return nil }
   return array
