@@ -16,7 +16,7 @@ protocol FigureCommand: ParsableCommand {
 }
 
 extension Show: FigureCommand {
-  var outputFolder: String { output.out }
+  var outputFolder: String { output.folder }
   var textFile: String? { file }
   var printsJSON: Bool { output.json }
   var textWords: [String] { words }

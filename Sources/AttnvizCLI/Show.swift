@@ -113,11 +113,11 @@ extension VisualizeOptions {
   init(from show: Show) throws {
     self.init(text: try textSource(show.words, file: show.file))
     model = show.model.choice
-    outputFolder = show.output.out
+    outputFolder = show.output.folder
     // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless
-    // --format asks for them.
+    // --format or --out asks for them.
     formats =
-      show.output.json && show.output.format.isEmpty
+      show.output.json && show.output.format.isEmpty && show.output.out == nil
       ? [] : show.output.formats(preset: show.figure.preset)
     let views = CommaSeparated.values(show.view)
     self.views = views.isEmpty ? nil : views
