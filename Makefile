@@ -204,7 +204,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
-  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzFigureInfo FuzzDeck
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

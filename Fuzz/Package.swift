@@ -25,5 +25,6 @@ let package = Package(
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
     "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
+    "FuzzFigureInfo", "FuzzDeck",
   ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

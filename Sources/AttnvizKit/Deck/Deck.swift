@@ -263,3 +263,17 @@ extension String {
     String(repeating: "0", count: max(0, width - count)) + self
   }
 }
+
+/// What `attnviz deck` does with a deck file before running anything, for the fuzz target
+/// `FuzzDeck` and its seeds: the TOML parsed into entries, each entry's command quoted, and the
+/// index written (Markdown and HTML, no figures). Returns a count so the work is not optimised
+/// away.
+public func fuzzDeck(_ bytes: [UInt8]) -> Int {
+  guard let text = String(bytes: bytes, encoding: .utf8),
+    let deck = try? parseDeck(text, source: "fuzz.toml", folder: "fuzz")
+  else { return 0 }
+  let figures = deck.entries.map { DeckFigure(entry: $0, files: []) }
+  return deck.entries.map { shellCommand($0.arguments).utf8.count }.reduce(0, +)
+    + deckIndexMarkdown(deck, figures: figures).utf8.count
+    + deckIndexHTML(deck, figures: figures).utf8.count
+}

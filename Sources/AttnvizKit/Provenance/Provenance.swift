@@ -157,3 +157,17 @@ public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
   else { return nil }
   return array
 }
+
+/// What `attnviz info` does with a figure's bytes, for the fuzz target `FuzzFigureInfo` and its
+/// seeds: the PNG text chunks or the SVG metadata read, the recorded command parsed and quoted
+/// for the terminal. Returns a count so the work is not optimised away.
+public func fuzzFigureInfo(_ bytes: [UInt8]) -> Int {
+  guard let entries = provenanceEntries(of: bytes) else { return 0 }
+  var count = entries.count
+  for entry in entries where entry.key == "attnviz-command" {
+    if let words = parseJSONArrayOfStrings(entry.value) {
+      count += sanitizeForTerminal(shellCommand(words), asciiOnly: true).utf8.count
+    }
+  }
+  return count
+}
