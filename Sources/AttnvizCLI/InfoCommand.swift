@@ -11,7 +11,9 @@ struct InfoCommand: ParsableCommand {
       Every PNG (text chunks) and SVG (<metadata>) attnviz writes records the command that
       made it (text from --file or standard input included), the attnviz version and the
       model (name, checkpoint size and a SHA-256 of its header). --rerun runs that command
-      again into --out (default: the current folder), never into a folder named in the file.
+      again into --out (default: the current folder), never into a folder named in the file;
+      it shows the command first and refuses one attnviz would not have recorded (--out,
+      --quiet, --file, standard input, a subcommand other than show, pe, explain, compare).
       Example:
         attnviz info attnviz-out/heatmap-layer1-head1.png --rerun --out again
       """)
