@@ -206,7 +206,8 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
-  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzMarian FuzzSentencePiece
+  FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzMarian FuzzSentencePiece \
+  FuzzFigureInfo FuzzDeck
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

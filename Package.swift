@@ -11,7 +11,7 @@
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer
 //   AttnvizViews   figure layouts (heatmap, heads, lines, model, pe) → Scene
 //   AttnvizTables  terminal / Markdown tables from labelled matrices
-//   AttnvizHTML    the interactive page (attention.html) and HTML escaping
+//   AttnvizHTML    the interactive page (attention.html) and the one HTML shell
 //   AttnvizKit     the pipeline: options → trace → views → files, JSON/CSV
 //   AttnvizExplain explain: the steps, captions, Markdown and HTML, on top of the pipeline
 //   AttnvizTerminal standard input, isatty and environment, the progress line (process edge)
@@ -61,9 +61,8 @@ let package = Package(
       dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizAnalysis", "AttnvizRender"]),
     // Tables draw no scene: they must not link libpng or FreeType.
     .target(name: "AttnvizTables", dependencies: ["AttnvizMath", "AttnvizStyle"]),
-    .target(
-      name: "AttnvizHTML",
-      dependencies: ["AttnvizMath", "AttnvizStyle", "AttnvizRender", "AttnvizTables"]),
+    // The page draws no scene and prints no table: it links neither libpng nor FreeType.
+    .target(name: "AttnvizHTML", dependencies: ["AttnvizMath", "AttnvizStyle"]),
     .target(
       name: "AttnvizKit",
       dependencies: [
@@ -109,7 +108,7 @@ let package = Package(
     .testTarget(name: "AttnvizTablesTests", dependencies: ["AttnvizTables", "AttnvizStyle"]),
     .testTarget(name: "AttnvizKitTests", dependencies: ["AttnvizKit", "AttnvizAnalysis"]),
     .testTarget(name: "AttnvizAnalysisTests", dependencies: ["AttnvizAnalysis"]),
-    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML"]),
+    .testTarget(name: "AttnvizHTMLTests", dependencies: ["AttnvizHTML", "AttnvizStyle"]),
     .testTarget(name: "AttnvizExplainTests", dependencies: ["AttnvizExplain", "AttnvizKit"]),
     .testTarget(name: "AttnvizTerminalTests", dependencies: ["AttnvizTerminal", "AttnvizKit"]),
     .testTarget(

@@ -25,6 +25,6 @@ let package = Package(
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
     "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
-    "FuzzMarian", "FuzzSentencePiece",
+    "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck",
   ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 import Foundation
 
 /// The `attnviz` command: parsing, validation and the mapping from errors to exit codes. It lives
@@ -36,6 +37,7 @@ public struct Attnviz: ParsableCommand {
     }
     RecordedCommand.words = arguments
     do {
+      try refuseTooManyOptions(arguments, from: "the command line")
       var command = try parseJoiningNegativeNumbers(arguments)
       if let show = command as? Show {
         try RootHelp.refuseMisplacedSubcommand(show.words, arguments: arguments)
@@ -61,6 +63,20 @@ public struct Attnviz: ParsableCommand {
       }
       return fail(AttnvizError.from(error).description, code: 1)
     }
+  }
+
+  /// At most this many option words (`-…` before `--`): the argument parser's time grows with
+  /// the square of their number (20,000 repeated flags took minutes), and no command needs more
+  /// than a few dozen.
+  static let maximumOptionWords = 1_000
+
+  /// Refuses words with more than `maximumOptionWords` options before parsing them.
+  static func refuseTooManyOptions(_ words: [String], from source: String) throws {
+    let options = words.prefix { $0 != "--" }.lazy.filter { $0.hasPrefix("-") && $0 != "-" }.count
+    guard options > maximumOptionWords else { return }
+    throw AttnvizError.usage(
+      "\(source) gives \(options) options, more than the limit of \(maximumOptionWords); "
+        + "give each option once")
   }
 
   /// ArgumentParser's message for a usage error (EX_USAGE, 64) on one line: its lines joined

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 import Foundation
 
 /// `attnviz deck lecture.toml`: every figure of a lecture, numbered in order, with an index.
@@ -39,6 +40,11 @@ struct DeckCommand: ParsableCommand {
       (entry, try parsedCommand(entry, output: "."))
     }
     ModelChoice.reuseLoadedModels = true
+    // A deck that fails (or is interrupted) leaves no --out folder it created behind.
+    let output = OutputFolder(path: out)
+    let created = try output.createIfMissing()
+    var succeeded = false
+    defer { TemporaryFiles.shared.keepFolders(created, removing: !succeeded) }
     let staging = try makeStagingFolder(inside: out)
     // Removed at the end, and by the SIGINT/SIGTERM handler if the deck is interrupted.
     TemporaryFiles.shared.registerFolder(staging)
@@ -52,7 +58,7 @@ struct DeckCommand: ParsableCommand {
     for (index, (entry, _)) in commands.enumerated() {
       if !quiet { progress("[\(index + 1)/\(deck.entries.count)] \(entry.title)") }
       let folder = (staging as NSString).appendingPathComponent(String(entry.number))
-      var command = try parsedCommand(entry, output: folder)
+      var command: any ParsableCommand = try parsedCommand(entry, output: folder)
       RecordedCommand.words = entry.arguments
       do {
         try command.run()
@@ -67,16 +73,17 @@ struct DeckCommand: ParsableCommand {
     let files =
       figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
       + (try deckSlideFiles(deck, figures: figures))
-    let written = try OutputFolder(path: out).write(files)
+    let written = try output.write(files)
+    succeeded = true
     if !quiet { progress("wrote \(written.count) files in \(displayPath(out))") }
   }
 
-  /// The entry's command parsed as the command line would parse it, writing into `output`.
-  func parsedCommand(_ entry: DeckEntry, output: String) throws -> ParsableCommand {
-    var words = entry.arguments
-    words.insert(contentsOf: ["--out", output, "--quiet"], at: 1)
+  /// The entry's command parsed as the command line would parse it, writing into `output`; what
+  /// a deck may not choose (`--out`, `--json`, another subcommand) is refused from the parsed
+  /// command, wherever in the deck it was written (`EmbeddedCommand`).
+  func parsedCommand(_ entry: DeckEntry, output: String) throws -> any FigureCommand {
     do {
-      return try Attnviz.parseAsRoot(words)
+      return try EmbeddedCommand(source: .deck).parse(entry.arguments, output: output)
     } catch {
       let message = describe(error)
       let key = entry.keyForOption.first { message.contains($0.key) }?.value
@@ -109,14 +116,9 @@ struct DeckCommand: ParsableCommand {
   }
 }
 
-/// A hidden folder inside `--out` for the commands' own output; removed when the deck ends, so
-/// nothing is ever written outside `--out`.
+/// A hidden folder inside `--out` (which exists) for the commands' own output; removed when the
+/// deck ends, so nothing is ever written outside `--out`.
 func makeStagingFolder(inside out: String) throws -> String {
-  do {
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-  } catch {
-    throw AttnvizError.failure("cannot create the output folder \(out); choose another --out")
-  }
   let name =
     ".attnviz-deck-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
   let path = (out as NSString).appendingPathComponent(name)
@@ -148,11 +150,10 @@ func collectFigure(_ entry: DeckEntry, folder: String, numberWidth: Int) throws 
   return DeckFigure(entry: entry, files: files)
 }
 
-/// A path or line as printed on the terminal: one line, no control characters.
+/// A path or line as printed on the terminal: the one terminal rule (`sanitizeForTerminal`),
+/// so no control, bidi or other format character from a deck title or a figure reaches it.
 func displayPath(_ text: String) -> String {
-  String(
-    String.UnicodeScalarView(
-      text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+  sanitizeForTerminal(text, asciiOnly: true)
 }
 
 /// Where a figure's caption numbers come from: the runs its command draws.

@@ -11,7 +11,9 @@ struct InfoCommand: ParsableCommand {
       Every PNG (text chunks) and SVG (<metadata>) attnviz writes records the command that
       made it (text from --file or standard input included), the attnviz version and the
       model (name, checkpoint size and a SHA-256 of its header). --rerun runs that command
-      again into --out (default: the current folder), never into a folder named in the file.
+      again into --out (default: the current folder), never into a folder named in the file;
+      it shows the command first and refuses one attnviz would not have recorded (--out,
+      --quiet, --file, standard input, a subcommand other than show, pe, explain, compare).
       Example:
         attnviz info attnviz-out/heatmap-layer1-head1.png --rerun --out again
       """)
@@ -54,15 +56,13 @@ struct InfoCommand: ParsableCommand {
     try rerunCommand(recorded)
   }
 
-  /// The recorded words, with any `--out` in them dropped and ours added before `--`.
+  /// The recorded words, parsed as a command that makes figures and writes only into our
+  /// `--out` (`EmbeddedCommand`): a recorded `--out`, `--file`, `info` or `deck` — which attnviz
+  /// never records — is refused, not run. The command is shown on standard error before it runs.
   func rerunCommand(_ recorded: [String]) throws {
-    guard !["info", "deck"].contains(recorded.first ?? "") else {
-      throw AttnvizError.failure("the recorded command is not one that makes a figure")
-    }
-    let words = recordedArguments(recorded, textFromFile: nil)
-    var run = words
-    run.insert(contentsOf: ["--out", out ?? "."], at: run.firstIndex(of: "--") ?? run.count)
-    RecordedCommand.words = words
+    let folder = out ?? "."
+    var command: any ParsableCommand = try EmbeddedCommand(source: .recorded).parse(
+      recorded, output: folder)
     if out == nil {
       // Said before anything is written, so nobody looks for the files in the figure's folder.
       let here = displayPath(FileManager.default.currentDirectoryPath)
@@ -71,7 +71,11 @@ struct InfoCommand: ParsableCommand {
           "info: --rerun writes into the current folder (\(here)); --out DIR writes elsewhere\n"
             .utf8))
     }
-    var command = try Attnviz.parseAsRoot(run)
+    FileHandle.standardError.write(
+      Data(
+        "info: running \(displayPath(shellCommand(recorded))) --out \(displayPath(shellQuoted(folder)))\n"
+          .utf8))
+    RecordedCommand.words = recordedArguments(recorded, textFromFile: nil)
     try command.run()
   }
 }

@@ -27,5 +27,31 @@ public enum Interrupts {
       source.resume()
       sources.append(source)
     }
+    installBusErrorHandler()
+  }
+
+  /// A model file is memory-mapped, not read: when it shrinks while attnviz runs (a model being
+  /// re-downloaded or replaced in place), touching the missing pages raises SIGBUS, which would
+  /// kill the process without a word. This handler says what happened on one line and exits 1.
+  /// It runs in the faulting thread, so it does only what is async-signal-safe: one `write`
+  /// of a fixed message and `_exit`. Nothing has been written to `--out` yet at that point (a
+  /// run reads its model before it writes), except a deck's hidden staging folder inside it.
+  static func installBusErrorHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in
+      busErrorMessage.withUTF8Buffer { buffer in
+        _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count)
+      }
+      _exit(1)
+    }
+    sigemptyset(&action.sa_mask)
+    sigaction(SIGBUS, &action, nil)
   }
 }
+
+/// The one line SIGBUS prints (a static string: the handler may not allocate).
+private let busErrorMessage: StaticString = """
+  attnviz: error: a memory-mapped model file became shorter while attnviz read it (SIGBUS); \
+  it is being replaced or downloaded: run again when the file is complete
+
+  """

@@ -133,10 +133,15 @@ struct FigureOptionGroup: ParsableArguments {
 
 /// Where the output goes.
 struct OutputOptionGroup: ParsableArguments {
+  // Optional so that --json can tell "no folder asked for" from "--out attnviz-out".
   @Option(
-    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
+    help: ArgumentHelp(
+      "Folder for figures and data, created if missing (default: attnviz-out).", valueName: "dir"),
     completion: .directory)
-  var out: String = "attnviz-out"
+  var out: String?
+
+  /// `--out`, or the default folder.
+  var folder: String { out ?? "attnviz-out" }
 
   @Option(
     help: ArgumentHelp(
@@ -144,7 +149,10 @@ struct OutputOptionGroup: ParsableArguments {
       valueName: "list"))
   var format: [CommaSeparated<OutputFormat>] = []
 
-  @Flag(help: "Print the attention JSON to standard output and nothing else there.")
+  @Flag(
+    help:
+      "Print the attention JSON to standard output and nothing else there; no files are written unless --format or --out asks for them."
+  )
   var json = false
 
   @Flag(help: "Print nothing but errors.")

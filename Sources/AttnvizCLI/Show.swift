@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnvizKit
+import AttnvizStyle
 import AttnvizTerminal
 import Foundation
 
@@ -128,8 +129,12 @@ extension VisualizeOptions {
   init(from show: Show) throws {
     self.init(text: try textSource(show.words, file: show.file))
     model = show.model.choice
-    outputFolder = show.output.out
-    formats = show.output.formats(preset: show.figure.preset)
+    outputFolder = show.output.folder
+    // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless
+    // --format or --out asks for them.
+    formats =
+      show.output.json && show.output.format.isEmpty && show.output.out == nil
+      ? [] : show.output.formats(preset: show.figure.preset)
     let views = CommaSeparated.values(show.view)
     self.views = views.isEmpty ? nil : views
     layer = show.layer

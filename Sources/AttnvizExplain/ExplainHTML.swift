@@ -16,19 +16,9 @@ func explainHTML(
 ) -> String {
   precondition(figures.count == steps.count, "the SVG figures of every step")
   let total = figures.map { max(1, $0.count) }.reduce(1, +)
-  var page = """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-    script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-    <title>\(escapeHTML(title))</title>
-    <style>
-    \(explainCSS)</style>
-    </head>
-    <body>
+  var page = htmlDocumentStart(
+    title: title, css: explainCSS, needs: PageNeeds(script: true, dataImages: false))
+  page += """
     <section class="slide title-slide" id="step-0" aria-label="Title">
     <h1>\(escapeHTML(title))</h1>
     <p class="subtitle">\(escapeHTML(subtitle))</p>
@@ -66,7 +56,7 @@ func explainHTML(
       page += "</section>\n\n"
     }
   }
-  page += "<script>\n\(navigationScript)</script>\n</body>\n</html>\n"
+  page += "<script>\n\(navigationScript)</script>\n" + htmlDocumentEnd
   return page
 }
 
@@ -83,12 +73,12 @@ func tableHTML(_ table: ExplainTable) -> String {
   let m = table.matrix
   var html = "<table>\n<caption>\(escapeHTML(table.title))</caption>\n<thead><tr><th></th>"
   html +=
-    m.resolvedColumnLabels.map { "<th>\(escapeHTML(tokenLabel($0)))</th>" }.joined()
+    m.resolvedColumnLabels.map { "<th>\(escapeHTML($0))</th>" }.joined()
     + "</tr></thead>\n<tbody>\n"
   for row in 0..<m.matrix.rows {
     let visible = (0..<m.matrix.columns).filter { !m.isMasked(row, $0) }
     let largest = table.columnsAreTokens ? visible.map { m.matrix[row, $0] }.max() : nil
-    html += "<tr><th>\(escapeHTML(tokenLabel(m.rowLabels[row])))</th>"
+    html += "<tr><th>\(escapeHTML(m.rowLabels[row]))</th>"
     for column in 0..<m.matrix.columns {
       if m.isMasked(row, column) {
         html += "<td class=\"masked\">\(m.kind == .signed ? "−∞" : "·")</td>"

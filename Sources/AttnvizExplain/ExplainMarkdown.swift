@@ -10,24 +10,24 @@ func explainMarkdown(
   _ steps: [ExplainStep], title: String, subtitle: String, figureExtension: String?,
   figureStems: [[String]]? = nil
 ) -> String {
-  var document = "# \(escapeMarkdownCell(title))\n\n\(escapeMarkdownCell(subtitle))\n"
+  var document = "# \(escapeMarkdown(title))\n\n\(escapeMarkdown(subtitle))\n"
   for (index, step) in steps.enumerated() {
-    document += "\n## \(escapeMarkdownCell(step.heading))\n\n"
-    document += step.caption.map(escapeMarkdownCell).joined(separator: "\n") + "\n"
+    document += "\n## \(escapeMarkdown(step.heading))\n\n"
+    document += step.caption.map(escapeMarkdown).joined(separator: "\n") + "\n"
     if step.kind == .tokens {
       document += "\n| position | token |\n| ---: | :--- |\n"
       for (position, token) in step.tokens.enumerated() {
-        document += "| \(position) | \(escapeMarkdownCell(tokenLabel(token))) |\n"
+        document += "| \(position) | \(escapeMarkdown(tokenLabel(token))) |\n"
       }
     }
     for table in step.tables.map({ $0.shown() }) {
-      document += "\n**\(escapeMarkdownCell(table.title))**\n\n" + renderMarkdownTable(table.matrix)
+      document += "\n**\(escapeMarkdown(table.title))**\n\n" + renderMarkdownTable(table.matrix)
     }
     if let figureExtension {
       let stems = figureStems.map { $0[index] } ?? [step.fileStem]
       document += "\n"
       for stem in stems {
-        document += "![\(escapeMarkdownCell(step.heading))](\(stem).\(figureExtension))\n"
+        document += "![\(escapeMarkdown(step.heading))](\(stem).\(figureExtension))\n"
       }
     }
   }

@@ -1,6 +1,7 @@
 import AttnvizKit
 import AttnvizMath
 import AttnvizModel
+import AttnvizStyle
 
 /// The walk-through of one head of one layer of a trace (the first unless `explain --layer`):
 /// every step with its caption and matrices, numbers taken from the run.
@@ -45,7 +46,8 @@ struct StepBuilder {
 
   var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
   var numbering: StepNumbering { StepNumbering(model: trace.model) }
-  var tokens: [String] { trace.tokens.map(\.text) }
+  /// The tokens by the one label rule, applied where the steps' matrices are built.
+  var tokens: [String] { trace.tokens.map { tokenLabel($0.text) } }
   var t: Int { trace.tokens.count }
   var c: Int { trace.model.dModel }
   var h: Int { trace.model.heads }

@@ -1,6 +1,5 @@
 import AttnvizMath
-import AttnvizRender
-import AttnvizTables
+import AttnvizStyle
 import Foundation
 
 /// Everything the interactive page (`attention.html`) shows, already chosen by the pipeline:
@@ -59,20 +58,9 @@ extension AttentionPage {
   /// script and styles inline. Same page in, same bytes out.
   public func html() -> String {
     let title = "Attention · \(modelName) · \(subtitle)"
-    var page = """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-      script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-      <meta name="generator" content="attnviz">
-      <title>\(escapeHTML(title))</title>
-      <style>
-      \(pageCSS)</style>
-      </head>
-      <body>
+    var page = htmlDocumentStart(
+      title: title, css: pageCSS, needs: PageNeeds(script: true, dataImages: true))
+    page += """
       <header>
       <h1>Self-attention · \(escapeHTML(modelName))</h1>
       <p class="subtitle">\(escapeHTML(subtitle))</p>
@@ -82,7 +70,7 @@ extension AttentionPage {
     page += pageBody
     page += "<script type=\"application/json\" id=\"attnviz-data\">\(metadataJSON())</script>\n"
     page += "<script type=\"text/plain\" id=\"attnviz-weights\">\(weightsBase64())</script>\n"
-    page += "<script>\n\(pageScript)</script>\n</body>\n</html>\n"
+    page += "<script>\n\(pageScript)</script>\n" + htmlDocumentEnd
     return page
   }
 

@@ -12,8 +12,14 @@ public struct PNGTextEntry: Equatable, Sendable {
   }
 }
 
-/// The iTXt and tEXt chunks of a PNG, in file order; nil when `png` is not a PNG. Reads only
-/// chunk headers and text, with every length checked against the file.
+/// The largest text chunk `textChunks` reads: a recorded command holds at most the 1 MiB text,
+/// escaped; a larger chunk is skipped unread, so a crafted figure cannot make `attnviz info`
+/// decode hundreds of megabytes.
+public let maximumTextChunk = 8 << 20
+
+/// The iTXt and tEXt chunks of a PNG of at most `maximumTextChunk` bytes each, in file order;
+/// nil when `png` is not a PNG. Reads only chunk headers and text (image data is never copied),
+/// with every length checked against the file.
 public func textChunks(of png: [UInt8]) -> [(key: String, value: String)]? {
   let signature: [UInt8] = [137, 80, 78, 71, 13, 10, 26, 10]
   guard png.count >= 8, Array(png[0..<8]) == signature else { return nil }
@@ -24,8 +30,9 @@ public func textChunks(of png: [UInt8]) -> [(key: String, value: String)]? {
     let type = String(decoding: png[offset + 4..<offset + 8], as: UTF8.self)
     let start = offset + 8
     guard length <= png.count - start - 4 else { return entries }
-    let data = Array(png[start..<start + length])
-    if type == "iTXt" || type == "tEXt", let nul = data.firstIndex(of: 0) {
+    let isText = (type == "iTXt" || type == "tEXt") && length <= maximumTextChunk
+    let data = isText ? png[start..<start + length] : []
+    if isText, let nul = data.firstIndex(of: 0) {
       let key = String(decoding: data[..<nul], as: UTF8.self)
       var rest = data[(nul + 1)...]
       if type == "iTXt" {

@@ -1,15 +1,23 @@
 /// The same scene as standalone SVG 1.1: one element per item, real `<text>` (selectable,
 /// searchable), sizes in logical pixels, no external references. Equal scenes give equal text.
-public func renderSVG(_ scene: Scene) -> String {
+/// `metadata` (how the figure was made) goes into a `<metadata>` element right after the root
+/// element opens, each entry as `<attnviz:entry key="…">…</attnviz:entry>`, escaped by the one
+/// XML rule, as a PNG carries the same entries in text chunks.
+public func renderSVG(_ scene: Scene, metadata: [PNGTextEntry] = []) -> String {
   var all: [UInt8] = []
   all.reserveCapacity(200 + scene.items.count * 90)
-  writeSVG(scene) { all += $0 }
+  writeSVG(scene, metadata: metadata) { all += $0 }
   return String(decoding: all, as: UTF8.self)
 }
 
+/// The namespace of the metadata entries in an SVG.
+public let svgMetadataNamespace = "https://attnviz.invalid/metadata"
+
 /// `renderSVG` in pieces of about a megabyte handed to `emit`, so a figure of a quarter of a
 /// million cells can go to a file without its whole text in memory.
-public func writeSVG(_ scene: Scene, _ emit: ([UInt8]) throws -> Void) rethrows {
+public func writeSVG(
+  _ scene: Scene, metadata: [PNGTextEntry] = [], _ emit: ([UInt8]) throws -> Void
+) rethrows {
   let chunk = 1 << 20
   var out = SVGWriter()
   out.bytes.reserveCapacity(min(chunk, 200 + scene.items.count * 90) + 4096)
@@ -21,7 +29,19 @@ public func writeSVG(_ scene: Scene, _ emit: ([UInt8]) throws -> Void) rethrows 
   out.number(scene.width)
   out.append(" ")
   out.number(scene.height)
-  out.append("\">\n<rect class=\"background\" x=\"0\" y=\"0\"")
+  out.append("\">\n")
+  if !metadata.isEmpty {
+    out.append("<metadata xmlns:attnviz=\"\(svgMetadataNamespace)\">\n")
+    for entry in metadata {
+      out.append("<attnviz:entry key=\"")
+      out.escaped(entry.key)
+      out.append("\">")
+      out.escaped(entry.value)
+      out.append("</attnviz:entry>\n")
+    }
+    out.append("</metadata>\n")
+  }
+  out.append("<rect class=\"background\" x=\"0\" y=\"0\"")
   out.attribute("width", scene.width)
   out.attribute("height", scene.height)
   out.paint("fill", scene.background)
@@ -146,19 +166,10 @@ struct SVGWriter {
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
 
-  /// The text with the five XML specials escaped and control characters shown as U+FFFD (see
-  /// `displayScalars`), so any token is legal XML.
+  /// The text by the one XML rule (`escapeXML`): the five specials escaped, unsafe scalars as
+  /// U+FFFD (drawn the same in the PNG, see `displayScalars`), so any text is legal XML.
   mutating func escaped(_ string: String) {
-    for scalar in displayScalars(string) {
-      switch scalar {
-      case "&": append("&amp;")
-      case "<": append("&lt;")
-      case ">": append("&gt;")
-      case "\"": append("&quot;")
-      case "'": append("&apos;")
-      default: bytes.append(contentsOf: scalar.utf8)
-      }
-    }
+    append(escapeXML(string))
   }
 
   mutating func number(_ value: Double, decimals: Int = 2) {

@@ -61,7 +61,7 @@ struct TableLayout {
       options.colorMode == .plain ? nil : CellShading(mode: options.colorMode, colorMap: colorMap)
     let safe = { (label: String, cap: Int) in
       truncate(
-        sanitizeForTerminal(tokenLabel(label), asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
+        sanitizeForTerminal(label, asciiOnly: glyphs.asciiOnly), toWidth: max(cap, 1),
         ellipsis: glyphs.ellipsis)
     }
     let valueWidth = max(1, cells.text.map(\.count).max() ?? 1)

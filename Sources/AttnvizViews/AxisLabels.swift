@@ -35,7 +35,7 @@ private func cleaned(
 ) -> [String] {
   raw.map {
     shortened(
-      tokenLabel($0), toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
+      $0, toWidth: style.maxLabelWidth, size: style.fontSize, measurer: measurer)
   }
 }
 

@@ -27,7 +27,7 @@ public func linesFigure(
   let spacing = min(lineHeight * 1.6, style.maxGridSize / Double(n))
   let stride = labelStride(spacing: spacing, needed: lineHeight + 2)
   let labels = tokens.map {
-    shortened(tokenLabel($0), toWidth: style.maxLabelWidth, size: size, measurer: measurer)
+    shortened($0, toWidth: style.maxLabelWidth, size: size, measurer: measurer)
   }
   // The band between the columns, wide enough that lines to far tokens are not too steep.
   let band = min(420, max(220, Double(n) * spacing * 0.35)).rounded()

@@ -1,5 +1,5 @@
 import AttnvizMath
-import AttnvizRender
+import AttnvizStyle
 import Foundation
 import Testing
 

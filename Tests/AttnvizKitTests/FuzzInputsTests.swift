@@ -1,3 +1,4 @@
+import AttnvizKit
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ struct FuzzInputsTests {
     for target in [
       "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
       "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
-      "FuzzMarian", "FuzzSentencePiece",
+      "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck",
     ] {
       #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
     }
@@ -172,5 +173,14 @@ struct FuzzInputsTests {
     // The seeds (two whole models) tokenize; every input, the findings too, runs without a trap.
     let inputs = Self.inputs("FuzzSentencePiece")
     #expect(inputs.filter { SentencePieceModelFile.fuzz($0) > 0 }.count >= 2)
+  }
+
+  /// The figures `attnviz info` reads (a PNG and an SVG made by attnviz, crafted ones) and the
+  /// decks `attnviz deck` reads: every seed parses, every figure seed carries its command.
+  @Test func figureInfoAndDeck() {
+    for bytes in Self.inputs("FuzzFigureInfo") { _ = fuzzFigureInfo(bytes) }
+    for bytes in Self.inputs("FuzzDeck") { _ = fuzzDeck(bytes) }
+    #expect(Self.inputs("FuzzDeck").contains { fuzzDeck($0) > 0 })
+    #expect(Self.inputs("FuzzFigureInfo").filter { fuzzFigureInfo($0) > 0 }.count >= 2)
   }
 }

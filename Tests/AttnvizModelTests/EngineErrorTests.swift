@@ -371,4 +371,28 @@ import Testing
     let roberta = try EngineReferenceTests.model("roberta", ids: [0] + ids + [2])
     #expect(throws: ModelError.tooManyTokens(count: 132, limit: 64)) { try roberta.trace("x") }
   }
+
+  /// A value of the wrong type is an error naming the key, never silently the default: a GGUF
+  /// `rope.freq_base` stored as a string, `rope_parameters` given as a string or an array.
+  @Test func mistypedValuesNameTheirKey() throws {
+    var builder = GGUFBuilder()
+    builder.addString("general.architecture", "llama")
+    builder.addString("llama.rope.freq_base", "500000")
+    for (key, value) in [
+      ("block_count", 2), ("embedding_length", 32), ("attention.head_count", 4),
+      ("feed_forward_length", 64), ("context_length", 64), ("vocab_size", 10),
+    ] as [(String, UInt32)] {
+      builder.addUInt32("llama.\(key)", value)
+    }
+    let gguf = errorText {
+      _ = try TransformerConfig(gguf: try GGUFFile(bytes: builder.bytes, name: "m.gguf"))
+      return 0
+    }
+    #expect(gguf.contains("key \"llama.rope.freq_base\""), "\(gguf)")
+    #expect(gguf.contains("is not a number"), "\(gguf)")
+    for value: Any in ["{\"rope_theta\": 500000}", [500000.0]] {
+      let message = try configMessage("llama") { $0["rope_parameters"] = value }
+      #expect(message.contains("\"rope_parameters\" must be an object"), "\(message)")
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 import Testing
 
 @testable import AttnvizTables
@@ -30,7 +31,7 @@ import Testing
         m, title: pick(&random), options: TableOptions(colorMode: mode, width: width))
       let shown = strippingSGR(table)
       for line in lines(shown) {
-        #expect(!line.unicodeScalars.contains(where: isUnsafeForTerminal), "\(line)")
+        #expect(!line.unicodeScalars.contains(where: isUnsafeScalar), "\(line)")
         #expect(displayWidth(line) <= width, "\(line)")
       }
       if mode == .plain { #expect(!table.utf8.contains(0x1B)) }

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizStyle
 import Testing
 
 @testable import AttnvizTables
@@ -19,15 +20,15 @@ import Testing
   }
 
   @Test func tokensAreEscapedForGitHubTables() {
-    #expect(escapeMarkdownCell("a|b") == #"a\|b"#)
-    #expect(escapeMarkdownCell(#"\"#) == #"\\"#)
-    #expect(escapeMarkdownCell(#"\|"#) == #"\\\|"#)
-    #expect(escapeMarkdownCell("<s>") == #"\<s\>"#)
-    #expect(escapeMarkdownCell("**") == #"\*\*"#)
-    #expect(escapeMarkdownCell(" the") == "&nbsp;the")
-    #expect(escapeMarkdownCell("end  ") == "end&nbsp;&nbsp;")
-    #expect(escapeMarkdownCell("  ") == "&nbsp;&nbsp;")
-    #expect(escapeMarkdownCell("a\nb") == "a\u{FFFD}b")
+    #expect(escapeMarkdown("a|b") == #"a\|b"#)
+    #expect(escapeMarkdown(#"\"#) == #"\\"#)
+    #expect(escapeMarkdown(#"\|"#) == #"\\\|"#)
+    #expect(escapeMarkdown("<s>") == #"\<s\>"#)
+    #expect(escapeMarkdown("**") == #"\*\*"#)
+    #expect(escapeMarkdown(" the") == "&nbsp;the")
+    #expect(escapeMarkdown("end  ") == "end&nbsp;&nbsp;")
+    #expect(escapeMarkdown("  ") == "&nbsp;&nbsp;")
+    #expect(escapeMarkdown("a\nb") == "a\u{FFFD}b")
   }
 
   @Test func escapedPipeKeepsTheColumnCount() {

@@ -83,10 +83,12 @@ import Testing
     #expect(measurer.width(of: label, size: 13, weight: .regular) <= style.maxLabelWidth)
   }
 
+  /// The label rule is applied where the matrix is built (Kit's selection); the figure draws the
+  /// labels it is given, and the rule's labels survive drawing unchanged.
   @Test func controlCharactersAndEmptyTokensAreVisible() {
     let scene = heatmapFigure(
-      attentionMatrix(["a\nb", "", " ", "tab\t", "🙂"]), title: title, style: style,
-      measurer: measurer)
+      attentionMatrix(["a\nb", "", " ", "tab\t", "🙂"].map(tokenLabel)), title: title,
+      style: style, measurer: measurer)
     #expect(scene.texts("row-label").map(\.string) == ["a\\nb", "∅", "␣", "tab\\t", "🙂"])
   }
 

@@ -76,7 +76,7 @@ func rolloutScene(
   guard let rollout = attentionRollout(layers, from: first), let last = layers.last else {
     throw AttnvizError.failure("the trace has no layers to roll out")
   }
-  let labels = trace.tokens.map(\.text)
+  let labels = trace.tokens.map { tokenLabel($0.text) }
   func labeled(_ m: Matrix) -> LabeledMatrix {
     LabeledMatrix(
       m, rowLabels: labels, columnLabels: labels, kind: .probabilities,

@@ -1,4 +1,5 @@
 import AttnvizFiles
+import AttnvizStyle
 import Foundation
 import TOMLKit
 
@@ -59,6 +60,11 @@ public func readDeck(path: String) throws -> Deck {
 }
 
 public func parseDeck(_ toml: String, source: String, folder: String) throws -> Deck {
+  if let line = lineOfEscapedNUL(toml) {
+    throw AttnvizError.usage(
+      "\(source): line \(line): a text holds \\u0000 (NUL), which the TOML reader would cut there "
+        + "and no command-line word can carry; remove it")
+  }
   let table: TOMLTable
   do {
     table = try TOMLTable(string: toml)
@@ -89,6 +95,33 @@ public func parseDeck(_ toml: String, source: String, folder: String) throws -> 
         number: index + 1, figure: figure, defaults: defaults, source: source, folder: folder))
   }
   return Deck(title: title, entries: entries)
+}
+
+/// The line of the first `\\u0000` or `\\U00000000` escape (an odd run of backslashes before
+/// it), or nil. TOMLKit hands strings over as C strings, so a NUL would silently end the text.
+func lineOfEscapedNUL(_ toml: String) -> Int? {
+  let bytes = Array(toml.utf8)
+  var line = 1
+  var backslashes = 0
+  var index = 0
+  while index < bytes.count {
+    let byte = bytes[index]
+    if byte == UInt8(ascii: "\n") { line += 1 }
+    if byte == UInt8(ascii: "\\") {
+      backslashes += 1
+      index += 1
+      continue
+    }
+    if backslashes % 2 == 1 {
+      let rest = bytes[index...]
+      if rest.starts(with: Array("u0000".utf8)) || rest.starts(with: Array("U00000000".utf8)) {
+        return line
+      }
+    }
+    backslashes = 0
+    index += 1
+  }
+  return nil
 }
 
 /// Merges an entry with the defaults and turns it into command words.
@@ -195,13 +228,15 @@ public func shellCommand(_ arguments: [String]) -> String {
   (["attnviz"] + arguments).map(shellQuoted).joined(separator: " ")
 }
 
-func shellQuoted(_ word: String) -> String {
+/// One word quoted for a POSIX shell (bash's `$'…'` when it holds an unsafe scalar).
+public func shellQuoted(_ word: String) -> String {
   let plain = CharacterSet(
     charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%")
   if !word.isEmpty && word.unicodeScalars.allSatisfy({ plain.contains($0) }) { return word }
-  // Control characters (a newline at the end of a text file) in bash's $'…' with escapes, so
-  // the line stays one line and pastes back as the same word.
-  if word.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+  // Unsafe scalars (a newline at the end of a text file, a bidi override, a zero-width space) in
+  // bash's $'…' with escapes, so the line stays one line, shows every scalar that is there and
+  // pastes back as the same word.
+  if word.unicodeScalars.contains(where: isUnsafeScalar) {
     var out = "$'"
     for scalar in word.unicodeScalars {
       switch scalar {
@@ -210,11 +245,13 @@ func shellQuoted(_ word: String) -> String {
       case "\\": out += "\\\\"
       case "'": out += "\\'"
       default:
-        if scalar.properties.generalCategory == .control {
+        if isUnsafeScalar(scalar) {
           out +=
-            scalar.value < 0x100
+            scalar.value < 0x80
             ? "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            : "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+            : scalar.value <= 0xFFFF
+              ? "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+              : "\\U" + String(scalar.value, radix: 16).leftPadded(to: 8)
         } else {
           out.unicodeScalars.append(scalar)
         }
@@ -233,4 +270,18 @@ extension String {
   fileprivate func leftPadded(to width: Int) -> String {
     String(repeating: "0", count: max(0, width - count)) + self
   }
+}
+
+/// What `attnviz deck` does with a deck file before running anything, for the fuzz target
+/// `FuzzDeck` and its seeds: the TOML parsed into entries, each entry's command quoted, and the
+/// index written (Markdown and HTML, no figures). Returns a count so the work is not optimised
+/// away.
+public func fuzzDeck(_ bytes: [UInt8]) -> Int {
+  guard let text = String(bytes: bytes, encoding: .utf8),
+    let deck = try? parseDeck(text, source: "fuzz.toml", folder: "fuzz")
+  else { return 0 }
+  let figures = deck.entries.map { DeckFigure(entry: $0, files: []) }
+  return deck.entries.map { shellCommand($0.arguments).utf8.count }.reduce(0, +)
+    + deckIndexMarkdown(deck, figures: figures).utf8.count
+    + deckIndexHTML(deck, figures: figures).utf8.count
 }

@@ -1,4 +1,5 @@
 import AttnvizHTML
+import AttnvizStyle
 import AttnvizTables
 import Foundation
 
@@ -29,13 +30,13 @@ public func deckIndexFiles(_ deck: Deck, figures: [DeckFigure]) -> [OutputFile] 
 }
 
 func deckIndexMarkdown(_ deck: Deck, figures: [DeckFigure]) -> String {
-  var text = "# \(markdownEscaped(deck.title))\n"
+  var text = "# \(escapeMarkdown(deck.title))\n"
   for figure in figures {
     let entry = figure.entry
-    text += "\n## \(entry.number). \(markdownEscaped(entry.title))\n\n"
-    if let caption = entry.caption { text += markdownEscaped(caption) + "\n\n" }
+    text += "\n## \(entry.number). \(escapeMarkdown(entry.title))\n\n"
+    if let caption = entry.caption { text += escapeMarkdown(caption) + "\n\n" }
     for image in figure.images {
-      text += "![\(markdownEscaped(entry.title))](\(image.name))\n\n"
+      text += "![\(escapeMarkdown(entry.title))](\(image.name))\n\n"
     }
     text += "```sh\n\(shellCommand(entry.arguments))\n```\n"
   }
@@ -59,40 +60,18 @@ func deckIndexHTML(_ deck: Deck, figures: [DeckFigure]) -> String {
     }
     body += "<pre><code>\(escapeHTML(shellCommand(entry.arguments)))</code></pre>\n</section>\n"
   }
-  return """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escapeHTML(deck.title))</title>
-    <style>
-    :root { color-scheme: light dark; }
-    body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
-      line-height: 1.45; }
-    section { border-top: 1px solid #8884; padding: 1rem 0 2rem; }
-    img { max-width: 100%; height: auto; border: 1px solid #8884; background: #fff; }
-    figure { margin: 1rem 0; }
-    figcaption { font-size: 0.85rem; opacity: 0.7; }
-    pre { white-space: pre-wrap; word-break: break-all; background: #8882; padding: 0.6rem;
-      border-radius: 4px; }
-    </style>
-    </head>
-    <body>
-    <h1>\(escapeHTML(deck.title))</h1>
-    \(body)</body>
-    </html>
-
-    """
+  return htmlDocumentStart(
+    title: deck.title, css: deckIndexCSS, needs: PageNeeds(script: false, dataImages: true))
+    + "<h1>\(escapeHTML(deck.title))</h1>\n" + body + htmlDocumentEnd
 }
 
-/// Markdown text that stays text and reads as written: the one Markdown rule of the tables
-/// (`escapeMarkdownCell`: the inline-syntax characters, control characters), plus a backslash
+/// Markdown text that stays text and reads as written: the one Markdown rule
+/// (`escapeMarkdown`: the inline-syntax characters, control characters), plus a backslash
 /// before a character that would start a block at the beginning of the line (`#`, `>`, `-`, `+`,
 /// `=`, or a number followed by `.`). Parentheses, braces and `!` are left alone: with `[` and
 /// `]` escaped they cannot form a link, so the raw file shows "(head 2)", not "\\(head 2\\)".
 func markdownEscaped(_ text: String) -> String {
-  let escaped = escapeMarkdownCell(oneLine(text))
+  let escaped = escapeMarkdown(oneLine(text))
   guard let first = escaped.first else { return escaped }
   if "#>-+=".contains(first) { return "\\" + escaped }
   let digits = escaped.prefix(while: \.isNumber)
@@ -103,3 +82,16 @@ func markdownEscaped(_ text: String) -> String {
   }
   return escaped
 }
+
+private let deckIndexCSS = """
+  :root { color-scheme: light dark; }
+  body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
+    line-height: 1.45; }
+  section { border-top: 1px solid #8884; padding: 1rem 0 2rem; }
+  img { max-width: 100%; height: auto; border: 1px solid #8884; background: #fff; }
+  figure { margin: 1rem 0; }
+  figcaption { font-size: 0.85rem; opacity: 0.7; }
+  pre { white-space: pre-wrap; word-break: break-all; background: #8882; padding: 0.6rem;
+    border-radius: 4px; }
+
+  """

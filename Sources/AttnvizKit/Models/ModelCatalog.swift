@@ -1,4 +1,5 @@
 import AttnvizModel
+import AttnvizStyle
 import Foundation
 
 /// One model `attnviz models` found: what to pass to `--model`, what it is, and where it lives.

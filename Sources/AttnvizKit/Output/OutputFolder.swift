@@ -25,6 +25,9 @@ import Foundation
 /// 3. On any error, and on SIGINT/SIGTERM (see `TemporaryFiles`), the temporaries are removed.
 ///    A signal arriving during the renames waits for them to finish.
 ///
+/// 4. Folders the run created for `--out` (it and its missing parents) are removed again when
+///    the run fails or is interrupted before the renames, if they are still empty.
+///
 /// Only a crash between two renames (SIGKILL, power loss) can leave a mix of old and new files,
 /// plus hidden temporaries. No other file in the folder is touched.
 public struct OutputFolder: Sendable {
@@ -41,9 +44,13 @@ public struct OutputFolder: Sendable {
   }
 
   public func writeWithSizes(_ files: [OutputFile]) throws -> [(path: String, size: Int)] {
-    try createIfMissing()
+    let created = try createIfMissing()
     var staged: [(temporary: String, final: String, size: Int)] = []
-    defer { for entry in staged { TemporaryFiles.shared.discard(entry.temporary) } }
+    var succeeded = false
+    defer {
+      for entry in staged { TemporaryFiles.shared.discard(entry.temporary) }
+      TemporaryFiles.shared.keepFolders(created, removing: !succeeded)
+    }
     for file in files {
       let final = (path as NSString).appendingPathComponent(file.name)
       let (temporary, size) = try writeTemporary(file)
@@ -51,6 +58,7 @@ public struct OutputFolder: Sendable {
     }
     try TemporaryFiles.shared.duringRenames {
       try renameAllOrNothing(staged.map { ($0.temporary, $0.final) })
+      succeeded = true
     }
     return staged.map { ($0.final, $0.size) }
   }
@@ -153,8 +161,11 @@ public struct OutputFolder: Sendable {
   }
 
   /// Creates `--out` and its missing parents, one at a time, so a failure can say which part
-  /// failed and why, and remove the folders it created.
-  func createIfMissing() throws {
+  /// failed and why, and remove the folders it created. Returns the folders created, outermost
+  /// first, each registered to be removed (when still empty) if the process is interrupted;
+  /// the caller keeps or removes them with `TemporaryFiles.keepFolders`.
+  @discardableResult
+  public func createIfMissing() throws -> [String] {
     let problem = { (reason: String) in
       AttnvizError.failure("cannot create the output folder \(self.path): \(reason)")
     }
@@ -171,7 +182,7 @@ public struct OutputFolder: Sendable {
       guard (status.st_mode & S_IFMT) == S_IFDIR else {
         throw AttnvizError.failure("--out \(path) is a file, not a folder; name a folder")
       }
-      return
+      return []
     }
     var created: [String] = []
     var prefix = path.hasPrefix("/") ? "/" : ""
@@ -190,7 +201,9 @@ public struct OutputFolder: Sendable {
         throw problem("\(reason) (at \(prefix)); choose another --out")
       }
       created.append(prefix)
+      TemporaryFiles.shared.registerEmptyFolder(prefix)
     }
+    return created
   }
 }
 

@@ -20,6 +20,8 @@ public final class TemporaryFiles: @unchecked Sendable {
   private var paths: Set<String> = []
   /// Whole folders to remove (the deck's staging folder).
   private var folders: Set<String> = []
+  /// Folders created for `--out`, removed on a signal when still empty, innermost first.
+  private var emptyFolders: [String] = []
 
   func register(_ path: String) {
     lock.lock()
@@ -53,6 +55,22 @@ public final class TemporaryFiles: @unchecked Sendable {
     lock.unlock()
   }
 
+  /// A folder the run created, removed (only when empty) if the run is interrupted.
+  func registerEmptyFolder(_ path: String) {
+    lock.lock()
+    emptyFolders.append(path)
+    lock.unlock()
+  }
+
+  /// Forgets the folders `createIfMissing` made; with `removing`, removes those still empty
+  /// (innermost first), as a failed run leaves no empty `--out` behind.
+  public func keepFolders(_ created: [String], removing: Bool) {
+    lock.lock()
+    defer { lock.unlock() }
+    emptyFolders.removeAll { created.contains($0) }
+    if removing { for folder in created.reversed() { rmdir(folder) } }
+  }
+
   public func forgetFolder(_ path: String) {
     lock.lock()
     folders.remove(path)
@@ -74,5 +92,7 @@ public final class TemporaryFiles: @unchecked Sendable {
     paths.removeAll()
     for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
     folders.removeAll()
+    for folder in emptyFolders.reversed() { rmdir(folder) }
+    emptyFolders.removeAll()
   }
 }

@@ -27,27 +27,9 @@ public struct Provenance: Equatable, Sendable {
     ]
   }
 
-  /// These entries as a PNG's text chunks (written by the libpng encoder).
+  /// These entries as a PNG's text chunks (written by the libpng encoder) and an SVG's
+  /// `<metadata>` (written by the SVG writer).
   var pngText: [PNGTextEntry] { entries.map { PNGTextEntry(key: $0.key, value: $0.value) } }
-
-  /// An SVG with these entries in its `<metadata>`, right after the root element opens.
-  func stamp(svg: String) -> String {
-    guard
-      let rootEnd = svg.range(
-        of: "\">\n", range: svg.range(of: "<svg ").map { $0.upperBound..<svg.endIndex })
-    else {
-      return svg
-    }
-    let fields = entries.map {
-      "<attnviz:entry key=\"\(escapeXML($0.key))\">\(escapeXML($0.value))</attnviz:entry>"
-    }
-    let metadata =
-      "<metadata xmlns:attnviz=\"https://attnviz.invalid/metadata\">\n"
-      + fields.joined(separator: "\n") + "\n</metadata>\n"
-    var out = svg
-    out.insert(contentsOf: metadata, at: rootEnd.upperBound)
-    return out
-  }
 }
 
 /// The bytes of a figure for `attnviz info`: a regular file of at most `FileLimits.figureFile`
@@ -66,6 +48,7 @@ public func provenanceEntries(of bytes: [UInt8]) -> [(key: String, value: String
   if let chunks = textChunks(of: bytes) {
     return chunks.isEmpty ? nil : chunks
   }
+  // The metadata is written right after the root element opens: the first 16 MiB hold it.
   let text = String(decoding: bytes.prefix(1 << 24), as: UTF8.self)
   guard let start = text.range(of: "<metadata"), let end = text.range(of: "</metadata>"),
     start.upperBound <= end.lowerBound
@@ -171,35 +154,25 @@ func jsonArray(_ words: [String]) -> String {
   "[" + words.map { jsonStringLiteral($0) }.joined(separator: ", ") + "]"
 }
 
-/// Parses what `jsonArray` wrote; nil for anything else.
+/// Parses what `jsonArray` wrote; nil for anything else, and for more than `maximumTextChunk`
+/// bytes (a recorded command is at most the 1 MiB text, escaped).
 public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
-  guard let data = text.data(using: .utf8),
+  guard text.utf8.count <= maximumTextChunk, let data = text.data(using: .utf8),
     let array = try? JSONSerialization.jsonObject(with: data) as? [String]
   else { return nil }
   return array
 }
 
-func escapeXML(_ text: String) -> String {
-  var out = ""
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    default:
-      // XML 1.0 cannot hold most C0 controls even as references: write them as U+FFFD.
-      if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
-        out += "\u{FFFD}"
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
+/// What `attnviz info` does with a figure's bytes, for the fuzz target `FuzzFigureInfo` and its
+/// seeds: the PNG text chunks or the SVG metadata read, the recorded command parsed and quoted
+/// for the terminal. Returns a count so the work is not optimised away.
+public func fuzzFigureInfo(_ bytes: [UInt8]) -> Int {
+  guard let entries = provenanceEntries(of: bytes) else { return 0 }
+  var count = entries.count
+  for entry in entries where entry.key == "attnviz-command" {
+    if let words = parseJSONArrayOfStrings(entry.value) {
+      count += sanitizeForTerminal(shellCommand(words), asciiOnly: true).utf8.count
     }
   }
-  return out
-}
-
-func unescapeXML(_ text: String) -> String {
-  text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+  return count
 }

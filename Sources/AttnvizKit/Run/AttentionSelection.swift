@@ -1,5 +1,6 @@
 import AttnvizMath
 import AttnvizModel
+import AttnvizStyle
 
 /// The part of a trace that tables and figures show: one layer (1-based `--layer`, default the
 /// last), its heads (or one `--head`), and the tokens left after `--hide-special`.
@@ -29,7 +30,9 @@ struct AttentionSelection {
   }
 
   var hidesTokens: Bool { positions.count < trace.tokens.count }
-  var labels: [String] { positions.map { trace.tokens[$0].text } }
+  /// The shown tokens as every table and figure labels them: the one label rule (`tokenLabel`),
+  /// applied here, where the labelled matrices are built, and nowhere after.
+  var labels: [String] { positions.map { tokenLabel(trace.tokens[$0].text) } }
 
   /// Head `head` (0-based) of the selected layer, restricted to the shown tokens.
   func matrix(head: Int) -> LabeledMatrix {

@@ -1,4 +1,5 @@
 import AttnvizModel
+import AttnvizStyle
 import AttnvizTokens
 
 /// The one error type the command line sees. `usage` errors exit 2 (the command was wrong),
@@ -31,20 +32,4 @@ public enum AttnvizError: Error, Equatable, CustomStringConvertible {
     default: .failure(String(describing: error))
     }
   }
-}
-
-/// Error messages can quote user input (a token, a path): keep them on one line and free of
-/// control characters so they cannot break or drive the terminal. C0 and C1 controls, format
-/// characters (bidi overrides and isolates, zero-width characters) and line separators become
-/// spaces. The shell uses it for every line it prints to standard error: errors (its own and
-/// the argument parser's), notes and the list of written files.
-public func oneLine(_ message: String) -> String {
-  String(
-    String.UnicodeScalarView(
-      message.unicodeScalars.map { scalar in
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: " "
-        default: scalar
-        }
-      }))
 }

@@ -55,7 +55,7 @@ func callout(
   let order = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
   // A sentence reads words: the space mark of byte-level pieces (·animal) is dropped here.
   func word(_ index: Int) -> String {
-    let label = tokenLabel(labels[index])
+    let label = labels[index]
     return label.count > 1 && label.hasPrefix("·") ? String(label.dropFirst()) : label
   }
   let keys = order.prefix(max(1, count)).map {

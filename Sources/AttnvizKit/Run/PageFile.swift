@@ -23,7 +23,7 @@ func pageFile(
   }
   var page = AttentionPage(
     modelName: titles.modelName,
-    subtitle: pageSubtitle(selection, titles: titles), tokens: selection.labels.map(pageLabel),
+    subtitle: pageSubtitle(selection, titles: titles), tokens: selection.labels,
     layerCount: trace.layers.count, heads: model.heads, keyValueHeads: model.keyValueHeads,
     causal: model.causal, layers: layers, precision: budget.precision,
     initialLayer: selection.layer, initialHead: selection.heads.first ?? 0,
@@ -79,12 +79,6 @@ func pageNotes(
   note += "; --format json writes every weight in full."
   notes.append(note)
   return notes
-}
-
-/// A token as the page shows it: the one label rule of every output (`tokenLabel`: controls,
-/// bidi and format characters as visible escapes, blank tokens as ␣).
-func pageLabel(_ raw: String) -> String {
-  tokenLabel(raw)
 }
 
 private func lowercasedFirst(_ s: String) -> String {

@@ -117,6 +117,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.notes.append(
       "note: special tokens are hidden from tables and figures; attention.json keeps them")
   }
+  // `--json` alone writes nothing: not even an empty --out folder.
+  guard !files.isEmpty else { return report }
   progress.stage(files.count == 1 ? "writing 1 file" : "writing \(files.count) files")
   let written = try OutputFolder(path: options.outputFolder).writeWithSizes(files)
   report.writtenFiles = written.map(\.path)
@@ -278,12 +280,12 @@ func textFiles(
           separator: "\n")))
   }
   if formats.contains(.md) {
-    // The one Markdown rule (escapeMarkdownCell) for everything from the input: the text in the
+    // The one Markdown rule (escapeMarkdown) for everything from the input: the text in the
     // heading is escaped like a token in a cell, so `<img onerror=…>` stays text.
-    let heading = escapeMarkdownCell(shortened(selection.trace.text, to: 80))
+    let heading = escapeMarkdown(shortened(selection.trace.text, to: 80))
     var document = "# Self-attention: \(heading)\n\n"
     document += tables.map {
-      "## \(escapeMarkdownCell($0.title))\n\n" + renderMarkdownTable($0.matrix)
+      "## \(escapeMarkdown($0.title))\n\n" + renderMarkdownTable($0.matrix)
     }.joined(separator: "\n")
     files.append(OutputFile(name: "tables.md", text: document))
   }

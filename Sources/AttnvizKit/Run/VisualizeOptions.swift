@@ -110,24 +110,15 @@ public struct FigureOptions: Equatable, Sendable {
 
   /// The SVG of `scene`, carrying the provenance.
   package func svg(_ scene: Scene) -> String {
-    let text = renderSVG(scene)
-    return provenance?.stamp(svg: text) ?? text
+    renderSVG(scene, metadata: pngText)
   }
 
   /// The SVG of `scene` as a file written as a stream (a megabyte at a time, never whole in
   /// memory), carrying the provenance in its first piece, which holds the root element.
   func svgFile(_ name: String, _ scene: Scene) -> OutputFile {
-    let provenance = self.provenance
+    let metadata = pngText
     return OutputFile(name: name) { sink in
-      var first = true
-      try writeSVG(scene) { piece in
-        if first, let provenance {
-          try sink.write(provenance.stamp(svg: String(decoding: piece, as: UTF8.self)))
-        } else {
-          try sink.write(bytes: piece)
-        }
-        first = false
-      }
+      try writeSVG(scene, metadata: metadata) { try sink.write(bytes: $0) }
     }
   }
 

@@ -63,7 +63,8 @@ extension TransformerConfig {
       .kvHeads: "num_key_value_heads", .headDim: "head_dim", .intermediate: "intermediate_size",
       .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
       .normEpsilon: "rms_norm_eps", .ropeTheta: "rope_theta",
-      .ropeScaling: f.root["rope_parameters"] is [String: Any] ? "rope_parameters" : "rope_scaling",
+      .ropeScaling: f.root["rope_parameters"].map { !($0 is NSNull) } ?? false
+        ? "rope_parameters" : "rope_scaling",
       .slidingWindow: "sliding_window",
     ])
     return config
@@ -223,6 +224,9 @@ struct ConfigFields {
 
   /// transformers 4 writes `rope_theta` at the top level; 5 writes it inside `rope_parameters`.
   func ropeTheta() throws -> Double {
+    if let value = root["rope_parameters"], !(value is NSNull), !(value is [String: Any]) {
+      throw fail("rope_parameters", "must be an object")
+    }
     if let parameters = root["rope_parameters"] as? [String: Any],
       let theta = try positiveNumber("rope_theta", in: parameters)
     {
@@ -233,7 +237,8 @@ struct ConfigFields {
 
   /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.
   func ropeScaling() throws -> TransformerConfig.RopeScaling {
-    let field = root["rope_parameters"] is [String: Any] ? "rope_parameters" : "rope_scaling"
+    let given = { (key: String) in root[key].map { !($0 is NSNull) } ?? false }
+    let field = given("rope_parameters") ? "rope_parameters" : "rope_scaling"
     guard let value = root[field], !(value is NSNull) else { return .none }
     guard let scaling = value as? [String: Any] else { throw fail(field, "must be an object") }
     let kind = (scaling["rope_type"] ?? scaling["type"]) as? String ?? "default"

@@ -64,35 +64,45 @@ extension TransformerConfig {
       }
       return value
     }
-    func optionalInt(_ key: String) -> Int? { header.value("\(name).\(key)")?.intValue }
-    func double(_ key: String) -> Double? { header.value("\(name).\(key)")?.doubleValue }
+    // Present but of the wrong type (a string where a number belongs) is an error naming the
+    // key, never silently the default.
+    func optionalInt(_ key: String) throws -> Int? {
+      guard let value = header.value("\(name).\(key)") else { return nil }
+      guard let number = value.intValue else { throw fail("is not an integer", "\(name).\(key)") }
+      return number
+    }
+    func double(_ key: String) throws -> Double? {
+      guard let value = header.value("\(name).\(key)") else { return nil }
+      guard let number = value.doubleValue else { throw fail("is not a number", "\(name).\(key)") }
+      return number
+    }
     try Self.refuseRopeScaling(file, architecture: name, fail: fail)
     let heads = try int("attention.head_count")
     let hidden = try int("embedding_length")
     // llama and mistral: rope.dimension_count is the head size (transformers' mapping); Qwen3
     // states key_length.
     let headDim =
-      optionalInt("attention.key_length")
-      ?? (["llama", "mistral"].contains(name) ? optionalInt("rope.dimension_count") : nil)
+      try optionalInt("attention.key_length")
+      ?? (["llama", "mistral"].contains(name) ? try optionalInt("rope.dimension_count") : nil)
     let vocabulary =
-      optionalInt("vocab_size")
+      try optionalInt("vocab_size")
       ?? header.value("tokenizer.ggml.tokens")?.arrayValue?.count
       ?? file.tensor("token_embd.weight")?.shape.first ?? 0
     let headDimKey =
-      optionalInt("attention.key_length") != nil
+      try optionalInt("attention.key_length") != nil
       ? "attention.key_length"
       : (["llama", "mistral"].contains(name) ? "rope.dimension_count" : "")
     self.init(
       architecture: architecture, layers: try int("block_count"), hidden: hidden, heads: heads,
-      kvHeads: optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
+      kvHeads: try optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
       intermediate: try int("feed_forward_length"),
-      normEpsilon: double("attention.layer_norm_rms_epsilon") ?? 1e-6,
-      ropeTheta: double("rope.freq_base") ?? 10_000, maxPositions: try int("context_length"),
+      normEpsilon: try double("attention.layer_norm_rms_epsilon") ?? 1e-6,
+      ropeTheta: try double("rope.freq_base") ?? 10_000, maxPositions: try int("context_length"),
       vocabularySize: vocabulary, tiedEmbeddings: file.tensor("output.weight") == nil,
       qkvBias: file.tensor("blk.0.attn_q.bias") != nil,
       outputBias: file.tensor("blk.0.attn_output.bias") != nil,
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
-      slidingWindow: optionalInt("attention.sliding_window"))
+      slidingWindow: try optionalInt("attention.sliding_window"))
     if let pattern = TransformerModel.ggufLayerPatterns[name] {
       globalLayerPeriod = pattern.globalLayerPeriod
       localRopeTheta = pattern.localRopeTheta

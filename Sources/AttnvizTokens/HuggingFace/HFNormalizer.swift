@@ -20,7 +20,22 @@ extension HFTokenizer {
     case strip(left: Bool, right: Bool)
     case sequence([Normalizer])
 
-    func apply(_ text: [SourcedScalar]) -> [SourcedScalar] {
+    /// Thrown when a stage's output passes `maximumOutput` scalars.
+    public struct TooLong: Error, Equatable {}
+
+    /// At most this many scalars out of any one stage: four times the longest text attnviz reads
+    /// (1 MiB). NFKD or BERT's spaced ideographs grow a text a few times; a `Replace` of one
+    /// letter by 100,000 would grow it without bound, and is refused instead of filling memory.
+    public static let maximumOutput = 4 << 20
+
+    /// The normalised text; every stage's output is bounded by `maximumOutput`.
+    func apply(_ text: [SourcedScalar]) throws(TooLong) -> [SourcedScalar] {
+      let out = try unbounded(text)
+      guard out.count <= Self.maximumOutput else { throw TooLong() }
+      return out
+    }
+
+    private func unbounded(_ text: [SourcedScalar]) throws(TooLong) -> [SourcedScalar] {
       switch self {
       case .nfc: return unicodeNormalized(text) { $0.precomposedStringWithCanonicalMapping }
       case .nfd: return unicodeNormalized(text) { $0.decomposedStringWithCanonicalMapping }
@@ -39,16 +54,17 @@ extension HFTokenizer {
         if clean { out = bertCleaned(out) }
         if chinese { out = spacedIdeographs(out) }
         if strip ?? lower {
-          out = Normalizer.stripAccents.apply(Normalizer.nfd.apply(out))
+          // BERT's own accent rule (`isBertAccent`: Unicode 8.0's marks), not StripAccents'.
+          out = try Normalizer.nfd.apply(out).filter { !isBertAccent($0.scalar) }
         }
-        if lower { out = Normalizer.lowercase.apply(out) }
+        if lower { out = try Normalizer.lowercase.apply(out) }
         return out
       case .prepend(let prefix):
         // What is put in front points at the first character, as the library aligns it.
         guard let first = text.first else { return text }
         return prefix.unicodeScalars.map { SourcedScalar(scalar: $0, source: first.source) } + text
       case .replace(let pattern, let content):
-        return replacing(text, pattern, content)
+        return try replacing(text, pattern, content)
       case .strip(let left, let right):
         var slice = text[...]
         if left { slice = slice.drop { $0.scalar.properties.isWhitespace } }
@@ -57,7 +73,9 @@ extension HFTokenizer {
         }
         return Array(slice)
       case .sequence(let steps):
-        return steps.reduce(text) { $1.apply($0) }
+        var out = text
+        for step in steps { out = try step.apply(out) }
+        return out
       }
     }
   }
@@ -114,9 +132,10 @@ func spacedIdeographs(_ text: [SourcedScalar]) -> [SourcedScalar] {
   return out
 }
 
-/// Every match of `pattern` replaced by `content`, which takes the bytes of what it replaced.
+/// Every match of `pattern` replaced by `content`, which takes the bytes of what it replaced;
+/// stops as soon as the output passes `Normalizer.maximumOutput`, before allocating more.
 func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String)
-  -> [SourcedScalar]
+  throws(HFTokenizer.Normalizer.TooLong) -> [SourcedScalar]
 {
   // A budget overrun leaves the text as it is; the pre-tokenizer's own check reports it.
   guard let matches = try? pattern.matches(in: text.map(\.scalar)), !matches.isEmpty else {
@@ -133,6 +152,7 @@ func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String
     let upper = match.isEmpty ? lower : text[match.upperBound - 1].source.upperBound
     out += content.unicodeScalars.map { SourcedScalar(scalar: $0, source: lower..<upper) }
     position = match.upperBound
+    if out.count > HFTokenizer.Normalizer.maximumOutput { throw .init() }
   }
   out += text[position...]
   return out

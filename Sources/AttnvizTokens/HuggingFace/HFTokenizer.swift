@@ -149,7 +149,16 @@ public struct HFTokenizer: Tokenizer {
         tokens.append(addedToken(added, segment.text))
         continue
       }
-      let normalized = normalizer?.apply(segment.text) ?? segment.text
+      let normalized: [SourcedScalar]
+      do {
+        normalized = try normalizer?.apply(segment.text) ?? segment.text
+      } catch {
+        throw TokenizerError.malformedVocabulary(
+          file: source,
+          reason: "its normalizer makes this text longer than the limit of "
+            + "\(Normalizer.maximumOutput) characters (4 times the longest text attnviz reads); "
+            + "a Replace or Prepend in it multiplies the text")
+      }
       for part in normalizedMatcher.split(normalized) {
         if let added = part.added {
           tokens.append(addedToken(added, part.text))
@@ -158,7 +167,12 @@ public struct HFTokenizer: Tokenizer {
         }
       }
     }
-    guard addSpecialTokens, !tokens.isEmpty else { return tokens }
+    // A text that normalising empties (private-use characters only, for BERT) still gets the
+    // template's tokens, as in the tokenizers library: `[CLS] [SEP]`. A blank text is refused
+    // before it gets here.
+    guard addSpecialTokens,
+      !tokens.isEmpty || !text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    else { return tokens }
     func templateToken(_ t: TemplateToken) -> Token {
       Token(display.text(ofAdded: t.content), id: t.id, isSpecial: true)
     }

@@ -184,6 +184,6 @@ func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
 func withoutAccents(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
   if scalar.isASCII { return [scalar] }
   return String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.filter {
-    $0.properties.generalCategory != .nonspacingMark
+    !isBertAccent($0)
   }
 }

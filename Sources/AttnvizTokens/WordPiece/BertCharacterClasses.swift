@@ -11,15 +11,34 @@ func isBertWhitespace(_ s: Unicode.Scalar) -> Bool {
   }
 }
 
-/// Control and other invisible characters (categories C*: Cc, Cf, Cs, Co, Cn), except the tab,
-/// newline and return that `isBertWhitespace` takes. Cleaning drops them, so a zero-width joiner
-/// or a terminal escape never reaches the vocabulary.
+/// Control and other invisible characters, except the tab, newline and return that
+/// `isBertWhitespace` takes: cleaning drops them, so a zero-width joiner or a terminal escape
+/// never reaches the vocabulary. Exactly what Hugging Face's `BertNormalizer` drops, whose
+/// character tables are those of Unicode 8.0 (its `unicode_categories` crate): controls (Cc),
+/// private-use (Co) and the format characters (Cf) Unicode 8.0 had. Unassigned scalars and
+/// noncharacters (U+FFFE) are kept and become `[UNK]`; so are format characters added later
+/// (U+0890, Unicode 14), which that table does not know.
 func isBertControl(_ s: Unicode.Scalar) -> Bool {
   if s == "\t" || s == "\n" || s == "\r" { return false }
   switch s.properties.generalCategory {
-  case .control, .format, .surrogate, .privateUse, .unassigned: return true
+  case .control, .surrogate, .privateUse: return true
+  case .format: return isInBertTables(s)
   default: return false
   }
+}
+
+/// An accent BERT strips after NFD: a non-spacing mark (Mn) that Unicode 8.0 had, as in Hugging
+/// Face's `BertNormalizer` (`is_mark_nonspacing` on Unicode 8.0 tables). A mark added later
+/// (U+11F5A, Unicode 16) is kept, as it is there.
+func isBertAccent(_ s: Unicode.Scalar) -> Bool {
+  s.properties.generalCategory == .nonspacingMark && isInBertTables(s)
+}
+
+/// Assigned in Unicode 8.0 or earlier: the version of the character tables of Hugging Face's
+/// BERT normaliser (measured: U+08E3, Mn since 8.0, is stripped; U+08D4, Mn since 9.0, is not).
+func isInBertTables(_ s: Unicode.Scalar) -> Bool {
+  guard let age = s.properties.age else { return false }
+  return age.major < 8 || (age.major == 8 && age.minor == 0)
 }
 
 /// Punctuation: every ASCII character that is not a letter, digit or space ($, ^, ` and + are

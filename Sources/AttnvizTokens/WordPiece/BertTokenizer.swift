@@ -65,11 +65,14 @@ public struct BertTokenizer: Tokenizer {
     try self.init(vocabulary: WordPieceVocabulary(contentsOf: path), options: options, file: path)
   }
 
-  /// `[CLS]`, the word pieces, `[SEP]`. Throws `TokenizerError.emptyText` when the text has no
-  /// pieces at all (empty, or only spaces and control characters).
+  /// `[CLS]`, the word pieces, `[SEP]`. Throws `TokenizerError.emptyText` when the text is
+  /// blank (empty or only whitespace); a text that cleaning empties (private-use characters only)
+  /// is `[CLS] [SEP]`, as in Hugging Face's tokenizer.
   public func tokenize(_ text: String) throws -> [Token] {
     let pieces = wordPieces(text)
-    guard !pieces.isEmpty else { throw TokenizerError.emptyText }
+    guard !pieces.isEmpty || !text.unicodeScalars.allSatisfy(isBertWhitespace) else {
+      throw TokenizerError.emptyText
+    }
     return [Token(Self.classifierToken, id: classifierID, isSpecial: true)] + pieces
       + [Token(Self.separatorToken, id: separatorID, isSpecial: true)]
   }
