@@ -129,7 +129,7 @@ func explainFiles(
           figureStems: stems)))
   }
   if formats.contains(.html) {
-    let slides = steps.map { deckFigures($0, style: style, measurer: fonts).map(renderSVG) }
+    let slides = steps.map { deckFigures($0, style: style, measurer: fonts).map { renderSVG($0) } }
     files.append(
       OutputFile(
         name: "explain.html",

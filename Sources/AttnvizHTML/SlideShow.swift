@@ -1,3 +1,4 @@
+import AttnvizStyle
 import Foundation
 
 /// `slides.html` of `attnviz deck`: one figure per 16:9 slide with its title and caption, for

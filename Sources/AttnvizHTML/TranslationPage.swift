@@ -1,5 +1,4 @@
 import AttnvizMath
-import AttnvizRender
 import AttnvizStyle
 
 /// The translation's page (`translation.html`): the source sentence above the translation, and

@@ -1,3 +1,5 @@
+import AttnvizStyle
+
 /// Text a model writes, made safe for a terminal line by line: the line breaks and tabs stay
 /// (an answer has paragraphs and code), every other character `sanitizeForTerminal` refuses
 /// (escape sequences, carriage returns, bidi overrides) becomes U+FFFD.

@@ -22,7 +22,7 @@ struct FixedMeasurer: TextMeasuring {
 func htmlPage(_ walk: ExplainWalkthrough) -> String {
   let names = ExplainNames(trace: walk.trace, head: walk.head)
   let figures = walk.list.map {
-    deckFigures($0, style: FigureStyle(), measurer: FixedMeasurer()).map(renderSVG)
+    deckFigures($0, style: FigureStyle(), measurer: FixedMeasurer()).map { renderSVG($0) }
   }
   return explainHTML(
     walk.list, title: names.title, subtitle: names.subtitle, figures: figures,
