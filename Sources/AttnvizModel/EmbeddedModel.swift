@@ -40,7 +40,7 @@ public struct EmbeddedModel: AttentionModel {
     try Self.validate(dimension: dimension, heads: heads)
     self.seed = seed
     self.info = ModelInfo(
-      name: "builtin", architecture: "builtin", layers: 1, heads: heads, dModel: dimension,
+      name: "builtin", family: .builtin, layers: 1, heads: heads, dModel: dimension,
       causal: causal)
     var rng = SplitMix64(seed: seed)
     let sd = Self.weightGain / Double(dimension).squareRoot()
@@ -70,24 +70,19 @@ public struct EmbeddedModel: AttentionModel {
     }
   }
 
-  public func tokenCount(_ text: String) throws -> Int? {
-    let count = try tokenizer.tokenize(text).count
-    guard count <= Self.maximumTokens else {
-      throw ModelError.textTooLong(count: count, limit: Self.maximumTokens)
-    }
-    return count
+  public func tokenize(_ text: String) throws -> TokenizedText {
+    try wordTokens(text, tokenizer: tokenizer)
   }
 
-  public func trace(_ text: String) throws -> AttentionTrace {
-    let tokens = try tokenizer.tokenize(text)
-    guard tokens.count <= Self.maximumTokens else {
-      throw ModelError.textTooLong(count: tokens.count, limit: Self.maximumTokens)
-    }
+  /// The one layer's weights, with its intermediates unless `stepsLayer` is nil or the text is
+  /// longer than `maximumTokensWithSteps`.
+  public func trace(_ input: TokenizedText, stepsLayer: Int?) throws -> AttentionTrace {
+    let (text, tokens) = (input.text, input.tokens)
     let embeddings = Matrix(
       rows: tokens.count, columns: info.dModel,
       values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
     let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
-    guard tokens.count <= Self.maximumTokensWithSteps else {
+    guard stepsLayer != nil, tokens.count <= Self.maximumTokensWithSteps else {
       let weights = layer.attentionWeights(input: embeddings + pe)
       return AttentionTrace(
         text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
@@ -115,6 +110,15 @@ public struct EmbeddedModel: AttentionModel {
     let norm = 1 / Double(grams.count).squareRoot()
     return vector.map { $0 * norm }
   }
+}
+
+/// Words and marks, at most `EmbeddedModel.maximumTokens` of them (the single-layer models).
+func wordTokens(_ text: String, tokenizer: WordTokenizer) throws -> TokenizedText {
+  let tokens = try tokenizer.tokenize(text)
+  guard tokens.count <= EmbeddedModel.maximumTokens else {
+    throw ModelError.textTooLong(count: tokens.count, limit: EmbeddedModel.maximumTokens)
+  }
+  return TokenizedText(text: text, tokens: tokens)
 }
 
 private func largestDivisor(of n: Int, atMost limit: Int) -> Int {

@@ -103,24 +103,23 @@ public struct WeightsFileModel: AttentionModel {
       causal = causal || value
     }
     layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
-    info = ModelInfo(
-      name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
+    var info = ModelInfo(
+      name: URL(fileURLWithPath: name).lastPathComponent, family: .weightsFile, layers: 1,
       heads: heads, dModel: d, causal: causal)
+    info.positions = usesPositionalEncoding ? .sinusoidal : .none
+    info.checkpoint = CheckpointFingerprint(
+      bytes: data.count, scope: .wholeFile, hashing: [UInt8](data))
+    self.info = info
   }
 
-  public func tokenCount(_ text: String) throws -> Int? {
-    let count = try tokenizer.tokenize(text).count
-    guard count <= EmbeddedModel.maximumTokens else {
-      throw ModelError.textTooLong(count: count, limit: EmbeddedModel.maximumTokens)
-    }
-    return count
+  public func tokenize(_ text: String) throws -> TokenizedText {
+    try wordTokens(text, tokenizer: tokenizer)
   }
 
-  public func trace(_ text: String) throws -> AttentionTrace {
-    let tokens = try tokenizer.tokenize(text)
-    guard tokens.count <= EmbeddedModel.maximumTokens else {
-      throw ModelError.textTooLong(count: tokens.count, limit: EmbeddedModel.maximumTokens)
-    }
+  /// The one layer's weights, with its intermediates unless `stepsLayer` is nil or the text is
+  /// longer than `EmbeddedModel.maximumTokensWithSteps`.
+  public func trace(_ input: TokenizedText, stepsLayer: Int?) throws -> AttentionTrace {
+    let (text, tokens) = (input.text, input.tokens)
     var rows: [Double] = []
     for token in tokens {
       guard let vector = embeddings[token.text.lowercased()] ?? unknown else {
@@ -132,7 +131,7 @@ public struct WeightsFileModel: AttentionModel {
     let pe =
       usesPositionalEncoding
       ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
-    guard tokens.count <= EmbeddedModel.maximumTokensWithSteps else {
+    guard stepsLayer != nil, tokens.count <= EmbeddedModel.maximumTokensWithSteps else {
       let weights = layer.attentionWeights(input: pe.map { x + $0 } ?? x)
       return AttentionTrace(
         text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])

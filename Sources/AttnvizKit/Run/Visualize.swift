@@ -15,8 +15,9 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   defer { progress.finish() }
   var options = options
   let estimateOptions = options
+  // Only explain reads the intermediates (Q, K, V, scores): show keeps the weights alone.
   let pieces = try readAndTrace(
-    options.text, with: options.model, progress: progress,
+    options.text, with: options.model, progress: progress, stepsLayer: nil,
     checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) },
     estimate: { visualizeEstimate($0, options: estimateOptions) })
   options.figure.record(
@@ -140,19 +141,19 @@ package func readAndTrace(
   let text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
-  let tokens: Int?
+  let input: TokenizedText
   do {
     model = try choice.load()
-    tokens = try model.tokenCount(text)
+    input = try model.tokenize(text)
   } catch {
     throw AttnvizError.from(error)
   }
   try checkChoices(model.info)
-  if let tokens, let estimate {
-    try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
+  if let estimate {
+    try budget.check(estimate(RunShape(tokens: input.tokens.count, model: model.info)))
   }
   progress.stage("running the model")
-  return try traceChecked(model, text, stepsLayer: stepsLayer)
+  return try traceChecked(model, input, stepsLayer: stepsLayer)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
@@ -160,9 +161,22 @@ package func readAndTrace(
 func traceChecked(
   _ model: any AttentionModel, _ text: String, stepsLayer: Int? = 0
 ) throws -> AttentionTrace {
+  let input: TokenizedText
+  do {
+    input = try model.tokenize(text)
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  return try traceChecked(model, input, stepsLayer: stepsLayer)
+}
+
+/// The same on tokens already cut.
+func traceChecked(
+  _ model: any AttentionModel, _ input: TokenizedText, stepsLayer: Int?
+) throws -> AttentionTrace {
   let trace: AttentionTrace
   do {
-    trace = try model.trace(text, stepsLayer: stepsLayer)
+    trace = try model.trace(input, stepsLayer: stepsLayer)
   } catch {
     throw AttnvizError.from(error)
   }

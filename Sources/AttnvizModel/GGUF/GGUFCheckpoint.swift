@@ -24,6 +24,8 @@ public struct GGUFCheckpoint: TensorSource {
   /// Rows per head group for the permuted tensors: GGUF name → heads (Q: H, K: G).
   let permutedHeads: [String: Int]
 
+  public var fingerprint: CheckpointFingerprint? { file.fingerprint }
+
   /// `permuteQK`: undo llama.cpp's Q/K permutation, with `heads` and `kvHeads` heads.
   public init(file: GGUFFile, permuteQK: Bool, heads: Int, kvHeads: Int) {
     self.file = file

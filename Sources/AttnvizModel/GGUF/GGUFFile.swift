@@ -44,6 +44,13 @@ public final class GGUFFile: Sendable {
 
   public var tensors: [GGUFTensorInfo] { header.tensors }
 
+  /// The file's size and the SHA-256 of its first MiB (the header: metadata and tensor table).
+  public var fingerprint: CheckpointFingerprint {
+    let bytes = storage.bytes
+    return CheckpointFingerprint(
+      bytes: bytes.count, scope: .header, hashing: Array(bytes.prefix(1 << 20)))
+  }
+
   public func tensor(_ name: String) -> GGUFTensorInfo? {
     index[name].map { header.tensors[$0] }
   }

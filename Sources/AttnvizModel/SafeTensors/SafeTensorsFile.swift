@@ -36,6 +36,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
     dataStart = header.dataStart
   }
 
+  /// The file's size and its header (the 8-byte length and the JSON table), as mapped.
+  public var sizeAndHeader: (size: Int, header: [UInt8]) {
+    (mapping.bytes.count, Array(mapping.bytes.prefix(dataStart)))
+  }
+
   /// Every tensor name in the file, sorted.
   public var tensorNames: [String] { entries.keys.sorted() }
 
