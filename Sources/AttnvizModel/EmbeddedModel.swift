@@ -13,7 +13,9 @@ import AttnvizTokens
 ///   (a lecture figure of near-uniform rows teaches nothing).
 ///
 /// docs/embedded-layer.md explains why its attention looks as it does.
-public struct EmbeddedModel: AttentionModel {
+public typealias EmbeddedModel = SingleLayerModel
+
+extension SingleLayerModel {
   /// 2017, the year of "Attention Is All You Need".
   public static let defaultSeed: UInt64 = 2017
   public static let defaultDimension = 8
@@ -28,18 +30,13 @@ public struct EmbeddedModel: AttentionModel {
   /// Multiplies the standard deviation of the projection weights (see the type's comment).
   static let weightGain = 1.2
 
-  public let info: ModelInfo
-  public let seed: UInt64
-  public let layer: SelfAttentionLayer
-  let tokenizer = WordTokenizer()
-
+  /// The built-in layer.
   public init(
     dimension: Int = defaultDimension, heads: Int = defaultHeads, seed: UInt64 = defaultSeed,
     causal: Bool = false
   ) throws {
     try Self.validate(dimension: dimension, heads: heads)
-    self.seed = seed
-    self.info = ModelInfo(
+    let info = ModelInfo(
       name: "builtin", family: .builtin, layers: 1, heads: heads, dModel: dimension,
       causal: causal)
     var rng = SplitMix64(seed: seed)
@@ -53,7 +50,10 @@ public struct EmbeddedModel: AttentionModel {
     let wk = draw()
     let wv = draw()
     let wo = draw()
-    self.layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
+    self.init(
+      info: info,
+      layer: AttentionLayerWeights(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal),
+      embeddings: .hashed, usesPositionalEncoding: true)
   }
 
   public static func validate(dimension: Int, heads: Int) throws {
@@ -68,29 +68,6 @@ public struct EmbeddedModel: AttentionModel {
         "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))"
       )
     }
-  }
-
-  public func tokenize(_ text: String) throws -> TokenizedText {
-    try wordTokens(text, tokenizer: tokenizer)
-  }
-
-  /// The one layer's weights, with its intermediates unless `stepsLayer` is nil or the text is
-  /// longer than `maximumTokensWithSteps`.
-  public func trace(_ input: TokenizedText, stepsLayer: Int?) throws -> AttentionTrace {
-    let (text, tokens) = (input.text, input.tokens)
-    let embeddings = Matrix(
-      rows: tokens.count, columns: info.dModel,
-      values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
-    let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
-    guard stepsLayer != nil, tokens.count <= Self.maximumTokensWithSteps else {
-      let weights = layer.attentionWeights(input: embeddings + pe)
-      return AttentionTrace(
-        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
-    }
-    let steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
-    return AttentionTrace(
-      text: text, tokens: tokens, model: info,
-      layers: [LayerTrace(weights: steps.weights, steps: steps)])
   }
 
   /// The embedding of a token: hashed character trigrams plus the whole word, lower-cased,
@@ -110,15 +87,6 @@ public struct EmbeddedModel: AttentionModel {
     let norm = 1 / Double(grams.count).squareRoot()
     return vector.map { $0 * norm }
   }
-}
-
-/// Words and marks, at most `EmbeddedModel.maximumTokens` of them (the single-layer models).
-func wordTokens(_ text: String, tokenizer: WordTokenizer) throws -> TokenizedText {
-  let tokens = try tokenizer.tokenize(text)
-  guard tokens.count <= EmbeddedModel.maximumTokens else {
-    throw ModelError.textTooLong(count: tokens.count, limit: EmbeddedModel.maximumTokens)
-  }
-  return TokenizedText(text: text, tokens: tokens)
 }
 
 private func largestDivisor(of n: Int, atMost limit: Int) -> Int {
