@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// A Hugging Face checkpoint in safetensors files: `model.safetensors`, or shards

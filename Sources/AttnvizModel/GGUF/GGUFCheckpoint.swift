@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 /// A GGUF file's tensors under Hugging Face's names and in transformers' layout, for the engine:
 ///
 ///     token_embd.weight            model.embed_tokens.weight

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizTokens
 
 /// The tokenizer a GGUF file's metadata describes (`tokenizer.ggml.*`), built from the same
