@@ -108,26 +108,6 @@ func makeStagingFolder(inside out: String) throws -> String {
   return path
 }
 
-/// The files one entry made, renamed `NN-name` in deck order (sorted by name within an entry).
-func collectFigure(_ entry: DeckEntry, folder: String, numberWidth: Int) throws -> DeckFigure {
-  let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-  var files: [OutputFile] = []
-  for name in names.sorted() where !name.hasPrefix(".") {
-    let path = (folder as NSString).appendingPathComponent(name)
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw AttnvizError.failure("cannot read back \(name) of \(entry.label)")
-    }
-    let number =
-      String(repeating: "0", count: max(0, numberWidth - String(entry.number).count))
-      + String(entry.number)
-    files.append(OutputFile(name: "\(number)-\(name)", contents: [UInt8](data)))
-  }
-  guard !files.isEmpty else {
-    throw AttnvizError.failure("\(entry.label) made no file; give it a view that draws a figure")
-  }
-  return DeckFigure(entry: entry, files: files)
-}
-
 /// A path or line as printed on the terminal: one line, no control characters.
 func displayPath(_ text: String) -> String {
   String(
