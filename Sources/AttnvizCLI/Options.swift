@@ -25,8 +25,8 @@ struct ModelOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
-      valueName: "dir|name"))
+      "Pretrained model: a GGUF file, a Hugging Face folder (config.json, tokenizer, model.safetensors), a hub id ORG/NAME from the Hugging Face cache, ollama:NAME[:TAG], or a name under $ATTNVIZ_MODELS, the `make model` folder or models/ (attnviz models lists them).",
+      valueName: "path|name"))
   var model: String?
 
   @Flag(help: "Cut text longer than the model's position limit instead of failing.")

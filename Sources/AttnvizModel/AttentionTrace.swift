@@ -93,8 +93,9 @@ public struct RotationSteps: Sendable, Equatable {
 }
 
 /// One layer's attention: per head a T×T matrix, row = query, column = key, rows summing to 1.
-/// `steps` holds the intermediates when the model kept them (always for the embedded layer and
-/// weights files; for pretrained models, the first layer).
+/// `steps` holds the intermediates of the layer the caller asked for (`stepsLayer`: explain
+/// asks, show does not); the built-in layer and weights files keep them up to
+/// `maximumTokensWithSteps` tokens.
 public struct LayerTrace: Sendable, Equatable {
   public var weights: [Matrix]
   public var steps: LayerSteps?
