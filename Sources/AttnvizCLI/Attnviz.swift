@@ -37,7 +37,7 @@ public struct Attnviz: ParsableCommand {
     do {
       var command = try parseJoiningNegativeNumbers(arguments)
       if let show = command as? Show {
-        try RootHelp.refuseMisplacedSubcommand(show.words, arguments: arguments)
+        try RootHelp.refuseMisplacedSubcommand(show.input.words, arguments: arguments)
       }
       try command.run()
       return 0

@@ -157,3 +157,26 @@ func plainNumber(_ value: Double) -> String {
   value.isFinite && value == value.rounded() && abs(value) < 1e15
     ? String(Int(value)) : String(value)
 }
+
+/// The text of `show` and `explain`: words on the command line, `-` for standard input, or
+/// `--file`.
+struct TextInputGroup: ParsableArguments {
+  @Argument(
+    help: ArgumentHelp(
+      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  var words: [String] = []
+
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  var file: String?
+
+  /// Where the text comes from; standard input is read only for `-`.
+  func source() throws -> TextSource {
+    try textSource(words, file: file)
+  }
+}
+
+/// The one "counts from 1" rule of `--layer`, `--head`, `--rollout-from` (nil: not given).
+func countsFromOne(_ flag: String, _ value: Int?) throws {
+  if let value, value < 1 { throw ValidationError("\(flag) counts from 1, not \(value)") }
+}

@@ -9,14 +9,7 @@ struct Show: ParsableCommand {
     commandName: "show",
     abstract: "Print attention tables and write figures and JSON (the default command).")
 
-  @Argument(
-    help: ArgumentHelp(
-      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
-  var words: [String] = []
-
-  @Option(
-    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
-  var file: String?
+  @OptionGroup var input: TextInputGroup
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
@@ -79,8 +72,8 @@ struct Show: ParsableCommand {
   @OptionGroup(title: "Output") var output: OutputOptionGroup
 
   func validate() throws {
-    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
-    if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    try countsFromOne("--layer", layer)
+    try countsFromOne("--head", head)
     if let callout {
       guard focus != nil else {
         throw ValidationError("--callout names the keys of the --focus token; add --focus WORD")
@@ -89,9 +82,7 @@ struct Show: ParsableCommand {
         throw ValidationError("--callout must be between 1 and 20, not \(callout)")
       }
     }
-    if let rolloutFrom, rolloutFrom < 1 {
-      throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
-    }
+    try countsFromOne("--rollout-from", rolloutFrom)
     if let top, !(1...100).contains(top) {
       throw ValidationError("--top must be between 1 and 100, not \(top)")
     }
@@ -110,7 +101,7 @@ struct Show: ParsableCommand {
 extension VisualizeOptions {
   /// The main job's options from its command line: the one place `show`'s flags are read.
   init(from show: Show) throws {
-    self.init(text: try textSource(show.words, file: show.file))
+    self.init(text: try show.input.source())
     model = show.model.choice
     outputFolder = show.output.out
     formats = show.output.formats(preset: show.figure.preset)
