@@ -39,8 +39,11 @@ include mk/model.mk
 
 all: build
 
+# One release build for everything (demo, samples, install): the static standard library is
+# linked in, so `make install` reuses what `make build` compiled instead of building again.
+RELEASE_BUILD = $(SWIFT) build -c $(CONFIG) --static-swift-stdlib --product attnviz
 build:
-	$(SWIFT) build -c $(CONFIG)
+	$(RELEASE_BUILD)
 
 demo: deps build
 	$(BIN) "$(DEMO_TEXT)"
@@ -119,7 +122,8 @@ check-samples: samples
 # completions from the binary itself, both from the same option definitions as --help.
 # The manual's date is the last commit's, so the same checkout gives the same page.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-# The plugin reuses the debug build of `make test` instead of relinking the release binary;
+# The plugin reuses the release build (it only relinks the binary without the static standard
+# library, so the release build is linked again after it: seconds, not a second compile);
 # scripts/finish-man-page.sh adds what the plugin leaves out (defaults, ENVIRONMENT, FILES,
 # EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same binary's help.
 GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
@@ -139,11 +143,12 @@ INSTALL_TEST_ROOT ?= .build/install-test
 INSTALL_STRIP ?= -s
 
 build-static: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product attnviz
+	$(RELEASE_BUILD)
 
-man: deps
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
-	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(MAN_PAGE)
+man: deps build-static
+	$(SWIFT) package generate-manual --configuration $(CONFIG) --date $(MAN_DATE)
+	$(RELEASE_BUILD)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) $(INSTALL_BIN) > $(MAN_PAGE)
 
 install: man build-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \

@@ -2,10 +2,13 @@
 // attnviz: attention weights as terminal tables and slide-ready figures.
 //
 // Modules follow the pipeline (text → tokens → model → trace → views → encoders):
-//   AttnvizFiles   reading the files attnviz is pointed at: type checked, size bounded
-//   AttnvizMath    matrices, softmax, positional encoding, the seeded PRNG
-//   AttnvizTokens  word-level, WordPiece and byte-level BPE tokenizers
-//   AttnvizModel   embedded layer, weights file, safetensors, BERT, GPT-2 → AttentionTrace
+//   AttnvizFiles   the only layer that opens files: bounded reads, memory maps, FileLimits,
+//                  the checkpoint-format error, SHA-256 fingerprints
+//   AttnvizMath    matrices, softmax, positional encoding, rotary frequencies, the seeded PRNG
+//   AttnvizTokens  word-level, WordPiece, byte-level BPE and tokenizer.json tokenizers
+//   AttnvizModel   the typed model description (ModelInfo), the single-layer models, the
+//                  Float32 engine (BERT, RoBERTa, DistilBERT, GPT-2, Llama, Mistral, Qwen2/3)
+//                  over safetensors and GGUF checkpoints → AttentionTrace
 //   AttnvizAnalysis  numbers about attention: head patterns, sinks, rollout, distance/entropy, RoPE
 //   AttnvizStyle   colours, colour maps, the contrast rule and the number format (no C, no model)
 //   AttnvizRender  scene primitives, PNG rasteriser (libpng, FreeType), SVG writer

@@ -1,3 +1,5 @@
+import AttnvizMath
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -8,21 +10,24 @@
 
 /// Rotary position embedding (Su et al. 2021, RoFormer), as Llama-family models use it: each
 /// pair i of a head's D dimensions (i = 0 … D/2 − 1) is rotated at position m by the angle
-/// m·θ_i with θ_i = base^(−2i/D) (base 10000 by default).
+/// m·θ_i with θ_i = 1 / base^(2i/D) (base 10000 by default), rescaled as `scaling` says: the
+/// engine's rule (`RotaryFrequencies`), in Double.
 public struct RotaryEmbedding: Sendable, Equatable {
   public var headSize: Int
   public var base: Double
+  public var scaling: RopeScaling
 
-  public init(headSize: Int, base: Double = 10000) {
+  public init(headSize: Int, base: Double = 10000, scaling: RopeScaling = .none) {
     self.headSize = headSize
     self.base = base
+    self.scaling = scaling
   }
 
   public var pairs: Int { headSize / 2 }
 
   /// θ_i, the angle pair i turns per position (radians).
   public func frequency(pair i: Int) -> Double {
-    pow(base, -2 * Double(i) / Double(headSize))
+    RotaryFrequencies.pair(i, headSize: headSize, theta: base, scaling: scaling)
   }
 
   /// m·θ_i, the rotation of pair i at position m (radians, not wrapped).

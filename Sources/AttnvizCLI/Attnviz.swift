@@ -40,7 +40,7 @@ public struct Attnviz: ParsableCommand {
       try refuseTooManyOptions(arguments, from: "the command line")
       var command = try parseJoiningNegativeNumbers(arguments)
       if let show = command as? Show {
-        try RootHelp.refuseMisplacedSubcommand(show.words, arguments: arguments)
+        try RootHelp.refuseMisplacedSubcommand(show.input.words, arguments: arguments)
       }
       try command.run()
       return 0

@@ -60,12 +60,8 @@ struct CompareCommand: ParsableCommand {
   var noColor = false
 
   func validate() throws {
-    if let layer = layers.first(where: { $0 < 1 }) {
-      throw ValidationError("--layer counts from 1, not \(layer)")
-    }
-    if let head = heads.first(where: { $0 < 1 }) {
-      throw ValidationError("--head counts from 1, not \(head)")
-    }
+    try countsFromOne("--layer", layers.first(where: { $0 < 1 }))
+    try countsFromOne("--head", heads.first(where: { $0 < 1 }))
     for format in formats where ![.png, .svg].contains(format) {
       throw ValidationError("compare writes png and svg, not \(format.rawValue)")
     }

@@ -130,26 +130,6 @@ func makeStagingFolder(inside out: String) throws -> String {
   return path
 }
 
-/// The files one entry made, renamed `NN-name` in deck order (sorted by name within an entry).
-func collectFigure(_ entry: DeckEntry, folder: String, numberWidth: Int) throws -> DeckFigure {
-  let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-  var files: [OutputFile] = []
-  for name in names.sorted() where !name.hasPrefix(".") {
-    let path = (folder as NSString).appendingPathComponent(name)
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw AttnvizError.failure("cannot read back \(name) of \(entry.label)")
-    }
-    let number =
-      String(repeating: "0", count: max(0, numberWidth - String(entry.number).count))
-      + String(entry.number)
-    files.append(OutputFile(name: "\(number)-\(name)", contents: [UInt8](data)))
-  }
-  guard !files.isEmpty else {
-    throw AttnvizError.failure("\(entry.label) made no file; give it a view that draws a figure")
-  }
-  return DeckFigure(entry: entry, files: files)
-}
-
 /// A path or line as printed on the terminal: the one terminal rule (`sanitizeForTerminal`),
 /// so no control, bidi or other format character from a deck title or a figure reaches it.
 func displayPath(_ text: String) -> String {
@@ -167,7 +147,7 @@ func captionRuns(_ command: ParsableCommand) throws -> [CaptionRun] {
     // explain follows one head of one layer (default: the first layer, head 1).
     return [
       CaptionRun(
-        text: try textSource(explain.words, file: explain.file), model: explain.model.choice,
+        text: try explain.input.source(), model: explain.model.choice,
         layer: explain.layer ?? 1, head: explain.head)
     ]
   default:

@@ -17,16 +17,16 @@ protocol FigureCommand: ParsableCommand {
 
 extension Show: FigureCommand {
   var outputFolder: String { output.folder }
-  var textFile: String? { file }
+  var textFile: String? { input.file }
   var printsJSON: Bool { output.json }
-  var textWords: [String] { words }
+  var textWords: [String] { input.words }
 }
 
 extension ExplainCommand: FigureCommand {
   var outputFolder: String { out }
-  var textFile: String? { file }
+  var textFile: String? { input.file }
   var printsJSON: Bool { false }
-  var textWords: [String] { words }
+  var textWords: [String] { input.words }
 }
 
 extension CompareCommand: FigureCommand {
@@ -84,7 +84,7 @@ struct EmbeddedCommand {
     }
     if source == .recorded {
       if let show = probe as? Show {
-        try RootHelp.refuseMisplacedSubcommand(show.words, arguments: words)
+        try RootHelp.refuseMisplacedSubcommand(show.input.words, arguments: words)
       }
       if probe.textFile != nil {
         throw AttnvizError.usage(

@@ -26,14 +26,7 @@ struct ExplainCommand: ParsableCommand {
         attnviz explain --weights docs/examples/three-tokens.json --format md,html "the cat sat"
       """)
 
-  @Argument(
-    help: ArgumentHelp(
-      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
-  var words: [String] = []
-
-  @Option(
-    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
-  var file: String?
+  @OptionGroup var input: TextInputGroup
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
@@ -77,12 +70,12 @@ struct ExplainCommand: ParsableCommand {
     if let step, !(1...explainLargestStep).contains(step) {
       throw ValidationError("--step \(step) does not exist; the steps are \(explainStepSummary)")
     }
-    if head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
-    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    try countsFromOne("--head", head)
+    try countsFromOne("--layer", layer)
   }
 
   func run() throws {
-    var options = ExplainOptions(text: try textSource(words, file: file))
+    var options = ExplainOptions(text: try input.source())
     options.model = model.choice
     options.step = step
     options.head = head

@@ -25,8 +25,8 @@ struct ModelOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Pretrained model: a folder with config.json, vocab and model.safetensors, or a name under $ATTNVIZ_MODELS or models/.",
-      valueName: "dir|name"))
+      "Pretrained model: a GGUF file, a Hugging Face folder (config.json, tokenizer, model.safetensors), a hub id ORG/NAME from the Hugging Face cache, ollama:NAME[:TAG], or a name under $ATTNVIZ_MODELS, the `make model` folder or models/ (attnviz models lists them).",
+      valueName: "path|name"))
   var model: String?
 
   @Flag(help: "Cut text longer than the model's position limit instead of failing.")
@@ -178,4 +178,27 @@ extension FigurePreset: ExpressibleByArgument {}
 func plainNumber(_ value: Double) -> String {
   value.isFinite && value == value.rounded() && abs(value) < 1e15
     ? String(Int(value)) : String(value)
+}
+
+/// The text of `show` and `explain`: words on the command line, `-` for standard input, or
+/// `--file`.
+struct TextInputGroup: ParsableArguments {
+  @Argument(
+    help: ArgumentHelp(
+      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
+  var words: [String] = []
+
+  @Option(
+    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
+  var file: String?
+
+  /// Where the text comes from; standard input is read only for `-`.
+  func source() throws -> TextSource {
+    try textSource(words, file: file)
+  }
+}
+
+/// The one "counts from 1" rule of `--layer`, `--head`, `--rollout-from` (nil: not given).
+func countsFromOne(_ flag: String, _ value: Int?) throws {
+  if let value, value < 1 { throw ValidationError("\(flag) counts from 1, not \(value)") }
 }

@@ -10,14 +10,7 @@ struct Show: ParsableCommand {
     commandName: "show",
     abstract: "Print attention tables and write figures and JSON (the default command).")
 
-  @Argument(
-    help: ArgumentHelp(
-      "The text; several words are joined with spaces; - reads standard input.", valueName: "text"))
-  var words: [String] = []
-
-  @Option(
-    help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
-  var file: String?
+  @OptionGroup var input: TextInputGroup
 
   @OptionGroup(title: "Model") var model: ModelOptions
 
@@ -92,12 +85,12 @@ struct Show: ParsableCommand {
   @OptionGroup(title: "Output") var output: OutputOptionGroup
 
   func validate() throws {
-    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
+    try countsFromOne("--layer", layer)
     if renormalize && !hideSpecial {
       throw ValidationError(
         "--renormalize rescales the rows over the tokens --hide-special leaves; add --hide-special")
     }
-    if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    try countsFromOne("--head", head)
     if let callout {
       guard focus != nil else {
         throw ValidationError("--callout names the keys of the --focus token; add --focus WORD")
@@ -106,9 +99,7 @@ struct Show: ParsableCommand {
         throw ValidationError("--callout must be between 1 and 20, not \(callout)")
       }
     }
-    if let rolloutFrom, rolloutFrom < 1 {
-      throw ValidationError("--rollout-from counts from 1, not \(rolloutFrom)")
-    }
+    try countsFromOne("--rollout-from", rolloutFrom)
     if let top, !(1...100).contains(top) {
       throw ValidationError("--top must be between 1 and 100, not \(top)")
     }
@@ -127,7 +118,7 @@ struct Show: ParsableCommand {
 extension VisualizeOptions {
   /// The main job's options from its command line: the one place `show`'s flags are read.
   init(from show: Show) throws {
-    self.init(text: try textSource(show.words, file: show.file))
+    self.init(text: try show.input.source())
     model = show.model.choice
     outputFolder = show.output.folder
     // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless

@@ -155,7 +155,7 @@ struct ExplainNames {
     let layerPart =
       trace.layers.count > 1
       ? ", layer \(layer + 1) of \(trace.layers.count)"
-      : model.architecture == "builtin" ? "" : ", layer 1"
+      : model.family == .builtin ? "" : ", layer 1"
     let modelName = displayName(of: model) + layerPart
     let direction = model.causal ? "causal" : "bidirectional"
     subtitle =

@@ -8,7 +8,8 @@ import AttnvizModel
 struct ModelDescription {
   enum Position { case none, sinusoidal, learned }
 
-  let architecture: String
+  let family: ModelFamily
+  let norm: ModelInfo.Norm
   let position: Position
   /// X is not embeddings + PE: the model normalised the sum (BERT's embedding LayerNorm,
   /// GPT-2's ln_1).
@@ -19,7 +20,8 @@ struct ModelDescription {
   let tokenizer: String
 
   init(trace: AttentionTrace, steps: LayerSteps) {
-    architecture = trace.model.architecture
+    family = trace.model.family
+    norm = trace.model.norm
     let sum: Matrix
     if let pe = steps.positionalEncoding {
       let sinusoidal = sinusoidalPositionalEncoding(positions: pe.rows, dimensions: pe.columns)
@@ -31,31 +33,34 @@ struct ModelDescription {
     }
     inputIsNormalised = !nearlyEqual(sum, steps.input)
     // Rotary models record Q after the rotation, so X·Wq ≠ Q there says nothing about biases:
-    // of those, only Qwen2 adds them.
+    // for them the loader's description says (Qwen2 has them, Llama with attention_bias).
     hasBias =
-      ["llama", "mistral", "qwen2", "qwen3"].contains(trace.model.architecture)
-      ? trace.model.architecture == "qwen2" : !nearlyEqual(steps.input * steps.wq, steps.q)
+      trace.model.hasRotaryPositions
+      ? trace.model.projectionBiases : !nearlyEqual(steps.input * steps.wq, steps.q)
     tokenizer = tokenizerCaption(trace)
   }
 
   var embeddingSource: String {
-    switch architecture {
-    case "builtin":
+    switch family {
+    case .builtin:
       "The built-in layer builds it from the word's letter trigrams: the same word, the same row."
-    case "weights": "They are looked up, by lower-cased word, in the weights file's table."
-    case "bert", "roberta":
+    case .weightsFile: "They are looked up, by lower-cased word, in the weights file's table."
+    case .transformer(.bert), .transformer(.roberta):
       "The row is the word embedding plus the token-type (segment) embedding."
-    case "gpt2": "GPT-2's row is its token embedding (wte)."
-    case "llama", "mistral", "qwen2", "qwen3":
-      "The row is the token embedding; position enters later, by rotating Q and K (RoPE)."
-    default: "They are learned: one row per vocabulary entry."
+    case .transformer(.gpt2): "GPT-2's row is its token embedding (wte)."
+    case .transformer(let architecture):
+      architecture.isLlamaFamily
+        ? "The row is the token embedding; position enters later, by rotating Q and K (RoPE)."
+        : "They are learned: one row per vocabulary entry."
+    case .marian:
+      "The row is the token embedding times √d, plus a sinusoidal position vector."
     }
   }
 
   var embeddingName: String {
-    switch architecture {
-    case "bert": "Embeddings: word + token type"
-    case "gpt2": "Token embeddings (wte)"
+    switch family {
+    case .transformer(.bert): "Embeddings: word + token type"
+    case .transformer(.gpt2): "Token embeddings (wte)"
     default: "Embeddings X"
     }
   }
@@ -64,14 +69,15 @@ struct ModelDescription {
     switch position {
     case .sinusoidal: "Sinusoidal PE"
     case .learned, .none:
-      architecture == "gpt2" ? "Position embeddings (wpe)" : "Learned position embeddings"
+      family == .transformer(.gpt2)
+        ? "Position embeddings (wpe)" : "Learned position embeddings"
     }
   }
 
   var normaliser: String {
-    switch architecture {
-    case "gpt2": "ln_1"
-    case "llama", "mistral", "qwen2", "qwen3": "RMSNorm"
+    switch (family, norm) {
+    case (.transformer(.gpt2), _): "ln_1"
+    case (_, .rmsNorm): "RMSNorm"
     default: "LayerNorm"
     }
   }

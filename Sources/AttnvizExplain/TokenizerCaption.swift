@@ -5,10 +5,9 @@ import AttnvizTokens
 /// a word of the text as the example, never a fixed example that may not be there.
 func tokenizerCaption(_ trace: AttentionTrace) -> String {
   let tokens = trace.tokens
-  let split = splitWords(tokens, architecture: trace.model.architecture)
-  switch trace.model.architecture {
-  case "bert":
-    let added = "[CLS] and [SEP] are added."
+  let split = splitWords(tokens)
+  switch trace.model.tokenizer {
+  case .wordPiece:
     let wordPiece = split.first { $0.pieces.contains { $0.hasPrefix("##") } }
     let atMark = split.first { !$0.pieces.contains { $0.hasPrefix("##") } }
     var parts: [String] = []
@@ -23,14 +22,30 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
     } else {
       parts.append("every word here is in the vocabulary, so none is cut into ## pieces")
     }
-    return "WordPiece: " + parts.joined(separator: "; ") + ". " + added
-  case "gpt2":
+    let specials = ["[CLS]", "[SEP]"].filter { mark in
+      tokens.contains { $0.isSpecial && $0.text == mark }
+    }
+    let added =
+      specials.isEmpty
+      ? ""
+      : " " + specials.joined(separator: " and ") + (specials.count > 1 ? " are" : " is")
+        + " added."
+    return "WordPiece: " + parts.joined(separator: "; ") + "." + added
+  case .byteLevelBPE, .sentencePiece, .bpe, .unigram:
     let marker = tokens.first(where: { $0.text.hasPrefix("·") }).map { " (“\($0.text)”)" } ?? ""
     let what =
-      "Byte-level BPE; · marks a piece that starts with a space\(marker), as GPT-2's Ġ does"
+      switch trace.model.tokenizer {
+      case .byteLevelBPE:
+        "Byte-level BPE; · marks a piece that starts with a space\(marker), as GPT-2's Ġ does"
+      case .sentencePiece:
+        "SentencePiece BPE; · marks a piece that starts with a space\(marker), as its ▁ does"
+      case .unigram:
+        "SentencePiece unigram; · marks a piece that starts with a space\(marker), as its ▁ does"
+      default: "BPE"
+      }
     guard let (word, pieces) = split.first else { return what + "; no word here is split." }
     return what + "; “\(word)” became \(pieces.joined(separator: " "))."
-  default:
+  case .words:
     var parts = ["Words and punctuation marks are tokens"]
     if let kept = tokens.first(where: { token in
       token.text.count > 1 && token.text.contains(where: { $0 == "'" || $0 == "’" })
@@ -48,7 +63,7 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
 /// Words of the text (runs of tokens with no space between them in the source) that became
 /// several pieces holding letters: WordPiece's `##` continuations, BERT's split at an
 /// apostrophe, GPT-2's byte-level pieces. Punctuation after a word ("mat.") does not count.
-func splitWords(_ tokens: [Token], architecture: String) -> [(word: String, pieces: [String])] {
+func splitWords(_ tokens: [Token]) -> [(word: String, pieces: [String])] {
   var groups: [[Token]] = []
   for token in tokens where !token.isSpecial {
     let touches =

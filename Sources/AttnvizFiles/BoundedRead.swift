@@ -185,7 +185,16 @@ public enum FileLimits {
   /// A deck file (`attnviz deck`): TOML listing a lecture's figures, a few KB; the same limit as
   /// the text of `--file`.
   public static let deckFile = 1 << 20
-  /// A figure read by `attnviz info`: attnviz's PNGs are a few MB, its largest SVGs (the model
-  /// view of a long text) tens of MB.
+  /// A figure read by `attnviz info`, or read back by `attnviz deck` from the entry that made
+  /// it (figures, tables, pages): attnviz's PNGs are a few MB, its largest SVGs (the model view
+  /// of a long text) tens of MB.
   public static let figureFile = 256 << 20
+  /// A safetensors file's JSON header: the format's own limit (`MAX_HEADER_SIZE` in
+  /// safetensors).
+  public static let safeTensorsHeader = 100_000_000
+  /// The most of a GGUF file's start parsed as its header (metadata and tensor table). Real
+  /// headers are under 20 MB (a 262 144-token vocabulary with its scores, types and merges).
+  /// Parsed, a header takes at most 8 times its size (a UINT8 array becomes UInt64s), so a
+  /// hostile file cannot make the reader allocate more than about 512 MiB, however large it is.
+  public static let ggufHeader = 64 << 20
 }

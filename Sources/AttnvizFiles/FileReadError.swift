@@ -14,6 +14,8 @@ public struct FileReadError: Error, Equatable, Sendable, CustomStringConvertible
     case wrongKind(FileKind, BoundedFile.Source)
     /// An errno from stat, open or read.
     case system(Int32)
+    /// Anything else, said as a phrase that reads after the path ("cannot be memory-mapped …").
+    case failed(String)
   }
 
   public var path: String
@@ -35,6 +37,8 @@ public struct FileReadError: Error, Equatable, Sendable, CustomStringConvertible
     case .wrongKind(let kind, let source):
       let wanted = source == .fileOrPipe ? "a regular file or a pipe" : "a regular file"
       return "is \(kind.phrase), not \(wanted)"
+    case .failed(let reason):
+      return reason
     case .system(let code):
       switch code {
       case ENOENT: return path.isEmpty ? "is an empty path" : "does not exist; check the path"

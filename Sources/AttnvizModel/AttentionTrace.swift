@@ -1,55 +1,6 @@
 import AttnvizMath
 import AttnvizTokens
 
-/// What a model is, as the JSON's `model` object and figure titles report it.
-public struct ModelInfo: Sendable, Equatable {
-  /// "builtin", the weights file's name, or the model folder's name.
-  public var name: String
-  /// "builtin", "weights", "bert" or "gpt2".
-  public var architecture: String
-  public var layers: Int
-  public var heads: Int
-  public var dModel: Int
-  public var causal: Bool
-  /// Key/value heads: equal to `heads`, or fewer when query heads share them (grouped-query
-  /// attention, as in Llama-family decoders): query head h reads key/value head
-  /// h / (heads / keyValueHeads).
-  public var keyValueHeads: Int
-  /// D: the size of one head, d_model / heads unless the model says otherwise (Qwen3).
-  public var headDimension: Int
-  /// Bytes of weights a trace holds besides its per-layer Float32 copies: the checkpoint's files
-  /// (memory-mapped, every page read by the pass) and the token embeddings as Float32. 0 for
-  /// the built-in layer and weights files, whose parameters are counted from their sizes.
-  public var checkpointBytes = 0
-  /// The layers have the rest of a Transformer block (residual, norm, feed-forward network)
-  /// after their attention; false for a weights file, which is one attention layer only.
-  public var hasFeedForward = true
-
-  public init(
-    name: String, architecture: String, layers: Int, heads: Int, dModel: Int, causal: Bool,
-    keyValueHeads: Int? = nil, headDimension: Int? = nil
-  ) {
-    self.name = name
-    self.architecture = architecture
-    self.layers = layers
-    self.heads = heads
-    self.dModel = dModel
-    self.causal = causal
-    self.keyValueHeads = keyValueHeads ?? heads
-    self.headDimension = headDimension ?? dModel / max(heads, 1)
-  }
-
-  /// How many query heads share one key/value head (1 without grouped-query attention).
-  public var queryHeadsPerKeyValueHead: Int { heads / max(keyValueHeads, 1) }
-
-  /// Position enters by rotating Q and K (RoPE: the Llama family), not by adding to X.
-  public var hasRotaryPositions: Bool {
-    TransformerConfig.Architecture(rawValue: architecture).map {
-      ArchitectureLayout($0).positions == .rotary
-    } ?? false
-  }
-}
-
 /// Every intermediate matrix of one self-attention layer, as the lecture walks through them.
 /// Shapes: T tokens, C = d_model, H heads, D = d_k = C / H.
 public struct LayerSteps: Sendable, Equatable {
@@ -199,8 +150,9 @@ public struct RotationSteps: Sendable, Equatable {
 }
 
 /// One layer's attention: per head a T×T matrix, row = query, column = key, rows summing to 1.
-/// `steps` holds the intermediates when the model kept them (always for the embedded layer and
-/// weights files; for pretrained models, the first layer).
+/// `steps` holds the intermediates of the layer the caller asked for (`stepsLayer`: explain
+/// asks, show does not); the built-in layer and weights files keep them up to
+/// `maximumTokensWithSteps` tokens.
 public struct LayerTrace: Sendable, Equatable {
   public var weights: [Matrix]
   public var steps: LayerSteps?
@@ -271,25 +223,42 @@ public struct AttentionTrace: Sendable, Equatable {
   }
 }
 
+/// A text cut into the tokens a model runs on: tokenized once per run, then counted (the
+/// memory estimate), checked and traced.
+public struct TokenizedText: Sendable, Equatable {
+  public var text: String
+  /// After any truncation.
+  public var tokens: [Token]
+  /// Set when the text was cut to the model's limit (`--truncate`): the original token count.
+  public var truncatedFrom: Int?
+
+  public init(text: String, tokens: [Token], truncatedFrom: Int? = nil) {
+    self.text = text
+    self.tokens = tokens
+    self.truncatedFrom = truncatedFrom
+  }
+}
+
 /// Anything that turns text into an `AttentionTrace`: the embedded layer, a weights file, the
 /// transformer engine.
 public protocol AttentionModel: Sendable {
   var info: ModelInfo { get }
-  /// The attention of every layer, with the intermediates of the first layer.
-  func trace(_ text: String) throws -> AttentionTrace
-  /// The same, with the intermediates of layer `stepsLayer` (0-based; nil for none).
-  func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace
-  /// How many tokens `trace(text)` would run on (after any truncation), found by tokenizing
-  /// only, so the memory a run needs can be estimated before the model allocates it. nil when a
-  /// model cannot tell.
-  func tokenCount(_ text: String) throws -> Int?
+  /// The tokens the model runs on: cut to its limit when it truncates, else an error when the
+  /// text is too long. Cheap next to the trace, so the memory a run needs can be estimated
+  /// from `tokens.count` before the model allocates it.
+  func tokenize(_ text: String) throws -> TokenizedText
+  /// The attention of every layer, with the intermediates of layer `stepsLayer` (0-based; nil
+  /// for none: `show` needs only the weights, `explain` the steps of one layer).
+  func trace(_ input: TokenizedText, stepsLayer: Int?) throws -> AttentionTrace
 }
 
 extension AttentionModel {
-  /// Single-layer models (the built-in layer, weights files) keep their one layer's steps.
-  public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
-    try trace(text)
+  /// The attention of every layer, with the intermediates of the first layer.
+  public func trace(_ text: String) throws -> AttentionTrace {
+    try trace(tokenize(text), stepsLayer: 0)
   }
 
-  public func tokenCount(_ text: String) throws -> Int? { nil }
+  public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
+    try trace(tokenize(text), stepsLayer: stepsLayer)
+  }
 }

@@ -16,7 +16,9 @@ import AttnvizTokens
 ///   the attention, and `explain` walks through it.
 ///
 /// docs/embedded-layer.md explains why its attention looks as it does.
-public struct EmbeddedModel: AttentionModel {
+public typealias EmbeddedModel = SingleLayerModel
+
+extension SingleLayerModel {
   /// 2017, the year of "Attention Is All You Need".
   public static let defaultSeed: UInt64 = 2017
   public static let defaultDimension = 8
@@ -31,20 +33,14 @@ public struct EmbeddedModel: AttentionModel {
   /// Multiplies the standard deviation of the projection weights (see the type's comment).
   static let weightGain = 1.2
 
-  public let info: ModelInfo
-  public let seed: UInt64
-  public let layer: SelfAttentionLayer
-  public let block: FeedForwardBlock
-  let tokenizer = WordTokenizer()
-
+  /// The built-in layer.
   public init(
     dimension: Int = defaultDimension, heads: Int = defaultHeads, seed: UInt64 = defaultSeed,
     causal: Bool = false
   ) throws {
     try Self.validate(dimension: dimension, heads: heads)
-    self.seed = seed
-    self.info = ModelInfo(
-      name: "builtin", architecture: "builtin", layers: 1, heads: heads, dModel: dimension,
+    let info = ModelInfo(
+      name: "builtin", family: .builtin, layers: 1, heads: heads, dModel: dimension,
       causal: causal)
     var rng = SplitMix64(seed: seed)
     let sd = Self.weightGain / Double(dimension).squareRoot()
@@ -57,8 +53,11 @@ public struct EmbeddedModel: AttentionModel {
     let wk = draw()
     let wv = draw()
     let wo = draw()
-    self.layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
-    self.block = FeedForwardBlock(dimension: dimension, rng: &rng)
+    let block = FeedForwardBlock(dimension: dimension, rng: &rng)
+    self.init(
+      info: info,
+      layer: AttentionLayerWeights(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal),
+      embeddings: .hashed, usesPositionalEncoding: true, block: block)
   }
 
   public static func validate(dimension: Int, heads: Int) throws {
@@ -73,35 +72,6 @@ public struct EmbeddedModel: AttentionModel {
         "--heads \(heads) does not divide --dim \(dimension); pick heads that divide it (e.g. --dim \(dimension) --heads \(largestDivisor(of: dimension, atMost: heads)))"
       )
     }
-  }
-
-  public func tokenCount(_ text: String) throws -> Int? {
-    let count = try tokenizer.tokenize(text).count
-    guard count <= Self.maximumTokens else {
-      throw ModelError.textTooLong(count: count, limit: Self.maximumTokens)
-    }
-    return count
-  }
-
-  public func trace(_ text: String) throws -> AttentionTrace {
-    let tokens = try tokenizer.tokenize(text)
-    guard tokens.count <= Self.maximumTokens else {
-      throw ModelError.textTooLong(count: tokens.count, limit: Self.maximumTokens)
-    }
-    let embeddings = Matrix(
-      rows: tokens.count, columns: info.dModel,
-      values: tokens.flatMap { Self.embedding(of: $0.text, dimension: info.dModel) })
-    let pe = sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel)
-    guard tokens.count <= Self.maximumTokensWithSteps else {
-      let weights = layer.attentionWeights(input: embeddings + pe)
-      return AttentionTrace(
-        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
-    }
-    var steps = layer.forward(embeddings: embeddings, positionalEncoding: pe)
-    steps.block = block.steps(input: steps.input, attention: steps.output)
-    return AttentionTrace(
-      text: text, tokens: tokens, model: info,
-      layers: [LayerTrace(weights: steps.weights, steps: steps)])
   }
 
   /// The embedding of a token: hashed character trigrams plus the whole word, lower-cased,

@@ -16,15 +16,9 @@ import Foundation
 /// ("none" | "sinusoidal", default "sinusoidal"), `unknown`, `wo` (default identity) and `causal`
 /// (default false) are optional. Matrices are d_model×d_model, row-vector convention. Embeddings
 /// are looked up by lower-cased token. Unknown fields are errors, so a typo is never ignored.
-public struct WeightsFileModel: AttentionModel {
-  public let info: ModelInfo
-  public let layer: SelfAttentionLayer
-  public let usesPositionalEncoding: Bool
-  let embeddings: [String: [Double]]
-  let unknown: [Double]?
-  let file: String
-  let tokenizer = WordTokenizer()
+public typealias WeightsFileModel = SingleLayerModel
 
+extension SingleLayerModel {
   static let knownFields: Set<String> = [
     "d_model", "heads", "positional_encoding", "embeddings", "unknown", "wq", "wk", "wv", "wo",
     "causal",
@@ -43,7 +37,6 @@ public struct WeightsFileModel: AttentionModel {
   }
 
   public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
-    file = name
     // A repeated key would silently win in JSONSerialization; deep nesting could exhaust its
     // stack. Both are refused first, with the line.
     do {
@@ -81,6 +74,7 @@ public struct WeightsFileModel: AttentionModel {
       throw ModelError.badWeightsFile(
         file: name, field: "heads", reason: "(\(heads)) must divide d_model (\(d))")
     }
+    let usesPositionalEncoding: Bool
     switch root["positional_encoding"] {
     case nil, "sinusoidal" as String: usesPositionalEncoding = true
     case "none" as String: usesPositionalEncoding = false
@@ -88,8 +82,8 @@ public struct WeightsFileModel: AttentionModel {
       throw ModelError.badWeightsFile(
         file: name, field: "positional_encoding", reason: "must be \"none\" or \"sinusoidal\"")
     }
-    embeddings = try reader.embeddings(dimension: d)
-    unknown = try root["unknown"].map { try reader.vector($0, field: "unknown", length: d) }
+    let table = try reader.embeddings(dimension: d)
+    let unknown = try root["unknown"].map { try reader.vector($0, field: "unknown", length: d) }
     let wq = try reader.matrix("wq", size: d)
     let wk = try reader.matrix("wk", size: d)
     let wv = try reader.matrix("wv", size: d)
@@ -102,47 +96,18 @@ public struct WeightsFileModel: AttentionModel {
       }
       causal = causal || value
     }
-    layer = SelfAttentionLayer(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal)
     var info = ModelInfo(
-      name: URL(fileURLWithPath: name).lastPathComponent, architecture: "weights", layers: 1,
+      name: URL(fileURLWithPath: name).lastPathComponent, family: .weightsFile, layers: 1,
       heads: heads, dModel: d, causal: causal)
+    info.positions = usesPositionalEncoding ? .sinusoidal : .none
     info.hasFeedForward = false
-    self.info = info
-  }
-
-  public func tokenCount(_ text: String) throws -> Int? {
-    let count = try tokenizer.tokenize(text).count
-    guard count <= EmbeddedModel.maximumTokens else {
-      throw ModelError.textTooLong(count: count, limit: EmbeddedModel.maximumTokens)
-    }
-    return count
-  }
-
-  public func trace(_ text: String) throws -> AttentionTrace {
-    let tokens = try tokenizer.tokenize(text)
-    guard tokens.count <= EmbeddedModel.maximumTokens else {
-      throw ModelError.textTooLong(count: tokens.count, limit: EmbeddedModel.maximumTokens)
-    }
-    var rows: [Double] = []
-    for token in tokens {
-      guard let vector = embeddings[token.text.lowercased()] ?? unknown else {
-        throw ModelError.unknownToken(file: file, token: token.text)
-      }
-      rows += vector
-    }
-    let x = Matrix(rows: tokens.count, columns: info.dModel, values: rows)
-    let pe =
-      usesPositionalEncoding
-      ? sinusoidalPositionalEncoding(positions: tokens.count, dimensions: info.dModel) : nil
-    guard tokens.count <= EmbeddedModel.maximumTokensWithSteps else {
-      let weights = layer.attentionWeights(input: pe.map { x + $0 } ?? x)
-      return AttentionTrace(
-        text: text, tokens: tokens, model: info, layers: [LayerTrace(weights: weights)])
-    }
-    let steps = layer.forward(embeddings: x, positionalEncoding: pe)
-    return AttentionTrace(
-      text: text, tokens: tokens, model: info,
-      layers: [LayerTrace(weights: steps.weights, steps: steps)])
+    info.checkpoint = CheckpointFingerprint(
+      bytes: data.count, scope: .wholeFile, hashing: [UInt8](data))
+    self.init(
+      info: info,
+      layer: AttentionLayerWeights(wq: wq, wk: wk, wv: wv, wo: wo, heads: heads, causal: causal),
+      embeddings: .table(table, unknown: unknown, file: name),
+      usesPositionalEncoding: usesPositionalEncoding)
   }
 }
 

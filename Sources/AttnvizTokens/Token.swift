@@ -24,6 +24,8 @@ public struct Token: Sendable, Equatable, Hashable {
 /// Turns text into tokens. Errors are `TokenizerError`.
 public protocol Tokenizer: Sendable {
   func tokenize(_ text: String) throws -> [Token]
+  /// How it cuts text (TokenizerKind.swift), for captions and titles.
+  var kind: TokenizerKind { get }
 }
 
 public enum TokenizerError: Error, Equatable, CustomStringConvertible {

@@ -74,7 +74,7 @@ import Testing
     case let show as Show:
       return [
         JSONRun(
-          text: show.words.joined(separator: " "), model: try #require(show.model.model),
+          text: show.input.words.joined(separator: " "), model: try #require(show.model.model),
           layer: try #require(show.layer), head: show.head, hideSpecial: show.hideSpecial)
       ]
     case let compare as CompareCommand:
@@ -87,7 +87,8 @@ import Testing
     case let explain as ExplainCommand:
       return [
         JSONRun(
-          text: explain.words.joined(separator: " "), model: try #require(explain.model.model),
+          text: explain.input.words.joined(separator: " "),
+          model: try #require(explain.model.model),
           layer: explain.layer ?? 1, head: explain.head, hideSpecial: false)
       ]
     default:

@@ -149,7 +149,8 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
     steps.positionalEncoding = steps.positionalEncoding.map { $0 * 0.5 }
     steps.input = steps.input * 0.9
     trace.layers[0].steps = steps
-    trace.model.architecture = "bert"
+    trace.model.family = .transformer(.bert)
+    trace.model.norm = .layerNorm
     let walk = try ExplainWalkthrough(trace: trace, head: 0)
     let position = try #require(walk.list.first { $0.kind == .positionalEncoding })
     let caption = position.caption.joined(separator: " ")

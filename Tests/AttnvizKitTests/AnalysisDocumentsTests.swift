@@ -21,7 +21,7 @@ private func constructedTrace(causal: Bool = true) -> AttentionTrace {
   return AttentionTrace(
     text: "a b , d", tokens: tokens,
     model: ModelInfo(
-      name: "constructed", architecture: "weights", layers: 2, heads: 2, dModel: 4,
+      name: "constructed", family: .weightsFile, layers: 2, heads: 2, dModel: 4,
       causal: causal),
     layers: [
       LayerTrace(weights: [oneHot { max($0 - 1, 0) }, oneHot { _ in 0 }]),
@@ -104,7 +104,7 @@ private func constructedTrace(causal: Bool = true) -> AttentionTrace {
     let trace = AttentionTrace(
       text: "a b c", tokens: ["a", "b", "c"].map { Token($0) },
       model: ModelInfo(
-        name: "gqa", architecture: "llama", layers: 2, heads: 4, dModel: 8, causal: true,
+        name: "gqa", family: .transformer(.llama), layers: 2, heads: 4, dModel: 8, causal: true,
         keyValueHeads: 2),
       layers: [LayerTrace(weights: heads), LayerTrace(weights: heads)])
     let selection = try AttentionSelection(trace: trace, layer: nil, head: nil, hideSpecial: false)

@@ -77,7 +77,7 @@ import Testing
     let trace = AttentionTrace(
       text: "unaffably didn't", tokens: tokens,
       model: ModelInfo(
-        name: "m", architecture: "bert", layers: 1, heads: 1, dModel: 4, causal: false),
+        name: "m", family: .transformer(.bert), layers: 1, heads: 1, dModel: 4, causal: false),
       layers: [])
     let pieces = tokenPieces(trace)
     #expect(pieces.map(\.source) == [nil, "un", "aff", "ably", "didn", "'", "t", nil])
@@ -103,7 +103,7 @@ import Testing
     let trace = AttentionTrace(
       text: text, tokens: tokens,
       model: ModelInfo(
-        name: "m", architecture: "gpt2", layers: 1, heads: 1, dModel: 4, causal: true),
+        name: "m", family: .transformer(.gpt2), layers: 1, heads: 1, dModel: 4, causal: true),
       layers: [])
     #expect(isBytePiece(tokens[0], in: text))
     #expect(tokenExplanations(trace).contains { $0.contains("part of a character's UTF-8 bytes") })

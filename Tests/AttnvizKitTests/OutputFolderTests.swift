@@ -134,7 +134,7 @@ struct MemoryBudgetTests {
       options.formats = [.png, .json]
       options.views = views
       let model = ModelInfo(
-        name: "builtin", architecture: "builtin", layers: 1, heads: 2, dModel: 8, causal: false)
+        name: "builtin", family: .builtin, layers: 1, heads: 2, dModel: 8, causal: false)
       return visualizeEstimate(RunShape(tokens: 4096, model: model), options: options).bytes
     }
     let pairs = 4096 * 4096
@@ -165,7 +165,7 @@ struct MemoryBudgetTests {
       var options = VisualizeOptions(text: .arguments(["x"]))
       options.formats = formats
       let model = ModelInfo(
-        name: "builtin", architecture: "builtin", layers: 1, heads: heads, dModel: dim,
+        name: "builtin", family: .builtin, layers: 1, heads: heads, dModel: dim,
         causal: false)
       return visualizeEstimate(RunShape(tokens: tokens, model: model), options: options).bytes
     }

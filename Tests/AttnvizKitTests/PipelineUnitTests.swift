@@ -101,7 +101,7 @@ import Testing
       Token("cat", sourceRange: 4..<7), Token("·sat", sourceRange: 7..<11),
     ]
     let model = ModelInfo(
-      name: "m", architecture: "gpt2", layers: 1, heads: 1, dModel: 2, causal: false)
+      name: "m", family: .transformer(.gpt2), layers: 1, heads: 1, dModel: 2, causal: false)
     let trace = AttentionTrace(
       text: "The cat sat", tokens: tokens, model: model,
       layers: [LayerTrace(weights: [Matrix(rows: 4, columns: 4)])])

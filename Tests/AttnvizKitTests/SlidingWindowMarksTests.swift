@@ -13,7 +13,7 @@ import Testing
     let uniform = Matrix(
       rows: t, columns: t, values: [Double](repeating: 1 / Double(t), count: t * t))
     let model = ModelInfo(
-      name: "tiny", architecture: "gemma3_text", layers: 3, heads: 1, dModel: 4, causal: true)
+      name: "tiny", family: .transformer(.gemma3), layers: 3, heads: 1, dModel: 4, causal: true)
     return AttentionTrace(
       text: "a b c d", tokens: (0..<t).map { Token("t\($0)", id: $0) }, model: model,
       layers: [

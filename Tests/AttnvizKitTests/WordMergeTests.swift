@@ -51,7 +51,7 @@ import Testing
   @Test func theTraceKeepsTextsAndSpecialTokens() {
     let uniform = Matrix(rows: 6, columns: 6, repeating: 1.0 / 6)
     let model = ModelInfo(
-      name: "m", architecture: "bert", layers: 1, heads: 1, dModel: 4, causal: false)
+      name: "m", family: .transformer(.bert), layers: 1, heads: 1, dModel: 4, causal: false)
     let trace = AttentionTrace(
       text: Self.text, tokens: Self.tokens, model: model,
       layers: [LayerTrace(weights: [uniform])])

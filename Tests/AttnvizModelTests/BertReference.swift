@@ -95,3 +95,13 @@ func expectedCheckpointBytes(_ folder: String, _ model: TransformerModel) throws
   let size = (file[.size] as? Int) ?? -1
   return size + 4 * model.config.vocabularySize * model.config.hidden
 }
+
+/// The fingerprint of a folder's `model.safetensors`, read here independently of the loader:
+/// its size, and the SHA-256 of its first 8 + N bytes (the length and the JSON header).
+func expectedFingerprint(_ folder: String) throws -> CheckpointFingerprint {
+  let path = URL(fileURLWithPath: folder + "/model.safetensors").resolvingSymlinksInPath().path
+  let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+  let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+  return CheckpointFingerprint(
+    bytes: bytes.count, scope: .header, hashing: Array(bytes[0..<(8 + length)]))
+}

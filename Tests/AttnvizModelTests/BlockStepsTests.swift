@@ -70,7 +70,8 @@ struct BlockReference: Decodable {
     let steps = try #require(trace.layers[0].steps)
     let block = try #require(steps.block)
     let (t, c) = (steps.input.rows, steps.input.columns)
-    #expect(block.hidden.columns == 4 * c && model.block.w1.rows == c)
+    let feedForward = try #require(model.block)
+    #expect(block.hidden.columns == 4 * c && feedForward.w1.rows == c)
     func norm(_ m: Matrix) -> Matrix {
       var out = m
       for r in 0..<t {
@@ -83,9 +84,9 @@ struct BlockReference: Decodable {
     }
     let sum = steps.input + steps.output
     let normed = norm(sum)
-    var hidden = normed * model.block.w1
+    var hidden = normed * feedForward.w1
     for i in hidden.values.indices { hidden.values[i] = max(0, hidden.values[i]) }
-    let output = norm(normed + hidden * model.block.w2)
+    let output = norm(normed + hidden * feedForward.w2)
     for (label, ours, theirs) in [
       ("sum", block.sum, sum), ("normed", block.normed, normed), ("hidden", block.hidden, hidden),
       ("output", block.output, output),

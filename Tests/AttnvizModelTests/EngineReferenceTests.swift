@@ -9,6 +9,7 @@ import Testing
 struct ReferenceIDs: Tokenizer {
   var ids: [Int]
   func tokenize(_ text: String) throws -> [Token] { ids.map { Token("t\($0)", id: $0) } }
+  var kind: TokenizerKind { .bpe }
 }
 
 /// The tiny models of scripts/reference/make_engine_fixtures.py: every architecture against
@@ -93,8 +94,41 @@ struct ReferenceIDs: Tokenizer {
   @Test func groupedQueryModelsReportTheirKeyValueHeads() throws {
     let info = try Self.model("llama", ids: [0]).info
     #expect(info.heads == 4 && info.keyValueHeads == 2 && info.queryHeadsPerKeyValueHead == 2)
-    #expect(info.causal && info.architecture == "llama")
+    #expect(info.causal && info.family == .transformer(.llama))
     #expect(try Self.model("qwen3", ids: [0]).info.headDimension == 8)
+  }
+
+  /// The description is read at load: positions, norm and biases from the architecture's
+  /// layout and tensor table, not from its name.
+  @Test func describedAtLoad() throws {
+    let llama = try Self.model("llama", ids: [0]).info
+    #expect(llama.positions == .rotary && llama.norm == .rmsNorm && !llama.projectionBiases)
+    let qwen2 = try Self.model("qwen2", ids: [0]).info
+    #expect(qwen2.positions == .rotary && qwen2.projectionBiases)
+    let roberta = try Self.model("roberta", ids: [0]).info
+    #expect(roberta.positions == .learned && roberta.norm == .layerNorm && roberta.projectionBiases)
+  }
+
+  /// A sharded folder is fingerprinted from its mapped shards (provenance used to call it "read
+  /// from a pipe"): the sizes together and the SHA-256 of the headers in file-name order.
+  @Test func shardedCheckpointIsFingerprinted() throws {
+    let folder = try Self.folder("llama")
+    let shards = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasPrefix("model-") && $0.hasSuffix(".safetensors") }.sorted()
+    #expect(shards.count == 5)
+    var size = 0
+    var headers: [UInt8] = []
+    for shard in shards {
+      let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(shard)))
+      let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+      size += bytes.count
+      headers += bytes[0..<(8 + length)]
+    }
+    let fingerprint = try #require(try Self.model("llama", ids: [0]).info.checkpoint)
+    #expect(
+      fingerprint
+        == CheckpointFingerprint(bytes: size, files: 5, scope: .header, hashing: headers))
+    #expect(fingerprint.summary.hasPrefix("\(size) bytes in 5 files, headers sha256 "))
   }
 
   /// The sliding window: query i sees keys i−4 … i, nothing earlier, in every head and layer.

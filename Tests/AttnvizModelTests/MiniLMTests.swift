@@ -19,9 +19,10 @@ struct MiniLMTests {
   @Test func loadsWithTheRightShape() throws {
     let model = try MiniLM.model.get()
     var expected = ModelInfo(
-      name: "all-MiniLM-L6-v2", architecture: "bert", layers: 6, heads: 12, dModel: 384,
+      name: "all-MiniLM-L6-v2", family: .transformer(.bert), layers: 6, heads: 12, dModel: 384,
       causal: false)
     expected.checkpointBytes = try expectedCheckpointBytes(MiniLM.folder, model)
+    expected.checkpoint = try expectedFingerprint(MiniLM.folder)
     #expect(model.info == expected)
   }
 

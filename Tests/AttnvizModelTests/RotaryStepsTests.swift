@@ -117,7 +117,7 @@ func largestDifference(_ a: Matrix, _ b: [[Double]]) -> (value: Double, at: (Int
     #expect(trace.layers[1].steps?.rotation != nil)
     #expect(trace.model.hasRotaryPositions)
     let bert = ModelInfo(
-      name: "b", architecture: "bert", layers: 1, heads: 1, dModel: 2, causal: false)
+      name: "b", family: .transformer(.bert), layers: 1, heads: 1, dModel: 2, causal: false)
     #expect(!bert.hasRotaryPositions)
   }
 }

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizMath
 import Foundation
 import Testing

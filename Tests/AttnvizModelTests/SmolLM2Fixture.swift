@@ -9,7 +9,8 @@ import Testing
 enum SmolLM2 {
   static let path = packageRoot()
     .appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf").path
-  static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
+  /// Present, or required (`modelsRequired`): then a missing file fails the tests.
+  static var isPresent: Bool { FileManager.default.fileExists(atPath: path) || modelsRequired }
   static let absentNote: Comment = "the SmolLM2 GGUF is absent; run `make model` to enable"
 
   struct Reference: Decodable {
@@ -47,3 +48,7 @@ var snakeCaseDecoder: JSONDecoder {
   decoder.keyDecodingStrategy = .convertFromSnakeCase
   return decoder
 }
+
+/// ATTNVIZ_REQUIRE_MODELS=1 (CI): the tests of the models `make model` fetches run even when the
+/// model is missing, so a moved model fails them instead of skipping them.
+let modelsRequired = ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1"

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 import Testing
 
@@ -74,7 +75,8 @@ import Testing
   }
 
   /// A weights file given as a named pipe is read once by the loader; recording the figure's
-  /// model must not open it again (that waited forever for a writer).
+  /// model must not open it again (that waited forever for a writer): the fingerprint is taken
+  /// from the bytes the loader read.
   @Test func weightsFromAPipeAreRecordedWithoutReopeningIt() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -86,7 +88,11 @@ import Testing
       URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: [:], in: folder)
     #expect(run.status == 0, "\(run.stderr)")
     let info = try Binary.run(["info", "out/heatmap-layer1-head1.png"], in: folder)
-    #expect(info.stdout.contains("model    weights file pipe, read from a pipe, not fingerprinted"))
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: weights)))
+    #expect(
+      info.stdout.contains(
+        "model    weights file pipe, \(bytes.count) bytes, sha256 \(sha256Hex(bytes))\n"),
+      "\(info.stdout)")
   }
 
   @Test func sameCommandSameBytes() throws {

@@ -7,7 +7,7 @@ import Testing
     atPath: Binary.packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors")
       .path)
 
-  @Test(.enabled(if: modelPresent, "run `make model` first"))
+  @Test(.enabled(if: modelPresent || modelsRequired, "run `make model` first"))
   func wordPiecesBecomeWordsAndBothJSONsAreWritten() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -13,7 +13,7 @@ func predictingModel(_ model: any AttentionModel, for what: String) throws -> Tr
   guard transformer.predictsTokens, transformer.hasAdditiveResidualStream else {
     throw AttnvizError.usage(
       "\(what) needs a model that predicts the next token; \(model.info.name) is an encoder "
-        + "(\(model.info.architecture)): it reads the whole text at once and has no next-token "
+        + "(\(model.info.family.name)): it reads the whole text at once and has no next-token "
         + "head, so there is no prediction to credit or to change; --view contribution works "
         + "on encoders, and a decoder such as SmolLM2-135M-Instruct predicts")
   }

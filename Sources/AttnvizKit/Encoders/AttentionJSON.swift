@@ -60,7 +60,7 @@ func writeAttentionJSON(
   }
   let m = trace.model
   out +=
-    "  \"model\": {\"name\": \(jsonStringLiteral(m.name)), \"architecture\": \(jsonStringLiteral(m.architecture)), "
+    "  \"model\": {\"name\": \(jsonStringLiteral(m.name)), \"architecture\": \(jsonStringLiteral(m.family.name)), "
   out += "\"weights\": \(jsonStringLiteral(weightsKind(m))), "
   out += "\"layers\": \(m.layers), \"heads\": \(m.heads), \"key_value_heads\": \(m.keyValueHeads), "
   out += "\"d_model\": \(m.dModel), \"causal\": \(m.causal)},\n"
@@ -113,10 +113,10 @@ func jsonNumber(_ value: Double, precision: Int?) -> String {
 /// What the weights are, so a reader of the JSON does not take a random layer's pattern for a
 /// learned one.
 func weightsKind(_ model: ModelInfo) -> String {
-  switch model.architecture {
-  case "builtin": "random, untrained (--model gives a trained model's attention)"
-  case "weights": "hand-written (weights file)"
-  default: "pretrained"
+  switch model.family {
+  case .builtin: "random, untrained (--model gives a trained model's attention)"
+  case .weightsFile: "hand-written (weights file)"
+  case .transformer, .marian: "pretrained"
   }
 }
 

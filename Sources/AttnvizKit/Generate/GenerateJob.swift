@@ -145,11 +145,16 @@ extension GenerationRequest {
 /// layer are refused with what to use instead.
 func generatingModel(_ model: any AttentionModel) throws -> TransformerModel {
   guard let transformer = model as? TransformerModel, transformer.predictsTokens else {
-    let what =
-      model.info.architecture == "builtin"
-      ? "the built-in layer is one random attention layer with no vocabulary"
-      : "\(model.info.name) is an encoder (\(model.info.architecture)): encoders read a whole "
+    let what: String
+    switch model.info.family {
+    case .builtin: what = "the built-in layer is one random attention layer with no vocabulary"
+    case .weightsFile:
+      what = "\(model.info.name) is one hand-written attention layer with no vocabulary"
+    case .transformer, .marian:
+      what =
+        "\(model.info.name) is an encoder (\(model.info.family.name)): encoders read a whole "
         + "text at once and have no next-token head, so they do not generate"
+    }
     throw AttnvizError.usage(
       "attnviz generate needs a decoder; \(what). Decoders attnviz runs: "
         + "\(TransformerConfig.decoderList) (e.g. --model SmolLM2-135M-Instruct; "

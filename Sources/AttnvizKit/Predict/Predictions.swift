@@ -62,7 +62,7 @@ func traceForViews(
       options.text, with: options.model, progress: progress, checkChoices: checkChoices,
       estimate: estimate)
     progress.stage("running the model")
-    let trace = try traceChecked(loaded.model, loaded.text, stepsLayer: 0)
+    let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
     return (trace, loaded.model, nil)
   }
   let asked =

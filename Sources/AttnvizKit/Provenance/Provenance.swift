@@ -95,59 +95,20 @@ public func recordedArguments(_ arguments: [String], textFromFile text: String?)
   return out
 }
 
-/// How a model choice is named in a figure's metadata.
+/// How a model choice is named in a figure's metadata: the checkpoint by the fingerprint its
+/// loader took from the bytes it mapped or read (`ModelInfo.checkpoint`).
 func provenanceModel(_ choice: ModelChoice, info: ModelInfo) -> String {
+  let fingerprint = info.checkpoint?.summary ?? "not fingerprinted"
   switch choice {
   case .builtin(let dimension, let heads, let seed, let causal):
     return
       "built-in layer, random and untrained (d_model \(dimension), \(heads) heads, seed \(seed)"
       + (causal ? ", causal)" : ")")
   case .weights(let path, _):
-    return "weights file \((path as NSString).lastPathComponent), "
-      + fingerprint(path, headerOnly: false)
+    return "weights file \((path as NSString).lastPathComponent), " + fingerprint
   case .pretrained(let name, _):
-    return "\(info.name) (\(info.architecture)) from \(name), " + checkpointFingerprint(name)
+    return "\(info.name) (\(info.family.name)) from \(name), " + fingerprint
   }
-}
-
-/// Size and the SHA-256 of a checkpoint's header: the tensor table names and shapes every
-/// weight, so it tells checkpoints apart without reading gigabytes.
-func checkpointFingerprint(_ nameOrPath: String) -> String {
-  switch try? ModelLookup.standard().resolve(nameOrPath) {
-  case .gguf(let path):
-    return fingerprint(path, headerOnly: true)
-  case .folder(let folder):
-    let file = (folder as NSString).appendingPathComponent("model.safetensors")
-    return fingerprint(file, headerOnly: true)
-  case .translator(let folder):
-    guard let file = MarianTranslator.modelFilePath(in: folder) else {
-      return "checkpoint not found"
-    }
-    return fingerprint(file, headerOnly: true)
-  case nil:
-    return "checkpoint not found"
-  }
-}
-
-/// "N bytes, header sha256 …" for a file; a safetensors header is its first 8 + N bytes, any
-/// other file's is its first MiB.
-func fingerprint(_ path: String, headerOnly: Bool) -> String {
-  // A pipe or FIFO (`--weights <(…)`) was already read to its end by the loader; opening it
-  // again would wait for a writer that never comes.
-  guard case .regular(let size)? = try? BoundedFile.kindOf(path, what: "model file") else {
-    return "read from a pipe, not fingerprinted"
-  }
-  var count = headerOnly ? min(size, 1 << 20) : min(size, 1 << 26)
-  if headerOnly, let prefix = try? BoundedFile.readStart(path, what: "model file", count: 8),
-    prefix.count == 8
-  {
-    let length = prefix.reversed().reduce(0) { $0 << 8 | Int($1) }
-    if length > 0 && length <= 100_000_000 && length + 8 <= size { count = length + 8 }
-  }
-  guard let bytes = try? BoundedFile.readStart(path, what: "model file", count: count) else {
-    return "unreadable"
-  }
-  return "\(size) bytes, \(headerOnly ? "header " : "")sha256 \(sha256Hex(bytes))"
 }
 
 func jsonArray(_ words: [String]) -> String {

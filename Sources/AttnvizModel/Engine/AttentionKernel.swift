@@ -15,6 +15,39 @@ struct AttentionMask: Sendable {
   }
 }
 
+/// The number types the attention kernel runs in: Float32 for the engine, Double for the
+/// single-layer models (the built-in layer, weights files), whose numbers are those of the
+/// hand-checkable reference (a plain Double layer, kept in the tests) to the last bit.
+protocol KernelScalar: BinaryFloatingPoint, Sendable {
+  /// Σ a[k]·b[k] over `count` contiguous values.
+  static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self
+  static func exponential(_ x: Self) -> Self
+}
+
+extension Float: KernelScalar {
+  @inline(__always)
+  static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    AttnvizModel.dot(a, b, count: count)
+  }
+
+  @inline(__always)
+  static func exponential(_ x: Float) -> Float { exp(x) }
+}
+
+extension Double: KernelScalar {
+  /// Summed in order, as `Matrix`'s product sums (no reassociation, no vector lanes), so the
+  /// single-layer models' scores equal the reference's Q_h·K_hᵀ exactly.
+  @inline(__always)
+  static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+    var sum = 0.0
+    for c in 0..<count { sum += a[c] * b[c] }
+    return sum
+  }
+
+  @inline(__always)
+  static func exponential(_ x: Double) -> Double { exp(x) }
+}
+
 /// Scaled dot-product attention with grouped-query heads, as transformers'
 /// `eager_attention_forward` with `repeat_kv`: query head h reads key/value head h / (H/G).
 /// With a key/value cache the T queries are positions P…P+T−1 and the keys are all N = P + T
@@ -25,6 +58,9 @@ struct AttentionMask: Sendable {
 ///     scaled_h  = raw_h · scale         (T, N)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
+///
+/// The one attention of attnviz: the engine calls it in Float32, the single-layer models in
+/// Double (`S`).
 struct AttentionKernel {
   let t: Int
   let heads: Int
@@ -36,22 +72,22 @@ struct AttentionKernel {
   /// The score scale; nil for 1/√D.
   var scale: Float? = nil
 
-  struct Result {
+  struct Result<S: KernelScalar> {
     /// H × (T, N), normalised in Double.
     var weights: [[Double]]
     /// H × (T, N), only when asked for.
-    var raw: [[Float]]?
-    var scaled: [[Float]]?
+    var raw: [[S]]?
+    var scaled: [[S]]?
     /// (T, H·D)
-    var output: [Float]
+    var output: [S]
   }
 
-  func callAsFunction(q: [Float], k: [Float], v: [Float], keepScores: Bool) -> Result {
+  func callAsFunction<S: KernelScalar>(q: [S], k: [S], v: [S], keepScores: Bool) -> Result<S> {
     let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
     precondition(
       q.count == t * h * d && k.count == n * g * d && v.count == n * g * d, "attention shapes")
-    let slots = HeadSlots(heads: h, tokens: t, headDim: d, keepScores: keepScores)
-    let scale = self.scale ?? 1 / Float(d).squareRoot()
+    let slots = HeadSlots<S>(heads: h, keepScores: keepScores)
+    let scale = self.scale.map { S($0) } ?? 1 / S(d).squareRoot()
     let group = h / g
     let run: @Sendable (Int) -> Void = { head in
       q.withUnsafeBufferPointer { qs in
@@ -60,7 +96,8 @@ struct AttentionKernel {
             guard let qp = qs.baseAddress, let kp = ks.baseAddress, let vp = vs.baseAddress
             else { return }
             self.head(
-              head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale, into: slots)
+              head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale,
+              keepScores: keepScores, into: slots)
           }
         }
       }
@@ -73,78 +110,81 @@ struct AttentionKernel {
     return slots.result(tokens: t, heads: h, headDim: d)
   }
 
-  /// One head: scores, softmax and weighted values, written to the head's own slots.
-  private func head(
-    _ hh: Int, kvHead gg: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-    v: UnsafePointer<Float>, scale: Float, into slots: HeadSlots
+  /// One head: scores, softmax and weighted values, written to the head's own slots. A row's
+  /// scores wait in `exact` (a Float or Double score is exact as a Double) until the softmax
+  /// overwrites them, so without `keepScores` the head needs no T×T buffer besides its weights.
+  private func head<S: KernelScalar>(
+    _ hh: Int, kvHead gg: Int, q: UnsafePointer<S>, k: UnsafePointer<S>,
+    v: UnsafePointer<S>, scale: S, keepScores: Bool, into slots: HeadSlots<S>
   ) {
     let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
-    var raw = [Float](repeating: 0, count: t * n)
-    var weights = [Float](repeating: 0, count: t * n)
+    var raw = keepScores ? [S](repeating: 0, count: t * n) : []
     var exact = [Double](repeating: 0, count: t * n)
-    var out = [Float](repeating: 0, count: t * d)
+    var out = [S](repeating: 0, count: t * d)
     for i in 0..<t {
       let qi = q + (i &* h &+ hh) &* d
       let position = past &+ i
-      var largest = -Float.infinity
+      var largest = -S.infinity
       for j in 0..<n {
-        let s = dot(qi, k + (j &* g &+ gg) &* d, count: d)
-        raw[i &* n &+ j] = s
+        let s = S.dot(qi, k + (j &* g &+ gg) &* d, count: d)
+        exact[i &* n &+ j] = Double(s)
+        if keepScores { raw[i &* n &+ j] = s }
         if mask.allows(query: position, key: j) { largest = max(largest, s * scale) }
       }
       // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
       // the division are in Double, so the reported rows sum to 1 to Double precision.
       var total = 0.0
-      for j in 0..<n where mask.allows(query: position, key: j) {
-        let e = exp(raw[i &* n &+ j] * scale - largest)
-        weights[i &* n &+ j] = e
-        total += Double(e)
-      }
       for j in 0..<n {
-        let w = Double(weights[i &* n &+ j]) / total
-        exact[i &* n &+ j] = w
-        weights[i &* n &+ j] = Float(w)
+        guard mask.allows(query: position, key: j) else {
+          exact[i &* n &+ j] = 0
+          continue
+        }
+        let e = Double(S.exponential(S(exact[i &* n &+ j]) * scale - largest))
+        exact[i &* n &+ j] = e
+        total += e
       }
-      for j in 0..<n where weights[i &* n &+ j] != 0 {
-        let w = weights[i &* n &+ j]
+      for j in 0..<n { exact[i &* n &+ j] /= total }
+      for j in 0..<n {
+        let w = S(exact[i &* n &+ j])
+        guard w != 0 else { continue }
         let vj = v + (j &* g &+ gg) &* d
         for c in 0..<d { out[i &* d &+ c] += w * vj[c] }
       }
     }
-    slots.store(hh, weights: exact, raw: raw, scale: scale, output: out)
+    slots.store(hh, weights: exact, raw: keepScores ? raw : nil, scale: scale, output: out)
   }
 }
 
 /// The heads' results, filled possibly from several threads. @unchecked Sendable: head h writes
 /// only slot h, under the lock, and the slots are read after `concurrentPerform` returns.
-private final class HeadSlots: @unchecked Sendable {
+private final class HeadSlots<S: KernelScalar>: @unchecked Sendable {
   private var weights: [[Double]]
-  private var raw: [[Float]]?
-  private var scaled: [[Float]]?
-  private var outputs: [[Float]]
+  private var raw: [[S]]?
+  private var scaled: [[S]]?
+  private var outputs: [[S]]
   private let lock = NSLock()
 
-  init(heads: Int, tokens: Int, headDim: Int, keepScores: Bool) {
+  init(heads: Int, keepScores: Bool) {
     weights = Array(repeating: [], count: heads)
     outputs = Array(repeating: [], count: heads)
     raw = keepScores ? Array(repeating: [], count: heads) : nil
     scaled = keepScores ? Array(repeating: [], count: heads) : nil
   }
 
-  func store(_ h: Int, weights w: [Double], raw r: [Float], scale: Float, output: [Float]) {
+  func store(_ h: Int, weights w: [Double], raw r: [S]?, scale: S, output: [S]) {
     lock.lock()
     defer { lock.unlock() }
     weights[h] = w
     outputs[h] = output
-    if raw != nil {
+    if raw != nil, let r {
       raw?[h] = r
       scaled?[h] = r.map { $0 * scale }
     }
   }
 
   /// Head outputs side by side: (T, H·D).
-  func result(tokens t: Int, heads: Int, headDim d: Int) -> AttentionKernel.Result {
-    var concatenated = [Float](repeating: 0, count: t * heads * d)
+  func result(tokens t: Int, heads: Int, headDim d: Int) -> AttentionKernel.Result<S> {
+    var concatenated = [S](repeating: 0, count: t * heads * d)
     for h in 0..<heads {
       for i in 0..<t {
         for c in 0..<d { concatenated[(i * heads + h) * d + c] = outputs[h][i * d + c] }

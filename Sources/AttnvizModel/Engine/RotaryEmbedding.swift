@@ -1,3 +1,4 @@
+import AttnvizMath
 import Foundation
 
 /// Rotary position embeddings in Hugging Face's rotate-half convention (`rotate_half`,
@@ -7,8 +8,8 @@ import Foundation
 ///     out[i]       = x₁[i]·cos − x₂[i]·sin
 ///     out[i + D/2] = x₂[i]·cos + x₁[i]·sin
 ///
-/// The frequencies f_i = θ^(−2i/D) and the angles are computed in Float32 as transformers does,
-/// so that long texts rotate by the same angles.
+/// The frequencies (`RotaryFrequencies`, with llama3 rescaling) and the angles are computed in
+/// Float32 as transformers does, so that long texts rotate by the same angles.
 struct RotaryEmbedding: Sendable {
   /// (T, D/2)
   let cos: [Float]
@@ -31,24 +32,11 @@ struct RotaryEmbedding: Sendable {
     self.sin = sin
   }
 
-  /// inv_freq: 1 / θ^(2i/D), then rescaled for `llama3` (`_compute_llama3_parameters`).
+  /// inv_freq in Float32: `RotaryFrequencies`, the one rule (AttnvizMath).
   static func frequencies(headDim d: Int, theta: Double, scaling: TransformerConfig.RopeScaling)
     -> [Float]
   {
-    let base = Float(theta)
-    let plain = (0..<(d / 2)).map { i in 1 / Foundation.pow(base, Float(2 * i) / Float(d)) }
-    guard case .llama3(let factor, let low, let high, let original) = scaling else { return plain }
-    let (f, lowF, highF, old) = (Float(factor), Float(low), Float(high), Float(original))
-    let lowWavelength = old / lowF
-    let highWavelength = old / highF
-    return plain.map { inv in
-      let wavelength = 2 * Float.pi / inv
-      let scaled = wavelength > lowWavelength ? inv / f : inv
-      guard wavelength >= highWavelength, wavelength <= lowWavelength else { return scaled }
-      // Medium frequencies: interpolate between scaled and unscaled.
-      let smooth = (old / wavelength - lowF) / (highF - lowF)
-      return (1 - smooth) * scaled / f + smooth * scaled
-    }
+    RotaryFrequencies.all(headSize: d, theta: theta, scaling: scaling)
   }
 
   /// Rotates every head of x (T, heads·D) in place; row r is at position `start` + r (the

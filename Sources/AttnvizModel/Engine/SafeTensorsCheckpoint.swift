@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// A Hugging Face checkpoint in safetensors files: `model.safetensors`, or shards
@@ -72,6 +73,15 @@ public struct SafeTensorsCheckpoint: TensorSource {
   }
 
   public func shape(_ name: String) -> [Int]? { files[name]?.shape(of: name) }
+
+  /// The files' sizes together and the SHA-256 of their headers, in file-name order.
+  public var fingerprint: CheckpointFingerprint? {
+    let distinct = Dictionary(files.values.map { ($0.path, $0) }) { first, _ in first }
+    let parts = distinct.keys.sorted().compactMap { distinct[$0]?.sizeAndHeader }
+    return CheckpointFingerprint(
+      bytes: parts.reduce(0) { $0 + $1.size }, files: parts.count, scope: .header,
+      hashing: parts.flatMap(\.header))
+  }
 
   public func float32(_ name: String) throws -> [Float] {
     guard let file = files[name] else {

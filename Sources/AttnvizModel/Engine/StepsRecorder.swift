@@ -19,7 +19,7 @@ struct StepsRecorder {
 
   func steps(
     layer: Int, embedded: Embedded, residual: [Float], input: [Float], weights w: LayerWeights,
-    projected: ForwardPass.Projected, attention: AttentionKernel.Result, output: [Float]
+    projected: ForwardPass.Projected, attention: AttentionKernel.Result<Float>, output: [Float]
   ) -> LayerSteps {
     let (t, c, h, d) = (tokens, config.hidden, config.heads, config.headDim)
     let first = layer == 0

@@ -23,10 +23,15 @@ public protocol TensorSource: Sendable {
   /// The tensor as a `WeightMatrix`: a view of the checkpoint's memory when its bytes already are
   /// Float32 in this machine's order, else `float32(name)`. The default converts.
   func matrix(_ name: String) throws -> WeightMatrix
+  /// Which checkpoint this is, from the bytes already mapped (`CheckpointFingerprint`); nil for
+  /// a source built in memory. The default is nil.
+  var fingerprint: CheckpointFingerprint? { get }
 }
 
 extension TensorSource {
   public func checkConvertible(_ name: String) throws {}
+
+  public var fingerprint: CheckpointFingerprint? { nil }
 
   public func matrix(_ name: String) throws -> WeightMatrix { WeightMatrix(try float32(name)) }
 

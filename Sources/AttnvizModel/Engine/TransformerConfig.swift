@@ -1,3 +1,5 @@
+import AttnvizMath
+
 /// Everything the engine needs to know about a transformer besides its weights: which
 /// architecture (and so which block order and tensor table), and its sizes. Read from a Hugging
 /// Face `config.json` by `TransformerConfig(configJSON:path:)`, or built with the memberwise
@@ -62,15 +64,9 @@ public struct TransformerConfig: Sendable, Equatable {
     }
   }
 
-  /// How rotary frequencies are rescaled for long contexts (`rope_scaling`).
-  public enum RopeScaling: Sendable, Equatable {
-    /// Plain RoPE: frequency i is θ^(−2i/D).
-    case none
-    /// Llama 3.1/3.2's smooth rescaling of the low frequencies.
-    case llama3(
-      factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double,
-      originalMaxPositions: Int)
-  }
+  /// How rotary frequencies are rescaled for long contexts (`rope_scaling`): AttnvizMath's,
+  /// beside the one frequency rule (`RotaryFrequencies`).
+  public typealias RopeScaling = AttnvizMath.RopeScaling
 
   public var architecture: Architecture
   /// L

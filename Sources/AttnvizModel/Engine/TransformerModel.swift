@@ -48,55 +48,53 @@ public struct TransformerModel: AttentionModel {
     table = try TensorTable(config: config, source: tensors, checkpoint: location)
     ignoredTensors = table.ignored
     var info = ModelInfo(
-      name: name, architecture: config.architecture.rawValue, layers: config.layers,
+      name: name, family: .transformer(config.architecture), layers: config.layers,
       heads: config.heads, dModel: config.hidden, causal: config.architecture.isCausal,
       keyValueHeads: config.kvHeads, headDimension: config.headDim)
+    let layout = ArchitectureLayout(config.architecture)
+    info.tokenizer = tokenizer.kind
+    info.positions = layout.positions == .rotary ? .rotary : .learned
+    info.norm = layout.norm == .rmsNorm ? .rmsNorm : .layerNorm
+    let names = table.names
+    info.projectionBiases = [.queryBias, .fusedQKVBias].contains { names[.layer(0, $0)] != nil }
+    info.checkpoint = tensors.fingerprint
     info.checkpointBytes =
       checkpointFileBytes(location) + 4 * config.vocabularySize * config.hidden
     self.info = info
   }
 
-  /// The attention of every layer, with the intermediates of the first layer (what `explain`
-  /// walks through).
-  public func trace(_ text: String) throws -> AttentionTrace {
-    try trace(text, stepsLayer: 0)
-  }
-
-  /// How many tokens `trace(text)` runs on, found by tokenizing only: the memory budget
-  /// (AttnvizKit's MemoryBudget) estimates the run from it before anything is allocated.
-  /// Throws as `trace` does when the text is too long and truncation is off.
-  public func tokenCount(_ text: String) throws -> Int? {
-    let count = try tokenizer.tokenize(text).count
+  /// The tokens, cut to the model's positions (and the trace budget) when it truncates; the
+  /// memory budget (AttnvizKit's MemoryBudget) estimates the run from their count before
+  /// anything is allocated.
+  public func tokenize(_ text: String) throws -> TokenizedText {
+    let tokens = try tokenizer.tokenize(text)
     let limit = config.tokenLimit
-    guard count <= limit || truncates else {
-      throw ModelError.tooManyTokens(count: count, limit: limit)
-    }
-    return min(count, limit)
+    guard tokens.count > limit else { return TokenizedText(text: text, tokens: tokens) }
+    guard truncates else { throw ModelError.tooManyTokens(count: tokens.count, limit: limit) }
+    return TokenizedText(
+      text: text, tokens: truncated(tokens, to: limit), truncatedFrom: tokens.count)
   }
 
   /// The attention of every layer, with the intermediates of layer `stepsLayer` (0-based; nil
   /// for none) in that layer's `steps`.
-  public func trace(_ text: String, stepsLayer: Int?) throws -> AttentionTrace {
-    let encoded = try encode(text)
+  public func trace(_ input: TokenizedText, stepsLayer: Int?) throws -> AttentionTrace {
     let pass = ForwardPass(
       config: config, tensors: tensors, table: table, name: location, stepsLayer: stepsLayer)
     return AttentionTrace(
-      text: text, tokens: encoded.tokens, model: info, layers: try pass.run(ids: encoded.ids),
-      truncatedFrom: encoded.truncatedFrom)
+      text: input.text, tokens: input.tokens, model: info,
+      layers: try pass.run(ids: try ids(of: input.tokens)), truncatedFrom: input.truncatedFrom)
   }
 
-  /// The tokens a pass over `text` runs on, their ids checked against the embeddings, cut to
-  /// the model's limit when truncation is on (`truncatedFrom`: the count before), else refused
-  /// when too long.
+  /// The tokens a pass over `text` runs on (`tokenize`), with their ids checked against the
+  /// embeddings.
   public func encode(_ text: String) throws -> EncodedText {
-    var tokens = try tokenizer.tokenize(text)
-    var truncatedFrom: Int?
-    let limit = config.tokenLimit
-    if tokens.count > limit {
-      guard truncates else { throw ModelError.tooManyTokens(count: tokens.count, limit: limit) }
-      truncatedFrom = tokens.count
-      tokens = truncated(tokens, to: limit)
-    }
+    let input = try tokenize(text)
+    return EncodedText(
+      tokens: input.tokens, ids: try ids(of: input.tokens), truncatedFrom: input.truncatedFrom)
+  }
+
+  /// The ids of `tokens`, each one an embedding of the model.
+  func ids(of tokens: [Token]) throws -> [Int] {
     var ids: [Int] = []
     for token in tokens {
       guard let id = token.id, (0..<config.vocabularySize).contains(id) else {
@@ -109,7 +107,7 @@ public struct TransformerModel: AttentionModel {
       }
       ids.append(id)
     }
-    return EncodedText(tokens: tokens, ids: ids, truncatedFrom: truncatedFrom)
+    return ids
   }
 
   /// Encoders keep their closing special token ([SEP], </s>) as Hugging Face truncates a single

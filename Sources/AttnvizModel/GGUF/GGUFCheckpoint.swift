@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 /// A GGUF file's tensors under Hugging Face's names and in transformers' layout, for the engine:
 ///
 ///     token_embd.weight            model.embed_tokens.weight
@@ -23,6 +25,8 @@ public struct GGUFCheckpoint: TensorSource {
   public let names: [String]
   /// Rows per head group for the permuted tensors: GGUF name → heads (Q: H, K: G).
   let permutedHeads: [String: Int]
+
+  public var fingerprint: CheckpointFingerprint? { file.fingerprint }
 
   /// `permuteQK`: undo llama.cpp's Q/K permutation, with `heads` and `kvHeads` heads.
   /// `blockNames`: the architecture's own meaning of block tensor names, over `blockNames`'

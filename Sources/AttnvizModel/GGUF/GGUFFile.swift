@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// A GGUF file (llama.cpp, Ollama, LM Studio): metadata and tensors, memory-mapped and validated
@@ -10,20 +11,31 @@ import Foundation
 public final class GGUFFile: Sendable {
   public let path: String
   public let header: GGUFHeader
-  private let storage: GGUFStorage
+  private let storage: MappedFile
   private let index: [String: Int]
 
   public convenience init(path: String) throws {
-    try self.init(storage: try GGUFStorage(path: path), name: path)
+    let storage: MappedFile
+    do {
+      // No size limit: the file is mapped, not read; only its header is parsed whole
+      // (`GGUFHeader.maximumHeaderBytes`) and only the tensors a run needs are converted.
+      storage = try MappedFile(path: path, what: "GGUF file")
+    } catch let error as FileReadError {
+      throw GGUFError(file: path, reason: error.reason)
+    }
+    guard !storage.bytes.isEmpty else {
+      throw GGUFError(file: path, reason: "is empty; a GGUF file starts with \"GGUF\"")
+    }
+    try self.init(storage: storage, name: path)
   }
 
   /// A GGUF file held in memory: the same checks as for a file on disk (tests, and
   /// `GGUFFile.fuzz`, which the FuzzGGUF target calls).
   public convenience init(bytes: [UInt8], name: String = "(in memory)") throws {
-    try self.init(storage: GGUFStorage(copying: bytes), name: name)
+    try self.init(storage: MappedFile(copying: bytes), name: name)
   }
 
-  private init(storage: GGUFStorage, name: String) throws {
+  private init(storage: MappedFile, name: String) throws {
     self.storage = storage
     path = name
     header = try GGUFHeader(bytes: storage.bytes, file: name)
@@ -43,6 +55,13 @@ public final class GGUFFile: Sendable {
   }
 
   public var tensors: [GGUFTensorInfo] { header.tensors }
+
+  /// The file's size and the SHA-256 of its first MiB (the header: metadata and tensor table).
+  public var fingerprint: CheckpointFingerprint {
+    let bytes = storage.bytes
+    return CheckpointFingerprint(
+      bytes: bytes.count, scope: .header, hashing: Array(bytes.prefix(1 << 20)))
+  }
 
   public func tensor(_ name: String) -> GGUFTensorInfo? {
     index[name].map { header.tensors[$0] }

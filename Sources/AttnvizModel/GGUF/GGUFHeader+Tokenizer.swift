@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizTokens
 
 extension GGUFHeader {

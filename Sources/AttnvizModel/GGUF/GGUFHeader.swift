@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 /// Parses and validates a GGUF header (v2 and v3, little-endian) following ggml's `gguf.c`
 /// (`gguf_init_from_file_impl`):
 ///
@@ -12,11 +14,8 @@
 /// can neither wrap around nor ask for unbounded memory.
 public struct GGUFHeader: Sendable {
   public static let defaultAlignment = 32
-  /// The most of a file's start parsed as its header (metadata and tensor table). Real headers
-  /// are under 20 MB (a 262 144-token vocabulary with its scores, types and merges). Parsed,
-  /// a header takes at most 8 times its size (a UINT8 array becomes UInt64s), so a hostile file
-  /// cannot make the reader allocate more than about 512 MiB, however large it is.
-  public static let maximumHeaderBytes = 64 << 20
+  /// The most of a file's start parsed as its header (`FileLimits.ggufHeader`).
+  public static let maximumHeaderBytes = FileLimits.ggufHeader
   /// ggml's `GGML_MAX_DIMS`.
   static let maximumDimensions = 4
 

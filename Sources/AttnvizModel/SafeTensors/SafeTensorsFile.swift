@@ -28,12 +28,25 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
   public init(path: String) throws {
     self.path = path
-    mapping = try MappedFile(path: path)
+    do {
+      mapping = try MappedFile(path: path, what: "model file")
+    } catch let error as FileReadError {
+      throw SafeTensorsError(file: path, reason: error.reason)
+    }
+    guard !mapping.bytes.isEmpty else {
+      throw SafeTensorsError(
+        file: path, reason: "is empty; a safetensors file starts with an 8-byte header length")
+    }
     let header = try SafeTensorsHeader(file: path, bytes: mapping.bytes)
     var table: [String: SafeTensorsEntry] = [:]
     for entry in header.entries { table[entry.name] = entry }
     entries = table
     dataStart = header.dataStart
+  }
+
+  /// The file's size and its header (the 8-byte length and the JSON table), as mapped.
+  public var sizeAndHeader: (size: Int, header: [UInt8]) {
+    (mapping.bytes.count, Array(mapping.bytes.prefix(dataStart)))
   }
 
   /// Every tensor name in the file, sorted.
@@ -219,47 +232,5 @@ public final class SafeTensorsFile: @unchecked Sendable {
       file: path, tensor: name,
       reason: "holds \(value.isNaN ? "NaN" : "an infinite value") at element "
         + "\(element); the checkpoint is corrupted (download it again)")
-  }
-}
-
-/// A whole file mapped read-only, unmapped when the last reference goes.
-private final class MappedFile {
-  let bytes: UnsafeRawBufferPointer
-
-  init(path: String) throws {
-    func fail(_ reason: String) -> SafeTensorsError {
-      SafeTensorsError(file: path, reason: reason)
-    }
-    // The type is checked before the open: opening a FIFO blocks until someone writes to it.
-    do {
-      try BoundedFile.checkRegularFile(path, what: "model file")
-    } catch let error as FileReadError {
-      throw fail(error.reason)
-    }
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else {
-      throw fail("cannot be opened (\(String(cString: strerror(errno)))); check the path")
-    }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw fail("cannot be examined (\(String(cString: strerror(errno))))")
-    }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("is not a regular file") }
-    let size = Int(status.st_size)
-    guard size > 0 else {
-      throw fail("is empty; a safetensors file starts with an 8-byte header length")
-    }
-    let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
-    guard let address, address != MAP_FAILED else {
-      throw fail("cannot be memory-mapped (\(String(cString: strerror(errno))))")
-    }
-    bytes = UnsafeRawBufferPointer(start: address, count: size)
-  }
-
-  deinit {
-    if let address = bytes.baseAddress {
-      munmap(UnsafeMutableRawPointer(mutating: address), bytes.count)
-    }
   }
 }

@@ -24,7 +24,7 @@ struct SafeTensorsEntry: Sendable {
 /// Every size is computed with overflow checks, so a hostile header cannot wrap around.
 struct SafeTensorsHeader {
   /// The format's own limit (`MAX_HEADER_SIZE` in safetensors).
-  static let maximumHeaderLength = 100_000_000
+  static let maximumHeaderLength = FileLimits.safeTensorsHeader
 
   let file: String
   /// Sorted by offset.

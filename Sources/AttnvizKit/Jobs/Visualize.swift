@@ -177,7 +177,7 @@ package func readAndTrace(
   let loaded = try readAndLoad(
     source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate)
   progress.stage("running the model")
-  return try traceChecked(loaded.model, loaded.text, stepsLayer: stepsLayer)
+  return try traceChecked(loaded.model, loaded.input, stepsLayer: stepsLayer)
 }
 
 /// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
@@ -186,23 +186,23 @@ package func readAndLoad(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
-) throws -> (text: String, model: any AttentionModel) {
+) throws -> (text: String, model: any AttentionModel, input: TokenizedText) {
   let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
-  let tokens: Int?
+  let input: TokenizedText
   do {
     model = try choice.load()
-    tokens = try model.tokenCount(text)
+    input = try model.tokenize(text)
   } catch {
     throw AttnvizError.from(error)
   }
   try checkChoices(model.info)
-  if let tokens, let estimate {
-    try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
+  if let estimate {
+    try budget.check(estimate(RunShape(tokens: input.tokens.count, model: model.info)))
   }
-  return (text, model)
+  return (text, model, input)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values
@@ -210,9 +210,22 @@ package func readAndLoad(
 func traceChecked(
   _ model: any AttentionModel, _ text: String, stepsLayer: Int? = 0
 ) throws -> AttentionTrace {
+  let input: TokenizedText
+  do {
+    input = try model.tokenize(text)
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  return try traceChecked(model, input, stepsLayer: stepsLayer)
+}
+
+/// The same on tokens already cut.
+func traceChecked(
+  _ model: any AttentionModel, _ input: TokenizedText, stepsLayer: Int?
+) throws -> AttentionTrace {
   let trace: AttentionTrace
   do {
-    trace = try model.trace(text, stepsLayer: stepsLayer)
+    trace = try model.trace(input, stepsLayer: stepsLayer)
   } catch {
     throw AttnvizError.from(error)
   }

@@ -10,7 +10,7 @@ func runNotes(
   focus: ResolvedFocus?
 ) -> [String] {
   var notes: [String] = []
-  if trace.model.architecture == "builtin" { notes.append(untrainedLayerNote) }
+  if trace.model.family == .builtin { notes.append(untrainedLayerNote) }
   if let note = focus?.note { notes.append(note) }
   if let note = truncationNote(trace) { notes.append(note) }
   if let note = unknownTokensNote(trace) { notes.append(note) }

@@ -29,5 +29,5 @@ package func checkHead(_ head: Int, model: ModelInfo) throws {
 
 /// "the built-in layer" rather than its internal name "builtin".
 private func rangeName(_ model: ModelInfo) -> String {
-  model.architecture == "builtin" ? "the built-in layer" : model.name
+  model.family == .builtin ? "the built-in layer" : model.name
 }

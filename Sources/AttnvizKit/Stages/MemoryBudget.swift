@@ -93,14 +93,13 @@ package struct RunShape {
     let h = Double(model.heads)
     let c = Double(model.dModel)
     let keepsScores =
-      model.architecture != "builtin" || tokens <= EmbeddedModel.maximumTokensWithSteps
+      model.family != .builtin || tokens <= EmbeddedModel.maximumTokensWithSteps
     let weights =
       keepsScores
       ? 8 * pairs * h * Double(model.layers + 2) : 8 * pairs * (h * Double(model.layers) + 1)
     let vectors = 8 * Double(tokens) * c * 16
-    // BERT converts every layer's parameters to doubles at load; the others one layer at a time.
-    let parameterLayers = model.architecture == "bert" ? Double(model.layers) : 1
-    return weights + vectors + 8 * 12 * c * c * parameterLayers + Double(model.checkpointBytes)
+    // The engine converts one layer's parameters at a time.
+    return weights + vectors + 8 * 12 * c * c + Double(model.checkpointBytes)
   }
 }
 

@@ -50,7 +50,7 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
   for panel in panels {
     progress.stage("running panel \(traced.count + 1) of \(panels.count)")
     let trace = try readAndTrace(
-      .arguments([panel.text]), with: panel.model, progress: progress,
+      .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
       estimate: { compareEstimate($0, panels: panels.count) })
     let selection = try AttentionSelection(
       trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens)
@@ -244,11 +244,12 @@ struct CompareDimensions {
 
 /// How a model cuts text into tokens, for panels whose tokens differ.
 func tokenizerName(_ model: ModelInfo) -> String {
-  switch model.architecture {
-  case "builtin", "weights": "tokens: words"
-  case "bert", "distilbert": "tokens: WordPiece"
-  case "gpt2", "roberta": "tokens: byte-level BPE"
-  default: "tokens: BPE"
+  switch model.tokenizer {
+  case .words: "tokens: words"
+  case .wordPiece: "tokens: WordPiece"
+  case .byteLevelBPE: "tokens: byte-level BPE"
+  case .sentencePiece, .bpe: "tokens: BPE"
+  case .unigram: "tokens: SentencePiece unigram"
   }
 }
 

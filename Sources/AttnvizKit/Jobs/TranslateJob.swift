@@ -179,7 +179,7 @@ func loadTranslator(_ name: String) throws -> MarianTranslator {
 func encoderInfo(_ translator: MarianTranslator) -> ModelInfo {
   let c = translator.config
   return ModelInfo(
-    name: "\(translator.name) encoder", architecture: "marian", layers: c.encoderLayers,
+    name: "\(translator.name) encoder", family: .marian, layers: c.encoderLayers,
     heads: c.heads, dModel: c.dim, causal: false)
 }
 

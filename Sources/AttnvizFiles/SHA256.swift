@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4), for the fingerprint of a checkpoint's header in a figure's metadata.
 /// Small inputs only (headers, not gigabytes of weights), so a plain implementation serves.
-func sha256Hex(_ message: [UInt8]) -> String {
+public func sha256Hex(_ message: [UInt8]) -> String {
   var h: [UInt32] = [
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
     0x5be0_cd19,

@@ -1,4 +1,5 @@
 import AttnvizMath
+import AttnvizModel
 
 #if canImport(Glibc)
   import Glibc
@@ -8,8 +9,11 @@ import AttnvizMath
   import Darwin
 #endif
 
-/// One multi-head self-attention layer in the conventions attnviz fixes (other tools check
-/// against them):
+/// The hand-checkable reference for the single-layer models: one multi-head self-attention
+/// layer written straight from the formulas, in Double, with its own softmax and mask, as
+/// llm.c keeps its test against PyTorch. attnviz runs these layers through the engine's
+/// kernel (`AttentionLayerWeights.run`); SingleLayerReferenceTests checks that every number it
+/// gives equals this layer's to the bit. The conventions (other tools check against them):
 ///
 ///     X = embeddings + PE                      (T, C), row vectors
 ///     Q = X·Wq + bq,  K = X·Wk + bk,  V = X·Wv + bv

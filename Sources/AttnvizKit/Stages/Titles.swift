@@ -98,7 +98,7 @@ struct FileNumbers {
 /// How figures and tables name a model: the built-in layer by its width and as what it is
 /// (random weights: its pattern is not learned), others by name.
 package func displayName(of model: ModelInfo) -> String {
-  model.architecture == "builtin"
+  model.family == .builtin
     ? "built-in layer (random, untrained; d_model \(model.dModel))" : model.name
 }
 

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// How rotary frequencies are rescaled for long contexts (`rope_scaling`).
+public enum RopeScaling: Sendable, Equatable {
+  /// Plain RoPE: frequency i is θ^(−2i/D).
+  case none
+  /// Llama 3.1/3.2's smooth rescaling of the low frequencies.
+  case llama3(
+    factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double,
+    originalMaxPositions: Int)
+}
+
+/// The number types rotary frequencies are computed in: Float32 for the engine (as transformers
+/// computes `inv_freq`), Double for the teaching figures.
+public protocol RotaryScalar: BinaryFloatingPoint {
+  static func power(_ base: Self, _ exponent: Self) -> Self
+}
+
+extension Float: RotaryScalar {
+  public static func power(_ base: Float, _ exponent: Float) -> Float { pow(base, exponent) }
+}
+
+extension Double: RotaryScalar {
+  public static func power(_ base: Double, _ exponent: Double) -> Double { pow(base, exponent) }
+}
+
+/// The one rule for rotary position embedding's frequencies (RoFormer; Llama's `inv_freq`):
+/// pair i of a head of size D turns by f_i = 1 / θ^(2i/D) per position, rescaled for `llama3`
+/// as transformers' `_compute_llama3_parameters` does. The engine rotates with it (in Float32)
+/// and `attnviz pe --rope` draws it (in Double).
+public enum RotaryFrequencies {
+  /// f_i for i = 0 … D/2 − 1.
+  public static func all<F: RotaryScalar>(
+    headSize d: Int, theta: Double, scaling: RopeScaling = .none, as: F.Type = F.self
+  ) -> [F] {
+    (0..<(d / 2)).map { pair($0, headSize: d, theta: theta, scaling: scaling) }
+  }
+
+  /// f_i alone.
+  public static func pair<F: RotaryScalar>(
+    _ i: Int, headSize d: Int, theta: Double, scaling: RopeScaling = .none, as: F.Type = F.self
+  ) -> F {
+    let plain = 1 / F.power(F(theta), F(2 * i) / F(d))
+    guard case .llama3(let factor, let low, let high, let original) = scaling else {
+      return plain
+    }
+    let (f, lowF, highF, old) = (F(factor), F(low), F(high), F(original))
+    let lowWavelength = old / lowF
+    let highWavelength = old / highF
+    let wavelength = 2 * F.pi / plain
+    let scaled = wavelength > lowWavelength ? plain / f : plain
+    guard wavelength >= highWavelength, wavelength <= lowWavelength else { return scaled }
+    // Medium frequencies: interpolate between scaled and unscaled.
+    let smooth = (old / wavelength - lowF) / (highF - lowF)
+    return (1 - smooth) * scaled / f + smooth * scaled
+  }
+}
