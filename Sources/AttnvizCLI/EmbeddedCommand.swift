@@ -43,6 +43,13 @@ extension PositionalEncodingCommand: FigureCommand {
   var textWords: [String] { [] }
 }
 
+extension TranslateCommand: FigureCommand {
+  var outputFolder: String { out }
+  var textFile: String? { file }
+  var printsJSON: Bool { false }
+  var textWords: [String] { words }
+}
+
 /// Words that come from a file rather than from the person at the terminal — a deck entry (its
 /// keys, `options`, `[defaults]`) or a figure's recorded command — parsed into a command that
 /// writes only into `output`.
@@ -126,8 +133,8 @@ struct EmbeddedCommand {
     guard let figureCommand = command as? any FigureCommand else {
       let name = type(of: command)._commandName
       throw AttnvizError.usage(
-        "\(what) runs `attnviz \(name)`, which makes no figure; only show, pe, explain and "
-          + "compare commands are run from a file")
+        "\(what) runs `attnviz \(name)`, which makes no figure; only show, pe, explain, "
+          + "compare and translate commands are run from a file")
     }
     return figureCommand
   }
