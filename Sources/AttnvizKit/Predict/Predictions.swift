@@ -140,7 +140,8 @@ extension PredictionSource {
         cells.append(
           columns.indices.map { i in
             let r = g * columns.count + i
-            return predicted(NextTokenDistribution(logits: logits[(r * v)..<((r + 1) * v)]).top(1)[0])
+            let row = logits[(r * v)..<((r + 1) * v)]
+            return predicted(NextTokenDistribution(logits: row).top(1)[0])
           })
       }
     }
