@@ -95,20 +95,21 @@ public func generateText(
     maxTokens: options.tokens, sampler: TokenSampler(options.sampling.mode),
     layers: options.layer.map { [$0 - 1] }, heads: options.head.map { [$0 - 1] })
   request.alternatives = 10
+  let stopIDs = Set(model.stopTokenIDs)
+  request.stopIDs = stopIDs
   progress.stage("generating")
   var stream = TextStream()
   let generation: Generation
   do {
     generation = try model.generate(prompt: encoded, request: request) { step in
       progress.stage("generating: token \(step.step) of at most \(options.tokens)")
-      if let onText, !request.isStop(step.id, model: model) { onText(stream.add(step.bytes)) }
+      if let onText, !stopIDs.contains(step.id) { onText(stream.add(step.bytes)) }
     }
   } catch let error as AttnvizError {
     throw error
   } catch {
     throw AttnvizError.from(error)
   }
-  let stopIDs = Set(model.stopTokenIDs)
   let answer = answerText(generation, stopIDs: stopIDs)
   var report = RunReport()
   if let onText {
@@ -133,12 +134,6 @@ public func generateText(
   report.notes += largeOutputNotes(
     written, advice: "--layer, --head, --tokens or --no-steps make it smaller")
   return report
-}
-
-extension GenerationRequest {
-  func isStop(_ id: Int, model: TransformerModel) -> Bool {
-    (stopIDs ?? Set(model.stopTokenIDs)).contains(id)
-  }
 }
 
 /// The loaded model, if it can write text: a decoder with a head. Encoders and the built-in

@@ -131,14 +131,24 @@ extension PredictionSource {
     let first = max(0, position - maximumLensPositions + 1)
     let columns = Array(first...position)
     var cells: [[PredictedToken]] = []
-    for layer in 1...model.config.layers {
-      let stream = residuals[layer]
-      let rows = columns.flatMap { stream[($0 * c)..<(($0 + 1) * c)] }
-      let logits = try model.logits(residual: rows, rows: columns.count)
-      cells.append(
-        columns.indices.map { i in
-          predicted(NextTokenDistribution(logits: logits[(i * v)..<((i + 1) * v)]).top(1)[0])
-        })
+    // Several layers' rows through the head at once: a quantised head is converted once per
+    // group, and a group's logits stay under ~20 MB.
+    let layers = Array(1...model.config.layers)
+    let group = max(1, 96 / columns.count)
+    for start in stride(from: 0, to: layers.count, by: group) {
+      let chosen = layers[start..<min(layers.count, start + group)]
+      let rows = chosen.flatMap { layer in
+        columns.flatMap { residuals[layer][($0 * c)..<(($0 + 1) * c)] }
+      }
+      let logits = try model.logits(residual: rows, rows: chosen.count * columns.count)
+      for (g, _) in chosen.enumerated() {
+        cells.append(
+          columns.indices.map { i in
+            let r = g * columns.count + i
+            let row = logits[(r * v)..<((r + 1) * v)]
+            return predicted(NextTokenDistribution(logits: row).top(1)[0])
+          })
+      }
     }
     let actual = columns.map { $0 + 1 < tokens.count ? tokens[$0 + 1].id : nil }
     return LogitLens(positions: columns, cells: cells, actualNext: actual)
