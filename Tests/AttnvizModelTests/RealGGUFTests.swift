@@ -156,6 +156,7 @@ struct RealGGUFTests {
     #expect(config.hidden == 640 && config.headDim == 256 && config.intermediate == 2048)
     #expect(config.slidingWindow == 512 && config.globalLayerPeriod == 6)
     #expect(config.ropeTheta == 1_000_000 && config.localRopeTheta == 10_000)
+    #expect(config.ropeTheta(layer: 0) == 10_000 && config.ropeTheta(layer: 5) == 1_000_000)
     #expect(config.attentionScale == Float(1) / 16)
     #expect(config.activation == .geluTanh && config.tiedEmbeddings && config.qkNorm)
     #expect((0..<18).filter { !config.isSlidingLayer($0) } == [5, 11, 17])
