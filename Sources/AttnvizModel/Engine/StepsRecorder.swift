@@ -48,9 +48,9 @@ struct StepsRecorder {
         RotationSteps(
           q: matrix(unrotated.q, t, h * d),
           k: matrix(repeatHeads(unrotated.k, rows: false), t, h * d),
-          theta: config.ropeTheta,
+          theta: config.ropeTheta(layer: layer),
           frequencies: RotaryEmbedding.frequencies(
-            headDim: d, theta: config.ropeTheta, scaling: config.ropeScaling
+            headDim: d, theta: config.ropeTheta(layer: layer), scaling: config.ropeScaling
           ).map(Double.init),
           scaling: scalingDescription, normalised: w.queryNorm != nil)
       })

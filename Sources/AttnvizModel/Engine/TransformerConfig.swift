@@ -167,6 +167,11 @@ public struct TransformerConfig: Sendable, Equatable {
     return (l + 1) % period != 0
   }
 
+  /// The RoPE base of layer `l` (from 0): `localRopeTheta` on windowed layers when set.
+  public func ropeTheta(layer l: Int) -> Double {
+    isSlidingLayer(l) ? localRopeTheta ?? ropeTheta : ropeTheta
+  }
+
   /// The factor raw scores q·k are multiplied by: 1/√D, or 1/√s with `queryPreAttentionScalar`.
   public var attentionScale: Float {
     1 / Float(queryPreAttentionScalar ?? Double(headDim)).squareRoot()
