@@ -21,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 NUMPY_BASELINE = HERE / "baseline_numpy_matplotlib.py"
 TRANSFORMERS_BASELINE = HERE / "baseline_transformers.py"
 TRANSFORMERS_GGUF_BASELINE = HERE / "baseline_transformers_gguf.py"
+TRANSFORMERS_GENERATE_BASELINE = HERE / "baseline_transformers_generate.py"
+CHAT_QUESTION = "Explain in two sentences what attention does in a transformer."
 # transformers takes about 15 s to load the GGUF: fewer runs of it.
 GGUF_BASELINE_RUNS = 3
 
@@ -122,8 +124,17 @@ def gguf_rows(args, work, attnviz, notes):
         notes.append(baseline_note)
     json_only = attnviz(*model, "--format", "json", "--quiet")
     default_job = attnviz(*model)
+    with_next = attnviz(*model, "--view", "heads,lines,model,next")
+    # A chat prompt of about 30 tokens (SmolLM2's template adds its system message), 32 tokens
+    # written greedily, every layer's and head's attention row kept in the JSON.
+    generate = [args.attnviz, "generate", *model, "--chat", "--tokens", "32", "--format", "json",
+                "--quiet", "--out", work / "g", CHAT_QUESTION]
+    generate_baseline = None if baseline_note else [
+        args.python, TRANSFORMERS_GENERATE_BASELINE, args.gguf, CHAT_QUESTION, "32",
+        work / "tgen", "--timings"]
     memory = [f"attnviz `--format json --quiet` {peak_memory_mb(json_only):.0f} MB",
-              f"attnviz default job {peak_memory_mb(default_job):.0f} MB"]
+              f"attnviz default job {peak_memory_mb(default_job):.0f} MB",
+              f"attnviz generate (32 tokens, every attention row) {peak_memory_mb(generate):.0f} MB"]
     if baseline:
         memory.append(f"transformers {peak_memory_mb(baseline):.0f} MB")
     notes.append("SmolLM2 GGUF peak memory (max resident set): " + ", ".join(memory))
@@ -132,6 +143,11 @@ def gguf_rows(args, work, attnviz, notes):
          "(load + forward + JSON) vs transformers loading the same file", json_only, baseline),
         ("SmolLM2-135M Q4_1 GGUF: default job (tables + heads/lines/model PNGs + JSON)",
          default_job, None),
+        ("SmolLM2-135M Q4_1 GGUF: default job + `--view next` (the LM head on the last token)",
+         with_next, None),
+        ("SmolLM2-135M Q4_1 GGUF: `generate --chat --tokens 32`, every attention row kept, vs "
+         "transformers generate(output_attentions=True) on the same file", generate,
+         generate_baseline),
     ]
 
 
@@ -196,7 +212,8 @@ def main():
         for side, argv in (("attnviz", mine), ("baseline", theirs)):
             if argv is None:
                 continue
-            gguf_baseline = str(TRANSFORMERS_GGUF_BASELINE) in map(str, argv)
+            gguf_baseline = {str(TRANSFORMERS_GGUF_BASELINE),
+                             str(TRANSFORMERS_GENERATE_BASELINE)} & set(map(str, argv))
             runs = min(args.runs, GGUF_BASELINE_RUNS) if gguf_baseline else args.runs
             seconds, stderr = time_runs(list(map(str, argv)), runs)
             times[side] = seconds

@@ -14,7 +14,7 @@ public struct Attnviz: ParsableCommand {
     version: AttnvizVersion.current,
     subcommands: [
       Show.self, PositionalEncodingCommand.self, ExplainCommand.self, CompareCommand.self,
-      DeckCommand.self, InfoCommand.self, ModelsCommand.self,
+      DeckCommand.self, InfoCommand.self, ModelsCommand.self, GenerateCommand.self,
     ],
     defaultSubcommand: Show.self)
 

@@ -74,7 +74,11 @@ struct Show: ParsableCommand {
       valueName: "N"))
   var jsonPrecision: Int?
 
-  @OptionGroup(title: "Prediction (credit, ablation)") var attribution: AttributionOptionGroup
+  @OptionGroup(title: "Predictions (decoders)") var prediction: PredictionOptionGroup
+
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
+  @OptionGroup(title: "Credit and ablation (decoders)") var attribution: AttributionOptionGroup
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
@@ -125,6 +129,8 @@ extension VisualizeOptions {
     rolloutFrom = show.rolloutFrom
     top = show.top
     jsonPrecision = show.jsonPrecision
+    candidates = show.prediction.candidates
+    chat = show.chat.options
     show.figure.apply(to: &figure)
     show.attribution.apply(to: &attribution)
     figure.focus = show.focus

@@ -23,7 +23,7 @@ import Testing
       "(default: 8)", "(default: 2)", "(default: 2017)", "default: viridis)",
       "(default: attnviz-out)", "(default: png,json;", "(default: heatmap, heads, lines;",
       "(values: png, svg, json, txt, csv, md, html)",
-      "(values: heatmap, heads, lines, model, patterns, sinks, rollout, stats, contribution, credit, ablation)",
+      "(values: heatmap, heads, lines, model, patterns, sinks, rollout, stats, contribution, credit, ablation, next, lens)",
     ] {
       // Help wraps at the terminal's width: compare with the lines joined.
       let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -122,6 +122,8 @@ func figureScenes(
           selection, titles: titles, names: names, style: style, measurer: measurer))
     case .credit, .ablation:
       break  // drawn from the model's predictions (attributionScenes)
+    case .next, .lens:
+      break  // drawn from the model's predictions (Predict/PredictionOutputs.swift)
     case .patterns, .sinks, .rollout, .stats:
       if let scene = try analysisScene(
         view, trace: trace, titles: titles, rolloutFrom: rolloutFrom, style: style,

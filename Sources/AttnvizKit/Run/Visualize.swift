@@ -16,19 +16,25 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   var options = options
   let estimateOptions = options
   try options.checkAttributionChoices()
-  let run = try readAndRun(
-    options.text, with: options.model, progress: progress,
+  let traced = try traceForViews(
+    options, progress: progress,
     checkChoices: {
       try checkLayerAndHead(layer: options.layer, head: options.head, model: $0)
       _ = try options.attribution.checked(against: $0)
     },
     estimate: { visualizeEstimate($0, options: estimateOptions) })
   options.figure.record(
-    text: run.trace.text, source: options.text, model: options.model, info: run.trace.model)
+    text: traced.trace.text, source: options.text, model: options.model,
+    info: traced.trace.model)
+  // Credit and ablation run the model again: the one --view next loaded, or loaded again (a
+  // plain trace does not keep it).
   let attribution = try runAttribution(
-    run.trace, model: run.model, options: options, progress: progress)
+    traced.trace,
+    model: options.predicts
+      ? traced.predictions?.model ?? (try runModel { try options.model.load() }) : nil,
+    options: options, progress: progress)
   // With --ablate every figure and table shows the ablated run's attention.
-  let pieces = attribution.ablation?.trace ?? run.trace
+  let pieces = attribution.ablation?.trace ?? traced.trace
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens)
@@ -67,6 +73,10 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     files.append(try contributionFile(selection, precision: options.jsonPrecision))
   }
 
+  let predicted = try traced.predictions.map {
+    try predictionOutputs($0, trace: pieces, selection: selection, focus: focus, options: options)
+  }
+  files += predicted?.files ?? []
   let tables = terminalTables(selection, titles: titles, perHead: options.display.perHead)
   progress.stage("formatting the tables")
   if options.display.jsonToStandardOutput {
@@ -74,7 +84,12 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     report.standardOutput = attentionJSON(pieces, options: jsonOptions)
   } else if !options.display.quiet {
     let printed = printedTables(tables, tokenCount: selection.positions.count, options: options)
-    report.standardOutput = printed.text + analysisText(trace, options: options)
+    // Only prediction views asked for: their table alone, not the attention grid.
+    let onlyPredictions = options.views?.allSatisfy(\.isPrediction) ?? false
+    report.standardOutput =
+      (onlyPredictions && predicted != nil
+        ? "" : printed.text + analysisText(trace, options: options))
+      + (predicted?.text ?? "")
     if options.views?.contains(.contribution) == true {
       report.standardOutput += try contributionText(
         selection, titles: titles, options: tableOptions(options))
@@ -85,7 +100,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
         .caption
       report.standardOutput += tokenLabel(line) + "\n"
     }
-    report.notes += printed.notes
+    if !(onlyPredictions && predicted != nil) { report.notes += printed.notes }
   }
   files += attributionFiles(attribution, options: options)
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
@@ -158,18 +173,19 @@ package func readAndTrace(
   stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
 ) throws -> AttentionTrace {
-  try readAndRun(
-    source, with: choice, progress: progress, stepsLayer: stepsLayer, checkChoices: checkChoices,
-    estimate: estimate
-  ).trace
+  let loaded = try readAndLoad(
+    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate)
+  progress.stage("running the model")
+  return try traceChecked(loaded.model, loaded.text, stepsLayer: stepsLayer)
 }
 
-/// `readAndTrace`, handing back the model too (the prediction views run it again).
-package func readAndRun(
+/// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
+/// estimate checked.
+package func readAndLoad(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
-  stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
+  checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil
-) throws -> (trace: AttentionTrace, model: any AttentionModel) {
+) throws -> (text: String, model: any AttentionModel) {
   let budget = try MemoryBudget.fromEnvironment()
   let text = try readText(source)
   progress.stage("loading the model")
@@ -185,8 +201,7 @@ package func readAndRun(
   if let tokens, let estimate {
     try budget.check(estimate(RunShape(tokens: tokens, model: model.info)))
   }
-  progress.stage("running the model")
-  return (try traceChecked(model, text, stepsLayer: stepsLayer), model)
+  return (text, model)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values

@@ -29,6 +29,10 @@ public enum ViewKind: String, CaseIterable, Sendable {
   /// Layers × heads: the change in the predicted token's log-probability with each head
   /// ablated alone (decoders).
   case ablation
+  /// Decoders: the most probable next tokens after the last (or `--focus`) token, as bars.
+  case next
+  /// Decoders: the logit lens, the top-1 token each layer's residual stream predicts.
+  case lens
 }
 
 /// File formats (`--format`).
@@ -167,6 +171,10 @@ public struct VisualizeOptions: Equatable, Sendable {
   /// `--merge-subwords`: word-level attention (to a word: sum over its pieces; from a word:
   /// mean over its pieces).
   public var mergeSubwords = false
+  /// `--candidates K`: next tokens `--view next` lists; nil: 10.
+  public var candidates: Int?
+  /// `--chat`: the text is a user's message in the model's chat template.
+  public var chat: ChatOptions?
   public var figure = FigureOptions()
   public var display = DisplayOptions()
   /// `--target`, `--ablate`, `--ablate-mode`.

@@ -105,3 +105,9 @@ extension TransformerModel {
       config: config, tensors: tensors, table: table, name: location, stepsLayer: stepsLayer)
   }
 }
+
+extension TransformerModel {
+  /// The most positions one pass or one generation may span (the model's positions, and the
+  /// trace budget's bound for a whole text).
+  public var positionLimit: Int { config.tokenLimit }
+}

@@ -1,0 +1,151 @@
+import AttnvizModel
+import AttnvizStyle
+import AttnvizTokens
+import Foundation
+
+/// A token the model could say next, as every output shows it.
+struct PredictedToken: Equatable {
+  var id: Int
+  /// The display label (`·tired`), through the tokenizer's one label rule.
+  var label: String
+  /// The text the token stands for (" tired"), for the JSON.
+  var text: String
+  var probability: Double
+  var logit: Float
+}
+
+/// What `--view next` and `--view lens` show, from the one pass that made the trace.
+struct Predictions: Equatable {
+  /// The token (index into the trace's tokens) whose next token is predicted.
+  var position: Int
+  /// The most probable next tokens, most probable first.
+  var next: [PredictedToken]
+  var vocabularySize: Int
+  var lens: LogitLens?
+}
+
+/// The logit lens over a window of positions: [layer][column] top-1 of the residual stream
+/// after that layer, through the final norm and the head.
+struct LogitLens: Equatable {
+  /// Token indices of the columns, ending at the predicted position.
+  var positions: [Int]
+  /// [layer][column]
+  var cells: [[PredictedToken]]
+  /// The token that really follows each column's position in the text (nil for the last).
+  var actualNext: [Int?]
+}
+
+/// The model and the residual stream kept by the pass, for the prediction views.
+struct PredictionSource {
+  let model: TransformerModel
+  /// `.last`: one (T, C) entry; `.all`: L + 1.
+  let residuals: [[Float]]
+}
+
+/// Most columns of the lens figure: a slide's width of tokens.
+let maximumLensPositions = 12
+
+extension ViewKind {
+  /// Views that need the model's output side (logits), not only its attention.
+  var isPrediction: Bool { self == .next || self == .lens }
+}
+
+/// The trace, and with `--view next` or `lens` what they need from the same pass: the residual
+/// stream (all layers for the lens, the last for the next token). Other views: the plain trace.
+func traceForViews(
+  _ options: VisualizeOptions, progress: any RunProgress,
+  checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
+) throws -> (trace: AttentionTrace, predictions: PredictionSource?) {
+  let views = options.views ?? []
+  guard views.contains(where: \.isPrediction) || options.chat != nil else {
+    let trace = try readAndTrace(
+      options.text, with: options.model, progress: progress, checkChoices: checkChoices,
+      estimate: estimate)
+    return (trace, nil)
+  }
+  let asked =
+    views.contains(where: \.isPrediction)
+    ? views.filter(\.isPrediction).map { "--view \($0.rawValue)" }.joined(separator: ", ")
+    : "--chat"
+  if options.mergeSubwords, views.contains(where: \.isPrediction) {
+    throw AttnvizError.usage(
+      "\(asked) predicts the token after a model token; drop --merge-subwords")
+  }
+  let loaded = try readAndLoad(
+    options.text, with: options.model, progress: progress, checkChoices: checkChoices,
+    estimate: estimate)
+  guard let model = loaded.model as? TransformerModel, model.predictsTokens else {
+    throw AttnvizError.usage(
+      "\(asked) needs a decoder, which predicts the next token; \(loaded.model.info.name) "
+        + "does not (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
+        + "SmolLM2-135M-Instruct)")
+  }
+  let text = try chatPrompt(loaded.text, model: model, chat: options.chat)
+  progress.stage("running the model")
+  let request =
+    views.contains(.lens)
+    ? ForwardRequest(residuals: .all)
+    : views.contains(.next) ? ForwardRequest(residuals: .last) : ForwardRequest()
+  let result: (trace: AttentionTrace, output: ForwardOutput)
+  do {
+    result = try model.trace(text, stepsLayer: 0, request: request)
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  guard result.trace.layers.allSatisfy(isSound) else {
+    throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
+  }
+  guard views.contains(where: \.isPrediction) else { return (result.trace, nil) }
+  return (result.trace, PredictionSource(model: model, residuals: result.output.residuals ?? []))
+}
+
+extension PredictionSource {
+  /// The next-token candidates after token `position`, and the lens when the pass kept every
+  /// layer.
+  func predictions(position: Int, tokens: [Token], count: Int) throws -> Predictions {
+    let c = model.config.hidden
+    guard let last = residuals.last else {
+      throw AttnvizError.failure("the pass kept no residual stream")
+    }
+    let row = Array(last[(position * c)..<((position + 1) * c)])
+    let logits = try model.logits(residual: row, rows: 1)
+    let next = NextTokenDistribution(logits: logits).top(count).map(predicted)
+    var lens: LogitLens?
+    if residuals.count == model.config.layers + 1 {
+      lens = try logitLens(ending: position, tokens: tokens)
+    }
+    return Predictions(
+      position: position, next: next, vocabularySize: model.config.vocabularySize, lens: lens)
+  }
+
+  /// Top-1 of every layer's residual stream at up to `maximumLensPositions` positions ending
+  /// at `position`, the rows of a layer through the head together.
+  func logitLens(ending position: Int, tokens: [Token]) throws -> LogitLens {
+    let c = model.config.hidden
+    let v = model.config.vocabularySize
+    let first = max(0, position - maximumLensPositions + 1)
+    let columns = Array(first...position)
+    var cells: [[PredictedToken]] = []
+    for layer in 1...model.config.layers {
+      let stream = residuals[layer]
+      let rows = columns.flatMap { stream[($0 * c)..<(($0 + 1) * c)] }
+      let logits = try model.logits(residual: rows, rows: columns.count)
+      cells.append(
+        columns.indices.map { i in
+          predicted(NextTokenDistribution(logits: logits[(i * v)..<((i + 1) * v)]).top(1)[0])
+        })
+    }
+    let actual = columns.map { $0 + 1 < tokens.count ? tokens[$0 + 1].id : nil }
+    return LogitLens(positions: columns, cells: cells, actualNext: actual)
+  }
+
+  func predicted(_ candidate: Candidate) -> PredictedToken {
+    let decoder = model.tokenizer as? any TokenDecoding
+    let token = decoder?.token(id: candidate.id)
+    let bytes = decoder?.bytes(id: candidate.id) ?? []
+    return PredictedToken(
+      id: candidate.id, label: token?.text ?? "#\(candidate.id)",
+      text: String(decoding: bytes, as: UTF8.self), probability: candidate.probability,
+      logit: candidate.logit)
+  }
+}
