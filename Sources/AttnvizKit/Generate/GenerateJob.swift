@@ -49,6 +49,8 @@ public struct GenerateOptions: Equatable, Sendable {
   /// `--no-steps`: no step-NN figure per token.
   public var stepFigures = true
   public var jsonPrecision: Int?
+  /// `--ablate`: heads whose output is zeroed at every step.
+  public var ablate: [HeadChoice] = []
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
@@ -95,6 +97,9 @@ public func generateText(
     maxTokens: options.tokens, sampler: TokenSampler(options.sampling.mode),
     layers: options.layer.map { [$0 - 1] }, heads: options.head.map { [$0 - 1] })
   request.alternatives = 10
+  var ablation = AttributionOptions()
+  ablation.ablate = options.ablate
+  request.ablatedHeads = Set(try ablation.checked(against: model.info).map(\.index))
   progress.stage("generating")
   var stream = TextStream()
   let generation: Generation
