@@ -64,6 +64,19 @@ struct GenerateCommand: ParsableCommand {
       valueName: "N"))
   var jsonPrecision: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Zero these heads' output at every step: LAYER.HEAD, comma-separated, counted from 1 (14.9).",
+      valueName: "heads"),
+    transform: { argument in
+      do {
+        return HeadList(heads: try HeadList.parse(argument))
+      } catch let error as AttnvizError {
+        throw ValidationError(error.description)
+      }
+    })
+  var ablate: [HeadList] = []
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
@@ -80,6 +93,11 @@ struct GenerateCommand: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    do {
+      try AttributionOptions.checkDistinct(ablate.flatMap(\.heads))
+    } catch let error as AttnvizError {
+      throw ValidationError(error.description)
+    }
     if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
     if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
     if let jsonPrecision, !(1...17).contains(jsonPrecision) {
@@ -105,6 +123,7 @@ struct GenerateCommand: ParsableCommand {
     options.head = head
     options.stepFigures = !noSteps
     options.jsonPrecision = jsonPrecision
+    options.ablate = ablate.flatMap(\.heads)
     figure.apply(to: &options.figure)
     options.display.quiet = quiet
     // On a terminal the answer appears as it is written, and the progress line stays away

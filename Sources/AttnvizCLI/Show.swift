@@ -78,7 +78,7 @@ struct Show: ParsableCommand {
 
   @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
 
-  @OptionGroup(title: "Prediction (credit, ablation)") var attribution: AttributionOptionGroup
+  @OptionGroup(title: "Credit and ablation (decoders)") var attribution: AttributionOptionGroup
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 

@@ -131,3 +131,33 @@ import Testing
     }
   }
 }
+
+/// `generate --ablate`: the first token written is the ablated model's prediction.
+@Suite struct GenerateAblationTests {
+  @Test func firstTokenFollowsTheAblatedModel() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("attnviz-generate-ablate-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var options = GenerateOptions(text: .arguments([AttributionViewTests.text]))
+    options.model = .pretrained(nameOrPath: AttributionViewTests.qwen2, truncate: false)
+    options.outputFolder = folder
+    options.formats = [.json]
+    options.tokens = 2
+    options.ablate = [HeadChoice(layer: 1, head: 1), HeadChoice(layer: 2, head: 4)]
+    _ = try generateText(options)
+    let document = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: folder + "/generation.json")))
+        as? [String: Any])
+    let steps = try #require(document["steps"] as? [[String: Any]])
+    let model = try TransformerModel(folder: AttributionViewTests.qwen2)
+    let ids = try model.trace(AttributionViewTests.text, stepsLayer: nil).tokens.compactMap(\.id)
+    let heads: Set<HeadIndex> = [HeadIndex(layer: 0, head: 0), HeadIndex(layer: 1, head: 3)]
+    let logits = try #require(
+      try model.forward(ids: ids, request: .init(logits: .last, ablatedHeads: heads)).logits)
+    #expect(steps.first?["id"] as? Int == NextTokenDistribution(logits: logits).argmax)
+    // Every head is refused.
+    options.ablate = (1...2).flatMap { l in (1...4).map { HeadChoice(layer: l, head: $0) } }
+    #expect(throws: AttnvizError.self) { try generateText(options) }
+  }
+}

@@ -38,11 +38,11 @@ extension VisualizeOptions {
 
 /// Runs the prediction views the options ask for on the model that made `trace`.
 func runAttribution(
-  _ trace: AttentionTrace, model: any AttentionModel, options: VisualizeOptions,
+  _ trace: AttentionTrace, model: (any AttentionModel)?, options: VisualizeOptions,
   progress: any RunProgress
 ) throws -> AttributionResults {
   var results = AttributionResults()
-  guard options.predicts else { return results }
+  guard options.predicts, let model else { return results }
   let views = options.views ?? []
   let what =
     views.contains(.credit)

@@ -49,6 +49,8 @@ public struct GenerateOptions: Equatable, Sendable {
   /// `--no-steps`: no step-NN figure per token.
   public var stepFigures = true
   public var jsonPrecision: Int?
+  /// `--ablate`: heads whose output is zeroed at every step.
+  public var ablate: [HeadChoice] = []
   public var figure = FigureOptions()
   public var display = DisplayOptions()
 
@@ -97,6 +99,9 @@ public func generateText(
   request.alternatives = 10
   let stopIDs = Set(model.stopTokenIDs)
   request.stopIDs = stopIDs
+  var ablation = AttributionOptions()
+  ablation.ablate = options.ablate
+  request.ablatedHeads = Set(try ablation.checked(against: model.info).map(\.index))
   progress.stage("generating")
   var stream = TextStream()
   let generation: Generation

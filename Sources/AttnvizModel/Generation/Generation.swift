@@ -50,6 +50,8 @@ public struct GenerationRequest: Sendable {
   public var alternatives = 10
   /// Ids that end the answer; nil: the model's own (`stopTokenIDs`).
   public var stopIDs: Set<Int>?
+  /// Heads whose output is zeroed at every step (`generate --ablate`).
+  public var ablatedHeads: Set<HeadIndex> = []
 
   public init(
     maxTokens: Int, sampler: TokenSampler = TokenSampler(.greedy), layers: [Int]? = nil,
@@ -81,7 +83,9 @@ extension TransformerModel {
     var steps: [GenerationStep] = []
     var stop = GenerationStop.limit
     for step in 1...max(1, request.maxTokens) {
-      let out = try forward(ids: input, request: ForwardRequest(logits: .last), cache: cache)
+      let out = try forward(
+        ids: input,
+        request: ForwardRequest(logits: .last, ablatedHeads: request.ablatedHeads), cache: cache)
       guard let logits = out.logits else { break }
       let distribution = NextTokenDistribution(logits: logits)
       let id = sampler.choose(distribution)
