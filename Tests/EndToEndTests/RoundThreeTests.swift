@@ -174,4 +174,15 @@ import Testing
       #expect(sawTheMessage)
     }
   }
+
+  /// A table header without a name (`[[` then a newline) made TOMLKit's parser abort on an
+  /// assertion (found by FuzzDeck): a usage error naming the line instead.
+  @Test func aNamelessTableHeaderIsAUsageError() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let deck = try write("title = \"t\"\n[[\n[[figure]]\ntext = \"a\"\n", "d.toml", in: folder)
+    let run = try Binary.run(["deck", deck, "--out", "o"], in: folder)
+    #expect(run.status == 2, "\(run.stderr)")
+    #expect(run.stderr.contains("line 2: a table header [ or [[ needs a name"), "\(run.stderr)")
+  }
 }

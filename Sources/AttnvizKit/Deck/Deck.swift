@@ -65,6 +65,11 @@ public func parseDeck(_ toml: String, source: String, folder: String) throws -> 
       "\(source): line \(line): a text holds \\u0000 (NUL), which the TOML reader would cut there "
         + "and no command-line word can carry; remove it")
   }
+  if let line = lineOfNamelessTableHeader(toml) {
+    throw AttnvizError.usage(
+      "\(source): line \(line): a table header [ or [[ needs a name on the same line, e.g. "
+        + "[[figure]]; check the TOML syntax")
+  }
   let table: TOMLTable
   do {
     table = try TOMLTable(string: toml)
@@ -120,6 +125,27 @@ func lineOfEscapedNUL(_ toml: String) -> Int? {
     }
     backslashes = 0
     index += 1
+  }
+  return nil
+}
+
+/// The line of the first `[` or `[[` at the start of a line not followed, on that line, by a
+/// key character or a quote (`[[` then a newline). TOMLKit's C++ parser (toml++) asserts on
+/// such a header instead of reporting it (an abort in builds with assertions; found by
+/// FuzzDeck), so it is refused here first. A line holding only `[` inside a multi-line array
+/// is refused too; no deck key takes nested arrays.
+func lineOfNamelessTableHeader(_ toml: String) -> Int? {
+  for (index, line) in toml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    var rest = line.drop { $0 == " " || $0 == "\t" }
+    guard rest.first == "[" else { continue }
+    rest = rest.dropFirst()
+    if rest.first == "[" { rest = rest.dropFirst() }
+    rest = rest.drop { $0 == " " || $0 == "\t" }
+    guard let next = rest.first?.unicodeScalars.first,
+      next == "\"" || next == "'" || next == "_" || next == "-"
+        || (next.isASCII && next.properties.isAlphabetic)
+        || ("0"..."9").contains(next)
+    else { return index + 1 }
   }
   return nil
 }
