@@ -670,7 +670,7 @@ def test_deck_steps_with_the_keyboard(ctx):
     b.load(path)
     assert current_slide(b) == "step-0"
     steps = [("ARROW_RIGHT", "step-1"), ("SPACE", "step-2"), ("PAGE_DOWN", "step-3"),
-             ("PAGE_UP", "step-2"), ("ARROW_LEFT", "step-1"), ("END", "step-8"),
+             ("PAGE_UP", "step-2"), ("ARROW_LEFT", "step-1"), ("END", "step-11"),
              ("HOME", "step-0"), ("ARROW_DOWN", "step-1"), ("ARROW_UP", "step-0")]
     for key, expected in steps:
         b.keys(getattr(Keys, key))
