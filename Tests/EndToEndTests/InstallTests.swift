@@ -118,7 +118,7 @@ struct InstallTests {
     }
     for expected in [
       "attnviz explain [options]", "(default: viridis)", "(default: attnviz-out)",
-      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-8, 6 only",
+      "NO_COLOR", "ATTNVIZ_MODELS", "sqrt(d_k)", "(1-11; 1-12",
     ] {
       #expect(text.contains(expected), "\(expected) missing from the man page")
     }
