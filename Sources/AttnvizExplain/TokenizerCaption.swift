@@ -1,3 +1,4 @@
+import AttnvizKit
 import AttnvizModel
 import AttnvizTokens
 
@@ -57,36 +58,5 @@ func tokenizerCaption(_ trace: AttentionTrace) -> String {
     }
     return parts.count == 1
       ? parts[0] + "." : parts[0] + ": " + parts.dropFirst().joined(separator: ", ") + "."
-  }
-}
-
-/// Words of the text (runs of tokens with no space between them in the source) that became
-/// several pieces holding letters: WordPiece's `##` continuations, BERT's split at an
-/// apostrophe, GPT-2's byte-level pieces. Punctuation after a word ("mat.") does not count.
-func splitWords(_ tokens: [Token]) -> [(word: String, pieces: [String])] {
-  var groups: [[Token]] = []
-  for token in tokens where !token.isSpecial {
-    let touches =
-      groups.last?.last?.sourceRange?.upperBound == token.sourceRange?.lowerBound
-      && token.sourceRange != nil && !token.text.hasPrefix("·")
-    if touches, !groups.isEmpty {
-      groups[groups.count - 1].append(token)
-    } else {
-      groups.append([token])
-    }
-  }
-  func wordy(_ token: Token) -> Bool { token.text.contains(where: { $0.isLetter || $0.isNumber }) }
-  // "tiredly." is the word "tiredly" followed by a mark: the mark is not part of the word.
-  let trimmed = groups.map { group -> [Token] in
-    let end = (group.lastIndex(where: wordy) ?? -1) + 1
-    let start = group.firstIndex(where: wordy) ?? end
-    return Array(group[start..<end])
-  }
-  return trimmed.filter { group in
-    group.filter { $0.text.contains(where: \.isLetter) }.count > 1
-  }.map { group in
-    let word = group.map { $0.text.hasPrefix("##") ? String($0.text.dropFirst(2)) : $0.text }
-      .joined()
-    return (String(word.drop(while: { $0 == "·" })), group.map(\.text))
   }
 }

@@ -89,9 +89,11 @@ func tokenExplanations(_ trace: AttentionTrace) -> [String] {
   return lines
 }
 
-/// Words of the text (runs of tokens whose stretches touch, the later not starting with a
-/// space mark) that became several pieces holding letters.
-func splitWords(_ tokens: [Token]) -> [(word: String, pieces: [String])] {
+/// Words of the text (runs of tokens with no space between them in the source) that became
+/// several pieces holding letters: WordPiece's `##` continuations, BERT's split at an
+/// apostrophe, GPT-2's byte-level pieces. Punctuation after a word ("mat.") does not count.
+/// The tokens figure and explain's tokens caption both say which words these are.
+package func splitWords(_ tokens: [Token]) -> [(word: String, pieces: [String])] {
   var groups: [[Token]] = []
   for token in tokens where !token.isSpecial {
     let touches =
@@ -104,6 +106,7 @@ func splitWords(_ tokens: [Token]) -> [(word: String, pieces: [String])] {
     }
   }
   func wordy(_ token: Token) -> Bool { token.text.contains(where: { $0.isLetter || $0.isNumber }) }
+  // "tiredly." is the word "tiredly" followed by a mark: the mark is not part of the word.
   let trimmed = groups.map { group -> [Token] in
     let end = (group.lastIndex(where: wordy) ?? -1) + 1
     let start = group.firstIndex(where: wordy) ?? end
