@@ -178,7 +178,7 @@ func wholeGenerationScene(
     caption: [
       "Row: a generated token; its cells: the attention of the position that chose it (the token"
         + " before it) over every token so far. Grey: not written yet.",
-      "Left of the rule: the prompt (\(p) tokens); right: the answer. \(document.samplingDescription).",
+      "Left of the rule: the prompt (\(p) tokens); right: the answer. \(document.samplingDescription)",
     ], style: style, measurer: measurer)
 }
 
