@@ -45,6 +45,8 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
   var hideSpecial = false
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
@@ -82,6 +84,7 @@ struct CompareCommand: ParsableCommand {
     options.heads = heads
     options.versusCausal = versusCausal
     options.hideSpecialTokens = hideSpecial
+    options.chat = chat.options
     options.outputFolder = out
     options.formats = formats
     figure.apply(to: &options.figure)

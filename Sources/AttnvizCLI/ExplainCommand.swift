@@ -45,6 +45,8 @@ struct ExplainCommand: ParsableCommand {
   )
   var layer: Int?
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(
@@ -80,6 +82,7 @@ struct ExplainCommand: ParsableCommand {
     options.step = step
     options.head = head
     options.layer = layer
+    options.chat = chat.options
     options.outputFolder = out
     options.formats = CommaSeparated.values(format)
     figure.apply(to: &options.figure)

@@ -172,28 +172,43 @@ let defaultTopKeys = 3
 package func readAndTrace(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
-  estimate: ((RunShape) -> MemoryEstimate)? = nil
+  estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> AttentionTrace {
   let loaded = try readAndLoad(
-    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate)
+    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate,
+    chat: chat)
   progress.stage("running the model")
   return try traceChecked(loaded.model, loaded.input, stepsLayer: stepsLayer)
 }
 
 /// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
-/// estimate checked.
+/// estimate checked. With `chat` (`--chat`), the text is a user's message put into the
+/// decoder's chat template, and the returned text is the whole prompt.
 package func readAndLoad(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void = { _ in },
-  estimate: ((RunShape) -> MemoryEstimate)? = nil
+  estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> (text: String, model: any AttentionModel, input: TokenizedText) {
   let budget = try MemoryBudget.fromEnvironment()
-  let text = try readText(source)
+  var text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
-  let input: TokenizedText
   do {
     model = try choice.load()
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  if let chat {
+    guard let decoder = model as? TransformerModel, decoder.predictsTokens else {
+      throw AttnvizError.usage(
+        "--chat puts the text into a decoder's chat template; \(model.info.name) is not a "
+          + "decoder (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
+          + "SmolLM2-135M-Instruct)")
+    }
+    text = try chatPrompt(text, model: decoder, chat: chat)
+  }
+  let input: TokenizedText
+  do {
     input = try model.tokenize(text)
   } catch {
     throw AttnvizError.from(error)
