@@ -77,7 +77,8 @@ public func generateText(
     options.text, with: options.model, progress: progress,
     checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) })
   let model = try generatingModel(loaded.model)
-  let prompt = try chatPrompt(loaded.text, model: model, chat: options.chat)
+  let chat = try chatPromptPieces(loaded.text, model: model, chat: options.chat)
+  let prompt = chat?.text ?? loaded.text
   let encoded: EncodedText
   do {
     encoded = try model.encode(prompt)
@@ -127,9 +128,15 @@ public func generateText(
     stopIDs: stopIDs)
   job.sampling = options.sampling.mode
   job.decoder = model.tokenizer as? any TokenDecoding
+  job.chat = chat
   var files: [OutputFile] = []
   if options.formats.contains(.json) {
     files.append(OutputFile(name: "generation.json", text: job.json()))
+  }
+  if options.formats.contains(.html), !generation.steps.isEmpty {
+    let page = generationPageFile(job)
+    files.append(page.file)
+    report.notes += page.notes
   }
   files += try generationFigureFiles(job, options: options, progress: progress)
   report.notes += generationNotes(generation, options: options, stopIDs: stopIDs, model: model)
