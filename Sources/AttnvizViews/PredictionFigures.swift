@@ -236,11 +236,7 @@ public func generationFigure(
   } else if promptCount < matrix.columns {
     notes.append("prompt and answer columns pooled")
   }
-  if lefts.count == matrix.columns, let top = cells.map(\.y).min(),
-    let width = cells.first?.width
-  {
-    drawSegments(segments, lefts: lefts, cellWidth: width, top: top, style: style, into: &canvas)
-  }
+  drawSegments(segments, over: cells, columns: matrix.columns, style: style, into: &canvas)
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -282,6 +278,19 @@ public struct ColumnSegment: Sendable, Equatable {
   }
 }
 
+/// The role band over a heatmap's cells, when each column is one token (a pooled grid has no
+/// token columns to mark).
+func drawSegments(
+  _ segments: [ColumnSegment], over cells: [RectItem], columns: Int, style: FigureStyle,
+  into canvas: inout Canvas
+) {
+  let lefts = Array(Set(cells.map(\.x))).sorted()
+  guard !segments.isEmpty, lefts.count == columns, let top = cells.map(\.y).min(),
+    let width = cells.first?.width
+  else { return }
+  drawSegments(segments, lefts: lefts, cellWidth: width, top: top, style: style, into: &canvas)
+}
+
 /// The role band over the columns: a bar per segment (pale for template markers), each role
 /// named once over its widest message bar when the name fits.
 func drawSegments(
@@ -316,5 +325,34 @@ func drawSegments(
       TextItem(
         kind.rawValue, at: Point(x + width / 2, y - 6), size: size, color: widest.color,
         anchor: .middle, weight: .bold, role: "role-label"))
+  }
+}
+
+extension ColumnSegment {
+  /// Runs of columns with the same role and kind; columns with no role are left unmarked.
+  public static func runs(_ columns: [(kind: Kind?, isMarker: Bool)]) -> [ColumnSegment] {
+    var segments: [ColumnSegment] = []
+    for (i, column) in columns.enumerated() {
+      guard let kind = column.kind else { continue }
+      if let last = segments.last, last.kind == kind, last.isMarker == column.isMarker,
+        last.columns.upperBound == i - 1
+      {
+        segments[segments.count - 1].columns = last.columns.lowerBound...i
+      } else {
+        segments.append(ColumnSegment(kind: kind, columns: i...i, isMarker: column.isMarker))
+      }
+    }
+    return segments
+  }
+
+  /// "Bars over the columns: the chat roles (system green, user blue); pale: the template's
+  /// own markers." for the kinds present.
+  public static func legend(_ segments: [ColumnSegment]) -> String {
+    let present = Set(segments.map(\.kind))
+    let kinds = [Kind.system, .user, .assistant].filter(present.contains).map {
+      "\($0.rawValue) \($0.colorName)"
+    }
+    return "Bars over the columns: the chat roles (\(kinds.joined(separator: ", "))); pale: the "
+      + "template's own markers."
   }
 }

@@ -170,6 +170,35 @@ import Testing
     #expect(roles[prompt...].allSatisfy { $0.1 == "assistant" && $0.2 == false })
   }
 
+  /// show --chat: the heatmap marks the roles over its columns, one bar per run of system,
+  /// user and assistant tokens (template markers and message text apart), with a legend.
+  @Test func showChatHeatmapMarksTheRoles() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let run = try Binary.run([
+      "--model", Self.folder("qwen2"), "--chat", "--chat-template", "chatml", "--system",
+      "Be brief.", "--view", "heatmap", "--head", "1", "--format", "svg", "--quiet", "--out",
+      out.path, "Why?",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let name = try #require(listing(out).first { $0.hasSuffix(".svg") })
+    let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+    // system: marker, "Be brief.", marker; user: marker, "Why?", marker; assistant: marker.
+    #expect(svg.components(separatedBy: "class=\"role-segment\"").count - 1 == 7)
+    for role in ["system", "user", "assistant"] {
+      #expect(svg.contains(">\(role)</text>"), "\(role)")
+    }
+    #expect(svg.contains("Bars over the columns: the chat roles (system green, user blue"))
+    // Without --chat: no bars.
+    let plain = try Binary.run([
+      "--model", Self.folder("qwen2"), "--view", "heatmap", "--head", "1", "--format", "svg",
+      "--quiet", "--out", out.path, "Why?",
+    ])
+    #expect(plain.status == 0)
+    let again = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+    #expect(!again.contains("role-segment"))
+  }
+
   /// explain and compare take the same --chat, --system and --chat-template as generate.
   @Test func explainAndCompareTakeChat() throws {
     let out = try temporaryFolder()

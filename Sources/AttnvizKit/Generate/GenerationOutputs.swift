@@ -180,11 +180,7 @@ func wholeGenerationScene(
       + " before it) over every token so far. Grey: not written yet.",
     "Left of the rule: the prompt (\(p) tokens); right: the answer. \(document.samplingDescription)",
   ]
-  if !segments.isEmpty {
-    let kinds = ColumnSegment.Kind.allNames(in: segments)
-    caption.append(
-      "Bars over the columns: the chat roles (\(kinds)); pale: the template's own markers.")
-  }
+  if !segments.isEmpty { caption.append(ColumnSegment.legend(segments)) }
   return generationFigure(
     matrix, rowLabels: document.steps.map(\.token.text), columnLabels: columns.map(\.text),
     promptCount: p, segments: segments, title: title, caption: caption, style: style,
@@ -229,19 +225,8 @@ extension GenerationDocument {
   /// `--chat`.
   func columnSegments(columns: Int) -> [ColumnSegment] {
     guard chat != nil else { return [] }
-    var segments: [ColumnSegment] = []
-    for (i, part) in promptRoles.enumerated() {
-      guard let role = part.role, let kind = ColumnSegment.Kind(rawValue: role.rawValue) else {
-        continue
-      }
-      if let last = segments.last, last.kind == kind, last.isMarker == part.isMarker,
-        last.columns.upperBound == i - 1
-      {
-        segments[segments.count - 1].columns = last.columns.lowerBound...i
-      } else {
-        segments.append(ColumnSegment(kind: kind, columns: i...i, isMarker: part.isMarker))
-      }
-    }
+    let prompt = promptRoles.map { ($0.role.flatMap(segmentKind), $0.isMarker) }
+    var segments = ColumnSegment.runs(prompt)
     let p = promptTokens.count
     if columns > p {
       segments.append(ColumnSegment(kind: .assistant, columns: p...(columns - 1), isMarker: false))
@@ -250,12 +235,7 @@ extension GenerationDocument {
   }
 }
 
-extension ColumnSegment.Kind {
-  /// "system, user, assistant" for the kinds present, in that order.
-  static func allNames(in segments: [ColumnSegment]) -> String {
-    let present = Set(segments.map(\.kind))
-    return [ColumnSegment.Kind.system, .user, .assistant].filter(present.contains).map {
-      "\($0.rawValue) \($0.colorName)"
-    }.joined(separator: ", ")
-  }
+/// The figures' name for a chat role.
+func segmentKind(_ role: ChatRole) -> ColumnSegment.Kind? {
+  ColumnSegment.Kind(rawValue: role.rawValue)
 }

@@ -34,6 +34,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens,
     renormalize: options.renormalizeShown)
+  let roles = traced.chat.map { roleSegments($0, selection: selection) } ?? []
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
   // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
@@ -105,7 +106,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(
     selection, titles: titles, options: options, focus: focus, attribution: attribution,
-    notes: &report.notes, progress: progress)
+    notes: &report.notes, progress: progress, roles: roles)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
