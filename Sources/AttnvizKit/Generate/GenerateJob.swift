@@ -1,3 +1,4 @@
+import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizStyle
@@ -247,9 +248,16 @@ func generateEstimate(prompt: Int, options: GenerateOptions, model: ModelInfo) -
     options.formats.contains(.png) || options.formats.contains(.svg)
     ? ElementCost.canvases + ElementCost.sceneItem * steps * keys
       * (options.stepFigures ? 2 : 1) : 0
+  // generation.html: a few bytes of text per weight (the heads' average and each head), every
+  // kept layer up to GenerationPage.weightLimit, else the drawn layer alone.
+  let pageWeights = steps * keys * (heads > 1 ? heads + 1 : 1)
+  let page =
+    options.formats.contains(.html)
+    ? 16 * max(min(pageWeights * layers, Double(GenerationPage.weightLimit)), pageWeights) : 0
   let c = Double(model.dModel)
   let bytes =
     ElementCost.base + Double(model.checkpointBytes) + 8 * 12 * c * c + 8 * rows + json + figures
+    + page
   return MemoryEstimate(
     bytes: Int(bytes),
     cause: "\(options.tokens) steps × \(Int(layers * heads)) heads × up to \(Int(keys)) keys",

@@ -7,19 +7,21 @@ import AttnvizTokens
 /// from the same steps as generation.json. Each kept layer is embedded (the heads' average and
 /// each kept head) unless that passes `GenerationPage.weightLimit`; then only the layer the
 /// figures draw, and the page and stderr say so.
-func generationPageFile(_ document: GenerationDocument) -> (file: OutputFile, notes: [String]) {
+func generationPageFile(
+  _ document: GenerationDocument, weightLimit: Int = GenerationPage.weightLimit
+) -> (file: OutputFile, notes: [String]) {
   let generation = document.generation
   let heads = generation.heads
   let headChoices = heads.count > 1 ? heads.count + 1 : 1
   let weights = document.steps.reduce(0) { $0 + $1.position + 1 } * headChoices
   var layerIndices = Array(generation.layers.indices)
   var notes: [String] = []
-  if weights * layerIndices.count > GenerationPage.weightLimit {
+  if weights * layerIndices.count > weightLimit {
     layerIndices = [document.keptLayerIndex]
     notes.append(
       "Only layer \(document.figureLayer + 1) is embedded: every layer would be "
         + "\(weights * generation.layers.count) weights, more than the page's "
-        + "\(GenerationPage.weightLimit) (--layer chooses another).")
+        + "\(weightLimit) (--layer chooses another).")
   }
   let headNames =
     heads.count > 1
