@@ -65,7 +65,7 @@ import Testing
     let generate = try #require(command as? GenerateCommand)
     #expect(generate.outputFolder == "/tmp/allowed")
     #expect(generate.chat.chat && generate.noSteps && generate.generation.tokens == 12)
-    #expect(CommaSeparated.values(generate.format) == [.png])
+    #expect(generate.output.formats == [.png])
     #expect(generate.textWords == ["What is the capital of France?"])
   }
 
