@@ -5,7 +5,7 @@ import Testing
 @testable import AttnvizModel
 
 /// Hugging Face encoder–decoders through the one `EncoderDecoderPass`, against transformers
-/// (scripts/reference/make_encoder_decoder_fixtures.py): tiny MarianMT and BART models with
+/// (scripts/reference/make_encoder_decoder_fixtures.py): tiny MarianMT, BART and T5 (v1.1: gated-GELU) models with
 /// peaked attention, read from their folders (config.json, model.safetensors, the tokenizer),
 /// on three sentences each. Source ids and the greedy ids of `generate` must be equal; encoder,
 /// decoder and cross-attention within 1e-5 of transformers' eager float32.
@@ -61,7 +61,7 @@ enum EncoderDecoderFixture {
 
 @Suite("Hugging Face encoder–decoders against transformers")
 struct HuggingFaceTranslatorTests {
-  @Test(arguments: ["marian", "bart"])
+  @Test(arguments: ["marian", "bart", "t5"])
   func translationsAndAttentionMatch(_ kind: String) throws {
     let reference = try EncoderDecoderFixture.reference(kind)
     let translator = try MarianTranslator(folder: EncoderDecoderFixture.folder(kind))

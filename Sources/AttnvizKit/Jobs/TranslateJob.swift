@@ -166,7 +166,7 @@ func loadTranslator(_ name: String) throws -> MarianTranslator {
     throw AttnvizError.usage(
       "\(name) is not an encoder–decoder translation model (\(location.path)); attnviz translate "
         + "runs Marian translators such as firefox-en-pt or firefox-pt-en (`make model` installs "
-        + "them) and Hugging Face marian or bart folders; draw this model with attnviz --model \(name) \"…\""
+        + "them) and Hugging Face marian, bart or t5 folders; draw this model with attnviz --model \(name) \"…\""
     )
   }
   do {

@@ -5,7 +5,8 @@ import Foundation
 /// `layerNorm`, `activate`, `AttentionKernel`, `addInPlace`), as a description: Marian's
 /// Firefox students, and Hugging Face's MarianMT and BART, differ only in the data below (which
 /// positions, the embedding scale and norm, the decoder's first sub-block, the activation, the
-/// output layer). S source tokens, C hidden, H heads, D head size, I feed-forward width,
+/// output layer) and T5 in a few more (pre-norm RMS blocks, relative position buckets added to
+/// unscaled scores, a gated feed-forward, final norms). S source tokens, C hidden, H heads, D head size, I feed-forward width,
 /// V vocabulary, L_e / L_d layers.
 ///
 ///     encoder (post-norm, as BERT)                 decoder step t (one token)
@@ -24,6 +25,21 @@ import Foundation
 /// tokens. Cross-attention keys and values are the encoder output projected once per layer; a
 /// decoder self-attention keeps its keys and values of earlier steps (a cache).
 struct EncoderDecoderPass {
+  /// LayerNorm (Marian, BART) or RMSNorm without bias (T5).
+  enum Norm {
+    case layer
+    case rms
+  }
+
+  /// T5's relative position bias: a table (buckets, H) per side, added to every layer's
+  /// self-attention scores by the bucket of key − query (bidirectional in the encoder).
+  struct RelativePositions {
+    var encoder: [Float]
+    var decoder: [Float]
+    var buckets: Int
+    var maxDistance: Int
+  }
+
   struct Attention {
     var query: WeightMatrix
     var key: WeightMatrix
@@ -34,16 +50,18 @@ struct EncoderDecoderPass {
     var valueBias: [Float]?
     var outputBias: [Float]?
     var normWeight: [Float]
-    var normBias: [Float]
+    var normBias: [Float]?
   }
 
   struct FeedForward {
+    /// T5 v1.1's gate: act(gate·x) ⊙ (up·x); nil for act(up·x).
+    var gate: WeightMatrix? = nil
     var up: WeightMatrix
     var upBias: [Float]?
     var down: WeightMatrix
     var downBias: [Float]?
     var normWeight: [Float]
-    var normBias: [Float]
+    var normBias: [Float]?
   }
 
   /// SSRU: candidate W (C, C), forget gate Wf (C, C) and bf (C), then the residual's norm.
@@ -76,6 +94,8 @@ struct EncoderDecoderPass {
 
   /// How a position enters the embedding.
   enum Positions {
+    /// None added (T5: its positions are the relative bias).
+    case none
     /// [sin | cos] halves; frequency i of the half is 10000^(−i/(half − 1)) in Marian's C++
     /// (`lastFrequency`), 10000^(−i/half) in transformers' MarianSinusoidalPositionalEmbedding.
     case sinusoidalHalves(lastFrequency: Bool)
@@ -104,14 +124,72 @@ struct EncoderDecoderPass {
   let outputBias: [Float]
   let encoder: [EncoderLayer]
   let decoder: [DecoderLayer]
+  var norm = Norm.layer
+  /// Pre-norm blocks, x + f(norm(x)) (T5), instead of post-norm norm(x + f(x)).
+  var preNorm = false
+  /// The norms after the last encoder and decoder layer (pre-norm models).
+  var finalNorms: (encoder: [Float], decoder: [Float])?
+  var relativePositions: RelativePositions?
+  /// The score scale; nil for 1/√D (T5: 1).
+  var attentionScale: Float?
+  /// The output's scale before the output layer (T5 with tied embeddings: C^−½).
+  var outputScale: Float = 1
 
   var vocabulary: Int { outputBias.count }
   var headDim: Int { hidden / heads }
+
+  func normed(_ x: [Float], _ weight: [Float], _ bias: [Float]?) -> [Float] {
+    switch norm {
+    case .layer:
+      layerNorm(
+        x, columns: hidden, weight: weight,
+        bias: bias ?? [Float](repeating: 0, count: hidden), epsilon: epsilon)
+    case .rms: rmsNorm(x, columns: hidden, weight: weight, epsilon: epsilon)
+    }
+  }
+
+  /// T5's bucket of a relative position (key − query), as transformers'
+  /// `_relative_position_bucket` computes it (the logarithm in float32).
+  static func bucket(_ relative: Int, bidirectional: Bool, buckets: Int, maxDistance: Int) -> Int {
+    var buckets = buckets
+    var result = 0
+    var distance: Int
+    if bidirectional {
+      buckets /= 2
+      if relative > 0 { result += buckets }
+      distance = abs(relative)
+    } else {
+      distance = -min(relative, 0)
+    }
+    let maxExact = buckets / 2
+    if distance < maxExact { return result + distance }
+    let ratio = Float(distance) / Float(maxExact)
+    let scaled =
+      log(ratio) / Float(log(Double(maxDistance) / Double(maxExact))) * Float(buckets - maxExact)
+    return result + min(maxExact + Int(scaled), buckets - 1)
+  }
+
+  /// The relative position bias of queries `queries` over keys 0..<keys, [head] (Tq, Tk).
+  func positionBias(queries: Range<Int>, keys: Int, decoderSide: Bool) -> [[Float]]? {
+    guard let r = relativePositions else { return nil }
+    let table = decoderSide ? r.decoder : r.encoder
+    var out = [[Float]](
+      repeating: [Float](repeating: 0, count: queries.count * keys), count: heads)
+    for (i, q) in queries.enumerated() {
+      for k in 0..<keys {
+        let b = Self.bucket(
+          k - q, bidirectional: !decoderSide, buckets: r.buckets, maxDistance: r.maxDistance)
+        for h in 0..<heads { out[h][i * keys + k] = table[b * heads + h] }
+      }
+    }
+    return out
+  }
 
   /// The position rows (T, C) from `start`, for the encoder or the decoder.
   func positionRows(start: Int, count: Int, decoderSide: Bool) -> [Float] {
     let c = hidden
     switch positions {
+    case .none: return [Float](repeating: 0, count: count * c)
     case .sinusoidalHalves(let lastFrequency):
       if lastFrequency {
         return halvesSinusoidalEncoding(start: start, positions: count, dimensions: c).values.map {
@@ -172,15 +250,17 @@ struct EncoderDecoderPass {
     let s = ids.count
     var x = embed(ids, start: 0, decoderSide: false)
     var attention: [[Matrix]] = []
+    let bias = positionBias(queries: 0..<s, keys: s, decoderSide: false)
     for layer in encoder {
-      let (out, weights) = attend(layer.attention, queries: x, keysFrom: x, keys: s)
+      let a = layer.attention
+      let input = preNorm ? normed(x, a.normWeight, a.normBias) : x
+      let (out, weights) = attend(a, queries: input, keysFrom: input, keys: s, bias: bias)
       attention.append(weights)
       addInPlace(&x, out)
-      x = layerNorm(
-        x, columns: hidden, weight: layer.attention.normWeight, bias: layer.attention.normBias,
-        epsilon: epsilon)
+      if !preNorm { x = normed(x, a.normWeight, a.normBias) }
       x = feedForward(layer.feedForward, x)
     }
+    if let finalNorms { x = normed(x, finalNorms.encoder, nil) }
     return (x, attention)
   }
 
@@ -188,7 +268,7 @@ struct EncoderDecoderPass {
   /// (Tk, C), no mask: the output projection (Tq, C) and [head] (Tq, Tk).
   func attend(
     _ w: Attention, queries x: [Float], keysFrom source: [Float], keys tk: Int,
-    projected: (k: [Float], v: [Float])? = nil
+    projected: (k: [Float], v: [Float])? = nil, bias: [[Float]]? = nil
   ) -> ([Float], [Matrix]) {
     let tq = x.count / hidden
     let q = linear(x, rows: tq, weight: w.query, bias: w.queryBias, outputs: hidden)
@@ -199,6 +279,8 @@ struct EncoderDecoderPass {
     // Every query sees all Tk keys: the kernel's queries are the last Tq of Tk positions, which
     // without a causal mask only sets how many keys there are.
     kernel.past = tk - tq
+    kernel.scale = attentionScale
+    kernel.additive = bias
     precondition(tk >= tq, "attend: the kernel needs at least as many keys as queries")
     let result = kernel(q: q, k: kv.k, v: kv.v, keepScores: false)
     let out = linear(result.output, rows: tq, weight: w.output, bias: w.outputBias, outputs: hidden)
@@ -213,14 +295,22 @@ struct EncoderDecoderPass {
     )
   }
 
-  /// norm(x + down(act(up(x)))).
+  /// norm(x + down(act(up(x)))), or pre-norm x + down(act(up(norm(x)))); with a gate,
+  /// act(gate·x) ⊙ (up·x) in place of act(up·x).
   func feedForward(_ w: FeedForward, _ x: [Float]) -> [Float] {
     let t = x.count / hidden
-    var h = linear(x, rows: t, weight: w.up, bias: w.upBias, outputs: feedForwardWidth)
-    activate(&h, activation)
+    let input = preNorm ? normed(x, w.normWeight, w.normBias) : x
+    var h = linear(input, rows: t, weight: w.up, bias: w.upBias, outputs: feedForwardWidth)
+    if let gate = w.gate {
+      var g = linear(input, rows: t, weight: gate, bias: nil, outputs: feedForwardWidth)
+      activate(&g, activation)
+      for j in h.indices { h[j] *= g[j] }
+    } else {
+      activate(&h, activation)
+    }
     var out = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: hidden)
     addInPlace(&out, x)
-    return layerNorm(out, columns: hidden, weight: w.normWeight, bias: w.normBias, epsilon: epsilon)
+    return preNorm ? out : normed(out, w.normWeight, w.normBias)
   }
 
   /// The decoder's state between steps: each layer's SSRU cell (C) or self-attention keys and
@@ -266,31 +356,34 @@ struct EncoderDecoderPass {
           out[j] = max(0, state.cells[l][j])
         }
         addInPlace(&out, y)
-        y = layerNorm(
-          out, columns: hidden, weight: r.normWeight, bias: r.normBias, epsilon: epsilon)
+        y = normed(out, r.normWeight, r.normBias)
         selfWeights.append([])
       case .selfAttention(let a):
-        let (k, v) = project(a, y, rows: 1)
+        let input = preNorm ? normed(y, a.normWeight, a.normBias) : y
+        let (k, v) = project(a, input, rows: 1)
         state.selfKeys[l].k += k
         state.selfKeys[l].v += v
+        let keys = state.selfKeys[l].k.count / hidden
         let (attended, weights) = attend(
-          a, queries: y, keysFrom: [], keys: state.selfKeys[l].k.count / hidden,
-          projected: state.selfKeys[l])
+          a, queries: input, keysFrom: [], keys: keys, projected: state.selfKeys[l],
+          bias: positionBias(queries: position..<(position + 1), keys: keys, decoderSide: true))
         selfWeights.append(weights)
         addInPlace(&y, attended)
-        y = layerNorm(y, columns: hidden, weight: a.normWeight, bias: a.normBias, epsilon: epsilon)
+        if !preNorm { y = normed(y, a.normWeight, a.normBias) }
       }
+      let c = layer.cross
+      let input = preNorm ? normed(y, c.normWeight, c.normBias) : y
       let (attended, weights) = attend(
-        layer.cross, queries: y, keysFrom: state.context, keys: state.sourceCount,
+        c, queries: input, keysFrom: state.context, keys: state.sourceCount,
         projected: state.crossKeys[l])
       cross.append(weights)
       addInPlace(&y, attended)
-      y = layerNorm(
-        y, columns: hidden, weight: layer.cross.normWeight, bias: layer.cross.normBias,
-        epsilon: epsilon)
+      if !preNorm { y = normed(y, c.normWeight, c.normBias) }
       y = feedForward(layer.feedForward, y)
     }
     state.steps += 1
+    if let finalNorms { y = normed(y, finalNorms.decoder, nil) }
+    if outputScale != 1 { for j in y.indices { y[j] *= outputScale } }
     let logits = linear(
       y, rows: 1, weight: outputWeight ?? WeightMatrix(embedding), bias: outputBias,
       outputs: vocabulary)

@@ -99,11 +99,19 @@ extension MarianTranslator {
     return type
   }
 
-  static let huggingFaceTypes: Set<String> = ["marian", "bart"]
+  static let huggingFaceTypes: Set<String> = ["marian", "bart", "t5"]
 
   /// The sizes in a Hugging Face folder's config.json (for `attnviz models`).
   static func huggingFaceConfig(_ folder: String) throws -> MarianConfig {
     let json = try readConfigObject(folder + "/config.json")
+    if json["model_type"] as? String == "t5" {
+      let layers = json["num_layers"] as? Int ?? 0
+      return MarianConfig(
+        dim: json["d_model"] as? Int ?? 0, encoderLayers: layers,
+        decoderLayers: json["num_decoder_layers"] as? Int ?? layers,
+        heads: json["num_heads"] as? Int ?? 0, feedForward: json["d_ff"] as? Int ?? 0,
+        vocabulary: json["vocab_size"] as? Int ?? 0)
+    }
     func value(_ key: String) throws -> Int {
       guard let v = json[key] as? Int else {
         throw ModelError.badModel(path: folder + "/config.json", reason: "has no \(key)")
@@ -117,7 +125,8 @@ extension MarianTranslator {
   }
 
   /// Reads a Hugging Face encoder–decoder folder: config.json, model.safetensors (or its index)
-  /// and the tokenizer (`source.spm` + `vocab.json` for MarianMT, `tokenizer.json` for BART).
+  /// and the tokenizer (`source.spm` + `vocab.json` for MarianMT, `tokenizer.json` for BART and
+  /// T5).
   /// Every tensor is checked against the configuration's shapes.
   public init(huggingFaceFolder folder: String) throws {
     let configPath = folder + "/config.json"
@@ -139,6 +148,53 @@ extension MarianTranslator {
       guard let value = json[key] else { return fallback }
       guard let b = value as? Bool else { throw fail("has \(key) \(value), not true or false") }
       return b
+    }
+    if type == "t5" {
+      let c = try integer("d_model", 2...16384)
+      let heads = try integer("num_heads", 1...ModelLimits.heads)
+      let headDim = try integer("d_kv", 1...4096)
+      guard heads * headDim == c else {
+        throw fail(
+          "has num_heads × d_kv = \(heads * headDim), not d_model \(c); attnviz runs T5 models "
+            + "whose attention width is d_model")
+      }
+      let layers = try integer("num_layers", 1...ModelLimits.layers)
+      let config = MarianConfig(
+        dim: c, encoderLayers: layers,
+        decoderLayers: json["num_decoder_layers"] == nil
+          ? layers : try integer("num_decoder_layers", 1...ModelLimits.layers),
+        heads: heads, feedForward: try integer("d_ff", 1...1 << 17),
+        vocabulary: try integer("vocab_size", 1...1 << 20))
+      let projection = (json["feed_forward_proj"] as? String) ?? "relu"
+      let gated: Bool
+      let activation: TransformerConfig.Activation
+      switch projection {
+      case "relu": (gated, activation) = (false, .relu)
+      case "gated-gelu": (gated, activation) = (true, .geluTanh)
+      case "gated-relu": (gated, activation) = (true, .relu)
+      default:
+        throw fail(
+          "has feed_forward_proj \"\(projection)\"; attnviz runs relu, gated-gelu and gated-relu")
+      }
+      let tied = try flag("tie_word_embeddings", true)
+      var pass = try Self.t5Pass(
+        try SafeTensorsCheckpoint(folder: folder), config: config, gated: gated, tied: tied,
+        buckets: try integer("relative_attention_num_buckets", 2...1024),
+        maxDistance: try integer("relative_attention_max_distance", 1...1 << 20),
+        epsilon: (json["layer_norm_epsilon"] as? Double) ?? 1e-6,
+        start: try integer("decoder_start_token_id", 0...(config.vocabulary - 1)))
+      pass.activation = activation
+      // transformers 5 scales the decoder output by C^−½ when `scale_decoder_outputs`, which
+      // older files lack and which then follows `tie_word_embeddings`.
+      if try flag("scale_decoder_outputs", tied) {
+        pass.outputScale = Float(1 / Double(c).squareRoot())
+      }
+      self.init(
+        name: BoundedFile.name(folder), folder: folder, config: config,
+        tokens: try Self.huggingFaceTokens(folder, type: type, vocabulary: config.vocabulary),
+        endID: try integer("eos_token_id", 0...(config.vocabulary - 1)), pass: pass,
+        modelType: type)
+      return
     }
     let c = try integer("d_model", 2...16384)
     let heads = try integer("encoder_attention_heads", 1...ModelLimits.heads)
@@ -217,6 +273,75 @@ extension MarianTranslator {
       throw ModelError.badModel(path: path, reason: "has no \"<unk>\" entry")
     }
     return .marianVocabulary(spm, ids: ids, pieces: pieces, unknown: unknown)
+  }
+
+  /// The description of a T5 checkpoint: pre-norm RMS blocks without biases, unscaled scores
+  /// plus the first layer's relative position bias (shared by every layer of its side), final
+  /// norms, a gated or plain feed-forward.
+  static func t5Pass(
+    _ source: SafeTensorsCheckpoint, config: MarianConfig, gated: Bool, tied: Bool,
+    buckets: Int, maxDistance: Int, epsilon: Double, start: Int
+  ) throws -> EncoderDecoderPass {
+    let (c, i, v, h) = (config.dim, config.feedForward, config.vocabulary, config.heads)
+    func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
+      guard let found = source.shape(name) else {
+        throw ModelError.badModel(path: "model.safetensors", reason: "has no tensor \(name)")
+      }
+      guard found == shape else {
+        throw ModelError.badModel(
+          path: "model.safetensors", reason: "has \(name) of shape \(found), expected \(shape)")
+      }
+      return try source.float32(name)
+    }
+    func matrix(_ name: String, _ rows: Int, _ columns: Int) throws -> WeightMatrix {
+      WeightMatrix(try tensor(name, [rows, columns]))
+    }
+    func attention(_ prefix: String, _ kind: String) throws -> EncoderDecoderPass.Attention {
+      let a = "\(prefix).\(kind)"
+      return .init(
+        query: try matrix(a + ".q.weight", c, c), key: try matrix(a + ".k.weight", c, c),
+        value: try matrix(a + ".v.weight", c, c), output: try matrix(a + ".o.weight", c, c),
+        queryBias: nil, keyBias: nil, valueBias: nil, outputBias: nil,
+        normWeight: try tensor(prefix + ".layer_norm.weight", [c]), normBias: nil)
+    }
+    func feedForward(_ prefix: String) throws -> EncoderDecoderPass.FeedForward {
+      let d = prefix + ".DenseReluDense"
+      return .init(
+        gate: gated ? try matrix(d + ".wi_0.weight", i, c) : nil,
+        up: try matrix(d + (gated ? ".wi_1.weight" : ".wi.weight"), i, c), upBias: nil,
+        down: try matrix(d + ".wo.weight", c, i), downBias: nil,
+        normWeight: try tensor(prefix + ".layer_norm.weight", [c]), normBias: nil)
+    }
+    let encoder = try (0..<config.encoderLayers).map { l in
+      let p = "encoder.block.\(l).layer"
+      return EncoderDecoderPass.EncoderLayer(
+        attention: try attention(p + ".0", "SelfAttention"), feedForward: try feedForward(p + ".1"))
+    }
+    let decoder = try (0..<config.decoderLayers).map { l in
+      let p = "decoder.block.\(l).layer"
+      return EncoderDecoderPass.DecoderLayer(
+        mixer: .selfAttention(try attention(p + ".0", "SelfAttention")),
+        cross: try attention(p + ".1", "EncDecAttention"), feedForward: try feedForward(p + ".2"))
+    }
+    let bias = ".layer.0.SelfAttention.relative_attention_bias.weight"
+    var pass = EncoderDecoderPass(
+      hidden: c, heads: h, feedForwardWidth: i, epsilon: epsilon,
+      embedding: try tensor("shared.weight", [v, c]), embeddingScale: 1, positions: .none,
+      embeddingNorms: nil, activation: .relu, startToken: start,
+      outputWeight: tied ? nil : WeightMatrix(try tensor("lm_head.weight", [v, c])),
+      outputBias: [Float](repeating: 0, count: v), encoder: encoder, decoder: decoder)
+    pass.norm = .rms
+    pass.preNorm = true
+    pass.attentionScale = 1
+    pass.finalNorms = (
+      try tensor("encoder.final_layer_norm.weight", [c]),
+      try tensor("decoder.final_layer_norm.weight", [c])
+    )
+    pass.relativePositions = .init(
+      encoder: try tensor("encoder.block.0" + bias, [buckets, h]),
+      decoder: try tensor("decoder.block.0" + bias, [buckets, h]), buckets: buckets,
+      maxDistance: maxDistance)
+    return pass
   }
 
   /// The description of a MarianMT or BART checkpoint (tensor names with or without `model.`).

@@ -7,7 +7,7 @@ import Foundation
 /// SentencePiece vocabulary `*.spm` shared by source and target, and optionally
 /// `model_info.json` (the language names) and the decoder configuration `config*.yml`
 /// (`max-length-factor`); the int8 weights are dequantised to Float32 once, at load), or a
-/// Hugging Face encoder–decoder folder (`MarianTranslator(huggingFaceFolder:)`: MarianMT, BART).
+/// Hugging Face encoder–decoder folder (`MarianTranslator(huggingFaceFolder:)`: MarianMT, BART, T5).
 /// Both run through one `EncoderDecoderPass`.
 public struct MarianTranslator: Sendable {
   /// The folder's name ("firefox-en-pt").
