@@ -71,6 +71,9 @@ struct AttentionKernel {
   var past = 0
   /// The score scale; nil for 1/√D.
   var scale: Float? = nil
+  /// Added to each head's scaled scores before the softmax, [head] (T, N) row-major: T5's
+  /// relative position bias. nil adds nothing.
+  var additive: [[Float]]? = nil
 
   struct Result<S: KernelScalar> {
     /// H × (T, N), normalised in Double.
@@ -97,7 +100,7 @@ struct AttentionKernel {
             else { return }
             self.head(
               head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale,
-              keepScores: keepScores, into: slots)
+              additive: self.additive?[head], keepScores: keepScores, into: slots)
           }
         }
       }
@@ -115,7 +118,8 @@ struct AttentionKernel {
   /// overwrites them, so without `keepScores` the head needs no T×T buffer besides its weights.
   private func head<S: KernelScalar>(
     _ hh: Int, kvHead gg: Int, q: UnsafePointer<S>, k: UnsafePointer<S>,
-    v: UnsafePointer<S>, scale: S, keepScores: Bool, into slots: HeadSlots<S>
+    v: UnsafePointer<S>, scale: S, additive: [Float]?, keepScores: Bool,
+    into slots: HeadSlots<S>
   ) {
     let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
     var raw = keepScores ? [S](repeating: 0, count: t * n) : []
@@ -129,7 +133,8 @@ struct AttentionKernel {
         let s = S.dot(qi, k + (j &* g &+ gg) &* d, count: d)
         exact[i &* n &+ j] = Double(s)
         if keepScores { raw[i &* n &+ j] = s }
-        if mask.allows(query: position, key: j) { largest = max(largest, s * scale) }
+        let shifted = additive.map { s * scale + S($0[i &* n &+ j]) } ?? s * scale
+        if mask.allows(query: position, key: j) { largest = max(largest, shifted) }
       }
       // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
       // the division are in Double, so the reported rows sum to 1 to Double precision.
@@ -139,7 +144,9 @@ struct AttentionKernel {
           exact[i &* n &+ j] = 0
           continue
         }
-        let e = Double(S.exponential(S(exact[i &* n &+ j]) * scale - largest))
+        var score = S(exact[i &* n &+ j]) * scale
+        if let additive { score += S(additive[i &* n &+ j]) }
+        let e = Double(S.exponential(score - largest))
         exact[i &* n &+ j] = e
         total += e
       }
