@@ -170,7 +170,7 @@ extension ModelFamily {
       case .roberta, .gpt2: (.byteLevelBPE, .learned, .layerNorm, true)
       case .llama, .mistral, .qwen3: (.byteLevelBPE, .rotary, .rmsNorm, false)
       case .qwen2: (.byteLevelBPE, .rotary, .rmsNorm, true)
-      case .gemma3: (.sentencePiece, .rotary, .rmsNorm, false)
+      case .gemma, .gemma2, .gemma3: (.sentencePiece, .rotary, .rmsNorm, false)
       }
     }
   }

@@ -27,6 +27,11 @@ struct ArchitectureLayout: Sendable {
   var embeddingNorm: Bool
   /// Whether the token embeddings are multiplied by √C (Gemma).
   var scalesEmbeddings = false
+  /// What Hugging Face checkpoints leave out of every RMSNorm weight: Gemma's norms multiply by
+  /// (1 + w), so its folders store w and the factor is w + 1 (`Gemma3RMSNorm`). GGUF files
+  /// store the factor itself (llama.cpp's converter adds the 1), so this applies to sources
+  /// whose `storesNormFactors` is false.
+  var normWeightOffset: Float = 0
   /// GGUF block tensor names that mean something else in this architecture than in Llama's
   /// (`GGUFCheckpoint.blockNames`): Gemma's `ffn_norm` is the pre-feed-forward norm.
   var ggufBlockNames: [String: String] = [:]
@@ -56,13 +61,24 @@ extension ArchitectureLayout {
     case .bert, .roberta: self = .bert(prefix: architecture == .bert ? "bert." : "roberta.")
     case .distilbert: self = .distilbert
     case .gpt2: self = .gpt2
-    case .gemma3: self = .gemma3
+    case .gemma: self = .gemma
+    case .gemma2, .gemma3: self = .gemmaSandwich
     }
   }
 
-  /// Gemma 3 (`modeling_gemma3.py`): Llama's tensors plus the q/k norms and a norm after each
-  /// sub-block; the embeddings scaled by √C; the LM head tied to them.
-  static let gemma3: ArchitectureLayout = {
+  /// Gemma (`modeling_gemma.py`): Llama's tensors and block, the embeddings scaled by √C, the
+  /// norms multiplying by (1 + w).
+  static let gemma: ArchitectureLayout = {
+    var layout = llamaFamily
+    layout.scalesEmbeddings = true
+    layout.normWeightOffset = 1
+    return layout
+  }()
+
+  /// Gemma 2 and 3 (`modeling_gemma2.py`, `modeling_gemma3.py`): Llama's tensors (Gemma 3's
+  /// q/k norms through the flag) plus a norm after each sub-block; the embeddings scaled by √C;
+  /// the norms multiplying by (1 + w); the LM head tied to the embeddings.
+  static let gemmaSandwich: ArchitectureLayout = {
     var layout = ArchitectureLayout(
       prefixes: ["model.", ""], norm: .rmsNorm, order: .sandwich, positions: .rotary,
       feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
@@ -83,6 +99,7 @@ extension ArchitectureLayout {
       return table
     }
     layout.scalesEmbeddings = true
+    layout.normWeightOffset = 1
     layout.ggufBlockNames = [
       "ffn_norm": "pre_feedforward_layernorm", "post_attention_norm": "post_attention_layernorm",
       "post_ffw_norm": "post_feedforward_layernorm",

@@ -22,7 +22,11 @@ struct ForwardPass {
   let stepsLayer: Int?
 
   var layout: ArchitectureLayout { ArchitectureLayout(config.architecture) }
-  var reader: ParameterReader { ParameterReader(source: tensors, table: table, checkpoint: name) }
+  var reader: ParameterReader {
+    ParameterReader(
+      source: tensors, table: table, checkpoint: name,
+      normOffset: tensors.storesNormFactors ? 0 : layout.normWeightOffset)
+  }
 
   func run(ids: [Int]) throws -> [LayerTrace] {
     try run(ids: ids, request: ForwardRequest(), cache: nil).layers
@@ -49,7 +53,7 @@ struct ForwardPass {
       AttentionKernel(
         t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
         mask: AttentionMask(causal: config.architecture.isCausal, window: window),
-        past: past, scale: config.attentionScale)
+        past: past, scale: config.attentionScale, softCap: config.attentionSoftCap.map(Float.init))
     }
     let global = kernel(window: nil)
     let local = kernel(window: config.slidingWindow)

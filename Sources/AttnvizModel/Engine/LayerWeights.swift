@@ -85,12 +85,17 @@ struct ParameterReader {
   let source: any TensorSource
   let table: TensorTable
   let checkpoint: String
+  /// Added to every RMSNorm weight read (Gemma's folders store w of a (1 + w) factor).
+  var normOffset: Float = 0
 
   func read(_ parameter: Parameter) throws -> [Float] {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
       preconditionFailure("the table check guarantees every required parameter: \(parameter)")
     }
-    let values = try source.float32(name)
+    var values = try source.float32(name)
+    if normOffset != 0, parameter.isNormWeight {
+      for i in values.indices { values[i] += normOffset }
+    }
     let count = entry.shape.reduce(1, *)
     guard values.count == count else {
       throw ModelError.badModel(
@@ -155,6 +160,21 @@ struct ParameterReader {
       path: checkpoint,
       reason: "tensor \"\(name)\" holds \(values[index].isNaN ? "NaN" : "an infinite value") at "
         + "element \(element(index)); the checkpoint is corrupted (download it again)")
+  }
+}
+
+extension Parameter {
+  /// The weight of a norm (pre-, post-, q/k or final), which Gemma offsets by 1.
+  var isNormWeight: Bool {
+    switch self {
+    case .finalNormWeight, .embeddingNormWeight: true
+    case .layer(_, let p):
+      [
+        .attentionNormWeight, .mlpNormWeight, .postAttentionNormWeight, .postMLPNormWeight,
+        .queryNorm, .keyNorm,
+      ].contains(p)
+    default: false
+    }
   }
 }
 

@@ -4,21 +4,26 @@ import Foundation
 extension TransformerModel {
   /// The GGUF architectures attnviz runs (`general.architecture`).
   public static let ggufArchitectures: [String: TransformerConfig.Architecture] = [
-    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma3": .gemma3,
+    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma": .gemma,
+    "gemma2": .gemma2, "gemma3": .gemma3,
   ]
 
   /// What llama.cpp knows about an architecture without a metadata key for it
-  /// (`llama_model::load_hparams`): Gemma 3 windows all layers but every sixth, rotates the
-  /// windowed ones with base 10 000, and scales scores by 1/√(key length).
+  /// (`load_arch_hparams` in src/models/gemma2.cpp, gemma3.cpp): Gemma 2 windows every other
+  /// layer, Gemma 3 all but every sixth, rotating the windowed ones with base 10 000
+  /// (`rope.freq_base_swa` overrides it); both scale scores by 1/√(key length), except the
+  /// 27B models (46 and 62 layers), scaled by 1/√(C/H).
   struct GGUFLayerPattern {
     var globalLayerPeriod: Int
-    var localRopeTheta: Double
-    var scalesByKeyLength: Bool
+    var localRopeTheta: Double?
+    var hiddenPerHeadScaleLayers: Int
   }
 
   static let ggufLayerPatterns: [String: GGUFLayerPattern] = [
+    "gemma2": GGUFLayerPattern(
+      globalLayerPeriod: 2, localRopeTheta: nil, hiddenPerHeadScaleLayers: 46),
     "gemma3": GGUFLayerPattern(
-      globalLayerPeriod: 6, localRopeTheta: 10_000, scalesByKeyLength: true)
+      globalLayerPeriod: 6, localRopeTheta: 10_000, hiddenPerHeadScaleLayers: 62),
   ]
 
   /// Loads a GGUF file (llama.cpp, Ollama, LM Studio): the configuration from its metadata,
@@ -93,8 +98,9 @@ extension TransformerConfig {
       try optionalInt("attention.key_length") != nil
       ? "attention.key_length"
       : (["llama", "mistral"].contains(name) ? "rope.dimension_count" : "")
+    let layers = try int("block_count")
     self.init(
-      architecture: architecture, layers: try int("block_count"), hidden: hidden, heads: heads,
+      architecture: architecture, layers: layers, hidden: hidden, heads: heads,
       kvHeads: try optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
       intermediate: try int("feed_forward_length"),
       normEpsilon: try double("attention.layer_norm_rms_epsilon") ?? 1e-6,
@@ -105,9 +111,24 @@ extension TransformerConfig {
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
       slidingWindow: try optionalInt("attention.sliding_window"))
     if let pattern = TransformerModel.ggufLayerPatterns[name] {
-      globalLayerPeriod = pattern.globalLayerPeriod
-      localRopeTheta = pattern.localRopeTheta
-      if pattern.scalesByKeyLength { queryPreAttentionScalar = Double(self.headDim) }
+      globalLayerPeriod =
+        try optionalInt("attention.sliding_window_pattern") ?? pattern.globalLayerPeriod
+      localRopeTheta = try double("rope.freq_base_swa") ?? pattern.localRopeTheta
+      queryPreAttentionScalar =
+        layers == pattern.hiddenPerHeadScaleLayers
+        ? Double(hidden / heads) : Double(self.headDim)
+      for (key, cap) in [
+        ("attn_logit_softcapping", \Self.attentionSoftCap),
+        ("final_logit_softcapping", \Self.finalLogitSoftCap),
+      ] {
+        guard let value = try double(key) else { continue }
+        // llama.cpp reads 0 as "no cap"; anything else must be a positive number.
+        guard value.isFinite, value >= 0 else {
+          throw fail(
+            "is \(value); a soft-cap must be a positive number (0: none)", "\(name).\(key)")
+        }
+        self[keyPath: cap] = value == 0 ? nil : value
+      }
     }
     let keys: [Field: String] = [
       .layers: "block_count", .hidden: "embedding_length", .heads: "attention.head_count",
