@@ -53,7 +53,7 @@ TEXTS = [
 ]
 
 
-def sentencepiece_model(folder, specials, bos, eos, unk, pad):
+def sentencepiece_model(folder, specials, bos, eos, unk, pad, pieces=("<bos>", "<eos>", "<unk>")):
     """A BPE SentencePiece model with byte fallback, trained on the corpus (Gemma, Llama 2 and
     Phi-3 ship such a tokenizer.model; llama.cpp's converter reads it)."""
     import sentencepiece as spm
@@ -65,11 +65,13 @@ def sentencepiece_model(folder, specials, bos, eos, unk, pad):
         input=corpus, model_prefix=os.path.join(folder, "tokenizer"), model_type="bpe",
         vocab_size=400, byte_fallback=True, character_coverage=1.0,
         user_defined_symbols=specials, bos_id=bos, eos_id=eos, unk_id=unk, pad_id=pad,
-        bos_piece="<bos>", eos_piece="<eos>", unk_piece="<unk>", pad_piece="<pad>",
+        bos_piece=pieces[0], eos_piece=pieces[1], unk_piece=pieces[2], pad_piece="<pad>",
         add_dummy_prefix=False, remove_extra_whitespaces=False, split_digits=True,
         normalization_rule_name="identity", minloglevel=2)
     os.remove(corpus)
-    return os.path.join(folder, "tokenizer.model")
+    path = os.path.join(folder, f"tokenizer-{pieces[0]}.model")
+    os.rename(os.path.join(folder, "tokenizer.model"), path)
+    return path
 
 
 def peaked(model, seed, norm_center=1.0):
@@ -101,18 +103,51 @@ def run(model, ids):
     assert logit_gap < 1e-4, f"float32 and float64 logits differ by {logit_gap}"
     attentions = [[[[round(v * 1e6) for v in row] for row in head] for head in layer[0].tolist()]
                   for layer in out.attentions]
+    print(f"  logits float32/64 {logit_gap:.1e}")
     return attentions, [float(f"{v:.7g}") for v in logits.tolist()], worst
 
 
-def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_config=None):
+def byte_level_tokenizer():
+    """GPT-2-style byte-level BPE (GPT-2's own split), saved as OLMo 2 saves its tokenizer."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(CORPUS, trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<|endoftext|>", "<|pad|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>",
+                                   pad_token="<|pad|>")
+
+
+def convert(work, outfile, pre=None):
+    """llama.cpp's converter on the folder. `pre`: the tokenizer.ggml.pre to write for a
+    byte-level vocabulary the converter cannot recognise by its hash (a freshly trained one);
+    only that name is forced, the tensors are laid out by the converter itself."""
+    converter = os.environ["CONVERTER"]
+    env = dict(os.environ, PYTHONPATH=f"{converter}/gguf-py")
+    argv = ["convert_hf_to_gguf.py", work, "--outtype", "f32", "--outfile", outfile]
+    code = (f"import sys, runpy; sys.path[:0] = [{converter!r}, {converter + '/gguf-py'!r}]; "
+            + (f"import conversion.base as b; b.TextModel.get_vocab_base_pre = "
+               f"lambda self, t: {pre!r}; " if pre else "")
+            + f"sys.argv = {argv!r}; runpy.run_path({converter + '/convert_hf_to_gguf.py'!r}, "
+            "run_name='__main__')")
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_config=None,
+          tokenizer=None, pre=None):
     folder = f"{OUT}/{name}"
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     model = model.eval()
     with tempfile.TemporaryDirectory() as work:
-        shutil.copy(tokenizer_model, f"{work}/tokenizer.model")
-        tok = tokenizer_class.from_pretrained(work, add_bos_token=True) if tokenizer_class else None
-        tok = tok or AutoTokenizer.from_pretrained(work)
+        if tokenizer_model:
+            shutil.copy(tokenizer_model, f"{work}/tokenizer.model")
+            tok = tokenizer_class.from_pretrained(work, add_bos_token=True)
+        else:
+            tok = tokenizer
         model.save_pretrained(work)
         tok.save_pretrained(work)
         with open(f"{work}/tokenizer_config.json") as f:
@@ -132,11 +167,7 @@ def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_confi
             edit_config(config)
         with open(f"{work}/config.json", "w") as f:
             json.dump(config, f, indent=2, sort_keys=True)
-        converter = os.environ["CONVERTER"]
-        env = dict(os.environ, PYTHONPATH=f"{converter}/gguf-py")
-        subprocess.run([sys.executable, f"{converter}/convert_hf_to_gguf.py", work,
-                        "--outtype", "f32", "--outfile", f"{folder}/{name}.gguf"],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
+        convert(work, f"{folder}/{name}.gguf", pre)
         for file in ["config.json", "model.safetensors", "tokenizer.json",
                      "tokenizer_config.json"]:
             if os.path.exists(f"{work}/{file}"):
@@ -190,6 +221,34 @@ def main():
                 **common))
             peaked(model, 23, norm_center=0.0)
             build("gemma3", model, gemma_spm, GemmaTokenizer)
+        llama_spm = sentencepiece_model(spm_dir, ["<|user|>", "<|end|>"], bos=1, eos=2, unk=0,
+                                        pad=-1, pieces=("<s>", "</s>", "<unk>"))
+        from transformers import LlamaTokenizer
+        common.update(bos_token_id=1, eos_token_id=2, pad_token_id=None)
+        if not only or "llama" in only:
+            # Llama 3.2's rope scaling; llama.cpp stores it as rope_freqs.weight.
+            model = LlamaForCausalLM(LlamaConfig(
+                num_hidden_layers=2, num_key_value_heads=2, tie_word_embeddings=True,
+                rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 32.0,
+                                 "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                 "original_max_position_embeddings": 16}, **common))
+            peaked(model, 24)
+            build("llama", model, llama_spm, LlamaTokenizer)
+        if not only or "phi3" in only:
+            model = Phi3ForCausalLM(Phi3Config(
+                num_hidden_layers=2, num_key_value_heads=2, sliding_window=5,
+                tie_word_embeddings=False, **{k: v for k, v in common.items() if k != "head_dim"}))
+            peaked(model, 25)
+            build("phi3", model, llama_spm, LlamaTokenizer)
+        if not only or "olmo2" in only:
+            tok = byte_level_tokenizer()
+            settings = {k: v for k, v in common.items() if k != "head_dim"}
+            settings.update(bos_token_id=None, eos_token_id=0, pad_token_id=1)
+            model = Olmo2ForCausalLM(Olmo2Config(
+                num_hidden_layers=2, num_key_value_heads=2, tie_word_embeddings=False,
+                **settings))
+            peaked(model, 26)
+            build("olmo2", model, None, None, tokenizer=tok, pre="gpt-2")
 
 
 if __name__ == "__main__":

@@ -59,14 +59,15 @@ struct LayerWeights {
     outputBias = try optional(.outputBias)
     queryNorm = try optional(.queryNorm)
     keyNorm = try optional(.keyNorm)
-    attentionNorm = try required(.attentionNormWeight)
+    // OLMo 2 has no norm before its sub-blocks: empty.
+    attentionNorm = try optional(.attentionNormWeight) ?? []
     attentionNormBias = try optional(.attentionNormBias)
     postAttentionNorm = try optional(.postAttentionNormWeight)
     guard !attentionOnly else {
       (mlpNorm, up, down) = ([], WeightMatrix([]), WeightMatrix([]))
       return
     }
-    mlpNorm = try required(.mlpNormWeight)
+    mlpNorm = try optional(.mlpNormWeight) ?? []
     mlpNormBias = try optional(.mlpNormBias)
     postMLPNorm = try optional(.postMLPNormWeight)
     up = try matrix(.upWeight)
@@ -92,7 +93,9 @@ struct ParameterReader {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
       preconditionFailure("the table check guarantees every required parameter: \(parameter)")
     }
-    var values = try source.float32(name)
+    var values =
+      try entry.rows.map { try source.float32Rows(name, rows: Array($0)) }
+      ?? source.float32(name)
     if normOffset != 0, parameter.isNormWeight {
       for i in values.indices { values[i] += normOffset }
     }
@@ -113,7 +116,7 @@ struct ParameterReader {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
       preconditionFailure("the table check guarantees every required parameter: \(parameter)")
     }
-    if entry.transposed { return WeightMatrix(try read(parameter)) }
+    if entry.transposed || entry.rows != nil { return WeightMatrix(try read(parameter)) }
     let matrix = try source.matrix(name)
     guard matrix.count == entry.shape.reduce(1, *) else {
       throw ModelError.badModel(

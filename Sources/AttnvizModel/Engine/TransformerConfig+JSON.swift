@@ -21,6 +21,7 @@ extension TransformerConfig {
     case .distilbert: self = try Self.distilbert(fields)
     case .gpt2: self = try Self.gpt2(fields)
     case .gemma, .gemma2, .gemma3: self = try Self.gemma(architecture, fields)
+    case .phi3, .olmo2: self = try Self.llamaFamily(architecture, fields)
     }
   }
 
@@ -122,7 +123,19 @@ extension TransformerConfig {
     {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
     }
-    let window = architecture == .mistral ? try f.optionalInteger("sliding_window") : nil
+    if architecture == .phi3 {
+      // Phi-3's rope_parameters may carry partial_rotary_factor (Phi-4-mini: 0.75) and
+      // longrope factors (the 128k models): neither is computed here.
+      let parameters = (f.root["rope_parameters"] ?? f.root["rope_scaling"]) as? [String: Any]
+      if let partial = parameters?["partial_rotary_factor"] ?? f.root["partial_rotary_factor"],
+        (partial as? NSNumber)?.doubleValue != 1
+      {
+        throw f.fail(
+          "partial_rotary_factor", "is \(partial); attnviz rotates whole heads (1.0) only")
+      }
+    }
+    let window =
+      [.mistral, .phi3].contains(architecture) ? try f.optionalInteger("sliding_window") : nil
     var config = TransformerConfig(
       architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
       heads: heads, kvHeads: try f.optionalInteger("num_key_value_heads") ?? heads,
@@ -135,7 +148,8 @@ extension TransformerConfig {
       vocabularySize: try f.integer("vocab_size"),
       tiedEmbeddings: try f.flag("tie_word_embeddings") ?? false,
       qkvBias: architecture == .qwen2 || bias, outputBias: bias,
-      mlpBias: try f.flag("mlp_bias") ?? false, qkNorm: architecture == .qwen3,
+      mlpBias: try f.flag("mlp_bias") ?? false,
+      qkNorm: architecture == .qwen3 || architecture == .olmo2,
       slidingWindow: window)
     config.origin = f.origin([
       .layers: "num_hidden_layers", .hidden: "hidden_size", .heads: "num_attention_heads",

@@ -20,11 +20,15 @@ public struct TransformerConfig: Sendable, Equatable {
     /// Gemma 3's text model (`gemma3_text`): Gemma 2 without the score soft-cap, with q/k norms
     /// and a local rotary base on the windowed layers (five of every six).
     case gemma3 = "gemma3_text"
+    /// Phi-3: Llama's block with Q, K, V fused in one projection and gate and up in another.
+    case phi3
+    /// OLMo 2: norms after the sub-blocks only, q/k RMSNorm over the whole projection.
+    case olmo2
 
     /// Decoders (causal attention) vs encoders (every token sees every token).
     public var isCausal: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3, .gpt2, .gemma, .gemma2, .gemma3: true
+      case .llama, .mistral, .qwen2, .qwen3, .gpt2, .gemma, .gemma2, .gemma3, .phi3, .olmo2: true
       case .bert, .roberta, .distilbert: false
       }
     }
@@ -33,7 +37,7 @@ public struct TransformerConfig: Sendable, Equatable {
     /// attention (Gemma 2 and 3 add norms after the sub-blocks and sliding-window layers).
     public var isLlamaFamily: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3, .gemma, .gemma2, .gemma3: true
+      case .llama, .mistral, .qwen2, .qwen3, .gemma, .gemma2, .gemma3, .phi3, .olmo2: true
       case .bert, .roberta, .distilbert, .gpt2: false
       }
     }
@@ -160,7 +164,7 @@ public struct TransformerConfig: Sendable, Equatable {
 
   static func defaultActivation(_ architecture: Architecture) -> Activation {
     switch architecture {
-    case .llama, .mistral, .qwen2, .qwen3: .silu
+    case .llama, .mistral, .qwen2, .qwen3, .phi3, .olmo2: .silu
     case .bert, .roberta, .distilbert: .gelu
     case .gpt2, .gemma, .gemma2, .gemma3: .geluTanh
     }

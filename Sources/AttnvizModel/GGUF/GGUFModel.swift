@@ -5,7 +5,7 @@ extension TransformerModel {
   /// The GGUF architectures attnviz runs (`general.architecture`).
   public static let ggufArchitectures: [String: TransformerConfig.Architecture] = [
     "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma": .gemma,
-    "gemma2": .gemma2, "gemma3": .gemma3,
+    "gemma2": .gemma2, "gemma3": .gemma3, "phi3": .phi3, "olmo2": .olmo2,
   ]
 
   /// What llama.cpp knows about an architecture without a metadata key for it
@@ -130,6 +130,9 @@ extension TransformerConfig {
         self[keyPath: cap] = value == 0 ? nil : value
       }
     }
+    if let factors = try TransformerConfig.ropeFactors(file, headDim: self.headDim) {
+      ropeScaling = .factors(factors)
+    }
     let keys: [Field: String] = [
       .layers: "block_count", .hidden: "embedding_length", .heads: "attention.head_count",
       .kvHeads: "attention.head_count_kv", .headDim: headDimKey,
@@ -144,17 +147,28 @@ extension TransformerConfig {
       })
   }
 
-  /// Llama 3.1's frequency factors (`rope_freqs.weight`) and `rope.scaling.*` are not read yet:
-  /// refuse them rather than compute a different attention.
+  /// Llama 3.1/3.2's rescaled frequencies as llama.cpp stores them: `rope_freqs.weight`, D/2
+  /// Float32 divisors (`LlamaModel.generate_extra_tensors` in the converter; llama.cpp's
+  /// `ggml_rope_ext` divides each frequency by its factor). nil without the tensor.
+  static func ropeFactors(_ file: GGUFFile, headDim: Int) throws -> [Double]? {
+    guard let info = file.tensor("rope_freqs.weight") else { return nil }
+    let values = try file.floats("rope_freqs.weight")
+    guard info.shape == [headDim / 2], values.count == headDim / 2,
+      values.allSatisfy({ $0.isFinite && $0 > 0 })
+    else {
+      throw GGUFError(
+        file: file.path, subject: "tensor \"rope_freqs.weight\"",
+        reason: "must hold \(headDim / 2) positive rotary frequency factors (one per pair of a "
+          + "head of size \(headDim)), not \(info.shape) values")
+    }
+    return values.map(Double.init)
+  }
+
+  /// `rope.scaling.*` (linear, YaRN) is not read: refuse it rather than compute a different
+  /// attention.
   static func refuseRopeScaling(
     _ file: GGUFFile, architecture: String, fail: (String, String?) -> GGUFError
   ) throws {
-    if file.tensor("rope_freqs.weight") != nil {
-      throw GGUFError(
-        file: file.path, subject: "tensor \"rope_freqs.weight\"",
-        reason: "holds rotary frequency factors (Llama 3.1 style), which attnviz does not "
-          + "apply to GGUF files yet; use the model's Hugging Face folder instead")
-    }
     let key = "\(architecture).rope.scaling.type"
     if let type = file.header.value(key)?.stringValue, type != "none" {
       throw fail(
