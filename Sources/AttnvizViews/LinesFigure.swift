@@ -101,22 +101,27 @@ public func linesFigure(
   drawLinesLegend(
     headNames: (0..<heads.count).map { $0 < headNames.count ? headNames[$0] : "Head \($0 + 1)" },
     x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
-  let notes =
-    (capped ? ["lines: each query's \(perQuery) strongest per head"] : [])
-    + (strideNote([(stride, "token")]).map { [$0] } ?? [])
-    + (style.explainsSpaceMark ? spaceMarkNote(tokens).map { [$0] } ?? [] : [])
+  var notes: [String] = []
+  if capped {
+    let kept = perQuery == 1 ? "strongest key" : "\(perQuery) strongest keys"
+    notes.append("lines: each query's \(kept) per head")
+  }
+  if let note = strideNote([(stride, "token")]) { notes.append(note) }
+  if style.explainsSpaceMark, let note = spaceMarkNote(tokens) { notes.append(note) }
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 
 /// The threshold below which a weight gets no line.
 let minimumDrawnWeight = 0.01
 
-/// The most lines the view draws (about what a 1000-pixel band can show apart): 8,192.
-let linesBudget = 8192
+/// The most lines the view draws: 2,048, about two for every pixel row of the 1000-pixel band
+/// (each line costs about 0.1 ms to draw at scale 2; 8,192 took 0.6 s at 1,024 tokens).
+let linesBudget = 2048
 
 /// How many lines each query may keep per head: every weight of 0.01 or more (at most 100 per
-/// query) while queries × heads × 100 fits `linesBudget`; fewer, the strongest, beyond. A text
-/// of up to 64 tokens with 2 heads is never cut; 1,024 tokens with 2 heads keep 4 a query.
+/// query) while every query fits; fewer, the strongest, beyond: `linesBudget` / (queries ×
+/// heads). A text of up to 32 tokens with 2 heads is never cut; 1,024 tokens with 2 heads keep
+/// one a query and head, its strongest.
 func linesPerQuery(queries: Int, heads: Int) -> Int {
   min(100, max(1, linesBudget / max(1, queries * heads)))
 }
