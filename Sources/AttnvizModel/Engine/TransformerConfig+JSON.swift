@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 extension TransformerConfig {
@@ -7,7 +8,7 @@ extension TransformerConfig {
   /// only used in messages.
   public init(configJSON data: Data, path: String) throws {
     let fields = try ConfigFields(data: data, path: path)
-    guard let type = fields.root["model_type"] as? String else {
+    guard let type = fields.root["model_type"]?.string else {
       throw fields.fail(
         "model_type", "is missing; supported: \(Architecture.supportedList)")
     }
@@ -38,7 +39,7 @@ extension TransformerConfig {
           "use_sliding_window", "is true; attnviz runs Qwen models with full attention only")
       }
     }
-    if let kinds = f.root["layer_types"] as? [String],
+    if let kinds = f.root["layer_types"]?.strings,
       kinds.contains(where: { $0 != "full_attention" })
     {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
@@ -63,15 +64,14 @@ extension TransformerConfig {
       .kvHeads: "num_key_value_heads", .headDim: "head_dim", .intermediate: "intermediate_size",
       .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
       .normEpsilon: "rms_norm_eps", .ropeTheta: "rope_theta",
-      .ropeScaling: f.root["rope_parameters"].map { !($0 is NSNull) } ?? false
-        ? "rope_parameters" : "rope_scaling",
+      .ropeScaling: f.root.given("rope_parameters") != nil ? "rope_parameters" : "rope_scaling",
       .slidingWindow: "sliding_window",
     ])
     return config
   }
 
   static func bert(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
-    if let kind = f.root["position_embedding_type"] as? String, kind != "absolute" {
+    if let kind = f.root["position_embedding_type"]?.string, kind != "absolute" {
       throw f.fail("position_embedding_type", "is \"\(kind)\"; only \"absolute\" is supported")
     }
     let hidden = try f.integer("hidden_size")
@@ -144,7 +144,7 @@ extension TransformerConfig {
     config.origin = f.origin([
       .layers: "n_layer", .hidden: "n_embd", .heads: "n_head", .intermediate: "n_inner",
       .normEpsilon: "layer_norm_epsilon",
-      .maxPositions: f.root["n_positions"] is NSNumber ? "n_positions" : "n_ctx",
+      .maxPositions: f.root["n_positions"]?.number != nil ? "n_positions" : "n_ctx",
       .vocabularySize: "vocab_size",
     ])
     return config
@@ -153,7 +153,7 @@ extension TransformerConfig {
 
 /// Typed fields of a parsed config.json, each error naming the field.
 struct ConfigFields {
-  let root: [String: Any]
+  let root: JSONValue
   let path: String
 
   init(data: Data, path: String) throws {
@@ -171,7 +171,7 @@ struct ConfigFields {
   func origin(_ keys: [TransformerConfig.Field: String]) -> TransformerConfig.Origin {
     TransformerConfig.Origin(
       file: "config.json",
-      keys: keys.filter { root[$0.value] != nil && !(root[$0.value] is NSNull) })
+      keys: keys.filter { root.given($0.value) != nil })
   }
 
   func integer(_ field: String) throws -> Int {
@@ -181,53 +181,52 @@ struct ConfigFields {
 
   /// nil when absent or null.
   func optionalInteger(_ field: String, minimum: Int = 1) throws -> Int? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, isNumberNotBool(value),
-      let int = Int(exactly: number.doubleValue),
+    guard let value = root.given(field) else { return nil }
+    guard let number = value.number, let int = Int(exactly: number),
       (minimum...TransformerConfig.largestSize).contains(int)
     else {
       throw fail(
         field,
-        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), not \(value)")
+        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), "
+          + "not \(value.messageText)")
     }
     return int
   }
 
-  func positiveNumber(_ field: String, in object: [String: Any]? = nil) throws -> Double? {
-    guard let value = (object ?? root)[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, isNumberNotBool(value), number.doubleValue > 0,
-      number.doubleValue.isFinite
-    else { throw fail(field, "must be a positive number, not \(value)") }
-    return number.doubleValue
+  func positiveNumber(_ field: String, in object: JSONValue? = nil) throws -> Double? {
+    guard let value = (object ?? root).given(field) else { return nil }
+    guard let number = value.number, number > 0 else {
+      throw fail(field, "must be a positive number, not \(value.messageText)")
+    }
+    return number
   }
 
   func flag(_ field: String) throws -> Bool? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, !isNumberNotBool(number) else {
-      throw fail(field, "must be true or false")
-    }
-    return number.boolValue
+    guard let value = root.given(field) else { return nil }
+    guard let flag = value.bool else { throw fail(field, "must be true or false") }
+    return flag
   }
 
   func activation(_ field: String) throws -> TransformerConfig.Activation? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
+    guard let value = root.given(field) else { return nil }
     let names: [String: TransformerConfig.Activation] = [
       "gelu": .gelu, "gelu_new": .geluTanh, "gelu_pytorch_tanh": .geluTanh, "relu": .relu,
       "silu": .silu, "swish": .silu,
     ]
-    guard let name = value as? String, let activation = names[name] else {
+    guard let name = value.string, let activation = names[name] else {
       throw fail(
-        field, "is \"\(value)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
+        field,
+        "is \"\(value.messageText)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
     }
     return activation
   }
 
   /// transformers 4 writes `rope_theta` at the top level; 5 writes it inside `rope_parameters`.
   func ropeTheta() throws -> Double {
-    if let value = root["rope_parameters"], !(value is NSNull), !(value is [String: Any]) {
+    if let value = root.given("rope_parameters"), value.object == nil {
       throw fail("rope_parameters", "must be an object")
     }
-    if let parameters = root["rope_parameters"] as? [String: Any],
+    if let parameters = root.given("rope_parameters"),
       let theta = try positiveNumber("rope_theta", in: parameters)
     {
       return theta
@@ -237,11 +236,10 @@ struct ConfigFields {
 
   /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.
   func ropeScaling() throws -> TransformerConfig.RopeScaling {
-    let given = { (key: String) in root[key].map { !($0 is NSNull) } ?? false }
-    let field = given("rope_parameters") ? "rope_parameters" : "rope_scaling"
-    guard let value = root[field], !(value is NSNull) else { return .none }
-    guard let scaling = value as? [String: Any] else { throw fail(field, "must be an object") }
-    let kind = (scaling["rope_type"] ?? scaling["type"]) as? String ?? "default"
+    let field = root.given("rope_parameters") != nil ? "rope_parameters" : "rope_scaling"
+    guard let scaling = root.given(field) else { return .none }
+    guard scaling.object != nil else { throw fail(field, "must be an object") }
+    let kind = (scaling["rope_type"] ?? scaling["type"])?.string ?? "default"
     switch kind {
     case "default": return .none
     case "llama3":

@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 /// Reads the components of a `tokenizer.json` into `HFTokenizer`'s types, strictly: an
 /// unsupported component is named with the list of those attnviz reads.
 struct TokenizerJSONReader {
