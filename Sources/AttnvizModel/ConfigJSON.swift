@@ -1,10 +1,9 @@
 import AttnvizFiles
-import Foundation
 
-/// Reads a JSON object from a model folder's `config.json` (or `tokenizer_config.json`), with a
-/// message for each way it can be broken: missing, not a regular file, too large, not JSON,
-/// nested too deep, a repeated key, or a top-level value that is not an object.
-public func readConfigObject(_ path: String) throws -> [String: Any] {
+/// Reads a JSON object from a model folder's `config.json` (or `tokenizer_config.json`, the
+/// shard index), with a message for each way it can be broken: missing, not a regular file, too
+/// large, not JSON, nested too deep, a repeated key, or a top-level value that is not an object.
+public func readConfigObject(_ path: String) throws -> JSONValue {
   let bytes: [UInt8]
   do {
     // Named by its file name in messages: config.json, tokenizer_config.json, the shard index.
@@ -15,46 +14,36 @@ public func readConfigObject(_ path: String) throws -> [String: Any] {
   return try parseConfigObject(bytes, path: path)
 }
 
-/// The parsing half of `readConfigObject`, for bytes already read.
-public func parseConfigObject(_ bytes: [UInt8], path: String) throws -> [String: Any] {
+/// The parsing half of `readConfigObject`, for bytes already read: an object, or an error.
+public func parseConfigObject(_ bytes: [UInt8], path: String) throws -> JSONValue {
   func fail(_ reason: String) -> ModelError { .badModel(path: path, reason: reason) }
-  let structure: JSONStructure
+  let root: JSONValue
   do {
-    structure = try JSONStructure(bytes)
-  } catch JSONStructure.Problem.syntax {
-    throw fail("is not valid JSON: \(jsonParserDetail(bytes)); is the download complete?")
+    root = try JSONValue(parsing: bytes)
+  } catch let problem as JSONProblem {
+    guard case .syntax = problem else { throw fail("\(problem)") }
+    guard bytes.contains(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) else {
+      throw fail("holds nothing (the file is empty) at the top, not a JSON object {…}")
+    }
+    throw fail("\(problem); is the download complete?")
   } catch {
     throw fail("\(error)")
   }
-  guard structure.topLevel == .object else {
-    throw fail("holds \(structure.topLevel.phrase) at the top, not a JSON object {…}")
+  guard root.object != nil else {
+    throw fail("holds \(root.phrase) at the top, not a JSON object {…}")
   }
-  guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-    throw fail("is not valid JSON: \(jsonParserDetail(bytes)); is the download complete?")
-  }
-  return object
+  return root
 }
 
-/// Foundation's own account of where JSON is broken ("Unexpected end of file at line 3").
-func jsonParserDetail(_ bytes: [UInt8]) -> String {
-  do {
-    _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-    return "unexpected content"
-  } catch {
-    let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-    return detail.map { String($0.prefix(120)) } ?? "unexpected content"
-  }
-}
-
-extension JSONStructure.TopLevel {
+extension JSONValue {
+  /// The value's kind as a config message says it ("holds an array [...] at the top").
   var phrase: String {
     switch self {
     case .object: "an object"
     case .array: "an array [...]"
     case .string: "a string"
-    case .number: "a number"
-    case .literal: "a literal (true, false or null)"
-    case .empty: "nothing (the file is empty)"
+    case .number, .integer: "a number"
+    case .bool, .null: "a literal (true, false or null)"
     }
   }
 }

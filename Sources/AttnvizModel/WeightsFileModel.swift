@@ -37,31 +37,18 @@ extension SingleLayerModel {
   }
 
   public init(data: Data, name: String, causal forceCausal: Bool = false) throws {
-    // A repeated key would silently win in JSONSerialization; deep nesting could exhaust its
-    // stack. Both are refused first, with the line.
+    // The one strict parser: a repeated key, bad syntax or deep nesting is refused with the line.
+    let root: JSONValue
     do {
-      _ = try JSONStructure([UInt8](data))
-    } catch let problem as JSONStructure.Problem {
-      if case .syntax = problem {
-      } else {
-        throw ModelError.badWeightsFile(file: name, field: "", reason: "\(problem)")
-      }
-    }
-    let root: [String: Any]
-    do {
-      guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw ModelError.badWeightsFile(file: name, field: "", reason: "must be a JSON object")
-      }
-      root = object
-    } catch let error as ModelError {
-      throw error
+      root = try JSONValue(parsing: [UInt8](data))
     } catch {
-      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-      throw ModelError.badWeightsFile(
-        file: name, field: "", reason: "is not valid JSON: \(detail ?? "\(error)")")
+      throw ModelError.badWeightsFile(file: name, field: "", reason: "\(error)")
+    }
+    guard let members = root.object else {
+      throw ModelError.badWeightsFile(file: name, field: "", reason: "must be a JSON object")
     }
     let reader = FieldReader(file: name, root: root)
-    if let stray = root.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
+    if let stray = members.map(\.key).sorted().first(where: { !Self.knownFields.contains($0) }) {
       throw ModelError.badWeightsFile(
         file: name, field: stray,
         reason:
@@ -76,8 +63,8 @@ extension SingleLayerModel {
     }
     let usesPositionalEncoding: Bool
     switch root["positional_encoding"] {
-    case nil, "sinusoidal" as String: usesPositionalEncoding = true
-    case "none" as String: usesPositionalEncoding = false
+    case nil, .string("sinusoidal"): usesPositionalEncoding = true
+    case .string("none"): usesPositionalEncoding = false
     default:
       throw ModelError.badWeightsFile(
         file: name, field: "positional_encoding", reason: "must be \"none\" or \"sinusoidal\"")
@@ -90,7 +77,7 @@ extension SingleLayerModel {
     let wo = try root["wo"] == nil ? Matrix.identity(d) : reader.matrix("wo", size: d)
     var causal = forceCausal
     if let flag = root["causal"] {
-      guard !isNumberNotBool(flag), let value = flag as? Bool else {
+      guard let value = flag.bool else {
         throw ModelError.badWeightsFile(
           file: name, field: "causal", reason: "must be true or false")
       }
@@ -111,17 +98,10 @@ extension SingleLayerModel {
   }
 }
 
-/// On Linux Foundation, JSON `true` and `1` both arrive as NSNumber; this tells a real number
-/// from a boolean so `"causal": 1` is rejected like any other wrong type.
-func isNumberNotBool(_ value: Any) -> Bool {
-  guard let number = value as? NSNumber else { return false }
-  return String(cString: number.objCType) != "c"
-}
-
 /// Reads typed, validated fields out of a parsed JSON object, naming the field on every error.
 struct FieldReader {
   let file: String
-  let root: [String: Any]
+  let root: JSONValue
 
   func fail(_ field: String, _ reason: String) -> ModelError {
     .badWeightsFile(file: file, field: field, reason: reason)
@@ -129,23 +109,19 @@ struct FieldReader {
 
   func positiveInteger(_ field: String) throws -> Int {
     guard let value = root[field] else { throw fail(field, "is missing") }
-    guard let number = value as? NSNumber, isNumberNotBool(value),
-      let int = Int(exactly: number.doubleValue), int >= 1, int <= 4096
+    guard let number = value.number, let int = Int(exactly: number), int >= 1, int <= 4096
     else { throw fail(field, "must be a whole number from 1 to 4096") }
     return int
   }
 
-  func number(_ value: Any, field: String) throws -> Double {
-    guard let number = value as? NSNumber, isNumberNotBool(value) else {
-      throw fail(field, "must hold numbers only")
-    }
-    let double = number.doubleValue
-    guard double.isFinite else { throw fail(field, "holds a non-finite number (\(double))") }
-    return double
+  /// A number of the file (the parser admits only finite ones).
+  func number(_ value: JSONValue, field: String) throws -> Double {
+    guard let number = value.number else { throw fail(field, "must hold numbers only") }
+    return number
   }
 
-  func vector(_ value: Any, field: String, length: Int) throws -> [Double] {
-    guard let array = value as? [Any] else {
+  func vector(_ value: JSONValue, field: String, length: Int) throws -> [Double] {
+    guard let array = value.array else {
       throw fail(field, "must be an array of \(length) numbers")
     }
     guard array.count == length else {
@@ -158,7 +134,7 @@ struct FieldReader {
     guard let value = root[field] else {
       throw fail(field, "is missing (a \(size)×\(size) matrix)")
     }
-    guard let rows = value as? [Any], rows.count == size else {
+    guard let rows = value.array, rows.count == size else {
       throw fail(field, "must be \(size) rows of \(size) numbers (d_model×d_model)")
     }
     var values: [Double] = []
@@ -170,11 +146,11 @@ struct FieldReader {
 
   func embeddings(dimension: Int) throws -> [String: [Double]] {
     guard let value = root["embeddings"] else { throw fail("embeddings", "is missing") }
-    guard let object = value as? [String: Any], !object.isEmpty else {
+    guard let object = value.object, !object.isEmpty else {
       throw fail("embeddings", "must be an object from words to vectors, e.g. {\"cat\": [0, 1]}")
     }
     var table: [String: [Double]] = [:]
-    for (key, item) in object.sorted(by: { $0.key < $1.key }) {
+    for (key, item) in object.map({ ($0.key, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
       let lower = key.lowercased()
       guard table[lower] == nil else {
         throw fail("embeddings.\(key)", "repeats a word already given in another case")

@@ -117,14 +117,14 @@ struct BoundedFileTests {
   }
 }
 
-@Suite("JSON structure checks before parsing")
-struct JSONStructureTests {
-  func problem(_ text: String, depth: Int = 64) -> JSONStructure.Problem? {
+@Suite("The one strict JSON parser")
+struct JSONValueTests {
+  func problem(_ text: String, depth: Int = 64) -> JSONProblem? {
     do {
-      _ = try JSONStructure(Array(text.utf8), maximumDepth: depth)
+      _ = try JSONValue(parsing: Array(text.utf8), maximumDepth: depth)
       return nil
     } catch {
-      return error as? JSONStructure.Problem
+      return error
     }
   }
 
@@ -136,9 +136,11 @@ struct JSONStructureTests {
     #expect(
       problem("[{\"a\": 1}, {\"a\": 2, \"b\": [1, {\"b\": 2, \"b\": 3}]}]")
         == .duplicateKey("b", line: 1))
+    // Byte for byte, not by canonical equivalence: é and e + U+0301 are two keys.
+    #expect(problem("{\"\u{E9}\": 1, \"e\u{301}\": 2}") == nil)
   }
 
-  @Test("nesting deeper than the limit is refused without recursion")
+  @Test("nesting deeper than the limit is refused before the stack grows")
   func depth() {
     let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
     #expect(problem(deep) == .tooDeep(limit: 64, line: 1))
@@ -146,14 +148,26 @@ struct JSONStructureTests {
     #expect(problem("[[[[1]]]]", depth: 3) == .tooDeep(limit: 3, line: 1))
   }
 
-  @Test("the top-level type is reported; broken structure is a syntax problem")
-  func topLevel() throws {
-    #expect(try JSONStructure(Array("[1, 2]".utf8)).topLevel == .array)
-    #expect(try JSONStructure(Array(" {\"a\": [true, null, \"s\"]} ".utf8)).topLevel == .object)
-    #expect(try JSONStructure([]).topLevel == .empty)
-    #expect(problem("{\"a\": 1") == .syntax(line: 1))
-    #expect(problem("{\"a\" 1}") == .syntax(line: 1))
-    #expect(problem("[1,]x") != nil)
-    #expect(problem("{\"a\": \"unterminated}") == .syntax(line: 1))
+  @Test("values, members in file order with their lines, and syntax errors with the line")
+  func values() throws {
+    let value = try JSONValue(
+      parsing: Array("\u{FEFF} {\"b\": [true, null, \"s\\n\"],\n\"a\": -1.5e2}".utf8))
+    #expect(value.object?.map(\.key) == ["b", "a"])
+    #expect(value.object?.map(\.line) == [1, 2])
+    #expect(value["b"] == .array([.bool(true), .null, .string("s\n")]))
+    #expect(value["a"]?.number == -150 && value.given("c") == nil)
+    #expect(problem("") == .syntax(line: 1, expected: "a value"))
+    #expect(problem("{\"a\": 1") == .syntax(line: 1, expected: "',' or '}' after a member"))
+    #expect(problem("{\"a\" 1}") == .syntax(line: 1, expected: "':' after a key"))
+    #expect(problem("[1,]x") == .syntax(line: 1, expected: "a value"))
+    #expect(problem("[1]\nx") == .syntax(line: 2, expected: "nothing after the document"))
+    #expect(problem("{\"a\": \"unterminated}") == .syntax(line: 1, expected: "a closing '\"'"))
+    #expect(problem("[1e999]") == .syntax(line: 1, expected: "a finite number, not 1e999"))
+    #expect(
+      try JSONValue(parsing: Array("[9007199254740993, 2.0, 1e2]".utf8))
+        == .array([.integer(9_007_199_254_740_993), .number(2), .number(100)]))
+    #expect(
+      JSONProblem.duplicateKey("a", line: 2).description
+        == "repeats the key \"a\" on line 2 (each key may appear once in an object)")
   }
 }

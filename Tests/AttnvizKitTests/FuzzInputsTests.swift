@@ -100,7 +100,7 @@ struct FuzzInputsTests {
 
   @Test func weightsJSON() {
     for bytes in Self.inputs("FuzzWeightsJSON") {
-      _ = try? JSONStructure(bytes)
+      _ = try? JSONValue(parsing: bytes)
       guard let model = try? WeightsFileModel(data: Data(bytes), name: "fuzz.json") else {
         continue
       }

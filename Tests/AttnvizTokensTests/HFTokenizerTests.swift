@@ -134,7 +134,7 @@ struct HFTokenizerTests {
     ("", "is not valid JSON: line 1 should have a value"),
     ("{\"model\": [1,\n 2", "line 2 should have ',' or ']'"),
     ("[]", "must be a JSON object with a \"model\""),
-    (String(repeating: "[", count: 100_000), "at most 64 levels of nesting"),
+    (String(repeating: "[", count: 100_000), "nests arrays and objects deeper than 64 levels"),
     ("{\"model\": \"\\ud800\"}", "a low surrogate"),
     ("{\"a\": 1} x", "nothing after the document"),
   ])

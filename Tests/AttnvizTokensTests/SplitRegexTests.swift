@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 import Testing
 

@@ -10,7 +10,7 @@ import FuzzDriver
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   guard let data else { return 0 }
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-  _ = try? JSONStructure(bytes)
+  _ = try? JSONValue(parsing: bytes)
   guard let model = try? WeightsFileModel(data: Data(bytes), name: "fuzz.json") else { return 0 }
   _ = try? model.trace("the cat sat on the mat")
   return 0

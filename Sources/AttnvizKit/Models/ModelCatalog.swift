@@ -98,8 +98,8 @@ public struct ModelCatalog {
         listing.architecture = "(no readable config.json)"
         return listing
       }
-      func int(_ keys: String...) -> Int? { keys.lazy.compactMap { config[$0] as? Int }.first }
-      listing.architecture = config["model_type"] as? String ?? "?"
+      func int(_ keys: String...) -> Int? { keys.lazy.compactMap { config[$0]?.int }.first }
+      listing.architecture = config["model_type"]?.string ?? "?"
       listing.layers = int("num_hidden_layers", "n_layer")
       listing.heads = int("num_attention_heads", "n_head")
       listing.keyValueHeads = int("num_key_value_heads") ?? listing.heads

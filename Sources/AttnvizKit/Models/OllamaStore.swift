@@ -36,7 +36,7 @@ struct OllamaStore {
       }
       throw AttnvizError.failure("\(error)")
     }
-    let digest = try Self.modelDigest(Data(data), manifest: path)
+    let digest = try Self.modelDigest(data, manifest: path)
     let blob = "\(models)/blobs/\(digest.replacingOccurrences(of: ":", with: "-"))"
     guard FileManager.default.fileExists(atPath: blob) else {
       throw AttnvizError.failure(
@@ -66,14 +66,14 @@ struct OllamaStore {
   }
 
   /// The digest (`sha256:<64 hex>`) of the model layer.
-  static func modelDigest(_ data: Data, manifest: String) throws -> String {
-    guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let layers = json["layers"] as? [[String: Any]]
+  static func modelDigest(_ bytes: [UInt8], manifest: String) throws -> String {
+    guard let json = try? JSONValue(parsing: bytes), let layers = json["layers"]?.array,
+      layers.allSatisfy({ $0.object != nil })
     else {
       throw AttnvizError.failure("the Ollama manifest \(manifest) is not a JSON object with layers")
     }
-    guard let layer = layers.first(where: { $0["mediaType"] as? String == modelMediaType }),
-      let digest = layer["digest"] as? String
+    guard let layer = layers.first(where: { $0["mediaType"]?.string == modelMediaType }),
+      let digest = layer["digest"]?.string
     else {
       throw AttnvizError.failure(
         "the Ollama manifest \(manifest) has no layer of type \(modelMediaType) (no model weights)")

@@ -118,10 +118,8 @@ func jsonArray(_ words: [String]) -> String {
 /// Parses what `jsonArray` wrote; nil for anything else, and for more than `maximumTextChunk`
 /// bytes (a recorded command is at most the 1 MiB text, escaped).
 public func parseJSONArrayOfStrings(_ text: String) -> [String]? {
-  guard text.utf8.count <= maximumTextChunk, let data = text.data(using: .utf8),
-    let array = try? JSONSerialization.jsonObject(with: data) as? [String]
-  else { return nil }
-  return array
+  guard text.utf8.count <= maximumTextChunk else { return nil }
+  return (try? JSONValue(parsing: Array(text.utf8)))?.strings
 }
 
 /// What `attnviz info` does with a figure's bytes, for the fuzz target `FuzzFigureInfo` and its

@@ -43,15 +43,18 @@ public struct SafeTensorsCheckpoint: TensorSource {
     func fail(_ reason: String) -> ModelError { .badModel(path: index, reason: reason) }
     // Bounded, structure-checked read (ConfigJSON): no FIFO, no 3 GiB index, no repeated keys.
     let root = try readConfigObject(index)
-    guard let map = root["weight_map"] as? [String: Any] else {
+    guard let map = root["weight_map"]?.object else {
       throw fail("is not a JSON object with a \"weight_map\" from tensor names to shard files")
     }
     var shardNames: Set<String> = []
-    for (tensor, value) in map {
+    for member in map {
       // A shard is a file beside the index: no folders, so the index cannot point elsewhere.
-      guard let shard = value as? String, !shard.isEmpty, !shard.contains("/"),
+      guard let shard = member.value.string, !shard.isEmpty, !shard.contains("/"),
         shard != ".", shard != ".."
-      else { throw fail("maps \"\(tensor)\" to \(value), not a file name beside the index") }
+      else {
+        throw fail(
+          "maps \"\(member.key)\" to \(member.value.messageText), not a file name beside the index")
+      }
       shardNames.insert(shard)
     }
     guard !shardNames.isEmpty else { throw fail("lists no shards") }
@@ -64,11 +67,12 @@ public struct SafeTensorsCheckpoint: TensorSource {
       files.append(try SafeTensorsFile(path: path))
     }
     try self.init(files: files)
-    for (tensor, value) in map
-    where (self.files[tensor]?.path as String?).map({
+    for member in map
+    where (self.files[member.key]?.path as String?).map({
       URL(fileURLWithPath: $0).lastPathComponent
-    }) != value as? String {
-      throw fail("says \"\(tensor)\" is in \(value), but that shard does not hold it")
+    }) != member.value.string {
+      throw fail(
+        "says \"\(member.key)\" is in \(member.value.messageText), but that shard does not hold it")
     }
   }
 

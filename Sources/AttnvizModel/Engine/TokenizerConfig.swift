@@ -7,21 +7,17 @@ import Foundation
 func bertTokenizerOptions(contentsOf path: String) throws -> BertTokenizer.Options {
   var options = BertTokenizer.Options()
   guard (try? BoundedFile.kindOf(path, what: "")) != nil else { return options }
-  let root = try readJSONObject(path)
+  let root = try readConfigObject(path)
   func flag(_ field: String) throws -> Bool? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, !isNumberNotBool(number) else {
+    guard let value = root.given(field) else { return nil }
+    guard let flag = value.bool else {
       throw ModelError.badModel(
         path: path, reason: "field \"\(field)\" must be true, false or null")
     }
-    return number.boolValue
+    return flag
   }
   options.lowercase = try flag("do_lower_case") ?? true
   options.stripAccents = try flag("strip_accents")
   options.splitChineseCharacters = try flag("tokenize_chinese_chars") ?? true
   return options
-}
-
-func readJSONObject(_ path: String) throws -> [String: Any] {
-  try readConfigObject(path)
 }

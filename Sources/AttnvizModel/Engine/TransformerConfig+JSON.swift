@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 extension TransformerConfig {
@@ -7,7 +8,7 @@ extension TransformerConfig {
   /// only used in messages.
   public init(configJSON data: Data, path: String) throws {
     let fields = try ConfigFields(data: data, path: path)
-    guard let type = fields.root["model_type"] as? String else {
+    guard let type = fields.root["model_type"]?.string else {
       throw fields.fail(
         "model_type", "is missing; supported: \(Architecture.supportedList)")
     }
@@ -44,21 +45,21 @@ extension TransformerConfig {
     var localTheta: Double?
     var scaling = RopeScaling.none
     if architecture == .gemma3,
-      let parameters = f.root["rope_parameters"] as? [String: Any],
+      let parameters = f.root["rope_parameters"], parameters.object != nil,
       parameters["full_attention"] != nil || parameters["sliding_attention"] != nil
     {
       for (kind, key) in [("full_attention", true), ("sliding_attention", false)] {
         guard let value = parameters[kind] else { continue }
-        guard let object = value as? [String: Any] else {
+        guard value.object != nil else {
           throw f.fail("rope_parameters.\(kind)", "must be an object")
         }
-        let type = object["rope_type"] as? String ?? "default"
+        let type = value["rope_type"]?.string ?? "default"
         guard type == "default" else {
           throw f.fail(
             "rope_parameters.\(kind)",
             "has rope_type \"\(type)\"; attnviz runs Gemma 3 with default rotary frequencies only")
         }
-        let base = try f.positiveNumber("rope_theta", in: object)
+        let base = try f.positiveNumber("rope_theta", in: value)
         if key { theta = base ?? 1_000_000 } else { localTheta = base ?? 10_000 }
       }
       localTheta = localTheta ?? 10_000
@@ -118,7 +119,7 @@ extension TransformerConfig {
           "use_sliding_window", "is true; attnviz runs Qwen models with full attention only")
       }
     }
-    if let kinds = f.root["layer_types"] as? [String],
+    if let kinds = f.root["layer_types"]?.strings,
       kinds.contains(where: { $0 != "full_attention" })
     {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
@@ -126,12 +127,13 @@ extension TransformerConfig {
     if architecture == .phi3 {
       // Phi-3's rope_parameters may carry partial_rotary_factor (Phi-4-mini: 0.75) and
       // longrope factors (the 128k models): neither is computed here.
-      let parameters = (f.root["rope_parameters"] ?? f.root["rope_scaling"]) as? [String: Any]
+      let parameters = f.root["rope_parameters"] ?? f.root["rope_scaling"]
       if let partial = parameters?["partial_rotary_factor"] ?? f.root["partial_rotary_factor"],
-        (partial as? NSNumber)?.doubleValue != 1
+        partial.number != 1
       {
         throw f.fail(
-          "partial_rotary_factor", "is \(partial); attnviz rotates whole heads (1.0) only")
+          "partial_rotary_factor",
+          "is \(partial.messageText); attnviz rotates whole heads (1.0) only")
       }
     }
     let window =
@@ -156,15 +158,14 @@ extension TransformerConfig {
       .kvHeads: "num_key_value_heads", .headDim: "head_dim", .intermediate: "intermediate_size",
       .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
       .normEpsilon: "rms_norm_eps", .ropeTheta: "rope_theta",
-      .ropeScaling: f.root["rope_parameters"].map { !($0 is NSNull) } ?? false
-        ? "rope_parameters" : "rope_scaling",
+      .ropeScaling: f.root.given("rope_parameters") != nil ? "rope_parameters" : "rope_scaling",
       .slidingWindow: "sliding_window",
     ])
     return config
   }
 
   static func bert(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
-    if let kind = f.root["position_embedding_type"] as? String, kind != "absolute" {
+    if let kind = f.root["position_embedding_type"]?.string, kind != "absolute" {
       throw f.fail("position_embedding_type", "is \"\(kind)\"; only \"absolute\" is supported")
     }
     let hidden = try f.integer("hidden_size")
@@ -237,7 +238,7 @@ extension TransformerConfig {
     config.origin = f.origin([
       .layers: "n_layer", .hidden: "n_embd", .heads: "n_head", .intermediate: "n_inner",
       .normEpsilon: "layer_norm_epsilon",
-      .maxPositions: f.root["n_positions"] is NSNumber ? "n_positions" : "n_ctx",
+      .maxPositions: f.root["n_positions"]?.number != nil ? "n_positions" : "n_ctx",
       .vocabularySize: "vocab_size",
     ])
     return config
@@ -246,7 +247,7 @@ extension TransformerConfig {
 
 /// Typed fields of a parsed config.json, each error naming the field.
 struct ConfigFields {
-  let root: [String: Any]
+  let root: JSONValue
   let path: String
 
   init(data: Data, path: String) throws {
@@ -264,7 +265,7 @@ struct ConfigFields {
   func origin(_ keys: [TransformerConfig.Field: String]) -> TransformerConfig.Origin {
     TransformerConfig.Origin(
       file: "config.json",
-      keys: keys.filter { root[$0.value] != nil && !(root[$0.value] is NSNull) })
+      keys: keys.filter { root.given($0.value) != nil })
   }
 
   func integer(_ field: String) throws -> Int {
@@ -274,43 +275,42 @@ struct ConfigFields {
 
   /// nil when absent or null.
   func optionalInteger(_ field: String, minimum: Int = 1) throws -> Int? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, isNumberNotBool(value),
-      let int = Int(exactly: number.doubleValue),
+    guard let value = root.given(field) else { return nil }
+    guard let number = value.number, let int = Int(exactly: number),
       (minimum...TransformerConfig.largestSize).contains(int)
     else {
       throw fail(
         field,
-        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), not \(value)")
+        "must be a whole number from \(minimum) to \(TransformerConfig.largestSize), "
+          + "not \(value.messageText)")
     }
     return int
   }
 
-  func positiveNumber(_ field: String, in object: [String: Any]? = nil) throws -> Double? {
-    guard let value = (object ?? root)[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, isNumberNotBool(value), number.doubleValue > 0,
-      number.doubleValue.isFinite
-    else { throw fail(field, "must be a positive number, not \(value)") }
-    return number.doubleValue
+  func positiveNumber(_ field: String, in object: JSONValue? = nil) throws -> Double? {
+    guard let value = (object ?? root).given(field) else { return nil }
+    guard let number = value.number, number > 0 else {
+      throw fail(field, "must be a positive number, not \(value.messageText)")
+    }
+    return number
   }
 
   func flag(_ field: String) throws -> Bool? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, !isNumberNotBool(number) else {
-      throw fail(field, "must be true or false")
-    }
-    return number.boolValue
+    guard let value = root.given(field) else { return nil }
+    guard let flag = value.bool else { throw fail(field, "must be true or false") }
+    return flag
   }
 
   func activation(_ field: String) throws -> TransformerConfig.Activation? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
+    guard let value = root.given(field) else { return nil }
     let names: [String: TransformerConfig.Activation] = [
       "gelu": .gelu, "gelu_new": .geluTanh, "gelu_pytorch_tanh": .geluTanh, "relu": .relu,
       "silu": .silu, "swish": .silu,
     ]
-    guard let name = value as? String, let activation = names[name] else {
+    guard let name = value.string, let activation = names[name] else {
       throw fail(
-        field, "is \"\(value)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
+        field,
+        "is \"\(value.messageText)\"; supported: \(names.keys.sorted().joined(separator: ", "))")
     }
     return activation
   }
@@ -318,19 +318,19 @@ struct ConfigFields {
   /// A soft-cap: absent or null for none, else a positive number (0 or NaN is refused, not
   /// read as "no cap").
   func softCap(_ field: String) throws -> Double? {
-    guard let value = root[field], !(value is NSNull) else { return nil }
-    guard let number = value as? NSNumber, isNumberNotBool(value), number.doubleValue > 0,
-      number.doubleValue.isFinite
-    else { throw fail(field, "must be a positive number or null (no cap), not \(value)") }
-    return number.doubleValue
+    guard let value = root.given(field) else { return nil }
+    guard let number = value.number, number > 0 else {
+      throw fail(field, "must be a positive number or null (no cap), not \(value.messageText)")
+    }
+    return number
   }
 
   /// Which layers attend through the window, as `TransformerConfig.globalLayerPeriod`:
   /// `layer_types` when given (it must be the pattern "every n-th layer global", the one the
   /// engine follows), else the architecture's period `fallback`.
   func globalLayerPeriod(layers: Int, fallback: Int) throws -> Int {
-    guard let value = root["layer_types"], !(value is NSNull) else { return fallback }
-    guard let kinds = value as? [String], kinds.count == layers,
+    guard let value = root.given("layer_types") else { return fallback }
+    guard let kinds = value.strings, kinds.count == layers,
       kinds.allSatisfy({ $0 == "sliding_attention" || $0 == "full_attention" })
     else {
       throw fail(
@@ -352,10 +352,10 @@ struct ConfigFields {
 
   /// transformers 4 writes `rope_theta` at the top level; 5 writes it inside `rope_parameters`.
   func ropeTheta(default fallback: Double = 10_000) throws -> Double {
-    if let value = root["rope_parameters"], !(value is NSNull), !(value is [String: Any]) {
+    if let value = root.given("rope_parameters"), value.object == nil {
       throw fail("rope_parameters", "must be an object")
     }
-    if let parameters = root["rope_parameters"] as? [String: Any],
+    if let parameters = root.given("rope_parameters"),
       let theta = try positiveNumber("rope_theta", in: parameters)
     {
       return theta
@@ -365,11 +365,10 @@ struct ConfigFields {
 
   /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.
   func ropeScaling() throws -> TransformerConfig.RopeScaling {
-    let given = { (key: String) in root[key].map { !($0 is NSNull) } ?? false }
-    let field = given("rope_parameters") ? "rope_parameters" : "rope_scaling"
-    guard let value = root[field], !(value is NSNull) else { return .none }
-    guard let scaling = value as? [String: Any] else { throw fail(field, "must be an object") }
-    let kind = (scaling["rope_type"] ?? scaling["type"]) as? String ?? "default"
+    let field = root.given("rope_parameters") != nil ? "rope_parameters" : "rope_scaling"
+    guard let scaling = root.given(field) else { return .none }
+    guard scaling.object != nil else { throw fail(field, "must be an object") }
+    let kind = (scaling["rope_type"] ?? scaling["type"])?.string ?? "default"
     switch kind {
     case "default": return .none
     case "llama3":

@@ -25,8 +25,9 @@ extension TransformerModel {
         guard FileManager.default.fileExists(atPath: path),
           let object = try? readConfigObject(path)
         else { continue }
-        if let id = object["eos_token_id"] as? Int { ids.insert(id) }
-        if let list = object["eos_token_id"] as? [Int] { ids.formUnion(list) }
+        let eos = object["eos_token_id"]
+        if let id = eos?.int { ids.insert(id) }
+        if let list = eos?.array { ids.formUnion(list.compactMap(\.int)) }
       }
     }
     if let decoder = tokenizer as? any TokenDecoding {
@@ -55,9 +56,9 @@ extension TransformerModel {
     let path = folder.appendingPathComponent("tokenizer_config.json").path
     guard FileManager.default.fileExists(atPath: path), let object = try? readConfigObject(path)
     else { return nil }
-    if let text = object["chat_template"] as? String { return text }
-    if let list = object["chat_template"] as? [[String: Any]] {
-      return list.first { $0["name"] as? String == "default" }?["template"] as? String
+    if let text = object["chat_template"]?.string { return text }
+    if let list = object["chat_template"]?.array {
+      return list.first { $0["name"]?.string == "default" }?["template"]?.string
     }
     return nil
   }

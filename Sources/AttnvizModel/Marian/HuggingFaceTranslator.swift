@@ -94,7 +94,7 @@ extension MarianTranslator {
   /// The `model_type` of a Hugging Face encoder–decoder folder attnviz translates with, or nil.
   public static func huggingFaceModelType(_ folder: String) -> String? {
     guard let config = try? readConfigObject(folder + "/config.json"),
-      let type = config["model_type"] as? String, huggingFaceTypes.contains(type)
+      let type = config["model_type"]?.string, huggingFaceTypes.contains(type)
     else { return nil }
     return type
   }
@@ -104,16 +104,16 @@ extension MarianTranslator {
   /// The sizes in a Hugging Face folder's config.json (for `attnviz models`).
   static func huggingFaceConfig(_ folder: String) throws -> MarianConfig {
     let json = try readConfigObject(folder + "/config.json")
-    if json["model_type"] as? String == "t5" {
-      let layers = json["num_layers"] as? Int ?? 0
+    if json["model_type"]?.string == "t5" {
+      let layers = json["num_layers"]?.int ?? 0
       return MarianConfig(
-        dim: json["d_model"] as? Int ?? 0, encoderLayers: layers,
-        decoderLayers: json["num_decoder_layers"] as? Int ?? layers,
-        heads: json["num_heads"] as? Int ?? 0, feedForward: json["d_ff"] as? Int ?? 0,
-        vocabulary: json["vocab_size"] as? Int ?? 0)
+        dim: json["d_model"]?.int ?? 0, encoderLayers: layers,
+        decoderLayers: json["num_decoder_layers"]?.int ?? layers,
+        heads: json["num_heads"]?.int ?? 0, feedForward: json["d_ff"]?.int ?? 0,
+        vocabulary: json["vocab_size"]?.int ?? 0)
     }
     func value(_ key: String) throws -> Int {
-      guard let v = json[key] as? Int else {
+      guard let v = json[key]?.int else {
         throw ModelError.badModel(path: folder + "/config.json", reason: "has no \(key)")
       }
       return v
@@ -132,21 +132,24 @@ extension MarianTranslator {
     let configPath = folder + "/config.json"
     let json = try readConfigObject(configPath)
     func fail(_ reason: String) -> ModelError { .badModel(path: configPath, reason: reason) }
-    guard let type = json["model_type"] as? String else { throw fail("has no \"model_type\"") }
+    guard let type = json["model_type"]?.string else { throw fail("has no \"model_type\"") }
     guard Self.huggingFaceTypes.contains(type) else {
       throw fail(
         "has model_type \"\(type)\"; attnviz translates with "
           + Self.huggingFaceTypes.sorted().joined(separator: " and ") + " encoder–decoders")
     }
     func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int {
-      guard let value = json[key] as? Int, range.contains(value) else {
-        throw fail("has \(key) \(json[key].map { "\($0)" } ?? "missing"), not a number in \(range)")
+      guard let value = json[key]?.int, range.contains(value) else {
+        throw fail(
+          "has \(key) \(json[key]?.messageText ?? "missing"), not a number in \(range)")
       }
       return value
     }
     func flag(_ key: String, _ fallback: Bool) throws -> Bool {
       guard let value = json[key] else { return fallback }
-      guard let b = value as? Bool else { throw fail("has \(key) \(value), not true or false") }
+      guard let b = value.bool else {
+        throw fail("has \(key) \(value.messageText), not true or false")
+      }
       return b
     }
     if type == "t5" {
@@ -165,7 +168,7 @@ extension MarianTranslator {
           ? layers : try integer("num_decoder_layers", 1...ModelLimits.layers),
         heads: heads, feedForward: try integer("d_ff", 1...1 << 17),
         vocabulary: try integer("vocab_size", 1...1 << 20))
-      let projection = (json["feed_forward_proj"] as? String) ?? "relu"
+      let projection = json["feed_forward_proj"]?.string ?? "relu"
       let gated: Bool
       let activation: TransformerConfig.Activation
       switch projection {
@@ -181,7 +184,7 @@ extension MarianTranslator {
         try SafeTensorsCheckpoint(folder: folder), config: config, gated: gated, tied: tied,
         buckets: try integer("relative_attention_num_buckets", 2...1024),
         maxDistance: try integer("relative_attention_max_distance", 1...1 << 20),
-        epsilon: (json["layer_norm_epsilon"] as? Double) ?? 1e-6,
+        epsilon: json["layer_norm_epsilon"]?.number ?? 1e-6,
         start: try integer("decoder_start_token_id", 0...(config.vocabulary - 1)))
       pass.activation = activation
       // transformers 5 scales the decoder output by C^−½ when `scale_decoder_outputs`, which
@@ -218,7 +221,7 @@ extension MarianTranslator {
     guard try flag("share_encoder_decoder_embeddings", true) else {
       throw fail("has separate source and target embeddings; attnviz runs shared ones")
     }
-    let activationName = (json["activation_function"] as? String) ?? "gelu"
+    let activationName = json["activation_function"]?.string ?? "gelu"
     let activation: TransformerConfig.Activation
     switch activationName {
     case "gelu": activation = .gelu

@@ -53,8 +53,7 @@ struct SafeTensorsHeader {
           + "length; the file is truncated or not a safetensors file")
     }
     dataStart = 8 + headerLength
-    let json = Data(bytes[8..<dataStart])
-    entries = try parseEntries(json)
+    entries = try parseEntries([UInt8](bytes[8..<dataStart]))
     try validateLayout(dataSize: fileSize - dataStart)
   }
 
@@ -62,23 +61,64 @@ struct SafeTensorsHeader {
     SafeTensorsError(file: file, tensor: tensor, reason: reason)
   }
 
-  private func parseEntries(_ json: Data) throws -> [SafeTensorsEntry] {
-    // Two tensors of one name would leave one silently unread.
+  private func parseEntries(_ json: [UInt8]) throws -> [SafeTensorsEntry] {
+    // The one strict parser: two tensors of one name would leave one silently unread.
+    let root: JSONValue
     do {
-      _ = try JSONStructure([UInt8](json))
-    } catch let problem as JSONStructure.Problem {
-      if case .syntax = problem {} else { throw fail("has a header that \(problem)") }
-    }
-    let raw: RawHeader
-    do {
-      raw = try JSONDecoder().decode(RawHeader.self, from: json)
-    } catch let error as SafeTensorsError {
-      throw SafeTensorsError(file: file, tensor: error.tensor, reason: error.reason)
+      root = try JSONValue(parsing: json)
+    } catch .syntax {
+      throw fail(
+        "has a header that is not a JSON object (the file is corrupted or not safetensors)")
     } catch {
+      throw fail("has a header that \(error)")
+    }
+    guard let members = root.object else {
       throw fail(
         "has a header that is not a JSON object (the file is corrupted or not safetensors)")
     }
-    return raw.entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+    var entries: [SafeTensorsEntry] = []
+    // In name order, so that a header with several faults always reports the same one.
+    for member in members.sorted(by: { $0.key < $1.key }) {
+      if member.key == "__metadata__" {
+        guard let metadata = member.value.object, metadata.allSatisfy({ $0.value.string != nil })
+        else { throw fail("\"__metadata__\" must be an object of strings") }
+        continue
+      }
+      entries.append(try entry(named: member.key, from: member.value))
+    }
+    return entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+  }
+
+  private func entry(named name: String, from fields: JSONValue) throws -> SafeTensorsEntry {
+    guard fields.object != nil else {
+      throw fail("must be an object with dtype, shape and data_offsets", tensor: name)
+    }
+    guard let dtype = fields["dtype"]?.string else {
+      throw fail("has no \"dtype\" string", tensor: name)
+    }
+    guard let size = safeTensorsElementSizes[dtype] else {
+      let known = safeTensorsElementSizes.keys.sorted().joined(separator: ", ")
+      throw fail(
+        "has the unknown dtype \"\(dtype)\" (safetensors dtypes: \(known))", tensor: name)
+    }
+    guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+      throw fail("needs \"shape\" as a list of non-negative integers", tensor: name)
+    }
+    guard let offsets = integers(fields["data_offsets"]),
+      offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1]
+    else {
+      throw fail("needs \"data_offsets\" as [begin, end] with 0 ≤ begin ≤ end", tensor: name)
+    }
+    return SafeTensorsEntry(
+      name: name, dtype: dtype, elementSize: size, shape: shape, begin: offsets[0],
+      end: offsets[1])
+  }
+
+  /// A list of whole numbers, or nil.
+  private func integers(_ value: JSONValue?) -> [Int]? {
+    guard let items = value?.array else { return nil }
+    let numbers = items.compactMap(\.int)
+    return numbers.count == items.count ? numbers : nil
   }
 
   /// Tensors must tile the data area: each starts where the previous ended, the sizes agree with
@@ -127,73 +167,4 @@ struct SafeTensorsHeader {
     }
     return count
   }
-}
-
-/// The header's JSON, decoded key by key so that each error can name its tensor.
-private struct RawHeader: Decodable {
-  var entries: [SafeTensorsEntry] = []
-
-  init(from decoder: Decoder) throws {
-    let container = try decoder.container(keyedBy: NameKey.self)
-    // In name order, so that a header with several faults always reports the same one.
-    for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-      if key.stringValue == "__metadata__" {
-        guard (try? container.decode([String: String].self, forKey: key)) != nil else {
-          throw headerError("\"__metadata__\" must be an object of strings")
-        }
-        continue
-      }
-      let fields: KeyedDecodingContainer<FieldKey>
-      do {
-        fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: key)
-      } catch {
-        throw headerError("must be an object with dtype, shape and data_offsets", key.stringValue)
-      }
-      entries.append(try Self.entry(named: key.stringValue, from: fields))
-    }
-  }
-
-  private static func entry(
-    named name: String, from fields: KeyedDecodingContainer<FieldKey>
-  ) throws -> SafeTensorsEntry {
-    guard let dtype = try? fields.decode(String.self, forKey: .dtype) else {
-      throw headerError("has no \"dtype\" string", name)
-    }
-    guard let size = safeTensorsElementSizes[dtype] else {
-      let known = safeTensorsElementSizes.keys.sorted().joined(separator: ", ")
-      throw headerError("has the unknown dtype \"\(dtype)\" (safetensors dtypes: \(known))", name)
-    }
-    guard let shape = try? fields.decode([Int].self, forKey: .shape),
-      shape.allSatisfy({ $0 >= 0 })
-    else {
-      throw headerError("needs \"shape\" as a list of non-negative integers", name)
-    }
-    guard let offsets = try? fields.decode([Int].self, forKey: .dataOffsets),
-      offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1]
-    else {
-      throw headerError(
-        "needs \"data_offsets\" as [begin, end] with 0 ≤ begin ≤ end", name)
-    }
-    return SafeTensorsEntry(
-      name: name, dtype: dtype, elementSize: size, shape: shape, begin: offsets[0],
-      end: offsets[1])
-  }
-}
-
-/// The file name is filled in by `SafeTensorsHeader`, which knows it.
-private func headerError(_ reason: String, _ tensor: String? = nil) -> SafeTensorsError {
-  SafeTensorsError(file: "", tensor: tensor, reason: reason)
-}
-
-private struct NameKey: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
-}
-
-private enum FieldKey: String, CodingKey {
-  case dtype
-  case shape
-  case dataOffsets = "data_offsets"
 }

@@ -2,9 +2,8 @@ import AttnvizFiles
 import Foundation
 
 /// Reading `vocab.json` and `merges.txt`, strictly: every error names the file and the line, so
-/// a truncated download or a wrong file is found at once. Both are read as bytes: GPT-2's files
-/// have 50 257 and 50 000 entries, and going through `String` and `JSONSerialization` would
-/// make loading the slowest step of a run.
+/// a truncated download or a wrong file is found at once. Both are read as bytes, vocab.json by
+/// the one JSON parser (`JSONValue`), merges.txt line by line.
 enum BPEFiles {
   static func readBytes(_ path: String) throws -> [UInt8] {
     do {
@@ -26,8 +25,8 @@ enum BPEFiles {
       switch failure {
       case .notAnObject:
         reason = "must be a JSON object from tokens to ids, e.g. {\"Ġthe\": 262}"
-      case .syntax(let line, let expected):
-        reason = "is not valid JSON: line \(line) should have \(expected)"
+      case .json(let problem):
+        reason = problem.description
       case .badID(let line, let key):
         reason = "line \(line): the id of \"\(key)\" must be a whole number ≥ 0"
       }

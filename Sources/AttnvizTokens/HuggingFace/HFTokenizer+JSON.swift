@@ -24,7 +24,7 @@ extension HFTokenizer {
     do {
       root = try JSONValue(parsing: jsonData)
     } catch {
-      throw fail("is not valid JSON: line \(error.line) should have \(error.expected)")
+      throw fail(error.description)
     }
     guard root.object != nil else { throw fail("must be a JSON object with a \"model\"") }
     do {

@@ -1,3 +1,5 @@
+import AttnvizFiles
+
 /// Reads the pattern syntax `SplitRegex` supports into `RegexNode`s; anything else is refused
 /// with a reason that names the construct.
 struct RegexParser {

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizStyle
 
 /// How a vocabulary entry becomes the label a table or figure shows. Every tokenizer goes

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import Foundation
 
 /// Reads the components of a `tokenizer.json` into `HFTokenizer`'s types, strictly: an
