@@ -64,7 +64,7 @@ extension Double: KernelScalar {
 ///     raw_h     = Q_h·K_gᵀ              (T, N)
 ///     scaled_h  = raw_h · scale         (T, N)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
 ///                 → c·tanh(scaled_h / c)           with Gemma 2's soft-cap c
-                 + bias_h                         with T5's relative position bias
+///                 + bias_h                         with T5's relative position bias
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 ///
