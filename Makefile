@@ -19,7 +19,8 @@
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
-#                   the PNG compression sweep (attnviz-render-bench)
+#                   the PNG compression sweep (attnviz-render-bench), then make bench-engine
+#   make bench-engine  the engine on the GGUF models; BENCH_LLAMA=1: beside llama.cpp
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -34,6 +35,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
+.PHONY: bench-engine
 .PHONY: lint format
 .PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
@@ -210,6 +212,29 @@ bench: deps
 	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
 	    --model-dir $(MODEL_DIR); \
 	fi
+	$(MAKE) bench-engine
+
+# The engine on the GGUF models (bench/engine.py): SmolLM2's JSON and default jobs, generation
+# and ablation sweep, the Qwen2.5 and Gemma 3 default jobs and Qwen's generation; with
+# BENCH_PREVIOUS, that binary runs each case too, interleaved. BENCH_LLAMA=1 also times
+# llama.cpp on the same files through llama-cpp-python, built once from its PyPI sdist into
+# .bench-llama-venv/ (at low priority; several minutes on 2 cores).
+BENCH_LLAMA ?=
+BENCH_ENGINE_RUNS ?= 5
+LLAMA_CPP_PYTHON = llama-cpp-python==0.3.36
+bench-engine:
+	$(SWIFT) build -c release --product attnviz
+	@set -e; llama=""; \
+	if [ "$(BENCH_LLAMA)" = 1 ]; then \
+	  [ -x .bench-llama-venv/bin/python ] || python3 -m venv .bench-llama-venv; \
+	  .bench-llama-venv/bin/python -c "import llama_cpp" 2>/dev/null || \
+	    CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF" \
+	    CMAKE_BUILD_PARALLEL_LEVEL=2 nice -n 19 .bench-llama-venv/bin/pip install --quiet \
+	      --disable-pip-version-check --no-binary llama-cpp-python $(LLAMA_CPP_PYTHON); \
+	  llama="--llama-python .bench-llama-venv/bin/python"; \
+	fi; \
+	python3 bench/engine.py --attnviz .build/release/attnviz --runs $(BENCH_ENGINE_RUNS) $$llama \
+	  $(if $(BENCH_PREVIOUS),--previous "$(BENCH_PREVIOUS)")
 
 # --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
 # The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which

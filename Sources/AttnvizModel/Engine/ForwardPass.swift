@@ -102,7 +102,9 @@ struct ForwardPass {
       let weights = result.weights.map { Matrix(rows: t, columns: past + t, values: $0) }
       // ‖f_h(x_j)‖ of every key (--view contribution); not per generated token, where the
       // cache's keys would be measured again at every step.
-      let norms = cache == nil ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil
+      let norms =
+        cache == nil && request.transformedNorms
+        ? transformedNorms(v: projected.v, output: w.output, tokens: t) : nil
       let window = sliding ? config.slidingWindow : nil
       if last && !toEnd && !keep {
         output.layers.append(

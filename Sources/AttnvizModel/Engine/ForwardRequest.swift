@@ -47,6 +47,9 @@ public struct ForwardRequest: Sendable, Equatable {
   public var resume: Resume?
   /// Layers' Float32 weights kept between passes (many passes over the same model).
   public var weights: LayerWeightsCache?
+  /// Whether each layer's trace gets ‖f_h(x_j)‖ (`LayerTrace.transformedNorms`, for
+  /// `--view contribution`); the ablation sweep's passes, which read only logits, skip them.
+  public var transformedNorms = true
 
   public struct Resume: Sendable, Equatable {
     public var layer: Int
@@ -147,7 +150,9 @@ public final class LayerWeightsCache: @unchecked Sendable, Equatable {
     lock.lock()
     defer { lock.unlock() }
     if let kept = layers[l] { return kept }
-    let w = try LayerWeights(layer: l, reader: reader)
+    var w = try LayerWeights(layer: l, reader: reader)
+    // Converted once for all the passes rather than a row at a time in each.
+    w.materialize()
     layers[l] = w
     return w
   }

@@ -79,6 +79,16 @@ struct LayerWeights {
   }
 }
 
+extension LayerWeights {
+  /// Every matrix held as Float32 (`WeightMatrix.materialized`).
+  mutating func materialize() {
+    (query, key, value, output) = (
+      query.materialized, key.materialized, value.materialized, output.materialized
+    )
+    (up, gate, down) = (up.materialized, gate?.materialized, down.materialized)
+  }
+}
+
 /// Reads parameters through the tensor table: Float32 values, transposed to (out, in) where the
 /// checkpoint stores (in, out), and every value checked finite (a NaN in the weights would
 /// otherwise surface as an attention row of NaN, far from its cause).
@@ -123,10 +133,21 @@ struct ParameterReader {
         path: checkpoint,
         reason: "tensor \"\(name)\" gave \(matrix.count) values for its shape \(entry.shape)")
     }
-    // F32 matrices come straight from the mapping, never converted: checked here, with the
-    // element named as the conversion names it.
-    try matrix.withUnsafeBufferPointer { try checkFinite($0, name) }
+    try checkFinite(matrix, name)
     return matrix
+  }
+
+  /// A matrix straight from the mapping (F32), never converted, is checked here, with the
+  /// element named as the conversion names it; one kept in its stored format is checked
+  /// through its scales, once per run (`QuantizedRows.firstNonFinite`).
+  func checkFinite(_ matrix: WeightMatrix, _ name: String) throws {
+    guard let quantized = matrix.quantized else {
+      try matrix.withUnsafeBufferPointer { try checkFinite($0, name) }
+      return
+    }
+    if let (index, value) = quantized.firstNonFinite() {
+      throw nonFinite(name, value: value, element: index)
+    }
   }
 
   /// Rows of a 2-D table (an embedding lookup), checked finite.
@@ -159,10 +180,14 @@ struct ParameterReader {
     guard !allFinite(values), let index = values.firstIndex(where: { !$0.isFinite }) else {
       return
     }
-    throw ModelError.badModel(
+    throw nonFinite(name, value: values[index], element: element(index))
+  }
+
+  func nonFinite(_ name: String, value: Float, element: Int) -> ModelError {
+    ModelError.badModel(
       path: checkpoint,
-      reason: "tensor \"\(name)\" holds \(values[index].isNaN ? "NaN" : "an infinite value") at "
-        + "element \(element(index)); the checkpoint is corrupted (download it again)")
+      reason: "tensor \"\(name)\" holds \(value.isNaN ? "NaN" : "an infinite value") at "
+        + "element \(element); the checkpoint is corrupted (download it again)")
   }
 }
 

@@ -6,8 +6,9 @@ import Foundation
 ///
 /// W_head is `lm_head.weight` (GGUF `output.weight`) when the checkpoint has one, else the
 /// token embeddings (tied, as GPT-2 and SmolLM2). A head stored as Float32 in a mapped file is
-/// read in place; any other type is converted `OutputHead.chunkRows` rows at a time, so the
-/// V × C table (113 MB as Float32 for SmolLM2) is never held whole.
+/// read in place, one in a GGUF file is converted a row at a time by the product
+/// (`QuantizedRows`), and any other type `OutputHead.chunkRows` rows at a time, so the V × C
+/// table (113 MB as Float32 for SmolLM2) is never held whole.
 struct OutputHead {
   let pass: ForwardPass
   /// Rows of the head converted at once: 2,048 × C Float32 (4.5 MB for C = 576).
@@ -67,6 +68,12 @@ struct OutputHead {
       let matrix = (pass.tensors as? SafeTensorsCheckpoint)?.mappedMatrix(name)
     {
       try matrix.withUnsafeBufferPointer { try pass.reader.checkFinite($0, name) }
+      return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v)
+    }
+    if let name = pass.table.names[parameter], let gguf = pass.tensors as? GGUFCheckpoint {
+      // Left in the file's format and converted a row at a time by the product.
+      let matrix = try gguf.matrix(name)
+      try pass.reader.checkFinite(matrix, name)
       return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v)
     }
     var start = 0

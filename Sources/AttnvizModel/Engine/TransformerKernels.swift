@@ -22,19 +22,29 @@ func linear(_ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, out
   precondition(bias == nil || bias?.count == outputs, "linear: bias length")
   var out = [Float](repeating: 0, count: t * outputs)
   let chunks = (outputs + LinearJob.chunk - 1) / LinearJob.chunk
+  func run(_ job: LinearJob) {
+    if t * inputs * outputs >= 1 << 18 && chunks > 1 {
+      DispatchQueue.concurrentPerform(iterations: chunks) { job.run(chunk: $0) }
+    } else {
+      for c in 0..<chunks { job.run(chunk: c) }
+    }
+  }
   x.withUnsafeBufferPointer { xs in
-    weight.withUnsafeBufferPointer { ws in
-      out.withUnsafeMutableBufferPointer { os in
-        guard let xp = xs.baseAddress, let wp = ws.baseAddress, let op = os.baseAddress else {
-          return
-        }
-        let job = LinearJob(
-          x: xp, rows: t, inputs: inputs, weight: wp, bias: bias, outputs: outputs, out: op)
-        if t * inputs * outputs >= 1 << 18 && chunks > 1 {
-          DispatchQueue.concurrentPerform(iterations: chunks) { job.run(chunk: $0) }
-        } else {
-          for c in 0..<chunks { job.run(chunk: c) }
-        }
+    out.withUnsafeMutableBufferPointer { os in
+      guard let xp = xs.baseAddress, let op = os.baseAddress else { return }
+      if let quantized = weight.quantized {
+        run(
+          LinearJob(
+            x: xp, rows: t, inputs: inputs, weight: nil, quantized: quantized, bias: bias,
+            outputs: outputs, out: op))
+        return
+      }
+      weight.withUnsafeBufferPointer { ws in
+        guard let wp = ws.baseAddress else { return }
+        run(
+          LinearJob(
+            x: xp, rows: t, inputs: inputs, weight: wp, quantized: nil, bias: bias,
+            outputs: outputs, out: op))
       }
     }
   }
@@ -48,29 +58,46 @@ private struct LinearJob: @unchecked Sendable {
   let x: UnsafePointer<Float>  // (T, in)
   let rows: Int
   let inputs: Int
-  let weight: UnsafePointer<Float>  // (out, in)
+  let weight: UnsafePointer<Float>?  // (out, in), or:
+  /// (out, in) in a stored block format: each weight row is converted into a row-sized
+  /// scratch buffer (in the core's cache) and used there for all T tokens.
+  let quantized: QuantizedRows?
   let bias: [Float]?
   let outputs: Int
   let out: UnsafeMutablePointer<Float>  // (T, out)
 
   func run(chunk c: Int) {
-    for o in (c &* Self.chunk)..<min(outputs, (c &+ 1) &* Self.chunk) {
-      let wRow = weight + (o &* inputs)
-      let b = bias?[o] ?? 0
-      var i = 0
-      // Four tokens at a time: each weight load serves four products.
-      while i &+ 4 <= rows {
-        let s = dot4(x + (i &* inputs), stride: inputs, wRow, count: inputs)
-        out[i &* outputs &+ o] = s.0 + b
-        out[(i &+ 1) &* outputs &+ o] = s.1 + b
-        out[(i &+ 2) &* outputs &+ o] = s.2 + b
-        out[(i &+ 3) &* outputs &+ o] = s.3 + b
-        i &+= 4
+    let range = (c &* Self.chunk)..<min(outputs, (c &+ 1) &* Self.chunk)
+    if let quantized {
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: max(inputs, 1)) { scratch in
+        guard let row = scratch.baseAddress else { return }
+        for o in range {
+          quantized.row(o, into: row)
+          products(o, UnsafePointer(row))
+        }
       }
-      while i < rows {
-        out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow, count: inputs) + b
-        i &+= 1
-      }
+    } else if let weight {
+      for o in range { products(o, weight + (o &* inputs)) }
+    }
+  }
+
+  /// Output column o for every token: x[i]·wRow + b[o].
+  @inline(__always)
+  private func products(_ o: Int, _ wRow: UnsafePointer<Float>) {
+    let b = bias?[o] ?? 0
+    var i = 0
+    // Four tokens at a time: each weight load serves four products.
+    while i &+ 4 <= rows {
+      let s = dot4(x + (i &* inputs), stride: inputs, wRow, count: inputs)
+      out[i &* outputs &+ o] = s.0 + b
+      out[(i &+ 1) &* outputs &+ o] = s.1 + b
+      out[(i &+ 2) &* outputs &+ o] = s.2 + b
+      out[(i &+ 3) &* outputs &+ o] = s.3 + b
+      i &+= 4
+    }
+    while i < rows {
+      out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow, count: inputs) + b
+      i &+= 1
     }
   }
 }

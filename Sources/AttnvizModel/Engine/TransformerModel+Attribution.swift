@@ -164,6 +164,7 @@ extension TransformerModel {
         ablated.ablation = ablation
         ablated.resume = .init(layer: l, residual: residuals[l])
         ablated.weights = cache
+        ablated.transformedNorms = false
         guard let after = try forward(ids: ids, request: ablated).logits else {
           throw ModelError.badModel(path: location, reason: "the pass returned no logits")
         }

@@ -4,6 +4,9 @@
 ///
 /// Each function converts `blocks` consecutive blocks starting at `source` into
 /// `blocks × type.block` floats at `target`. Multi-byte fields are little-endian and unaligned.
+/// The types the common files use (Q8_0, Q4_1, Q5_0, Q4_K, Q6_K) convert 16 or 32 elements at a
+/// time in SIMD lanes: each lane does the scalar formula's operations in its order (a multiply,
+/// then an add, never fused), so the floats are the same bits.
 enum GGMLDequantize {
   static func run(
     _ type: GGMLType, source: UnsafeRawPointer, blocks: Int, target: UnsafeMutablePointer<Float>
@@ -58,8 +61,27 @@ enum GGMLDequantize {
   /// block_q8_0 { half d; int8 qs[32]; }: y = qs·d
   static func q80(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
-    for j in 0..<32 { y[j] = Float(Int8(bitPattern: byte(x, 2 + j))) * d }
+    for half in 0..<2 {
+      let q = x.loadUnaligned(fromByteOffset: 2 + 16 * half, as: SIMD16<Int8>.self)
+      store(floats(SIMD16<Int32>(truncatingIfNeeded: q)) * d, y + 16 * half)
+    }
   }
+
+  /// 16 bytes at `offset` as 32-bit lanes. (Sixteen lanes: the compiler turns SIMD16
+  /// conversions into a few vector instructions, SIMD32 ones into slow scalar code.)
+  @inline(__always) static func lanes(_ x: UnsafeRawPointer, _ offset: Int) -> SIMD16<Int32> {
+    SIMD16<Int32>(
+      truncatingIfNeeded: x.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self))
+  }
+
+  @inline(__always) static func floats(_ v: SIMD16<Int32>) -> SIMD16<Float> { SIMD16<Float>(v) }
+
+  @inline(__always) static func store(_ v: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(y).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+
+  /// Lane j holds j.
+  static let lanes16 = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
   /// block_q4_0 { half d; uint8 qs[16]; }: low nibbles are elements 0…15, high ones 16…31,
   /// y = (q − 8)·d
@@ -76,25 +98,25 @@ enum GGMLDequantize {
   static func q41(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
     let m = half(x, 2)
-    for j in 0..<16 {
-      let q = byte(x, 4 + j)
-      y[j] = Float(q & 0x0F) * d + m
-      y[j + 16] = Float(q >> 4) * d + m
-    }
+    let q = SIMD16<Int32>(
+      truncatingIfNeeded: x.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self))
+    store(floats(q & 0x0F) * d + m, y)
+    store(floats(q &>> 4) * d + m, y + 16)
   }
 
   /// block_q5_0 { half d; uint8 qh[4]; uint8 qs[16]; }: bit j of qh is the fifth bit of element
   /// j, y = (q − 16)·d
   static func q50(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 0)
-    let qh = u32(x, 2)
-    for j in 0..<16 {
-      let q = byte(x, 6 + j)
-      let high0 = UInt8(truncatingIfNeeded: (qh >> UInt32(j)) << 4) & 0x10
-      let high1 = UInt8(truncatingIfNeeded: qh >> UInt32(j + 12)) & 0x10
-      y[j] = Float(Int((q & 0x0F) | high0) - 16) * d
-      y[j + 16] = Float(Int((q >> 4) | high1) - 16) * d
-    }
+    let qh = SIMD16<UInt32>(repeating: u32(x, 2))
+    let q = SIMD16<UInt32>(
+      truncatingIfNeeded: x.loadUnaligned(fromByteOffset: 6, as: SIMD16<UInt8>.self))
+    let high0 = ((qh &>> lanes16) &<< 4) & 0x10
+    let high1 = (qh &>> (lanes16 &+ 12)) & 0x10
+    let low = SIMD16<Int32>(truncatingIfNeeded: (q & 0x0F) | high0) &- 16
+    let top = SIMD16<Int32>(truncatingIfNeeded: (q &>> 4) | high1) &- 16
+    store(floats(low) * d, y)
+    store(floats(top) * d, y + 16)
   }
 
   /// block_q5_1 { half d; half m; uint8 qh[4]; uint8 qs[16]; }: y = q·d + m
@@ -134,12 +156,11 @@ enum GGMLDequantize {
       let min1 = dmin * m1
       let d2 = d * sc2
       let min2 = dmin * m2
-      let q = x + 16 + 32 * group
       let out = y + 64 * group
-      for l in 0..<32 {
-        let value = byte(q, l)
-        out[l] = d1 * Float(value & 0x0F) - min1
-        out[l + 32] = d2 * Float(value >> 4) - min2
+      for part in 0..<2 {
+        let q = lanes(x, 16 + 32 * group + 16 * part)
+        store(d1 * floats(q & 0x0F) - min1, out + 16 * part)
+        store(d2 * floats(q &>> 4) - min2, out + 32 + 16 * part)
       }
     }
   }
@@ -175,22 +196,23 @@ enum GGMLDequantize {
   /// y = (d·scale)·(q − 32)
   static func q6K(_ x: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
     let d = half(x, 208)
+    // Lanes l = 16·part + i use sub-block scale s = part (l / 16 in the scalar formula).
     for half in 0..<2 {
-      let ql = x + 64 * half
-      let qh = x + 128 + 32 * half
       let sc = x + 192 + 8 * half
       let out = y + 128 * half
-      for l in 0..<32 {
-        let s = l / 16
-        let high = byte(qh, l)
-        let q1 = Int((byte(ql, l) & 0x0F) | ((high & 3) << 4)) - 32
-        let q2 = Int((byte(ql, l + 32) & 0x0F) | (((high >> 2) & 3) << 4)) - 32
-        let q3 = Int((byte(ql, l) >> 4) | (((high >> 4) & 3) << 4)) - 32
-        let q4 = Int((byte(ql, l + 32) >> 4) | (((high >> 6) & 3) << 4)) - 32
-        out[l] = d * scale(sc, s) * Float(q1)
-        out[l + 32] = d * scale(sc, s + 2) * Float(q2)
-        out[l + 64] = d * scale(sc, s + 4) * Float(q3)
-        out[l + 96] = d * scale(sc, s + 6) * Float(q4)
+      for part in 0..<2 {
+        let ql0 = lanes(x, 64 * half + 16 * part)
+        let ql1 = lanes(x, 64 * half + 32 + 16 * part)
+        let high = lanes(x, 128 + 32 * half + 16 * part)
+        let q1 = ((ql0 & 0x0F) | ((high & 3) &<< 4)) &- 32
+        let q2 = ((ql1 & 0x0F) | (((high &>> 2) & 3) &<< 4)) &- 32
+        let q3 = ((ql0 &>> 4) | (((high &>> 4) & 3) &<< 4)) &- 32
+        let q4 = ((ql1 &>> 4) | (((high &>> 6) & 3) &<< 4)) &- 32
+        let o = out + 16 * part
+        store(d * scale(sc, part) * floats(q1), o)
+        store(d * scale(sc, part + 2) * floats(q2), o + 32)
+        store(d * scale(sc, part + 4) * floats(q3), o + 64)
+        store(d * scale(sc, part + 6) * floats(q4), o + 96)
       }
     }
   }

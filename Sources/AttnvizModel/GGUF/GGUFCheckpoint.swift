@@ -115,7 +115,7 @@ public struct GGUFCheckpoint: TensorSource {
     return try file.rows(source, rows)
   }
 
-  private func gguf(_ name: String) throws -> String {
+  func gguf(_ name: String) throws -> String {
     guard let source = sources[name] else {
       throw GGUFError(file: file.path, subject: "tensor \"\(name)\"", reason: "is not in the file")
     }

@@ -13,6 +13,8 @@ public final class GGUFFile: Sendable {
   public let header: GGUFHeader
   private let storage: MappedFile
   private let index: [String: Int]
+  /// Tensors already found finite (`QuantizedRows.firstNonFinite`), checked once per run.
+  let checkedTensors = CheckedTensors()
 
   public convenience init(path: String) throws {
     let storage: MappedFile
@@ -65,6 +67,12 @@ public final class GGUFFile: Sendable {
 
   public func tensor(_ name: String) -> GGUFTensorInfo? {
     index[name].map { header.tensors[$0] }
+  }
+
+  /// Where a tensor's bytes start in the mapping; nil for an empty tensor.
+  func address(of info: GGUFTensorInfo) -> UnsafeRawPointer? {
+    guard info.byteCount > 0, let base = storage.bytes.baseAddress else { return nil }
+    return UnsafeRawPointer(base) + header.dataStart + info.offset
   }
 
   /// All of a tensor's values as Float32, row-major (ggml's memory order).
