@@ -125,6 +125,9 @@ public struct ModelInfo: Sendable, Equatable {
   /// The layers have the rest of a Transformer block (residual, norm, feed-forward network)
   /// after their attention; false for a weights file, which is one attention layer only.
   public var hasFeedForward = true
+  /// The model ends in a final norm and a language-model head that give the next token's
+  /// probabilities (decoders with their head); false for encoders and single layers.
+  public var predictsNextToken = false
 
   /// The facts not given are the family's usual ones (`ModelFamily.typical`); loaders set them
   /// from what they read.
