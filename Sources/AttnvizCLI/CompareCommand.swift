@@ -45,6 +45,12 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
   var hideSpecial = false
 
+  @Flag(
+    help:
+      "With --hide-special: divide each shown row by its sum over the shown tokens, so rows sum to 1 again (each panel's subtitle says so)."
+  )
+  var renormalize = false
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
@@ -62,6 +68,10 @@ struct CompareCommand: ParsableCommand {
   func validate() throws {
     try countsFromOne("--layer", layers.first(where: { $0 < 1 }))
     try countsFromOne("--head", heads.first(where: { $0 < 1 }))
+    if renormalize && !hideSpecial {
+      throw ValidationError(
+        "--renormalize rescales the rows over the tokens --hide-special leaves; add --hide-special")
+    }
     for format in formats where ![.png, .svg].contains(format) {
       throw ValidationError("compare writes png and svg, not \(format.rawValue)")
     }
@@ -82,6 +92,7 @@ struct CompareCommand: ParsableCommand {
     options.heads = heads
     options.versusCausal = versusCausal
     options.hideSpecialTokens = hideSpecial
+    options.renormalizeShown = renormalize
     options.outputFolder = out
     options.formats = formats
     figure.apply(to: &options.figure)

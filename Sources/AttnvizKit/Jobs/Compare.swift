@@ -20,6 +20,10 @@ public struct CompareOptions: Equatable, Sendable {
   /// Each model without and with the causal mask (built-in layer and weights files only).
   public var versusCausal = false
   public var hideSpecialTokens = false
+  /// `--renormalize` (with `hideSpecialTokens`): each shown row divided by its sum over the
+  /// shown keys, so it sums to 1 again; each panel's subtitle says so (or, without it, what the
+  /// shown rows sum to).
+  public var renormalizeShown = false
   public var outputFolder = "attnviz-out"
   public var formats: [OutputFormat] = [.png]
   public var figure = FigureOptions()
@@ -53,7 +57,8 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
       .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
       estimate: { compareEstimate($0, panels: panels.count) })
     let selection = try AttentionSelection(
-      trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens)
+      trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens,
+      renormalize: options.renormalizeShown)
     traced.append((panel, selection))
   }
   if let first = traced.first {
@@ -233,6 +238,7 @@ struct CompareDimensions {
     if heads || models { title.append(headName(selection)) }
     var subtitle = "\(selection.positions.count) tokens · \(tokenizerName(model))"
     if model.causal && !directions { subtitle += " · causal" }
+    if selection.hidesTokens { subtitle += " · " + selection.hiddenTokensPart }
     return (title.joined(separator: " · "), subtitle)
   }
 
