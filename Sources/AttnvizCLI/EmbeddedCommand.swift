@@ -23,31 +23,31 @@ extension Show: FigureCommand {
 }
 
 extension ExplainCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { input.file }
   var printsJSON: Bool { false }
   var textWords: [String] { input.words }
 }
 
 extension CompareCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { nil }
   var printsJSON: Bool { false }
   var textWords: [String] { texts }
 }
 
 extension PositionalEncodingCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { nil }
   var printsJSON: Bool { false }
   var textWords: [String] { [] }
 }
 
 extension TranslateCommand: FigureCommand {
-  var outputFolder: String { out }
-  var textFile: String? { file }
+  var outputFolder: String { output.folder }
+  var textFile: String? { input.file }
   var printsJSON: Bool { false }
-  var textWords: [String] { words }
+  var textWords: [String] { input.words }
 }
 
 /// Words that come from a file rather than from the person at the terminal — a deck entry (its
