@@ -57,6 +57,8 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup(title: "Ablation (decoders): each panel without and with the heads off")
   var attribution: AttributionOptionGroup
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup<CompareFiles>
@@ -88,6 +90,7 @@ struct CompareCommand: ParsableCommand {
     options.hideSpecialTokens = hideSpecial
     options.renormalizeShown = renormalize
     attribution.apply(to: &options.attribution)
+    options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats
     figure.apply(to: &options.figure)

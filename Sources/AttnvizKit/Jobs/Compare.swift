@@ -27,6 +27,8 @@ public struct CompareOptions: Equatable, Sendable {
   /// `--ablate` (and `--ablate-mode`, `--target`): each panel run twice on a decoder, without
   /// and with those heads switched off, side by side on the one scale.
   public var attribution = AttributionOptions()
+  /// `--chat`: each text is a user's message in its decoder's chat template.
+  public var chat: ChatOptions?
   public var outputFolder = "attnviz-out"
   public var formats: [OutputFormat] = [.png]
   public var figure = FigureOptions()
@@ -63,7 +65,7 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
     if options.attribution.ablate.isEmpty {
       trace = try readAndTrace(
         .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
-        estimate: { compareEstimate($0, panels: panels.count) })
+        estimate: { compareEstimate($0, panels: panels.count) }, chat: options.chat)
     } else {
       let run = try ablationPanelRun(
         panel, options: options, followed: followed.first { $0.matches(panel) },
@@ -356,7 +358,7 @@ func ablationPanelRun(
 ) throws -> (trace: AttentionTrace, followed: AblationFollowed) {
   let loaded = try readAndLoad(
     .arguments([panel.text]), with: panel.model, progress: progress,
-    estimate: { compareEstimate($0, panels: panels) })
+    estimate: { compareEstimate($0, panels: panels) }, chat: options.chat)
   let decoder = try predictingModel(loaded.model, for: "compare --ablate")
   let heads = try options.attribution.checked(against: decoder.info)
   let layer = panel.layer ?? decoder.info.layers
