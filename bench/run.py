@@ -125,6 +125,9 @@ def gguf_rows(args, work, attnviz, notes):
     json_only = attnviz(*model, "--format", "json", "--quiet")
     default_job = attnviz(*model)
     with_next = attnviz(*model, "--view", "heads,lines,model,next")
+    # #24's overheads: each must add under 20% to the default job.
+    with_credit = attnviz(*model, "--view", "heads,lines,model,credit")
+    with_contribution = attnviz(*model, "--view", "heads,lines,model,contribution")
     # A chat prompt of about 30 tokens (SmolLM2's template adds its system message), 32 tokens
     # written greedily, every layer's and head's attention row kept in the JSON.
     generate = [args.attnviz, "generate", *model, "--chat", "--tokens", "32", "--format", "json",
@@ -145,6 +148,10 @@ def gguf_rows(args, work, attnviz, notes):
          default_job, None),
         ("SmolLM2-135M Q4_1 GGUF: default job + `--view next` (the LM head on the last token)",
          with_next, None),
+        ("SmolLM2-135M Q4_1 GGUF: default job + `--view credit` (direct logit attribution)",
+         with_credit, None),
+        ("SmolLM2-135M Q4_1 GGUF: default job + `--view contribution` (‖α·f(x)‖)",
+         with_contribution, None),
         ("SmolLM2-135M Q4_1 GGUF: `generate --chat --tokens 32`, every attention row kept, vs "
          "transformers generate(output_attentions=True) on the same file", generate,
          generate_baseline),

@@ -10,7 +10,8 @@ struct CompareCommand: ParsableCommand {
     abstract:
       "Put runs side by side on one colour scale: texts, models, layers, heads, causal or not.",
     discussion: """
-      Every combination of the texts, --model, --layer and --head given is one panel (2-8):
+      Every combination of the texts, --model, --layer and --head given is one panel (2-8);
+      --ablate runs each on a decoder twice, without and with those heads switched off:
       each text argument is a whole text (quote it). Panels whose tokens differ name their
       tokenizer. The figure is compare.png in --out.
       Examples:
@@ -18,6 +19,8 @@ struct CompareCommand: ParsableCommand {
           "The animal didn't cross the street because it was too wide." --model all-MiniLM-L6-v2 --layer 4 --head 2
         attnviz compare --versus-causal "The cat sat on the mat."
         attnviz compare --model builtin --model all-MiniLM-L6-v2 "The cat sat on the mat."
+        attnviz compare --model SmolLM2-135M-Instruct --ablate 14.9 --layer 20 \\
+          "The animal didn't cross the street because it was too tired."
       """)
 
   @Argument(help: ArgumentHelp("Texts, one per argument (quote each).", valueName: "text"))
@@ -45,6 +48,15 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
   var hideSpecial = false
 
+  @Flag(
+    help:
+      "With --hide-special: divide each shown row by its sum over the shown tokens, so rows sum to 1 again (each panel's subtitle says so)."
+  )
+  var renormalize = false
+
+  @OptionGroup(title: "Ablation (decoders): each panel without and with the heads off")
+  var attribution: AttributionOptionGroup
+
   @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
@@ -54,6 +66,10 @@ struct CompareCommand: ParsableCommand {
   func validate() throws {
     try countsFromOne("--layer", layers.first(where: { $0 < 1 }))
     try countsFromOne("--head", heads.first(where: { $0 < 1 }))
+    if renormalize && !hideSpecial {
+      throw ValidationError(
+        "--renormalize rescales the rows over the tokens --hide-special leaves; add --hide-special")
+    }
     for format in output.formats where ![.png, .svg].contains(format) {
       throw ValidationError("compare writes png and svg, not \(format.rawValue)")
     }
@@ -72,6 +88,8 @@ struct CompareCommand: ParsableCommand {
     options.heads = heads
     options.versusCausal = versusCausal
     options.hideSpecialTokens = hideSpecial
+    options.renormalizeShown = renormalize
+    attribution.apply(to: &options.attribution)
     options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats

@@ -13,8 +13,10 @@ struct ExplainCommand: ParsableCommand {
       Q K V, (rotation, rotary models only), scores Q.K^T / sqrt(d_k), (causal mask, causal
       layers only), softmax weights, attention output, then the rest of the block:
       residual X + attention, norm (LayerNorm or RMSNorm), feed-forward network, block
-      output. Bidirectional: 1-11 (7 the attention output); causal (--causal, GPT-2): 1-12,
-      6 the mask; rotary (Llama family, e.g. SmolLM2): 1-13, 5 the rotation, 7 the mask.
+      output; a decoder ends with the next token (final norm, LM head, the most probable
+      next tokens, from the same pass). Bidirectional: 1-11 (7 the attention output);
+      causal (--causal): 1-12, 6 the mask; GPT-2: 1-13, 13 the next token; rotary decoders
+      (Llama family, e.g. SmolLM2): 1-14, 5 the rotation, 7 the mask, 14 the next token.
       A --weights file is one attention layer and stops at the attention output.
       Figures are step-01-tokens.png ... in --out; a step whose panels do not fit one
       16:9 slide is split into parts (step-05-rotation-1.png, -2, ...).
@@ -32,7 +34,7 @@ struct ExplainCommand: ParsableCommand {
 
   @Option(
     help:
-      "Show only this step (1-11; 1-12 causal, 6 the mask; 1-13 rotary, 5 the rotation)."
+      "Show only this step (1-11; 1-12 causal, 6 the mask; 1-14 rotary decoders, 5 the rotation, 14 the next token)."
   )
   var step: Int?
 

@@ -226,23 +226,57 @@ enum Captions {
   }
 
   static func blockOutput(
-    postNorm: Bool, norm: String, layer: Int, layers: Int, causal: Bool
+    postNorm: Bool, norm: String, layer: Int, layers: Int, causal: Bool,
+    nextTokenStep: Int? = nil
   ) -> [String] {
     let formula =
       postNorm
       ? "output = \(norm)(\(norm)(sum) + FFN): the FFN's result is added back and normalised again (post-norm)."
       : "output = sum + FFN(\(norm)(sum)): the FFN's result is added to the residual stream (pre-norm)."
+    let reads =
+      nextTokenStep.map { "step \($0) reads the last block's last row (after a final norm)" }
+      ?? "the next-token prediction reads its last row (after a final norm)"
     let next =
       layer + 1 < layers
-      ? "This is X for block \(layer + 2) of \(layers), which repeats steps 4 onward with its own weights."
+      ? "This is X for block \(layer + 2) of \(layers), which repeats steps 4 onward with its own weights"
+        + (nextTokenStep.map { "; step \($0) reads the last block's output." } ?? ".")
       : layers > 1
-        ? "The last of \(layers) blocks: \(causal ? "the next-token prediction reads its last row (after a final norm)." : "its rows are the model's contextual token vectors.")"
+        ? "The last of \(layers) blocks: \(causal ? reads + "." : "its rows are the model's contextual token vectors.")"
         : "A model stacks several such blocks, each repeating steps 4 onward with its own weights."
     return [
       formula,
       "One row per token, \(causal ? "each having seen only earlier tokens" : "each having seen the whole text"), the same shape as X.",
       next,
     ]
+  }
+
+  /// A decoder's last step, with the run's vocabulary and its most probable next tokens
+  /// (probabilities as the bars print them: 3 decimals).
+  static func nextToken(
+    norm: String, layer: Int, layers: Int, blockSteps: ClosedRange<Int>, lastToken: String,
+    vocabulary: Int, tied: Bool, top: [(label: String, probability: Double)]
+  ) -> [String] {
+    let steps = "steps \(blockSteps.lowerBound)–\(blockSteps.upperBound) with their own weights; "
+    let walked =
+      layer + 2 == layers
+      ? "Block \(layers) repeats " + steps
+      : layer + 2 < layers ? "Blocks \(layer + 2)–\(layers) repeat " + steps : ""
+    let head =
+      tied
+      ? "the token embeddings themselves (tied): logits = \(norm)(x)·Eᵀ"
+      : "a matrix of its own: logits = \(norm)(x)·W_headᵀ"
+    var lines = [
+      walked + (walked.isEmpty ? "The" : "the")
+        + " stream leaving block \(layers) goes through a final \(norm); the LM head reads its last row (“\(lastToken)”).",
+      "The head is \(head), one logit for each of the V = \(vocabulary) tokens; softmax turns them into probabilities.",
+    ]
+    if let first = top.first {
+      let sum = top.reduce(0) { $0 + $1.probability }
+      lines.append(
+        "Most probable next token: “\(first.label)” at \(formatFixed(first.probability, decimals: 3)); the top \(top.count) together \(formatFixed(sum, decimals: 3))."
+      )
+    }
+    return lines
   }
 
   /// "√4 = 2", "√2 ≈ 1.414".

@@ -78,7 +78,8 @@ extension StepBuilder {
       .blockOutput, title: "Block output: \(formula)",
       caption: Captions.blockOutput(
         postNorm: block.postNorm, norm: name, layer: layerIndex, layers: trace.layers.count,
-        causal: causal),
+        causal: causal,
+        nextTokenStep: numbering.predicts && next != nil ? numbering.number(.nextToken) : nil),
       tables: [
         ExplainTable(
           title: "\(added) (\(t) × \(c))", matrix: signed(block.postNorm ? block.normed : block.sum)
@@ -86,6 +87,43 @@ extension StepBuilder {
         ExplainTable(title: "FFN (\(t) × \(c))", matrix: signed(block.feedForward)),
         ExplainTable(title: "Block output (\(t) × \(c))", matrix: signed(block.output)),
       ])
+  }
+}
+
+/// A decoder's last step: the stream leaving the last block, the final norm, the LM head on the
+/// last row and the most probable next tokens. Shapes: T tokens, C = d_model, V vocabulary.
+extension StepBuilder {
+  func nextTokenStep(_ next: NextTokenReading) -> ExplainStep {
+    let name = next.norm == .layerNorm ? "LayerNorm" : "RMSNorm"
+    let layers = trace.layers.count
+    let last = tokens.last ?? ""
+    let candidates = next.top.map(\.label)
+    var probabilities = LabeledMatrix(
+      Matrix(rows: next.top.count, columns: 1, values: next.top.map(\.probability)),
+      rowLabels: candidates, columnLabels: ["p"], kind: .probabilities)
+    // One column of probabilities, not keys: no row maximum to mark.
+    probabilities.labelsAreDimensions = true
+    var stream = ExplainTable(
+      title: "Stream leaving block \(layers) of \(layers) (\(t) × \(c))",
+      matrix: signed(next.stream))
+    stream.scale = "stream"
+    var normed = ExplainTable(
+      title: "Final \(name) of each row (\(t) × \(c))", matrix: signed(next.normed))
+    normed.scale = "normed"
+    var bars = ExplainTable(
+      title: "Next token after “\(last)”: top \(next.top.count) of \(next.vocabularySize)",
+      matrix: probabilities, columnTitle: "Probability")
+    bars.barsContext = Array(tokens.suffix(6))
+    return step(
+      .nextToken, title: "The next token: final \(name), LM head, softmax",
+      caption: Captions.nextToken(
+        norm: name, layer: layerIndex, layers: layers,
+        blockSteps: numbering.number(.projections)...numbering.number(.blockOutput),
+        lastToken: last, vocabulary: next.vocabularySize, tied: next.headIsTied,
+        top: next.top.map { ($0.label, $0.probability) }),
+      tables: [stream, normed, bars],
+      // The two T × C panels side by side, the answer on a figure of its own.
+      parts: [[0, 1], [2]])
   }
 }
 

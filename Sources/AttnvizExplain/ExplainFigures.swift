@@ -123,6 +123,18 @@ func panelFigure(
       if table.chart == nil, table.matrix.kind == .signed, sharing.count > 1 {
         tableStyle.signedLimit = sharing.map { $0.matrix.matrix.maxMagnitude }.max()
       }
+      if let context = table.barsContext {
+        let bars = zip(table.matrix.rowLabels, table.matrix.matrix.columns(0..<1).values).map {
+          ProbabilityBar(label: $0, probability: $1)
+        }
+        let title =
+          tables.count == 1 && headed
+          ? FigureTitle("\(number) · \(table.title)", subtitle: subtitle)
+          : FigureTitle(table.title, subtitle: table.note)
+        return nextTokenFigure(
+          context: context, bars: bars, title: title, caption: [], style: tableStyle,
+          measurer: measurer)
+      }
       if let axes = table.chart {
         let points = table.matrix.matrix.row(0).enumerated().map { (x: Double($0), y: $1) }
         return lineChartFigure(

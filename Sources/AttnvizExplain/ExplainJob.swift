@@ -54,16 +54,20 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   var options = options
   let formats = options.formats.map(\.rawValue)
   let layer = (options.layer ?? 1) - 1
-  let trace = try readAndTrace(
-    options.text, with: options.model, progress: progress, stepsLayer: layer,
+  let loaded = try readAndLoad(
+    options.text, with: options.model, progress: progress,
     checkChoices: {
       try checkExplainChoices(head: options.head, step: options.step, model: $0)
       try checkExplainLayer(options.layer, model: $0)
     },
     estimate: { explainEstimate($0, formats: formats) }, chat: options.chat)
+  progress.stage("running the model")
+  // A decoder's walk ends with the next token, read from the same pass.
+  let (trace, next) = try traceWithNextToken(loaded.model, loaded.input, stepsLayer: layer)
   options.figure.record(
     text: trace.text, source: options.text, model: options.model, info: trace.model)
-  let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1, layer: layer)
+  let walk = try ExplainWalkthrough(
+    trace: trace, head: options.head - 1, layer: layer, next: next)
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"

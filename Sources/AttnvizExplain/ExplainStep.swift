@@ -23,10 +23,9 @@ enum ExplainStepKind: CaseIterable, Sendable {
   case norm
   case feedForward
   case blockOutput
-  // A decoder's next-token step (final norm, LM head, the top next tokens) belongs here, after
-  // the last block's output, once the engine computes the LM head: a case with `isBlock`-like
-  // availability (`StepNumbering` filters it for models without one) and a builder beside
-  // `blockSteps` in ExplainBlock.swift.
+  /// Decoders with their head only: the stream leaving the last block, the final norm, the LM
+  /// head and the most probable next tokens.
+  case nextToken
 
   /// Fixed part of the file names, never derived from the input.
   var slug: String {
@@ -44,11 +43,12 @@ enum ExplainStepKind: CaseIterable, Sendable {
     case .norm: "norm"
     case .feedForward: "feed-forward"
     case .blockOutput: "block-output"
+    case .nextToken: "next-token"
     }
   }
 
   /// The steps after the attention, which a model without a feed-forward network lacks.
-  var isBlock: Bool { [.residual, .norm, .feedForward, .blockOutput].contains(self) }
+  var isBlock: Bool { [.residual, .norm, .feedForward, .blockOutput, .nextToken].contains(self) }
 }
 
 /// The step numbers of a model, 1…N without gaps: the steps a model does not have (the
@@ -56,29 +56,36 @@ enum ExplainStepKind: CaseIterable, Sendable {
 /// block after attention on a weights file) are left out of the count, not skipped.
 ///
 /// - Bidirectional (the built-in layer, BERT): 1–11; the attention output is 7.
-/// - Causal, position added to X (`--causal`, GPT-2): 1–12, 6 the mask.
-/// - Rotary (Llama family: SmolLM2, Qwen): 1–13, 5 the rotation, 7 the mask.
+/// - Causal, position added to X (`--causal`): 1–12, 6 the mask; GPT-2, which predicts, goes on
+///   to 13, the next token.
+/// - Rotary decoders (Llama family: SmolLM2, Qwen, Gemma): 1–14, 5 the rotation, 7 the mask,
+///   14 the next token.
 /// - A weights file (attention only): 1–7, or 1–8 when causal.
 struct StepNumbering: Equatable, Sendable {
   let rotary: Bool
   let causal: Bool
   let block: Bool
+  /// The model has a next-token head: the walk ends with the next token.
+  let predicts: Bool
 
-  init(rotary: Bool, causal: Bool = false, block: Bool = true) {
+  init(rotary: Bool, causal: Bool = false, block: Bool = true, predicts: Bool = false) {
     self.rotary = rotary
     self.causal = causal
     self.block = block
+    self.predicts = predicts && block
   }
 
   init(model: ModelInfo) {
     self.init(
-      rotary: model.hasRotaryPositions, causal: model.causal, block: model.hasFeedForward)
+      rotary: model.hasRotaryPositions, causal: model.causal, block: model.hasFeedForward,
+      predicts: model.predictsNextToken)
   }
 
   /// The kinds in lecture order, each with its number.
   var kinds: [ExplainStepKind] {
     ExplainStepKind.allCases.filter {
       (rotary || $0 != .rotation) && (causal || $0 != .causalMask) && (block || !$0.isBlock)
+        && (predicts || $0 != .nextToken)
     }
   }
 
@@ -99,6 +106,7 @@ struct StepNumbering: Equatable, Sendable {
     if causal { marks.append("\(number(.causalMask)) the causal mask") }
     marks.append("\(number(.output)) the attention output")
     if block { marks.append("\(number(.feedForward)) the feed-forward network") }
+    if predicts { marks.append("\(number(.nextToken)) the next token") }
     return "1–\(last) (" + marks.joined(separator: ", ") + ")"
   }
 
@@ -110,10 +118,11 @@ struct StepNumbering: Equatable, Sendable {
 
 /// The steps of every kind of model, for the command line's check before a model is loaded.
 public let explainStepSummary =
-  "1–11 on a bidirectional layer, 1–12 on a causal one (6 the mask), 1–13 on a rotary model "
-  + "(Llama family; 5 the rotation); a weights file stops at the attention output (7, or 8 causal)"
-/// The largest step number of any model (a rotary decoder's block output).
-public let explainLargestStep = 13
+  "1–11 on a bidirectional layer, 1–12 on a causal one (6 the mask), 1–13 on GPT-2 (13 the "
+  + "next token), 1–14 on a rotary decoder (Llama family; 5 the rotation, 14 the next token); "
+  + "a weights file stops at the attention output (7, or 8 causal)"
+/// The largest step number of any model (a rotary decoder's next token).
+public let explainLargestStep = 14
 
 /// One matrix of a step, with the title its table and figure panel carry.
 struct ExplainTable: Equatable, Sendable {
@@ -129,6 +138,9 @@ struct ExplainTable: Equatable, Sendable {
   var chart: LineChartAxes? = nil
   /// The figure's column axis title when the columns are not plain dimensions.
   var columnTitle: String? = nil
+  /// Drawn as horizontal probability bars (a one-column matrix of probabilities, one row per
+  /// token), after this context line: the last tokens read.
+  var barsContext: [String]? = nil
 }
 
 /// The axis titles of a table drawn as a line chart; x is the column number.

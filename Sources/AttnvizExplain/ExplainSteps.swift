@@ -13,7 +13,7 @@ struct ExplainWalkthrough: Sendable {
   let list: [ExplainStep]
 
   /// Fails with a clear message when the model did not keep its first layer's intermediates.
-  init(trace: AttentionTrace, head: Int, layer: Int = 0) throws {
+  init(trace: AttentionTrace, head: Int, layer: Int = 0, next: NextTokenReading? = nil) throws {
     guard trace.layers.indices.contains(layer), let steps = trace.layers[layer].steps else {
       throw AttnvizError.failure(
         "\(trace.model.name) did not keep the intermediate matrices of layer \(layer + 1), which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
@@ -23,7 +23,9 @@ struct ExplainWalkthrough: Sendable {
     self.trace = trace
     self.steps = steps
     self.head = head
-    self.list = StepBuilder(trace: trace, steps: steps, head: head, layerIndex: layer).build()
+    self.list = StepBuilder(
+      trace: trace, steps: steps, head: head, layerIndex: layer, next: next
+    ).build()
   }
 
   /// The one step `--step N` asks for, or a usage error saying which steps exist.
@@ -43,6 +45,8 @@ struct StepBuilder {
   let head: Int
   /// 0-based: the layer walked through.
   var layerIndex = 0
+  /// A decoder's last step (final norm, LM head, next tokens), from the same pass.
+  var next: NextTokenReading? = nil
 
   var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
   var numbering: StepNumbering { StepNumbering(model: trace.model) }
@@ -69,6 +73,7 @@ struct StepBuilder {
     // A model that records the rest of its block (not a weights file) continues through it;
     // the numbering counts those steps only when they are there.
     if numbering.block, let block = steps.block { list += blockSteps(block) }
+    if numbering.predicts, let next { list.append(nextTokenStep(next)) }
     return list
   }
 

@@ -25,11 +25,13 @@ public struct SlideShow: Sendable {
     public var crop: (x: Int, y: Int, width: Int, height: Int)?
     /// Said in the figure's place when there is no image.
     public var missing: String?
+    /// The figure is drawn on a dark page (`--preset dark`): the slide around it is dark too.
+    public var dark = false
 
     public init(
       title: String, caption: String?, image: [UInt8]?, imageType: String,
       size: (width: Int, height: Int)?, crop: (x: Int, y: Int, width: Int, height: Int)?,
-      missing: String? = nil
+      missing: String? = nil, dark: Bool = false
     ) {
       self.title = title
       self.caption = caption
@@ -38,6 +40,7 @@ public struct SlideShow: Sendable {
       self.size = size
       self.crop = crop
       self.missing = missing
+      self.dark = dark
     }
   }
 }
@@ -47,7 +50,9 @@ extension SlideShow {
     var body = ""
     for (index, slide) in slides.enumerated() {
       let number = "\(index + 1) / \(slides.count)"
-      body += "<section class=\"slide\" id=\"slide-\(index + 1)\" aria-label=\"\(number)\">"
+      let classes = slide.dark ? "slide dark" : "slide"
+      body +=
+        "<section class=\"\(classes)\" id=\"slide-\(index + 1)\" aria-label=\"\(number)\">"
       body += "<div class=\"inner\">\n<h2>\(escapeHTML(slide.title))</h2>\n"
       body += "<div class=\"figure\">" + figure(slide) + "</div>\n"
       if let caption = slide.caption, !caption.isEmpty {
@@ -100,6 +105,8 @@ let slideShowCSS = """
     color: #1a1a1a; width: min(100vw, calc(100vh * 16 / 9)); height: min(100vh, calc(100vw * 9 / 16));
     container-type: size; overflow: hidden; }
   .slide.current { display: block; }
+  .slide.dark { background: #181a1f; color: #ececec; }
+  .slide.dark .missing, .slide.dark .number { color: #b2b2b2; }
   .inner { position: absolute; inset: 5.2cqh 2.9cqw 5.2cqh 2.9cqw; display: flex;
     flex-direction: column; }
   h2 { font-size: 4.26cqh; line-height: 1.2; margin: 0 0 1.7cqh; font-weight: bold; }

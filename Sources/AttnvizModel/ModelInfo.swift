@@ -125,6 +125,14 @@ public struct ModelInfo: Sendable, Equatable {
   /// The layers have the rest of a Transformer block (residual, norm, feed-forward network)
   /// after their attention; false for a weights file, which is one attention layer only.
   public var hasFeedForward = true
+  /// The model ends in a final norm and a language-model head that give the next token's
+  /// probabilities (decoders with their head); false for encoders and single layers.
+  public var predictsNextToken = false
+  /// The attention block's output passes a norm of its own before it is added to the residual
+  /// stream (Gemma's sandwich norms): what a head writes is rescaled per dimension on the way,
+  /// so a head's share of the stream (credit) is not defined and ‖α·f(x)‖ measures the block's
+  /// output before that norm.
+  public var normalizesAttentionOutput = false
 
   /// The facts not given are the family's usual ones (`ModelFamily.typical`); loaders set them
   /// from what they read.

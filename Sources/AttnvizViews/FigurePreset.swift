@@ -97,7 +97,7 @@ public enum FigureTheme: Sendable {
   static let pageTextRoles: Set<String> = [
     "title", "subtitle", "row-label", "column-label", "axis-title", "legend", "colorbar-tick",
     "colorbar-label",
-    "note", "panel-title", "token-label", "position", "callout",
+    "note", "panel-title", "token-label", "position", "callout", "caption", "slide-number",
   ]
 }
 

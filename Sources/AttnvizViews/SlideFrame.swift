@@ -26,9 +26,20 @@ public enum SlideText {
 }
 
 /// The slide's frame. `counter` ("3 / 18") goes at the bottom right; `missing` is said in the
-/// figure's place when there is no image to place there.
+/// figure's place when there is no image to place there. `theme` is the figure's: a dark figure
+/// (`--preset dark`) sits on a dark slide, in the dark preset's colours.
 public func slideFrame(
   title: String, caption: String?, counter: String, missing: String? = nil,
+  theme: FigureTheme = .light, measurer: any TextMeasuring
+) -> SlideFrame {
+  var frame = lightSlideFrame(
+    title: title, caption: caption, counter: counter, missing: missing, measurer: measurer)
+  frame.scene = themed(frame.scene, theme)
+  return frame
+}
+
+private func lightSlideFrame(
+  title: String, caption: String?, counter: String, missing: String?,
   measurer: any TextMeasuring
 ) -> SlideFrame {
   let m = SlideText.margin

@@ -74,7 +74,7 @@ import Testing
     (["pe", "--format", "gif"], "'gif'"),
     (["pe", "--rope", "--dim", "128"], "give --head-size 128 instead of --dim 128"),
     (["pe", "--rope", "--format", "md,txt,csv"], "pe --rope writes png, svg and json, not md"),
-    (["explain", "--step", "14", "x"], "--step 14 does not exist"),
+    (["explain", "--step", "15", "x"], "--step 15 does not exist"),
     (["explain", "--head", "0", "x"], "--head counts from 1"),
     (["explain", "--format", "json", "x"], "'json'"),
     (["--bogus", "x"], "--bogus"),

@@ -38,7 +38,7 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
     #expect(rotary.number(.output) == 9 && rotary.number(.feedForward) == 12)
     #expect(rotary.kind(14) == nil && rotary.last == 13)
     #expect(weightsFile.last == 7 && weightsFile.kind(8) == nil)
-    #expect(StepNumbering.largest == 13)
+    #expect(StepNumbering.largest == 14)
     for numbering in [bidirectional, causal, rotary, weightsFile] {
       #expect(numbering.kinds.map(numbering.number) == Array(1...numbering.last))
     }

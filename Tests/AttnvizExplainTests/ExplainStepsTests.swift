@@ -116,9 +116,9 @@ func builtin(dim: Int = 8, heads: Int = 2, causal: Bool = false, head: Int = 0) 
       try walk.step(12)
     }
     #expect(
-      throws: AttnvizError.usage("--step 14 does not exist; the steps are \(explainStepSummary)")
+      throws: AttnvizError.usage("--step 15 does not exist; the steps are \(explainStepSummary)")
     ) {
-      try walk.step(14)
+      try walk.step(15)
     }
   }
 

@@ -47,6 +47,8 @@ struct GPT2ModelTests {
       name: "tiny-gpt2", family: .transformer(.gpt2), layers: 2, heads: 4, dModel: 32, causal: true)
     expected.checkpointBytes = try expectedCheckpointBytes(TinyGPT2.folder.path, model)
     expected.checkpoint = try expectedFingerprint(TinyGPT2.folder.path)
+    // A decoder with its final norm and head: explain ends with its next token.
+    expected.predictsNextToken = true
     #expect(model.info == expected)
     #expect(model.config.maxPositions == 64)
     #expect(model.config.activation == .geluTanh)

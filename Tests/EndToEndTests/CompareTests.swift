@@ -44,6 +44,50 @@ import Testing
       svg.contains("built-in layer (random, untrained; d_model 8) · layer 1 · average of 2 heads"))
   }
 
+  /// `--hide-special` leaves rows summing to less than 1, and each panel's subtitle says how
+  /// much; `--renormalize` divides each shown row by its sum, and the subtitle says that instead.
+  @Test func hiddenSpecialTokensSayTheirRowSumsOrAreRenormalised() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = Binary.packageRoot.appendingPathComponent(
+      "Tests/AttnvizModelTests/Fixtures/tiny-bert"
+    ).path
+    let texts = ["the cat sat", "the dog ran"]
+    func svg() throws -> String {
+      try String(contentsOf: folder.appendingPathComponent("compare.svg"), encoding: .utf8)
+    }
+    var run = try Binary.run(
+      [
+        "compare", "--model", model, "--hide-special", "--format", "svg", "--quiet", "--out",
+        folder.path,
+      ] + texts)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try svg().components(separatedBy: "special tokens hidden: rows sum to ").count == 3)
+    run = try Binary.run(
+      [
+        "compare", "--model", model, "--hide-special", "--renormalize", "--no-color",
+        "--format", "svg", "--out", folder.path,
+      ] + texts)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      try svg().components(separatedBy: "special tokens hidden, rows renormalised to 1").count
+        == 3)
+    // Every printed row of the tables sums to 1 (two decimals each, five tokens a row).
+    let rows = run.stdout.split(separator: "\n").filter {
+      $0.hasPrefix("| ") && $0.contains(".")
+    }
+    #expect(rows.count == 10)
+    for row in rows {
+      let numbers = row.split(separator: "|").dropFirst().compactMap {
+        Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "*", with: ""))
+      }
+      #expect(numbers.count == 5 && abs(numbers.reduce(0, +) - 1) <= 0.03, "\(row)")
+    }
+    run = try Binary.run(["compare", "--renormalize", "a", "b"])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("add --hide-special"), "\(run.stderr)")
+  }
+
   @Test func tooFewOrTooManyPanelsAndWrongOptionsAreUsageErrors() throws {
     var run = try Binary.run(["compare", "only one text"])
     #expect(run.status == 2)

@@ -151,6 +151,50 @@ import Testing
     #expect(colour > 20_000, "figure colour \(colour)")
   }
 
+  /// `preset = "slide,dark"`: the slide around a dark figure is dark too, in the PDF (the
+  /// frame's corners and margins dark, its title light) and in slides.html; a light deck's
+  /// slides stay light.
+  @Test(.enabled(if: pdfToolsPresent, "needs poppler-utils (apt-get install poppler-utils)"))
+  func aDarkDeckHasDarkSlides() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let dark = Self.deck.replacingOccurrences(
+      of: "[defaults]", with: "[defaults]\npreset = \"slide,dark\"")
+    let out = folder.appendingPathComponent("dark")
+    let run = try Binary.run(["deck", try writeDeck(dark, in: folder), "--out", out.path])
+    #expect(run.status == 0, "\(run.stderr)")
+    let html = try String(contentsOf: out.appendingPathComponent("slides.html"), encoding: .utf8)
+    #expect(html.components(separatedBy: "<section class=\"slide dark\"").count == 4)
+    let prefix = folder.appendingPathComponent("page").path
+    let render = try runProcess(
+      URL(fileURLWithPath: try #require(Self.tool("pdftoppm"))),
+      [
+        "-r", "144", "-f", "1", "-l", "1", "-png", "-singlefile",
+        out.appendingPathComponent("slides.pdf").path, prefix,
+      ], environment: [:])
+    #expect(render.status == 0, "\(render.stderr)")
+    let page = try decodePNG([UInt8](try Data(contentsOf: URL(fileURLWithPath: prefix + ".png"))))
+    func isDark(_ p: RGBA) -> Bool { Int(p.r) + Int(p.g) + Int(p.b) < 3 * 60 }
+    for (x, y) in [(4, 4), (page.width - 4, 4), (4, page.height - 4), (20, page.height / 2)] {
+      #expect(isDark(page.pixel(x: x, y: y)), "slide pixel (\(x), \(y)) is light")
+    }
+    var light = 0
+    for y in 40..<110 {
+      for x in stride(from: 0, to: page.width, by: 2) {
+        let p = page.pixel(x: x, y: y)
+        if p.r > 200 && p.g > 200 && p.b > 200 { light += 1 }
+      }
+    }
+    #expect(light > 500, "title ink \(light)")
+    let lightOut = folder.appendingPathComponent("light")
+    #expect(
+      try Binary.run(["deck", try writeDeck(Self.deck, in: folder), "--out", lightOut.path])
+        .status == 0)
+    let lightHTML = try String(
+      contentsOf: lightOut.appendingPathComponent("slides.html"), encoding: .utf8)
+    #expect(!lightHTML.contains("slide dark"))
+  }
+
   @Test func anInvalidEntryNamesItselfAndItsKeyAndWritesNothing() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

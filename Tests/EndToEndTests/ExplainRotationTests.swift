@@ -20,7 +20,7 @@ import Testing
         "step-01-tokens", "step-02-embeddings", "step-03-positional-encoding", "step-04-qkv",
         "step-05-rotation", "step-06-scores", "step-07-causal-mask", "step-08-weights",
         "step-09-output", "step-10-residual", "step-11-norm", "step-12-feed-forward",
-        "step-13-block-output",
+        "step-13-block-output", "step-14-next-token",
       ])
     #expect(listing(folder).filter { $0.hasPrefix("step-05-rotation-") }.count == 4)
     let out = run.stdout.replacingOccurrences(of: "\n  ", with: " ")

@@ -151,7 +151,7 @@ import Testing
   }
 
   @Test(arguments: [
-    (["--step", "12"], "its steps are 1–11"), (["--step", "14"], "--step 14"),
+    (["--step", "12"], "its steps are 1–11"), (["--step", "15"], "--step 15"),
     (["--step", "0"], "--step 0"),
     (["--head", "3"], "--head 3"), (["--head", "0"], "--head"), (["--format", "pdf"], "pdf"),
     (["--weights", "x.json", "--model", "m"], "--weights"),

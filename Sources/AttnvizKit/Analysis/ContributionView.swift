@@ -50,6 +50,15 @@ struct ContributionSummary: Sendable {
       ? "head \(heads[0] + 1) of \(model.heads)" : "all \(model.heads) heads together"
   }
 
+  /// Said wherever the view is shown on a model whose attention output passes a norm of its
+  /// own before the residual stream (Gemma): the norms are not those of what reaches the stream.
+  static func inexactNote(_ model: ModelInfo) -> String? {
+    guard model.normalizesAttentionOutput else { return nil }
+    return "Not exact for \(model.name): its attention output passes a norm (learned scale per "
+      + "dimension) before the residual stream, so ‖α·f(x)‖ measures what the heads put into "
+      + "that output, not what reaches the stream."
+  }
+
   /// The sentence on the difference, with the numbers `contribution.json` holds.
   var differenceSentence: String {
     let w = formatFixed(weightShare, decimals: 2)
@@ -82,13 +91,14 @@ func contributionScene(
     "Weight vs contribution · \(titles.layerPart) · \(summary.headsPart(trace.model))",
     subtitle: titles.subtitle)
   let together = summary.heads.count > 1
-  let caption = [
+  var caption = [
     "Left: where the head\(together ? "s look (weights averaged)" : " looks") α(i, j)."
       + " Right: what \(together ? "they move" : "it moves"), ‖α(i, j)·f(xⱼ)‖"
       + "\(together ? " summed over heads" : ""), f = value then output projection"
       + " (Kobayashi et al. 2020); each row sums to 1.",
     summary.differenceSentence + " (mean over the other query rows; contribution.json)",
   ]
+  if let note = ContributionSummary.inexactNote(trace.model) { caption.append(note) }
   let panels = [summary.layerContribution.weights, summary.layerContribution.shares].map {
     selection.labeled(selection.restrict($0))
   }
@@ -111,9 +121,10 @@ func contributionText(_ selection: AttentionSelection, titles: Titles, options: 
   let title =
     "Contribution ‖α·f(x)‖, share of each row · \(titles.layerPart) · "
     + "\(summary.headsPart(selection.trace.model)) · \(titles.modelName)"
+  let note = ContributionSummary.inexactNote(selection.trace.model).map { $0 + "\n" } ?? ""
   return "\n" + renderTable(matrix, title: title, options: options)
     + tokenLabel(
-      summary.differenceSentence) + "\n"
+      summary.differenceSentence) + "\n" + note
 }
 
 /// `contribution.json`: ‖f_h(x_j)‖ of every layer, head and token; the sink shares of weight
@@ -174,6 +185,9 @@ func writeContributionJSON(
         + "projection (with its bias) then head h's columns of the output projection (without "
         + "its bias), Kobayashi et al. 2020; shares: rows divided by their sums; sink shares: "
         + "the sink keys' share averaged over the queries that are not sinks") + ",\n"
+  if let note = ContributionSummary.inexactNote(trace.model) {
+    out += "  \"exact_for_residual_stream\": false,\n  \"note\": \(jsonStringLiteral(note)),\n"
+  }
   out += "  \"tokens\": [" + trace.tokens.map { jsonStringLiteral($0.text) }.joined(separator: ", ")
   out += "],\n  \"sink_keys\": [\(summary.sinkKeys.map(String.init).joined(separator: ", "))],\n"
   out += "  \"f_norms\": [\n"

@@ -47,7 +47,7 @@ func runAttribution(
   let what =
     views.contains(.credit)
     ? "--view credit" : views.contains(.ablation) ? "--view ablation" : "--ablate"
-  let decoder = try predictingModel(model, for: what)
+  let decoder = try predictingModel(model, for: what, additive: views.contains(.credit))
   let ids = try traceIDs(trace)
   let target = try options.attribution.target.map { try targetTokenID($0, model: decoder) }
   if views.contains(.credit) {

@@ -3,19 +3,31 @@ import AttnvizStyle
 import AttnvizTokens
 
 /// The model as the prediction views need it: a decoder with its next-token head, or a usage
-/// error saying why this one cannot be credited or ablated.
-func predictingModel(_ model: any AttentionModel, for what: String) throws -> TransformerModel {
+/// error saying why this one cannot be credited or ablated. `additive`: the view splits the
+/// residual stream into what each part wrote (`--view credit`), which only a pre-norm decoder's
+/// stream is; ablation runs the model itself and works on every decoder.
+func predictingModel(_ model: any AttentionModel, for what: String, additive: Bool = false)
+  throws -> TransformerModel
+{
   guard let transformer = model as? TransformerModel else {
     throw AttnvizError.usage(
       "\(what) needs a model that predicts the next token; \(displayName(of: model.info)) "
         + "is one attention layer with no language-model head; try --model SmolLM2-135M-Instruct")
   }
-  guard transformer.predictsTokens, transformer.hasAdditiveResidualStream else {
+  guard transformer.predictsTokens else {
     throw AttnvizError.usage(
       "\(what) needs a model that predicts the next token; \(model.info.name) is an encoder "
         + "(\(model.info.family.name)): it reads the whole text at once and has no next-token "
         + "head, so there is no prediction to credit or to change; --view contribution works "
         + "on encoders, and a decoder such as SmolLM2-135M-Instruct predicts")
+  }
+  guard !additive || transformer.hasAdditiveResidualStream else {
+    throw AttnvizError.usage(
+      "\(what) needs a residual stream that is the plain sum of what each head writes; "
+        + "\(model.info.name) (\(model.info.family.name)) normalises each attention block's "
+        + "output (a post-attention norm with a learned scale per dimension) before adding it, "
+        + "so a head's direct effect on the logit is not defined there; --ablate and "
+        + "--view ablation measure a head's effect on it exactly, by running it")
   }
   return transformer
 }

@@ -25,6 +25,9 @@ public func deckSlideFiles(_ deck: Deck, figures: [DeckFigure]) throws -> [Outpu
       let png = isPNG ? bytes : nil
       let decoded = try png.map { try decodePNG($0) }
       let crop = decoded.map(contentBox)
+      // A figure on a dark page (`--preset dark`) gets a dark slide around it.
+      let theme: FigureTheme =
+        decoded.map { prefersDarkText(on: $0.pixel(x: 0, y: 0)) } == false ? .dark : .light
       let missing =
         png == nil
         ? "\(file?.name ?? "this entry") has no PNG for the PDF; add png to its format" : nil
@@ -33,11 +36,11 @@ public func deckSlideFiles(_ deck: Deck, figures: [DeckFigure]) throws -> [Outpu
           title: title, caption: entry.caption, image: bytes,
           imageType: isPNG ? "image/png" : "image/svg+xml",
           size: decoded.map { ($0.width, $0.height) }, crop: crop,
-          missing: bytes == nil ? missing : nil))
+          missing: bytes == nil ? missing : nil, dark: theme == .dark))
       pdf.pages.append(
         try slidePage(
           title: title, caption: entry.caption, counter: counter, png: png, crop: crop,
-          missing: missing, fonts: fonts))
+          missing: missing, theme: theme, fonts: fonts))
     }
   }
   return [
@@ -55,11 +58,12 @@ private let pointsPerPixel = 0.5
 /// layer for search and copy.
 private func slidePage(
   title: String, caption: String?, counter: String, png: [UInt8]?,
-  crop: (x: Int, y: Int, width: Int, height: Int)?, missing: String?, fonts: FontSet
+  crop: (x: Int, y: Int, width: Int, height: Int)?, missing: String?, theme: FigureTheme,
+  fonts: FontSet
 ) throws -> PDFPage {
   let frame = slideFrame(
     title: title, caption: caption, counter: counter, missing: png == nil ? missing : nil,
-    measurer: fonts)
+    theme: theme, measurer: fonts)
   var page = PDFPage(
     width: SlideText.width * pointsPerPixel, height: SlideText.height * pointsPerPixel)
   let background = try PDFImage(png: renderPNG(frame.scene, scale: 1, fonts: fonts))

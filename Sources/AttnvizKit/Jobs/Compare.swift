@@ -20,6 +20,13 @@ public struct CompareOptions: Equatable, Sendable {
   /// Each model without and with the causal mask (built-in layer and weights files only).
   public var versusCausal = false
   public var hideSpecialTokens = false
+  /// `--renormalize` (with `hideSpecialTokens`): each shown row divided by its sum over the
+  /// shown keys, so it sums to 1 again; each panel's subtitle says so (or, without it, what the
+  /// shown rows sum to).
+  public var renormalizeShown = false
+  /// `--ablate` (and `--ablate-mode`, `--target`): each panel run twice on a decoder, without
+  /// and with those heads switched off, side by side on the one scale.
+  public var attribution = AttributionOptions()
   /// `--chat`: each text is a user's message in its decoder's chat template.
   public var chat: ChatOptions?
   public var outputFolder = "attnviz-out"
@@ -39,6 +46,8 @@ struct ComparePanel {
   var model: ModelChoice
   var layer: Int?
   var head: Int?
+  /// The twin with `--ablate`'s heads switched off.
+  var ablated = false
 }
 
 public func compare(_ options: CompareOptions, progress: any RunProgress = SilentProgress()) throws
@@ -49,13 +58,24 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
   let panels = try comparePanels(options)
   ModelChoice.reuseLoadedModels = true
   var traced: [(ComparePanel, AttentionSelection)] = []
+  var followed: [AblationFollowed] = []
   for panel in panels {
     progress.stage("running panel \(traced.count + 1) of \(panels.count)")
-    let trace = try readAndTrace(
-      .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
-      estimate: { compareEstimate($0, panels: panels.count) }, chat: options.chat)
+    let trace: AttentionTrace
+    if options.attribution.ablate.isEmpty {
+      trace = try readAndTrace(
+        .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
+        estimate: { compareEstimate($0, panels: panels.count) }, chat: options.chat)
+    } else {
+      let run = try ablationPanelRun(
+        panel, options: options, followed: followed.first { $0.matches(panel) },
+        progress: progress, panels: panels.count)
+      trace = run.trace
+      followed.append(run.followed)
+    }
     let selection = try AttentionSelection(
-      trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens)
+      trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens,
+      renormalize: options.renormalizeShown)
     traced.append((panel, selection))
   }
   if let first = traced.first {
@@ -63,9 +83,14 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
       text: first.0.text, source: .arguments([first.0.text]), model: first.0.model,
       info: first.1.trace.model)
   }
-  let varies = CompareDimensions(traced)
+  var varies = CompareDimensions(traced)
+  varies.ablation = options.attribution
   let matrices = traced.map { panelMatrix($0.1) }
-  let headings = traced.map { varies.heading(panel: $0.0, selection: $0.1) }
+  let headings = traced.indices.map { i in
+    varies.heading(
+      panel: traced[i].0, selection: traced[i].1,
+      followed: followed.indices.contains(i) ? followed[i] : nil)
+  }
 
   var report = RunReport()
   if !options.display.quiet {
@@ -116,6 +141,29 @@ func comparePanels(_ options: CompareOptions) throws -> [ComparePanel] {
   let layers: [Int?] = options.layers.isEmpty ? [nil] : options.layers
   let heads: [Int?] = options.heads.isEmpty ? [nil] : options.heads
   var models = options.models
+  if options.attribution.ablate.isEmpty,
+    options.attribution.target != nil || options.attribution.ablateMode != .zero
+  {
+    throw AttnvizError.usage(
+      "--target and --ablate-mode say what compare --ablate follows and how it switches heads off; add --ablate"
+    )
+  }
+  if !options.attribution.ablate.isEmpty {
+    if options.versusCausal {
+      throw AttnvizError.usage(
+        "--ablate switches heads of a pretrained decoder off and --versus-causal applies to the built-in layer; use one of them"
+      )
+    }
+    let pretrained = models.allSatisfy {
+      if case .pretrained = $0 { return true }
+      return false
+    }
+    guard pretrained else {
+      throw AttnvizError.usage(
+        "--ablate needs a pretrained decoder (its heads write into a residual stream that later layers read); try --model SmolLM2-135M-Instruct"
+      )
+    }
+  }
   if options.versusCausal {
     models = try models.flatMap { model -> [ModelChoice] in
       switch model {
@@ -139,13 +187,17 @@ func comparePanels(_ options: CompareOptions) throws -> [ComparePanel] {
       for layer in layers {
         for head in heads {
           panels.append(ComparePanel(text: text, model: model, layer: layer, head: head))
+          if !options.attribution.ablate.isEmpty {
+            panels.append(
+              ComparePanel(text: text, model: model, layer: layer, head: head, ablated: true))
+          }
         }
       }
     }
   }
   guard panels.count >= 2 else {
     throw AttnvizError.usage(
-      "compare needs two or more panels: give two texts, two --model, two --layer, two --head or --versus-causal"
+      "compare needs two or more panels: give two texts, two --model, two --layer, two --head, --versus-causal or --ablate"
     )
   }
   guard panels.count <= CompareOptions.maximumPanels else {
@@ -173,6 +225,8 @@ struct CompareDimensions {
   var directions: Bool
   /// Where the texts start to differ, in words: panel titles begin a little before it.
   var firstDifferentWord = 0
+  /// `--ablate`: panels come in unablated and ablated twins.
+  var ablation = AttributionOptions()
 
   init(_ traced: [(ComparePanel, AttentionSelection)]) {
     let panels = traced.map(\.0)
@@ -206,6 +260,7 @@ struct CompareDimensions {
     if layers { parts.append("layers") }
     if heads { parts.append("heads") }
     if directions { parts.append("causal and bidirectional") }
+    if !ablation.ablate.isEmpty { parts.append("unablated and ablated") }
     return "Comparing " + parts.joined(separator: " × ") + " · one colour scale (0–1)"
   }
 
@@ -221,7 +276,9 @@ struct CompareDimensions {
   }
 
   /// A panel's own title (what differs) and subtitle (its tokenizer and selection).
-  func heading(panel: ComparePanel, selection: AttentionSelection) -> (
+  func heading(
+    panel: ComparePanel, selection: AttentionSelection, followed: AblationFollowed? = nil
+  ) -> (
     title: String, subtitle: String
   ) {
     let model = selection.trace.model
@@ -233,8 +290,19 @@ struct CompareDimensions {
       title.append("layer \(selection.layer + 1) of \(model.layers)")
     }
     if heads || models { title.append(headName(selection)) }
+    if !ablation.ablate.isEmpty {
+      let list = ablation.ablate.sorted().map(\.description).joined(separator: ", ")
+      let how = ablation.ablateMode == .zero ? "zeroed" : "mean-ablated"
+      title.append(
+        panel.ablated
+          ? "head\(ablation.ablate.count == 1 ? "" : "s") \(list) \(how)" : "unablated")
+    }
     var subtitle = "\(selection.positions.count) tokens · \(tokenizerName(model))"
+    if let followed {
+      subtitle += " · p(\(followed.name)) \(formatFixed(followed.probability, decimals: 3))"
+    }
     if model.causal && !directions { subtitle += " · causal" }
+    if selection.hidesTokens { subtitle += " · " + selection.hiddenTokensPart }
     return (title.joined(separator: " · "), subtitle)
   }
 
@@ -266,4 +334,65 @@ extension ModelChoice {
     case .pretrained: self
     }
   }
+}
+
+/// The next token a pair of ablation panels follows (`--target`, or the unablated run's
+/// prediction) and its probability in one panel's run.
+struct AblationFollowed {
+  var text: String
+  var model: ModelChoice
+  var id: Int
+  var name: String
+  var probability: Double
+
+  func matches(_ panel: ComparePanel) -> Bool { panel.text == text && panel.model == model }
+}
+
+/// One panel of `compare --ablate`: the decoder run on the panel's text without (or, for the
+/// ablated twin, with) the heads switched off, one pass each, and the probability of the token
+/// followed. The compared layer must come after an ablated head: a head's own weights and every
+/// layer before it are the same in both runs.
+func ablationPanelRun(
+  _ panel: ComparePanel, options: CompareOptions, followed: AblationFollowed?,
+  progress: any RunProgress, panels: Int
+) throws -> (trace: AttentionTrace, followed: AblationFollowed) {
+  let loaded = try readAndLoad(
+    .arguments([panel.text]), with: panel.model, progress: progress,
+    estimate: { compareEstimate($0, panels: panels) }, chat: options.chat)
+  let decoder = try predictingModel(loaded.model, for: "compare --ablate")
+  let heads = try options.attribution.checked(against: decoder.info)
+  let layer = panel.layer ?? decoder.info.layers
+  let list = heads.map(\.description).joined(separator: ",")
+  if let first = heads.map(\.layer).min(), first == decoder.info.layers {
+    throw AttnvizError.usage(
+      "--ablate \(list): heads of the last layer (\(first)) change no attention, only the prediction; attnviz --ablate \(list) shows the probabilities before and after, or ablate a head of an earlier layer"
+    )
+  }
+  if let first = heads.map(\.layer).min(), layer <= first {
+    throw AttnvizError.usage(
+      "--ablate \(list) can change only the attention of layers after \(first), and compare shows layer \(layer); give --layer \(first + 1) or later (up to \(decoder.info.layers))"
+    )
+  }
+  let request =
+    panel.ablated
+    ? AblationRun.request(heads, options.attribution.ablateMode)
+    : ForwardRequest(logits: .last)
+  progress.stage(panel.ablated ? "running with heads ablated" : "running the model")
+  let result = try runModel {
+    try decoder.trace(loaded.input, stepsLayer: nil, request: request)
+  }
+  guard result.trace.layers.allSatisfy(isSound), let logits = result.output.logits else {
+    throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
+  }
+  let distribution = NextTokenDistribution(logits: logits)
+  let id =
+    try followed?.id
+    ?? options.attribution.target.map { try targetTokenID($0, model: decoder) }
+    ?? distribution.argmax
+  return (
+    result.trace,
+    AblationFollowed(
+      text: panel.text, model: panel.model, id: id, name: tokenName(id, model: decoder),
+      probability: distribution.probabilities[id])
+  )
 }

@@ -64,11 +64,15 @@ struct Titles {
 }
 
 extension Titles {
+  var hiddenTokensPart: String { selection.hiddenTokensPart }
+}
+
+extension AttentionSelection {
   /// What hiding special tokens did to the rows: they sum to less than 1 (the range says how
   /// much is left), or they were renormalised over the shown tokens.
   var hiddenTokensPart: String {
-    if selection.renormalizes { return "special tokens hidden, rows renormalised to 1" }
-    guard let sums = selection.shownRowSums else { return "special tokens hidden" }
+    if renormalizes { return "special tokens hidden, rows renormalised to 1" }
+    guard let sums = shownRowSums else { return "special tokens hidden" }
     let lower = formatFixed(sums.lower, decimals: 2)
     let upper = formatFixed(sums.upper, decimals: 2)
     return "special tokens hidden: rows sum to " + (lower == upper ? lower : "\(lower)–\(upper)")

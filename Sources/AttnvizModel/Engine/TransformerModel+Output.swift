@@ -20,9 +20,11 @@ public struct EncodedText: Sendable, Equatable {
 /// cover every position so far.
 extension TransformerModel {
   /// Whether the model has a next-token head (decoders; encoders do not predict tokens).
-  public var predictsTokens: Bool {
-    config.architecture.isCausal && table.has(.finalNormWeight)
-  }
+  public var predictsTokens: Bool { info.predictsNextToken }
+
+  /// Whether the LM head is the token embedding table itself (tied, as GPT-2 and SmolLM2)
+  /// rather than a matrix of its own (`lm_head.weight`, GGUF `output.weight`).
+  public var headIsTied: Bool { !table.has(.lmHead) }
 
   /// One pass over `ids` (positions after the cache's, which the pass extends), computing what
   /// `request` asks for. Throws for logits on a model without a head (an encoder), for ids
@@ -66,13 +68,19 @@ extension TransformerModel {
   public func trace(_ text: String, stepsLayer: Int?, request: ForwardRequest) throws -> (
     trace: AttentionTrace, output: ForwardOutput
   ) {
-    let encoded = try encode(text)
+    try trace(try tokenize(text), stepsLayer: stepsLayer, request: request)
+  }
+
+  /// The same on tokens already cut (`tokenize`), so a run tokenizes its text once.
+  public func trace(_ input: TokenizedText, stepsLayer: Int?, request: ForwardRequest) throws
+    -> (trace: AttentionTrace, output: ForwardOutput)
+  {
+    let ids = try ids(of: input.tokens)
     if request.logits != .none { _ = try makePass(stepsLayer: nil).head.parameter() }
-    var output = try makePass(stepsLayer: stepsLayer).run(
-      ids: encoded.ids, request: request, cache: nil)
+    var output = try makePass(stepsLayer: stepsLayer).run(ids: ids, request: request, cache: nil)
     let trace = AttentionTrace(
-      text: text, tokens: encoded.tokens, model: info, layers: output.layers,
-      truncatedFrom: encoded.truncatedFrom)
+      text: input.text, tokens: input.tokens, model: info, layers: output.layers,
+      truncatedFrom: input.truncatedFrom)
     output.layers = []
     return (trace, output)
   }

@@ -58,6 +58,8 @@ public struct TransformerModel: AttentionModel {
     let names = table.names
     info.projectionBiases = [.queryBias, .fusedQKVBias].contains { names[.layer(0, $0)] != nil }
     info.checkpoint = tensors.fingerprint
+    info.predictsNextToken = config.architecture.isCausal && table.has(.finalNormWeight)
+    info.normalizesAttentionOutput = layout.order == .sandwich
     info.checkpointBytes =
       checkpointFileBytes(location) + 4 * config.vocabularySize * config.hidden
     self.info = info
