@@ -33,7 +33,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 
 include mk/model.mk
 
-.PHONY: all build demo test deps install uninstall clean samples check-samples model bench
+.PHONY: all build demo test deps install uninstall clean samples check-samples model bench bench-translation
 .PHONY: lint format
 .PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
@@ -210,6 +210,16 @@ bench: deps
 	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
 	    --model-dir $(MODEL_DIR); \
 	fi
+
+# Translation side by side (bench/translation.py, issue #22): `attnviz translate` with every
+# attention kept against transformers' greedy generate on a MarianMT of the Firefox model's size,
+# and against the numpy Marian reference on the Firefox model. Needs the translators
+# (`make model`) and $(BENCH_PYTHON) with torch, transformers, sentencepiece and numpy.
+bench-translation:
+	$(SWIFT) build -c release
+	python3 bench/translation.py --attnviz .build/release/attnviz \
+	  --python "$(or $(BENCH_PYTHON),.bench-venv/bin/python)" \
+	  --firefox $(dir $(MODEL_DIR))firefox-en-pt --runs $(BENCH_RUNS)
 
 # --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
 # The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which
