@@ -35,7 +35,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: bench-engine
+.PHONY: bench-engine bench-translation
 .PHONY: lint format
 .PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
 
@@ -235,6 +235,16 @@ bench-engine:
 	fi; \
 	python3 bench/engine.py --attnviz .build/release/attnviz --runs $(BENCH_ENGINE_RUNS) $$llama \
 	  $(if $(BENCH_PREVIOUS),--previous "$(BENCH_PREVIOUS)")
+
+# Translation side by side (bench/translation.py, issue #22): `attnviz translate` with every
+# attention kept against transformers' greedy generate on a MarianMT of the Firefox model's size,
+# and against the numpy Marian reference on the Firefox model. Needs the translators
+# (`make model`) and $(BENCH_PYTHON) with torch, transformers, sentencepiece and numpy.
+bench-translation:
+	$(SWIFT) build -c release
+	python3 bench/translation.py --attnviz .build/release/attnviz \
+	  --python "$(or $(BENCH_PYTHON),.bench-venv/bin/python)" \
+	  --firefox $(dir $(MODEL_DIR))firefox-en-pt --runs $(BENCH_RUNS)
 
 # --- fuzzing and sanitizers (docs/robustness.md) ----------------------------------------------
 # The targets live in their own package (Fuzz/), built with libFuzzer and AddressSanitizer, which

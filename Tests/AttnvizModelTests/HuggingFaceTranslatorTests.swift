@@ -89,6 +89,33 @@ struct HuggingFaceTranslatorTests {
     }
   }
 
+  /// A folder whose config and checkpoint disagree, or that is not an encoder–decoder attnviz
+  /// reads, is refused with one message naming the file and what is wrong.
+  @Test func refusesWhatItCannotRun() throws {
+    let manager = FileManager.default
+    let folder = manager.temporaryDirectory.appendingPathComponent(
+      "attnviz-hf-translator-\(UUID().uuidString)")
+    try manager.copyItem(
+      at: URL(fileURLWithPath: EncoderDecoderFixture.folder("bart")), to: folder)
+    defer { try? manager.removeItem(at: folder) }
+    let config = folder.appendingPathComponent("config.json")
+    let original = try String(contentsOf: config, encoding: .utf8)
+    let cases = [
+      ("\"d_model\": 32", "\"d_model\": 64", "expected [64"),
+      ("\"model_type\": \"bart\"", "\"model_type\": \"pegasus\"", "model_type \"pegasus\""),
+      ("\"activation_function\": \"gelu\"", "\"activation_function\": \"mish\"", "mish"),
+      ("\"decoder_attention_heads\": 4", "\"decoder_attention_heads\": 2", "one shape"),
+    ]
+    for (from, to, message) in cases {
+      #expect(original.contains(from), "the fixture's config has \(from)")
+      try original.replacingOccurrences(of: from, with: to).write(
+        to: config, atomically: true, encoding: .utf8)
+      #expect {
+        _ = try MarianTranslator(huggingFaceFolder: folder.path)
+      } throws: { "\($0)".contains(message) }
+    }
+  }
+
   @Test func folderIsATranslator() {
     #expect(MarianTranslator.isTranslatorFolder(EncoderDecoderFixture.folder("marian")))
     #expect(MarianTranslator.huggingFaceModelType(EncoderDecoderFixture.folder("bart")) == "bart")
