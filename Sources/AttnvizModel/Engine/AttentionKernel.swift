@@ -64,6 +64,7 @@ extension Double: KernelScalar {
 ///     raw_h     = Q_h·K_gᵀ              (T, N)
 ///     scaled_h  = raw_h · scale         (T, N)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
 ///                 → c·tanh(scaled_h / c)           with Gemma 2's soft-cap c
+///                 + bias_h                         with T5's relative position bias
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 ///
@@ -81,6 +82,9 @@ struct AttentionKernel {
   var scale: Float? = nil
   /// The soft-cap c of the scaled scores (Gemma 2); nil for none.
   var softCap: Float? = nil
+  /// Added to each head's scaled scores before the softmax, [head] (T, N) row-major: T5's
+  /// relative position bias. nil adds nothing.
+  var additive: [[Float]]? = nil
 
   struct Result<S: KernelScalar> {
     /// H × (T, N), normalised in Double.
@@ -108,7 +112,7 @@ struct AttentionKernel {
             else { return }
             self.head(
               head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale, cap: cap,
-              keepScores: keepScores, into: slots)
+              additive: self.additive?[head], keepScores: keepScores, into: slots)
           }
         }
       }
@@ -126,7 +130,8 @@ struct AttentionKernel {
   /// overwrites them, so without `keepScores` the head needs no T×T buffer besides its weights.
   private func head<S: KernelScalar>(
     _ hh: Int, kvHead gg: Int, q: UnsafePointer<S>, k: UnsafePointer<S>,
-    v: UnsafePointer<S>, scale: S, cap: S?, keepScores: Bool, into slots: HeadSlots<S>
+    v: UnsafePointer<S>, scale: S, cap: S?, additive: [Float]?, keepScores: Bool,
+    into slots: HeadSlots<S>
   ) {
     let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
     var raw = keepScores ? [S](repeating: 0, count: t * n) : []
@@ -141,8 +146,9 @@ struct AttentionKernel {
         let s = S.dot(qi, k + (j &* g &+ gg) &* d, count: d)
         var sc = s * scale
         if let cap { sc = S.hyperbolicTangent(sc / cap) * cap }
-        exact[i &* n &+ j] = Double(sc)
         if keepScores { (raw[i &* n &+ j], scaled[i &* n &+ j]) = (s, sc) }
+        if let additive { sc += S(additive[i &* n &+ j]) }
+        exact[i &* n &+ j] = Double(sc)
         if mask.allows(query: position, key: j) { largest = max(largest, sc) }
       }
       // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
