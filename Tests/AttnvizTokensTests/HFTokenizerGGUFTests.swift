@@ -120,11 +120,16 @@ struct GGUFSentencePieceVariantTests {
     }
   }
 
-  @Test func phi3VocabulariesAreRefused() {
-    #expect {
-      _ = try HFTokenizer(gguf: Self.metadata(architecture: "phi3"), source: "x")
-    } throws: { error in
-      "\(error)".contains("SentencePiece vocabulary of architecture phi3")
-    }
+  /// Phi-3 (transformers' `phi3_tokenizer`, llama.cpp's rule for every `llama` vocabulary):
+  /// ▁ in front of every stretch of text, even one that starts with a space and one after an
+  /// added token; a plain Llama vocabulary without `add_space_prefix` puts none.
+  @Test func phi3PrefixesEveryStretch() throws {
+    let phi3 = try HFTokenizer(gguf: Self.metadata(architecture: "phi3"), source: "p.gguf")
+    let (a, space, spaceA) = (261, 264, 266)
+    #expect(try phi3.ids("a") == [2, spaceA])
+    #expect(try phi3.ids(" a") == [2, space, spaceA])
+    #expect(try phi3.ids("<h1>a") == [2, 4, spaceA])
+    let llama = try HFTokenizer(gguf: Self.metadata(architecture: "llama"), source: "l.gguf")
+    #expect(try llama.ids("<h1>a") == [2, 4, a])
   }
 }

@@ -47,6 +47,10 @@ CORPUS = [
     "It was the best of times, it was the worst of times.",
     "The quick brown fox jumps over the lazy dog near the river bank.",
 ]
+GGUF_TOKENIZER_TEXTS = [
+    " Hello world", "  two spaces", "The cat", "<|user|> hi<|end|>  tired", "a\n b  c ",
+    "<start_of_turn>user\n hi<end_of_turn>", "",
+]
 TEXTS = [
     "The animal didn't cross the street because it was too tired.",
     "<start_of_turn>user\nIs 2026 ok? 🙂中文<end_of_turn>",
@@ -181,9 +185,21 @@ def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_confi
         print(f"{name}: {len(ids)} tokens, float32/64 {worst:.1e}, "
               f"largest {max(max(max(max(r) for r in h) for h in l) for l in attentions) / 1e6}")
         cases.append({"text": text, "ids": ids, "attentions": attentions, "logits": logits})
+    # The GGUF's tokenizer as transformers builds it from the file, on texts where the rules for
+    # the leading ▁ differ (a leading space, text after a special token).
+    from transformers import AutoTokenizer as Auto
+    try:
+        # From a folder holding the GGUF alone: beside tokenizer.json, transformers reads that.
+        with tempfile.TemporaryDirectory() as alone:
+            shutil.copy(f"{folder}/{name}.gguf", alone)
+            gguf_tok = Auto.from_pretrained(alone, gguf_file=f"{name}.gguf")
+        gguf_cases = [{"text": t, "ids": gguf_tok(t)["input_ids"]} for t in GGUF_TOKENIZER_TEXTS]
+    except ValueError as error:  # transformers reads no `gemma` GGUF
+        print(f"{name}: no GGUF tokenizer cases: {error}")
+        gguf_cases = []
     write_json(f"{folder}/reference.json", {
         "source": "scripts/reference/make_family_fixtures.py", "attention_scale": 1000000,
-        "cases": cases})
+        "cases": cases, "gguf_tokenizer_cases": gguf_cases})
 
 
 def main():

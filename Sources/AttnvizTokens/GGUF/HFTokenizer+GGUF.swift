@@ -67,9 +67,14 @@ extension HFTokenizer {
 
   /// Architectures whose `llama` vocabulary is Gemma's (transformers' `gemma_tokenizer`).
   static let gemmaArchitectures: Set<String> = ["gemma", "gemma2", "gemma3"]
-  /// Architectures whose `llama` vocabulary needs a rule attnviz does not have (Phi-3's
-  /// normalizer): refused rather than tokenized differently.
-  static let unsupportedSentencePieceArchitectures: Set<String> = ["phi3"]
+  /// Architectures whose `llama` vocabulary needs a rule attnviz does not have: refused rather
+  /// than tokenized differently.
+  static let unsupportedSentencePieceArchitectures: Set<String> = []
+  /// Architectures whose `llama` vocabulary puts the `▁` in front of every stretch of text, as
+  /// llama.cpp does (`llama_vocab::tokenize`, `is_prev_special`) and transformers' `phi3_tokenizer`
+  /// (a `Prepend` normalizer, no pre-tokenizer): `" hi"` → `▁▁hi`, and again after each special
+  /// token.
+  static let prefixEveryStretchArchitectures: Set<String> = ["phi3"]
 
   /// llama.cpp's `llama_token_type`.
   enum GGUFTokenType: Int {
@@ -94,9 +99,10 @@ extension HFTokenizer {
   /// - `llama`: SentencePiece BPE with byte fallback (`<0x41>`) and `▁` for spaces, put in
   ///   front of the text's first stretch (Metaspace, prepend scheme `first`; `never` when
   ///   `add_space_prefix` is false); merges from the file or, when it has none, derived from
-  ///   `scores` (`SentencePieceMerges`). llama.cpp, the original tokenizer, differs in two
-  ///   places attnviz does not follow yet: it puts the `▁` in front also when the text starts
-  ///   with a space (`" Hello"` → `▁` `▁Hello`) and after every special token.
+  ///   `scores` (`SentencePieceMerges`). llama.cpp differs in two places, as transformers does
+  ///   for Phi-3 only (below): it puts the `▁` in front also when the text starts with a space
+  ///   (`" Hello"` → `▁` `▁Hello`) and after every special token.
+  /// - `llama` of Phi-3: that llama.cpp rule (transformers' `phi3_tokenizer`).
   /// - `llama` of a Gemma architecture: transformers' `gemma_tokenizer` — no space prefix,
   ///   spaces become `▁`, tokens of spaces only are re-spelled with `▁`, and the merges are
   ///   ranked by the tokens' order in the file instead of their scores.
@@ -247,6 +253,15 @@ extension HFTokenizer {
         vocabulary: vocabulary, bpe: bpe,
         normalizer: .replace(SplitRegex(literal: " "), "\u{2581}"), preTokenizer: nil,
         display: .metaspace("\u{2581}"))
+    }
+    if let architecture = gguf.architecture,
+      prefixEveryStretchArchitectures.contains(architecture)
+    {
+      return GGUFParts(
+        vocabulary: vocabulary, bpe: bpe,
+        normalizer: .sequence([
+          .prepend("\u{2581}"), .replace(SplitRegex(literal: " "), "\u{2581}"),
+        ]), preTokenizer: nil, display: .metaspace("\u{2581}"))
     }
     // LlamaTokenizer: Metaspace, ▁ in front of the text's first stretch unless it starts with
     // one (add_space_prefix false: never).
