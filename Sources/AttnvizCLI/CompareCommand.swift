@@ -45,6 +45,8 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
   var hideSpecial = false
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup<CompareFiles>
@@ -70,6 +72,7 @@ struct CompareCommand: ParsableCommand {
     options.heads = heads
     options.versusCausal = versusCausal
     options.hideSpecialTokens = hideSpecial
+    options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats
     figure.apply(to: &options.figure)

@@ -43,6 +43,13 @@ extension PositionalEncodingCommand: FigureCommand {
   var textWords: [String] { [] }
 }
 
+extension GenerateCommand: FigureCommand {
+  var outputFolder: String { output.folder }
+  var textFile: String? { input.file }
+  var printsJSON: Bool { false }
+  var textWords: [String] { input.words }
+}
+
 extension TranslateCommand: FigureCommand {
   var outputFolder: String { output.folder }
   var textFile: String? { input.file }
@@ -134,7 +141,7 @@ struct EmbeddedCommand {
       let name = type(of: command)._commandName
       throw AttnvizError.usage(
         "\(what) runs `attnviz \(name)`, which makes no figure; only show, pe, explain, "
-          + "compare and translate commands are run from a file")
+          + "compare, generate and translate commands are run from a file")
     }
     return figureCommand
   }

@@ -45,6 +45,8 @@ struct ExplainCommand: ParsableCommand {
   )
   var layer: Int?
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
   @OptionGroup(title: "Output") var output: OutputOptionGroup<ExplainFiles>
@@ -63,6 +65,7 @@ struct ExplainCommand: ParsableCommand {
     options.step = step
     options.head = head
     options.layer = layer
+    options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats
     figure.apply(to: &options.figure)

@@ -17,7 +17,9 @@ struct GenerateCommand: ParsableCommand {
       Files: generation.json (prompt ids and tokens; per step the token, its
       probability, 10 alternatives and its attention rows), generation.png (rows:
       generated tokens, columns: every token read, prompt | answer) and
-      step-01.png ... one lines figure per token (--no-steps leaves them out).
+      step-01.png ... one lines figure per token (--no-steps leaves them out);
+      with --format html, generation.html plays the answer token by token (the
+      attention lines behind each token and its most probable alternatives).
       Examples:
         attnviz generate "The capital of France is"
         attnviz generate --chat "What is the capital of France?"
@@ -70,9 +72,9 @@ struct GenerateCommand: ParsableCommand {
     if let jsonPrecision, !(1...17).contains(jsonPrecision) {
       throw ValidationError("--json-precision must be between 1 and 17, not \(jsonPrecision)")
     }
-    if let other = output.formats.first(where: { ![.png, .svg, .json].contains($0) }) {
+    if let other = output.formats.first(where: { ![.png, .svg, .json, .html].contains($0) }) {
       throw ValidationError(
-        "generate writes png, svg and json; --format \(other.rawValue) is for attnviz show")
+        "generate writes png, svg, json and html; --format \(other.rawValue) is for attnviz show")
     }
   }
 
@@ -103,7 +105,8 @@ struct GenerateCommand: ParsableCommand {
 
 /// generate's files: the answer's data and figures.
 enum GenerateFiles: OutputFiles {
-  static let formatHelp = "Files to write, comma-separated: png, svg, json (default: png,json)."
+  static let formatHelp =
+    "Files to write, comma-separated: png, svg, json, html (default: png,json)."
   static let defaultFormats = OutputFormat.defaults
 }
 

@@ -23,7 +23,7 @@ struct TranslateCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The translator: firefox-en-pt (default), firefox-pt-en, or a folder with a Marian model*.bin and its .spm vocabulary.",
+      "The translator: firefox-en-pt (default), firefox-pt-en, a folder with a Marian model*.bin and its .spm vocabulary, or a Hugging Face marian, bart or t5 folder.",
       valueName: "name|path"))
   var model: String = TranslateOptions.defaultModel
 
