@@ -192,8 +192,11 @@ SMOLLM2_GGUF ?= models/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)
 # A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
 BENCH_PREVIOUS ?=
 
+# The same static release build as `make build` (same flags, so neither rebuilds the other's
+# modules), plus the render bench.
 bench: deps
-	$(SWIFT) build -c release
+	$(RELEASE_BUILD)
+	$(SWIFT) build -c $(CONFIG) --static-swift-stdlib --product attnviz-render-bench
 	@set -e; py="$(BENCH_PYTHON)"; \
 	if [ -z "$$py" ]; then \
 	  [ -x .bench-venv/bin/python ] || python3 -m venv .bench-venv; \

@@ -33,18 +33,31 @@ def generated_text(tokens):
     return " ".join(words[i % len(words)] for i in range(tokens))
 
 
+# Processor seconds (user + system, from wait4) of every timed run, by argv: on a shared machine
+# they are steadier than wall time, so the ratios are printed both ways.
+CPU_SECONDS = {}
+
+
 def time_runs(argv, runs):
-    """One warm-up run, then `runs` timed runs; returns (seconds list, stderr of the last run)."""
+    """One warm-up run, then `runs` timed runs; returns (wall seconds list, stderr of the last
+    run) and records the processor seconds in CPU_SECONDS."""
     seconds = []
+    cpu = []
     for i in range(runs + 1):
-        start = time.perf_counter()
-        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        elapsed = time.perf_counter() - start
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{done.stderr.strip()}")
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(child.pid, 0)
+            elapsed = time.perf_counter() - start
+            err.seek(0)
+            stderr = err.read().decode(errors="replace")
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{stderr.strip()}")
         if i > 0:
             seconds.append(elapsed)
-    return seconds, done.stderr
+            cpu.append(usage.ru_utime + usage.ru_stime)
+    CPU_SECONDS[tuple(map(str, argv))] = cpu
+    return seconds, stderr
 
 
 def summary(seconds):
@@ -192,6 +205,11 @@ def main():
     for n in (100, 500):
         rows.append((f"{n} tokens: one heatmap PNG per head (2)",
                      attnviz(*heatmaps_only, text=texts[n]), numpy_baseline(texts[n])))
+    long_text = generated_text(1024)
+    rows.append(("1,024 tokens: default job (tables + heatmap/heads/lines PNGs + JSON)",
+                 attnviz(text=long_text), None))
+    rows.append(("1,024 tokens: `--format json` only", attnviz("--format", "json", text=long_text),
+                 None))
     attnviz_note, baseline_note = model_status(args, work)
     notes = []
     if attnviz_note is None or baseline_note is None:
@@ -213,6 +231,7 @@ def main():
     rows.append(("startup: `attnviz --version`", [args.attnviz, "--version"], None))
 
     results = []
+    argvs = {case: (mine, theirs) for case, mine, theirs in rows}
     for case, mine, theirs in rows:
         print(f"timing: {case}", file=sys.stderr)
         times = {}
@@ -236,7 +255,56 @@ def main():
         print(f"| {case} | {summary(mine)} | {summary(theirs)} | {ratio(theirs, mine)} |")
     for note in notes:
         print(f"\n- {note}")
+    print_targets(results, argvs)
     shutil.rmtree(work)
+
+
+def print_targets(results, argvs):
+    """Issue 26's output-side targets from this run's medians: wall time and processor time
+    (user + system) side by side, since a loaded machine inflates wall time."""
+    times = {case: (mine, theirs) for case, mine, theirs in results}
+
+    def medians(case, side):
+        """(wall, cpu) medians of one side of a case, or None when it did not run."""
+        if case not in times or not times[case][side]:
+            return None
+        argv = argvs[case][side]
+        cpu = CPU_SECONDS.get(tuple(map(str, argv)), [])
+        return statistics.median(times[case][side]), statistics.median(cpu) if cpu else None
+
+    def ratio_line(label, top, bottom, goal, at_least):
+        if top is None or bottom is None:
+            print(f"| {label} | — | — | not measured |")
+            return
+        wall = top[0] / bottom[0]
+        cpu = top[1] / bottom[1] if top[1] and bottom[1] else None
+        met = all((r >= goal) if at_least else (r <= goal) for r in (wall, cpu) if r is not None)
+        cpu_text = f"{cpu:.2f}×" if cpu is not None else "—"
+        sign = "≥" if at_least else "≤"
+        print(f"| {label} ({sign} {goal:g}×) | {wall:.2f}× | {cpu_text} | "
+              f"{'met' if met else 'not met'} |")
+
+    lecture = "lecture sentence, 12 tokens: tables + heatmap/heads/lines PNGs + JSON"
+    lecture_json = "lecture sentence: `--format json` only"
+    minilm = "all-MiniLM-L6-v2, lecture sentence: tables + default figures + JSON"
+    minilm_json = "all-MiniLM-L6-v2: `--format json --quiet` (load + forward + JSON)"
+    minilm_heatmaps = "all-MiniLM-L6-v2: one heatmap PNG per head of the last layer (12)"
+    long_default = "1,024 tokens: default job (tables + heatmap/heads/lines PNGs + JSON)"
+    print("\nTargets (issue 26, output side); ratios of medians, wall and processor time:\n")
+    print("| target | wall | processor | |")
+    print("|---|---|---|---|")
+    ratio_line("lecture sentence: numpy + matplotlib / attnviz default job",
+               medians(lecture, 1), medians(lecture, 0), 30, True)
+    ratio_line("built-in layer: default job / `--format json`",
+               medians(lecture, 0), medians(lecture_json, 0), 2, False)
+    ratio_line("all-MiniLM-L6-v2: default job / `--format json`",
+               medians(minilm, 0), medians(minilm_json, 0), 2, False)
+    ratio_line("all-MiniLM-L6-v2: transformers + matplotlib / attnviz, 12 heatmaps",
+               medians(minilm_heatmaps, 1), medians(minilm_heatmaps, 0), 100, True)
+    long = medians(long_default, 0)
+    if long:
+        met = "met" if long[0] < 1 and (long[1] is None or long[1] < 1) else "not met"
+        print(f"| 1,024 tokens: default job (< 1 s) | {long[0]:.3f} s | {long[1]:.3f} s | {met} |")
 
 
 if __name__ == "__main__":
