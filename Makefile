@@ -53,7 +53,8 @@ test: deps lint
 	$(SWIFT) test --skip-build
 	$(MAKE) test-page
 
-# Browser tests of the HTML page and the explain deck (scripts/browser/test_page.py): Debian's
+# Browser tests of the HTML page and the explain deck (scripts/browser/test_page.py) and of
+# translation.html (scripts/browser/test_translation_page.py): Debian's
 # chromium and chromium-driver drive the pages with the network off, through PyPI's selenium in
 # a throwaway .page-venv/ (or $(PAGE_PYTHON)). Without chromium they are skipped with a message,
 # unless ATTNVIZ_REQUIRE_BROWSER=1 (CI), which makes that an error. Screenshots land in
@@ -75,8 +76,12 @@ test-page:
 	  py=.page-venv/bin/python; \
 	fi; \
 	rm -rf $(PAGE_TEST_OUT); \
+	status=0; \
 	$$py scripts/browser/test_page.py --attnviz .build/debug/attnviz --model $(MODEL_DIR) \
-	  --out $(PAGE_TEST_OUT)
+	  --out $(PAGE_TEST_OUT) || status=1; \
+	$$py scripts/browser/test_translation_page.py --attnviz .build/debug/attnviz \
+	  --translator $(dir $(MODEL_DIR))firefox-en-pt --out $(PAGE_TEST_OUT)/translation || status=1; \
+	exit $$status
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift

@@ -20,14 +20,8 @@ struct HeadList: ExpressibleByArgument, Sendable {
   }
 }
 
-/// What the prediction views credit and switch off: `--target`, `--ablate`, `--ablate-mode`.
-struct AttributionOptionGroup: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "With --view credit, --view ablation or --ablate: the next token to follow instead of the predicted one; one token of the vocabulary, its space included (\" animal\").",
-      valueName: "token"))
-  var target: String?
-
+/// `--ablate`: the heads switched off, for `show`'s attribution and for `generate`.
+struct AblationOptionGroup: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Switch heads off and show the run with them off: LAYER.HEAD, comma-separated, counted from 1 (14.9 is layer 14, head 9); decoders only.",
@@ -41,23 +35,37 @@ struct AttributionOptionGroup: ParsableArguments {
     })
   var ablate: [HeadList] = []
 
+  /// Every head given, in order.
+  var ablated: [HeadChoice] { ablate.flatMap(\.heads) }
+
+  func validate() throws {
+    do {
+      try AttributionOptions.checkDistinct(ablated)
+    } catch let error as AttnvizError {
+      throw ValidationError(error.description)
+    }
+  }
+}
+
+/// What the prediction views credit and switch off: `--target`, `--ablate`, `--ablate-mode`.
+struct AttributionOptionGroup: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "With --view credit, --view ablation or --ablate: the next token to follow instead of the predicted one; one token of the vocabulary, its space included (\" animal\").",
+      valueName: "token"))
+  var target: String?
+
+  @OptionGroup var heads: AblationOptionGroup
+
   @Option(
     help: ArgumentHelp(
       "What an ablated head writes: zero (nothing) or mean (its output averaged over the positions).",
       valueName: "mode"))
   var ablateMode: AblationMode = .zero
 
-  func validate() throws {
-    do {
-      try AttributionOptions.checkDistinct(ablate.flatMap(\.heads))
-    } catch let error as AttnvizError {
-      throw ValidationError(error.description)
-    }
-  }
-
   func apply(to options: inout AttributionOptions) {
     options.target = target
-    options.ablate = ablate.flatMap(\.heads)
+    options.ablate = heads.ablated
     options.ablateMode = ablateMode
   }
 }

@@ -45,29 +45,19 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Drop [CLS]/[SEP] and similar special tokens.")
   var hideSpecial = false
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"))
-  var out: String = "attnviz-out"
-
-  @Option(help: ArgumentHelp("Files to write, comma-separated: png, svg.", valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png])]
-
-  @Flag(help: "Print nothing but errors.")
-  var quiet = false
-
-  @Flag(help: "Plain ASCII tables without colour.")
-  var noColor = false
+  @OptionGroup(title: "Output") var output: OutputOptionGroup<CompareFiles>
 
   func validate() throws {
     try countsFromOne("--layer", layers.first(where: { $0 < 1 }))
     try countsFromOne("--head", heads.first(where: { $0 < 1 }))
-    for format in formats where ![.png, .svg].contains(format) {
+    for format in output.formats where ![.png, .svg].contains(format) {
       throw ValidationError("compare writes png and svg, not \(format.rawValue)")
     }
   }
-
-  var formats: [OutputFormat] { CommaSeparated.values(format) }
 
   /// The job's options from the command line.
   var options: CompareOptions {
@@ -82,16 +72,23 @@ struct CompareCommand: ParsableCommand {
     options.heads = heads
     options.versusCausal = versusCausal
     options.hideSpecialTokens = hideSpecial
-    options.outputFolder = out
-    options.formats = formats
+    options.chat = chat.options
+    options.outputFolder = output.folder
+    options.formats = output.formats
     figure.apply(to: &options.figure)
-    options.display = .fromEnvironment(noColor: noColor)
-    options.display.quiet = quiet
+    options.display = output.display
     return options
   }
 
   func run() throws {
-    let report = try compare(options, progress: ProgressReporter.standardError(quiet: quiet))
-    emit(report, quiet: quiet)
+    let report = try compare(
+      options, progress: ProgressReporter.standardError(quiet: output.quiet))
+    emit(report, quiet: output.quiet)
   }
+}
+
+/// compare's files: the side-by-side figure.
+enum CompareFiles: OutputFiles {
+  static let formatHelp = "Files to write, comma-separated: png, svg (default: png)."
+  static let defaultFormats: [OutputFormat] = [.png]
 }

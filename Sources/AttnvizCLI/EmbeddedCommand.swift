@@ -23,31 +23,38 @@ extension Show: FigureCommand {
 }
 
 extension ExplainCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { input.file }
   var printsJSON: Bool { false }
   var textWords: [String] { input.words }
 }
 
 extension CompareCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { nil }
   var printsJSON: Bool { false }
   var textWords: [String] { texts }
 }
 
 extension PositionalEncodingCommand: FigureCommand {
-  var outputFolder: String { out }
+  var outputFolder: String { output.folder }
   var textFile: String? { nil }
   var printsJSON: Bool { false }
   var textWords: [String] { [] }
 }
 
-extension TranslateCommand: FigureCommand {
-  var outputFolder: String { out }
-  var textFile: String? { file }
+extension GenerateCommand: FigureCommand {
+  var outputFolder: String { output.folder }
+  var textFile: String? { input.file }
   var printsJSON: Bool { false }
-  var textWords: [String] { words }
+  var textWords: [String] { input.words }
+}
+
+extension TranslateCommand: FigureCommand {
+  var outputFolder: String { output.folder }
+  var textFile: String? { input.file }
+  var printsJSON: Bool { false }
+  var textWords: [String] { input.words }
 }
 
 /// Words that come from a file rather than from the person at the terminal — a deck entry (its
@@ -134,7 +141,7 @@ struct EmbeddedCommand {
       let name = type(of: command)._commandName
       throw AttnvizError.usage(
         "\(what) runs `attnviz \(name)`, which makes no figure; only show, pe, explain, "
-          + "compare and translate commands are run from a file")
+          + "compare, generate and translate commands are run from a file")
     }
     return figureCommand
   }

@@ -45,26 +45,11 @@ struct ExplainCommand: ParsableCommand {
   )
   var layer: Int?
 
+  @OptionGroup(title: "Chat (decoders)") var chat: ChatOptionGroup
+
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(
-    help: ArgumentHelp("Folder for figures and documents (created if missing).", valueName: "dir"),
-    completion: .directory)
-  var out: String = "attnviz-out"
-
-  @Option(
-    help: ArgumentHelp(
-      "Files to write, comma-separated (md alone also writes png figures).",
-      valueName: "list"))
-  var format: [CommaSeparated<ExplainFormat>] = [CommaSeparated(ExplainFormat.defaults)]
-
-  @Flag(help: "Print nothing but errors.")
-  var quiet = false
-
-  @Flag(
-    help:
-      "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
-  var noColor = false
+  @OptionGroup(title: "Output") var output: OutputOptionGroup<ExplainFiles>
 
   func validate() throws {
     if let step, !(1...explainLargestStep).contains(step) {
@@ -80,11 +65,20 @@ struct ExplainCommand: ParsableCommand {
     options.step = step
     options.head = head
     options.layer = layer
-    options.outputFolder = out
-    options.formats = CommaSeparated.values(format)
+    options.chat = chat.options
+    options.outputFolder = output.folder
+    options.formats = output.formats
     figure.apply(to: &options.figure)
-    options.display = .fromEnvironment(noColor: noColor)
-    options.display.quiet = quiet
-    emit(try explain(options, progress: ProgressReporter.standardError(quiet: quiet)), quiet: quiet)
+    options.display = output.display
+    emit(
+      try explain(options, progress: ProgressReporter.standardError(quiet: output.quiet)),
+      quiet: output.quiet)
   }
+}
+
+/// explain's files: figures and the step-by-step documents.
+enum ExplainFiles: OutputFiles {
+  static let formatHelp =
+    "Files to write, comma-separated (default: png; md alone also writes png figures)."
+  static let defaultFormats = ExplainFormat.defaults
 }

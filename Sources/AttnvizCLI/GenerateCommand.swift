@@ -17,7 +17,9 @@ struct GenerateCommand: ParsableCommand {
       Files: generation.json (prompt ids and tokens; per step the token, its
       probability, 10 alternatives and its attention rows), generation.png (rows:
       generated tokens, columns: every token read, prompt | answer) and
-      step-01.png ... one lines figure per token (--no-steps leaves them out).
+      step-01.png ... one lines figure per token (--no-steps leaves them out);
+      with --format html, generation.html plays the answer token by token (the
+      attention lines behind each token and its most probable alternatives).
       Examples:
         attnviz generate "The capital of France is"
         attnviz generate --chat "What is the capital of France?"
@@ -25,16 +27,7 @@ struct GenerateCommand: ParsableCommand {
         attnviz generate --temperature 0.8 --top-p 0.95 --seed 7 "Once upon a time"
       """)
 
-  @Argument(
-    help: ArgumentHelp(
-      "The prompt; several words are joined with spaces; - reads standard input.",
-      valueName: "text"))
-  var words: [String] = []
-
-  @Option(
-    help: ArgumentHelp("Read the prompt from a UTF-8 file.", valueName: "path"),
-    completion: .file())
-  var file: String?
+  @OptionGroup var input: TextInputGroup
 
   @Option(
     help: ArgumentHelp(
@@ -64,58 +57,32 @@ struct GenerateCommand: ParsableCommand {
       valueName: "N"))
   var jsonPrecision: Int?
 
-  @Option(
-    help: ArgumentHelp(
-      "Zero these heads' output at every step: LAYER.HEAD, comma-separated, counted from 1 (14.9).",
-      valueName: "heads"),
-    transform: { argument in
-      do {
-        return HeadList(heads: try HeadList.parse(argument))
-      } catch let error as AttnvizError {
-        throw ValidationError(error.description)
-      }
-    })
-  var ablate: [HeadList] = []
+  @OptionGroup var ablation: AblationOptionGroup
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(
-    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
-    completion: .directory)
-  var out: String = "attnviz-out"
-
-  @Option(
-    help: ArgumentHelp(
-      "Files to write, comma-separated: png, svg, json (default: png,json).", valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = []
+  @OptionGroup(title: "Output") var output: FileOptionGroup<GenerateFiles>
 
   @Flag(help: "Print nothing but errors (the answer is still in generation.json).")
   var quiet = false
 
   func validate() throws {
-    do {
-      try AttributionOptions.checkDistinct(ablate.flatMap(\.heads))
-    } catch let error as AttnvizError {
-      throw ValidationError(error.description)
-    }
-    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
-    if let head, head < 1 { throw ValidationError("--head counts from 1, not \(head)") }
+    try countsFromOne("--layer", layer)
+    try countsFromOne("--head", head)
     if let jsonPrecision, !(1...17).contains(jsonPrecision) {
       throw ValidationError("--json-precision must be between 1 and 17, not \(jsonPrecision)")
     }
-    let formats = CommaSeparated.values(format)
-    if let other = formats.first(where: { ![.png, .svg, .json].contains($0) }) {
+    if let other = output.formats.first(where: { ![.png, .svg, .json, .html].contains($0) }) {
       throw ValidationError(
-        "generate writes png, svg and json; --format \(other.rawValue) is for attnviz show")
+        "generate writes png, svg, json and html; --format \(other.rawValue) is for attnviz show")
     }
   }
 
   func run() throws {
-    var options = GenerateOptions(text: try textSource(words, file: file))
+    var options = GenerateOptions(text: try input.source())
     options.model = .pretrained(nameOrPath: model, truncate: false)
-    options.outputFolder = out
-    let formats = CommaSeparated.values(format)
-    options.formats = formats.isEmpty ? OutputFormat.defaults : formats
+    options.outputFolder = output.folder
+    options.formats = output.formats
     options.tokens = generation.tokens
     options.sampling = generation.sampling
     options.chat = chat.options
@@ -123,7 +90,7 @@ struct GenerateCommand: ParsableCommand {
     options.head = head
     options.stepFigures = !noSteps
     options.jsonPrecision = jsonPrecision
-    options.ablate = ablate.flatMap(\.heads)
+    options.ablate = ablation.ablated
     figure.apply(to: &options.figure)
     options.display.quiet = quiet
     // On a terminal the answer appears as it is written, and the progress line stays away
@@ -134,6 +101,13 @@ struct GenerateCommand: ParsableCommand {
       onText: streams ? { StandardOutput.write($0) } : nil)
     emit(report, quiet: quiet)
   }
+}
+
+/// generate's files: the answer's data and figures.
+enum GenerateFiles: OutputFiles {
+  static let formatHelp =
+    "Files to write, comma-separated: png, svg, json, html (default: png,json)."
+  static let defaultFormats = OutputFormat.defaults
 }
 
 /// How many tokens and how they are chosen.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import AttnvizKit
 import AttnvizStyle
+import AttnvizTerminal
+import Foundation
 
 /// Which model makes the attention.
 struct ModelOptions: ParsableArguments {
@@ -131,8 +133,22 @@ struct FigureOptionGroup: ParsableArguments {
   }
 }
 
-/// Where the output goes.
-struct OutputOptionGroup: ParsableArguments {
+/// What a command writes: the values its `--format` takes, that option's help (ending with the
+/// default) and the default itself. The one thing in which the commands' output options differ.
+protocol OutputFiles {
+  associatedtype Format: ExpressibleByArgument & CaseIterable & RawRepresentable & Sendable
+  where Format.RawValue == String
+  /// Options between `--format` and `--quiet` that only this command has (`show`'s `--json`).
+  associatedtype Extra: ParsableArguments = NoOptions
+  static var formatHelp: String { get }
+  static var defaultFormats: [Format] { get }
+}
+
+/// No options: the `Extra` of commands that have nothing beyond the common output options.
+struct NoOptions: ParsableArguments {}
+
+/// Where a command's files go: `--out` and `--format`, declared once for every command.
+struct FileOptionGroup<Files: OutputFiles>: ParsableArguments {
   // Optional so that --json can tell "no folder asked for" from "--out attnviz-out".
   @Option(
     help: ArgumentHelp(
@@ -143,17 +159,22 @@ struct OutputOptionGroup: ParsableArguments {
   /// `--out`, or the default folder.
   var folder: String { out ?? "attnviz-out" }
 
-  @Option(
-    help: ArgumentHelp(
-      "Files to write, comma-separated (default: png,json; svg,json with --preset paper).",
-      valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = []
+  @Option(help: ArgumentHelp(Files.formatHelp, valueName: "list"))
+  var format: [CommaSeparated<Files.Format>] = []
 
-  @Flag(
-    help:
-      "Print the attention JSON to standard output and nothing else there; no files are written unless --format or --out asks for them."
-  )
-  var json = false
+  /// The formats given, in order, each once, or the command's default when `--format` was not
+  /// given (`--format ""` asks for none).
+  var formats: [Files.Format] {
+    format.isEmpty ? Files.defaultFormats : CommaSeparated.values(format)
+  }
+}
+
+/// The output options of the commands that print tables: `--out`, `--format`, the command's own
+/// extra (`show`'s `--json`), `--quiet`, `--no-color`.
+struct OutputOptionGroup<Files: OutputFiles>: ParsableArguments {
+  @OptionGroup var files: FileOptionGroup<Files>
+
+  @OptionGroup var extra: Files.Extra
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
@@ -163,13 +184,41 @@ struct OutputOptionGroup: ParsableArguments {
       "Plain ASCII tables without colour (also when NO_COLOR is set or output is not a terminal).")
   var noColor = false
 
+  var folder: String { files.folder }
+  var formats: [Files.Format] { files.formats }
+
+  /// How tables are printed: colour and width from the environment, `--no-color`, `--quiet`.
+  var display: DisplayOptions {
+    var display = DisplayOptions.fromEnvironment(noColor: noColor)
+    display.quiet = quiet
+    return display
+  }
+}
+
+/// `show`'s files: the attention data and figures, and `--json`.
+enum ShowFiles: OutputFiles {
+  typealias Extra = JSONOutputOption
+  static let formatHelp =
+    "Files to write, comma-separated (default: png,json; svg,json with --preset paper)."
+  static let defaultFormats = OutputFormat.defaults
+}
+
+/// `--json`: the attention JSON on standard output.
+struct JSONOutputOption: ParsableArguments {
+  @Flag(
+    help:
+      "Print the attention JSON to standard output and nothing else there; no files are written unless --format or --out asks for them."
+  )
+  var json = false
+}
+
+extension OutputOptionGroup where Files == ShowFiles {
   /// The formats given, or the defaults for `preset` (paper figures go into documents as SVG).
   func formats(preset: FigurePresets? = nil) -> [OutputFormat] {
-    guard !format.isEmpty else {
-      return preset?.contains(.paper) == true ? [.svg, .json] : OutputFormat.defaults
-    }
-    return CommaSeparated.values(format)
+    preset?.contains(.paper) == true && files.format.isEmpty ? [.svg, .json] : files.formats
   }
+
+  var json: Bool { extra.json }
 }
 
 extension FigurePreset: ExpressibleByArgument {}
@@ -180,8 +229,8 @@ func plainNumber(_ value: Double) -> String {
     ? String(Int(value)) : String(value)
 }
 
-/// The text of `show` and `explain`: words on the command line, `-` for standard input, or
-/// `--file`.
+/// The text of every command that reads one (show, explain, generate, translate): words on the
+/// command line, `-` for standard input, or `--file`.
 struct TextInputGroup: ParsableArguments {
   @Argument(
     help: ArgumentHelp(
@@ -192,9 +241,12 @@ struct TextInputGroup: ParsableArguments {
     help: ArgumentHelp("Read the text from a UTF-8 file.", valueName: "path"), completion: .file())
   var file: String?
 
-  /// Where the text comes from; standard input is read only for `-`.
+  /// Where the text comes from; standard input is read only for `-` (here, at the process's
+  /// edge, up to one byte past the limit so the library can say "too long").
   func source() throws -> TextSource {
-    try textSource(words, file: file)
+    try TextSource(arguments: words, file: file) {
+      try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes)
+    }
   }
 }
 

@@ -30,19 +30,7 @@ struct PositionalEncodingCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(
-    help: ArgumentHelp("Folder for the figure (created if missing).", valueName: "dir"),
-    completion: .directory)
-  var out: String = "attnviz-out"
-
-  @Option(help: ArgumentHelp("Files to write, comma-separated.", valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png])]
-
-  @Flag(help: "Print nothing but errors.")
-  var quiet = false
-
-  @Flag(help: "Plain ASCII table without colour.")
-  var noColor = false
+  @OptionGroup(title: "Output") var output: OutputOptionGroup<PositionalEncodingFiles>
 
   func validate() throws {
     let positionRange = PositionalEncodingOptions.positionRange
@@ -57,8 +45,7 @@ struct PositionalEncodingCommand: ParsableCommand {
           + "give --head-size \(dim) instead of --dim \(dim)")
     }
     let rotaryFormats: Set<OutputFormat> = [.png, .svg, .json]
-    if rope, let other = CommaSeparated.values(format).first(where: { !rotaryFormats.contains($0) })
-    {
+    if rope, let other = output.formats.first(where: { !rotaryFormats.contains($0) }) {
       throw ValidationError(
         "pe --rope writes png, svg and json, not \(other.rawValue); drop it from --format")
     }
@@ -69,7 +56,7 @@ struct PositionalEncodingCommand: ParsableCommand {
         "--dim must be between \(dimensionRange.lowerBound) and \(dimensionRange.upperBound), not \(dim)"
       )
     }
-    if CommaSeparated.values(format).contains(.html) {
+    if output.formats.contains(.html) {
       throw ValidationError(
         "--format html is the attention page of the main command; pe writes png, svg, json, txt, csv, md"
       )
@@ -82,21 +69,26 @@ struct PositionalEncodingCommand: ParsableCommand {
       options.positions = positions
       options.headSize = headSize
       options.base = theta
-      options.outputFolder = out
-      options.formats = CommaSeparated.values(format)
+      options.outputFolder = output.folder
+      options.formats = output.formats
       figure.apply(to: &options.figure)
-      options.quiet = quiet
-      emit(try rotaryJob(options), quiet: quiet)
+      options.quiet = output.quiet
+      emit(try rotaryJob(options), quiet: output.quiet)
       return
     }
     var options = PositionalEncodingOptions()
     options.positions = positions
     options.dimensions = dim ?? 64
-    options.outputFolder = out
-    options.formats = CommaSeparated.values(format)
+    options.outputFolder = output.folder
+    options.formats = output.formats
     figure.apply(to: &options.figure)
-    options.display = .fromEnvironment(noColor: noColor)
-    options.display.quiet = quiet
-    emit(try positionalEncodingJob(options), quiet: quiet)
+    options.display = output.display
+    emit(try positionalEncodingJob(options), quiet: output.quiet)
   }
+}
+
+/// pe's files: the figure, its numbers as JSON and tables.
+enum PositionalEncodingFiles: OutputFiles {
+  static let formatHelp = "Files to write, comma-separated (default: png)."
+  static let defaultFormats: [OutputFormat] = [.png]
 }

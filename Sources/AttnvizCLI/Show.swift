@@ -82,7 +82,7 @@ struct Show: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @OptionGroup(title: "Output") var output: OutputOptionGroup
+  @OptionGroup(title: "Output") var output: OutputOptionGroup<ShowFiles>
 
   func validate() throws {
     try countsFromOne("--layer", layer)
@@ -124,7 +124,7 @@ extension VisualizeOptions {
     // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless
     // --format or --out asks for them.
     formats =
-      show.output.json && show.output.format.isEmpty && show.output.out == nil
+      show.output.json && show.output.files.format.isEmpty && show.output.files.out == nil
       ? [] : show.output.formats(preset: show.figure.preset)
     let views = CommaSeparated.values(show.view)
     self.views = views.isEmpty ? nil : views
@@ -142,9 +142,8 @@ extension VisualizeOptions {
     show.attribution.apply(to: &attribution)
     figure.focus = show.focus
     figure.calloutCount = show.callout
-    display = .fromEnvironment(noColor: show.output.noColor)
+    display = show.output.display
     display.jsonToStandardOutput = show.output.json
-    display.quiet = show.output.quiet
     display.perHead = show.perHead
   }
 }
@@ -158,13 +157,5 @@ func emit(_ report: RunReport, quiet: Bool) {
   let lines = (report.notes + report.writtenFiles).map(oneLine)
   if !lines.isEmpty {
     FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-  }
-}
-
-/// The text of `show` and `explain`: the words, `--file`, or standard input for `-` (read here,
-/// at the process's edge, up to one byte past the limit so the library can say "too long").
-func textSource(_ words: [String], file: String?) throws -> TextSource {
-  try TextSource(arguments: words, file: file) {
-    try readAll(fileDescriptor: STDIN_FILENO, limit: maximumTextBytes)
   }
 }

@@ -19,20 +19,11 @@ struct TranslateCommand: ParsableCommand {
       cross_attention per layer and head, the generated tokens).
       """)
 
-  @Argument(
-    help: ArgumentHelp(
-      "The sentence; several words are joined with spaces; - reads standard input.",
-      valueName: "text"))
-  var words: [String] = []
-
-  @Option(
-    help: ArgumentHelp("Read the sentence from a UTF-8 file.", valueName: "path"),
-    completion: .file())
-  var file: String?
+  @OptionGroup var input: TextInputGroup
 
   @Option(
     help: ArgumentHelp(
-      "The translator: firefox-en-pt (default), firefox-pt-en, or a folder with a Marian model*.bin and its .spm vocabulary.",
+      "The translator: firefox-en-pt (default), firefox-pt-en, a folder with a Marian model*.bin and its .spm vocabulary, or a Hugging Face marian, bart or t5 folder.",
       valueName: "name|path"))
   var model: String = TranslateOptions.defaultModel
 
@@ -60,26 +51,15 @@ struct TranslateCommand: ParsableCommand {
 
   @OptionGroup(title: "Figures") var figure: FigureOptionGroup
 
-  @Option(
-    help: ArgumentHelp("Folder for figures and data (created if missing).", valueName: "dir"),
-    completion: .directory)
-  var out: String = "attnviz-out"
-
-  @Option(
-    help: ArgumentHelp(
-      "Files to write, comma-separated: png, svg, json, html (translation.html: hover a generated token to see the source tokens it read).",
-      valueName: "list"))
-  var format: [CommaSeparated<OutputFormat>] = [CommaSeparated([.png, .json])]
+  @OptionGroup(title: "Output") var output: FileOptionGroup<TranslateFiles>
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
   func validate() throws {
-    if let layer, layer < 1 { throw ValidationError("--layer counts from 1, not \(layer)") }
-    if let encoderLayer, encoderLayer < 1 {
-      throw ValidationError("--encoder-layer counts from 1, not \(encoderLayer)")
-    }
-    let unsupported = CommaSeparated.values(format).filter {
+    try countsFromOne("--layer", layer)
+    try countsFromOne("--encoder-layer", encoderLayer)
+    let unsupported = output.formats.filter {
       ![.png, .svg, .json, .html].contains($0)
     }
     if let first = unsupported.first {
@@ -89,10 +69,10 @@ struct TranslateCommand: ParsableCommand {
   }
 
   func run() throws {
-    var options = TranslateOptions(text: try textSource(words, file: file))
+    var options = TranslateOptions(text: try input.source())
     options.model = model
-    options.outputFolder = out
-    options.formats = CommaSeparated.values(format)
+    options.outputFolder = output.folder
+    options.formats = output.formats
     options.layer = layer
     options.encoderLayer = encoderLayer
     options.mergeSubwords = mergeSubwords
@@ -105,4 +85,11 @@ struct TranslateCommand: ParsableCommand {
       options, progress: ProgressReporter.standardError(quiet: quiet))
     emit(report, quiet: quiet)
   }
+}
+
+/// translate's files: the cross-attention figures, their data and the page.
+enum TranslateFiles: OutputFiles {
+  static let formatHelp =
+    "Files to write, comma-separated: png, svg, json, html (translation.html: hover a generated token to see the source tokens it read; default: png,json)."
+  static let defaultFormats: [OutputFormat] = [.png, .json]
 }

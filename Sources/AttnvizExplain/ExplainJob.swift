@@ -30,6 +30,8 @@ public struct ExplainOptions: Equatable, Sendable {
   public var head = 1
   /// 1-based layer whose computation is walked through (nil: the first).
   public var layer: Int?
+  /// `--chat`: the text is a user's message in the decoder's chat template.
+  public var chat: ChatOptions?
   public var outputFolder = "attnviz-out"
   public var formats: [ExplainFormat] = ExplainFormat.defaults
   public var figure = FigureOptions()
@@ -58,7 +60,7 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
       try checkExplainChoices(head: options.head, step: options.step, model: $0)
       try checkExplainLayer(options.layer, model: $0)
     },
-    estimate: { explainEstimate($0, formats: formats) })
+    estimate: { explainEstimate($0, formats: formats) }, chat: options.chat)
   options.figure.record(
     text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(trace: trace, head: options.head - 1, layer: layer)

@@ -13,26 +13,37 @@ public func sha256Hex(_ message: [UInt8]) -> String {
   for block in stride(from: 0, to: padded.count, by: 64) {
     for t in 0..<16 {
       let i = block + t * 4
-      w[t] =
-        UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16 | UInt32(padded[i + 2]) << 8
-        | UInt32(padded[i + 3])
+      // Typed steps: one expression of shifts and ors took the type checker over a second.
+      let high: UInt32 = UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16
+      let low: UInt32 = UInt32(padded[i + 2]) << 8 | UInt32(padded[i + 3])
+      w[t] = high | low
     }
     for t in 16..<64 {
-      let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+      let s0: UInt32 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+      let s1: UInt32 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
       w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
     }
     var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
     for t in 0..<64 {
-      let t1 =
-        hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
-      let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+      let sum1: UInt32 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+      let choice: UInt32 = (e & f) ^ (~e & g)
+      let t1: UInt32 = hh &+ sum1 &+ choice &+ k[t] &+ w[t]
+      let sum0: UInt32 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+      let majority: UInt32 = (a & b) ^ (a & c) ^ (b & c)
+      let t2: UInt32 = sum0 &+ majority
       (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
     }
     for (i, v) in [a, b, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ v }
   }
-  let hex = Array("0123456789abcdef")
-  return String(h.flatMap { word in (0..<8).map { hex[Int(word >> (28 - UInt32($0) * 4) & 0xF)] } })
+  let hex: [Character] = Array("0123456789abcdef")
+  var digits: [Character] = []
+  for word in h {
+    for shift in stride(from: 28, through: 0, by: -4) {
+      let nibble = Int((word >> UInt32(shift)) & 0xF)
+      digits.append(hex[nibble])
+    }
+  }
+  return String(digits)
 }
 
 private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }

@@ -24,8 +24,8 @@ public struct PageNeeds: Sendable, Equatable {
   }
 }
 
-/// The one shell of every HTML file attnviz writes (attention.html, explain.html, the deck's
-/// index.html): the document up to and including `<body>`, with the charset, the viewport, the
+/// The one shell of every HTML file attnviz writes (attention.html, explain.html,
+/// translation.html, the deck's index.html and slides.html): the document up to and including `<body>`, with the charset, the viewport, the
 /// Content-Security-Policy for `needs`, the generator, the escaped title and the inline styles.
 /// The page closes it with `htmlDocumentEnd`.
 public func htmlDocumentStart(title: String, css: String, needs: PageNeeds) -> String {

@@ -55,29 +55,17 @@ extension SlideShow {
       }
       body += "</div><p class=\"number\">\(number)</p></section>\n"
     }
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-      script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-      <meta name="generator" content="attnviz">
-      <title>\(escapeHTML(title))</title>
-      <style>
-      \(slideShowCSS)</style>
-      </head>
-      <body>
+    let content = """
       <h1 class="deck-title">\(escapeHTML(title))</h1>
       \(body)<p class="help" id="help">← → or Page Up/Down: previous/next slide · Home/End: \
       first/last · F: full screen · Ctrl+P: one slide per page</p>
       <script>
       \(slideShowScript)</script>
-      </body>
-      </html>
 
       """
+    return htmlDocumentStart(
+      title: title, css: slideShowCSS, needs: PageNeeds(script: true, dataImages: true))
+      + content + htmlDocumentEnd
   }
 
   /// The image, trimmed to its crop by a box of the crop's proportions that hides the rest.

@@ -33,34 +33,26 @@ public struct TranslationPage: Sendable {
     self.colorMap = colorMap
   }
 
+  /// The page's styles.
+  static let css = """
+    body { font: 16px/1.4 "DejaVu Sans", sans-serif; margin: 24px; color: #1a1a1a; }
+    .subtitle { color: #5a5a5a; margin-top: -8px; }
+    .row { display: flex; flex-wrap: wrap; gap: 6px; margin: 10px 0; align-items: flex-start; }
+    .row b { width: 7em; }
+    .tok { padding: 4px 6px; border-radius: 4px; border: 1px solid #ccc; text-align: center; }
+    .tok small { display: block; font-size: 12px; min-height: 1.2em; }
+    .target .tok { cursor: pointer; }
+    .target .tok:focus, .target .tok.on { outline: 3px solid #0072b2; }
+    table { border-collapse: collapse; margin-top: 18px; font-size: 13px; }
+    td, th { padding: 3px 5px; text-align: center; }
+    th { font-weight: normal; }
+
+    """
+
   /// The page; same page in, same bytes out.
   public func html() -> String {
     let title = "Cross-attention · \(modelName) · \(subtitle)"
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-      script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-      <meta name="generator" content="attnviz">
-      <title>\(escapeHTML(title))</title>
-      <style>
-      body { font: 16px/1.4 "DejaVu Sans", sans-serif; margin: 24px; color: #1a1a1a; }
-      .subtitle { color: #5a5a5a; margin-top: -8px; }
-      .row { display: flex; flex-wrap: wrap; gap: 6px; margin: 10px 0; align-items: flex-start; }
-      .row b { width: 7em; }
-      .tok { padding: 4px 6px; border-radius: 4px; border: 1px solid #ccc; text-align: center; }
-      .tok small { display: block; font-size: 12px; min-height: 1.2em; }
-      .target .tok { cursor: pointer; }
-      .target .tok:focus, .target .tok.on { outline: 3px solid #0072b2; }
-      table { border-collapse: collapse; margin-top: 18px; font-size: 13px; }
-      td, th { padding: 3px 5px; text-align: center; }
-      th { font-weight: normal; }
-      </style>
-      </head>
-      <body>
+    let content = """
       <h1>Cross-attention · \(escapeHTML(modelName))</h1>
       <p class="subtitle">\(escapeHTML(subtitle))</p>
       <p>Point at (or tab to) a generated token: each source token is shaded by how much of its \
@@ -74,10 +66,11 @@ public struct TranslationPage: Sendable {
       <script>
       \(Self.script)
       </script>
-      </body>
-      </html>
 
       """
+    return htmlDocumentStart(
+      title: title, css: Self.css, needs: PageNeeds(script: true, dataImages: false))
+      + content + htmlDocumentEnd
   }
 
   /// Tokens, the colour table and per layer the heads' average then each head, as numbers

@@ -14,6 +14,9 @@ public enum RopeScaling: Sendable, Equatable {
   case llama3(
     factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double,
     originalMaxPositions: Int)
+  /// Per-frequency divisors, as a GGUF file stores llama3 rescaling (`rope_freqs.weight`,
+  /// written by llama.cpp's converter from the same formula): f_i = θ^(−2i/D) / factors[i].
+  case factors([Double])
 }
 
 /// The number types rotary frequencies are computed in: Float32 for the engine (as transformers
@@ -47,13 +50,18 @@ public enum RotaryFrequencies {
     _ i: Int, headSize d: Int, theta: Double, scaling: RopeScaling = .none, as: F.Type = F.self
   ) -> F {
     let plain = 1 / F.power(F(theta), F(2 * i) / F(d))
+    if case .factors(let factors) = scaling {
+      return factors.indices.contains(i) ? plain / F(factors[i]) : plain
+    }
     guard case .llama3(let factor, let low, let high, let original) = scaling else {
       return plain
     }
     let (f, lowF, highF, old) = (F(factor), F(low), F(high), F(original))
     let lowWavelength = old / lowF
     let highWavelength = old / highF
-    let wavelength = 2 * F.pi / plain
+    // π rounded to nearest, as torch rounds `2 * math.pi` (Float.pi is rounded toward zero,
+    // one unit in the last place lower, which moves a medium frequency by one too).
+    let wavelength = 2 * F(Double.pi) / plain
     let scaled = wavelength > lowWavelength ? plain / f : plain
     guard wavelength >= highWavelength, wavelength <= lowWavelength else { return scaled }
     // Medium frequencies: interpolate between scaled and unscaled.

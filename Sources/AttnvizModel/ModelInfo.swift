@@ -168,9 +168,10 @@ extension ModelFamily {
       switch architecture {
       case .bert, .distilbert: (.wordPiece, .learned, .layerNorm, true)
       case .roberta, .gpt2: (.byteLevelBPE, .learned, .layerNorm, true)
-      case .llama, .mistral, .qwen3: (.byteLevelBPE, .rotary, .rmsNorm, false)
+      case .llama, .mistral, .qwen3, .olmo2: (.byteLevelBPE, .rotary, .rmsNorm, false)
+      case .phi3: (.sentencePiece, .rotary, .rmsNorm, false)
       case .qwen2: (.byteLevelBPE, .rotary, .rmsNorm, true)
-      case .gemma3: (.sentencePiece, .rotary, .rmsNorm, false)
+      case .gemma, .gemma2, .gemma3: (.sentencePiece, .rotary, .rmsNorm, false)
       }
     }
   }

@@ -73,9 +73,13 @@ private func printfFormat(_ format: String, _ value: Double, precision: Int) -> 
     decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// `value` printed so that reading it back gives the same `Double`: Swift's `description`, the
-/// shortest round-tripping form ("0.1", "1e-05", "nan", "inf"). Negative zero is printed "0.0"
+/// `value` printed so that reading it back gives the same `Double`: the shortest round-tripping
+/// form, laid out as Swift's `description` lays it out ("0.1", "1e-05", "nan", "inf"), written
+/// by `appendShortestDecimal` without a `String` per digit run. Negative zero is printed "0.0"
 /// so a CSV never shows "-0.0" (it compares equal to 0.0 when read back).
 public func formatRoundTrip(_ value: Double) -> String {
-  value == 0 ? "0.0" : value.description
+  guard value != 0 else { return "0.0" }
+  var bytes: [UInt8] = []
+  appendShortestDecimal(value, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
 }

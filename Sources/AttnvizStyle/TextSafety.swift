@@ -75,19 +75,7 @@ public func oneLine(_ message: String) -> String {
 /// metadata of a figure): the five specials escaped, unsafe scalars (which XML cannot hold, or
 /// which a viewer would let reorder the text) as U+FFFD. The result is always well-formed XML.
 public func escapeXML(_ text: String) -> String {
-  var out = ""
-  out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    case "'": out += "&apos;"
-    default: out.unicodeScalars.append(isUnsafeScalar(scalar) ? "\u{FFFD}" : scalar)
-    }
-  }
-  return out
+  escapeMarkup(text, apostrophe: "&apos;")
 }
 
 /// Reads back what `escapeXML` (or any XML writer) wrote: the five named entities and decimal
@@ -139,14 +127,21 @@ public func displayScalars(_ string: String) -> [Unicode.Scalar] {
 /// Characters, so no `<` can hide inside a grapheme cluster. The one rule for every piece of
 /// text that reaches an HTML page as markup.
 public func escapeHTML(_ text: String) -> String {
+  escapeMarkup(text, apostrophe: "&#39;")
+}
+
+/// The one markup escaper behind `escapeXML` and `escapeHTML`, which differ only in how they
+/// write `'` (`&apos;` is XML's; HTML 4 lacks it, so pages use `&#39;`).
+private func escapeMarkup(_ text: String, apostrophe: String) -> String {
   var out = ""
+  out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
   for scalar in text.unicodeScalars {
     switch scalar {
     case "&": out += "&amp;"
     case "<": out += "&lt;"
     case ">": out += "&gt;"
     case "\"": out += "&quot;"
-    case "'": out += "&#39;"
+    case "'": out += apostrophe
     default: out.unicodeScalars.append(isUnsafeScalar(scalar) ? "\u{FFFD}" : scalar)
     }
   }

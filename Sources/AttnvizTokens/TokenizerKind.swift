@@ -43,6 +43,7 @@ extension HFTokenizer {
     case (.bpe, .byteLevel): .byteLevelBPE
     case (.bpe, .metaspace): .sentencePiece
     case (.bpe, .plain): .bpe
+    case (.unigram, _): .unigram
     }
   }
 }

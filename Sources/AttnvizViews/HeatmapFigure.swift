@@ -10,7 +10,7 @@ import AttnvizRender
 /// the focused query's strongest key is outlined and the callout written beside it.
 public func heatmapFigure(
   _ m: LabeledMatrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
-  mark: CalloutMark? = nil
+  mark: CalloutMark? = nil, segments: [ColumnSegment] = []
 ) -> Scene {
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -32,7 +32,15 @@ public func heatmapFigure(
       noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
     squareCells: false, mark: mark,
     colorBarLabel: m.kind == .probabilities ? "attention weight" : nil)
-  let (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  var (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  if !segments.isEmpty {
+    let cells = canvas.items.compactMap { item -> RectItem? in
+      if case .rect(let r) = item, r.role == "cell" { return r }
+      return nil
+    }
+    drawSegments(segments, over: cells, columns: m.matrix.columns, style: style, into: &canvas)
+    drawCaption([ColumnSegment.legend(segments)], style: style, into: &canvas)
+  }
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 

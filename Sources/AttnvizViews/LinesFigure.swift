@@ -8,7 +8,10 @@ import AttnvizStyle
 /// highlighted. With `callout` (`--focus`), the line to the focused token's strongest key is
 /// underlaid with a highlight, that key is set in bold and the callout is written after it.
 ///
-/// Weights below 0.01 are not drawn: they would be invisible and slow to render.
+/// Weights below 0.01 are not drawn: they would be invisible and slow to render. A long text's
+/// rows are a pixel or two apart, and a million faint lines would cover the band in one colour
+/// (and take seconds to draw), so each query keeps only its strongest lines, at most
+/// `linesBudget` in all (`linesPerQuery`); the subtitle says so when lines were left out.
 public func linesFigure(
   tokens: [String], heads: [Matrix], headNames: [String], focus: Int?, title: FigureTitle,
   style: FigureStyle, measurer: any TextMeasuring, callout: CalloutMark? = nil
@@ -45,7 +48,10 @@ public func linesFigure(
         from: Point(leftX + 6, rowY(callout.query)), to: Point(rightX - 6, rowY(callout.key)),
         color: calloutFill, width: max(10, min(spacing * 0.6, 16)), role: "callout-mark"))
   }
-  drawLinkLines(heads, focus: focus, from: leftX + 6, to: rightX - 6, rowY: rowY, into: &canvas)
+  let perQuery = linesPerQuery(queries: focus == nil ? n : 1, heads: heads.count)
+  let capped = drawLinkLines(
+    heads, focus: focus, perQuery: perQuery, from: leftX + 6, to: rightX - 6, rowY: rowY,
+    into: &canvas)
   // The focused token and the callout's key are always labelled; thinned labels too close to
   // them give way.
   func labelled(_ marked: Int?) -> Set<Int> {
@@ -95,14 +101,30 @@ public func linesFigure(
   drawLinesLegend(
     headNames: (0..<heads.count).map { $0 < headNames.count ? headNames[$0] : "Head \($0 + 1)" },
     x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
-  let notes =
-    (strideNote([(stride, "token")]).map { [$0] } ?? [])
-    + (style.explainsSpaceMark ? spaceMarkNote(tokens).map { [$0] } ?? [] : [])
+  var notes: [String] = []
+  if capped {
+    let kept = perQuery == 1 ? "strongest key" : "\(perQuery) strongest keys"
+    notes.append("lines: each query's \(kept) per head")
+  }
+  if let note = strideNote([(stride, "token")]) { notes.append(note) }
+  if style.explainsSpaceMark, let note = spaceMarkNote(tokens) { notes.append(note) }
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 
 /// The threshold below which a weight gets no line.
 let minimumDrawnWeight = 0.01
+
+/// The most lines the view draws: 2,048, about two for every pixel row of the 1000-pixel band
+/// (each line costs about 0.1 ms to draw at scale 2; 8,192 took 0.6 s at 1,024 tokens).
+let linesBudget = 2048
+
+/// How many lines each query may keep per head: every weight of 0.01 or more (at most 100 per
+/// query) while every query fits; fewer, the strongest, beyond: `linesBudget` / (queries ×
+/// heads). A text of up to 32 tokens with 2 heads is never cut; 1,024 tokens with 2 heads keep
+/// one a query and head, its strongest.
+func linesPerQuery(queries: Int, heads: Int) -> Int {
+  min(100, max(1, linesBudget / max(1, queries * heads)))
+}
 
 /// Opacity and width both grow with the weight, so strong links read at a glance and weak ones
 /// recede (BertViz uses opacity alone, which makes faint lines vanish on a projector).
@@ -111,10 +133,11 @@ func linkStyle(_ weight: Double) -> (alpha: UInt8, width: Double) {
   return (UInt8((40 + 215 * w).rounded()), 0.75 + 3.25 * w)
 }
 
+/// Draws the lines; true when some query had more than `perQuery` weights to draw.
 private func drawLinkLines(
-  _ heads: [Matrix], focus: Int?, from x0: Double, to x1: Double, rowY: (Int) -> Double,
-  into canvas: inout Canvas
-) {
+  _ heads: [Matrix], focus: Int?, perQuery: Int, from x0: Double, to x1: Double,
+  rowY: (Int) -> Double, into canvas: inout Canvas
+) -> Bool {
   struct Link {
     var weight: Double
     var head: Int
@@ -122,12 +145,22 @@ private func drawLinkLines(
     var key: Int
   }
   var links: [Link] = []
+  var capped = false
   let queries = focus.map { [$0] } ?? Array(0..<(heads.first?.rows ?? 0))
+  var row: [Link] = []
   for (h, m) in heads.enumerated() {
     for q in queries {
+      row.removeAll(keepingCapacity: true)
       for k in 0..<m.columns where m[q, k].isFinite && m[q, k] >= minimumDrawnWeight {
-        links.append(Link(weight: m[q, k], head: h, query: q, key: k))
+        row.append(Link(weight: m[q, k], head: h, query: q, key: k))
       }
+      if row.count > perQuery {
+        // The strongest; of equal weights, the earlier key.
+        row.sort { ($0.weight, $1.key) > ($1.weight, $0.key) }
+        row.removeLast(row.count - perQuery)
+        capped = true
+      }
+      links += row
     }
   }
   // Faint lines first so strong ones paint over them; ties in a fixed order (determinism).
@@ -143,6 +176,7 @@ private func drawLinkLines(
         from: Point(x0, rowY(link.query)), to: Point(x1, rowY(link.key)), color: color,
         width: look.width, role: "line"))
   }
+  return capped
 }
 
 /// Head colours (a short thick stroke and the name each), then sample strokes for weights.

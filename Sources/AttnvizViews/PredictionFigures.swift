@@ -199,7 +199,8 @@ public func logitLensFigure(
 /// token; keys not yet written are masked, and a rule separates the prompt from the answer.
 public func generationFigure(
   _ matrix: Matrix, rowLabels: [String], columnLabels: [String], promptCount: Int,
-  title: FigureTitle, caption: [String], style: FigureStyle, measurer: any TextMeasuring
+  segments: [ColumnSegment] = [], title: FigureTitle, caption: [String], style: FigureStyle,
+  measurer: any TextMeasuring
 ) -> Scene {
   guard matrix.rows > 0, matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -235,6 +236,123 @@ public func generationFigure(
   } else if promptCount < matrix.columns {
     notes.append("prompt and answer columns pooled")
   }
+  drawSegments(segments, over: cells, columns: matrix.columns, style: style, into: &canvas)
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
+}
+
+/// A run of columns that belong together: a chat role's turn (system, user, assistant) or the
+/// template markers around it.
+public struct ColumnSegment: Sendable, Equatable {
+  public enum Kind: String, Sendable {
+    case system, user, assistant
+
+    /// The colour's name for captions.
+    public var colorName: String {
+      switch self {
+      case .system: "green"
+      case .user: "blue"
+      case .assistant: "pink"
+      }
+    }
+  }
+  public var kind: Kind
+  /// 0-based columns, first to last.
+  public var columns: ClosedRange<Int>
+  /// Written by the chat template (`<|im_start|>user`), drawn pale and unlabelled.
+  public var isMarker: Bool
+
+  public init(kind: Kind, columns: ClosedRange<Int>, isMarker: Bool) {
+    self.kind = kind
+    self.columns = columns
+    self.isMarker = isMarker
+  }
+
+  /// Okabe & Ito's bluish green, blue and reddish purple (colour-blind safe).
+  var color: RGBA {
+    switch kind {
+    case .system: RGBA(0, 158, 115)
+    case .user: RGBA(0, 114, 178)
+    case .assistant: RGBA(204, 121, 167)
+    }
+  }
+}
+
+/// The role band over a heatmap's cells, when each column is one token (a pooled grid has no
+/// token columns to mark).
+func drawSegments(
+  _ segments: [ColumnSegment], over cells: [RectItem], columns: Int, style: FigureStyle,
+  into canvas: inout Canvas
+) {
+  let lefts = Array(Set(cells.map(\.x))).sorted()
+  guard !segments.isEmpty, lefts.count == columns, let top = cells.map(\.y).min(),
+    let width = cells.first?.width
+  else { return }
+  drawSegments(segments, lefts: lefts, cellWidth: width, top: top, style: style, into: &canvas)
+}
+
+/// The role band over the columns: a bar per segment (pale for template markers), each role
+/// named once over its widest message bar when the name fits.
+func drawSegments(
+  _ segments: [ColumnSegment], lefts: [Double], cellWidth: Double, top: Double,
+  style: FigureStyle, into canvas: inout Canvas
+) {
+  guard !segments.isEmpty else { return }
+  let barHeight = 8.0
+  let y = top - 6 - barHeight
+  for segment in segments where segment.columns.upperBound < lefts.count {
+    let x = lefts[segment.columns.lowerBound]
+    let width = lefts[segment.columns.upperBound] + cellWidth - x
+    var fill = segment.color
+    if segment.isMarker {
+      fill = RGBA(
+        UInt8((Int(fill.r) + 2 * 255) / 3), UInt8((Int(fill.g) + 2 * 255) / 3),
+        UInt8((Int(fill.b) + 2 * 255) / 3))
+    }
+    canvas.rect(
+      RectItem(
+        x: x + 1, y: y, width: width - 2, height: barHeight, fill: fill, role: "role-segment"))
+  }
+  let size = style.fontSize
+  for kind in [ColumnSegment.Kind.system, .user, .assistant] {
+    let bars = segments.filter { $0.kind == kind && $0.columns.upperBound < lefts.count }
+    guard let widest = bars.max(by: { $0.columns.count < $1.columns.count }) else { continue }
+    let x = lefts[widest.columns.lowerBound]
+    let width = lefts[widest.columns.upperBound] + cellWidth - x
+    guard canvas.measurer.width(of: kind.rawValue, size: size, weight: .bold) <= width + 40
+    else { continue }
+    canvas.text(
+      TextItem(
+        kind.rawValue, at: Point(x + width / 2, y - 6), size: size, color: widest.color,
+        anchor: .middle, weight: .bold, role: "role-label"))
+  }
+}
+
+extension ColumnSegment {
+  /// Runs of columns with the same role and kind; columns with no role are left unmarked.
+  public static func runs(_ columns: [(kind: Kind?, isMarker: Bool)]) -> [ColumnSegment] {
+    var segments: [ColumnSegment] = []
+    for (i, column) in columns.enumerated() {
+      guard let kind = column.kind else { continue }
+      if let last = segments.last, last.kind == kind, last.isMarker == column.isMarker,
+        last.columns.upperBound == i - 1
+      {
+        segments[segments.count - 1].columns = last.columns.lowerBound...i
+      } else {
+        segments.append(ColumnSegment(kind: kind, columns: i...i, isMarker: column.isMarker))
+      }
+    }
+    return segments
+  }
+
+  /// "Bars over the columns: the chat roles (system green, user blue); pale: the template's
+  /// own markers." for the kinds present.
+  public static func legend(_ segments: [ColumnSegment]) -> String {
+    let present = Set(segments.map(\.kind))
+    let kinds = [Kind.system, .user, .assistant].filter(present.contains).map {
+      "\($0.rawValue) \($0.colorName)"
+    }
+    return "Bars over the columns: the chat roles (\(kinds.joined(separator: ", "))); pale: the "
+      + "template's own markers."
+  }
 }

@@ -29,6 +29,7 @@ import Testing
     ["explain", "--step", "5", "--out", "/tmp/evil", "--", "the cat"],
     ["compare", "--out=/tmp/evil", "--", "a b", "c d"],
     ["pe", "--positions", "12", "--out", "/tmp/evil"],
+    ["generate", "--chat", "--out=/tmp/evil", "--", "Why?"],
   ])
   func aDeckMayNotChooseTheFolder(words: [String]) throws {
     let message = try #require(refusal(words, .deck))
@@ -41,6 +42,31 @@ import Testing
     #expect(command.outputFolder == "/tmp/allowed")
     // After `--`, "--out" is text.
     #expect(command.textWords == ["the", "--out", "x"])
+  }
+
+  /// `view = "generate"`: the deck runs `attnviz generate` into its staging folder, PNG only
+  /// unless the entry says otherwise, with the entry's keys as options.
+  @Test func aGenerateEntryRunsGenerate() throws {
+    let deck = try parseDeck(
+      """
+      [[figure]]
+      title = "The answer"
+      view = "generate"
+      model = "SmolLM2-135M-Instruct"
+      chat = true
+      tokens = 12
+      no-steps = true
+      text = "What is the capital of France?"
+      """, source: "deck.toml", folder: ".")
+    let entry = try #require(deck.entries.first)
+    #expect(entry.arguments.first == "generate")
+    #expect(entry.arguments.suffix(2) == ["--", "What is the capital of France?"])
+    let command = try EmbeddedCommand(source: .deck).parse(entry.arguments, output: "/tmp/allowed")
+    let generate = try #require(command as? GenerateCommand)
+    #expect(generate.outputFolder == "/tmp/allowed")
+    #expect(generate.chat.chat && generate.noSteps && generate.generation.tokens == 12)
+    #expect(generate.output.formats == [.png])
+    #expect(generate.textWords == ["What is the capital of France?"])
   }
 
   @Test func aDeckMayNotPrintJSONOrAskForHelp() {

@@ -93,12 +93,12 @@ import Testing
   @Test func peAndExplainFillTheirOptions() throws {
     let pe = try #require(
       try Attnviz.parseAsRoot(["pe", "--format", "svg,csv"]) as? PositionalEncodingCommand)
-    #expect(CommaSeparated.values(pe.format) == [.svg, .csv])
+    #expect(pe.output.formats == [.svg, .csv])
     #expect(pe.positions == 50 && pe.dim == nil)  // 64 when it runs; nil so --rope can refuse it
     let explain = try #require(
       try Attnviz.parseAsRoot(["explain", "--step", "6", "--causal", "x"]) as? ExplainCommand)
     #expect(explain.step == 6 && explain.model.causal)
-    #expect(CommaSeparated.values(explain.format) == [.png])
+    #expect(explain.output.formats == [.png])
   }
 
   @Test func modelDependentRangesFailRightAfterLoading() throws {
@@ -119,7 +119,7 @@ import Testing
   @Test func compareTakesOnlyFigureFormats() throws {
     let compare = try #require(
       try Attnviz.parseAsRoot(["compare", "--format", "svg", "a", "b"]) as? CompareCommand)
-    #expect(compare.formats == [.svg])
+    #expect(compare.output.formats == [.svg])
     #expect(compare.texts == ["a", "b"])
     do {
       _ = try Attnviz.parseAsRoot(["compare", "--format", "json", "a", "b"])

@@ -19,10 +19,10 @@ import Testing
   @Test func defaultsToTheEnglishPortugueseTranslator() throws {
     let command = try #require(
       try Attnviz.parseAsRoot(["translate", "The", "cat."]) as? TranslateCommand)
-    #expect(command.words == ["The", "cat."])
+    #expect(command.input.words == ["The", "cat."])
     #expect(command.model == "firefox-en-pt")
     #expect(command.layer == nil && command.encoderLayer == nil)
-    #expect(CommaSeparated.values(command.format) == [.png, .json])
+    #expect(command.output.formats == [.png, .json])
     #expect(!command.truncate && !command.mergeSubwords)
   }
 
@@ -34,7 +34,7 @@ import Testing
       ]) as? TranslateCommand)
     #expect(command.model == "firefox-pt-en" && command.layer == 1 && command.encoderLayer == 3)
     #expect(command.mergeSubwords && command.truncate)
-    #expect(CommaSeparated.values(command.format) == [.svg])
+    #expect(command.output.formats == [.svg])
   }
 
   @Test(arguments: [

@@ -1,4 +1,5 @@
 import AttnvizModel
+import AttnvizTokens
 import Foundation
 import Testing
 
@@ -76,7 +77,10 @@ import Testing
       let prompt = try chatPrompt(
         item.user, template: item.template, chat: ChatOptions(system: item.system),
         modelName: name)
-      #expect(try model.encode(prompt).ids == ids, "\(item.name): \(item.user.debugDescription)")
+      // The tokenizer itself: Llama 3.2's dated system turn passes the tiny fixture's 128
+      // positions, which is the model's limit, not the tokenizer's.
+      let tokens = try model.tokenizer.tokenize(prompt)
+      #expect(tokens.compactMap(\.id) == ids, "\(item.name): \(item.user.debugDescription)")
       compared += 1
     }
     #expect(compared >= 20)
@@ -104,5 +108,71 @@ import Testing
     let escaped = "{{- '<|im_start|>system\\nYou are Qwen.<|im_end|>\\n' }}"
     #expect(ChatTemplate.chatMLDefaultSystem(escaped) == "You are Qwen.")
     #expect(ChatTemplate.chatMLDefaultSystem("{{ '<|im_start|>system\\n' + x }}") == nil)
+  }
+
+  /// The pieces joined are the rendered prompt, and each token finds its piece: special tokens
+  /// (no source range) where the text goes on after the token before them.
+  @Test func tokensFindTheirRoles() throws {
+    let prompt = try chatPromptPieces(
+      "Hi!", template: "<|im_start|>", chat: ChatOptions(system: "Be brief."), modelName: "m")
+    #expect(
+      prompt.text
+        == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi!<|im_end|>\n<|im_start|>assistant\n"
+    )
+    func token(_ text: String, _ range: Range<Int>?) -> Token {
+      Token(text, isSpecial: range == nil, sourceRange: range)
+    }
+    let bytes = Array(prompt.text.utf8)
+    func range(of piece: String, after start: Int) -> Range<Int> {
+      let p = Array(piece.utf8)
+      let at = (start...(bytes.count - p.count)).first { Array(bytes[$0..<$0 + p.count]) == p } ?? 0
+      return at..<at + p.count
+    }
+    let system = range(of: "system\n", after: 0)
+    let brief = range(of: "Be brief.", after: 0)
+    let hi = range(of: "Hi!", after: 0)
+    let tokens = [
+      token("<s>", nil), token("<|im_start|>", nil), token("system", system),
+      token("Be brief.", brief), token("<|im_end|>", nil), token("Hi!", hi),
+      token("<|im_end|>", nil),
+    ]
+    let pieces = prompt.pieceIndices(of: tokens).map { $0.map { prompt.pieces[$0] } }
+    #expect(pieces[0] == nil)
+    #expect(pieces[1]?.role == .system && pieces[1]?.isMarker == true)
+    #expect(pieces[2]?.role == .system && pieces[2]?.isMarker == true)
+    #expect(pieces[3]?.role == .system && pieces[3]?.isMarker == false)
+    #expect(pieces[4]?.role == .system && pieces[4]?.isMarker == true)
+    #expect(pieces[5]?.role == .user && pieces[5]?.isMarker == false)
+    #expect(pieces[6]?.role == .user && pieces[6]?.isMarker == true)
+  }
+
+  /// Templates that raise on a system message under transformers (Mistral v0.1's first one,
+  /// Gemma 1 and 2) refuse --system instead of rendering something transformers never would.
+  @Test func templatesWithoutASystemRoleRefuseSystem() throws {
+    for name in ["mistral-v1", "gemma2"] {
+      let item = try #require(Self.cases.first { $0.name == name })
+      #expect(
+        throws: AttnvizError.self,
+        "\(name)",
+        performing: {
+          try chatPrompt(
+            "Hi", template: item.template, chat: ChatOptions(system: "Be brief."), modelName: name)
+        })
+      #expect(
+        try chatPrompt("Hi", template: item.template, chat: ChatOptions(), modelName: name)
+          .hasSuffix(
+            "Hi" + (name == "gemma2" ? "<end_of_turn>\n<start_of_turn>model\n" : " [/INST]")))
+    }
+  }
+
+  /// Every template family variant the references hold is rendered (llama 3.2's dated system
+  /// turn, Mistral's four spacings, Gemma 2 and 3).
+  @Test func everyVariantIsInTheReferences() {
+    let names = Set(Self.cases.map(\.name))
+    #expect(
+      names.isSuperset(of: [
+        "smollm2", "llama3", "llama3.2", "mistral-v1", "mistral-v1-system", "mistral-v3",
+        "mistral-tekken", "gemma2", "gemma3",
+      ]))
   }
 }

@@ -124,6 +124,36 @@ func headMatrices(_ tokens: [String], count: Int, causal: Bool = false) -> [Labe
     expectSaneFigure(scene)
   }
 
+  @Test func aLongTextKeepsEachQuerysStrongestLinesAndSaysSo() {
+    // 300 tokens × 2 heads: 2,048 / 600 = 3 lines a query and head, the strongest.
+    let tokens = (0..<300).map { "t\($0)" }
+    let long = [attention(300, seed: 3), attention(300, seed: 4)]
+    #expect(linesPerQuery(queries: 300, heads: 2) == 3)
+    let scene = linesFigure(
+      tokens: tokens, heads: long, headNames: ["A", "B"], focus: nil, title: title,
+      style: FigureStyle(), measurer: measurer)
+    let lines = scene.lines("line")
+    let expected = long.reduce(0) { sum, m in
+      sum + (0..<300).reduce(0) { $0 + min(3, m.row($1).filter { $0 >= 0.01 }.count) }
+    }
+    #expect(lines.count == expected && lines.count <= linesBudget)
+    // The widest line is the strongest weight of all.
+    let strongest = long.map { $0.values.max()! }.max()!
+    #expect(abs(lines.map(\.width).max()! - linkStyle(strongest).width) < 1e-12)
+    let subtitle = scene.texts("subtitle").map(\.string).joined(separator: " ")
+    #expect(subtitle.contains("lines: each query's 3 strongest keys per head"))
+    // With --focus one query keeps all its lines, and a short text is never cut.
+    let focused = linesFigure(
+      tokens: tokens, heads: long, headNames: ["A", "B"], focus: 5, title: title,
+      style: FigureStyle(), measurer: measurer)
+    #expect(
+      focused.lines("line").count
+        == long.reduce(0) { $0 + $1.row(5).filter { $0 >= 0.01 }.count })
+    #expect(!focused.texts("subtitle").map(\.string).joined().contains("strongest"))
+    #expect(linesPerQuery(queries: 32, heads: 2) == 32)
+    #expect(linesPerQuery(queries: 13, heads: 12) == 13)
+  }
+
   @Test func outOfRangeFocusShowsAllQueries() {
     let scene = linesFigure(
       tokens: sentence, heads: heads, headNames: names, focus: 99, title: title,

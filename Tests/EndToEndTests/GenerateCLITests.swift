@@ -89,6 +89,142 @@ import Testing
     #expect(!run.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
   }
 
+  /// `--format html`: generation.html, one self-contained page whose data are the JSON's steps
+  /// (the browser test in scripts/browser/test_page.py drives it).
+  @Test func pageHoldsEveryStep() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let arguments = [
+      "generate", "--model", Self.folder("llama"), "--tokens", "3", "--format", "html,json",
+      "--quiet", "--out", out.path, "The animal",
+    ]
+    let run = try Binary.run(arguments)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(listing(out) == ["generation.html", "generation.json"])
+    let html = try String(
+      contentsOf: out.appendingPathComponent("generation.html"), encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    #expect(html.contains("content=\"default-src 'none'; script-src 'unsafe-inline'"))
+    #expect(!html.contains("https://") && !html.contains("<img"))
+    let start = try #require(html.range(of: "id=\"generation-data\">"))
+    let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+    let data = try #require(
+      try JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8))
+        as? [String: Any])
+    let json = try Self.generation(out)
+    let steps = try #require(json["steps"] as? [[String: Any]])
+    let pageSteps = try #require(data["steps"] as? [[String: Any]])
+    #expect(pageSteps.count == steps.count)
+    let promptCount = try #require((json["prompt"] as? [String: Any])?["ids"] as? [Int]).count
+    #expect(data["prompt"] as? Int == promptCount)
+    #expect((data["tokens"] as? [Any])?.count == promptCount + steps.count)
+    // Each step's weights: per layer the heads' average then each head, in hundredths.
+    let attention = try #require(steps.last?["attention"] as? [[[Double]]])
+    let weights = try #require(pageSteps.last?["w"] as? [[[Int]]])
+    #expect(weights.count == attention.count)
+    let heads = attention[0]
+    #expect(weights[0].count == heads.count + 1)
+    for (k, value) in heads[1].enumerated() {
+      #expect(abs(Double(weights[0][2][k]) / 100 - value) <= 0.005 + 1e-12)
+    }
+    // Same input, same bytes.
+    let again = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: again) }
+    var second = arguments
+    second[second.count - 2] = again.path
+    #expect(try Binary.run(second).status == 0)
+    #expect(
+      try Data(contentsOf: again.appendingPathComponent("generation.html"))
+        == Data(contentsOf: out.appendingPathComponent("generation.html")))
+  }
+
+  /// --chat marks the roles: the page's prompt tokens carry system, user and assistant, the
+  /// template's markers flagged; generation.png is drawn with the role bars.
+  @Test func chatRolesReachThePage() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let run = try Binary.run([
+      "generate", "--model", Self.folder("qwen2"), "--tokens", "2", "--chat", "--chat-template",
+      "chatml", "--system", "Be brief.", "--format", "html,png", "--no-steps", "--quiet",
+      "--out", out.path, "Why?",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(listing(out) == ["generation.html", "generation.png"])
+    let html = try String(
+      contentsOf: out.appendingPathComponent("generation.html"), encoding: .utf8)
+    let start = try #require(html.range(of: "id=\"generation-data\">"))
+    let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+    let data = try #require(
+      try JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8))
+        as? [String: Any])
+    let tokens = try #require(data["tokens"] as? [[String: Any]])
+    let prompt = try #require(data["prompt"] as? Int)
+    let roles = tokens.map { ($0["t"] as? String ?? "", $0["r"] as? String, $0["m"] as? Bool) }
+    #expect(roles.first?.0 == "<|im_start|>" && roles.first?.1 == "system")
+    #expect(roles.first?.2 == true)
+    // The tiny tokenizer cuts the messages into letters: "B" of "Be brief.", "W" of "Why?".
+    #expect(roles.contains { $0.0 == "B" && $0.1 == "system" && $0.2 == false })
+    #expect(roles.contains { $0.0 == "W" && $0.1 == "user" && $0.2 == false })
+    #expect(roles.filter { $0.0 == "<|im_start|>" }.map(\.1) == ["system", "user", "assistant"])
+    #expect(roles[prompt - 1].1 == "assistant" && roles[prompt - 1].2 == true)
+    #expect(roles[prompt...].allSatisfy { $0.1 == "assistant" && $0.2 == false })
+  }
+
+  /// show --chat: the heatmap marks the roles over its columns, one bar per run of system,
+  /// user and assistant tokens (template markers and message text apart), with a legend.
+  @Test func showChatHeatmapMarksTheRoles() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let run = try Binary.run([
+      "--model", Self.folder("qwen2"), "--chat", "--chat-template", "chatml", "--system",
+      "Be brief.", "--view", "heatmap", "--head", "1", "--format", "svg", "--quiet", "--out",
+      out.path, "Why?",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let name = try #require(listing(out).first { $0.hasSuffix(".svg") })
+    let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+    // system: marker, "Be brief.", marker; user: marker, "Why?", marker; assistant: marker.
+    #expect(svg.components(separatedBy: "class=\"role-segment\"").count - 1 == 7)
+    for role in ["system", "user", "assistant"] {
+      #expect(svg.contains(">\(role)</text>"), "\(role)")
+    }
+    #expect(svg.contains("Bars over the columns: the chat roles (system green, user blue"))
+    // Without --chat: no bars.
+    let plain = try Binary.run([
+      "--model", Self.folder("qwen2"), "--view", "heatmap", "--head", "1", "--format", "svg",
+      "--quiet", "--out", out.path, "Why?",
+    ])
+    #expect(plain.status == 0)
+    let again = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+    #expect(!again.contains("role-segment"))
+  }
+
+  /// explain and compare take the same --chat, --system and --chat-template as generate.
+  @Test func explainAndCompareTakeChat() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let explain = try Binary.run([
+      "explain", "--model", Self.folder("qwen2"), "--chat", "--chat-template", "chatml",
+      "--step", "1", "--format", "txt", "--out", out.path, "Why?",
+    ])
+    #expect(explain.status == 0, "\(explain.stderr)")
+    #expect(explain.stdout.contains("<|im_start|>"), "\(explain.stdout)")
+    #expect(explain.stdout.contains("assistant"))
+    let compare = try Binary.run([
+      "compare", "--model", Self.folder("qwen2"), "--chat", "--chat-template", "chatml",
+      "--system", "Be brief.", "--out", out.path, "Why?", "How?",
+    ])
+    #expect(compare.status == 0, "\(compare.stderr)")
+    #expect(compare.stdout.contains("<|im_start|>") && compare.stdout.contains("<|im_end|>"))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("compare.png").path))
+    let builtin = try Binary.run(["explain", "--chat", "Why?"])
+    #expect(builtin.status == 2)
+    #expect(builtin.stderr.contains("--chat puts the text into a decoder's chat template"))
+    let alone = try Binary.run(["compare", "--system", "Be brief.", "Why?", "How?"])
+    #expect(alone.status == 2)
+    #expect(alone.stderr.contains("--system shapes the --chat prompt; add --chat"))
+  }
+
   @Test func seededSamplingRepeats() throws {
     func sample(_ seed: String) throws -> [Int] {
       let out = try temporaryFolder()
@@ -136,7 +272,10 @@ import Testing
     (["--top-k", "0"], "--top-k must be 1 or more, not 0"),
     (["--seed", "3"], "--seed only matters when sampling"),
     (["--system", "Be brief."], "--system shapes the --chat prompt; add --chat"),
-    (["--format", "html"], "generate writes png, svg and json"),
+    (
+      ["--format", "csv"],
+      "generate writes png, svg, json and html; --format csv is for attnviz show"
+    ),
   ])
   func badOptionsAreUsageErrors(_ options: [String], _ message: String) throws {
     let run = try Binary.run(["generate"] + options + ["Hello"])

@@ -53,6 +53,29 @@ import Testing
     #expect(abs(average - 0.853) < 0.001)
   }
 
+  /// A Hugging Face MarianMT folder (the tiny committed fixture): same files, and the JSON has
+  /// the decoder's self-attention, lower-triangular, beside the cross-attention.
+  @Test func translatesWithAHuggingFaceFolder() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = Binary.packageRoot.appendingPathComponent(
+      "Tests/AttnvizModelTests/Fixtures/encoder-decoder/marian")
+    let run = try run(["--model", model.path, "The black cat sat."], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    let data = try Data(
+      contentsOf: folder.appendingPathComponent("out").appendingPathComponent("attention.json"))
+    let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let about = try #require(document["model"] as? [String: Any])
+    #expect(about["architecture"] as? String == "marian")
+    #expect(about["decoder_self_attention"] as? String == "attention")
+    let ids = try #require(document["target_ids"] as? [Int])
+    #expect(Array(ids.prefix(4)) == [126, 126, 126, 126])
+    let decoder = try #require(document["decoder_self_attention"] as? [[[[Double]]]])
+    #expect(decoder.count == 2 && decoder[0].count == 4 && decoder[0][0].count == ids.count)
+    let rows = decoder[1][2]
+    #expect(rows[1][2] == 0 && abs(rows[1][0] + rows[1][1] - 1) < 1e-6)
+  }
+
   @Test(.enabled(if: TranslateTests.present, "run `make model` for models/firefox-en-pt"))
   func refusesBadSentencesAndModels() throws {
     let folder = try temporaryFolder()

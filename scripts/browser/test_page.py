@@ -1010,6 +1010,186 @@ def test_slides_print_one_slide_per_page(ctx):
         f.write(pdf)
 
 
+# ---- generation.html ---------------------------------------------------------------------
+
+
+def generation_page(ctx, name="generation", *args):
+    folder = os.path.join(ctx.pages.out, name)
+    if not os.path.exists(os.path.join(folder, "generation.html")):
+        words = list(args) or ["--chat", "--file", os.path.join(ctx.root, "samples",
+                                                                 "chat-question.txt")]
+        subprocess.run([ctx.pages.attnviz, "generate", "--quiet", "--model", ctx.smollm2,
+                        "--format", "html,json", "--tokens", "12", "--out", folder] + words,
+                       check=True)
+    with open(os.path.join(folder, "generation.json"), encoding="utf-8") as f:
+        data = json.load(f)
+    return os.path.join(folder, "generation.html"), data
+
+
+def no_smollm2():
+    if os.environ.get("ATTNVIZ_REQUIRE_MODELS") == "1":
+        raise AssertionError("SmolLM2-135M-Instruct is missing (make model)")
+    return "skipped: no SmolLM2-135M-Instruct (make model)"
+
+
+def mean_of_heads(heads, k):
+    """The heads' average as the page's writer computes it: w / n added in head order."""
+    total = 0.0
+    for row in heads:
+        total += row[k] / len(heads)
+    return total
+
+
+def generation_state(b):
+    return b.js("""
+      var toks = Array.from(document.querySelectorAll('#text .tok'));
+      return { step: +document.getElementById('step').value,
+        visible: toks.filter(t => !t.classList.contains('hidden')).length,
+        labels: toks.map(t => t.lastChild.textContent),
+        lines: Array.from(document.querySelectorAll('#lines path.line')).map(
+          p => [+p.dataset.key, p.dataset.weight, +p.getAttribute('stroke-width')]),
+        status: document.getElementById('status').textContent,
+        counter: document.getElementById('counter').textContent,
+        alternatives: Array.from(document.querySelectorAll('#alternatives li')).map(
+          li => [li.textContent, li.className]),
+        query: toks.findIndex(t => t.classList.contains('query')),
+        fresh: toks.findIndex(t => t.classList.contains('new')) };
+    """)
+
+
+def test_generation_page_plays_the_answer_with_its_attention(ctx):
+    """generation.html: one offline file; each step shows the text so far, the new token, the
+    weights of the position that chose it (the heads' average of the last layer, as
+    generation.json has them, printed with two decimals) and a line per weight of 0.01 or more;
+    the keyboard, the buttons and the slider move between steps."""
+    if not ctx.smollm2:
+        return no_smollm2()
+    path, data = generation_page(ctx)
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    assert "default-src 'none'" in html and "http://" not in html.replace(
+        "http://www.w3.org/2000/svg", "")
+    prompt = len(data["prompt"]["tokens"])
+    steps = data["steps"]
+    b = ctx.browser()
+    b.load(path)
+    assert b.js("return performance.getEntriesByType('resource').length") == 0
+    assert b.el("h1").text == "Writing the answer · SmolLM2-135M-Instruct"
+
+    def check(n):
+        state = generation_state(b)
+        assert state["step"] == n, (state["step"], n)
+        assert state["visible"] == prompt + n, (state["visible"], prompt, n)
+        if n == 0:
+            assert state["lines"] == [] and state["counter"] == "Prompt only", state
+            return state
+        step = steps[n - 1]
+        heads = step["attention"][-1]
+        q = step["position"]
+        assert state["query"] == q and state["fresh"] == q + 1, state
+        expected = [printf2(mean_of_heads(heads, k)) for k in range(q + 1)]
+        assert state["labels"][:q + 1] == expected, (n, state["labels"][:q + 1], expected)
+        assert state["labels"][q + 1] == "p " + printf2(step["probability"]), state["labels"]
+        wanted = [k for k in range(q + 1) if k != q and expected[k] not in ("0.00",)]
+        assert [line[0] for line in state["lines"]] == wanted, (n, state["lines"], wanted)
+        assert [line[1] for line in state["lines"]] == [expected[k] for k in wanted]
+        if state["lines"]:
+            heaviest = max(state["lines"], key=lambda line: line[2])
+            assert heaviest[1] == max((expected[k] for k in wanted), key=float), state["lines"]
+        assert state["counter"] == "Step %d of %d" % (n, len(steps))
+        assert ("wrote \u201c" + b.els("#text .tok")[q + 1].find_element(
+            By.CSS_SELECTOR, "span").text) in state["status"], state["status"]
+        first = step["alternatives"][0]
+        assert state["alternatives"][0][0].startswith(first["token"].replace(" ", "\u00b7")) or \
+            state["alternatives"][0][0].endswith(printf2(first["probability"])), state
+        chosen = [a for a in state["alternatives"] if a[1] == "chosen"]
+        assert len(chosen) <= 1 and all(
+            c[0].endswith(printf2(step["probability"])) for c in chosen), chosen
+        return state
+
+    check(1)
+    b.shot(os.path.join(ctx.shots, "generation-step-01-1366x768.png"))
+    b.el("body").click()
+    for key, n in [(Keys.ARROW_RIGHT, 2), (Keys.SPACE, 3), (Keys.ARROW_LEFT, 2),
+                   (Keys.END, len(steps)), (Keys.ARROW_RIGHT, len(steps)), (Keys.HOME, 0),
+                   (Keys.ARROW_LEFT, 0), (Keys.PAGE_DOWN, 1)]:
+        b.keys(key)
+        check(n)
+    b.keys(Keys.END)
+    state = check(len(steps))
+    assert b.js("return document.documentElement.scrollWidth") <= 1366
+    b.shot(os.path.join(ctx.shots, "generation-end-1366x768.png"))
+    b.el("#previous").click()
+    check(len(steps) - 1)
+    b.el("#next").click()
+    check(len(steps))
+    b.js("var s = document.getElementById('step'); s.value = '4';"
+         "s.dispatchEvent(new Event('input'))")
+    check(4)
+    # The head menu: head 1 of the last layer alone.
+    b.js("var h = document.getElementById('head'); h.value = '1';"
+         "h.dispatchEvent(new Event('change'))")
+    step = steps[3]
+    q = step["position"]
+    labels = generation_state(b)["labels"][:q + 1]
+    assert labels == [printf2(w) for w in step["attention"][-1][0][:q + 1]], labels
+    # The layer menu lists every kept layer, the last first.
+    options = b.js("return Array.from(document.querySelectorAll('#layer option')).map(o => o.text)")
+    assert options == [str(l) for l in data["layers"]], options
+    assert b.js("return document.getElementById('layer').selectedOptions[0].text") == "30"
+    # Play: P starts, the steps advance on their own, P pauses.
+    b.keys(Keys.HOME)
+    b.keys("p")
+    time.sleep(2.0)
+    b.keys("p")
+    moved = generation_state(b)["step"]
+    assert 1 <= moved <= 4, moved
+    time.sleep(1.0)
+    assert generation_state(b)["step"] == moved
+    assert not b.errors(), b.errors()
+    return "%d prompt tokens, %d steps" % (prompt, len(steps))
+
+
+def test_generation_page_marks_the_chat_roles(ctx):
+    """A --chat prompt: system, user and assistant tokens are underlined in their colours, the
+    template's markers are set apart, and the legend names the roles present."""
+    if not ctx.smollm2:
+        return no_smollm2()
+    path, data = generation_page(ctx)
+    b = ctx.browser()
+    b.load(path)
+    roles = b.js("""return Array.from(document.querySelectorAll('#text .tok')).map(t =>
+        [t.firstChild.textContent, (t.className.match(/role-(\\w+)/) || [null, null])[1],
+         t.classList.contains('marker')])""")
+    prompt = data["prompt"]["tokens"]
+    assert [r[0] for r in roles[:3]] == ["<|im_start|>", "system", "\\n"], roles[:3]
+    assert roles[0][1:] == ["system", True] and roles[1][1:] == ["system", True], roles[:3]
+    question = [r for r in roles[:len(prompt)] if r[1] == "user" and not r[2]]
+    assert [r[0] for r in question][:2] == ["What", "\u00b7is"], question
+    assert roles[len(prompt) - 1][1:] == ["assistant", True], roles[len(prompt) - 1]
+    assert all(r[1] == "assistant" and not r[2] for r in roles[len(prompt):]), roles[len(prompt):]
+    assert all(r[2] for r in roles[:len(prompt)] if r[0] in ("<|im_start|>", "<|im_end|>"))
+    assert "system" in b.el("#legend").text and "user" in b.el("#legend").text
+    underline = b.js("return getComputedStyle(document.querySelector('.tok.role-user')).boxShadow")
+    assert "0, 114, 178" in underline, underline
+
+
+def test_generation_page_keeps_hostile_text_as_text(ctx):
+    if not ctx.smollm2:
+        return no_smollm2()
+    path, _ = generation_page(ctx, "generation-hostile", "--tokens", "2",
+                              "<img src=x onerror=alert(1)></script><b>bold</b>")
+    b = ctx.browser()
+    b.load(path)
+    assert b.els("#text img, #text b, body > b, body > img") == []
+    try:
+        b.driver.switch_to.alert
+        raise AssertionError("a prompt ran script")
+    except NoAlertPresentException:
+        pass
+    assert "bold" in b.el("#text").text
+
+
 # ---- runner -----------------------------------------------------------------------------
 
 

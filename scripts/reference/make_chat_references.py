@@ -10,10 +10,12 @@ tokenizer's start-token text, the system and user messages, the rendered string,
 (`apply_chat_template(tokenize=True)`) where the tokenizer is one attnviz reads in the tests
 (`tokenizer`: a fixture folder or "smollm2").
 
-Templates: SmolLM2's and Qwen2.5's are read from their GGUF files. Llama 3, Mistral (v0.1 and
-v0.3 forms) and Gemma 3 are the chat templates those models publish in tokenizer_config.json,
-reproduced below (no model hub here); they are rendered with the tiny fixtures' tokenizers,
-which have the families' special tokens (Gemma's with a start token of "<s>").
+Templates: SmolLM2's and Qwen2.5's are read from their GGUF files. Llama 3 and 3.2, Mistral
+(v0.1's first template, v0.1/v0.2 as published now, v0.3, Nemo's tekken turn) and Gemma 2 and 3
+are the chat templates those models publish in tokenizer_config.json, reproduced below (no model
+hub here) and checked against the copies in llama.cpp's tests/test-chat-template.cpp and other
+public code; they are rendered with the tiny fixtures' tokenizers, which have the families'
+special tokens (Gemma's with a start token of "<s>").
 """
 
 import json
@@ -92,6 +94,150 @@ GEMMA3 = """{{ bos_token }}
 {%- endif -%}
 """
 
+# Llama 3.2 Instruct's published chat_template (meta-llama/Llama-3.2-1B-Instruct,
+# tokenizer_config.json; the same text is in llama.cpp's and guidance's template tests). Under
+# transformers it writes today's date (strftime_now); the references pass the template's own
+# fallback date_string, which is what attnviz writes, so a prompt does not change from day to day.
+LLAMA32 = """{{- bos_token }}
+{%- if custom_tools is defined %}
+    {%- set tools = custom_tools %}
+{%- endif %}
+{%- if not tools_in_user_message is defined %}
+    {%- set tools_in_user_message = true %}
+{%- endif %}
+{%- if not date_string is defined %}
+    {%- if strftime_now is defined %}
+        {%- set date_string = strftime_now("%d %b %Y") %}
+    {%- else %}
+        {%- set date_string = "26 Jul 2024" %}
+    {%- endif %}
+{%- endif %}
+{%- if not tools is defined %}
+    {%- set tools = none %}
+{%- endif %}
+
+{#- This block extracts the system message, so we can slot it into the right place. #}
+{%- if messages[0]['role'] == 'system' %}
+    {%- set system_message = messages[0]['content']|trim %}
+    {%- set messages = messages[1:] %}
+{%- else %}
+    {%- set system_message = "" %}
+{%- endif %}
+
+{#- System message #}
+{{- "<|start_header_id|>system<|end_header_id|>\\n\\n" }}
+{%- if tools is not none %}
+    {{- "Environment: ipython\\n" }}
+{%- endif %}
+{{- "Cutting Knowledge Date: December 2023\\n" }}
+{{- "Today Date: " + date_string + "\\n\\n" }}
+{%- if tools is not none and not tools_in_user_message %}
+    {{- "You have access to the following functions. To call a function, please respond with JSON for a function call." }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\\n\\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\\n\\n" }}
+    {%- endfor %}
+{%- endif %}
+{{- system_message }}
+{{- "<|eot_id|>" }}
+
+{#- Custom tools are passed in a user message with some extra guidance #}
+{%- if tools_in_user_message and not tools is none %}
+    {#- Extract the first user message so we can plug it in here #}
+    {%- if messages | length != 0 %}
+        {%- set first_user_message = messages[0]['content']|trim %}
+        {%- set messages = messages[1:] %}
+    {%- else %}
+        {{- raise_exception("Cannot put tools in the first user message when there's no first user message!") }}
+{%- endif %}
+    {{- '<|start_header_id|>user<|end_header_id|>\\n\\n' -}}
+    {{- "Given the following functions, please respond with a JSON for a function call " }}
+    {{- "with its proper arguments that best answers the given prompt.\\n\\n" }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\\n\\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\\n\\n" }}
+    {%- endfor %}
+    {{- first_user_message + "<|eot_id|>"}}
+{%- endif %}
+
+{%- for message in messages %}
+    {%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) %}
+        {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' }}
+    {%- elif 'tool_calls' in message %}
+        {%- if not message.tool_calls|length == 1 %}
+            {{- raise_exception("This model only supports single tool-calls at once!") }}
+        {%- endif %}
+        {%- set tool_call = message.tool_calls[0].function %}
+        {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' -}}
+        {{- '{"name": "' + tool_call.name + '", ' }}
+        {{- '"parameters": ' }}
+        {{- tool_call.arguments | tojson }}
+        {{- "}" }}
+        {{- "<|eot_id|>" }}
+    {%- elif message.role == "tool" or message.role == "ipython" %}
+        {{- "<|start_header_id|>ipython<|end_header_id|>\\n\\n" }}
+        {%- if message.content is mapping or message.content is iterable %}
+            {{- message.content | tojson }}
+        {%- else %}
+            {{- message.content }}
+        {%- endif %}
+        {{- "<|eot_id|>" }}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}
+{%- endif %}
+"""
+
+# Mistral-7B-Instruct-v0.1 and -v0.2 as mistralai publish them now (llama.cpp's
+# test-chat-template.cpp "mistralai 'v1' template with a system prompt"): a space before each
+# [INST] and before [/INST].
+MISTRAL_V1_SYSTEM = """{%- if messages[0]['role'] == 'system' %}
+    {%- set system_message = messages[0]['content'] %}
+    {%- set loop_messages = messages[1:] %}
+{%- else %}
+    {%- set loop_messages = messages %}
+{%- endif %}
+
+{{- bos_token }}
+{%- for message in loop_messages %}
+    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}
+        {{- raise_exception('After the optional system message, conversation roles must alternate user/assistant/user/assistant/...') }}
+    {%- endif %}
+    {%- if message['role'] == 'user' %}
+        {%- if loop.first and system_message is defined %}
+            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}
+        {%- else %}
+            {{- ' [INST] ' + message['content'] + ' [/INST]' }}
+        {%- endif %}
+    {%- elif message['role'] == 'assistant' %}
+        {{- ' ' + message['content'] + eos_token}}
+    {%- else %}
+        {{- raise_exception('Only user and assistant roles are supported, with the exception of an initial optional system message!') }}
+    {%- endif %}
+{%- endfor %}
+"""
+
+# Mistral-Nemo-Instruct-2407's (v3 "tekken") user turn: no space inside [INST]…[/INST]. The
+# published template also lists tools; this is its user/assistant part, as llama.cpp tests it.
+MISTRAL_TEKKEN = MISTRAL_V1_SYSTEM.replace("loop.first", "loop.last").replace(
+    "' [INST] '", "'[INST]'").replace("' [/INST]'", "'[/INST]'").replace(
+    "{{- ' ' + message['content'] + eos_token}}", "{{- message['content'] + eos_token}}")
+
+# Gemma 2's published template (google/gemma-2-2b-it): no system role.
+GEMMA2 = ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role "
+          "not supported') }}{% endif %}{% for message in messages %}{% if (message['role'] == "
+          "'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must "
+          "alternate user/assistant/user/assistant/...') }}{% endif %}{% if (message['role'] == "
+          "'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}"
+          "{% endif %}{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + "
+          "'<end_of_turn>\\n' }}{% endfor %}{% if add_generation_prompt %}"
+          "{{'<start_of_turn>model\\n'}}{% endif %}")
+
 USERS = [
     "What is the capital of France?",
     "  Write a haiku about attention.\nKeep it short.  ",
@@ -106,7 +252,7 @@ def gguf_template(path):
     return bytes(field.parts[field.data[0]]).decode()
 
 
-def cases_for(name, template, tokenizer, tokenizer_name, systems=SYSTEMS):
+def cases_for(name, template, tokenizer, tokenizer_name, systems=SYSTEMS, **kwargs):
     tokenizer.chat_template = template
     out = []
     for system in systems:
@@ -114,9 +260,9 @@ def cases_for(name, template, tokenizer, tokenizer_name, systems=SYSTEMS):
             messages = ([{"role": "system", "content": system}] if system else []) + [
                 {"role": "user", "content": user}]
             text = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                 tokenize=False)
+                                                 tokenize=False, **kwargs)
             ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                tokenize=True)
+                                                tokenize=True, **kwargs)
             if isinstance(ids, dict) or hasattr(ids, "keys"):
                 ids = ids["input_ids"]
             out.append({"name": name, "template": template, "begin": tokenizer.bos_token,
@@ -145,7 +291,15 @@ def main():
     cases += cases_for("mistral-v1", MISTRAL_V1, fixture_tokenizer("mistral", "<s>"), "mistral",
                        systems=[None])
     cases += cases_for("mistral-v3", MISTRAL_V3, fixture_tokenizer("mistral", "<s>"), "mistral")
+    cases += cases_for("llama3.2", LLAMA32, fixture_tokenizer("llama", "<|begin_of_text|>"),
+                       "llama", date_string="26 Jul 2024")
+    cases += cases_for("mistral-v1-system", MISTRAL_V1_SYSTEM, fixture_tokenizer("mistral", "<s>"),
+                       "mistral")
+    cases += cases_for("mistral-tekken", MISTRAL_TEKKEN, fixture_tokenizer("mistral", "<s>"),
+                       "mistral")
     cases += cases_for("gemma3", GEMMA3, fixture_tokenizer("mistral", "<s>"), None)
+    cases += cases_for("gemma2", GEMMA2, fixture_tokenizer("mistral", "<s>"), None,
+                       systems=[None])
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump({"cases": cases}, f, ensure_ascii=False, indent=1)

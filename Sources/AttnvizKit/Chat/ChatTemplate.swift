@@ -40,16 +40,78 @@ struct ChatTemplate: Equatable {
   /// The text of the tokenizer's start token, when the template writes `{{ bos_token }}`.
   var beginText: String?
 
-  /// Mistral's older templates close the turn with " [/INST]", v0.3 with "[/INST]".
-  var spacedClose = true
+  /// Mistral's markers around the user's turn, as the template's own string literals write
+  /// them: `' [INST] '` … `' [/INST]'` (v0.1/v0.2 as published now), `'[INST] '` …
+  /// `' [/INST]'` (v0.1's first template), `'[INST] '` … `'[/INST]'` (v0.3), `"[INST]"` …
+  /// `"[/INST]"` (Nemo's tekken form).
+  var instOpen = "[INST] "
+  var instClose = " [/INST]"
+  /// Llama 3.1 and later: the system turn the template always writes, with its knowledge and
+  /// date lines ("Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n").
+  var datedSystemHeader: String?
+  /// Why this template takes no system message (transformers raises), if it takes none.
+  var systemRefusal: String?
 
   init(family: ChatFamily, template: String?, beginText: String?) {
     self.family = family
     self.beginText = template?.contains("bos_token") == true ? beginText : nil
     defaultSystem = family == .chatml ? template.flatMap(Self.chatMLDefaultSystem) : nil
-    if family == .mistral, let template {
-      spacedClose = template.contains(" [/INST]") || !template.contains("[/INST]")
+    guard let template else { return }
+    switch family {
+    case .mistral:
+      instOpen =
+        Self.literal(containing: "[INST]", in: template).map(Self.unescapeJinja) ?? instOpen
+      instClose =
+        Self.literal(containing: "[/INST]", in: template).map(Self.unescapeJinja) ?? instClose
+      if !template.contains("system_message") {
+        systemRefusal = "takes only user and assistant messages"
+      }
+    case .gemma:
+      if template.contains("System role not supported") {
+        systemRefusal = "has no system role (Gemma 1 and 2; Gemma 3's template has one)"
+      }
+    case .llama3:
+      if let knowledge = Self.literal(containing: "Cutting Knowledge Date", in: template) {
+        let date = Self.assignedString("date_string", in: template) ?? "26 Jul 2024"
+        datedSystemHeader = Self.unescapeJinja(knowledge) + "Today Date: \(date)\n\n"
+      }
+    case .chatml:
+      break
     }
+  }
+
+  /// The first string literal (quoted with ' or ") of `template` that holds `marker`, without
+  /// its quotes and still escaped.
+  static func literal(containing marker: String, in template: String) -> String? {
+    var search = template.startIndex..<template.endIndex
+    while let found = template.range(of: marker, range: search) {
+      search = found.upperBound..<template.endIndex
+      let before = template[..<found.lowerBound]
+      guard let open = before.lastIndex(where: { $0 == "'" || $0 == "\"" || $0 == "\n" }),
+        template[open] != "\n"
+      else { continue }
+      let quote = template[open]
+      guard let close = template[found.upperBound...].firstIndex(of: quote) else { continue }
+      return String(template[template.index(after: open)..<close])
+    }
+    return nil
+  }
+
+  /// The string a template assigns to `name` last in `{% set name = "…" %}` (Llama 3.1's
+  /// fallback `date_string`).
+  static func assignedString(_ name: String, in template: String) -> String? {
+    var found: String?
+    var search = template.startIndex..<template.endIndex
+    while let at = template.range(of: "set \(name) = ", range: search) {
+      search = at.upperBound..<template.endIndex
+      guard let quote = template[at.upperBound...].first, quote == "\"" || quote == "'" else {
+        continue
+      }
+      let start = template.index(after: at.upperBound)
+      guard let end = template[start...].firstIndex(of: quote) else { continue }
+      found = String(template[start..<end])
+    }
+    return found
   }
 
   /// The literal system message a ChatML template writes when the conversation has none: the
@@ -99,28 +161,124 @@ struct ChatTemplate: Equatable {
   /// The prompt text: the system message (or the template's own), the user's message, and the
   /// assistant's opened turn.
   func render(user: String, system: String?) -> String {
-    let begin = beginText ?? ""
+    pieces(user: user, system: system).map(\.text).joined()
+  }
+
+  /// The prompt as its parts, each with the role it belongs to and whether the template wrote
+  /// it (a marker) or a message did (its content), in order; joined they are `render`'s text.
+  func pieces(user: String, system: String?) -> [ChatPiece] {
+    var out: [ChatPiece] = []
+    func marker(_ text: String, _ role: ChatRole) {
+      out.append(ChatPiece(text, role, marker: true))
+    }
+    func content(_ text: String, _ role: ChatRole) {
+      out.append(ChatPiece(text, role, marker: false))
+    }
+    if let beginText { out.append(ChatPiece(beginText, nil, marker: true)) }
     switch family {
     case .chatml:
-      let systemText = system ?? defaultSystem
-      return begin + (systemText.map { "<|im_start|>system\n\($0)<|im_end|>\n" } ?? "")
-        + "<|im_start|>user\n\(user)<|im_end|>\n<|im_start|>assistant\n"
+      if let systemText = system ?? defaultSystem {
+        marker("<|im_start|>system\n", .system)
+        content(systemText, .system)
+        marker("<|im_end|>\n", .system)
+      }
+      marker("<|im_start|>user\n", .user)
+      content(user, .user)
+      marker("<|im_end|>\n", .user)
+      marker("<|im_start|>assistant\n", .assistant)
     case .llama3:
       // Llama 3's template trims each message.
-      func turn(_ role: String, _ text: String) -> String {
-        "<|start_header_id|>\(role)<|end_header_id|>\n\n" + trimmed(text) + "<|eot_id|>"
+      func turn(_ role: ChatRole, _ text: String) {
+        marker("<|start_header_id|>\(role.rawValue)<|end_header_id|>\n\n", role)
+        content(trimmed(text), role)
+        marker("<|eot_id|>", role)
       }
-      return begin + (system.map { turn("system", $0) } ?? "") + turn("user", user)
-        + "<|start_header_id|>assistant<|end_header_id|>\n\n"
+      if let header = datedSystemHeader {
+        // Llama 3.1+: the system turn is always there, its text after the knowledge date.
+        marker("<|start_header_id|>system<|end_header_id|>\n\n" + header, .system)
+        content(trimmed(system ?? ""), .system)
+        marker("<|eot_id|>", .system)
+      } else if let system {
+        turn(.system, system)
+      }
+      turn(.user, user)
+      marker("<|start_header_id|>assistant<|end_header_id|>\n\n", .assistant)
     case .mistral:
-      // The system message opens the (last) user turn, as Mistral's v0.3 template writes it.
-      let content = system.map { "\($0)\n\n\(user)" } ?? user
-      return begin + "[INST] \(content)\(spacedClose ? " " : "")[/INST]"
+      // The system message opens the (only) user turn, as Mistral's templates write it.
+      marker(instOpen, .user)
+      if let system {
+        content(system, .system)
+        marker("\n\n", .system)
+      }
+      content(user, .user)
+      marker(instClose, .assistant)
     case .gemma:
       // Gemma has no system role: the system text opens the first user turn; the user's text
       // is trimmed (Gemma 3's `message['content'] | trim`).
-      let content = (system.map { "\($0)\n\n" } ?? "") + trimmed(user)
-      return begin + "<start_of_turn>user\n\(content)<end_of_turn>\n<start_of_turn>model\n"
+      marker("<start_of_turn>user\n", .user)
+      if let system {
+        content(system, .system)
+        marker("\n\n", .system)
+      }
+      content(trimmed(user), .user)
+      marker("<end_of_turn>\n", .user)
+      marker("<start_of_turn>model\n", .assistant)
+    }
+    return out.filter { !$0.text.isEmpty }
+  }
+}
+
+/// Who a part of a chat prompt belongs to.
+public enum ChatRole: String, Sendable, CaseIterable {
+  case system, user, assistant
+}
+
+/// One part of a rendered chat prompt: a template marker (`<|im_start|>user` + newline) or a
+/// message's text, with its role (nil: the start token, before any turn).
+public struct ChatPiece: Equatable, Sendable {
+  public var text: String
+  public var role: ChatRole?
+  public var isMarker: Bool
+
+  public init(_ text: String, _ role: ChatRole?, marker: Bool) {
+    self.text = text
+    self.role = role
+    self.isMarker = marker
+  }
+}
+
+/// A chat prompt: its text and the parts it is made of.
+public struct ChatPrompt: Equatable, Sendable {
+  public var pieces: [ChatPiece]
+  public var text: String { pieces.map(\.text).joined() }
+
+  /// Each token's part of the prompt: the piece holding the token's first byte. Special tokens
+  /// carry no source range; they are found where the text goes on after the token before them.
+  /// A token the text does not hold (the tokenizer's start token) has none.
+  public func pieceIndices(of tokens: [Token]) -> [Int?] {
+    let bytes = Array(text.utf8)
+    var starts: [Int] = []
+    var offset = 0
+    for piece in pieces {
+      starts.append(offset)
+      offset += piece.text.utf8.count
+    }
+    func piece(at byte: Int) -> Int? {
+      guard byte < offset else { return nil }
+      return starts.lastIndex { $0 <= byte }
+    }
+    var cursor = 0
+    return tokens.map { token in
+      if let range = token.sourceRange {
+        cursor = range.upperBound
+        return piece(at: range.lowerBound)
+      }
+      let raw = Array(token.text.utf8)
+      guard !raw.isEmpty, cursor + raw.count <= bytes.count,
+        Array(bytes[cursor..<cursor + raw.count]) == raw
+      else { return nil }
+      defer { cursor += raw.count }
+      return piece(at: cursor)
     }
   }
 }
@@ -137,7 +295,18 @@ func trimmed(_ text: String) -> String {
 /// the model's chat template (or the family `--chat-template` names).
 func chatPrompt(_ text: String, model: TransformerModel, chat: ChatOptions?) throws -> String {
   guard let chat else { return text }
-  return try chatPrompt(text, template: model.chatTemplate, chat: chat, modelName: model.info.name)
+  return try chatPromptPieces(
+    text, template: model.chatTemplate, chat: chat, modelName: model.info.name
+  ).text
+}
+
+/// The prompt of `--chat` as its parts (nil without `--chat`).
+func chatPromptPieces(_ text: String, model: TransformerModel, chat: ChatOptions?) throws
+  -> ChatPrompt?
+{
+  guard let chat else { return nil }
+  return try chatPromptPieces(
+    text, template: model.chatTemplate, chat: chat, modelName: model.info.name)
 }
 
 /// The user's `text` in `template` (or the family `chat` names). The text the tokenizer reads
@@ -146,6 +315,12 @@ func chatPrompt(_ text: String, model: TransformerModel, chat: ChatOptions?) thr
 func chatPrompt(_ text: String, template: String?, chat: ChatOptions, modelName: String) throws
   -> String
 {
+  try chatPromptPieces(text, template: template, chat: chat, modelName: modelName).text
+}
+
+func chatPromptPieces(
+  _ text: String, template: String?, chat: ChatOptions, modelName: String
+) throws -> ChatPrompt {
   let family: ChatFamily
   if let chosen = chat.family {
     family = chosen
@@ -162,6 +337,11 @@ func chatPrompt(_ text: String, template: String?, chat: ChatOptions, modelName:
         + "tokenizer_config.json); name its family with --chat-template FAMILY "
         + "(\(ChatFamily.list))")
   }
-  return ChatTemplate(family: family, template: template, beginText: nil)
-    .render(user: text, system: chat.system)
+  let chosen = ChatTemplate(family: family, template: template, beginText: nil)
+  if chat.system != nil, let refusal = chosen.systemRefusal {
+    throw AttnvizError.usage(
+      "\(modelName)'s chat template \(refusal), so --system cannot be rendered as transformers "
+        + "would; leave out --system, or put the instruction into the text")
+  }
+  return ChatPrompt(pieces: chosen.pieces(user: text, system: chat.system))
 }

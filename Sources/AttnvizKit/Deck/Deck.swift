@@ -34,7 +34,7 @@ private let reservedKeys: Set<String> = ["title", "caption", "text", "texts", "v
 /// The deck decides where files go and what is printed; an entry may not.
 private let forbiddenKeys: Set<String> = ["out", "quiet", "json", "no-color", "help", "version"]
 /// Views that are subcommands of their own rather than `--view` values of the main command.
-private let subcommandViews: Set<String> = ["pe", "explain", "compare", "translate"]
+private let subcommandViews: Set<String> = ["pe", "explain", "compare", "translate", "generate"]
 
 /// Parses a deck. `folder` is the deck file's folder: relative `file` and `weights` paths in
 /// the deck are taken from there, as a reader of the deck would expect.
@@ -172,6 +172,9 @@ private func deckEntry(
     keyForOption["--view"] = "view"
     // A lecture folder wants figures; attention.json per slide would only be clutter.
     if values["format"] == nil { arguments += ["--format", "png"] }
+  } else if subcommand == "generate", values["format"] == nil {
+    // The slide shows generation.png; the step figures follow it in the folder.
+    arguments += ["--format", "png"]
   }
   for key in values.keys.sorted() where !reservedKeys.contains(key) {
     guard !forbiddenKeys.contains(key) else {

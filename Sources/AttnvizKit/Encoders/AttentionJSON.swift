@@ -43,12 +43,13 @@ public struct AttentionJSONOptions: Equatable, Sendable {
 public func writeAttentionJSON(
   _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), into sink: inout ByteSink
 ) throws {
-  try writeAttentionJSON(trace, options: options) { try sink.write($0) }
+  try writeAttentionJSON(trace, options: options) { try sink.write(bytes: $0) }
 }
 
-/// The document in pieces, one weight row at a time, handed to `emit`.
+/// The document in pieces, one weight row at a time, handed to `emit` as UTF-8 bytes.
 func writeAttentionJSON(
-  _ trace: AttentionTrace, options: AttentionJSONOptions = .init(), _ emit: (String) throws -> Void
+  _ trace: AttentionTrace, options: AttentionJSONOptions = .init(),
+  _ emit: ([UInt8]) throws -> Void
 ) rethrows {
   var out = "{\n"
   out += "  \"text\": \(jsonStringLiteral(trace.text)),\n"
@@ -76,24 +77,29 @@ func writeAttentionJSON(
     out += "  \"heads_included\": [\(heads.map { String($0 + 1) }.joined(separator: ", "))],\n"
   }
   out += "  \"attention\": [\n"
-  try emit(out)
+  try emit(Array(out.utf8))
+  // Each row is written into one reused byte buffer: no String per number.
+  var row: [UInt8] = []
   for (li, l) in layers.enumerated() {
-    try emit("    [\n")
+    try emit(Array("    [\n".utf8))
     for (hi, h) in heads.enumerated() {
       let w = trace.layers[l].weights[h]
-      try emit("      [\n")
+      try emit(Array("      [\n".utf8))
       for r in 0..<w.rows {
-        let row =
-          "        ["
-          + w.row(r).map { jsonNumber($0, precision: options.precision) }
-          .joined(separator: ", ") + "]"
-        try emit(r + 1 < w.rows ? row + ",\n" : row + "\n")
+        row.removeAll(keepingCapacity: true)
+        row.append(contentsOf: "        [".utf8)
+        for (c, value) in w.row(r).enumerated() {
+          if c > 0 { row.append(contentsOf: ", ".utf8) }
+          appendJSONNumber(value, precision: options.precision, to: &row)
+        }
+        row.append(contentsOf: (r + 1 < w.rows ? "],\n" : "]\n").utf8)
+        try emit(row)
       }
-      try emit(hi + 1 < heads.count ? "      ],\n" : "      ]\n")
+      try emit(Array((hi + 1 < heads.count ? "      ],\n" : "      ]\n").utf8))
     }
-    try emit(li + 1 < layers.count ? "    ],\n" : "    ]\n")
+    try emit(Array((li + 1 < layers.count ? "    ],\n" : "    ]\n").utf8))
   }
-  try emit("  ]\n}\n")
+  try emit(Array("  ]\n}\n".utf8))
 }
 
 /// With `precision`, `value` rounded to that many decimals, trailing zeros dropped ("0.25",
@@ -123,7 +129,31 @@ func weightsKind(_ model: ModelInfo) -> String {
 /// Shortest decimal that reads back as the same Double; `-0` and non-finite values (which a
 /// valid trace never holds) are written as 0 so the document is always valid JSON.
 func jsonNumber(_ value: Double) -> String {
-  guard value.isFinite, value != 0 else { return "0" }
-  if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-  return "\(value)"
+  var bytes: [UInt8] = []
+  appendJSONNumber(value, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `jsonNumber(value, precision:)`'s bytes appended to `out`.
+func appendJSONNumber(_ value: Double, precision: Int?, to out: inout [UInt8]) {
+  if let precision {
+    out.append(contentsOf: jsonNumber(value, precision: precision).utf8)
+  } else {
+    appendJSONNumber(value, to: &out)
+  }
+}
+
+/// `jsonNumber(value)`'s bytes appended to `out`: whole numbers below 10^15 without a fraction
+/// ("1", "42"), others in the shortest round-trip form (`appendShortestDecimal`, Swift's
+/// `description` byte for byte).
+func appendJSONNumber(_ value: Double, to out: inout [UInt8]) {
+  guard value.isFinite, value != 0 else {
+    out.append(0x30)
+    return
+  }
+  if value == value.rounded(), abs(value) < 1e15 {
+    out.append(contentsOf: String(Int64(value)).utf8)
+    return
+  }
+  appendShortestDecimal(value, to: &out)
 }

@@ -1,3 +1,4 @@
+import AttnvizHTML
 import AttnvizMath
 import AttnvizModel
 import AttnvizStyle
@@ -77,7 +78,8 @@ public func generateText(
     options.text, with: options.model, progress: progress,
     checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) })
   let model = try generatingModel(loaded.model)
-  let prompt = try chatPrompt(loaded.text, model: model, chat: options.chat)
+  let chat = try chatPromptPieces(loaded.text, model: model, chat: options.chat)
+  let prompt = chat?.text ?? loaded.text
   let encoded: EncodedText
   do {
     encoded = try model.encode(prompt)
@@ -127,9 +129,15 @@ public func generateText(
     stopIDs: stopIDs)
   job.sampling = options.sampling.mode
   job.decoder = model.tokenizer as? any TokenDecoding
+  job.chat = chat
   var files: [OutputFile] = []
   if options.formats.contains(.json) {
     files.append(OutputFile(name: "generation.json", text: job.json()))
+  }
+  if options.formats.contains(.html), !generation.steps.isEmpty {
+    let page = generationPageFile(job)
+    files.append(page.file)
+    report.notes += page.notes
   }
   files += try generationFigureFiles(job, options: options, progress: progress)
   report.notes += generationNotes(generation, options: options, stopIDs: stopIDs, model: model)
@@ -240,9 +248,16 @@ func generateEstimate(prompt: Int, options: GenerateOptions, model: ModelInfo) -
     options.formats.contains(.png) || options.formats.contains(.svg)
     ? ElementCost.canvases + ElementCost.sceneItem * steps * keys
       * (options.stepFigures ? 2 : 1) : 0
+  // generation.html: a few bytes of text per weight (the heads' average and each head), every
+  // kept layer up to GenerationPage.weightLimit, else the drawn layer alone.
+  let pageWeights = steps * keys * (heads > 1 ? heads + 1 : 1)
+  let page =
+    options.formats.contains(.html)
+    ? 16 * max(min(pageWeights * layers, Double(GenerationPage.weightLimit)), pageWeights) : 0
   let c = Double(model.dModel)
   let bytes =
     ElementCost.base + Double(model.checkpointBytes) + 8 * 12 * c * c + 8 * rows + json + figures
+    + page
   return MemoryEstimate(
     bytes: Int(bytes),
     cause: "\(options.tokens) steps × \(Int(layers * heads)) heads × up to \(Int(keys)) keys",

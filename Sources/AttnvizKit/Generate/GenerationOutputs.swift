@@ -15,6 +15,8 @@ struct GenerationDocument {
   var options: GenerateOptions
   var stopIDs: Set<Int>
   var sampling: TokenSampler.Mode = .greedy
+  /// The `--chat` prompt's parts (roles, template markers); nil without `--chat`.
+  var chat: ChatPrompt?
 
   var promptTokens: [Token] { generation.prompt.tokens }
   var steps: [GenerationStep] { generation.steps }
@@ -172,14 +174,17 @@ func wholeGenerationScene(
   let title = FigureTitle(
     "Writing the answer · where each new token looked · \(document.headPart)",
     subtitle: "\(document.model.name) · “\(shortened(oneLineAnswer(document), to: 70))”")
+  let segments = document.columnSegments(columns: columns.count)
+  var caption = [
+    "Row: a generated token; its cells: the attention of the position that chose it (the token"
+      + " before it) over every token so far. Grey: not written yet.",
+    "Left of the rule: the prompt (\(p) tokens); right: the answer. \(document.samplingDescription)",
+  ]
+  if !segments.isEmpty { caption.append(ColumnSegment.legend(segments)) }
   return generationFigure(
     matrix, rowLabels: document.steps.map(\.token.text), columnLabels: columns.map(\.text),
-    promptCount: p, title: title,
-    caption: [
-      "Row: a generated token; its cells: the attention of the position that chose it (the token"
-        + " before it) over every token so far. Grey: not written yet.",
-      "Left of the rule: the prompt (\(p) tokens); right: the answer. \(document.samplingDescription)",
-    ], style: style, measurer: measurer)
+    promptCount: p, segments: segments, title: title, caption: caption, style: style,
+    measurer: measurer)
 }
 
 /// One step as the lines view: the position that chose the token, its lines to every token so
@@ -212,4 +217,25 @@ func stepScene(
 /// The answer on one line, for subtitles.
 func oneLineAnswer(_ document: GenerationDocument) -> String {
   document.answer.replacingOccurrences(of: "\n", with: " ")
+}
+
+extension GenerationDocument {
+  /// The chat roles over the figure's columns: runs of prompt tokens with the same role and
+  /// kind (message or template marker), then the answer as the assistant's. Empty without
+  /// `--chat`.
+  func columnSegments(columns: Int) -> [ColumnSegment] {
+    guard chat != nil else { return [] }
+    let prompt = promptRoles.map { ($0.role.flatMap(segmentKind), $0.isMarker) }
+    var segments = ColumnSegment.runs(prompt)
+    let p = promptTokens.count
+    if columns > p {
+      segments.append(ColumnSegment(kind: .assistant, columns: p...(columns - 1), isMarker: false))
+    }
+    return segments
+  }
+}
+
+/// The figures' name for a chat role.
+func segmentKind(_ role: ChatRole) -> ColumnSegment.Kind? {
+  ColumnSegment.Kind(rawValue: role.rawValue)
 }

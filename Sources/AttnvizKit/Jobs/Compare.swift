@@ -20,6 +20,8 @@ public struct CompareOptions: Equatable, Sendable {
   /// Each model without and with the causal mask (built-in layer and weights files only).
   public var versusCausal = false
   public var hideSpecialTokens = false
+  /// `--chat`: each text is a user's message in its decoder's chat template.
+  public var chat: ChatOptions?
   public var outputFolder = "attnviz-out"
   public var formats: [OutputFormat] = [.png]
   public var figure = FigureOptions()
@@ -51,7 +53,7 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
     progress.stage("running panel \(traced.count + 1) of \(panels.count)")
     let trace = try readAndTrace(
       .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
-      estimate: { compareEstimate($0, panels: panels.count) })
+      estimate: { compareEstimate($0, panels: panels.count) }, chat: options.chat)
     let selection = try AttentionSelection(
       trace: trace, layer: panel.layer, head: panel.head, hideSpecial: options.hideSpecialTokens)
     traced.append((panel, selection))

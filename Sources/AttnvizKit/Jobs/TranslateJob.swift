@@ -166,7 +166,8 @@ func loadTranslator(_ name: String) throws -> MarianTranslator {
     throw AttnvizError.usage(
       "\(name) is not an encoder–decoder translation model (\(location.path)); attnviz translate "
         + "runs Marian translators such as firefox-en-pt or firefox-pt-en (`make model` installs "
-        + "them); draw this model with attnviz --model \(name) \"…\"")
+        + "them) and Hugging Face marian, bart or t5 folders; draw this model with attnviz --model \(name) \"…\""
+    )
   }
   do {
     return try MarianTranslator(folder: folder)
@@ -371,9 +372,11 @@ func translationJSON(_ translation: Translation, text: String, translator: Maria
   out += "  \"text\": \(jsonStringLiteral(text)),\n"
   out += "  \"translation\": \(jsonStringLiteral(translation.text)),\n"
   out += "  \"model\": {\"name\": \(jsonStringLiteral(translator.name)), "
-  out += "\"architecture\": \"marian\", \"direction\": \(jsonStringLiteral(translator.direction)), "
+  out += "\"architecture\": \(jsonStringLiteral(translator.modelType ?? "marian")), "
+  out += "\"direction\": \(jsonStringLiteral(translator.direction)), "
   out += "\"encoder_layers\": \(c.encoderLayers), \"decoder_layers\": \(c.decoderLayers), "
-  out += "\"heads\": \(c.heads), \"d_model\": \(c.dim), \"decoder_self_attention\": \"ssru\"},\n"
+  out += "\"heads\": \(c.heads), \"d_model\": \(c.dim), \"decoder_self_attention\": "
+  out += translation.decoderSelfAttention == nil ? "\"ssru\"},\n" : "\"attention\"},\n"
   out += "  \"source_tokens\": \(strings(translation.source.map(\.text))),\n"
   out += "  \"source_ids\": \(ids(translation.source)),\n"
   out += "  \"target_tokens\": \(strings(translation.target.map(\.text))),\n"
@@ -383,6 +386,9 @@ func translationJSON(_ translation: Translation, text: String, translator: Maria
     out += "  \"truncated_from\": \(original),\n"
   }
   out += "  \"encoder_self_attention\": \(maps(translation.encoderSelfAttention)),\n"
+  if let decoder = translation.decoderSelfAttention {
+    out += "  \"decoder_self_attention\": \(maps(decoder)),\n"
+  }
   out += "  \"cross_attention\": \(maps(translation.crossAttention))\n"
   out += "}\n"
   return out

@@ -34,6 +34,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   let selection = try AttentionSelection(
     trace: trace, layer: options.layer, head: options.head, hideSpecial: options.hideSpecialTokens,
     renormalize: options.renormalizeShown)
+  let roles = traced.chat.map { roleSegments($0, selection: selection) } ?? []
   var titles = Titles(trace: trace, selection: selection)
   titles.wordsMerged = options.mergeSubwords && trace.tokens.count < pieces.tokens.count
   // Resolved before anything is drawn: a wrong --focus is an error whatever the views.
@@ -105,7 +106,7 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
   files += textFiles(selection, titles: titles, tables: tables, formats: options.formats)
   files += try figureFiles(
     selection, titles: titles, options: options, focus: focus, attribution: attribution,
-    notes: &report.notes, progress: progress)
+    notes: &report.notes, progress: progress, roles: roles)
   if options.formats.contains(.html) {
     progress.stage("writing the page")
     let page = pageFile(selection, titles: titles, options: options)
@@ -172,28 +173,43 @@ let defaultTopKeys = 3
 package func readAndTrace(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
-  estimate: ((RunShape) -> MemoryEstimate)? = nil
+  estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> AttentionTrace {
   let loaded = try readAndLoad(
-    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate)
+    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate,
+    chat: chat)
   progress.stage("running the model")
   return try traceChecked(loaded.model, loaded.input, stepsLayer: stepsLayer)
 }
 
 /// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
-/// estimate checked.
+/// estimate checked. With `chat` (`--chat`), the text is a user's message put into the
+/// decoder's chat template, and the returned text is the whole prompt.
 package func readAndLoad(
   _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void = { _ in },
-  estimate: ((RunShape) -> MemoryEstimate)? = nil
+  estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> (text: String, model: any AttentionModel, input: TokenizedText) {
   let budget = try MemoryBudget.fromEnvironment()
-  let text = try readText(source)
+  var text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
-  let input: TokenizedText
   do {
     model = try choice.load()
+  } catch {
+    throw AttnvizError.from(error)
+  }
+  if let chat {
+    guard let decoder = model as? TransformerModel, decoder.predictsTokens else {
+      throw AttnvizError.usage(
+        "--chat puts the text into a decoder's chat template; \(model.info.name) is not a "
+          + "decoder (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
+          + "SmolLM2-135M-Instruct)")
+    }
+    text = try chatPrompt(text, model: decoder, chat: chat)
+  }
+  let input: TokenizedText
+  do {
     input = try model.tokenize(text)
   } catch {
     throw AttnvizError.from(error)

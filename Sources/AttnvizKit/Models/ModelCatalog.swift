@@ -86,7 +86,8 @@ public struct ModelCatalog {
     case .translator(let folder):
       let summary = MarianTranslator.summary(folder: folder)
       listing.architecture =
-        "marian translator" + (summary.direction.map { " (\($0))" } ?? "")
+        "\(MarianTranslator.huggingFaceModelType(folder) ?? "marian") translator"
+        + (summary.direction.map { " (\($0))" } ?? "")
       listing.layers = summary.config?.encoderLayers
       listing.decoderLayers = summary.config?.decoderLayers
       listing.heads = summary.config?.heads

@@ -151,8 +151,9 @@ public struct ModelLookup: Sendable {
       looked.append(path)
       return nil
     }
-    if FileManager.default.fileExists(atPath: "\(path)/config.json") { return .folder(path) }
+    // A Hugging Face encoder–decoder (marian, bart) has a config.json too: a translator first.
     if MarianTranslator.isTranslatorFolder(path) { return .translator(path) }
+    if FileManager.default.fileExists(atPath: "\(path)/config.json") { return .folder(path) }
     let ggufs = Self.ggufFiles(in: path)
     switch ggufs.count {
     case 0:

@@ -55,7 +55,10 @@ extension ViewKind {
 func traceForViews(
   _ options: VisualizeOptions, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
-) throws -> (trace: AttentionTrace, model: any AttentionModel, predictions: PredictionSource?) {
+) throws -> (
+  trace: AttentionTrace, model: any AttentionModel, predictions: PredictionSource?,
+  chat: ChatPrompt?
+) {
   let views = options.views ?? []
   guard views.contains(where: \.isPrediction) || options.chat != nil else {
     let loaded = try readAndLoad(
@@ -63,7 +66,7 @@ func traceForViews(
       estimate: estimate)
     progress.stage("running the model")
     let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
-    return (trace, loaded.model, nil)
+    return (trace, loaded.model, nil, nil)
   }
   let asked =
     views.contains(where: \.isPrediction)
@@ -82,7 +85,8 @@ func traceForViews(
         + "does not (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
         + "SmolLM2-135M-Instruct)")
   }
-  let text = try chatPrompt(loaded.text, model: model, chat: options.chat)
+  let chat = try chatPromptPieces(loaded.text, model: model, chat: options.chat)
+  let text = chat?.text ?? loaded.text
   progress.stage("running the model")
   let request =
     views.contains(.lens)
@@ -97,10 +101,10 @@ func traceForViews(
   guard result.trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
   }
-  guard views.contains(where: \.isPrediction) else { return (result.trace, model, nil) }
+  guard views.contains(where: \.isPrediction) else { return (result.trace, model, nil, chat) }
   return (
     result.trace, model,
-    PredictionSource(model: model, residuals: result.output.residuals ?? [])
+    PredictionSource(model: model, residuals: result.output.residuals ?? []), chat
   )
 }
 

@@ -8,7 +8,8 @@ import Foundation
 func figureFiles(
   _ selection: AttentionSelection, titles: Titles, options: VisualizeOptions,
   focus: ResolvedFocus? = nil, attribution: AttributionResults = AttributionResults(),
-  notes: inout [String], progress: any RunProgress = SilentProgress()
+  notes: inout [String], progress: any RunProgress = SilentProgress(),
+  roles: [ColumnSegment] = []
 ) throws -> [OutputFile] {
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
@@ -19,7 +20,7 @@ func figureFiles(
   progress.stage("laying out figures")
   var scenes = try figureScenes(
     selection, titles: titles, views: options.views, focus: focus,
-    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts)
+    rolloutFrom: options.rolloutFrom, style: style, measurer: fonts, roles: roles)
   scenes += attributionScenes(attribution, titles: titles, style: style, measurer: fonts)
   notes += annotationNotes(scenes, options: options.figure)
   if let focus, let count = options.figure.calloutCount {
@@ -64,7 +65,7 @@ func defaultViews(for trace: AttentionTrace, headChosen: Bool) -> [ViewKind] {
 func figureScenes(
   _ selection: AttentionSelection, titles: Titles, views requested: [ViewKind]?,
   focus: ResolvedFocus?, rolloutFrom: Int? = nil, style: FigureStyle,
-  measurer: any TextMeasuring
+  measurer: any TextMeasuring, roles: [ColumnSegment] = []
 ) throws -> [(stem: String, scene: Scene)] {
   let trace = selection.trace
   let views =
@@ -86,7 +87,7 @@ func figureScenes(
               selection.matrix(head: h), title: title, style: style, measurer: measurer,
               mark: focus.flatMap {
                 callout(selection, focus: $0, count: 1, heads: [h]).mark(naming: false)
-              })
+              }, segments: roles)
           ))
       }
     case .heads:
@@ -302,4 +303,15 @@ func windowLegend(_ trace: AttentionTrace) -> [String] {
   case 1: return [sees + "; layer \(global[0]) attends globally"]
   default: return [sees + "; layers " + global.joined(separator: ", ") + " attend globally"]
   }
+}
+
+/// The chat roles over the shown columns (`--chat`): each shown token's part of the prompt, in
+/// runs.
+func roleSegments(_ chat: ChatPrompt, selection: AttentionSelection) -> [ColumnSegment] {
+  let indices = chat.pieceIndices(of: selection.trace.tokens)
+  let columns = selection.positions.map { position -> (ColumnSegment.Kind?, Bool) in
+    guard let index = indices[position] else { return (nil, true) }
+    return (chat.pieces[index].role.flatMap(segmentKind), chat.pieces[index].isMarker)
+  }
+  return ColumnSegment.runs(columns)
 }

@@ -81,7 +81,7 @@ func pageNotes(
   return notes
 }
 
-private func lowercasedFirst(_ s: String) -> String {
+func lowercasedFirst(_ s: String) -> String {
   guard let first = s.first else { return s }
   return first.lowercased() + s.dropFirst()
 }

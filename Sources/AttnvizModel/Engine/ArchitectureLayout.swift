@@ -27,6 +27,11 @@ struct ArchitectureLayout: Sendable {
   var embeddingNorm: Bool
   /// Whether the token embeddings are multiplied by √C (Gemma).
   var scalesEmbeddings = false
+  /// What Hugging Face checkpoints leave out of every RMSNorm weight: Gemma's norms multiply by
+  /// (1 + w), so its folders store w and the factor is w + 1 (`Gemma3RMSNorm`). GGUF files
+  /// store the factor itself (llama.cpp's converter adds the 1), so this applies to sources
+  /// whose `storesNormFactors` is false.
+  var normWeightOffset: Float = 0
   /// GGUF block tensor names that mean something else in this architecture than in Llama's
   /// (`GGUFCheckpoint.blockNames`): Gemma's `ffn_norm` is the pre-feed-forward norm.
   var ggufBlockNames: [String: String] = [:]
@@ -56,13 +61,101 @@ extension ArchitectureLayout {
     case .bert, .roberta: self = .bert(prefix: architecture == .bert ? "bert." : "roberta.")
     case .distilbert: self = .distilbert
     case .gpt2: self = .gpt2
-    case .gemma3: self = .gemma3
+    case .gemma: self = .gemma
+    case .gemma2, .gemma3: self = .gemmaSandwich
+    case .phi3: self = .phi3
+    case .olmo2: self = .olmo2
     }
   }
 
-  /// Gemma 3 (`modeling_gemma3.py`): Llama's tensors plus the q/k norms and a norm after each
-  /// sub-block; the embeddings scaled by √C; the LM head tied to them.
-  static let gemma3: ArchitectureLayout = {
+  /// Phi-3 (`modeling_phi3.py`): Llama's block, Q, K and V as rows of one `qkv_proj`, the
+  /// gate and up projections as the halves of `gate_up_proj` (gate first).
+  static let phi3: ArchitectureLayout = {
+    let llama = llamaFamily.table
+    var layout = ArchitectureLayout(
+      prefixes: ["model.", ""], norm: .rmsNorm, order: .preNorm, positions: .rotary,
+      feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
+      bodyRoots: ["embed_tokens", "layers", "norm"]
+    ) { c in
+      let (hidden, q, kv, inner) = (
+        c.hidden, c.heads * c.headDim, c.kvHeads * c.headDim, c.intermediate
+      )
+      let fused: [LayerParameter] = [
+        .queryWeight, .keyWeight, .valueWeight, .gateWeight, .upWeight,
+      ]
+      var table = llama(c).filter {
+        guard case .layer(_, let p) = $0.parameter else { return true }
+        return !fused.contains(p)
+      }
+      for l in 0..<c.layers {
+        func slice(_ name: String, _ p: LayerParameter, _ rows: Range<Int>, of total: Int)
+          -> TensorEntry
+        {
+          TensorEntry(
+            name: "layers.\(l).\(name)", parameter: .layer(l, p), shape: [rows.count, hidden],
+            rows: rows, storedShape: [total, hidden])
+        }
+        table += [
+          slice("self_attn.qkv_proj.weight", .queryWeight, 0..<q, of: q + 2 * kv),
+          slice("self_attn.qkv_proj.weight", .keyWeight, q..<(q + kv), of: q + 2 * kv),
+          slice("self_attn.qkv_proj.weight", .valueWeight, (q + kv)..<(q + 2 * kv), of: q + 2 * kv),
+          slice("mlp.gate_up_proj.weight", .gateWeight, 0..<inner, of: 2 * inner),
+          slice("mlp.gate_up_proj.weight", .upWeight, inner..<(2 * inner), of: 2 * inner),
+        ]
+      }
+      return table
+    }
+    layout.ggufBlockNames = ["attn_qkv": "self_attn.qkv_proj", "ffn_up": "mlp.gate_up_proj"]
+    return layout
+  }()
+
+  /// OLMo 2 (`modeling_olmo2.py`): Llama's tensors without the norms before the sub-blocks,
+  /// with a norm after each (`post_attention_layernorm`, `post_feedforward_layernorm`) and
+  /// q/k RMSNorm over the whole projection (H·D and G·D weights).
+  static let olmo2: ArchitectureLayout = {
+    let llama = llamaFamily.table
+    var layout = ArchitectureLayout(
+      prefixes: ["model.", ""], norm: .rmsNorm, order: .sandwich, positions: .rotary,
+      feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
+      bodyRoots: ["embed_tokens", "layers", "norm"]
+    ) { c in
+      var table = llama(c).filter {
+        guard case .layer(_, let p) = $0.parameter else { return true }
+        return ![.attentionNormWeight, .mlpNormWeight, .queryNorm, .keyNorm].contains(p)
+      }
+      for l in 0..<c.layers {
+        func entry(_ name: String, _ p: LayerParameter, _ size: Int) -> TensorEntry {
+          TensorEntry(name: "layers.\(l).\(name)", parameter: .layer(l, p), shape: [size])
+        }
+        table += [
+          entry("post_attention_layernorm.weight", .postAttentionNormWeight, c.hidden),
+          entry("post_feedforward_layernorm.weight", .postMLPNormWeight, c.hidden),
+          entry("self_attn.q_norm.weight", .queryNorm, c.heads * c.headDim),
+          entry("self_attn.k_norm.weight", .keyNorm, c.kvHeads * c.headDim),
+        ]
+      }
+      return table
+    }
+    layout.ggufBlockNames = [
+      "post_attention_norm": "post_attention_layernorm",
+      "post_ffw_norm": "post_feedforward_layernorm",
+    ]
+    return layout
+  }()
+
+  /// Gemma (`modeling_gemma.py`): Llama's tensors and block, the embeddings scaled by √C, the
+  /// norms multiplying by (1 + w).
+  static let gemma: ArchitectureLayout = {
+    var layout = llamaFamily
+    layout.scalesEmbeddings = true
+    layout.normWeightOffset = 1
+    return layout
+  }()
+
+  /// Gemma 2 and 3 (`modeling_gemma2.py`, `modeling_gemma3.py`): Llama's tensors (Gemma 3's
+  /// q/k norms through the flag) plus a norm after each sub-block; the embeddings scaled by √C;
+  /// the norms multiplying by (1 + w); the LM head tied to the embeddings.
+  static let gemmaSandwich: ArchitectureLayout = {
     var layout = ArchitectureLayout(
       prefixes: ["model.", ""], norm: .rmsNorm, order: .sandwich, positions: .rotary,
       feedForward: .gated, embeddingNorm: false, bufferSuffixes: ["rotary_emb.inv_freq"],
@@ -83,6 +176,7 @@ extension ArchitectureLayout {
       return table
     }
     layout.scalesEmbeddings = true
+    layout.normWeightOffset = 1
     layout.ggufBlockNames = [
       "ffn_norm": "pre_feedforward_layernorm", "post_attention_norm": "post_attention_layernorm",
       "post_ffw_norm": "post_feedforward_layernorm",

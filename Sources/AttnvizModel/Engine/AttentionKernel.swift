@@ -22,6 +22,7 @@ protocol KernelScalar: BinaryFloatingPoint, Sendable {
   /// Σ a[k]·b[k] over `count` contiguous values.
   static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self
   static func exponential(_ x: Self) -> Self
+  static func hyperbolicTangent(_ x: Self) -> Self
 }
 
 extension Float: KernelScalar {
@@ -32,6 +33,9 @@ extension Float: KernelScalar {
 
   @inline(__always)
   static func exponential(_ x: Float) -> Float { exp(x) }
+
+  @inline(__always)
+  static func hyperbolicTangent(_ x: Float) -> Float { tanh(x) }
 }
 
 extension Double: KernelScalar {
@@ -46,6 +50,9 @@ extension Double: KernelScalar {
 
   @inline(__always)
   static func exponential(_ x: Double) -> Double { exp(x) }
+
+  @inline(__always)
+  static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
 }
 
 /// Scaled dot-product attention with grouped-query heads, as transformers'
@@ -56,6 +63,8 @@ extension Double: KernelScalar {
 ///     q (T, H·D), k (N, G·D), v (N, G·D)
 ///     raw_h     = Q_h·K_gᵀ              (T, N)
 ///     scaled_h  = raw_h · scale         (T, N)   scale 1/√D (Gemma: 1/√query_pre_attn_scalar)
+///                 → c·tanh(scaled_h / c)           with Gemma 2's soft-cap c
+///                 + bias_h                         with T5's relative position bias
 ///     weights_h = softmax(mask(scaled_h)) row by row, masked keys exactly 0
 ///     out[:, h] = weights_h·V_g         (T, D)   → out (T, H·D)
 ///
@@ -71,6 +80,11 @@ struct AttentionKernel {
   var past = 0
   /// The score scale; nil for 1/√D.
   var scale: Float? = nil
+  /// The soft-cap c of the scaled scores (Gemma 2); nil for none.
+  var softCap: Float? = nil
+  /// Added to each head's scaled scores before the softmax, [head] (T, N) row-major: T5's
+  /// relative position bias. nil adds nothing.
+  var additive: [[Float]]? = nil
 
   struct Result<S: KernelScalar> {
     /// H × (T, N), normalised in Double.
@@ -88,6 +102,7 @@ struct AttentionKernel {
       q.count == t * h * d && k.count == n * g * d && v.count == n * g * d, "attention shapes")
     let slots = HeadSlots<S>(heads: h, keepScores: keepScores)
     let scale = self.scale.map { S($0) } ?? 1 / S(d).squareRoot()
+    let cap = softCap.map { S($0) }
     let group = h / g
     let run: @Sendable (Int) -> Void = { head in
       q.withUnsafeBufferPointer { qs in
@@ -96,8 +111,8 @@ struct AttentionKernel {
             guard let qp = qs.baseAddress, let kp = ks.baseAddress, let vp = vs.baseAddress
             else { return }
             self.head(
-              head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale,
-              keepScores: keepScores, into: slots)
+              head, kvHead: head / group, q: qp, k: kp, v: vp, scale: scale, cap: cap,
+              additive: self.additive?[head], keepScores: keepScores, into: slots)
           }
         }
       }
@@ -115,10 +130,12 @@ struct AttentionKernel {
   /// overwrites them, so without `keepScores` the head needs no T×T buffer besides its weights.
   private func head<S: KernelScalar>(
     _ hh: Int, kvHead gg: Int, q: UnsafePointer<S>, k: UnsafePointer<S>,
-    v: UnsafePointer<S>, scale: S, keepScores: Bool, into slots: HeadSlots<S>
+    v: UnsafePointer<S>, scale: S, cap: S?, additive: [Float]?, keepScores: Bool,
+    into slots: HeadSlots<S>
   ) {
     let (h, g, d, n) = (heads, kvHeads, headDim, past + t)
     var raw = keepScores ? [S](repeating: 0, count: t * n) : []
+    var scaled = keepScores ? [S](repeating: 0, count: t * n) : []
     var exact = [Double](repeating: 0, count: t * n)
     var out = [S](repeating: 0, count: t * d)
     for i in 0..<t {
@@ -127,9 +144,12 @@ struct AttentionKernel {
       var largest = -S.infinity
       for j in 0..<n {
         let s = S.dot(qi, k + (j &* g &+ gg) &* d, count: d)
-        exact[i &* n &+ j] = Double(s)
-        if keepScores { raw[i &* n &+ j] = s }
-        if mask.allows(query: position, key: j) { largest = max(largest, s * scale) }
+        var sc = s * scale
+        if let cap { sc = S.hyperbolicTangent(sc / cap) * cap }
+        if keepScores { (raw[i &* n &+ j], scaled[i &* n &+ j]) = (s, sc) }
+        if let additive { sc += S(additive[i &* n &+ j]) }
+        exact[i &* n &+ j] = Double(sc)
+        if mask.allows(query: position, key: j) { largest = max(largest, sc) }
       }
       // Softmax of the visible scaled scores, the row maximum subtracted first. The sum and
       // the division are in Double, so the reported rows sum to 1 to Double precision.
@@ -139,7 +159,7 @@ struct AttentionKernel {
           exact[i &* n &+ j] = 0
           continue
         }
-        let e = Double(S.exponential(S(exact[i &* n &+ j]) * scale - largest))
+        let e = Double(S.exponential(S(exact[i &* n &+ j]) - largest))
         exact[i &* n &+ j] = e
         total += e
       }
@@ -151,7 +171,9 @@ struct AttentionKernel {
         for c in 0..<d { out[i &* d &+ c] += w * vj[c] }
       }
     }
-    slots.store(hh, weights: exact, raw: keepScores ? raw : nil, scale: scale, output: out)
+    slots.store(
+      hh, weights: exact, raw: keepScores ? raw : nil, scaled: keepScores ? scaled : nil,
+      output: out)
   }
 }
 
@@ -171,14 +193,14 @@ private final class HeadSlots<S: KernelScalar>: @unchecked Sendable {
     scaled = keepScores ? Array(repeating: [], count: heads) : nil
   }
 
-  func store(_ h: Int, weights w: [Double], raw r: [S]?, scale: S, output: [S]) {
+  func store(_ h: Int, weights w: [Double], raw r: [S]?, scaled sc: [S]?, output: [S]) {
     lock.lock()
     defer { lock.unlock() }
     weights[h] = w
     outputs[h] = output
-    if raw != nil, let r {
+    if raw != nil, let r, let sc {
       raw?[h] = r
-      scaled?[h] = r.map { $0 * scale }
+      scaled?[h] = sc
     }
   }
 

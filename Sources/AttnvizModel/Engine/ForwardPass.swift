@@ -9,8 +9,8 @@ import AttnvizMath
 ///     x = x + attention(a)                  x = norm₁(x + attention(a))
 ///     x = x + feedForward(norm₂(x))         x = norm₂(x + feedForward(x))
 ///
-///     sandwich (Gemma 3): a = norm₁(x); x = x + norm₁′(attention(a));
-///     x = x + norm₂′(feedForward(norm₂(x)))
+///     sandwich (Gemma 2, 3): a = norm₁(x); x = x + norm₁′(attention(a));
+///     x = x + norm₂′(feedForward(norm₂(x)))      (OLMo 2: without norm₁, norm₂)
 ///
 /// Sliding-window layers (Mistral: all; Gemma 3: five of six) mask keys more than W − 1 before
 /// the query and may rotate with their own base θ.
@@ -22,7 +22,11 @@ struct ForwardPass {
   let stepsLayer: Int?
 
   var layout: ArchitectureLayout { ArchitectureLayout(config.architecture) }
-  var reader: ParameterReader { ParameterReader(source: tensors, table: table, checkpoint: name) }
+  var reader: ParameterReader {
+    ParameterReader(
+      source: tensors, table: table, checkpoint: name,
+      normOffset: tensors.storesNormFactors ? 0 : layout.normWeightOffset)
+  }
 
   func run(ids: [Int]) throws -> [LayerTrace] {
     try run(ids: ids, request: ForwardRequest(), cache: nil).layers
@@ -49,7 +53,7 @@ struct ForwardPass {
       AttentionKernel(
         t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,
         mask: AttentionMask(causal: config.architecture.isCausal, window: window),
-        past: past, scale: config.attentionScale)
+        past: past, scale: config.attentionScale, softCap: config.attentionSoftCap.map(Float.init))
     }
     let global = kernel(window: nil)
     let local = kernel(window: config.slidingWindow)
@@ -65,7 +69,9 @@ struct ForwardPass {
         try request.weights?.layer(l, reader: reader)
         ?? LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
       let sliding = config.isSlidingLayer(l)
-      let a = layout.order == .postNorm ? x : norm(x, w.attentionNorm, w.attentionNormBias)
+      let a =
+        layout.order == .postNorm || w.attentionNorm.isEmpty
+        ? x : norm(x, w.attentionNorm, w.attentionNormBias)
       var projected = project(
         a, w, rotary: sliding ? localRotary : rotary, start: past, keepUnrotated: keep)
       if let cache {
@@ -114,7 +120,7 @@ struct ForwardPass {
         addInPlace(&x, ffn)
       case .sandwich:
         addInPlace(&x, out)
-        let normed = norm(x, w.mlpNorm, w.mlpNormBias)
+        let normed = w.mlpNorm.isEmpty ? x : norm(x, w.mlpNorm, w.mlpNormBias)
         let (f, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
         let ffn = w.postMLPNorm.map { norm(f, $0, nil) } ?? f
         kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
@@ -209,7 +215,8 @@ struct ForwardPass {
     }
   }
 
-  /// Q, K, V as the scores use them: projected, then per-head q/k RMSNorm (Qwen3), then
+  /// Q, K, V as the scores use them: projected, then q/k RMSNorm over each head (Qwen3, Gemma 3)
+  /// or the whole projection (OLMo 2: the norm weight's length says which), then
   /// rotated (Llama family) as positions `start`…. q (T, H·D), k and v (T, G·D). With
   /// `keepUnrotated` (the layer
   /// explain walks through) also Q and K just before the rotation.
@@ -222,8 +229,8 @@ struct ForwardPass {
     var k = linear(a, rows: t, weight: w.key, bias: w.keyBias, outputs: kvWidth)
     let v = linear(a, rows: t, weight: w.value, bias: w.valueBias, outputs: kvWidth)
     if let qn = w.queryNorm, let kn = w.keyNorm {
-      q = rmsNorm(q, columns: config.headDim, weight: qn, epsilon: config.normEpsilon)
-      k = rmsNorm(k, columns: config.headDim, weight: kn, epsilon: config.normEpsilon)
+      q = rmsNorm(q, columns: qn.count, weight: qn, epsilon: config.normEpsilon)
+      k = rmsNorm(k, columns: kn.count, weight: kn, epsilon: config.normEpsilon)
     }
     var unrotated: (q: [Float], k: [Float])?
     if let rotary {

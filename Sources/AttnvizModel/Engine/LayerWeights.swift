@@ -59,14 +59,15 @@ struct LayerWeights {
     outputBias = try optional(.outputBias)
     queryNorm = try optional(.queryNorm)
     keyNorm = try optional(.keyNorm)
-    attentionNorm = try required(.attentionNormWeight)
+    // OLMo 2 has no norm before its sub-blocks: empty.
+    attentionNorm = try optional(.attentionNormWeight) ?? []
     attentionNormBias = try optional(.attentionNormBias)
     postAttentionNorm = try optional(.postAttentionNormWeight)
     guard !attentionOnly else {
       (mlpNorm, up, down) = ([], WeightMatrix([]), WeightMatrix([]))
       return
     }
-    mlpNorm = try required(.mlpNormWeight)
+    mlpNorm = try optional(.mlpNormWeight) ?? []
     mlpNormBias = try optional(.mlpNormBias)
     postMLPNorm = try optional(.postMLPNormWeight)
     up = try matrix(.upWeight)
@@ -85,12 +86,19 @@ struct ParameterReader {
   let source: any TensorSource
   let table: TensorTable
   let checkpoint: String
+  /// Added to every RMSNorm weight read (Gemma's folders store w of a (1 + w) factor).
+  var normOffset: Float = 0
 
   func read(_ parameter: Parameter) throws -> [Float] {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
       preconditionFailure("the table check guarantees every required parameter: \(parameter)")
     }
-    let values = try source.float32(name)
+    var values =
+      try entry.rows.map { try source.float32Rows(name, rows: Array($0)) }
+      ?? source.float32(name)
+    if normOffset != 0, parameter.isNormWeight {
+      for i in values.indices { values[i] += normOffset }
+    }
     let count = entry.shape.reduce(1, *)
     guard values.count == count else {
       throw ModelError.badModel(
@@ -108,7 +116,7 @@ struct ParameterReader {
     guard let name = table.names[parameter], let entry = table.entries[parameter] else {
       preconditionFailure("the table check guarantees every required parameter: \(parameter)")
     }
-    if entry.transposed { return WeightMatrix(try read(parameter)) }
+    if entry.transposed || entry.rows != nil { return WeightMatrix(try read(parameter)) }
     let matrix = try source.matrix(name)
     guard matrix.count == entry.shape.reduce(1, *) else {
       throw ModelError.badModel(
@@ -155,6 +163,21 @@ struct ParameterReader {
       path: checkpoint,
       reason: "tensor \"\(name)\" holds \(values[index].isNaN ? "NaN" : "an infinite value") at "
         + "element \(element(index)); the checkpoint is corrupted (download it again)")
+  }
+}
+
+extension Parameter {
+  /// The weight of a norm (pre-, post-, q/k or final), which Gemma offsets by 1.
+  var isNormWeight: Bool {
+    switch self {
+    case .finalNormWeight, .embeddingNormWeight: true
+    case .layer(_, let p):
+      [
+        .attentionNormWeight, .mlpNormWeight, .postAttentionNormWeight, .postMLPNormWeight,
+        .queryNorm, .keyNorm,
+      ].contains(p)
+    default: false
+    }
   }
 }
 

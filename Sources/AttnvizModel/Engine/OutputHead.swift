@@ -1,3 +1,5 @@
+import Foundation
+
 /// The end of a decoder: the final norm, then the LM head, logits = norm(x)·Eᵀ.
 ///
 ///     x (T, C) → norm_f → (T, C) → · W_headᵀ → logits (T, V)
@@ -46,8 +48,17 @@ struct OutputHead {
     try unembed(try finalNorm(x), rows: rows)
   }
 
-  /// The head alone: h·W_headᵀ for h (rows, C) already normalised. (rows, V)
+  /// The head alone: h·W_headᵀ for h (rows, C) already normalised, soft-capped as c·tanh(z/c)
+  /// with Gemma 2's `final_logit_softcapping` c. (rows, V)
   func unembed(_ h: [Float], rows: Int) throws -> [Float] {
+    var logits = try uncappedLogits(h, rows: rows)
+    if let cap = config.finalLogitSoftCap.map(Float.init) {
+      for i in logits.indices { logits[i] = tanh(logits[i] / cap) * cap }
+    }
+    return logits
+  }
+
+  func uncappedLogits(_ h: [Float], rows: Int) throws -> [Float] {
     let parameter = try parameter()
     let (v, c) = (config.vocabularySize, config.hidden)
     precondition(h.count == rows * c, "unembed: shapes differ")

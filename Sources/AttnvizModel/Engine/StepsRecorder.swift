@@ -75,6 +75,9 @@ struct StepsRecorder {
 
   /// "llama3, factor 8" for rescaled rotary frequencies, nil for plain RoPE.
   var scalingDescription: String? {
+    if case .factors = config.ropeScaling {
+      return "llama3, per-frequency factors of the GGUF file"
+    }
     guard case .llama3(let factor, _, _, _) = config.ropeScaling else { return nil }
     let shown = factor == factor.rounded() && abs(factor) < 1e9 ? String(Int(factor)) : "\(factor)"
     return "llama3, factor \(shown)"

@@ -23,6 +23,11 @@ public protocol TensorSource: Sendable {
   /// The tensor as a `WeightMatrix`: a view of the checkpoint's memory when its bytes already are
   /// Float32 in this machine's order, else `float32(name)`. The default converts.
   func matrix(_ name: String) throws -> WeightMatrix
+  /// Whether norm weights are stored as the factors the normalised values are multiplied by,
+  /// whatever the architecture's own convention (`ArchitectureLayout.normWeightOffset`): true
+  /// for GGUF files, whose converter adds Gemma's 1; false (the default) for Hugging Face
+  /// checkpoints, stored as the model's code reads them.
+  var storesNormFactors: Bool { get }
   /// Which checkpoint this is, from the bytes already mapped (`CheckpointFingerprint`); nil for
   /// a source built in memory. The default is nil.
   var fingerprint: CheckpointFingerprint? { get }
@@ -32,6 +37,8 @@ extension TensorSource {
   public func checkConvertible(_ name: String) throws {}
 
   public var fingerprint: CheckpointFingerprint? { nil }
+
+  public var storesNormFactors: Bool { false }
 
   public func matrix(_ name: String) throws -> WeightMatrix { WeightMatrix(try float32(name)) }
 

@@ -35,6 +35,10 @@ struct TensorEntry: Sendable {
   var optional = false
   /// Outside the model prefix (`lm_head.weight` beside `model.…`).
   var unprefixed = false
+  /// Rows of a fused tensor of `storedShape` (Phi-3's qkv_proj and gate_up_proj): the
+  /// parameter is these rows, `shape` their shape.
+  var rows: Range<Int>? = nil
+  var storedShape: [Int]? = nil
 }
 
 /// An architecture's tensor table matched against a checkpoint: every expected tensor present
@@ -78,11 +82,12 @@ struct TensorTable: Sendable {
         if !entry.optional { missing.append(stored) }
         continue
       }
-      guard shape == entry.shape else {
+      guard shape == entry.storedShape ?? entry.shape else {
         throw ModelError.badModel(
           path: checkpoint,
           reason: "tensor \"\(stored)\" has shape \(shape) but config.json implies "
-            + "\(entry.shape) (\(config.shapeSummary)); do the two belong to the same model?")
+            + "\(entry.storedShape ?? entry.shape) (\(config.shapeSummary)); do the two belong "
+            + "to the same model?")
       }
       try source.checkConvertible(stored)
       names[entry.parameter] = stored

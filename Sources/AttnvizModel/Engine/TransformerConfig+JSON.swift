@@ -20,12 +20,92 @@ extension TransformerConfig {
     case .bert, .roberta: self = try Self.bert(architecture, fields)
     case .distilbert: self = try Self.distilbert(fields)
     case .gpt2: self = try Self.gpt2(fields)
-    case .gemma3:
-      throw fields.fail(
-        "model_type",
-        "is \"gemma3_text\"; attnviz reads Gemma 3 from its GGUF file (make model installs "
-          + "gemma-3-270m), not yet from a Hugging Face folder")
+    case .gemma, .gemma2, .gemma3: self = try Self.gemma(architecture, fields)
+    case .phi3, .olmo2: self = try Self.llamaFamily(architecture, fields)
     }
+  }
+
+  /// Gemma, Gemma 2 and Gemma 3 text models (`configuration_gemma*.py`): head_dim stated,
+  /// `hidden_activation` (Gemma 1's legacy "gelu" means the tanh approximation), Gemma 2/3's
+  /// `query_pre_attn_scalar`, soft-caps and local/global layers (`layer_types`, else every
+  /// second (Gemma 2) or sixth (Gemma 3, `sliding_window_pattern`) layer global), Gemma 3's two
+  /// rotary bases (`rope_parameters.full_attention` / `.sliding_attention`, or transformers 4's
+  /// `rope_theta` and `rope_local_base_freq`).
+  static func gemma(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
+    if try f.flag("use_bidirectional_attention") == true {
+      throw f.fail("use_bidirectional_attention", "is true; attnviz runs Gemma as a decoder only")
+    }
+    let heads = try f.integer("num_attention_heads")
+    var activation =
+      try f.activation("hidden_activation") ?? f.activation("hidden_act") ?? .geluTanh
+    if architecture == .gemma, activation == .gelu { activation = .geluTanh }
+    let sandwich = architecture != .gemma
+    var theta = 10_000.0
+    var localTheta: Double?
+    var scaling = RopeScaling.none
+    if architecture == .gemma3,
+      let parameters = f.root["rope_parameters"] as? [String: Any],
+      parameters["full_attention"] != nil || parameters["sliding_attention"] != nil
+    {
+      for (kind, key) in [("full_attention", true), ("sliding_attention", false)] {
+        guard let value = parameters[kind] else { continue }
+        guard let object = value as? [String: Any] else {
+          throw f.fail("rope_parameters.\(kind)", "must be an object")
+        }
+        let type = object["rope_type"] as? String ?? "default"
+        guard type == "default" else {
+          throw f.fail(
+            "rope_parameters.\(kind)",
+            "has rope_type \"\(type)\"; attnviz runs Gemma 3 with default rotary frequencies only")
+        }
+        let base = try f.positiveNumber("rope_theta", in: object)
+        if key { theta = base ?? 1_000_000 } else { localTheta = base ?? 10_000 }
+      }
+      localTheta = localTheta ?? 10_000
+    } else {
+      theta = try f.ropeTheta(default: architecture == .gemma3 ? 1_000_000 : 10_000)
+      scaling = try f.ropeScaling()
+      if architecture == .gemma3 {
+        localTheta = try f.positiveNumber("rope_local_base_freq") ?? 10_000
+      }
+    }
+    let layers = try f.integer("num_hidden_layers")
+    var window: Int? = nil
+    var period: Int? = nil
+    if sandwich {
+      window = try f.optionalInteger("sliding_window") ?? 4096
+      period = try f.globalLayerPeriod(
+        layers: layers,
+        fallback: architecture == .gemma2
+          ? 2 : try f.optionalInteger("sliding_window_pattern") ?? 6)
+    }
+    var config = TransformerConfig(
+      architecture: architecture, layers: layers, hidden: try f.integer("hidden_size"),
+      heads: heads, kvHeads: try f.optionalInteger("num_key_value_heads") ?? heads,
+      headDim: try f.optionalInteger("head_dim") ?? 256,
+      intermediate: try f.integer("intermediate_size"),
+      normEpsilon: try f.positiveNumber("rms_norm_eps") ?? 1e-6, activation: activation,
+      ropeTheta: theta, ropeScaling: scaling,
+      maxPositions: try f.integer("max_position_embeddings"),
+      vocabularySize: try f.integer("vocab_size"),
+      tiedEmbeddings: try f.flag("tie_word_embeddings") ?? true,
+      qkvBias: try f.flag("attention_bias") ?? false,
+      outputBias: try f.flag("attention_bias") ?? false, qkNorm: architecture == .gemma3,
+      slidingWindow: window)
+    config.globalLayerPeriod = period
+    config.localRopeTheta = localTheta
+    if sandwich {
+      config.queryPreAttentionScalar = try f.positiveNumber("query_pre_attn_scalar") ?? 256
+      config.attentionSoftCap = try f.softCap("attn_logit_softcapping")
+      config.finalLogitSoftCap = try f.softCap("final_logit_softcapping")
+    }
+    config.origin = f.origin([
+      .layers: "num_hidden_layers", .hidden: "hidden_size", .heads: "num_attention_heads",
+      .kvHeads: "num_key_value_heads", .headDim: "head_dim", .intermediate: "intermediate_size",
+      .maxPositions: "max_position_embeddings", .vocabularySize: "vocab_size",
+      .normEpsilon: "rms_norm_eps", .ropeTheta: "rope_theta", .slidingWindow: "sliding_window",
+    ])
+    return config
   }
 
   static func llamaFamily(_ architecture: Architecture, _ f: ConfigFields) throws -> Self {
@@ -43,7 +123,19 @@ extension TransformerConfig {
     {
       throw f.fail("layer_types", "has sliding-attention layers; attnviz runs full attention only")
     }
-    let window = architecture == .mistral ? try f.optionalInteger("sliding_window") : nil
+    if architecture == .phi3 {
+      // Phi-3's rope_parameters may carry partial_rotary_factor (Phi-4-mini: 0.75) and
+      // longrope factors (the 128k models): neither is computed here.
+      let parameters = (f.root["rope_parameters"] ?? f.root["rope_scaling"]) as? [String: Any]
+      if let partial = parameters?["partial_rotary_factor"] ?? f.root["partial_rotary_factor"],
+        (partial as? NSNumber)?.doubleValue != 1
+      {
+        throw f.fail(
+          "partial_rotary_factor", "is \(partial); attnviz rotates whole heads (1.0) only")
+      }
+    }
+    let window =
+      [.mistral, .phi3].contains(architecture) ? try f.optionalInteger("sliding_window") : nil
     var config = TransformerConfig(
       architecture: architecture, layers: try f.integer("num_hidden_layers"), hidden: hidden,
       heads: heads, kvHeads: try f.optionalInteger("num_key_value_heads") ?? heads,
@@ -56,7 +148,8 @@ extension TransformerConfig {
       vocabularySize: try f.integer("vocab_size"),
       tiedEmbeddings: try f.flag("tie_word_embeddings") ?? false,
       qkvBias: architecture == .qwen2 || bias, outputBias: bias,
-      mlpBias: try f.flag("mlp_bias") ?? false, qkNorm: architecture == .qwen3,
+      mlpBias: try f.flag("mlp_bias") ?? false,
+      qkNorm: architecture == .qwen3 || architecture == .olmo2,
       slidingWindow: window)
     config.origin = f.origin([
       .layers: "num_hidden_layers", .hidden: "hidden_size", .heads: "num_attention_heads",
@@ -222,8 +315,43 @@ struct ConfigFields {
     return activation
   }
 
+  /// A soft-cap: absent or null for none, else a positive number (0 or NaN is refused, not
+  /// read as "no cap").
+  func softCap(_ field: String) throws -> Double? {
+    guard let value = root[field], !(value is NSNull) else { return nil }
+    guard let number = value as? NSNumber, isNumberNotBool(value), number.doubleValue > 0,
+      number.doubleValue.isFinite
+    else { throw fail(field, "must be a positive number or null (no cap), not \(value)") }
+    return number.doubleValue
+  }
+
+  /// Which layers attend through the window, as `TransformerConfig.globalLayerPeriod`:
+  /// `layer_types` when given (it must be the pattern "every n-th layer global", the one the
+  /// engine follows), else the architecture's period `fallback`.
+  func globalLayerPeriod(layers: Int, fallback: Int) throws -> Int {
+    guard let value = root["layer_types"], !(value is NSNull) else { return fallback }
+    guard let kinds = value as? [String], kinds.count == layers,
+      kinds.allSatisfy({ $0 == "sliding_attention" || $0 == "full_attention" })
+    else {
+      throw fail(
+        "layer_types",
+        "must list \"sliding_attention\" or \"full_attention\" for each of the \(layers) layers")
+    }
+    let period = (kinds.firstIndex(of: "full_attention") ?? layers) + 1
+    let expected = (0..<layers).map {
+      ($0 + 1) % period == 0 ? "full_attention" : "sliding_attention"
+    }
+    guard kinds == expected else {
+      throw fail(
+        "layer_types",
+        "is not \"every n-th layer global\" (\(kinds.joined(separator: ", "))); attnviz runs "
+          + "that pattern only")
+    }
+    return period
+  }
+
   /// transformers 4 writes `rope_theta` at the top level; 5 writes it inside `rope_parameters`.
-  func ropeTheta() throws -> Double {
+  func ropeTheta(default fallback: Double = 10_000) throws -> Double {
     if let value = root["rope_parameters"], !(value is NSNull), !(value is [String: Any]) {
       throw fail("rope_parameters", "must be an object")
     }
@@ -232,7 +360,7 @@ struct ConfigFields {
     {
       return theta
     }
-    return try positiveNumber("rope_theta") ?? 10_000
+    return try positiveNumber("rope_theta") ?? fallback
   }
 
   /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.

@@ -95,6 +95,13 @@ extension TransformerConfig {
     if let scalar = queryPreAttentionScalar, !(scalar.isFinite && scalar > 0) {
       throw fail("query_pre_attn_scalar \(scalar) must be a positive number")
     }
+    for (key, cap) in [
+      ("attn_logit_softcapping", attentionSoftCap), ("final_logit_softcapping", finalLogitSoftCap),
+    ] {
+      if let cap, !(cap.isFinite && cap > 0) {
+        throw fail("the soft-cap \(key) \(cap) must be a positive number (or absent)")
+      }
+    }
     if case .llama3(let factor, let low, let high, let original) = ropeScaling {
       guard factor > 0, low > 0, high > low, original > 0 else {
         throw fail(

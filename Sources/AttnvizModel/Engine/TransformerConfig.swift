@@ -12,34 +12,39 @@ public struct TransformerConfig: Sendable, Equatable {
   /// The architectures the engine runs, named by their `config.json` `model_type`.
   public enum Architecture: String, Sendable, CaseIterable {
     case llama, mistral, qwen2, qwen3, bert, roberta, distilbert, gpt2
-    /// Gemma 3's text model (`gemma3_text`): read from GGUF files.
+    /// Gemma (1): Llama's block with Gemma's (1 + w) norms, √C embeddings, GELU-tanh gating.
+    case gemma
+    /// Gemma 2: norms before and after each sub-block, alternating local (sliding-window) and
+    /// global layers, soft-capped attention scores and logits.
+    case gemma2
+    /// Gemma 3's text model (`gemma3_text`): Gemma 2 without the score soft-cap, with q/k norms
+    /// and a local rotary base on the windowed layers (five of every six).
     case gemma3 = "gemma3_text"
+    /// Phi-3: Llama's block with Q, K, V fused in one projection and gate and up in another.
+    case phi3
+    /// OLMo 2: norms after the sub-blocks only, q/k RMSNorm over the whole projection.
+    case olmo2
 
     /// Decoders (causal attention) vs encoders (every token sees every token).
     public var isCausal: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3, .gpt2, .gemma3: true
+      case .llama, .mistral, .qwen2, .qwen3, .gpt2, .gemma, .gemma2, .gemma3, .phi3, .olmo2: true
       case .bert, .roberta, .distilbert: false
       }
     }
 
     /// Llama-family decoders: rotary positions, RMSNorm, a gated feed-forward, grouped-query
-    /// attention (Gemma 3 adds norms after the sub-blocks and sliding-window layers).
+    /// attention (Gemma 2 and 3 add norms after the sub-blocks and sliding-window layers).
     public var isLlamaFamily: Bool {
       switch self {
-      case .llama, .mistral, .qwen2, .qwen3, .gemma3: true
+      case .llama, .mistral, .qwen2, .qwen3, .gemma, .gemma2, .gemma3, .phi3, .olmo2: true
       case .bert, .roberta, .distilbert, .gpt2: false
       }
     }
 
-    /// Whether a Hugging Face folder's `config.json` of this `model_type` is read (Gemma 3 is
-    /// read from GGUF files only, so far).
-    public var readsConfigJSON: Bool { self != .gemma3 }
-
-    /// "bert, distilbert, gpt2, llama, mistral, qwen2, qwen3, roberta" (the `config.json`
-    /// model types) for error messages.
+    /// "bert, distilbert, gemma, gemma2, …" (the `config.json` model types) for error messages.
     public static var supportedList: String {
-      allCases.filter(\.readsConfigJSON).map(\.rawValue).sorted().joined(separator: ", ")
+      allCases.map(\.rawValue).sorted().joined(separator: ", ")
     }
   }
 
@@ -112,6 +117,11 @@ public struct TransformerConfig: Sendable, Equatable {
   public var localRopeTheta: Double?
   /// Gemma's `query_pre_attn_scalar` s: scores are scaled by 1/√s instead of 1/√D.
   public var queryPreAttentionScalar: Double?
+  /// Gemma 2's `attn_logit_softcapping` c: scaled scores s become c·tanh(s/c) before the mask
+  /// and the softmax. nil: no cap.
+  public var attentionSoftCap: Double?
+  /// Gemma 2's `final_logit_softcapping` c: logits z become c·tanh(z/c). nil: no cap.
+  public var finalLogitSoftCap: Double?
   /// Token-type (segment) embeddings rows (BERT, RoBERTa); 0 when the model has none.
   public var typeVocabularySize: Int
   /// RoBERTa's padding index (`pad_token_id`): positions count from paddingIndex + 1 and skip
@@ -154,9 +164,9 @@ public struct TransformerConfig: Sendable, Equatable {
 
   static func defaultActivation(_ architecture: Architecture) -> Activation {
     switch architecture {
-    case .llama, .mistral, .qwen2, .qwen3: .silu
+    case .llama, .mistral, .qwen2, .qwen3, .phi3, .olmo2: .silu
     case .bert, .roberta, .distilbert: .gelu
-    case .gpt2, .gemma3: .geluTanh
+    case .gpt2, .gemma, .gemma2, .gemma3: .geluTanh
     }
   }
 

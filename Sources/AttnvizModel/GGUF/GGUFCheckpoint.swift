@@ -28,6 +28,9 @@ public struct GGUFCheckpoint: TensorSource {
 
   public var fingerprint: CheckpointFingerprint? { file.fingerprint }
 
+  /// llama.cpp's converter stores Gemma's norm weights with the 1 added (`data_torch + 1`).
+  public var storesNormFactors: Bool { true }
+
   /// `permuteQK`: undo llama.cpp's Q/K permutation, with `heads` and `kvHeads` heads.
   /// `blockNames`: the architecture's own meaning of block tensor names, over `blockNames`'
   /// (Gemma's `ffn_norm` is `pre_feedforward_layernorm`, its `post_attention_norm`

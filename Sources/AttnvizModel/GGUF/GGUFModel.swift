@@ -4,21 +4,26 @@ import Foundation
 extension TransformerModel {
   /// The GGUF architectures attnviz runs (`general.architecture`).
   public static let ggufArchitectures: [String: TransformerConfig.Architecture] = [
-    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma3": .gemma3,
+    "llama": .llama, "mistral": .mistral, "qwen2": .qwen2, "qwen3": .qwen3, "gemma": .gemma,
+    "gemma2": .gemma2, "gemma3": .gemma3, "phi3": .phi3, "olmo2": .olmo2,
   ]
 
   /// What llama.cpp knows about an architecture without a metadata key for it
-  /// (`llama_model::load_hparams`): Gemma 3 windows all layers but every sixth, rotates the
-  /// windowed ones with base 10 000, and scales scores by 1/√(key length).
+  /// (`load_arch_hparams` in src/models/gemma2.cpp, gemma3.cpp): Gemma 2 windows every other
+  /// layer, Gemma 3 all but every sixth, rotating the windowed ones with base 10 000
+  /// (`rope.freq_base_swa` overrides it); both scale scores by 1/√(key length), except the
+  /// 27B models (46 and 62 layers), scaled by 1/√(C/H).
   struct GGUFLayerPattern {
     var globalLayerPeriod: Int
-    var localRopeTheta: Double
-    var scalesByKeyLength: Bool
+    var localRopeTheta: Double?
+    var hiddenPerHeadScaleLayers: Int
   }
 
   static let ggufLayerPatterns: [String: GGUFLayerPattern] = [
+    "gemma2": GGUFLayerPattern(
+      globalLayerPeriod: 2, localRopeTheta: nil, hiddenPerHeadScaleLayers: 46),
     "gemma3": GGUFLayerPattern(
-      globalLayerPeriod: 6, localRopeTheta: 10_000, scalesByKeyLength: true)
+      globalLayerPeriod: 6, localRopeTheta: 10_000, hiddenPerHeadScaleLayers: 62),
   ]
 
   /// Loads a GGUF file (llama.cpp, Ollama, LM Studio): the configuration from its metadata,
@@ -93,8 +98,9 @@ extension TransformerConfig {
       try optionalInt("attention.key_length") != nil
       ? "attention.key_length"
       : (["llama", "mistral"].contains(name) ? "rope.dimension_count" : "")
+    let layers = try int("block_count")
     self.init(
-      architecture: architecture, layers: try int("block_count"), hidden: hidden, heads: heads,
+      architecture: architecture, layers: layers, hidden: hidden, heads: heads,
       kvHeads: try optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
       intermediate: try int("feed_forward_length"),
       normEpsilon: try double("attention.layer_norm_rms_epsilon") ?? 1e-6,
@@ -105,9 +111,27 @@ extension TransformerConfig {
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
       slidingWindow: try optionalInt("attention.sliding_window"))
     if let pattern = TransformerModel.ggufLayerPatterns[name] {
-      globalLayerPeriod = pattern.globalLayerPeriod
-      localRopeTheta = pattern.localRopeTheta
-      if pattern.scalesByKeyLength { queryPreAttentionScalar = Double(self.headDim) }
+      globalLayerPeriod =
+        try optionalInt("attention.sliding_window_pattern") ?? pattern.globalLayerPeriod
+      localRopeTheta = try double("rope.freq_base_swa") ?? pattern.localRopeTheta
+      queryPreAttentionScalar =
+        layers == pattern.hiddenPerHeadScaleLayers
+        ? Double(hidden / heads) : Double(self.headDim)
+      for (key, cap) in [
+        ("attn_logit_softcapping", \Self.attentionSoftCap),
+        ("final_logit_softcapping", \Self.finalLogitSoftCap),
+      ] {
+        guard let value = try double(key) else { continue }
+        // llama.cpp reads 0 as "no cap"; anything else must be a positive number.
+        guard value.isFinite, value >= 0 else {
+          throw fail(
+            "is \(value); a soft-cap must be a positive number (0: none)", "\(name).\(key)")
+        }
+        self[keyPath: cap] = value == 0 ? nil : value
+      }
+    }
+    if let factors = try TransformerConfig.ropeFactors(file, headDim: self.headDim) {
+      ropeScaling = .factors(factors)
     }
     let keys: [Field: String] = [
       .layers: "block_count", .hidden: "embedding_length", .heads: "attention.head_count",
@@ -123,17 +147,28 @@ extension TransformerConfig {
       })
   }
 
-  /// Llama 3.1's frequency factors (`rope_freqs.weight`) and `rope.scaling.*` are not read yet:
-  /// refuse them rather than compute a different attention.
+  /// Llama 3.1/3.2's rescaled frequencies as llama.cpp stores them: `rope_freqs.weight`, D/2
+  /// Float32 divisors (`LlamaModel.generate_extra_tensors` in the converter; llama.cpp's
+  /// `ggml_rope_ext` divides each frequency by its factor). nil without the tensor.
+  static func ropeFactors(_ file: GGUFFile, headDim: Int) throws -> [Double]? {
+    guard let info = file.tensor("rope_freqs.weight") else { return nil }
+    let values = try file.floats("rope_freqs.weight")
+    guard info.shape == [headDim / 2], values.count == headDim / 2,
+      values.allSatisfy({ $0.isFinite && $0 > 0 })
+    else {
+      throw GGUFError(
+        file: file.path, subject: "tensor \"rope_freqs.weight\"",
+        reason: "must hold \(headDim / 2) positive rotary frequency factors (one per pair of a "
+          + "head of size \(headDim)), not \(info.shape) values")
+    }
+    return values.map(Double.init)
+  }
+
+  /// `rope.scaling.*` (linear, YaRN) is not read: refuse it rather than compute a different
+  /// attention.
   static func refuseRopeScaling(
     _ file: GGUFFile, architecture: String, fail: (String, String?) -> GGUFError
   ) throws {
-    if file.tensor("rope_freqs.weight") != nil {
-      throw GGUFError(
-        file: file.path, subject: "tensor \"rope_freqs.weight\"",
-        reason: "holds rotary frequency factors (Llama 3.1 style), which attnviz does not "
-          + "apply to GGUF files yet; use the model's Hugging Face folder instead")
-    }
     let key = "\(architecture).rope.scaling.type"
     if let type = file.header.value(key)?.stringValue, type != "none" {
       throw fail(

@@ -18,6 +18,15 @@ public struct MarianConfig: Sendable, Equatable {
 
   public var headDim: Int { dim / heads }
 
+  /// The sizes of a model read from elsewhere (a Hugging Face config.json).
+  public init(
+    dim: Int, encoderLayers: Int, decoderLayers: Int, heads: Int, feedForward: Int,
+    vocabulary: Int
+  ) {
+    (self.dim, self.encoderLayers, self.decoderLayers) = (dim, encoderLayers, decoderLayers)
+    (self.heads, self.feedForward, self.vocabulary) = (heads, feedForward, vocabulary)
+  }
+
   /// Reads the YAML subset Marian writes (`key: value` lines, `- item` lists).
   public init(yaml: String, file: String) throws(ModelError) {
     var values: [String: String] = [:]

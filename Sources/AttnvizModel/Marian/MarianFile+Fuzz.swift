@@ -24,7 +24,7 @@ extension MarianFile {
     else { return count }
     let (context, attention) = pass.encode([0, min(1, config.vocabulary - 1)])
     var state = pass.startDecoding(context: context)
-    let (logits, cross) = pass.step(previous: nil, position: 0, state: &state)
+    let (logits, cross, _) = pass.step(previous: nil, position: 0, state: &state)
     precondition(logits.count == config.vocabulary, "logits of the wrong length")
     precondition(attention.count == config.encoderLayers && cross.count == config.decoderLayers)
     return count + logits.count

@@ -3,16 +3,18 @@ import AttnvizMath
 import AttnvizTokens
 import Foundation
 
-/// A Marian translation model folder (Firefox Translations' layout): one `model*.bin`, one
+/// A translation model: a Marian folder (Firefox Translations' layout: one `model*.bin`, one
 /// SentencePiece vocabulary `*.spm` shared by source and target, and optionally
 /// `model_info.json` (the language names) and the decoder configuration `config*.yml`
-/// (`max-length-factor`). The int8 weights are dequantised to Float32 once, at load.
+/// (`max-length-factor`); the int8 weights are dequantised to Float32 once, at load), or a
+/// Hugging Face encoder–decoder folder (`MarianTranslator(huggingFaceFolder:)`: MarianMT, BART, T5).
+/// Both run through one `EncoderDecoderPass`.
 public struct MarianTranslator: Sendable {
   /// The folder's name ("firefox-en-pt").
   public let name: String
   public let folder: String
   public let config: MarianConfig
-  public let tokenizer: SentencePieceTokenizer
+  let tokens: TranslatorTokens
   /// "English", "Portuguese" from model_info.json, when present.
   public let sourceLanguage: String?
   public let targetLanguage: String?
@@ -21,6 +23,8 @@ public struct MarianTranslator: Sendable {
   public let lengthFactor: Double
   /// `</s>`: ends the source, and the translation when generated.
   public let endID: Int
+  /// The Hugging Face `model_type` ("marian", "bart"); nil for a Marian binary model.
+  public let modelType: String?
   let pass: EncoderDecoderPass
 
   /// The most source tokens attnviz translates (figures and the attention maps grow with the
@@ -31,6 +35,7 @@ public struct MarianTranslator: Sendable {
   /// version 1), without reading the rest: how `--model` and `attnviz models` tell translators
   /// from other folders.
   public static func isTranslatorFolder(_ folder: String) -> Bool {
+    if huggingFaceModelType(folder) != nil { return true }
     guard let model = try? modelFile(in: folder),
       let start = try? BoundedFile.readStart(model, what: "the Marian model", count: 8)
     else { return false }
@@ -45,6 +50,9 @@ public struct MarianTranslator: Sendable {
   public static func summary(folder: String) -> (config: MarianConfig?, direction: String?) {
     let languages = languages(folder)
     let direction = languages.source.flatMap { s in languages.target.map { "\(s) → \($0)" } }
+    if huggingFaceModelType(folder) != nil {
+      return ((try? huggingFaceConfig(folder)), direction)
+    }
     guard let path = modelFilePath(in: folder),
       let bytes = try? BoundedFile.read(path, what: BoundedFile.name(path), limit: 64 << 20),
       let file = try? MarianFile(bytes: bytes, file: path),
@@ -72,7 +80,16 @@ public struct MarianTranslator: Sendable {
     return model
   }
 
+  /// Reads a translator folder: a Hugging Face one when it has a config.json, else Marian's.
   public init(folder: String) throws {
+    if FileManager.default.fileExists(atPath: folder + "/config.json") {
+      try self.init(huggingFaceFolder: folder)
+    } else {
+      try self.init(marianFolder: folder)
+    }
+  }
+
+  init(marianFolder folder: String) throws {
     self.folder = folder
     name = BoundedFile.name(folder)
     let file = try MarianFile(contentsOf: try Self.modelFile(in: folder))
@@ -86,7 +103,8 @@ public struct MarianTranslator: Sendable {
           ? "has no SentencePiece vocabulary (*.spm)"
           : "has \(vocabularies.count) .spm files; attnviz reads models with one shared vocabulary")
     }
-    tokenizer = try SentencePieceTokenizer(contentsOf: vocabulary)
+    let tokenizer = try SentencePieceTokenizer(contentsOf: vocabulary)
+    tokens = .sentencePiece(tokenizer)
     guard tokenizer.file.pieces.count == config.vocabulary, let end = tokenizer.controlID("</s>")
     else {
       throw ModelError.badModel(
@@ -100,6 +118,18 @@ public struct MarianTranslator: Sendable {
     let info = Self.languages(folder)
     (sourceLanguage, targetLanguage) = (info.source, info.target)
     lengthFactor = Self.lengthFactor(folder) ?? 3
+    modelType = nil
+  }
+
+  /// All the parts, for the Hugging Face reader.
+  init(
+    name: String, folder: String, config: MarianConfig, tokens: TranslatorTokens, endID: Int,
+    pass: EncoderDecoderPass, modelType: String
+  ) {
+    (self.name, self.folder, self.config, self.tokens) = (name, folder, config, tokens)
+    (self.endID, self.pass, self.modelType) = (endID, pass, modelType)
+    (sourceLanguage, targetLanguage) = (nil, nil)
+    lengthFactor = 3
   }
 
   /// The weights, each checked against the shape the configuration gives.
@@ -134,18 +164,22 @@ public struct MarianTranslator: Sendable {
     }
     let decoder = try (1...config.decoderLayers).map { l in
       EncoderDecoderPass.DecoderLayer(
-        recurrent: .init(
-          candidate: try matrix("decoder_l\(l)_rnn_W", c, c),
-          gate: try matrix("decoder_l\(l)_rnn_Wf", c, c),
-          gateBias: try vector("decoder_l\(l)_rnn_bf", c),
-          normWeight: try vector("decoder_l\(l)_rnn_ffn_ln_scale", c),
-          normBias: try vector("decoder_l\(l)_rnn_ffn_ln_bias", c)),
+        mixer: .recurrent(
+          .init(
+            candidate: try matrix("decoder_l\(l)_rnn_W", c, c),
+            gate: try matrix("decoder_l\(l)_rnn_Wf", c, c),
+            gateBias: try vector("decoder_l\(l)_rnn_bf", c),
+            normWeight: try vector("decoder_l\(l)_rnn_ffn_ln_scale", c),
+            normBias: try vector("decoder_l\(l)_rnn_ffn_ln_bias", c))),
         cross: try attention("decoder_l\(l)_context"),
         feedForward: try feedForward("decoder_l\(l)_ffn"))
     }
     return EncoderDecoderPass(
       hidden: c, heads: config.heads, feedForwardWidth: i, epsilon: 1e-6,
       embedding: try file.values("Wemb", shape: [config.vocabulary, c], storedRows: true),
+      embeddingScale: Float(Double(c).squareRoot()),
+      positions: .sinusoidalHalves(lastFrequency: true), embeddingNorms: nil,
+      activation: .relu, startToken: nil, outputWeight: nil,
       outputBias: try vector("decoder_ff_logit_out_b", config.vocabulary),
       encoder: encoder, decoder: decoder)
   }
@@ -187,25 +221,32 @@ public struct MarianTranslator: Sendable {
   /// is refused, or cut with `truncate`. The translation stops at `</s>` or after
   /// `lengthFactor` × the source's tokens.
   public func translate(_ text: String, truncate: Bool = false) throws -> Translation {
-    var source = try tokenizer.tokenize(text)
+    let (prefix, suffix) = tokens.framing(endID: endID)
+    var source = try tokens.pieces(text)
     var truncatedFrom: Int?
-    if source.count + 1 > Self.sourceTokenLimit {
+    let framed = prefix.count + suffix.count
+    var limit = Self.sourceTokenLimit
+    if let positions = pass.positionLimit { limit = min(limit, positions) }
+    if source.count + framed > limit {
       guard truncate else {
-        throw ModelError.tooManyTokens(count: source.count + 1, limit: Self.sourceTokenLimit)
+        throw ModelError.tooManyTokens(count: source.count + framed, limit: limit)
       }
-      truncatedFrom = source.count + 1
-      source = Array(source.prefix(Self.sourceTokenLimit - 1))
+      truncatedFrom = source.count + framed
+      source = Array(source.prefix(limit - framed))
     }
-    source.append(Token(tokenizer.label(of: endID), id: endID, isSpecial: true))
+    source = prefix + source + suffix
     let ids = source.map { $0.id ?? endID }
     let (context, encoderAttention) = pass.encode(ids)
     var state = pass.startDecoding(context: context)
-    let limit = Int((lengthFactor * Double(ids.count)).rounded(.down))
+    var steps = Int((lengthFactor * Double(ids.count)).rounded(.down))
+    if let positions = pass.positionLimit { steps = min(steps, positions) }
     var output: [Int] = []
     var cross: [[[Matrix]]] = []  // [step][layer][head] (1, S)
+    var selfRows: [[[Matrix]]] = []  // [step][layer][head] (1, t + 1)
     var previous: Int?
-    while output.count < limit {
-      let (logits, weights) = pass.step(previous: previous, position: output.count, state: &state)
+    while output.count < steps {
+      let (logits, weights, selfWeights) = pass.step(
+        previous: previous, position: output.count, state: &state)
       guard logits.allSatisfy(\.isFinite) else {
         throw ModelError.badModel(
           path: folder, reason: "the decoder produced non-finite numbers; the weights are corrupted"
@@ -215,21 +256,35 @@ public struct MarianTranslator: Sendable {
       for v in logits.indices where logits[v] > logits[best] { best = v }
       output.append(best)
       cross.append(weights)
+      selfRows.append(selfWeights)
       previous = best
       if best == endID { break }
     }
     let s = ids.count
+    let t = output.count
     let crossAttention = (0..<pass.decoder.count).map { l in
       (0..<pass.heads).map { h in
-        Matrix(rows: output.count, columns: s, values: cross.flatMap { $0[l][h].values })
+        Matrix(rows: t, columns: s, values: cross.flatMap { $0[l][h].values })
       }
     }
-    let target = output.map { id in
-      Token(tokenizer.label(of: id), id: id, isSpecial: id == endID)
+    // Self-attention rows grow by one key a step: laid out as (T, T), zero above the diagonal.
+    var decoderSelfAttention: [[Matrix]]?
+    if case .selfAttention = pass.decoder.first?.mixer {
+      decoderSelfAttention = (0..<pass.decoder.count).map { l in
+        (0..<pass.heads).map { h in
+          var m = Matrix(rows: t, columns: t)
+          for (step, row) in selfRows.enumerated() {
+            for (j, w) in row[l][h].values.enumerated() { m[step, j] = w }
+          }
+          return m
+        }
+      }
     }
+    let target = output.map { id in tokens.token(id, isEnd: id == endID) }
     return Translation(
-      source: source, target: target, text: tokenizer.decode(output),
+      source: source, target: target, text: tokens.decode(output),
       encoderSelfAttention: encoderAttention, crossAttention: crossAttention,
+      decoderSelfAttention: decoderSelfAttention, generatedIDs: output,
       finished: output.last == endID, truncatedFrom: truncatedFrom)
   }
 }
@@ -246,6 +301,12 @@ public struct Translation: Sendable {
   public var encoderSelfAttention: [[Matrix]]
   /// [layer][head], (T, S): row t is what target token t read while it was generated.
   public var crossAttention: [[Matrix]]
+  /// [layer][head], (T, T), zero above the diagonal: row t is what the decoder's self-attention
+  /// read of the target so far (its start, then tokens 1…t) while generating token t; nil for an
+  /// SSRU decoder, which has none.
+  public var decoderSelfAttention: [[Matrix]]?
+  /// The generated ids, `</s>` included when `finished`.
+  public var generatedIDs: [Int]
   /// False when the length limit stopped the translation before `</s>`.
   public var finished: Bool
   /// The source's token count before `--truncate` cut it.

@@ -3,12 +3,14 @@ extension HFTokenizer {
   public enum Model: Sendable {
     case bpe(BPE)
     case wordPiece(WordPiece)
+    case unigram(Unigram)
 
     /// The token string of an id, for display.
     func token(for id: Int) -> String? {
       switch self {
       case .bpe(let bpe): bpe.token(for: id)
       case .wordPiece(let wordPiece): wordPiece.tokenizer.vocabulary.token(for: id)
+      case .unigram(let unigram): unigram.tokens.indices.contains(id) ? unigram.tokens[id] : nil
       }
     }
 
@@ -16,6 +18,7 @@ extension HFTokenizer {
       switch self {
       case .bpe(let bpe): bpe.id(token)
       case .wordPiece(let wordPiece): wordPiece.tokenizer.vocabulary.id(of: token)
+      case .unigram(let unigram): unigram.ids[ByteKey(token)]
       }
     }
 
@@ -24,6 +27,7 @@ extension HFTokenizer {
       switch self {
       case .bpe(let bpe): (bpe.count, max(0, bpe.tokens.count - 1))
       case .wordPiece(let wordPiece): (wordPiece.count, wordPiece.tokenizer.vocabulary.count - 1)
+      case .unigram(let unigram): (unigram.tokens.count, max(0, unigram.tokens.count - 1))
       }
     }
 
@@ -31,6 +35,7 @@ extension HFTokenizer {
       switch self {
       case .bpe(let bpe): bpe.encode(piece)
       case .wordPiece(let wordPiece): wordPiece.encode(piece)
+      case .unigram(let unigram): unigram.encode(piece)
       }
     }
   }
@@ -82,6 +87,89 @@ extension HFTokenizer {
       return tokenizer.tokenize(word: String(view)).map {
         ModelToken(id: $0.id ?? unknownID, scalars: $0.scalars)
       }
+    }
+  }
+}
+
+extension HFTokenizer {
+  /// Unigram (SentencePiece's model, as tokenizers runs it: `models/unigram/model.rs`): the
+  /// spelling of a piece whose scores add up highest (`UnigramModel` in float64), runs of
+  /// unknown characters fused into one unknown token, or with `byteFallback` spelled as
+  /// `<0xNN>` byte tokens when every byte has one.
+  ///
+  ///     "▁unaffable" → ["▁un", "aff", "able"]
+  ///
+  /// Every vocabulary entry (control pieces too) can match text, and the unknown score is the
+  /// lowest score of all entries minus 10, as in tokenizers.
+  public struct Unigram: Sendable {
+    let model: UnigramModel
+    let tokens: [String]
+    let ids: [ByteKey: Int]
+    let unknownID: Int
+    let byteFallback: Bool
+
+    /// `vocabulary` in id order: (token, score).
+    public init(vocabulary: [(String, Double)], unknownID: Int?, byteFallback: Bool = false)
+      throws(TokenizerError)
+    {
+      guard !vocabulary.isEmpty else {
+        throw .malformedVocabulary(file: "", reason: "its Unigram model has an empty \"vocab\"")
+      }
+      guard let unknownID else {
+        throw .malformedVocabulary(
+          file: "", reason: "its Unigram model has no \"unk_id\" (attnviz needs one)")
+      }
+      guard vocabulary.indices.contains(unknownID) else {
+        throw .malformedVocabulary(
+          file: "",
+          reason: "its Unigram \"unk_id\" \(unknownID) is not an id of its \(vocabulary.count) "
+            + "entries")
+      }
+      var ids: [ByteKey: Int] = [:]
+      for (id, entry) in vocabulary.enumerated() { ids[ByteKey(entry.0)] = id }
+      // A token listed twice keeps its last id, as tokenizers' map does.
+      let pieces = vocabulary.enumerated().compactMap { id, entry in
+        ids[ByteKey(entry.0)] == id
+          ? (id, UnigramModel.Entry(piece: Array(entry.0.utf8), exactScore: entry.1, kind: .normal))
+          : nil
+      }
+      model = UnigramModel(pieces: pieces, unknownID: unknownID, arithmetic: .double)
+      tokens = vocabulary.map(\.0)
+      self.ids = ids
+      self.unknownID = unknownID
+      self.byteFallback = byteFallback
+    }
+
+    func encode(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+      var bytes: [UInt8] = []
+      // scalarAt[b]: the scalar byte b belongs to (one more entry: the end).
+      var scalarAt: [Int] = []
+      for (index, scalar) in piece.enumerated() {
+        let utf8 = Array(String(scalar).utf8)
+        bytes += utf8
+        scalarAt += Array(repeating: index, count: utf8.count)
+      }
+      scalarAt.append(piece.count)
+      var out: [ModelToken] = []
+      for found in model.encode(bytes) {
+        let scalars = scalarAt[found.bytes.lowerBound]..<scalarAt[found.bytes.upperBound]
+        guard found.id == unknownID else {
+          out.append(ModelToken(id: found.id, scalars: scalars))
+          continue
+        }
+        let surface = bytes[found.bytes]
+        if let id = ids[ByteKey(Array(surface))] {
+          out.append(ModelToken(id: id, scalars: scalars))
+        } else if byteFallback,
+          case let byteIDs = surface.map({ ids[ByteKey("<0x\(hex($0))>")] }),
+          byteIDs.allSatisfy({ $0 != nil })
+        {
+          out += byteIDs.map { ModelToken(id: $0 ?? unknownID, scalars: scalars) }
+        } else {
+          out.append(ModelToken(id: unknownID, scalars: scalars))
+        }
+      }
+      return out
     }
   }
 }

@@ -19,9 +19,20 @@ extension HFTokenizer {
     /// Removes White_Space from the left and/or right end.
     case strip(left: Bool, right: Bool)
     case sequence([Normalizer])
+    /// SentencePiece's rules as tokenizers applies them (`Precompiled`): each grapheme cluster
+    /// under 6 bytes is replaced whole by the replacement of the shortest rule matching its
+    /// start; otherwise each of its characters by its own rule; text no rule matches stays.
+    ///
+    ///     "ｆｕｌｌ ﬁne" → "full fine"    (nmt_nfkc)
+    case precompiled(PrecompiledCharsMap)
 
-    /// Thrown when a stage's output passes `maximumOutput` scalars.
-    public struct TooLong: Error, Equatable {}
+    /// Why normalising failed.
+    public enum Failure: Error, Equatable {
+      /// A stage's output passed `maximumOutput` scalars.
+      case tooLong
+      /// A rule of a precompiled character map points outside its replacements.
+      case corrupt(String)
+    }
 
     /// At most this many scalars out of any one stage: four times the longest text attnviz reads
     /// (1 MiB). NFKD or BERT's spaced ideographs grow a text a few times; a `Replace` of one
@@ -29,13 +40,13 @@ extension HFTokenizer {
     public static let maximumOutput = 4 << 20
 
     /// The normalised text; every stage's output is bounded by `maximumOutput`.
-    func apply(_ text: [SourcedScalar]) throws(TooLong) -> [SourcedScalar] {
+    func apply(_ text: [SourcedScalar]) throws(Failure) -> [SourcedScalar] {
       let out = try unbounded(text)
-      guard out.count <= Self.maximumOutput else { throw TooLong() }
+      guard out.count <= Self.maximumOutput else { throw .tooLong }
       return out
     }
 
-    private func unbounded(_ text: [SourcedScalar]) throws(TooLong) -> [SourcedScalar] {
+    private func unbounded(_ text: [SourcedScalar]) throws(Failure) -> [SourcedScalar] {
       switch self {
       case .nfc: return unicodeNormalized(text) { $0.precomposedStringWithCanonicalMapping }
       case .nfd: return unicodeNormalized(text) { $0.decomposedStringWithCanonicalMapping }
@@ -76,6 +87,12 @@ extension HFTokenizer {
         var out = text
         for step in steps { out = try step.apply(out) }
         return out
+      case .precompiled(let map):
+        do {
+          return try precompiledNormalized(text, map)
+        } catch {
+          throw .corrupt(error.reason)
+        }
       }
     }
   }
@@ -101,6 +118,43 @@ func unicodeNormalized(_ text: [SourcedScalar], _ form: (String) -> String) -> [
     let lower = items.map(\.source.lowerBound).min() ?? 0
     let upper = items.map(\.source.upperBound).max() ?? lower
     out += normalized.map { SourcedScalar(scalar: $0, source: lower..<upper) }
+  }
+  return out
+}
+
+/// `Normalizer.precompiled`: one grapheme cluster at a time, as tokenizers' `Precompiled`
+/// (`spm_precompiled`'s `normalize_string`). Replacements take the bytes of the cluster (or
+/// character) they replace.
+func precompiledNormalized(_ text: [SourcedScalar], _ map: PrecompiledCharsMap)
+  throws(PrecompiledCharsMap.Corrupt) -> [SourcedScalar]
+{
+  var view = String.UnicodeScalarView()
+  view.append(contentsOf: text.map(\.scalar))
+  var out: [SourcedScalar] = []
+  out.reserveCapacity(text.count)
+  func append(_ replacement: ArraySlice<UInt8>, _ source: Range<Int>) {
+    for scalar in String(decoding: replacement, as: UTF8.self).unicodeScalars {
+      out.append(SourcedScalar(scalar: scalar, source: source))
+    }
+  }
+  var index = 0
+  for cluster in String(view) {
+    let count = cluster.unicodeScalars.count
+    let items = text[index..<(index + count)]
+    index += count
+    let bytes = Array(cluster.utf8)
+    if bytes.count < 6, let replacement = try map.shortestMatch(bytes[...]) {
+      let lower = items.map(\.source.lowerBound).min() ?? 0
+      append(replacement, lower..<(items.map(\.source.upperBound).max() ?? lower))
+      continue
+    }
+    for item in items {
+      if let replacement = try map.shortestMatch(Array(item.scalar.utf8)[...]) {
+        append(replacement, item.source)
+      } else {
+        out.append(item)
+      }
+    }
   }
   return out
 }
@@ -135,7 +189,7 @@ func spacedIdeographs(_ text: [SourcedScalar]) -> [SourcedScalar] {
 /// Every match of `pattern` replaced by `content`, which takes the bytes of what it replaced;
 /// stops as soon as the output passes `Normalizer.maximumOutput`, before allocating more.
 func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String)
-  throws(HFTokenizer.Normalizer.TooLong) -> [SourcedScalar]
+  throws(HFTokenizer.Normalizer.Failure) -> [SourcedScalar]
 {
   // A budget overrun leaves the text as it is; the pre-tokenizer's own check reports it.
   guard let matches = try? pattern.matches(in: text.map(\.scalar)), !matches.isEmpty else {
@@ -152,7 +206,7 @@ func replacing(_ text: [SourcedScalar], _ pattern: SplitRegex, _ content: String
     let upper = match.isEmpty ? lower : text[match.upperBound - 1].source.upperBound
     out += content.unicodeScalars.map { SourcedScalar(scalar: $0, source: lower..<upper) }
     position = match.upperBound
-    if out.count > HFTokenizer.Normalizer.maximumOutput { throw .init() }
+    if out.count > HFTokenizer.Normalizer.maximumOutput { throw .tooLong }
   }
   out += text[position...]
   return out

@@ -152,6 +152,8 @@ public struct HFTokenizer: Tokenizer {
       let normalized: [SourcedScalar]
       do {
         normalized = try normalizer?.apply(segment.text) ?? segment.text
+      } catch .corrupt(let reason) {
+        throw TokenizerError.malformedVocabulary(file: source, reason: reason)
       } catch {
         throw TokenizerError.malformedVocabulary(
           file: source,

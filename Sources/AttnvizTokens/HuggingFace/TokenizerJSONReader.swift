@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the components of a `tokenizer.json` into `HFTokenizer`'s types, strictly: an
 /// unsupported component is named with the list of those attnviz reads.
 struct TokenizerJSONReader {
@@ -8,8 +10,8 @@ struct TokenizerJSONReader {
   typealias T = HFTokenizer
 
   static let normalizers =
-    "NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, BertNormalizer, Prepend, Replace, Strip "
-    + "and Sequence"
+    "NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, BertNormalizer, Prepend, Replace, Strip, "
+    + "Precompiled and Sequence"
   static let preTokenizers =
     "ByteLevel, Metaspace, Split, Digits, Whitespace, WhitespaceSplit, BertPreTokenizer, "
     + "Punctuation, CharDelimiterSplit and Sequence"
@@ -79,6 +81,8 @@ struct TokenizerJSONReader {
         type = "BPE"
       } else if value["max_input_chars_per_word"] != nil {
         type = "WordPiece"
+      } else if value["unk_id"] != nil {
+        type = "Unigram"
       }
     }
     switch type {
@@ -90,8 +94,9 @@ struct TokenizerJSONReader {
           unknownToken: try optionalString(value, "unk_token") ?? "[UNK]",
           continuingSubwordPrefix: try optionalString(value, "continuing_subword_prefix") ?? "##",
           maxInputCharactersPerWord: value["max_input_chars_per_word"]?.int ?? 100))
+    case "Unigram": return .unigram(try unigram(value))
     default:
-      throw unsupported("model", type ?? "(none)", "BPE and WordPiece")
+      throw unsupported("model", type ?? "(none)", "BPE, WordPiece and Unigram")
     }
   }
 
@@ -108,6 +113,33 @@ struct TokenizerJSONReader {
       entries.append((member.key, id))
     }
     return entries
+  }
+
+  /// `{"type": "Unigram", "unk_id": 2, "vocab": [["<pad>", 0.0], …], "byte_fallback": false}`.
+  func unigram(_ value: JSONValue) throws -> T.Unigram {
+    guard let list = value["vocab"]?.array else {
+      throw Failure(reason: "its Unigram model's \"vocab\" must be a list of [token, score]")
+    }
+    var vocabulary: [(String, Double)] = []
+    vocabulary.reserveCapacity(list.count)
+    for (index, entry) in list.enumerated() {
+      guard let pair = entry.array, pair.count == 2, let token = pair[0].string,
+        case .number(let score) = pair[1]
+      else {
+        throw Failure(reason: "Unigram vocab entry \(index) must be [\"token\", score]")
+      }
+      vocabulary.append((token, score))
+    }
+    var unknownID: Int?
+    if let member = value["unk_id"], !member.isNull {
+      guard let id = member.int, id >= 0 else {
+        throw Failure(reason: "\"unk_id\" must be a whole number ≥ 0")
+      }
+      unknownID = id
+    }
+    return try T.Unigram(
+      vocabulary: vocabulary, unknownID: unknownID,
+      byteFallback: try bool(value, "byte_fallback", false))
   }
 
   func bpe(_ value: JSONValue) throws -> T.BPE {
@@ -179,6 +211,19 @@ struct TokenizerJSONReader {
     case "Strip":
       return .strip(
         left: try bool(value, "strip_left", true), right: try bool(value, "strip_right", true))
+    case "Precompiled":
+      // transformers writes an empty map as "" or null: no rules.
+      guard let text = try optionalString(value, "precompiled_charsmap"), !text.isEmpty else {
+        return .sequence([])
+      }
+      guard let blob = Data(base64Encoded: text) else {
+        throw Failure(reason: "its Precompiled \"precompiled_charsmap\" is not base64")
+      }
+      do {
+        return .precompiled(try PrecompiledCharsMap(Array(blob)))
+      } catch {
+        throw Failure(reason: error.reason)
+      }
     case "Sequence":
       guard let list = value["normalizers"]?.array else {
         throw Failure(reason: "its Sequence normalizer has no \"normalizers\" list")

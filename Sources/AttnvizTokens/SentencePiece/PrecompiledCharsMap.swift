@@ -9,7 +9,7 @@
 /// (src/normalizer.cc): the longest prefix of the input the trie holds wins. Every unit index
 /// and replacement offset is checked against the blob, so a corrupted map throws instead of
 /// reading out of bounds.
-public struct PrecompiledCharsMap: Sendable {
+public struct PrecompiledCharsMap: Sendable, Equatable {
   private let units: [UInt32]
   private let replacements: [UInt8]
 
@@ -65,12 +65,39 @@ public struct PrecompiledCharsMap: Sendable {
       i += 1
     }
     guard let best else { return nil }
-    guard best.value < replacements.count else {
+    return (best.length, try replacement(at: best.value))
+  }
+
+  /// The replacement of the SHORTEST rule matching a prefix of `input` (a NUL byte ends the
+  /// search), or nil: the lookup of tokenizers' `Precompiled` normaliser (`spm_precompiled`'s
+  /// `transform`), whose caller replaces its whole chunk by it even when the rule covers less.
+  public func shortestMatch(_ input: ArraySlice<UInt8>) throws(Corrupt) -> ArraySlice<UInt8>? {
+    func offset(_ unit: UInt32) -> Int { Int((unit >> 10) << ((unit & (1 << 9)) >> 6)) }
+    guard let root = units.first else { return nil }
+    var node = offset(root)
+    for byte in input {
+      guard byte != 0 else { return nil }
+      node ^= Int(byte)
+      guard node < units.count else { return nil }
+      let unit = units[node]
+      guard unit & ((1 << 31) | 0xFF) == UInt32(byte) else { return nil }
+      node ^= offset(unit)
+      guard node < units.count else { return nil }
+      if (unit >> 8) & 1 == 1 {
+        return try replacement(at: Int(units[node] & ((1 << 31) - 1)))
+      }
+    }
+    return nil
+  }
+
+  /// The NUL-ended replacement string at `value`.
+  private func replacement(at value: Int) throws(Corrupt) -> ArraySlice<UInt8> {
+    guard value < replacements.count else {
       throw Corrupt(
-        reason: "a rule of the precompiled character map points at byte \(best.value) of "
+        reason: "a rule of the precompiled character map points at byte \(value) of "
           + "\(replacements.count) replacement bytes")
     }
-    let end = replacements[best.value...].firstIndex(of: 0) ?? replacements.endIndex
-    return (best.length, replacements[best.value..<end])
+    let end = replacements[value...].firstIndex(of: 0) ?? replacements.endIndex
+    return replacements[value..<end]
   }
 }

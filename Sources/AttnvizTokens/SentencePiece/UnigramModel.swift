@@ -11,7 +11,18 @@
 /// `fuse_unk` do. USER_DEFINED pieces score length × max − 0.1, so they always win; UNUSED ones
 /// are never chosen. Ties keep the shorter last piece (candidates are tried shortest first and
 /// must beat, not equal, the best so far).
+///
+/// Two arithmetics: sentencepiece keeps scores and path sums in float32 (`.float`); the
+/// `tokenizers` library (tokenizer.json's `Unigram`) keeps them in float64 (`.double`), with
+/// scores that need not be float32 values (a model trained by `tokenizers` itself).
 public struct UnigramModel: Sendable {
+  public enum Arithmetic: Sendable {
+    /// sentencepiece's `unigram_model.cc`: float scores and sums.
+    case float
+    /// tokenizers' `models/unigram/model.rs`: f64 scores and sums.
+    case double
+  }
+
   public enum Kind: Sendable {
     case normal
     case userDefined
@@ -20,10 +31,19 @@ public struct UnigramModel: Sendable {
 
   public struct Entry: Sendable {
     public var piece: [UInt8]
-    public var score: Float
+    /// The score as written (a float64 in tokenizer.json).
+    public var exactScore: Double
     public var kind: Kind
+    /// The score as a float32 (a `.spm` file's own type).
+    public var score: Float {
+      get { Float(exactScore) }
+      set { exactScore = Double(newValue) }
+    }
     public init(piece: [UInt8], score: Float, kind: Kind) {
-      (self.piece, self.score, self.kind) = (piece, score, kind)
+      (self.piece, self.exactScore, self.kind) = (piece, Double(score), kind)
+    }
+    public init(piece: [UInt8], exactScore: Double, kind: Kind) {
+      (self.piece, self.exactScore, self.kind) = (piece, exactScore, kind)
     }
   }
 
@@ -36,32 +56,38 @@ public struct UnigramModel: Sendable {
   private let ids: [ArraySlice<UInt8>: Int]
   private let entries: [Int: Entry]
   private let longest: Int
-  private let minScore: Float
-  private let maxScore: Float
+  private let minScore: Double
+  private let maxScore: Double
+  private let arithmetic: Arithmetic
   public let unknownID: Int
 
   static let unknownPenalty: Float = 10
 
   /// `pieces` are (id, entry) pairs: the vocabulary's NORMAL, USER_DEFINED and UNUSED pieces;
   /// control, unknown and byte pieces are not matched against text. The scores' range is taken
-  /// over NORMAL pieces only, as sentencepiece does.
-  public init(pieces: [(id: Int, entry: Entry)], unknownID: Int) {
+  /// over NORMAL pieces only, as sentencepiece does. A piece listed twice keeps its first id
+  /// (tokenizers keeps the last: its reader passes only that one).
+  public init(
+    pieces: [(id: Int, entry: Entry)], unknownID: Int, arithmetic: Arithmetic = .float
+  ) {
     var ids: [ArraySlice<UInt8>: Int] = [:]
     var entries: [Int: Entry] = [:]
     var longest = 0
-    var minScore = Float.greatestFiniteMagnitude
-    var maxScore = Float.leastNormalMagnitude
+    var minScore = Double(Float.greatestFiniteMagnitude)
+    var maxScore = Double(Float.leastNormalMagnitude)
     for (id, entry) in pieces where !entry.piece.isEmpty {
       if ids[entry.piece[...]] == nil { ids[entry.piece[...]] = id }
       entries[id] = entry
       longest = max(longest, entry.piece.count)
       if entry.kind == .normal {
-        minScore = min(minScore, entry.score)
-        maxScore = max(maxScore, entry.score)
+        let score = arithmetic == .float ? Double(entry.score) : entry.exactScore
+        minScore = min(minScore, score)
+        maxScore = max(maxScore, score)
       }
     }
     (self.ids, self.entries, self.longest) = (ids, entries, longest)
     (self.minScore, self.maxScore, self.unknownID) = (minScore, maxScore, unknownID)
+    self.arithmetic = arithmetic
   }
 
   /// The best segmentation of `normalized` (valid UTF-8).
@@ -69,10 +95,14 @@ public struct UnigramModel: Sendable {
     let size = normalized.count
     guard size > 0 else { return [] }
     // best[e]: the best path ending at byte e: its score, where its last piece starts, its id.
-    var score = [Float](repeating: 0, count: size + 1)
+    var score = [Double](repeating: 0, count: size + 1)
     var start = [Int](repeating: -1, count: size + 1)
     var id = [Int](repeating: -1, count: size + 1)
-    let unknownScore = minScore - Self.unknownPenalty
+    // In `.float`, every stored sum is rounded to float32 as sentencepiece stores it.
+    let float = arithmetic == .float
+    func stored(_ value: Double) -> Double { float ? Double(Float(value)) : value }
+    let unknownScore =
+      float ? Double(Float(minScore) - Self.unknownPenalty) : minScore - Double(Self.unknownPenalty)
     var s = 0
     while s < size {
       let here = score[s]
@@ -87,17 +117,18 @@ public struct UnigramModel: Sendable {
         else { continue }
         let pieceScore: Double =
           entry.kind == .userDefined
-          ? Double(length) * Double(maxScore) - 0.1 : Double(entry.score)
-        let candidate = pieceScore + Double(here)
+          ? Double(length) * maxScore - 0.1
+          : float ? Double(entry.score) : entry.exactScore
+        let candidate = pieceScore + here
         let e = s + length
-        if start[e] == -1 || candidate > Double(score[e]) {
-          (score[e], start[e], id[e]) = (Float(candidate), s, found)
+        if start[e] == -1 || candidate > score[e] {
+          (score[e], start[e], id[e]) = (stored(candidate), s, found)
         }
         if length == characterLength { hasSingle = true }
       }
       if !hasSingle {
         let e = s + characterLength
-        let candidate = unknownScore + here
+        let candidate = float ? Double(Float(unknownScore) + Float(here)) : unknownScore + here
         if start[e] == -1 || candidate > score[e] {
           (score[e], start[e], id[e]) = (candidate, s, unknownID)
         }

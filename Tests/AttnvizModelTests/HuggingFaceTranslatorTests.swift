@@ -1,0 +1,96 @@
+import AttnvizMath
+import Foundation
+import Testing
+
+@testable import AttnvizModel
+
+/// Hugging Face encoder–decoders through the one `EncoderDecoderPass`, against transformers
+/// (scripts/reference/make_encoder_decoder_fixtures.py): tiny MarianMT, BART and T5 (v1.1: gated-GELU) models with
+/// peaked attention, read from their folders (config.json, model.safetensors, the tokenizer),
+/// on three sentences each. Source ids and the greedy ids of `generate` must be equal; encoder,
+/// decoder and cross-attention within 1e-5 of transformers' eager float32.
+enum EncoderDecoderFixture {
+  struct Case: Decodable {
+    var text: String
+    var sourceIds: [Int]
+    var generatedIds: [Int]
+    var translation: String
+    var encoderAttention: [[[[Double]]]]
+    var decoderAttention: [[[[Double]]]]
+    var crossAttention: [[[[Double]]]]
+  }
+
+  struct Reference: Decodable {
+    var modelType: String
+    var steps: Int
+    var cases: [Case]
+  }
+
+  static func folder(_ kind: String) -> String {
+    (Bundle.module.resourceURL?.appendingPathComponent("Fixtures/encoder-decoder/\(kind)")
+      ?? URL(fileURLWithPath: "Tests/AttnvizModelTests/Fixtures/encoder-decoder/\(kind)")).path
+  }
+
+  static func reference(_ kind: String) throws -> Reference {
+    let data = try Data(contentsOf: URL(fileURLWithPath: folder(kind) + "/reference.json"))
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(Reference.self, from: data)
+  }
+
+  /// The largest difference over every layer, head and cell; `rows` limits the rows compared.
+  static func difference(_ maps: [[Matrix]], _ expected: [[[[Double]]]], rows: Int? = nil)
+    -> Double
+  {
+    var worst = 0.0
+    #expect(maps.count == expected.count)
+    for (layer, heads) in zip(maps, expected) {
+      #expect(layer.count == heads.count)
+      for (map, head) in zip(layer, heads) {
+        for (i, row) in head.enumerated().prefix(rows ?? head.count) {
+          #expect(map.columns >= row.count)
+          for (j, value) in row.enumerated() where i < map.rows && j < map.columns {
+            worst = max(worst, abs(map[i, j] - value))
+          }
+        }
+      }
+    }
+    return worst
+  }
+}
+
+@Suite("Hugging Face encoder–decoders against transformers")
+struct HuggingFaceTranslatorTests {
+  @Test(arguments: ["marian", "bart", "t5"])
+  func translationsAndAttentionMatch(_ kind: String) throws {
+    let reference = try EncoderDecoderFixture.reference(kind)
+    let translator = try MarianTranslator(folder: EncoderDecoderFixture.folder(kind))
+    #expect(translator.modelType == kind)
+    #expect(reference.cases.count == 3)
+    for expected in reference.cases {
+      let translation = try translator.translate(expected.text)
+      #expect(translation.source.compactMap(\.id) == expected.sourceIds, "\(expected.text)")
+      let n = expected.generatedIds.count
+      // transformers stopped after `steps` tokens or at </s>; attnviz decodes up to 3 × S.
+      #expect(Array(translation.generatedIDs.prefix(n)) == expected.generatedIds)
+      if expected.generatedIds.last == translator.endID {
+        #expect(translation.generatedIDs.count == n)
+      }
+      let encoder = EncoderDecoderFixture.difference(
+        translation.encoderSelfAttention, expected.encoderAttention)
+      let cross = EncoderDecoderFixture.difference(
+        translation.crossAttention, expected.crossAttention, rows: n)
+      let decoder = EncoderDecoderFixture.difference(
+        try #require(translation.decoderSelfAttention), expected.decoderAttention, rows: n)
+      #expect(encoder < 1e-5, "\(kind) encoder: \(encoder)")
+      #expect(cross < 1e-5, "\(kind) cross: \(cross)")
+      #expect(decoder < 1e-5, "\(kind) decoder: \(decoder)")
+      print("\(kind) \(expected.text): encoder \(encoder), decoder \(decoder), cross \(cross)")
+    }
+  }
+
+  @Test func folderIsATranslator() {
+    #expect(MarianTranslator.isTranslatorFolder(EncoderDecoderFixture.folder("marian")))
+    #expect(MarianTranslator.huggingFaceModelType(EncoderDecoderFixture.folder("bart")) == "bart")
+  }
+}
