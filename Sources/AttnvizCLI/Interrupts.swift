@@ -19,6 +19,7 @@ public enum Interrupts {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
+        TemporaryFiles.shared.noteInterrupt()
         TemporaryFiles.shared.removeAllBeforeExit()
         // A progress line may be half drawn on the terminal: end it.
         if isatty(STDERR_FILENO) == 1 { _ = write(STDERR_FILENO, "\n", 1) }
@@ -28,6 +29,12 @@ public enum Interrupts {
       sources.append(source)
     }
     installBusErrorHandler()
+    #if DEBUG
+      // For the end-to-end test that signals attnviz between two renames of --out.
+      if let pause = getenv("ATTNVIZ_TEST_RENAME_PAUSE").flatMap({ UInt32(String(cString: $0)) }) {
+        OutputFolder.pauseBetweenRenames = pause
+      }
+    #endif
   }
 
   /// A model file is memory-mapped, not read: when it shrinks while attnviz runs (a model being

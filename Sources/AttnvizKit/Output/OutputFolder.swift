@@ -37,6 +37,10 @@ public struct OutputFolder: Sendable {
     self.path = path
   }
 
+  /// Microseconds to wait before each rename but the first: only the end-to-end test that sends
+  /// SIGTERM between two renames sets it (a debug build's `ATTNVIZ_TEST_RENAME_PAUSE`).
+  nonisolated(unsafe) public static var pauseBetweenRenames: UInt32 = 0
+
   /// Writes `files` and returns their paths, in the order given, with each file's size.
   @discardableResult
   public func write(_ files: [OutputFile]) throws -> [String] {
@@ -123,7 +127,9 @@ public struct OutputFolder: Sendable {
     var backups: [String?] = []
     defer { for case let backup? in backups { TemporaryFiles.shared.discard(backup) } }
     for (_, final) in pairs { backups.append(try backup(of: final)) }
-    for (index, pair) in pairs.enumerated() where move(pair.temporary, pair.final) != 0 {
+    for (index, pair) in pairs.enumerated() {
+      if index > 0, Self.pauseBetweenRenames > 0 { usleep(Self.pauseBetweenRenames) }
+      guard move(pair.temporary, pair.final) != 0 else { continue }
       let reason = describe(errno)
       for done in (0..<index).reversed() {
         if let backup = backups[done] {

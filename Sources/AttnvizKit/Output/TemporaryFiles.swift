@@ -42,10 +42,40 @@ public final class TemporaryFiles: @unchecked Sendable {
     lock.unlock()
   }
 
+  /// Runs the renames under the lock. A signal that arrived meanwhile is waiting for the lock;
+  /// this thread then waits for it to end the process, so the exit status says the run was
+  /// interrupted (130, 143) even though the set is complete, instead of racing it to exit 0.
   func duringRenames<T>(_ body: () throws -> T) rethrows -> T {
     lock.lock()
-    defer { lock.unlock() }
-    return try body()
+    let result: T
+    do {
+      result = try body()
+    } catch {
+      lock.unlock()
+      parkIfInterrupted()
+      throw error
+    }
+    lock.unlock()
+    parkIfInterrupted()
+    return result
+  }
+
+  private let interruptLock = NSLock()
+  private var interrupted = false
+
+  /// Called by the signal handler first, before it waits for the renames.
+  public func noteInterrupt() {
+    interruptLock.lock()
+    interrupted = true
+    interruptLock.unlock()
+  }
+
+  private func parkIfInterrupted() {
+    interruptLock.lock()
+    let wait = interrupted
+    interruptLock.unlock()
+    // The handler holds the lock from here on and exits the process.
+    while wait { sleep(1) }
   }
 
   /// A temporary folder of the caller's, removed with everything in it on a signal.

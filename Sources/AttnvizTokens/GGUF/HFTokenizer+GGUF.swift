@@ -136,6 +136,11 @@ extension HFTokenizer {
       model == "gpt2" ? try Self.ggufByteLevel(gguf) : try Self.ggufSentencePiece(gguf)
     let added = Self.ggufAddedTokens(
       gguf, types: types, spellings: parts.vocabulary, byteLevel: model == "gpt2")
+    if let tooLarge = AddedTokenMatcher.checkSize(of: added) {
+      throw GGUFTokenizerError(
+        key: "tokenizer.ggml.token_type",
+        reason: "marks control and user-defined tokens that \(tooLarge)")
+    }
     let postProcessor = try Self.ggufTemplate(gguf, defaultBOS: model == "llama")
     self.init(
       normalizer: parts.normalizer, preTokenizer: parts.preTokenizer, model: .bpe(parts.bpe),

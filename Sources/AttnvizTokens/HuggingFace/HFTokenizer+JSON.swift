@@ -35,6 +35,9 @@ extension HFTokenizer {
       let post = try reader.postProcessor(root["post_processor"])
       let added = try reader.addedTokens(root["added_tokens"])
       let display = try reader.display(root["decoder"])
+      if let tooLarge = AddedTokenMatcher.checkSize(of: added) {
+        throw fail("its added tokens \(tooLarge)")
+      }
       self.init(
         normalizer: normalizer, preTokenizer: preTokenizer, model: model, postProcessor: post,
         addedTokens: added, display: display, source: source)
