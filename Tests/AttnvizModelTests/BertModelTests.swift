@@ -132,8 +132,8 @@ struct BertFolderErrorTests {
     let t5 = try copyOfTinyBert { try editConfig($0) { $0["model_type"] = "t5" } }
     #expect(
       message(loading: t5).contains(
-        "\"model_type\" is \"t5\"; attnviz reads bert, distilbert, gpt2, llama, mistral, qwen2, "
-          + "qwen3, roberta"))
+        "\"model_type\" is \"t5\"; attnviz reads bert, distilbert, gemma, gemma2, gemma3_text, "
+          + "gpt2, llama, mistral, olmo2, phi3, qwen2, qwen3, roberta"))
     let heads = try copyOfTinyBert { try editConfig($0) { $0["num_attention_heads"] = 5 } }
     #expect(message(loading: heads).contains("(5) must divide hidden_size (32)"))
     let missing = try copyOfTinyBert { try editConfig($0) { $0["hidden_size"] = nil } }

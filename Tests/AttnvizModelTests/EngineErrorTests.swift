@@ -45,7 +45,8 @@ import Testing
 
   @Test func unsupportedOrMissingModelTypeListsTheSupportedOnes() throws {
     let supported =
-      "bert, distilbert, gemma, gemma2, gemma3_text, gpt2, llama, mistral, qwen2, qwen3, roberta"
+      "bert, distilbert, gemma, gemma2, gemma3_text, gpt2, llama, mistral, olmo2, phi3, qwen2, "
+      + "qwen3, roberta"
     #expect(
       try configMessage("llama") { $0["model_type"] = "gemma3" }.contains(
         "field \"model_type\" is \"gemma3\"; attnviz reads \(supported)"))
