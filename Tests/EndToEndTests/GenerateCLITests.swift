@@ -289,7 +289,7 @@ import Testing
     ])
     #expect(run.status == 2)
     #expect(run.stderr.contains("encoders read a whole text at once"), "\(run.stderr)")
-    #expect(run.stderr.contains("gpt2, llama, mistral, olmo2, phi3, qwen2, qwen3"))
+    #expect(run.stderr.contains("gemma3_text, gpt2, llama, mistral, olmo2, phi3, qwen2, qwen3"))
   }
 
   @Test func tooManyPositionsIsRefusedBeforeRunning() throws {

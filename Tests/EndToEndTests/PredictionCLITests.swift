@@ -104,7 +104,7 @@ import Testing
     let builtin = try Binary.run(["--view", "next", "--no-color", "The cat sat."])
     #expect(builtin.status == 2)
     #expect(builtin.stderr.contains("needs a decoder"), "\(builtin.stderr)")
-    #expect(builtin.stderr.contains("gpt2, llama, mistral, olmo2, phi3, qwen2, qwen3"))
+    #expect(builtin.stderr.contains("gemma3_text, gpt2, llama, mistral, olmo2, phi3, qwen2, qwen3"))
     let zero = try Binary.run(["--view", "next", "--candidates", "0", "The cat sat."])
     #expect(zero.status == 2)
     #expect(zero.stderr.contains("--candidates must be between 1 and 50, not 0"))

@@ -99,7 +99,7 @@ extension SafeTensorsCheckpoint {
 }
 
 extension TransformerConfig {
-  /// "gpt2, llama, mistral, qwen2, qwen3" for messages about generating.
+  /// "gemma, gemma2, gemma3_text, gpt2, llama, …" for messages about generating.
   public static var decoderList: String {
     Architecture.allCases.filter(\.isCausal).map(\.rawValue).sorted().joined(separator: ", ")
   }
