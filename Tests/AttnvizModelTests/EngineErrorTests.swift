@@ -338,7 +338,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: noConfig.deletingLastPathComponent()) }
     #expect(
       errorText { try TransformerModel(folder: noConfig.path) }.contains(
-        "config.json: is not valid JSON: Unexpected end of file"))
+        "config.json: is not valid JSON: line 1 should have a string key in double quotes"))
   }
 
   @Test func tokenOutsideTheEmbeddingsIsRefused() throws {

@@ -125,7 +125,7 @@ struct TokenizerJSONReader {
     vocabulary.reserveCapacity(list.count)
     for (index, entry) in list.enumerated() {
       guard let pair = entry.array, pair.count == 2, let token = pair[0].string,
-        case .number(let score) = pair[1]
+        let score = pair[1].number
       else {
         throw Failure(reason: "Unigram vocab entry \(index) must be [\"token\", score]")
       }
