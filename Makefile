@@ -37,7 +37,7 @@ include mk/model.mk
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
 .PHONY: bench-engine bench-translation
 .PHONY: lint format
-.PHONY: build-static man test-install test-page fuzz fuzz-build test-sanitize
+.PHONY: build-static man check-man test-install test-page fuzz fuzz-build test-sanitize
 
 all: build
 
@@ -53,6 +53,7 @@ demo: deps build
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) check-man
 	$(MAKE) test-page
 
 # Browser tests of the HTML page and the explain deck (scripts/browser/test_page.py) and of
@@ -127,14 +128,18 @@ check-samples: samples
 # no Swift toolchain is installed; libpng and FreeType stay shared system libraries (Debian
 # packages). The man page comes from swift-argument-parser's generate-manual plugin and the
 # completions from the binary itself, both from the same option definitions as --help.
-# The manual's date is the last commit's, so the same checkout gives the same page.
+# The page is committed (docs/attnviz.1), so `make install` needs nothing but the static release
+# build `make build` (and `make demo`) made: no second compile. `make man` regenerates it: the
+# plugin builds its own attnviz in debug (without --static-swift-stdlib, so the release binary
+# install copies stays the one `make build` made), and scripts/finish-man-page.sh adds what the
+# plugin leaves out (defaults, ENVIRONMENT, FILES, EXAMPLES, SEE ALSO, a SYNOPSIS with the
+# subcommands), from the same binary's help. `make check-man` (run by `make test`, after the
+# debug build it reuses) fails when the committed page differs from a fresh one in anything but
+# its date, which is the last commit's when it was made.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-# The plugin reuses the release build (it only relinks the binary without the static standard
-# library, so the release build is linked again after it: seconds, not a second compile);
-# scripts/finish-man-page.sh adds what the plugin leaves out (defaults, ENVIRONMENT, FILES,
-# EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same binary's help.
 GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
-MAN_PAGE = .build/attnviz.1
+MAN_PAGE = docs/attnviz.1
+FRESH_MAN_PAGE = .build/attnviz.1
 INSTALL_BIN = .build/release/attnviz
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
@@ -152,14 +157,20 @@ INSTALL_STRIP ?= -s
 build-static: deps
 	$(RELEASE_BUILD)
 
-# The manual plugin builds its own attnviz (without --static-swift-stdlib); it uses the debug
-# build, which `make test` makes anyway, so the static release binary install copies stays
-# the one `make build` made.
 man: deps
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
-	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(MAN_PAGE)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(FRESH_MAN_PAGE)
+	cp $(FRESH_MAN_PAGE) $(MAN_PAGE)
 
-install: man build-static
+check-man: deps
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(FRESH_MAN_PAGE)
+	@grep -v '^\.Dd ' $(MAN_PAGE) > $(FRESH_MAN_PAGE).committed
+	@grep -v '^\.Dd ' $(FRESH_MAN_PAGE) > $(FRESH_MAN_PAGE).fresh
+	@diff -u $(FRESH_MAN_PAGE).committed $(FRESH_MAN_PAGE).fresh \
+	  || { echo "docs/attnviz.1 is stale: run make man and commit it"; exit 1; }
+
+install: build-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHDIR) \
 	  $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 755 $(INSTALL_STRIP) $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/attnviz
