@@ -83,6 +83,30 @@ struct ModelReference: Decodable {
   var attentionScale: Double
 }
 
+extension ModelReference {
+  /// The largest |attnviz − transformers| over every layer, head, query and key of `expected`,
+  /// and where (layer and head counted from 1).
+  func worstDifference(_ trace: AttentionTrace, _ expected: AttentionCase) -> (
+    difference: Double, at: String
+  ) {
+    var worst = (difference: 0.0, at: "")
+    for layer in expected.layers {
+      for (h, head) in layer.heads.enumerated() {
+        let ours = trace.layers[layer.layer].weights[h]
+        for (q, row) in head.enumerated() {
+          for (k, value) in row.enumerated() {
+            let difference = abs(ours[q, k] - Double(value) / attentionScale)
+            if difference > worst.difference {
+              worst = (difference, "layer \(layer.layer + 1) head \(h + 1) query \(q) key \(k)")
+            }
+          }
+        }
+      }
+    }
+    return worst
+  }
+}
+
 /// Decodes the references' snake_case keys (`attention_scale`) into camelCase properties.
 var snakeCaseDecoder: JSONDecoder {
   let decoder = JSONDecoder()

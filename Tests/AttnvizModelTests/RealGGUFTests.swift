@@ -39,21 +39,8 @@ struct RealGGUFTests {
       let trace = try model.trace(expected.text, stepsLayer: nil)
       #expect(trace.tokens.map(\.id) == expected.ids)
       #expect(expected.layers.count == model.config.layers)
-      var worst = (difference: 0.0, at: "")
-      for layer in expected.layers {
-        #expect(layer.heads.count == model.config.heads)
-        for (h, head) in layer.heads.enumerated() {
-          let ours = trace.layers[layer.layer].weights[h]
-          for (q, row) in head.enumerated() {
-            for (k, value) in row.enumerated() {
-              let difference = abs(ours[q, k] - Double(value) / reference.attentionScale)
-              if difference > worst.difference {
-                worst = (difference, "layer \(layer.layer + 1) head \(h + 1) query \(q) key \(k)")
-              }
-            }
-          }
-        }
-      }
+      #expect(expected.layers.allSatisfy { $0.heads.count == model.config.heads })
+      let worst = reference.worstDifference(trace, expected)
       #expect(
         worst.difference < 1e-4,
         "\(which): max |attnviz − transformers| = \(worst.difference) at \(worst.at)")

@@ -31,20 +31,7 @@ struct SmolLM2GGUFTests {
     let expected = reference.attentionCases[index]
     let trace = try Self.model().trace(expected.text, stepsLayer: nil)
     #expect(trace.tokens.map(\.id) == expected.ids)
-    var worst = (difference: 0.0, at: "")
-    for layer in expected.layers {
-      for (h, head) in layer.heads.enumerated() {
-        let ours = trace.layers[layer.layer].weights[h]
-        for (q, row) in head.enumerated() {
-          for (k, value) in row.enumerated() {
-            let difference = abs(ours[q, k] - Double(value) / reference.attentionScale)
-            if difference > worst.difference {
-              worst = (difference, "layer \(layer.layer) head \(h) query \(q) key \(k)")
-            }
-          }
-        }
-      }
-    }
+    let worst = reference.worstDifference(trace, expected)
     // The reference is rounded to 1e-6 and transformers' float32 differs from float64 by 4e-6.
     #expect(
       worst.difference < 1e-5, "max |attnviz − transformers| = \(worst.difference) at \(worst.at)")
