@@ -36,7 +36,7 @@ from transformers import (AutoTokenizer, Gemma2Config, Gemma2ForCausalLM, Gemma3
                           Phi3ForCausalLM)
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import write_json  # noqa: E402
+from common import llamacpp_space_rule, write_json  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/family"
 CORPUS = [
@@ -193,6 +193,8 @@ def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_confi
         with tempfile.TemporaryDirectory() as alone:
             shutil.copy(f"{folder}/{name}.gguf", alone)
             gguf_tok = Auto.from_pretrained(alone, gguf_file=f"{name}.gguf")
+        if name == "llama":  # attnviz follows llama.cpp's rule there (see common.py)
+            gguf_tok = llamacpp_space_rule(gguf_tok)
         gguf_cases = [{"text": t, "ids": gguf_tok(t)["input_ids"]} for t in GGUF_TOKENIZER_TEXTS]
     except ValueError as error:  # transformers reads no `gemma` GGUF
         print(f"{name}: no GGUF tokenizer cases: {error}")
