@@ -239,6 +239,18 @@ def main():
                 **common))
             peaked(model, 23, norm_center=0.0)
             build("gemma3", model, gemma_spm, GemmaTokenizer)
+        if not only or "gemma3-linear" in only:
+            # Gemma 3 4B+: linear rope scaling (factor 8) on the global layers only.
+            model = Gemma3ForCausalLM(Gemma3TextConfig(
+                num_hidden_layers=6, num_key_value_heads=1, sliding_window=4,
+                query_pre_attn_scalar=8,
+                rope_parameters={
+                    "full_attention": {"rope_type": "linear", "factor": 8.0,
+                                       "rope_theta": 1000000.0},
+                    "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+                **common))
+            peaked(model, 24, norm_center=0.0)
+            build("gemma3-linear", model, gemma_spm, GemmaTokenizer)
         llama_spm = sentencepiece_model(spm_dir, ["<|user|>", "<|end|>"], bos=1, eos=2, unk=0,
                                         pad=-1, pieces=("<s>", "</s>", "<unk>"))
         from transformers import LlamaTokenizer
