@@ -36,7 +36,7 @@ from transformers import (AutoTokenizer, Gemma2Config, Gemma2ForCausalLM, Gemma3
                           Phi3ForCausalLM)
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import peaked, run_float32_and_64, write_json  # noqa: E402
+from common import llamacpp_space_rule, peaked, run_float32_and_64, write_json  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/family"
 CORPUS = [
@@ -169,6 +169,8 @@ def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_confi
         with tempfile.TemporaryDirectory() as alone:
             shutil.copy(f"{folder}/{name}.gguf", alone)
             gguf_tok = Auto.from_pretrained(alone, gguf_file=f"{name}.gguf")
+        if name == "llama":  # attnviz follows llama.cpp's rule there (see common.py)
+            gguf_tok = llamacpp_space_rule(gguf_tok)
         gguf_cases = [{"text": t, "ids": gguf_tok(t)["input_ids"]} for t in GGUF_TOKENIZER_TEXTS]
     except ValueError as error:  # transformers reads no `gemma` GGUF
         print(f"{name}: no GGUF tokenizer cases: {error}")
@@ -213,6 +215,18 @@ def main():
                 **common))
             peaked(model, 23, qk=0.35, norm_center=0.0)
             build("gemma3", model, gemma_spm, GemmaTokenizer)
+        if not only or "gemma3-linear" in only:
+            # Gemma 3 4B+: linear rope scaling (factor 8) on the global layers only.
+            model = Gemma3ForCausalLM(Gemma3TextConfig(
+                num_hidden_layers=6, num_key_value_heads=1, sliding_window=4,
+                query_pre_attn_scalar=8,
+                rope_parameters={
+                    "full_attention": {"rope_type": "linear", "factor": 8.0,
+                                       "rope_theta": 1000000.0},
+                    "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+                **common))
+            peaked(model, 24, qk=0.35, norm_center=0.0)
+            build("gemma3-linear", model, gemma_spm, GemmaTokenizer)
         llama_spm = sentencepiece_model(spm_dir, ["<|user|>", "<|end|>"], bos=1, eos=2, unk=0,
                                         pad=-1, pieces=("<s>", "</s>", "<unk>"))
         from transformers import LlamaTokenizer
