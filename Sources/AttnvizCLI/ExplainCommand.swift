@@ -40,7 +40,7 @@ struct ExplainCommand: ParsableCommand {
 
   @Option(
     help:
-      "Show only this step (1-11; 1-12 causal, 6 the mask; 1-14 rotary decoders, 5 the rotation, 14 the next token)."
+      "Show only this step (1-11; 1-12 causal, 6 the mask; 1-14 rotary decoders, 5 the rotation, 14 the next token; 1-14 translators, 12 a decoder step, 13 cross-attention)."
   )
   var step: Int?
 

@@ -233,7 +233,7 @@ extension Captions {
   ) -> [String] {
     let headName = heads > 1 ? "head \(head + 1)" : "the head"
     return [
-      "The query comes from the decoder (y after step \(decoderStep)); keys and values from the encoder's output (\(sources) × \(dModel): step \(encoderSteps)'s block output after all \(encoderLayers) layers), projected once per layer and reused at every step.",
+      "The query comes from the decoder (y after step \(decoderStep)); keys and values from the encoder's output after all \(encoderLayers) layers (\(sources) × \(dModel); step \(encoderSteps) shows one layer's), projected once per layer and reused at every step.",
       "Writing “\(writing)”, \(headName) reads “\(best.0)” most (\(formatFixed(best.1, decimals: 2))); the \(heads) heads' average of decoder layer \(layer + 1) of \(layers) reads “\(average.0)” (\(formatFixed(average.1, decimals: 2))), the row attnviz translate draws.",
       "Bahdanau's attention inside the Transformer: an RNN encoder–decoder without it squeezed the sentence into one vector; here every step looks at every source token.",
     ]
