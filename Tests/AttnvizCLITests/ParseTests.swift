@@ -60,6 +60,8 @@ import Testing
     (["explain", "--step", "15", "x"], "--step 15 does not exist"),
     (["explain", "--head", "0", "x"], "--head counts from 1"),
     (["explain", "--format", "json", "x"], "'json'"),
+    (["explain", "--decoder-step", "0", "x"], "--decoder-step counts from 1"),
+    (["explain", "--decoder-layer", "0", "x"], "--decoder-layer counts from 1"),
     (["--bogus", "x"], "--bogus"),
   ])
   func staticRulesAreUsageErrors(arguments: [String], mentioning: String) throws {
@@ -82,6 +84,12 @@ import Testing
       try Attnviz.parseAsRoot(["explain", "--step", "6", "--causal", "x"]) as? ExplainCommand)
     #expect(explain.step == 6 && explain.model.causal)
     #expect(explain.output.formats == [.png])
+    #expect(explain.decoderStep == nil && explain.decoderLayer == nil)
+    let translator = try #require(
+      try Attnviz.parseAsRoot([
+        "explain", "--model", "firefox-en-pt", "--decoder-step", "3", "--decoder-layer", "1", "x",
+      ]) as? ExplainCommand)
+    #expect(translator.decoderStep == 3 && translator.decoderLayer == 1)
   }
 
   @Test func modelDependentRangesFailRightAfterLoading() throws {

@@ -157,9 +157,19 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
   return report
 }
 
+/// The name a `--model` choice gives when it leads to a translator (an encoder–decoder folder),
+/// or nil for any other model, or one that cannot be found (loading it says why).
+package func translatorName(_ choice: ModelChoice, lookup: ModelLookup) -> String? {
+  guard case .pretrained(let name, _) = choice,
+    !name.trimmingCharacters(in: .whitespaces).isEmpty,
+    case .translator = try? lookup.resolve(name)
+  else { return nil }
+  return name
+}
+
 /// The translator `--model` names: a folder found by the model lookup that holds a Marian
 /// model; anything else is refused with what it is.
-func loadTranslator(_ name: String, lookup: ModelLookup) throws -> MarianTranslator {
+package func loadTranslator(_ name: String, lookup: ModelLookup) throws -> MarianTranslator {
   guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
     throw AttnvizError.usage("--model is empty; give a translator such as firefox-en-pt")
   }
@@ -179,14 +189,14 @@ func loadTranslator(_ name: String, lookup: ModelLookup) throws -> MarianTransla
 }
 
 /// The encoder as `show` describes a model (its self-attention is what the encoder views draw).
-func encoderInfo(_ translator: MarianTranslator) -> ModelInfo {
+package func encoderInfo(_ translator: MarianTranslator) -> ModelInfo {
   let c = translator.config
   return ModelInfo(
     name: "\(translator.name) encoder", family: .marian, layers: c.encoderLayers,
     heads: c.heads, dModel: c.dim, causal: false)
 }
 
-func encoderTrace(_ translation: Translation, text: String, translator: MarianTranslator)
+package func encoderTrace(_ translation: Translation, text: String, translator: MarianTranslator)
   -> AttentionTrace
 {
   AttentionTrace(
