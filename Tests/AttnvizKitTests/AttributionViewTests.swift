@@ -49,6 +49,33 @@ import Testing
     #expect(report.standardOutput.contains("Each head's direct effect on the logit of"))
   }
 
+  /// The credit comes from the trace's own pass (no second run of the engine), with the numbers
+  /// of a pass of its own; sharing the pass with `--view next` adds no lens to the predictions.
+  @Test func creditReadsTheTracePass() throws {
+    let (_, folder) = try run {
+      $0.views = [.credit, .next]
+      $0.formats = [.json]
+    }
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let credit = try json(folder, "credit.json")
+    let heads = try #require(credit["heads"] as? [[Double]])
+    let model = try TransformerModel(folder: Self.qwen2)
+    let ids = try model.trace(Self.text, stepsLayer: nil).tokens.compactMap(\.id)
+    let own = try model.logitAttribution(ids: ids).attribution
+    #expect(heads == own.heads)
+    #expect(credit["feed_forwards"] as? [Double] == own.feedForwards)
+    let predictions = try json(folder, "predictions.json")
+    #expect(predictions["lens"] == nil)
+    let (_, alone) = try run {
+      $0.views = [.next]
+      $0.formats = [.json]
+    }
+    defer { try? FileManager.default.removeItem(atPath: alone) }
+    #expect(
+      try String(contentsOfFile: alone + "/predictions.json", encoding: .utf8)
+        == String(contentsOfFile: folder + "/predictions.json", encoding: .utf8))
+  }
+
   @Test func ablationShowsBeforeAndAfter() throws {
     let (report, folder) = try run {
       $0.attribution.ablate = [HeadChoice(layer: 1, head: 2), HeadChoice(layer: 2, head: 4)]

@@ -138,6 +138,35 @@ import Testing
     #expect(worst.difference < 1e-4, "\(name): \(worst.difference) at \(worst.at)")
   }
 
+  /// `--view credit` reads the trace's own pass (`ForwardRequest.attribute`) instead of running
+  /// one of its own: the same numbers to the bit, whatever else the pass kept.
+  @Test(arguments: names)
+  func creditFromTheTracePassEqualsItsOwnPass(_ name: String) throws {
+    let expected = try Self.expected(name)
+    guard let model = try Self.model(name) else { return }
+    let own = try model.logitAttribution(ids: expected.ids)
+    for residuals in [ForwardRequest.Residuals.none, .last, .all] {
+      var request = ForwardRequest(residuals: residuals)
+      request.attribute(tokens: expected.ids.count)
+      let pass = try model.forward(ids: expected.ids, request: request)
+      let shared = try model.logitAttribution(from: pass)
+      #expect(shared.attribution == own.attribution, "\(name) \(residuals)")
+      #expect(shared.logits == own.logits, "\(name) \(residuals)")
+    }
+    // Another target from the same pass.
+    var request = ForwardRequest()
+    request.attribute(tokens: expected.ids.count)
+    let pass = try model.forward(ids: expected.ids, request: request)
+    #expect(
+      try model.logitAttribution(from: pass, target: 7).attribution
+        == model.logitAttribution(ids: expected.ids, target: 7).attribution)
+    // A pass that kept nothing to attribute is refused, not misread.
+    #expect(throws: ModelError.self) {
+      try model.logitAttribution(
+        from: model.forward(ids: expected.ids, request: ForwardRequest(residuals: .all)))
+    }
+  }
+
   @Test func encodersHaveNoCredit() throws {
     let model = try TransformerModel(folder: fixtureURL("tiny-bert").path)
     #expect(!model.predictsTokens)

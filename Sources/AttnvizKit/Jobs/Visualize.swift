@@ -27,7 +27,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     text: traced.trace.text, source: options.text, model: options.model,
     info: traced.trace.model)
   let attribution = try runAttribution(
-    traced.trace, model: traced.model, options: options, progress: progress)
+    traced.trace, model: traced.model, options: options, progress: progress,
+    pass: traced.attributed)
   // With --ablate every figure and table shows the ablated run's attention.
   let pieces = attribution.ablation?.trace ?? traced.trace
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces

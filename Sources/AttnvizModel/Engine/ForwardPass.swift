@@ -59,7 +59,10 @@ struct ForwardPass {
     let local = kernel(window: config.slidingWindow)
     var output = ForwardOutput(layers: [])
     if request.residuals == .all { output.residuals = [x] }
-    if request.headWritesPosition != nil { output.headWrites = [] }
+    if request.headWritesPosition != nil {
+      output.headWrites = []
+      output.headWritesPosition = request.headWritesPosition
+    }
     for l in (request.resume?.layer ?? 0)..<config.layers {
       let last = l == config.layers - 1
       let keep = l == stepsLayer && past == 0

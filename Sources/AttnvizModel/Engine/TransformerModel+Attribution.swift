@@ -40,17 +40,38 @@ public struct LogitAttribution: Sendable, Equatable {
 extension TransformerModel {
   /// Each head's direct contribution to the logit of `target` (a token id; nil: the token the
   /// model predicts) at the last position of `ids`, and the other terms of the sum. Decoders
-  /// only (an encoder has no next-token head; `forward` says so).
+  /// only (an encoder has no next-token head; `forward` says so). One pass of its own; a run
+  /// that traces the text anyway asks its pass for `ForwardRequest.attributing` and calls
+  /// `logitAttribution(from:target:)` instead.
   public func logitAttribution(ids: [Int], target: Int? = nil) throws -> (
     attribution: LogitAttribution, logits: [Float]
   ) {
-    let p = ids.count - 1
-    let out = try forward(
-      ids: ids, request: ForwardRequest(logits: .last, residuals: .all, headWritesPosition: p))
-    guard let logits = out.logits, let residuals = out.residuals, let writes = out.headWrites
-    else {
-      throw ModelError.badModel(path: location, reason: "the pass returned no logits")
+    var request = ForwardRequest()
+    request.attribute(tokens: ids.count)
+    return try logitAttribution(from: try forward(ids: ids, request: request), target: target)
+  }
+
+  /// The same from a pass that already ran with `ForwardRequest.attribute(tokens:)` (the
+  /// trace's own pass): nothing is run again but the LM head's row for the last position.
+  public func logitAttribution(from out: ForwardOutput, target: Int? = nil) throws -> (
+    attribution: LogitAttribution, logits: [Float]
+  ) {
+    guard predictsTokens else {
+      throw ModelError.badModel(
+        path: location, reason: "an encoder has no next-token head to attribute a logit to")
     }
+    guard let residuals = out.residuals, residuals.count == config.layers + 1,
+      let writes = out.headWrites, writes.count == config.layers,
+      let p = out.headWritesPosition, (p + 1) * config.hidden == residuals[0].count
+    else {
+      throw ModelError.badModel(
+        path: location,
+        reason: "the pass kept no residual stream or head writes at its last position to "
+          + "attribute the logit to")
+    }
+    // The logits the pass itself computes for `.last`, from the same row through the same head.
+    let logits = try self.logits(
+      residual: Array(residuals[config.layers][(p * config.hidden)...]), rows: 1)
     let token = target ?? NextTokenDistribution(logits: logits).argmax
     guard (0..<config.vocabularySize).contains(token) else {
       throw ModelError.badModel(
