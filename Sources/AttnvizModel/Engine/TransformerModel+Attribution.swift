@@ -150,9 +150,12 @@ public struct AblationSweepResult: Sendable, Equatable {
 
 extension TransformerModel {
   /// Runs the model once per head with that head ablated. Nothing before the ablated layer
-  /// changes, so each pass starts there from the unablated residual stream, and every layer's
-  /// weights are converted once for all the passes. `progress` hears the heads done so far
-  /// after each layer, and first (with 0) how long one full pass took, in seconds.
+  /// changes, so each pass starts there from the unablated residual stream; the heads of one
+  /// layer run as one batch (their rows through each weight together, the last layer only
+  /// where the last position needs it), and every layer's weights are converted once for all
+  /// the passes. Each delta is what a whole pass with that head ablated gives, to the bit.
+  /// `progress` hears the heads done so far after each layer, and first (with 0) how long one
+  /// full pass took, in seconds.
   public func ablationSweep(
     ids: [Int], target: Int? = nil, ablation: ForwardRequest.Ablation = .zero,
     layers: [Int]? = nil, progress: (_ done: Int, _ secondsPerPass: Double) -> Void = { _, _ in }
@@ -177,21 +180,20 @@ extension TransformerModel {
     for l in swept where !(0..<config.layers).contains(l) {
       throw ModelError.badModel(path: location, reason: "layer \(l) is outside the model")
     }
+    let pass = makePass(stepsLayer: nil)
+    let v = config.vocabularySize
     for l in swept {
-      var row: [Double] = []
-      for h in 0..<config.heads {
-        var ablated = ForwardRequest(
-          logits: .last, ablatedHeads: [HeadIndex(layer: l, head: h)])
-        ablated.ablation = ablation
-        ablated.resume = .init(layer: l, residual: residuals[l])
-        ablated.weights = cache
-        ablated.transformedNorms = false
-        guard let after = try forward(ids: ids, request: ablated).logits else {
-          throw ModelError.badModel(path: location, reason: "the pass returned no logits")
-        }
-        row.append(log(NextTokenDistribution(logits: after).probabilities[token]) - logProbability)
-      }
-      deltas.append(row)
+      // The layer's heads as one batch: its attention once, then every product over all of
+      // their rows (`ForwardPass.ablatedLogits`; each head's numbers are its own pass's).
+      let logits = try pass.ablatedLogits(
+        entering: residuals[l], layer: l,
+        variants: (0..<config.heads).map { [HeadIndex(layer: l, head: $0)] }, mode: ablation,
+        weights: cache)
+      deltas.append(
+        (0..<config.heads).map { h in
+          let after = NextTokenDistribution(logits: logits[(h * v)..<((h + 1) * v)])
+          return log(after.probabilities[token]) - logProbability
+        })
       progress(deltas.count * config.heads, 0)
     }
     return AblationSweepResult(
