@@ -73,7 +73,15 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
     )
   }
-  let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
+  // --chat: the role bars over every table whose columns are the tokens.
+  let roles = loaded.chat.map { roleSegments($0, tokens: trace.tokens) } ?? []
+  let steps = (try options.step.map { [try walk.step($0)] } ?? walk.list).map {
+    var step = $0
+    for t in step.tables.indices where step.tables[t].columnsAreTokens {
+      step.tables[t].segments = roles
+    }
+    return step
+  }
   let names = ExplainNames(trace: trace, head: walk.head, layer: layer)
 
   var report = RunReport()
