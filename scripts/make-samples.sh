@@ -8,7 +8,9 @@ set -euo pipefail
 binary=${1:?usage: make-samples.sh BINARY}
 cd "$(dirname "$0")/.."
 
-# name | options | what it teaches   (the text is samples/<text>.txt, named in the options)
+# name | options | what it teaches [| text file]   (the text is samples/<text>.txt, named in the
+# options; commands that take each text as one argument, such as compare, name the file in a
+# fourth field instead, and it is passed as one quoted argument)
 samples=(
   "coreference|--file samples/coreference.txt --view heatmap,heads,lines --format png,svg,json|The lecture sentence on the built-in layer. The random layer cannot know that *it* is the animal; look instead for bright columns (keys many queries agree on, like *because* in head 1) and for *The*/*the*, whose rows differ only by position."
   "coreference-annotated|--file samples/coreference.txt --view heatmap --head 1 --annotate --format png|The same head with every weight printed in its cell, for reading numbers off a slide."
@@ -47,6 +49,9 @@ samples=(
   "rope|pe --rope --positions 128 --head-size 64 --format png|Rotary position embeddings (RoFormer, Llama): the angle each dimension pair turns at each position (fast pairs on the left, slow on the right), and q·k of a fixed query and key against their distance, which depends only on the distance and decays."
   "minilm-heads-slide|--model all-MiniLM-L6-v2 --file samples/coreference.txt --layer 4 --view heads --focus it --preset slide --format png|The all-heads view as a lecturer projects it (\`--preset slide\`, 1920×1080): twelve heads of this sentence on one slide would leave its labels too small to read from the back, so they go to three slides of four heads, each filling the 16:9 canvas with every token labelled (the focused *it* and each head's strongest key never thin away) and, in every head, the cell of *it*'s strongest key outlined. Only head 2 sends *it* to *animal*."
   "minilm-rnn|--model all-MiniLM-L6-v2 --file samples/coreference.txt --layer 4 --head 2 --view rnn --focus it --format png|The RNN half of the lecture, as a diagram drawn from the sentence (no RNN was run): an RNN carries *animal* to *it* through 8 hidden states, one sequential step each, with the same cell at every position; self-attention reaches it in one step, every position at once with the same Wq, Wk, Wv, here with all-MiniLM-L6-v2's real weight, 0.68 (layer 4, head 2)."
+  "smollm2-compare-ablate|compare --model SmolLM2-135M-Instruct --ablate 30.4,28.5,23.9 --layer 30 --head 4 --format png|\`compare --ablate\`: the same run without and with the three heads that have the most credit for *far* switched off (layers 23, 28 and 30), side by side on one colour scale. The prediction moves (p(*far*) 0.604 → 0.506, in the subtitles) while the attention of head 4 in layer 30, one of the three, looks the same (no weight moves by more than 0.04): switching a head off silences what it writes, not where it looks.|samples/unfinished.txt"
+  "qwen25-credit|--model Qwen2.5-Coder-0.5B-Instruct --file samples/unfinished.txt --view credit --format png|Credit on a second decoder: after *…because it was too* Qwen2.5-Coder-0.5B-Instruct predicts *busy* (p = 0.12). The heads together add 1.35 of the logit's 13.73 and the feed-forwards 12.31 (the MLP column, largest in layers 17–24); the largest single head effects are in the last layer and partly cancel (24.8 −0.26, 24.5 +0.22, 24.13 +0.22). As on SmolLM2, no single head decides."
+  "qwen25-contribution|--model Qwen2.5-Coder-0.5B-Instruct --file samples/coreference.txt --view contribution --layer 12 --format png|Weight against contribution on Qwen2.5-Coder-0.5B-Instruct, layer 12 (14 heads together): the first token *The* gets 0.83 of the attention weight but only 0.54 of what the heads carry, ‖α·f(x)‖; the rest of each row's contribution spreads over the tokens the weights hardly show. The same sink, looked at and little read, in a second model family."
   "smollm2-tokens|--model SmolLM2-135M-Instruct --view tokens --format png The animal didn't cross the street, unaffably.|Why is *didn't* two tokens? SmolLM2's byte-level BPE: the text each piece covers, the piece (· marks a leading space) and its id. *didn't* is cut by the tokenizer's rules into ·didn + 't; *unaffably*, not in the vocabulary, into ·un + aff + ably."
 )
 
@@ -60,18 +65,24 @@ gallery=docs/gallery.md
 } > "$gallery"
 
 for entry in "${samples[@]}"; do
-  IFS='|' read -r name options caption <<< "$entry"
+  IFS='|' read -r name options caption textfile <<< "$entry"
   out="samples/$name"
   rm -rf "$out"
+  text=()
+  shown=""
+  if [ -n "$textfile" ]; then
+    text=("$(cat "$textfile")")
+    shown=" \"${text[0]}\""
+  fi
   # shellcheck disable=SC2086 # options are word lists by design
-  "$binary" $options --out "$out" --quiet
+  "$binary" $options --out "$out" --quiet "${text[@]}"
   {
     echo "## $name"
     echo
     echo "$caption"
     echo
     echo '```'
-    echo "attnviz $options --out $out"
+    echo "attnviz $options --out $out$shown"
     echo '```'
     echo
     for png in $(cd "$out" && ls *.png); do
