@@ -61,8 +61,9 @@ struct ExplainCommand: ParsableCommand {
     try countsFromOne("--layer", layer)
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     var options = ExplainOptions(text: try input.source())
+    options.context = context
     options.model = model.choice
     options.step = step
     options.head = head
@@ -70,7 +71,7 @@ struct ExplainCommand: ParsableCommand {
     options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats
-    figure.apply(to: &options.figure)
+    figure.apply(to: &options.figure, in: context)
     options.display = output.display
     emit(
       try explain(options, progress: ProgressReporter.standardError(quiet: output.quiet)),

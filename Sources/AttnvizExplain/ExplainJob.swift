@@ -22,6 +22,8 @@ public enum ExplainFormat: String, CaseIterable, Sendable {
 
 /// Everything `attnviz explain` needs; the command line fills it in.
 public struct ExplainOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   public var text: TextSource
   public var model: ModelChoice = .defaultBuiltin
   /// 1-based step number, or nil for every step.
@@ -55,7 +57,7 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   let formats = options.formats.map(\.rawValue)
   let layer = (options.layer ?? 1) - 1
   let loaded = try readAndLoad(
-    options.text, with: options.model, progress: progress,
+    options.text, with: options.model, in: options.context, progress: progress,
     checkChoices: {
       try checkExplainChoices(head: options.head, step: options.step, model: $0)
       try checkExplainLayer(options.layer, model: $0)

@@ -54,7 +54,7 @@ import Testing
     case "qwen2", "llama": return try TransformerModel(folder: fixtureURL("engine/\(name)").path)
     case "tiny-gpt2": return try TransformerModel(folder: fixtureURL("tiny-gpt2").path)
     case "gemma3": return try TransformerModel(folder: fixtureURL("family/gemma3").path)
-    default: return try requiredModel(SmolLM2.path) { try TransformerModel(gguf: SmolLM2.path) }
+    default: return try RealGGUF.smollm2.model()
     }
   }
 

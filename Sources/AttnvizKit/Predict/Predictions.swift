@@ -72,7 +72,8 @@ func traceForViews(
       "\(asked) predicts the token after a model token; drop --merge-subwords")
   }
   let loaded = try readAndLoad(
-    options.text, with: options.model, progress: progress, checkChoices: checkChoices,
+    options.text, with: options.model, in: options.context, progress: progress,
+    checkChoices: checkChoices,
     estimate: estimate)
   // A model that cannot be credited gets the plain trace; runAttribution then says why not.
   let credited =
