@@ -8,7 +8,9 @@ set -euo pipefail
 binary=${1:?usage: make-samples.sh BINARY}
 cd "$(dirname "$0")/.."
 
-# name | options | what it teaches   (the text is samples/<text>.txt, named in the options)
+# name | options | what it teaches [| text file]   (the text is samples/<text>.txt, named in the
+# options; commands that take each text as one argument, such as compare, name the file in a
+# fourth field instead, and it is passed as one quoted argument)
 samples=(
   "coreference|--file samples/coreference.txt --view heatmap,heads,lines --format png,svg,json|The lecture sentence on the built-in layer. The random layer cannot know that *it* is the animal; look instead for bright columns (keys many queries agree on, like *because* in head 1) and for *The*/*the*, whose rows differ only by position."
   "coreference-annotated|--file samples/coreference.txt --view heatmap --head 1 --annotate --format png|The same head with every weight printed in its cell, for reading numbers off a slide."
@@ -40,6 +42,9 @@ samples=(
   "smollm2-contribution|--model SmolLM2-135M-Instruct --file samples/coreference.txt --view contribution --layer 24 --format png|Attention weight is not what moves. In SmolLM2's layer 24 (heads together) the first token *The* gets 0.89 of the attention weight but only 0.49 of what the heads actually carry into each token, ‖α·f(x)‖ (Kobayashi et al. 2020): the sink's value vectors are short, so it is looked at and little read. \`contribution.json\` holds the per-head numbers for every layer."
   "smollm2-credit|--model SmolLM2-135M-Instruct --file samples/unfinished.txt --view credit --format png|Which heads push the prediction? After *…because it was too* SmolLM2 predicts *far* (p = 0.60). Each cell is a head's direct effect on the logit of *far* (through the final norm and the unembedding); the heads together add 2.00 of the logit's 24.96, the feed-forwards (the MLP column) 22.89. The largest head effects are 0.38 or less (layer 30 head 4, layer 28 head 5, layer 23 head 9): no single head decides."
   "smollm2-ablation|--model SmolLM2-135M-Instruct --file samples/unfinished.txt --view heads --layer 30 --ablate 30.4,28.5,23.9 --format png|Switching off the three heads with the most credit for *far* (layers 23, 28 and 30) lowers its probability only from 0.60 to 0.51 (the terminal prints the top tokens before and after). The map shows how much each later head's attention moved (at most 0.07); the heads figure is layer 30 as the ablated model sees it."
+  "smollm2-compare-ablate|compare --model SmolLM2-135M-Instruct --ablate 30.4,28.5,23.9 --layer 30 --head 4 --format png|\`compare --ablate\`: the same run without and with the three heads that have the most credit for *far* switched off (layers 23, 28 and 30), side by side on one colour scale. The prediction moves (p(*far*) 0.604 → 0.506, in the subtitles) while the attention of head 4 in layer 30, one of the three, looks the same (no weight moves by more than 0.04): switching a head off silences what it writes, not where it looks.|samples/unfinished.txt"
+  "qwen25-credit|--model Qwen2.5-Coder-0.5B-Instruct --file samples/unfinished.txt --view credit --format png|Credit on a second decoder: after *…because it was too* Qwen2.5-Coder-0.5B-Instruct predicts *busy* (p = 0.12). The heads together add 1.35 of the logit's 13.73 and the feed-forwards 12.31 (the MLP column, largest in layers 17–24); the largest single head effects are in the last layer and partly cancel (24.8 −0.26, 24.5 +0.22, 24.13 +0.22). As on SmolLM2, no single head decides."
+  "qwen25-contribution|--model Qwen2.5-Coder-0.5B-Instruct --file samples/coreference.txt --view contribution --layer 12 --format png|Weight against contribution on Qwen2.5-Coder-0.5B-Instruct, layer 12 (14 heads together): the first token *The* gets 0.83 of the attention weight but only 0.54 of what the heads carry, ‖α·f(x)‖; the rest of each row's contribution spreads over the tokens the weights hardly show. The same sink, looked at and little read, in a second model family."
   "long-text|--file samples/long-text.txt --view heatmap --head 1 --format png|A 1,200-token text on the built-in layer: the heatmap shows blocks of 2×2 tokens, each cell the largest weight of its block (said in the subtitle), labels thinned; the terminal prints each query's top keys instead of a grid."
   "translate-en-pt|translate --file samples/translation-en.txt --figures cross,alignment --format png,json|The Transformer's own task, with a real translator: Firefox's English→Portuguese model (Marian; a 6-layer encoder and a 2-layer decoder whose self-attention is a recurrent unit, the SSRU). Each generated Portuguese token's query reads the English keys (cross-attention of decoder layer 2, averaged over its 8 heads): *gato* reads *cat* (0.64) and *preto* reads *black* (0.85), so the lines cross where Portuguese puts the adjective after the noun; *sentou-se* is four pieces that all read *sat* (0.87, 0.94, 0.29, 0.68); *tapete* reads *mat* (0.57) and *old* (0.38) before *velho* takes *old* (0.72)."
   "translate-en-pt-heads|translate --file samples/translation-en.txt --figures heads --format png|The same cross-attention head by head. Every head sends *preto* to *black* (0.65 in head 2 to 0.98 in head 1), but they disagree about *gato*: heads 1, 6 and 8 send it to *cat* (0.94, 0.90, 0.84) while head 4 still looks at *black* (0.81; *cat* 0.07)."
@@ -62,18 +67,24 @@ gallery=docs/gallery.md
 } > "$gallery"
 
 for entry in "${samples[@]}"; do
-  IFS='|' read -r name options caption <<< "$entry"
+  IFS='|' read -r name options caption textfile <<< "$entry"
   out="samples/$name"
   rm -rf "$out"
+  text=()
+  shown=""
+  if [ -n "$textfile" ]; then
+    text=("$(cat "$textfile")")
+    shown=" \"${text[0]}\""
+  fi
   # shellcheck disable=SC2086 # options are word lists by design
-  "$binary" $options --out "$out" --quiet
+  "$binary" $options --out "$out" --quiet "${text[@]}"
   {
     echo "## $name"
     echo
     echo "$caption"
     echo
     echo '```'
-    echo "attnviz $options --out $out"
+    echo "attnviz $options --out $out$shown"
     echo '```'
     echo
     for png in $(cd "$out" && ls *.png); do

@@ -147,11 +147,13 @@ func panelFigure(
           headed
           ? FigureTitle("\(number) · \(table.title)", subtitle: subtitle)
           : FigureTitle(table.title, subtitle: table.note)
-        return heatmapFigure(table.matrix, title: title, style: tableStyle, measurer: measurer)
+        return heatmapFigure(
+          table.matrix, title: title, style: tableStyle, measurer: measurer,
+          segments: table.segments)
       }
       return heatmapFigure(
         table.matrix, title: FigureTitle(table.title, subtitle: table.note), style: tableStyle,
-        measurer: measurer)
+        measurer: measurer, segments: table.segments)
     }
     if tables.count == 1 {
       if fits(scenes[0]) { return scenes[0] }

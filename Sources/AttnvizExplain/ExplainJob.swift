@@ -85,20 +85,30 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   let walk = try ExplainWalkthrough(
     trace: trace, head: options.head - 1, layer: layer, next: next)
   let names = ExplainNames(trace: trace, head: walk.head, layer: layer)
-  return try explainReport(walk, names: names, options: options, progress: progress)
+  let roles = loaded.chat.map { roleSegments($0, tokens: trace.tokens) } ?? []
+  return try explainReport(
+    walk, names: names, options: options, roles: roles, progress: progress)
 }
 
-/// The walk's terminal text and files, written all or nothing.
+/// The walk's terminal text and files, written all or nothing; `roles` marks a chat prompt's
+/// system, user and assistant tokens over the tables whose columns are the tokens.
 func explainReport(
   _ walk: ExplainWalkthrough, names: ExplainNames, options: ExplainOptions,
-  progress: any RunProgress
+  roles: [ColumnSegment] = [], progress: any RunProgress
 ) throws -> RunReport {
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
     )
   }
-  let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
+  // --chat: the role bars over every table whose columns are the tokens.
+  let steps = (try options.step.map { [try walk.step($0)] } ?? walk.list).map {
+    var step = $0
+    for t in step.tables.indices where step.tables[t].columnsAreTokens {
+      step.tables[t].segments = roles
+    }
+    return step
+  }
 
   var report = RunReport()
   let weightsMap = options.figure.colorMap.map

@@ -1,6 +1,7 @@
 import AttnvizKit
 import AttnvizMath
 import AttnvizModel
+import AttnvizViews
 
 /// The steps of the walk-through through one Transformer block, in the order the lecture tells
 /// them: the self-attention, then the rest of the block.
@@ -171,6 +172,8 @@ struct ExplainTable: Equatable, Sendable {
   /// Drawn as horizontal probability bars (a one-column matrix of probabilities, one row per
   /// token), after this context line: the last tokens read.
   var barsContext: [String]? = nil
+  /// `--chat`: the role bars over the token columns (`columnsAreTokens` only).
+  var segments: [ColumnSegment] = []
 }
 
 /// The axis titles of a table drawn as a line chart; x is the column number.

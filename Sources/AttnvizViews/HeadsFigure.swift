@@ -8,6 +8,9 @@ import AttnvizStyle
 /// attention, a bracket over each row's run of heads that share a key/value head names it;
 /// `caption` lines go under the figure.
 ///
+/// With `segments` (`--chat`), a bar over each panel's columns marks the chat roles (when each
+/// column is one token), and the caption says what the colours are.
+///
 /// With `focus` (`--focus`, a row index), each panel outlines the focused query's strongest key
 /// in that head, and the focused row's label and those keys' labels are never thinned away.
 /// With `style.slideAspect` (`--preset slide`), cells grow until no label needs thinning (while
@@ -16,7 +19,8 @@ import AttnvizStyle
 public func headsFigure(
   _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
   queryHeadsPerKeyValueHead: Int? = nil, caption: [String] = [], focus: Int? = nil,
-  firstHead: Int = 0, style: FigureStyle, measurer: any TextMeasuring
+  firstHead: Int = 0, segments: [ColumnSegment] = [], style: FigureStyle,
+  measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first, first.matrix.rows > 0, first.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -25,7 +29,7 @@ public func headsFigure(
     headsFigure(
       heads, panelTitles: panelTitles, title: title,
       queryHeadsPerKeyValueHead: queryHeadsPerKeyValueHead, caption: caption, focus: focus,
-      perRow: perRow, firstHead: firstHead, style: style, measurer: measurer)
+      perRow: perRow, firstHead: firstHead, segments: segments, style: style, measurer: measurer)
   }
   // On a slide, the arrangement whose whole figure, fitted to the slide, shows its text
   // largest: laid out for real for a few panel counts per row (cheap for the short texts
@@ -50,7 +54,8 @@ public func headsFigure(
 func headsFigure(
   _ heads: [LabeledMatrix], panelTitles: [String], title: FigureTitle,
   queryHeadsPerKeyValueHead: Int?, caption: [String], focus: Int?, perRow: Int?,
-  firstHead: Int = 0, style: FigureStyle, measurer: any TextMeasuring
+  firstHead: Int = 0, segments: [ColumnSegment] = [], style: FigureStyle,
+  measurer: any TextMeasuring
 ) -> Scene {
   guard let first = heads.first else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -98,6 +103,8 @@ func headsFigure(
   if let note = strideNote([(rowPlan.stride * cell.rowFactor, "token")]) { notes.append(note) }
   if style.explainsSpaceMark, let note = spaceMarkNote(first.rowLabels) { notes.append(note) }
 
+  // Role bars only over token columns, one column per token.
+  let marked = tokenColumns && cell.columnFactor == 1 ? segments : []
   var canvas = Canvas(measurer: measurer)
   var grids: [GridGeometry] = []
   var top = 0.0
@@ -107,7 +114,8 @@ func headsFigure(
   for panelRow in 0..<layout.rows {
     if group != nil { top += lineHeight + 10 }
     let titleY = top + measurer.ascent(size: style.fontSize)
-    let gridY = (titleY + measurer.descent(size: style.fontSize) + 6).rounded(.up)
+    let barRoom = marked.isEmpty ? 0 : segmentBarGap + segmentBarSize
+    let gridY = (titleY + measurer.descent(size: style.fontSize) + 6 + barRoom).rounded(.up)
     for panelColumn in 0..<layout.columns {
       let index = panelRow * layout.columns + panelColumn
       guard index < heads.count else { break }
@@ -124,6 +132,10 @@ func headsFigure(
       drawCells(
         matrix, isMasked: { _, _ in false }, scale: scale, grid: grid,
         annotationSize: annotationSize, into: &canvas)
+      drawSegments(
+        marked, starts: (0..<grid.columns).map { grid.x + Double($0) * grid.cellWidth },
+        cellSize: grid.cellWidth, placement: .over(top: grid.y), named: false, style: style,
+        into: &canvas)
       if let focus, index < strongest.count {
         drawCellOutline(
           row: focus / cell.rowFactor, column: strongest[index] / cell.columnFactor, grid: grid,
@@ -162,7 +174,8 @@ func headsFigure(
       ?? (tokenColumns
         ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
     grid: whole, columnBelow: true, style: style, into: &canvas)
-  drawCaption(caption, style: style, into: &canvas)
+  drawCaption(
+    caption + (marked.isEmpty ? [] : [ColumnSegment.legend(marked)]), style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
 

@@ -8,13 +8,17 @@ import AttnvizStyle
 /// highlighted. With `callout` (`--focus`), the line to the focused token's strongest key is
 /// underlaid with a highlight, that key is set in bold and the callout is written after it.
 ///
+/// With `segments` (`--chat`), a bar beside each column of tokens marks the chat roles, as the
+/// heatmap's bars over its columns do, and the caption says what the colours are.
+///
 /// Weights below 0.01 are not drawn: they would be invisible and slow to render. A long text's
 /// rows are a pixel or two apart, and a million faint lines would cover the band in one colour
 /// (and take seconds to draw), so each query keeps only its strongest lines, at most
 /// `linesBudget` in all (`linesPerQuery`); the subtitle says so when lines were left out.
 public func linesFigure(
   tokens: [String], heads: [Matrix], headNames: [String], focus: Int?, title: FigureTitle,
-  style: FigureStyle, measurer: any TextMeasuring, callout: CalloutMark? = nil
+  style: FigureStyle, measurer: any TextMeasuring, callout: CalloutMark? = nil,
+  segments: [ColumnSegment] = []
 ) -> Scene {
   let n = tokens.count
   guard n > 0, !heads.isEmpty, heads.allSatisfy({ $0.rows == n && $0.columns == n }) else {
@@ -37,6 +41,8 @@ public func linesFigure(
   let leftX = 0.0
   let rightX = band
   func rowY(_ i: Int) -> Double { (Double(i) + 0.5) * spacing }
+  // The lines leave room for the role bars between them and the labels.
+  let inset = segments.isEmpty ? 6 : 8 + segmentBarSize
 
   let callout = callout.flatMap {
     (0..<n).contains($0.query) && (0..<n).contains($0.key) ? $0 : nil
@@ -45,13 +51,20 @@ public func linesFigure(
   if let callout {
     canvas.line(
       LineItem(
-        from: Point(leftX + 6, rowY(callout.query)), to: Point(rightX - 6, rowY(callout.key)),
+        from: Point(leftX + inset, rowY(callout.query)),
+        to: Point(rightX - inset, rowY(callout.key)),
         color: calloutFill, width: max(10, min(spacing * 0.6, 16)), role: "callout-mark"))
   }
   let perQuery = linesPerQuery(queries: focus == nil ? n : 1, heads: heads.count)
   let capped = drawLinkLines(
-    heads, focus: focus, perQuery: perQuery, from: leftX + 6, to: rightX - 6, rowY: rowY,
+    heads, focus: focus, perQuery: perQuery, from: leftX + inset, to: rightX - inset, rowY: rowY,
     into: &canvas)
+  let starts = (0..<n).map { Double($0) * spacing }
+  for x in [leftX + 4, rightX - 4 - segmentBarSize] {
+    drawSegments(
+      segments, starts: starts, cellSize: spacing, placement: .beside(x: x), style: style,
+      into: &canvas)
+  }
   // The focused token and the callout's key are always labelled; thinned labels too close to
   // them give way.
   func labelled(_ marked: Int?) -> Set<Int> {
@@ -102,6 +115,10 @@ public func linesFigure(
     headNames: (0..<heads.count).map { $0 < headNames.count ? headNames[$0] : "Head \($0 + 1)" },
     x: labelsRight + 36, y: -10 - descent - ascent, style: style, into: &canvas)
   var notes: [String] = []
+  if !segments.isEmpty {
+    drawCaption(
+      [ColumnSegment.legend(segments, where: "beside the tokens")], style: style, into: &canvas)
+  }
   if capped {
     let kept = perQuery == 1 ? "strongest key" : "\(perQuery) strongest keys"
     notes.append("lines: each query's \(kept) per head")

@@ -1,3 +1,4 @@
+import AttnvizFiles
 import AttnvizModel
 import Foundation
 import Testing
@@ -47,6 +48,36 @@ import Testing
     let logits = try #require(try model.forward(ids: ids, request: .init(logits: .last)).logits)
     #expect(target["id"] as? Int == NextTokenDistribution(logits: logits).argmax)
     #expect(report.standardOutput.contains("Each head's direct effect on the logit of"))
+  }
+
+  /// The credit comes from the trace's own pass (no second run of the engine), with the numbers
+  /// of a pass of its own; sharing the pass with `--view next` adds no lens to the predictions.
+  @Test func creditReadsTheTracePass() throws {
+    let (_, folder) = try run {
+      $0.views = [.credit, .next]
+      $0.formats = [.json]
+    }
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    // Read with the one strict parser: it reads numbers as Double(String) does, exactly
+    // (JSONSerialization can be a few units in the last place off).
+    let credit = try JSONValue(
+      parsing: Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/credit.json"))))
+    let heads = try #require(credit.given("heads")?.array).map { $0.array?.compactMap(\.number) }
+    let model = try TransformerModel(folder: Self.qwen2)
+    let ids = try model.trace(Self.text, stepsLayer: nil).tokens.compactMap(\.id)
+    let own = try model.logitAttribution(ids: ids).attribution
+    #expect(heads == own.heads)
+    #expect(credit.given("feed_forwards")?.array?.compactMap(\.number) == own.feedForwards)
+    let predictions = try json(folder, "predictions.json")
+    #expect(predictions["lens"] == nil)
+    let (_, alone) = try run {
+      $0.views = [.next]
+      $0.formats = [.json]
+    }
+    defer { try? FileManager.default.removeItem(atPath: alone) }
+    #expect(
+      try String(contentsOfFile: alone + "/predictions.json", encoding: .utf8)
+        == String(contentsOfFile: folder + "/predictions.json", encoding: .utf8))
   }
 
   @Test func ablationShowsBeforeAndAfter() throws {

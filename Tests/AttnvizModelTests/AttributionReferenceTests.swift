@@ -6,7 +6,8 @@ import Testing
 /// Direct logit attribution and head ablation against transformers with hooks
 /// (scripts/reference/make_attribution_reference.py): the tiny qwen2 (biases, tied head) and
 /// llama (untied head) fixtures, the tiny GPT-2 (LayerNorm, Conv1D) and, when `make model` has
-/// put it in models/, SmolLM2-135M-Instruct (GGUF).
+/// put it in models/, SmolLM2-135M-Instruct (GGUF). Ablation only for the tiny gemma3 (sliding
+/// windows, sandwich norms), whose heads' direct effect on the logit is not defined.
 @Suite struct AttributionReferenceTests {
   struct Credit: Decodable {
     var target: Int
@@ -31,6 +32,7 @@ import Testing
   }
   struct Case: Decodable {
     var name: String
+    var text: String?
     var ids: [Int]
     var credit: [Credit]
     var ablations: [Ablation]
@@ -45,11 +47,13 @@ import Testing
   }
 
   static let names = ["qwen2", "llama", "tiny-gpt2", "SmolLM2-135M-Instruct"]
+  static let ablationNames = names + ["gemma3"]
 
   static func model(_ name: String) throws -> TransformerModel? {
     switch name {
     case "qwen2", "llama": return try TransformerModel(folder: fixtureURL("engine/\(name)").path)
     case "tiny-gpt2": return try TransformerModel(folder: fixtureURL("tiny-gpt2").path)
+    case "gemma3": return try TransformerModel(folder: fixtureURL("family/gemma3").path)
     default: return try RealGGUF.smollm2.model()
     }
   }
@@ -96,10 +100,11 @@ import Testing
     }
   }
 
-  @Test(arguments: names)
+  @Test(arguments: ablationNames)
   func ablatedProbabilitiesMatchTransformers(_ name: String) throws {
     let expected = try Self.expected(name)
     guard let model = try Self.model(name) else { return }
+    #expect(!expected.ablations.isEmpty)
     for ablation in expected.ablations {
       var request = ForwardRequest(
         logits: .last,
@@ -121,7 +126,7 @@ import Testing
 
   /// The sweep starts each pass at its head's layer and keeps the weights between passes: the
   /// shortcut must give what a whole pass per head gives.
-  @Test(arguments: ["qwen2", "SmolLM2-135M-Instruct"])
+  @Test(arguments: ["qwen2", "gemma3", "SmolLM2-135M-Instruct"])
   func sweepMatchesTransformers(_ name: String) throws {
     let expected = try Self.expected(name)
     let reference = try #require(expected.sweep)
@@ -136,6 +141,43 @@ import Testing
       }
     }
     #expect(worst.difference < 1e-4, "\(name): \(worst.difference) at \(worst.at)")
+  }
+
+  /// `--view credit` reads the trace's own pass (`ForwardRequest.attribute`) instead of running
+  /// one of its own: the same numbers to the bit, whatever else the pass kept.
+  @Test(arguments: names)
+  func creditFromTheTracePassEqualsItsOwnPass(_ name: String) throws {
+    let expected = try Self.expected(name)
+    guard let model = try Self.model(name) else { return }
+    let own = try model.logitAttribution(ids: expected.ids)
+    for residuals in [ForwardRequest.Residuals.none, .last, .all] {
+      var request = ForwardRequest(residuals: residuals)
+      request.attribute(tokens: expected.ids.count)
+      let pass = try model.forward(ids: expected.ids, request: request)
+      let shared = try model.logitAttribution(from: pass)
+      #expect(shared.attribution == own.attribution, "\(name) \(residuals)")
+      #expect(shared.logits == own.logits, "\(name) \(residuals)")
+    }
+    // The trace's own pass, as `--view credit` runs it (explain's steps kept for layer 1).
+    if let text = expected.text, name != "SmolLM2-135M-Instruct" {
+      var request = ForwardRequest()
+      request.attribute(tokens: expected.ids.count)
+      let traced = try model.trace(text, stepsLayer: 0, request: request)
+      #expect(traced.trace.tokens.compactMap(\.id) == expected.ids)
+      #expect(try model.logitAttribution(from: traced.output).attribution == own.attribution)
+    }
+    // Another target from the same pass.
+    var request = ForwardRequest()
+    request.attribute(tokens: expected.ids.count)
+    let pass = try model.forward(ids: expected.ids, request: request)
+    #expect(
+      try model.logitAttribution(from: pass, target: 7).attribution
+        == model.logitAttribution(ids: expected.ids, target: 7).attribution)
+    // A pass that kept nothing to attribute is refused, not misread.
+    #expect(throws: ModelError.self) {
+      try model.logitAttribution(
+        from: model.forward(ids: expected.ids, request: ForwardRequest(residuals: .all)))
+    }
   }
 
   @Test func encodersHaveNoCredit() throws {

@@ -199,6 +199,72 @@ import Testing
     #expect(!again.contains("role-segment"))
   }
 
+  /// The same role bars, through the same layout rule, in the lines view (beside both columns
+  /// of tokens), over every panel of the heads view, and in generate's step figures (the answer
+  /// written so far marked as the assistant's).
+  @Test func linesHeadsAndStepFiguresMarkTheRoles() throws {
+    let out = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let chat = ["--chat", "--chat-template", "chatml", "--system", "Be brief."]
+    let show = try Binary.run(
+      ["--model", Self.folder("qwen2")] + chat + [
+        "--view", "heads,lines", "--format", "svg", "--quiet", "--out", out.path, "Why?",
+      ])
+    #expect(show.status == 0, "\(show.stderr)")
+    func svg(_ prefix: String) throws -> String {
+      let name = try #require(listing(out).first { $0.hasPrefix(prefix) && $0.hasSuffix(".svg") })
+      return try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+    }
+    func bars(_ text: String) -> Int {
+      text.components(separatedBy: "class=\"role-segment\"").count - 1
+    }
+    // Seven runs (system: marker, "Be brief.", marker; user: marker, "Why?", marker; assistant:
+    // marker), beside the queries and beside the keys.
+    let lines = try svg("lines-")
+    #expect(bars(lines) == 14)
+    #expect(lines.contains("Bars beside the tokens: the chat roles (system green, user blue"))
+    // Over each of the fixture's 4 heads.
+    let heads = try svg("heads-")
+    #expect(bars(heads) == 4 * 7)
+    #expect(heads.contains("Bars over the columns: the chat roles (system green, user blue"))
+    try FileManager.default.removeItem(at: out)
+    let generate = try Binary.run(
+      ["generate", "--model", Self.folder("qwen2")] + chat + [
+        "--tokens", "2", "--format", "svg", "--quiet", "--out", out.path, "Why?",
+      ])
+    #expect(generate.status == 0, "\(generate.stderr)")
+    // Step 1 reads the prompt; step 2 also the first answer token, the assistant's.
+    let (step1, step2) = (try svg("step-01"), try svg("step-02"))
+    #expect(bars(step1) == 14)
+    #expect(bars(step2) == 16)
+    #expect(step2.contains("Bars beside the tokens: the chat roles"))
+    // explain: over the columns of its score and weight grids.
+    try FileManager.default.removeItem(at: out)
+    let explain = try Binary.run(
+      ["explain", "--model", Self.folder("qwen2")] + chat + [
+        "--format", "svg", "--quiet", "--out", out.path, "Why?",
+      ])
+    #expect(explain.status == 0, "\(explain.stderr)")
+    let names = listing(out)
+    let weightsFile = try #require(names.first { $0.contains("weights") && $0.hasSuffix(".svg") })
+    let weightsSVG = try String(
+      contentsOf: out.appendingPathComponent(weightsFile), encoding: .utf8)
+    #expect(bars(weightsSVG) == 7, "\(weightsFile)")
+    #expect(weightsSVG.contains("Bars over the columns: the chat roles"))
+    let embeddings = try #require(names.first { $0.contains("embed") && $0.hasSuffix(".svg") })
+    #expect(
+      bars(try String(contentsOf: out.appendingPathComponent(embeddings), encoding: .utf8)) == 0,
+      "dimension columns get no role bars")
+    // Without --chat: no bars.
+    let plain = try Binary.run([
+      "--model", Self.folder("qwen2"), "--view", "heads,lines", "--format", "svg", "--quiet",
+      "--out", out.path, "Why?",
+    ])
+    #expect(plain.status == 0)
+    let (plainLines, plainHeads) = (try svg("lines-"), try svg("heads-"))
+    #expect(bars(plainLines) == 0 && bars(plainHeads) == 0)
+  }
+
   /// explain and compare take the same --chat, --system and --chat-template as generate.
   @Test func explainAndCompareTakeChat() throws {
     let out = try temporaryFolder()

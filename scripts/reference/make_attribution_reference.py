@@ -6,8 +6,8 @@ probabilities with heads ablated, from transformers with forward hooks, for `--v
         [models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf]
 
 Writes Tests/AttnvizModelTests/Fixtures/attribution/attribution-reference.json, one case per model
-(the tiny `qwen2` and `llama` engine fixtures, the tiny GPT-2 with its LayerNorm and Conv1D, and
-SmolLM2-135M-Instruct when its GGUF is given), each with:
+(the tiny `qwen2` and `llama` engine fixtures, the tiny GPT-2 with its LayerNorm and Conv1D, the
+tiny `gemma3` family fixture, and SmolLM2-135M-Instruct when its GGUF is given), each with:
 
 - `credit`: for the predicted token and for a second target, `heads[l][h]`, `embeddings`,
   `attention_biases[l]`, `feed_forwards[l]`, `final_norm_bias` and the model's `logit`. Made the
@@ -16,12 +16,16 @@ SmolLM2-135M-Instruct when its GGUF is given), each with:
   position p; hooks on each feed-forward block and on the final norm's input give the other parts
   of the residual stream; the final norm's scale is taken at its input x and every part goes
   through s·(g ⊙ part) (LayerNorm: each part centred) and the unembedding row. The script checks
-  that the parts add up to the final residual and the terms to the logit.
+  that the parts add up to the final residual and the terms to the logit. None for gemma3: its
+  post-attention norm rescales what the heads write, so their direct effect is not defined
+  (attnviz refuses `--view credit` there).
 - `ablations`: for some head sets and both modes, the 20 most probable next tokens with the heads'
   outputs replaced through a pre-hook on the output projection (zero, or their mean over the
   positions), as [id, probability].
-- `sweep` (qwen2: every layer; SmolLM2: layers 1, 14 and 30, 0-based in `layers`): for each head
-  of those layers alone, zeroed, the change in the log-probability of the unablated prediction.
+- `sweep` (qwen2 and gemma3: every layer; SmolLM2: layers 1, 14 and 30, 0-based in `layers`): for
+  each head of those layers alone, zeroed, the change in the log-probability of the unablated
+  prediction. For gemma3 the hook on o_proj's input sits before the post-attention norm, where
+  attnviz ablates too (the norm then rescales what is left of the block's output).
 Float32 against float64 is checked for the ablated probabilities and the credits.
 """
 import os
@@ -170,7 +174,7 @@ def top(log_probabilities, k=20):
 def make_case(name, load, ids, text, second_target, ablation_sets, sweep_layers=()):
     model, model64 = load(torch.float32), load(torch.float64)
     credits = []
-    for target in [None, second_target]:
+    for target in ([] if second_target is None else [None, second_target]):
         c32, c64 = credit(model, ids, target), credit(model64, ids, target)
         worst = max(abs(a - b) for a, b in zip(sum(c32["heads"], []), sum(c64["heads"], [])))
         print(f"{name}: credit of {c32['target']}: logit {c32['logit']:.4f}, parts vs residual "
@@ -221,6 +225,12 @@ def main():
     ids = GPT2Tokenizer.from_pretrained(folder)(LECTURE)["input_ids"]
     cases.append(make_case("tiny-gpt2", folder_loader(folder), ids, LECTURE, ids[2],
                            [[(1, 2)], [(0, 0), (0, 3), (1, 1)]]))
+    # Gemma 3: sliding-window layers with their own rotary base, q/k norms, sandwich norms.
+    folder = f"{FIXTURES}/family/gemma3"
+    ids = AutoTokenizer.from_pretrained(folder)(LECTURE)["input_ids"]
+    cases.append(make_case("gemma3", folder_loader(folder), ids, LECTURE, None,
+                           [[(5, 1)], [(0, 2), (3, 0), (5, 3)]],
+                           sweep_layers=list(range(6))))
     for path in sys.argv[1:]:
         folder, file = os.path.dirname(os.path.abspath(path)), os.path.basename(path)
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=file)

@@ -171,8 +171,9 @@ struct AblationSweep: Sendable {
     let sweep = try runModel {
       try model.ablationSweep(ids: ids, target: target, ablation: mode.engine) { done, pass in
         if done == 0 {
-          // Each pass starts at its head's layer: on average half a pass per head.
-          let seconds = Int((pass * Double(l * h) / 2).rounded())
+          // Each pass starts at its head's layer (on average half a pass per head), and a
+          // layer's heads run as one batch, about half the time per head of a pass alone.
+          let seconds = Int((pass * Double(l * h) / 4).rounded())
           if seconds >= 3 {
             progress.stage("ablating \(l * h) heads one at a time: about \(seconds) s")
           }

@@ -36,10 +36,11 @@ extension VisualizeOptions {
   }
 }
 
-/// Runs the prediction views the options ask for on the model that made `trace`.
+/// Runs the prediction views the options ask for on the model that made `trace`; `pass` is
+/// what that run's pass kept for `--view credit` (`traceForViews`).
 func runAttribution(
   _ trace: AttentionTrace, model: (any AttentionModel)?, options: VisualizeOptions,
-  progress: any RunProgress
+  progress: any RunProgress, pass: ForwardOutput? = nil
 ) throws -> AttributionResults {
   var results = AttributionResults()
   guard options.predicts, let model else { return results }
@@ -52,7 +53,7 @@ func runAttribution(
   let target = try options.attribution.target.map { try targetTokenID($0, model: decoder) }
   if views.contains(.credit) {
     progress.stage("crediting the heads")
-    results.credit = try Credit(model: decoder, ids: ids, target: target)
+    results.credit = try Credit(model: decoder, ids: ids, target: target, pass: pass)
   }
   let heads = try options.attribution.checked(against: model.info)
   if !heads.isEmpty {

@@ -21,9 +21,12 @@ struct Credit: Sendable {
 
   static let namedHeads = 5
 
-  init(model: TransformerModel, ids: [Int], target: Int?) throws {
+  /// From `pass`, the trace's own pass when it kept the residual stream and the heads' writes
+  /// (`ForwardRequest.attribute`); else from a pass of its own over `ids`.
+  init(model: TransformerModel, ids: [Int], target: Int?, pass: ForwardOutput? = nil) throws {
     let (attribution, logits) = try runModel {
-      try model.logitAttribution(ids: ids, target: target)
+      try pass.map { try model.logitAttribution(from: $0, target: target) }
+        ?? model.logitAttribution(ids: ids, target: target)
     }
     let distribution = NextTokenDistribution(logits: logits)
     self.attribution = attribution

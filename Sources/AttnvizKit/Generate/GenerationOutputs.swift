@@ -205,7 +205,8 @@ func stepScene(
   let scene = linesFigure(
     tokens: tokens, heads: [matrix],
     headNames: [document.options.head.map { "Head \($0)" } ?? "Average"],
-    focus: n - 1, title: title, style: style, measurer: measurer)
+    focus: n - 1, title: title, style: style, measurer: measurer,
+    segments: document.columnSegments(columns: n))
   let others = step.alternatives.filter { $0.id != step.id }.prefix(4).map {
     "\(tokenLabel(document.decoded($0.id).label)) \(formatFixed($0.probability, decimals: 2))"
   }

@@ -27,7 +27,8 @@ public func visualize(_ options: VisualizeOptions, progress: any RunProgress = S
     text: traced.trace.text, source: options.text, model: options.model,
     info: traced.trace.model)
   let attribution = try runAttribution(
-    traced.trace, model: traced.model, options: options, progress: progress)
+    traced.trace, model: traced.model, options: options, progress: progress,
+    pass: traced.attributed)
   // With --ablate every figure and table shows the ablated run's attention.
   let pieces = attribution.ablation?.trace ?? traced.trace
   let trace = options.mergeSubwords ? mergingSubwords(pieces) : pieces
@@ -186,12 +187,12 @@ package func readAndTrace(
 
 /// `readAndTrace` up to the run: the text read, the model loaded, the choices and the memory
 /// estimate checked. With `chat` (`--chat`), the text is a user's message put into the
-/// decoder's chat template, and the returned text is the whole prompt.
+/// decoder's chat template, and the returned text is the whole prompt, `chat` its parts.
 package func readAndLoad(
   _ source: TextSource, with choice: ModelChoice, in context: RunContext,
   progress: any RunProgress, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
-) throws -> (text: String, model: any AttentionModel, input: TokenizedText) {
+) throws -> (text: String, model: any AttentionModel, input: TokenizedText, chat: ChatPrompt?) {
   let budget = try context.memoryBudget()
   var text = try readText(source)
   progress.stage("loading the model")
@@ -201,6 +202,7 @@ package func readAndLoad(
   } catch {
     throw AttnvizError.from(error)
   }
+  var prompt: ChatPrompt?
   if let chat {
     guard let decoder = model as? TransformerModel, decoder.predictsTokens else {
       throw AttnvizError.usage(
@@ -208,7 +210,8 @@ package func readAndLoad(
           + "decoder (decoders attnviz runs: \(TransformerConfig.decoderList), e.g. --model "
           + "SmolLM2-135M-Instruct)")
     }
-    text = try chatPrompt(text, model: decoder, chat: chat)
+    prompt = try chatPromptPieces(text, model: decoder, chat: chat)
+    text = prompt?.text ?? text
   }
   let input: TokenizedText
   do {
@@ -220,7 +223,7 @@ package func readAndLoad(
   if let estimate {
     try budget.check(estimate(RunShape(tokens: input.tokens.count, model: model.info)))
   }
-  return (text, model, input)
+  return (text, model, input, prompt)
 }
 
 /// Runs the model and refuses a trace with non-finite numbers (a weights file with huge values

@@ -51,29 +51,23 @@ extension ViewKind {
 }
 
 /// The trace, and with `--view next` or `lens` what they need from the same pass: the residual
-/// stream (all layers for the lens, the last for the next token). Other views: the plain trace.
+/// stream (all layers for the lens, the last for the next token). With `--view credit` on a
+/// model that can be credited, the same pass also keeps what direct logit attribution reads
+/// (`attributed`), so the engine runs once. Other views: the plain trace.
 func traceForViews(
   _ options: VisualizeOptions, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
 ) throws -> (
   trace: AttentionTrace, model: any AttentionModel, predictions: PredictionSource?,
-  chat: ChatPrompt?
+  chat: ChatPrompt?, attributed: ForwardOutput?
 ) {
   let views = options.views ?? []
-  guard views.contains(where: \.isPrediction) || options.chat != nil else {
-    let loaded = try readAndLoad(
-      options.text, with: options.model, in: options.context, progress: progress,
-      checkChoices: checkChoices,
-      estimate: estimate)
-    progress.stage("running the model")
-    let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
-    return (trace, loaded.model, nil, nil)
-  }
+  let predicts = views.contains(where: \.isPrediction)
   let asked =
-    views.contains(where: \.isPrediction)
+    predicts
     ? views.filter(\.isPrediction).map { "--view \($0.rawValue)" }.joined(separator: ", ")
     : "--chat"
-  if options.mergeSubwords, views.contains(where: \.isPrediction) {
+  if options.mergeSubwords, predicts {
     throw AttnvizError.usage(
       "\(asked) predicts the token after a model token; drop --merge-subwords")
   }
@@ -81,6 +75,17 @@ func traceForViews(
     options.text, with: options.model, in: options.context, progress: progress,
     checkChoices: checkChoices,
     estimate: estimate)
+  // A model that cannot be credited gets the plain trace; runAttribution then says why not.
+  let credited =
+    views.contains(.credit)
+    ? (loaded.model as? TransformerModel).map {
+      $0.predictsTokens && $0.hasAdditiveResidualStream
+    } ?? false : false
+  guard predicts || options.chat != nil || credited else {
+    progress.stage("running the model")
+    let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
+    return (trace, loaded.model, nil, nil, nil)
+  }
   guard let model = loaded.model as? TransformerModel, model.predictsTokens else {
     throw AttnvizError.usage(
       "\(asked) needs a decoder, which predicts the next token; \(loaded.model.info.name) "
@@ -88,25 +93,33 @@ func traceForViews(
         + "SmolLM2-135M-Instruct)")
   }
   let chat = try chatPromptPieces(loaded.text, model: model, chat: options.chat)
-  let text = chat?.text ?? loaded.text
   progress.stage("running the model")
-  let request =
+  var request =
     views.contains(.lens)
     ? ForwardRequest(residuals: .all)
     : views.contains(.next) ? ForwardRequest(residuals: .last) : ForwardRequest()
   let result: (trace: AttentionTrace, output: ForwardOutput)
   do {
-    result = try model.trace(text, stepsLayer: 0, request: request)
+    let input = try chat.map { try model.tokenize($0.text) } ?? loaded.input
+    if credited { request.attribute(tokens: input.tokens.count) }
+    result = try model.trace(input, stepsLayer: 0, request: request)
   } catch {
     throw AttnvizError.from(error)
   }
   guard result.trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
   }
-  guard views.contains(where: \.isPrediction) else { return (result.trace, model, nil, chat) }
+  let attributed = credited ? result.output : nil
+  guard predicts else { return (result.trace, model, nil, chat, attributed) }
+  // The lens reads every layer's stream; the next token only the last (credit may have kept
+  // them all).
+  let residuals = result.output.residuals ?? []
   return (
     result.trace, model,
-    PredictionSource(model: model, residuals: result.output.residuals ?? []), chat
+    PredictionSource(
+      model: model,
+      residuals: views.contains(.lens) ? residuals : residuals.last.map { [$0] } ?? []),
+    chat, attributed
   )
 }
 

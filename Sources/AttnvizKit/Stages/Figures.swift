@@ -1,6 +1,7 @@
 import AttnvizMath
 import AttnvizModel
 import AttnvizRender
+import AttnvizTokens
 import AttnvizViews
 import Foundation
 
@@ -92,11 +93,13 @@ func figureScenes(
       }
     case .heads:
       scenes += headsScenes(
-        selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer)
+        selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer,
+        roles: roles)
     case .lines:
       scenes.append(
         linesScene(
-          selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer))
+          selection, titles: titles, names: names, focus: focus, style: style, measurer: measurer,
+          roles: roles))
     case .model:
       let title = FigureTitle("Every layer and head", subtitle: titles.modelSubtitle)
       let marks = ModelGridMarks(
@@ -144,7 +147,7 @@ func figureScenes(
 /// The lines view of the heads `linesHeads` chooses, named after them.
 func linesScene(
   _ selection: AttentionSelection, titles: Titles, names: FileNumbers, focus: ResolvedFocus?,
-  style: FigureStyle, measurer: any TextMeasuring
+  style: FigureStyle, measurer: any TextMeasuring, roles: [ColumnSegment] = []
 ) -> (String, Scene) {
   let trace = selection.trace
   let heads = linesHeads(selection, focus: focus)
@@ -167,7 +170,7 @@ func linesScene(
   let scene = linesFigure(
     tokens: selection.labels, heads: matrices, headNames: heads.map { "Head \($0 + 1)" },
     focus: focus?.shownIndex, title: FigureTitle(headline, subtitle: titles.subtitle),
-    style: style, measurer: measurer, callout: mark)
+    style: style, measurer: measurer, callout: mark, segments: roles)
   return (stem, scene)
 }
 
@@ -180,7 +183,7 @@ let slideHeadsTextSize = 18.0
 /// (`heads-layer4-head01-head06.png`, `…-head07-head12.png`), split between key/value groups.
 func headsScenes(
   _ selection: AttentionSelection, titles: Titles, names: FileNumbers, focus: ResolvedFocus?,
-  style: FigureStyle, measurer: any TextMeasuring
+  style: FigureStyle, measurer: any TextMeasuring, roles: [ColumnSegment] = []
 ) -> [(stem: String, scene: Scene)] {
   let model = selection.trace.model
   let count = model.heads
@@ -195,7 +198,8 @@ func headsScenes(
       title: FigureTitle(
         "Self-attention · \(which) · \(titles.layerPart)", subtitle: titles.subtitle),
       queryHeadsPerKeyValueHead: groupSize(model), caption: groupLegend(model),
-      focus: focus?.shownIndex, firstHead: heads.lowerBound, style: style, measurer: measurer)
+      focus: focus?.shownIndex, firstHead: heads.lowerBound, segments: roles, style: style,
+      measurer: measurer)
   }
   let whole = scene(0..<count)
   func textSize(_ scene: Scene) -> Double {
@@ -308,8 +312,16 @@ func windowLegend(_ trace: AttentionTrace) -> [String] {
 /// The chat roles over the shown columns (`--chat`): each shown token's part of the prompt, in
 /// runs.
 func roleSegments(_ chat: ChatPrompt, selection: AttentionSelection) -> [ColumnSegment] {
-  let indices = chat.pieceIndices(of: selection.trace.tokens)
-  let columns = selection.positions.map { position -> (ColumnSegment.Kind?, Bool) in
+  roleSegments(chat, tokens: selection.trace.tokens, shown: selection.positions)
+}
+
+/// The chat roles of `tokens` at the positions `shown` (nil: all of them), in runs: the one
+/// rule every figure's role bars come from.
+package func roleSegments(_ chat: ChatPrompt, tokens: [Token], shown: [Int]? = nil)
+  -> [ColumnSegment]
+{
+  let indices = chat.pieceIndices(of: tokens)
+  let columns = (shown ?? Array(tokens.indices)).map { position -> (ColumnSegment.Kind?, Bool) in
     guard let index = indices[position] else { return (nil, true) }
     return (chat.pieces[index].role.flatMap(segmentKind), chat.pieces[index].isMarker)
   }

@@ -59,7 +59,10 @@ struct ForwardPass {
     let local = kernel(window: config.slidingWindow)
     var output = ForwardOutput(layers: [])
     if request.residuals == .all { output.residuals = [x] }
-    if request.headWritesPosition != nil { output.headWrites = [] }
+    if request.headWritesPosition != nil {
+      output.headWrites = []
+      output.headWritesPosition = request.headWritesPosition
+    }
     for l in (request.resume?.layer ?? 0)..<config.layers {
       let last = l == config.layers - 1
       let keep = l == stepsLayer && past == 0
@@ -69,9 +72,7 @@ struct ForwardPass {
         try request.weights?.layer(l, reader: reader)
         ?? LayerWeights(layer: l, reader: reader, attentionOnly: last && !toEnd && !keep)
       let sliding = config.isSlidingLayer(l)
-      let a =
-        layout.order == .postNorm || w.attentionNorm.isEmpty
-        ? x : norm(x, w.attentionNorm, w.attentionNormBias)
+      let a = attentionInput(x, w)
       var projected = project(
         a, w, rotary: sliding ? localRotary : rotary, start: past, keepUnrotated: keep)
       if let cache {
@@ -81,15 +82,7 @@ struct ForwardPass {
       var result = attention(q: projected.q, k: projected.k, v: projected.v, keepScores: keep)
       ablate(
         &result.output, layer: l, heads: request.ablatedHeads, tokens: t, mode: request.ablation)
-      var out = linear(
-        result.output, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden)
-      if let post = w.postAttentionNorm { out = norm(out, post, nil) }
-      guard result.weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
-        throw ModelError.badModel(
-          path: name,
-          reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "
-            + "Float32); the weights or the configuration are wrong")
-      }
+      let out = try attentionOutput(result.output, w, rows: t, layer: l, weights: result.weights)
       if let position = request.headWritesPosition {
         output.headWrites?.append(headWrites(result.output, w, position: position))
       }
@@ -112,36 +105,7 @@ struct ForwardPass {
         break  // nothing after the last attention is shown
       }
       let entering = x
-      var kept: (sum: [Float], normed: [Float], hidden: [Float], ffn: [Float])
-      switch layout.order {
-      case .preNorm:
-        addInPlace(&x, out)
-        let normed = norm(x, w.mlpNorm, w.mlpNormBias)
-        let (ffn, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
-        kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
-        addInPlace(&x, ffn)
-      case .sandwich:
-        addInPlace(&x, out)
-        let normed = w.mlpNorm.isEmpty ? x : norm(x, w.mlpNorm, w.mlpNormBias)
-        let (f, hidden) = feedForward(normed, w, tokens: t, keepHidden: keep)
-        let ffn = w.postMLPNorm.map { norm(f, $0, nil) } ?? f
-        kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
-        addInPlace(&x, ffn)
-      case .postNorm:
-        addInPlace(&x, out)
-        let sum = keep ? x : []
-        x = norm(x, w.attentionNorm, w.attentionNormBias)
-        var (f, hidden) = feedForward(x, w, tokens: t, keepHidden: keep)
-        kept = (sum, keep ? x : [], hidden, keep ? f : [])
-        addInPlace(&f, x)
-        x = norm(f, w.mlpNorm, w.mlpNormBias)
-      }
-      guard allFinite(x) else {
-        throw ModelError.badModel(
-          path: name,
-          reason: "layer \(l + 1)'s feed-forward produced non-finite numbers (the activations "
-            + "overflowed Float32); the weights or the configuration are wrong")
-      }
+      let kept = try addBlocks(&x, out, w, rows: t, layer: l, keep: keep)
       if keep {
         steps?.block = recorder.block(
           entering: entering, sum: kept.sum, normed: kept.normed, hidden: kept.hidden,
@@ -159,6 +123,72 @@ struct ForwardPass {
     case .all: output.logits = try head.logits(x, rows: t)
     }
     return output
+  }
+
+  /// What the attention block reads: x through norm₁ (pre-norm and sandwich orders), else x.
+  func attentionInput(_ x: [Float], _ w: LayerWeights) -> [Float] {
+    layout.order == .postNorm || w.attentionNorm.isEmpty
+      ? x : norm(x, w.attentionNorm, w.attentionNormBias)
+  }
+
+  /// The heads' outputs (rows, H·D) through Wo (and Gemma's post-attention norm): what the
+  /// attention block adds to the residual stream. (rows, C); rows of `segment` grouped as one
+  /// text's (`linear`). Refuses non-finite numbers in it or in the heads' `weights`.
+  func attentionOutput(
+    _ heads: [Float], _ w: LayerWeights, rows t: Int, segment: Int? = nil, layer l: Int,
+    weights: [[Double]]
+  ) throws -> [Float] {
+    var out = linear(
+      heads, rows: t, weight: w.output, bias: w.outputBias, outputs: config.hidden,
+      segment: segment)
+    if let post = w.postAttentionNorm { out = norm(out, post, nil) }
+    guard weights.allSatisfy({ $0.allSatisfy { $0.isFinite } }), allFinite(out) else {
+      throw ModelError.badModel(
+        path: name,
+        reason: "layer \(l + 1) produced non-finite numbers (the activations overflowed "
+          + "Float32); the weights or the configuration are wrong")
+    }
+    return out
+  }
+
+  /// The rest of a block after attention, in the architecture's order: the attention output
+  /// added to x (T, C), then the feed-forward with its norms. With `keep`, what explain shows:
+  /// the sum, the normed input, the hidden layer and the feed-forward's output.
+  func addBlocks(
+    _ x: inout [Float], _ out: [Float], _ w: LayerWeights, rows t: Int, segment: Int? = nil,
+    layer l: Int, keep: Bool = false
+  ) throws -> (sum: [Float], normed: [Float], hidden: [Float], ffn: [Float]) {
+    var kept: (sum: [Float], normed: [Float], hidden: [Float], ffn: [Float])
+    switch layout.order {
+    case .preNorm:
+      addInPlace(&x, out)
+      let normed = norm(x, w.mlpNorm, w.mlpNormBias)
+      let (ffn, hidden) = feedForward(normed, w, tokens: t, segment: segment, keepHidden: keep)
+      kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
+      addInPlace(&x, ffn)
+    case .sandwich:
+      addInPlace(&x, out)
+      let normed = w.mlpNorm.isEmpty ? x : norm(x, w.mlpNorm, w.mlpNormBias)
+      let (f, hidden) = feedForward(normed, w, tokens: t, segment: segment, keepHidden: keep)
+      let ffn = w.postMLPNorm.map { norm(f, $0, nil) } ?? f
+      kept = (keep ? x : [], keep ? normed : [], hidden, keep ? ffn : [])
+      addInPlace(&x, ffn)
+    case .postNorm:
+      addInPlace(&x, out)
+      let sum = keep ? x : []
+      x = norm(x, w.attentionNorm, w.attentionNormBias)
+      var (f, hidden) = feedForward(x, w, tokens: t, segment: segment, keepHidden: keep)
+      kept = (sum, keep ? x : [], hidden, keep ? f : [])
+      addInPlace(&f, x)
+      x = norm(f, w.mlpNorm, w.mlpNormBias)
+    }
+    guard allFinite(x) else {
+      throw ModelError.badModel(
+        path: name,
+        reason: "layer \(l + 1)'s feed-forward produced non-finite numbers (the activations "
+          + "overflowed Float32); the weights or the configuration are wrong")
+    }
+    return kept
   }
 
   /// Replaces the outputs of the ablated heads of layer `l` in (T, H·D): zeros, or each head's
@@ -222,14 +252,24 @@ struct ForwardPass {
   /// rotated (Llama family) as positions `start`…. q (T, H·D), k and v (T, G·D). With
   /// `keepUnrotated` (the layer
   /// explain walks through) also Q and K just before the rotation.
+  ///
+  /// With `segment` S, `a` is several texts' rows stacked, S each, every text at positions
+  /// `start`… (the ablation sweep's variants); with `queryRows` r, queries only for the last r
+  /// rows of each text (q then (B·r, H·D)), keys and values for all.
   func project(
-    _ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?, start: Int = 0, keepUnrotated: Bool
+    _ a: [Float], _ w: LayerWeights, rotary: RotaryEmbedding?, start: Int = 0, keepUnrotated: Bool,
+    segment: Int? = nil, queryRows: Int? = nil
   ) -> Projected {
     let t = a.count / config.hidden
+    let s = segment ?? t
+    let r = queryRows ?? s
     let (qWidth, kvWidth) = (config.heads * config.headDim, config.kvHeads * config.headDim)
-    var q = linear(a, rows: t, weight: w.query, bias: w.queryBias, outputs: qWidth)
-    var k = linear(a, rows: t, weight: w.key, bias: w.keyBias, outputs: kvWidth)
-    let v = linear(a, rows: t, weight: w.value, bias: w.valueBias, outputs: kvWidth)
+    let asked = r == s ? a : lastRows(a, of: s, keeping: r, width: config.hidden)
+    var q = linear(
+      asked, rows: asked.count / config.hidden, weight: w.query, bias: w.queryBias,
+      outputs: qWidth, segment: r)
+    var k = linear(a, rows: t, weight: w.key, bias: w.keyBias, outputs: kvWidth, segment: s)
+    let v = linear(a, rows: t, weight: w.value, bias: w.valueBias, outputs: kvWidth, segment: s)
     if let qn = w.queryNorm, let kn = w.keyNorm {
       q = rmsNorm(q, columns: qn.count, weight: qn, epsilon: config.normEpsilon)
       k = rmsNorm(k, columns: kn.count, weight: kn, epsilon: config.normEpsilon)
@@ -237,8 +277,8 @@ struct ForwardPass {
     var unrotated: (q: [Float], k: [Float])?
     if let rotary {
       if keepUnrotated { unrotated = (q, k) }
-      rotary.apply(&q, heads: config.heads, start: start)
-      rotary.apply(&k, heads: config.kvHeads, start: start)
+      rotary.apply(&q, heads: config.heads, start: start + s - r, segment: r)
+      rotary.apply(&k, heads: config.kvHeads, start: start, segment: s)
     }
     return Projected(q: q, k: k, v: v, unrotated: unrotated)
   }
@@ -254,19 +294,20 @@ struct ForwardPass {
 
   /// down(act(up(x))) or, gated, down(act(gate(x)) ⊙ up(x)): (T, C) → (T, I) → (T, C). With
   /// `keepHidden`, also the (T, I) hidden layer after the activation (else it is empty).
-  func feedForward(_ x: [Float], _ w: LayerWeights, tokens t: Int, keepHidden: Bool = false)
-    -> (output: [Float], hidden: [Float])
-  {
+  func feedForward(
+    _ x: [Float], _ w: LayerWeights, tokens t: Int, segment: Int? = nil, keepHidden: Bool = false
+  ) -> (output: [Float], hidden: [Float]) {
     let inner = config.intermediate
-    var h = linear(x, rows: t, weight: w.up, bias: w.upBias, outputs: inner)
+    var h = linear(x, rows: t, weight: w.up, bias: w.upBias, outputs: inner, segment: segment)
     if let gate = w.gate {
-      var g = linear(x, rows: t, weight: gate, bias: w.gateBias, outputs: inner)
+      var g = linear(x, rows: t, weight: gate, bias: w.gateBias, outputs: inner, segment: segment)
       activate(&g, config.activation)
       for i in h.indices { h[i] *= g[i] }
     } else {
       activate(&h, config.activation)
     }
-    let output = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden)
+    let output = linear(
+      h, rows: t, weight: w.down, bias: w.downBias, outputs: config.hidden, segment: segment)
     return (output, keepHidden ? h : [])
   }
 }
@@ -274,4 +315,15 @@ struct ForwardPass {
 /// A (rows, columns) Float32 buffer as a Double `Matrix`.
 func matrix(_ values: [Float], _ rows: Int, _ columns: Int) -> Matrix {
   Matrix(rows: rows, columns: columns, values: values.map(Double.init))
+}
+
+/// The last `r` of every `s` rows of x (rows of `width`): (B·s, width) → (B·r, width).
+func lastRows(_ x: [Float], of s: Int, keeping r: Int, width: Int) -> [Float] {
+  guard r != s else { return x }
+  var out: [Float] = []
+  out.reserveCapacity(x.count / max(s, 1) * r)
+  for first in stride(from: 0, to: x.count / width, by: s) {
+    out += x[((first + s - r) * width)..<((first + s) * width)]
+  }
+  return out
 }

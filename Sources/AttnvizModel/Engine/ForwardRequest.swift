@@ -74,6 +74,15 @@ public struct ForwardRequest: Sendable, Equatable {
     self.headWritesPosition = headWritesPosition
   }
 
+  /// Adds what direct logit attribution reads from a pass over `t` tokens
+  /// (`TransformerModel.logitAttribution(from:target:)`): the residual stream after every
+  /// layer and each head's write at the last position. What the request already asks for
+  /// stays (the next-token and lens views share the pass).
+  public mutating func attribute(tokens t: Int) {
+    residuals = .all
+    headWritesPosition = t - 1
+  }
+
   /// Whether the pass runs past the last layer's attention.
   var runsToEnd: Bool {
     logits != .none || residuals != .none || headWritesPosition != nil
@@ -109,6 +118,8 @@ public struct ForwardOutput: Sendable {
   /// [layer][head] → (C): what each head added to the residual stream at
   /// `headWritesPosition`. Their sum plus Wo's bias is the attention block's output there.
   public var headWrites: [[[Float]]]?
+  /// The position the head writes were kept at (the request's `headWritesPosition`).
+  public var headWritesPosition: Int?
 }
 
 /// The keys and values of every layer for the positions run so far, so that the next token

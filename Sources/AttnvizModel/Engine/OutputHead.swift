@@ -44,22 +44,22 @@ struct OutputHead {
     return pass.norm(x, weight, bias)
   }
 
-  /// logits = norm_f(x)·W_headᵀ. x (rows, C) → (rows, V)
-  func logits(_ x: [Float], rows: Int) throws -> [Float] {
-    try unembed(try finalNorm(x), rows: rows)
+  /// logits = norm_f(x)·W_headᵀ. x (rows, C) → (rows, V); `segment` as `linear`'s.
+  func logits(_ x: [Float], rows: Int, segment: Int? = nil) throws -> [Float] {
+    try unembed(try finalNorm(x), rows: rows, segment: segment)
   }
 
   /// The head alone: h·W_headᵀ for h (rows, C) already normalised, soft-capped as c·tanh(z/c)
   /// with Gemma 2's `final_logit_softcapping` c. (rows, V)
-  func unembed(_ h: [Float], rows: Int) throws -> [Float] {
-    var logits = try uncappedLogits(h, rows: rows)
+  func unembed(_ h: [Float], rows: Int, segment: Int? = nil) throws -> [Float] {
+    var logits = try uncappedLogits(h, rows: rows, segment: segment)
     if let cap = config.finalLogitSoftCap.map(Float.init) {
       for i in logits.indices { logits[i] = tanh(logits[i] / cap) * cap }
     }
     return logits
   }
 
-  func uncappedLogits(_ h: [Float], rows: Int) throws -> [Float] {
+  func uncappedLogits(_ h: [Float], rows: Int, segment: Int? = nil) throws -> [Float] {
     let parameter = try parameter()
     let (v, c) = (config.vocabularySize, config.hidden)
     precondition(h.count == rows * c, "unembed: shapes differ")
@@ -68,19 +68,21 @@ struct OutputHead {
       let matrix = (pass.tensors as? SafeTensorsCheckpoint)?.mappedMatrix(name)
     {
       try matrix.withUnsafeBufferPointer { try pass.reader.checkFinite($0, name) }
-      return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v)
+      return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v, segment: segment)
     }
     if let name = pass.table.names[parameter], let gguf = pass.tensors as? GGUFCheckpoint {
       // Left in the file's format and converted a row at a time by the product.
       let matrix = try gguf.matrix(name)
       try pass.reader.checkFinite(matrix, name)
-      return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v)
+      return linear(h, rows: rows, weight: matrix, bias: nil, outputs: v, segment: segment)
     }
     var start = 0
     while start < v {
       let end = min(v, start + Self.chunkRows)
       let chunk = try pass.reader.rows(parameter, Array(start..<end))  // (end − start, C)
-      let part = linear(h, rows: rows, weight: chunk, bias: nil, outputs: end - start)
+      let part = linear(
+        h, rows: rows, weight: WeightMatrix(chunk), bias: nil, outputs: end - start,
+        segment: segment)
       for r in 0..<rows {
         for o in 0..<(end - start) { logits[r * v + start + o] = part[r * (end - start) + o] }
       }

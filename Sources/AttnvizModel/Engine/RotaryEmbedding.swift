@@ -40,13 +40,15 @@ struct RotaryEmbedding: Sendable {
   }
 
   /// Rotates every head of x (T, heads·D) in place; row r is at position `start` + r (the
-  /// table must hold that many positions).
-  func apply(_ x: inout [Float], heads: Int, start: Int = 0) {
+  /// table must hold that many positions). With `segment` S, x is texts of S rows stacked and
+  /// row r is at `start` + r mod S.
+  func apply(_ x: inout [Float], heads: Int, start: Int = 0, segment: Int? = nil) {
     let d = 2 * half
     let t = x.count / max(heads * d, 1)
-    precondition((start + t) * half <= cos.count, "rotary: positions beyond the table")
+    let s = max(1, segment ?? t)
+    precondition((start + min(s, t)) * half <= cos.count, "rotary: positions beyond the table")
     for row in 0..<t {
-      let p = start + row
+      let p = start + row % s
       for h in 0..<heads {
         let base = (row * heads + h) * d
         for i in 0..<half {

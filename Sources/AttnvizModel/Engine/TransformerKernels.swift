@@ -14,12 +14,18 @@ func linear(_ x: [Float], rows t: Int, weight: [Float], bias: [Float]?, outputs:
   linear(x, rows: t, weight: WeightMatrix(weight), bias: bias, outputs: outputs)
 }
 
-func linear(_ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, outputs: Int)
-  -> [Float]
-{
+/// With `segment` S, x is several texts' rows stacked, S each (the ablation sweep's variants):
+/// every weight row is read once for all of them, and each text's rows are grouped as they would
+/// be alone, so each output is the same bits as `linear` on that text's S rows.
+func linear(
+  _ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, outputs: Int,
+  segment: Int? = nil
+) -> [Float] {
   let inputs = weight.count / max(outputs, 1)
   precondition(x.count == t * inputs && weight.count == outputs * inputs, "linear: shapes differ")
   precondition(bias == nil || bias?.count == outputs, "linear: bias length")
+  let segment = max(1, segment ?? t)
+  precondition(t % segment == 0, "linear: rows are not whole segments")
   var out = [Float](repeating: 0, count: t * outputs)
   let chunks = (outputs + LinearJob.chunk - 1) / LinearJob.chunk
   func run(_ job: LinearJob) {
@@ -35,16 +41,16 @@ func linear(_ x: [Float], rows t: Int, weight: WeightMatrix, bias: [Float]?, out
       if let quantized = weight.quantized {
         run(
           LinearJob(
-            x: xp, rows: t, inputs: inputs, weight: nil, quantized: quantized, bias: bias,
-            outputs: outputs, out: op))
+            x: xp, rows: t, segment: segment, inputs: inputs, weight: nil, quantized: quantized,
+            bias: bias, outputs: outputs, out: op))
         return
       }
       weight.withUnsafeBufferPointer { ws in
         guard let wp = ws.baseAddress else { return }
         run(
           LinearJob(
-            x: xp, rows: t, inputs: inputs, weight: wp, quantized: nil, bias: bias,
-            outputs: outputs, out: op))
+            x: xp, rows: t, segment: segment, inputs: inputs, weight: wp, quantized: nil,
+            bias: bias, outputs: outputs, out: op))
       }
     }
   }
@@ -57,6 +63,8 @@ private struct LinearJob: @unchecked Sendable {
   static let chunk = 32
   let x: UnsafePointer<Float>  // (T, in)
   let rows: Int
+  /// Rows grouped as one text's (a divisor of `rows`).
+  let segment: Int
   let inputs: Int
   let weight: UnsafePointer<Float>?  // (out, in), or:
   /// (out, in) in a stored block format: each weight row is converted into a row-sized
@@ -73,31 +81,45 @@ private struct LinearJob: @unchecked Sendable {
         guard let row = scratch.baseAddress else { return }
         for o in range {
           quantized.row(o, into: row)
-          products(o, UnsafePointer(row))
+          products(o..<(o &+ 1)) { _ in UnsafePointer(row) }
         }
       }
     } else if let weight {
-      for o in range { products(o, weight + (o &* inputs)) }
+      // Tokens outer, weight rows inner: four tokens' inputs stay in the core's first-level
+      // cache while the chunk's weight rows (a few tens of KB) are read for them, so a batch of
+      // many rows (the ablation sweep's) is not bound by reading its inputs again for every
+      // output. Each product is the same call on the same numbers in either order.
+      products(range) { weight + ($0 &* inputs) }
     }
   }
 
-  /// Output column o for every token: x[i]·wRow + b[o].
+  /// Output columns `columns` for every token: x[i]·w[o] + b[o], each segment's rows four at a
+  /// time from its first, then one at a time.
   @inline(__always)
-  private func products(_ o: Int, _ wRow: UnsafePointer<Float>) {
-    let b = bias?[o] ?? 0
-    var i = 0
-    // Four tokens at a time: each weight load serves four products.
-    while i &+ 4 <= rows {
-      let s = dot4(x + (i &* inputs), stride: inputs, wRow, count: inputs)
-      out[i &* outputs &+ o] = s.0 + b
-      out[(i &+ 1) &* outputs &+ o] = s.1 + b
-      out[(i &+ 2) &* outputs &+ o] = s.2 + b
-      out[(i &+ 3) &* outputs &+ o] = s.3 + b
-      i &+= 4
-    }
-    while i < rows {
-      out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow, count: inputs) + b
-      i &+= 1
+  private func products(_ columns: Range<Int>, _ wRow: (Int) -> UnsafePointer<Float>) {
+    var start = 0
+    while start < rows {
+      let end = start &+ segment
+      var i = start
+      // Four tokens at a time: each weight load serves four products.
+      while i &+ 4 <= end {
+        for o in columns {
+          let b = bias?[o] ?? 0
+          let s = dot4(x + (i &* inputs), stride: inputs, wRow(o), count: inputs)
+          out[i &* outputs &+ o] = s.0 + b
+          out[(i &+ 1) &* outputs &+ o] = s.1 + b
+          out[(i &+ 2) &* outputs &+ o] = s.2 + b
+          out[(i &+ 3) &* outputs &+ o] = s.3 + b
+        }
+        i &+= 4
+      }
+      while i < end {
+        for o in columns {
+          out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow(o), count: inputs) + (bias?[o] ?? 0)
+        }
+        i &+= 1
+      }
+      start = end
     }
   }
 }

@@ -40,17 +40,38 @@ public struct LogitAttribution: Sendable, Equatable {
 extension TransformerModel {
   /// Each head's direct contribution to the logit of `target` (a token id; nil: the token the
   /// model predicts) at the last position of `ids`, and the other terms of the sum. Decoders
-  /// only (an encoder has no next-token head; `forward` says so).
+  /// only (an encoder has no next-token head; `forward` says so). One pass of its own; a run
+  /// that traces the text anyway asks its pass for `ForwardRequest.attributing` and calls
+  /// `logitAttribution(from:target:)` instead.
   public func logitAttribution(ids: [Int], target: Int? = nil) throws -> (
     attribution: LogitAttribution, logits: [Float]
   ) {
-    let p = ids.count - 1
-    let out = try forward(
-      ids: ids, request: ForwardRequest(logits: .last, residuals: .all, headWritesPosition: p))
-    guard let logits = out.logits, let residuals = out.residuals, let writes = out.headWrites
-    else {
-      throw ModelError.badModel(path: location, reason: "the pass returned no logits")
+    var request = ForwardRequest()
+    request.attribute(tokens: ids.count)
+    return try logitAttribution(from: try forward(ids: ids, request: request), target: target)
+  }
+
+  /// The same from a pass that already ran with `ForwardRequest.attribute(tokens:)` (the
+  /// trace's own pass): nothing is run again but the LM head's row for the last position.
+  public func logitAttribution(from out: ForwardOutput, target: Int? = nil) throws -> (
+    attribution: LogitAttribution, logits: [Float]
+  ) {
+    guard predictsTokens else {
+      throw ModelError.badModel(
+        path: location, reason: "an encoder has no next-token head to attribute a logit to")
     }
+    guard let residuals = out.residuals, residuals.count == config.layers + 1,
+      let writes = out.headWrites, writes.count == config.layers,
+      let p = out.headWritesPosition, (p + 1) * config.hidden == residuals[0].count
+    else {
+      throw ModelError.badModel(
+        path: location,
+        reason: "the pass kept no residual stream or head writes at its last position to "
+          + "attribute the logit to")
+    }
+    // The logits the pass itself computes for `.last`, from the same row through the same head.
+    let logits = try self.logits(
+      residual: Array(residuals[config.layers][(p * config.hidden)...]), rows: 1)
     let token = target ?? NextTokenDistribution(logits: logits).argmax
     guard (0..<config.vocabularySize).contains(token) else {
       throw ModelError.badModel(
@@ -129,9 +150,12 @@ public struct AblationSweepResult: Sendable, Equatable {
 
 extension TransformerModel {
   /// Runs the model once per head with that head ablated. Nothing before the ablated layer
-  /// changes, so each pass starts there from the unablated residual stream, and every layer's
-  /// weights are converted once for all the passes. `progress` hears the heads done so far
-  /// after each layer, and first (with 0) how long one full pass took, in seconds.
+  /// changes, so each pass starts there from the unablated residual stream; the heads of one
+  /// layer run as one batch (their rows through each weight together, the last layer only
+  /// where the last position needs it), and every layer's weights are converted once for all
+  /// the passes. Each delta is what a whole pass with that head ablated gives, to the bit.
+  /// `progress` hears the heads done so far after each layer, and first (with 0) how long one
+  /// full pass took, in seconds.
   public func ablationSweep(
     ids: [Int], target: Int? = nil, ablation: ForwardRequest.Ablation = .zero,
     layers: [Int]? = nil, progress: (_ done: Int, _ secondsPerPass: Double) -> Void = { _, _ in }
@@ -156,21 +180,20 @@ extension TransformerModel {
     for l in swept where !(0..<config.layers).contains(l) {
       throw ModelError.badModel(path: location, reason: "layer \(l) is outside the model")
     }
+    let pass = makePass(stepsLayer: nil)
+    let v = config.vocabularySize
     for l in swept {
-      var row: [Double] = []
-      for h in 0..<config.heads {
-        var ablated = ForwardRequest(
-          logits: .last, ablatedHeads: [HeadIndex(layer: l, head: h)])
-        ablated.ablation = ablation
-        ablated.resume = .init(layer: l, residual: residuals[l])
-        ablated.weights = cache
-        ablated.transformedNorms = false
-        guard let after = try forward(ids: ids, request: ablated).logits else {
-          throw ModelError.badModel(path: location, reason: "the pass returned no logits")
-        }
-        row.append(log(NextTokenDistribution(logits: after).probabilities[token]) - logProbability)
-      }
-      deltas.append(row)
+      // The layer's heads as one batch: its attention once, then every product over all of
+      // their rows (`ForwardPass.ablatedLogits`; each head's numbers are its own pass's).
+      let logits = try pass.ablatedLogits(
+        entering: residuals[l], layer: l,
+        variants: (0..<config.heads).map { [HeadIndex(layer: l, head: $0)] }, mode: ablation,
+        weights: cache)
+      deltas.append(
+        (0..<config.heads).map { h in
+          let after = NextTokenDistribution(logits: logits[(h * v)..<((h + 1) * v)])
+          return log(after.probabilities[token]) - logProbability
+        })
       progress(deltas.count * config.heads, 0)
     }
     return AblationSweepResult(
