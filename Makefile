@@ -253,9 +253,10 @@ bench-engine:
 # Translation side by side (bench/translation.py, issue #22): `attnviz translate` with every
 # attention kept against transformers' greedy generate on a MarianMT of the Firefox model's size,
 # and against the numpy Marian reference on the Firefox model. Needs the translators
-# (`make model`) and $(BENCH_PYTHON) with torch, transformers, sentencepiece and numpy.
+# (`make model`) and $(BENCH_PYTHON) with torch, transformers, sentencepiece and numpy. It times
+# the same static release build `make build` makes and `make install` copies.
 bench-translation:
-	$(SWIFT) build -c release
+	$(RELEASE_BUILD)
 	python3 bench/translation.py --attnviz .build/release/attnviz \
 	  --python "$(or $(BENCH_PYTHON),.bench-venv/bin/python)" \
 	  --firefox $(dir $(MODEL_DIR))firefox-en-pt --runs $(BENCH_RUNS)

@@ -47,6 +47,14 @@ if grep -rnE 'isatty|STDIN_FILENO|STDOUT_FILENO|FileHandle\.standard|Thread \{' 
   Sources/AttnvizKit Sources/AttnvizExplain; then
   echo "process I/O belongs in AttnvizTerminal or AttnvizCLI"; status=1
 fi
+# Nor its environment or arguments: the executable reads them once and passes them down in the
+# run's RunContext. (AttnvizTerminal is the process's edge; AttnvizRender's font search still
+# reads $HOME.)
+if grep -rnE 'ProcessInfo\.processInfo\.(environment|arguments)|CommandLine\.|getenv\(' \
+  $(ls -d Sources/*/ | grep -vE '^Sources/(AttnvizTerminal|AttnvizCLI|attnviz|AttnvizRender)/$'); then
+  echo "the environment and the arguments are read by the executable and passed in a RunContext"
+  status=1
+fi
 # macOS: every file that imports the GNU C library imports Darwin's too, and calls into the C
 # library are not qualified by Glibc (an alias per platform names them instead).
 for file in $(grep -rlE 'canImport\(Glibc\)' Sources --include=*.swift); do

@@ -5,7 +5,7 @@ import Foundation
 
 /// The `attnviz` command: parsing, validation and the mapping from errors to exit codes. It lives
 /// in a library so tests can call `Attnviz.parseAsRoot([...])` without a process; the executable
-/// only calls `Attnviz.exitCode(running:)` and exits with what it returns.
+/// only calls `Attnviz.exitCode(running:environment:executablePath:)` and exits with what it returns.
 public struct Attnviz: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "attnviz",
@@ -22,11 +22,15 @@ public struct Attnviz: ParsableCommand {
 
   public init() {}
 
-  /// Runs attnviz on `arguments` (without the program name) and returns the exit code.
+  /// Runs attnviz on `arguments` (without the program name) and returns the exit code. The
+  /// executable passes what the run takes from its process, `environment` and `executablePath`
+  /// (`argv[0]`); they become the run's `RunContext`, with `arguments` as the recorded command.
   ///
   /// ArgumentParser exits 64 on usage errors and prints several lines; attnviz promises exit 2 and
   /// one line `attnviz: error: …`, so errors are mapped here; the caller exits.
-  public static func exitCode(running arguments: [String]) -> Int32 {
+  public static func exitCode(
+    running arguments: [String], environment: [String: String], executablePath: String?
+  ) -> Int32 {
     if let shell = Completions.requestedShell(arguments) {
       print(Completions.script(for: shell), terminator: "")
       return 0
@@ -35,14 +39,19 @@ public struct Attnviz: ParsableCommand {
       print(RootHelp.text(), terminator: "")
       return 0
     }
-    RecordedCommand.words = arguments
+    let context = RunContext(
+      command: arguments, environment: environment, executablePath: executablePath)
     do {
       try refuseTooManyOptions(arguments, from: "the command line")
       var command = try parseJoiningNegativeNumbers(arguments)
       if let show = command as? Show {
         try RootHelp.refuseMisplacedSubcommand(show.input.words, arguments: arguments)
       }
-      try command.run()
+      if let command = command as? RunCommand {
+        try command.run(in: context)
+      } else {
+        try command.run()
+      }
       return 0
     } catch let error as AttnvizError {
       return fail(error.description, code: error.exitCode)
@@ -150,9 +159,9 @@ public struct Attnviz: ParsableCommand {
   }
 }
 
-/// The words of the command being run, recorded in every figure it makes. `exitCode(running:)`
-/// sets them from its arguments; `deck` and `info --rerun` set each command's own words
-/// before running it (one command at a time, on the main thread).
-enum RecordedCommand {
-  nonisolated(unsafe) static var words: [String] = []
+/// An attnviz command, run by `Attnviz.exitCode` within the run's context (ArgumentParser's
+/// own `run()` is never called). `deck` and `info --rerun` run each command they hold within
+/// their own context, recording that command's words.
+protocol RunCommand: ParsableCommand {
+  func run(in context: RunContext) throws
 }

@@ -76,8 +76,9 @@ struct CompareCommand: ParsableCommand {
   }
 
   /// The job's options from the command line.
-  var options: CompareOptions {
+  func options(in context: RunContext) -> CompareOptions {
     var options = CompareOptions(texts: texts)
+    options.context = context
     options.models =
       models.isEmpty
       ? [.defaultBuiltin]
@@ -93,14 +94,14 @@ struct CompareCommand: ParsableCommand {
     options.chat = chat.options
     options.outputFolder = output.folder
     options.formats = output.formats
-    figure.apply(to: &options.figure)
+    figure.apply(to: &options.figure, in: context)
     options.display = output.display
     return options
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     let report = try compare(
-      options, progress: ProgressReporter.standardError(quiet: output.quiet))
+      options(in: context), progress: ProgressReporter.standardError(quiet: output.quiet))
     emit(report, quiet: output.quiet)
   }
 }

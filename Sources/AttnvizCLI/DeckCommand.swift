@@ -4,7 +4,7 @@ import AttnvizStyle
 import Foundation
 
 /// `attnviz deck lecture.toml`: every figure of a lecture, numbered in order, with an index.
-struct DeckCommand: ParsableCommand {
+struct DeckCommand: RunCommand {
   static let configuration = CommandConfiguration(
     commandName: "deck",
     abstract:
@@ -33,13 +33,13 @@ struct DeckCommand: ParsableCommand {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     let deck = try readDeck(path: deckFile)
     // Every entry is parsed (and so validated) before anything runs or is written.
     let commands = try deck.entries.map { entry in
       (entry, try parsedCommand(entry, output: "."))
     }
-    ModelChoice.reuseLoadedModels = true
+    context.models.keepLoaded = true
     // A deck that fails (or is interrupted) leaves no --out folder it created behind.
     let output = OutputFolder(path: out)
     let created = try output.createIfMissing()
@@ -58,15 +58,16 @@ struct DeckCommand: ParsableCommand {
     for (index, (entry, _)) in commands.enumerated() {
       if !quiet { progress("[\(index + 1)/\(deck.entries.count)] \(entry.title)") }
       let folder = (staging as NSString).appendingPathComponent(String(entry.number))
-      var command: any ParsableCommand = try parsedCommand(entry, output: folder)
-      RecordedCommand.words = entry.arguments
+      let command = try parsedCommand(entry, output: folder)
       do {
-        try command.run()
+        try command.run(in: context.recording(entry.arguments))
       } catch {
         throw AttnvizError.failure("\(deckFile): \(entry.label): \(describe(error))")
       }
       var figure = try collectFigure(entry, folder: folder, numberWidth: width)
-      figure.entry.caption = try entry.caption.map { try filled($0, entry: entry, command) }
+      figure.entry.caption = try entry.caption.map {
+        try filled($0, entry: entry, command, in: context)
+      }
       figures.append(figure)
     }
     if !quiet { progress("slides.html and slides.pdf") }
@@ -94,10 +95,12 @@ struct DeckCommand: ParsableCommand {
 
   /// The caption with its placeholders filled from the entry's own run (the same text, model,
   /// layer, head and hidden tokens as its figure).
-  func filled(_ caption: String, entry: DeckEntry, _ command: ParsableCommand) throws -> String {
+  func filled(
+    _ caption: String, entry: DeckEntry, _ command: ParsableCommand, in context: RunContext
+  ) throws -> String {
     guard try captionHasPlaceholders(caption) else { return caption }
     do {
-      return try filledCaption(caption, runs: try captionRuns(command))
+      return try filledCaption(caption, runs: try captionRuns(command, in: context), in: context)
     } catch {
       throw AttnvizError.usage("\(deckFile): \(entry.label): key \"caption\": \(describe(error))")
     }
@@ -137,12 +140,12 @@ func displayPath(_ text: String) -> String {
 }
 
 /// Where a figure's caption numbers come from: the runs its command draws.
-func captionRuns(_ command: ParsableCommand) throws -> [CaptionRun] {
+func captionRuns(_ command: ParsableCommand, in context: RunContext) throws -> [CaptionRun] {
   switch command {
   case let show as Show:
-    return try VisualizeOptions(from: show).captionRuns
+    return try VisualizeOptions(from: show, in: context).captionRuns
   case let compare as CompareCommand:
-    return try compare.options.captionRuns()
+    return try compare.options(in: context).captionRuns()
   case let explain as ExplainCommand:
     // explain follows one head of one layer (default: the first layer, head 1).
     return [

@@ -4,7 +4,7 @@ import Foundation
 
 /// A command that makes figures: the only kind a deck entry or a figure's recorded command
 /// (`info --rerun`) may run. What it chose is read from the parsed command, never from words.
-protocol FigureCommand: ParsableCommand {
+protocol FigureCommand: RunCommand {
   /// `--out` as parsed.
   var outputFolder: String { get }
   /// `--file` as parsed (nil where the command has none).

@@ -78,8 +78,9 @@ struct GenerateCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     var options = GenerateOptions(text: try input.source())
+    options.context = context
     options.model = .pretrained(nameOrPath: model, truncate: false)
     options.outputFolder = output.folder
     options.formats = output.formats
@@ -91,7 +92,7 @@ struct GenerateCommand: ParsableCommand {
     options.stepFigures = !noSteps
     options.jsonPrecision = jsonPrecision
     options.ablate = ablation.ablated
-    figure.apply(to: &options.figure)
+    figure.apply(to: &options.figure, in: context)
     options.display.quiet = quiet
     // On a terminal the answer appears as it is written, and the progress line stays away
     // from it; otherwise it is printed whole at the end.

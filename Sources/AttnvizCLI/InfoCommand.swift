@@ -3,7 +3,7 @@ import AttnvizKit
 import Foundation
 
 /// `attnviz info FILE`: what a figure says about how it was made; `--rerun` makes it again.
-struct InfoCommand: ParsableCommand {
+struct InfoCommand: RunCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
     abstract: "Show the command, version and model recorded in a figure; --rerun makes it again.",
@@ -33,7 +33,7 @@ struct InfoCommand: ParsableCommand {
     if out != nil && !rerun { throw ValidationError("--out goes with --rerun") }
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     let bytes = try readFigure(figure)
     guard let entries = provenanceEntries(of: bytes) else {
       throw AttnvizError.failure(
@@ -53,15 +53,15 @@ struct InfoCommand: ParsableCommand {
       print(lines.map(displayPath).joined(separator: "\n"))
       return
     }
-    try rerunCommand(recorded)
+    try rerunCommand(recorded, in: context)
   }
 
   /// The recorded words, parsed as a command that makes figures and writes only into our
   /// `--out` (`EmbeddedCommand`): a recorded `--out`, `--file`, `info` or `deck` — which attnviz
   /// never records — is refused, not run. The command is shown on standard error before it runs.
-  func rerunCommand(_ recorded: [String]) throws {
+  func rerunCommand(_ recorded: [String], in context: RunContext) throws {
     let folder = out ?? "."
-    var command: any ParsableCommand = try EmbeddedCommand(source: .recorded).parse(
+    let command = try EmbeddedCommand(source: .recorded).parse(
       recorded, output: folder)
     if out == nil {
       // Said before anything is written, so nobody looks for the files in the figure's folder.
@@ -75,7 +75,6 @@ struct InfoCommand: ParsableCommand {
       Data(
         "info: running \(displayPath(shellCommand(recorded))) --out \(displayPath(shellQuoted(folder)))\n"
           .utf8))
-    RecordedCommand.words = recordedArguments(recorded, textFromFile: nil)
-    try command.run()
+    try command.run(in: context.recording(recordedArguments(recorded, textFromFile: nil)))
   }
 }

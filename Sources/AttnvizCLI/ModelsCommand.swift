@@ -2,7 +2,7 @@ import ArgumentParser
 import AttnvizKit
 
 /// `attnviz models`: the models `--model` can find, and where it looked.
-struct ModelsCommand: ParsableCommand {
+struct ModelsCommand: RunCommand {
   static let configuration = CommandConfiguration(
     commandName: "models",
     abstract: "List the models --model can find (architecture, size, layers × heads, where).",
@@ -14,7 +14,7 @@ struct ModelsCommand: ParsableCommand {
       configuration inside Marian translators (model*.bin), listed as translators.
       """)
 
-  func run() throws {
-    print(ModelCatalog(lookup: .standard()).text(), terminator: "")
+  func run(in context: RunContext) throws {
+    print(ModelCatalog(lookup: context.modelLookup).text(), terminator: "")
   }
 }

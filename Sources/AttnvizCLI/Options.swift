@@ -120,7 +120,8 @@ struct FigureOptionGroup: ParsableArguments {
     }
   }
 
-  func apply(to options: inout FigureOptions) {
+  /// The figure options from the command line; the figures record `context`'s command.
+  func apply(to options: inout FigureOptions, in context: RunContext) {
     options.colorMap = colormap
     options.annotate = annotate
     options.scale = scale
@@ -129,7 +130,7 @@ struct FigureOptionGroup: ParsableArguments {
     options.fontPath = font
     options.title = title
     options.subtitle = subtitle
-    options.command = RecordedCommand.words
+    options.command = context.command
   }
 }
 

@@ -63,7 +63,7 @@ struct PositionalEncodingCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     if rope {
       var options = RotaryOptions()
       options.positions = positions
@@ -71,7 +71,7 @@ struct PositionalEncodingCommand: ParsableCommand {
       options.base = theta
       options.outputFolder = output.folder
       options.formats = output.formats
-      figure.apply(to: &options.figure)
+      figure.apply(to: &options.figure, in: context)
       options.quiet = output.quiet
       emit(try rotaryJob(options), quiet: output.quiet)
       return
@@ -81,7 +81,7 @@ struct PositionalEncodingCommand: ParsableCommand {
     options.dimensions = dim ?? 64
     options.outputFolder = output.folder
     options.formats = output.formats
-    figure.apply(to: &options.figure)
+    figure.apply(to: &options.figure, in: context)
     options.display = output.display
     emit(try positionalEncodingJob(options), quiet: output.quiet)
   }

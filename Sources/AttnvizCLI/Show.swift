@@ -108,17 +108,19 @@ struct Show: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     let report = try visualize(
-      VisualizeOptions(from: self), progress: ProgressReporter.standardError(quiet: output.quiet))
+      VisualizeOptions(from: self, in: context),
+      progress: ProgressReporter.standardError(quiet: output.quiet))
     emit(report, quiet: output.quiet)
   }
 }
 
 extension VisualizeOptions {
   /// The main job's options from its command line: the one place `show`'s flags are read.
-  init(from show: Show) throws {
+  init(from show: Show, in context: RunContext) throws {
     self.init(text: try show.input.source())
+    self.context = context
     model = show.model.choice
     outputFolder = show.output.folder
     // With --json, standard output carries the data (`attnviz --json … | jq`): no files unless
@@ -138,7 +140,7 @@ extension VisualizeOptions {
     jsonPrecision = show.jsonPrecision
     candidates = show.prediction.candidates
     chat = show.chat.options
-    show.figure.apply(to: &figure)
+    show.figure.apply(to: &figure, in: context)
     show.attribution.apply(to: &attribution)
     figure.focus = show.focus
     figure.calloutCount = show.callout

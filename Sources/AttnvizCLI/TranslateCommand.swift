@@ -68,8 +68,9 @@ struct TranslateCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run(in context: RunContext) throws {
     var options = TranslateOptions(text: try input.source())
+    options.context = context
     options.model = model
     options.outputFolder = output.folder
     options.formats = output.formats
@@ -80,7 +81,7 @@ struct TranslateCommand: ParsableCommand {
     options.quiet = quiet
     let chosen = CommaSeparated.values(figures)
     if !chosen.isEmpty { options.figures = chosen }
-    figure.apply(to: &options.figure)
+    figure.apply(to: &options.figure, in: context)
     let report = try translateJob(
       options, progress: ProgressReporter.standardError(quiet: quiet))
     emit(report, quiet: quiet)

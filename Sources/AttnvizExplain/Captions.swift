@@ -41,6 +41,15 @@ enum Captions {
           ? "X = \(about.normaliser)(embeddings + PE) is layer-normalised: each row to mean 0, variance 1, then scaled and shifted."
           : "The layer's input is X + PE: the same word at two positions now gets two different rows.",
       ]
+    case .sinusoidalHalves(let lastFrequency):
+      let frequency =
+        lastFrequency
+        ? "sin(pos · 10000^(−i/(d/2 − 1)))" : "sin(pos / 10000^(2i/d))"
+      return [
+        why + " So order is added, as sines and cosines:",
+        "PE(pos, i) = \(frequency) in the first d/2 dimensions, the cosines in the second half, d = \(dModel).",
+        "The layer's input is X + PE: the same word at two positions now gets two different rows.",
+      ]
     case .learned:
       return [
         why + " So order is added:",

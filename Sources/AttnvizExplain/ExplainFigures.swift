@@ -219,10 +219,16 @@ let deckFigureHeight = 580.0
 /// Axis titles the heatmap cannot guess: a head's slice has labelled dimension columns, and
 /// the positional encoding's rows are positions, not tokens.
 func panelStyle(_ table: ExplainTable, _ style: FigureStyle) -> FigureStyle {
-  guard !table.columnsAreTokens else { return style }
   var panel = style
+  panel.unitScaleLabel = table.unitScaleLabel
+  if let rowTitle = table.rowTitle { panel.rowAxisTitle = rowTitle }
+  guard !table.columnsAreTokens else {
+    if let columnTitle = table.columnTitle { panel.columnAxisTitle = columnTitle }
+    return panel
+  }
   panel.rowAxisTitle =
-    table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token"
+    table.rowTitle
+    ?? (table.matrix.rowLabels.first?.hasPrefix("pos ") == true ? "Position" : "Token")
   panel.columnAxisTitle = table.columnTitle ?? "Dimension"
   return panel
 }

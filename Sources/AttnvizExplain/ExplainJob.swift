@@ -22,6 +22,8 @@ public enum ExplainFormat: String, CaseIterable, Sendable {
 
 /// Everything `attnviz explain` needs; the command line fills it in.
 public struct ExplainOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   public var text: TextSource
   public var model: ModelChoice = .defaultBuiltin
   /// 1-based step number, or nil for every step.
@@ -32,6 +34,12 @@ public struct ExplainOptions: Equatable, Sendable {
   public var layer: Int?
   /// `--chat`: the text is a user's message in the decoder's chat template.
   public var chat: ChatOptions?
+  /// Translators: the generated token whose decoder step is walked through (1-based; nil: the
+  /// second, the first whose decoder state holds an earlier token).
+  public var decoderStep: Int?
+  /// Translators: the decoder layer of that step (1-based; nil: the last, whose cross-attention
+  /// `attnviz translate` draws).
+  public var decoderLayer: Int?
   public var outputFolder = "attnviz-out"
   public var formats: [ExplainFormat] = ExplainFormat.defaults
   public var figure = FigureOptions()
@@ -51,11 +59,19 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
   -> RunReport
 {
   defer { progress.finish() }
+  if let name = translatorName(options.model, lookup: options.context.modelLookup) {
+    return try explainTranslation(options, translator: name, progress: progress)
+  }
+  if options.decoderStep != nil || options.decoderLayer != nil {
+    throw AttnvizError.usage(
+      "--decoder-step and --decoder-layer walk a translator's decoder; give a translator with "
+        + "--model (firefox-en-pt, firefox-pt-en or a Hugging Face marian or bart folder)")
+  }
   var options = options
   let formats = options.formats.map(\.rawValue)
   let layer = (options.layer ?? 1) - 1
   let loaded = try readAndLoad(
-    options.text, with: options.model, progress: progress,
+    options.text, with: options.model, in: options.context, progress: progress,
     checkChoices: {
       try checkExplainChoices(head: options.head, step: options.step, model: $0)
       try checkExplainLayer(options.layer, model: $0)
@@ -68,13 +84,21 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
     text: trace.text, source: options.text, model: options.model, info: trace.model)
   let walk = try ExplainWalkthrough(
     trace: trace, head: options.head - 1, layer: layer, next: next)
+  let names = ExplainNames(trace: trace, head: walk.head, layer: layer)
+  return try explainReport(walk, names: names, options: options, progress: progress)
+}
+
+/// The walk's terminal text and files, written all or nothing.
+func explainReport(
+  _ walk: ExplainWalkthrough, names: ExplainNames, options: ExplainOptions,
+  progress: any RunProgress
+) throws -> RunReport {
   guard walk.list.allSatisfy({ $0.tables.allSatisfy { $0.matrix.matrix.isFinite } }) else {
     throw AttnvizError.failure(
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
     )
   }
   let steps = try options.step.map { [try walk.step($0)] } ?? walk.list
-  let names = ExplainNames(trace: trace, head: walk.head, layer: layer)
 
   var report = RunReport()
   let weightsMap = options.figure.colorMap.map
@@ -152,7 +176,7 @@ func explainFiles(
 
 /// The title and subtitle every output carries, so a figure or a page stands on its own.
 struct ExplainNames {
-  let title = "Self-attention, step by step"
+  var title = "Self-attention, step by step"
   let subtitle: String
 
   init(trace: AttentionTrace, head: Int, layer: Int = 0) {

@@ -23,6 +23,11 @@ enum ExplainStepKind: CaseIterable, Sendable {
   case norm
   case feedForward
   case blockOutput
+  /// Translators only: one decoder step's first sub-block, the recurrent unit (SSRU) or masked
+  /// self-attention over the translation so far.
+  case decoderStep
+  /// Translators only: that step's query against the encoder's keys.
+  case crossAttention
   /// Decoders with their head only: the stream leaving the last block, the final norm, the LM
   /// head and the most probable next tokens.
   case nextToken
@@ -43,12 +48,20 @@ enum ExplainStepKind: CaseIterable, Sendable {
     case .norm: "norm"
     case .feedForward: "feed-forward"
     case .blockOutput: "block-output"
+    case .decoderStep: "decoder-step"
+    case .crossAttention: "cross-attention"
     case .nextToken: "next-token"
     }
   }
 
   /// The steps after the attention, which a model without a feed-forward network lacks.
-  var isBlock: Bool { [.residual, .norm, .feedForward, .blockOutput, .nextToken].contains(self) }
+  var isBlock: Bool {
+    [.residual, .norm, .feedForward, .blockOutput, .decoderStep, .crossAttention, .nextToken]
+      .contains(self)
+  }
+
+  /// The steps of a translator's decoder, which only encoder–decoders have.
+  var isDecoderStep: Bool { self == .decoderStep || self == .crossAttention }
 }
 
 /// The step numbers of a model, 1…N without gaps: the steps a model does not have (the
@@ -61,31 +74,39 @@ enum ExplainStepKind: CaseIterable, Sendable {
 /// - Rotary decoders (Llama family: SmolLM2, Qwen, Gemma): 1–14, 5 the rotation, 7 the mask,
 ///   14 the next token.
 /// - A weights file (attention only): 1–7, or 1–8 when causal.
+/// - Translators (encoder–decoders): the encoder layer 1–11, then one decoder step: 12 its
+///   recurrent unit or masked self-attention, 13 cross-attention, 14 the next token.
 struct StepNumbering: Equatable, Sendable {
   let rotary: Bool
   let causal: Bool
   let block: Bool
   /// The model has a next-token head: the walk ends with the next token.
   let predicts: Bool
+  /// An encoder–decoder: the encoder layer, then one decoder step.
+  let translator: Bool
 
-  init(rotary: Bool, causal: Bool = false, block: Bool = true, predicts: Bool = false) {
+  init(
+    rotary: Bool, causal: Bool = false, block: Bool = true, predicts: Bool = false,
+    translator: Bool = false
+  ) {
     self.rotary = rotary
     self.causal = causal
     self.block = block
-    self.predicts = predicts && block
+    self.translator = translator && block
+    self.predicts = (predicts || translator) && block
   }
 
   init(model: ModelInfo) {
     self.init(
       rotary: model.hasRotaryPositions, causal: model.causal, block: model.hasFeedForward,
-      predicts: model.predictsNextToken)
+      predicts: model.predictsNextToken, translator: model.family == .marian)
   }
 
   /// The kinds in lecture order, each with its number.
   var kinds: [ExplainStepKind] {
     ExplainStepKind.allCases.filter {
       (rotary || $0 != .rotation) && (causal || $0 != .causalMask) && (block || !$0.isBlock)
-        && (predicts || $0 != .nextToken)
+        && (predicts || $0 != .nextToken) && (translator || !$0.isDecoderStep)
     }
   }
 
@@ -106,6 +127,10 @@ struct StepNumbering: Equatable, Sendable {
     if causal { marks.append("\(number(.causalMask)) the causal mask") }
     marks.append("\(number(.output)) the attention output")
     if block { marks.append("\(number(.feedForward)) the feed-forward network") }
+    if translator {
+      marks.append("\(number(.decoderStep)) a decoder step")
+      marks.append("\(number(.crossAttention)) cross-attention")
+    }
     if predicts { marks.append("\(number(.nextToken)) the next token") }
     return "1–\(last) (" + marks.joined(separator: ", ") + ")"
   }
@@ -119,8 +144,9 @@ struct StepNumbering: Equatable, Sendable {
 /// The steps of every kind of model, for the command line's check before a model is loaded.
 public let explainStepSummary =
   "1–11 on a bidirectional layer, 1–12 on a causal one (6 the mask), 1–13 on GPT-2 (13 the "
-  + "next token), 1–14 on a rotary decoder (Llama family; 5 the rotation, 14 the next token); "
-  + "a weights file stops at the attention output (7, or 8 causal)"
+  + "next token), 1–14 on a rotary decoder (Llama family; 5 the rotation, 14 the next token) "
+  + "and on a translator (the encoder 1–11, 12 a decoder step, 13 cross-attention, 14 the next "
+  + "token); a weights file stops at the attention output (7, or 8 causal)"
 /// The largest step number of any model (a rotary decoder's next token).
 public let explainLargestStep = 14
 
@@ -138,6 +164,10 @@ struct ExplainTable: Equatable, Sendable {
   var chart: LineChartAxes? = nil
   /// The figure's column axis title when the columns are not plain dimensions.
   var columnTitle: String? = nil
+  /// The row axis title when the rows are not tokens (a translator's decoder step).
+  var rowTitle: String? = nil
+  /// The colour bar's label of a 0…1 matrix that is not attention weights (a gate).
+  var unitScaleLabel: String? = nil
   /// Drawn as horizontal probability bars (a one-column matrix of probabilities, one row per
   /// token), after this context line: the last tokens read.
   var barsContext: [String]? = nil

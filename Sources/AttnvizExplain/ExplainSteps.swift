@@ -13,7 +13,10 @@ struct ExplainWalkthrough: Sendable {
   let list: [ExplainStep]
 
   /// Fails with a clear message when the model did not keep its first layer's intermediates.
-  init(trace: AttentionTrace, head: Int, layer: Int = 0, next: NextTokenReading? = nil) throws {
+  init(
+    trace: AttentionTrace, head: Int, layer: Int = 0, next: NextTokenReading? = nil,
+    translator: TranslatorWalk? = nil
+  ) throws {
     guard trace.layers.indices.contains(layer), let steps = trace.layers[layer].steps else {
       throw AttnvizError.failure(
         "\(trace.model.name) did not keep the intermediate matrices of layer \(layer + 1), which explain needs; the built-in layer and --weights files keep them for texts of up to \(EmbeddedModel.maximumTokensWithSteps) tokens"
@@ -24,7 +27,8 @@ struct ExplainWalkthrough: Sendable {
     self.steps = steps
     self.head = head
     self.list = StepBuilder(
-      trace: trace, steps: steps, head: head, layerIndex: layer, next: next
+      trace: trace, steps: steps, head: head, layerIndex: layer, next: next,
+      translator: translator
     ).build()
   }
 
@@ -47,8 +51,14 @@ struct StepBuilder {
   var layerIndex = 0
   /// A decoder's last step (final norm, LM head, next tokens), from the same pass.
   var next: NextTokenReading? = nil
+  /// A translator's decoder step (steps 12–14), from the same translation.
+  var translator: TranslatorWalk? = nil
 
-  var about: ModelDescription { ModelDescription(trace: trace, steps: steps) }
+  var about: ModelDescription {
+    var about = ModelDescription(trace: trace, steps: steps)
+    about.translatorScale = translator?.steps.embeddingScale
+    return about
+  }
   var numbering: StepNumbering { StepNumbering(model: trace.model) }
   /// The tokens by the one label rule, applied where the steps' matrices are built.
   var tokens: [String] { trace.tokens.map { tokenLabel($0.text) } }
@@ -72,8 +82,12 @@ struct StepBuilder {
     list += [weightStep(), outputStep()]
     // A model that records the rest of its block (not a weights file) continues through it;
     // the numbering counts those steps only when they are there.
-    if numbering.block, let block = steps.block { list += blockSteps(block) }
+    if numbering.block, let block = steps.block {
+      list += blockSteps(block)
+      if translator != nil { list[list.count - 1].caption.append(encoderOutputNote()) }
+    }
     if numbering.predicts, let next { list.append(nextTokenStep(next)) }
+    if numbering.translator, let translator { list += translatorSteps(translator) }
     return list
   }
 

@@ -14,6 +14,10 @@ public enum RopeScaling: Sendable, Equatable {
   case llama3(
     factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double,
     originalMaxPositions: Int)
+  /// Every frequency divided by `factor` (positions interpolated: transformers'
+  /// `_compute_linear_scaling_rope_parameters`, llama.cpp's `rope.scaling.type` linear, whose
+  /// freq_scale is 1/factor). Gemma 3 4B+ scales its global layers so, by 8.
+  case linear(factor: Double)
   /// Per-frequency divisors, as a GGUF file stores llama3 rescaling (`rope_freqs.weight`,
   /// written by llama.cpp's converter from the same formula): f_i = θ^(−2i/D) / factors[i].
   case factors([Double])
@@ -34,7 +38,8 @@ extension Double: RotaryScalar {
 }
 
 /// The one rule for rotary position embedding's frequencies (RoFormer; Llama's `inv_freq`):
-/// pair i of a head of size D turns by f_i = 1 / θ^(2i/D) per position, rescaled for `llama3`
+/// pair i of a head of size D turns by f_i = 1 / θ^(2i/D) per position, divided by the factor for
+/// `linear`, rescaled for `llama3`
 /// as transformers' `_compute_llama3_parameters` does. The engine rotates with it (in Float32)
 /// and `attnviz pe --rope` draws it (in Double).
 public enum RotaryFrequencies {
@@ -50,6 +55,7 @@ public enum RotaryFrequencies {
     _ i: Int, headSize d: Int, theta: Double, scaling: RopeScaling = .none, as: F.Type = F.self
   ) -> F {
     let plain = 1 / F.power(F(theta), F(2 * i) / F(d))
+    if case .linear(let factor) = scaling { return plain / F(factor) }
     if case .factors(let factors) = scaling {
       return factors.indices.contains(i) ? plain / F(factors[i]) : plain
     }

@@ -32,6 +32,9 @@ public struct FigureStyle: Sendable, Equatable {
   /// Overrides for the axis titles that views choose from the matrix (nil: automatic).
   public var rowAxisTitle: String?
   public var columnAxisTitle: String?
+  /// The colour bar's label of a 0…1 matrix that is not attention weights (a gate); nil:
+  /// "attention weight".
+  public var unitScaleLabel: String?
   /// For signed matrices: the colour scale's ±limit, when several figures must share one (nil:
   /// the matrix's own largest magnitude).
   public var signedLimit: Double?

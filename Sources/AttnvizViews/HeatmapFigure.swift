@@ -31,7 +31,7 @@ public func heatmapFigure(
           ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
       noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
     squareCells: false, mark: mark,
-    colorBarLabel: m.kind == .probabilities ? "attention weight" : nil)
+    colorBarLabel: m.kind == .probabilities ? style.unitScaleLabel ?? "attention weight" : nil)
   var (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
   if !segments.isEmpty {
     let cells = canvas.items.compactMap { item -> RectItem? in

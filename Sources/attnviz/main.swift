@@ -5,4 +5,9 @@ import Foundation
 // without a process.
 // Ctrl-C and SIGTERM remove the run's temporary files and exit 130 / 143.
 Interrupts.install()
-exit(Attnviz.exitCode(running: Array(CommandLine.arguments.dropFirst())))
+// The process's arguments and environment are read here, once, and passed down as values.
+exit(
+  Attnviz.exitCode(
+    running: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    executablePath: CommandLine.arguments.first))

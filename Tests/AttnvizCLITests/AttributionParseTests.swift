@@ -6,18 +6,7 @@ import Testing
 /// `--target`, `--ablate`, `--ablate-mode` parsed in-process.
 @Suite struct AttributionParseTests {
   func options(_ arguments: [String]) throws -> AttributionOptions {
-    let show = try #require(try Attnviz.parseAsRoot(arguments) as? Show)
-    return try VisualizeOptions(from: show).attribution
-  }
-
-  func error(_ arguments: [String]) -> String? {
-    do {
-      _ = try Attnviz.parseAsRoot(arguments)
-      return nil
-    } catch {
-      #expect(Attnviz.exitCode(for: error) == .validationFailure, "\(error)")
-      return Attnviz.usageMessage(for: error)
-    }
+    try showOptions(arguments).attribution
   }
 
   @Test func headsAreCommaSeparatedRepeatableAndCountFromOne() throws {
@@ -44,7 +33,7 @@ import Testing
     (["--ablate-mode", "half", "x"], "zero"),
   ])
   func badHeadsAreUsageErrors(arguments: [String], mentioning: String) throws {
-    let message = try #require(error(arguments))
+    let message = try #require(usageError(arguments))
     #expect(message.contains(mentioning), "\(message)")
   }
 }

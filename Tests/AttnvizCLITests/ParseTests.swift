@@ -8,38 +8,23 @@ import Testing
 /// Every command-line rule, parsed in-process (no binary, no files): what `parseAsRoot` accepts,
 /// the options it fills in, and the usage error it gives otherwise.
 @Suite struct ParseTests {
-  func show(_ arguments: [String]) throws -> Show {
-    let command = try Attnviz.parseAsRoot(arguments)
-    return try #require(command as? Show)
-  }
-
-  /// The one-line message a usage error prints, or nil when `arguments` parse.
-  func usageError(_ arguments: [String]) -> String? {
-    do {
-      _ = try Attnviz.parseAsRoot(arguments)
-      return nil
-    } catch {
-      #expect(Attnviz.exitCode(for: error) == .validationFailure, "\(error)")
-      return Attnviz.usageMessage(for: error)
-    }
-  }
-
   @Test func presetsCombineWhetherCommaSeparatedOrRepeated() throws {
     for words in [["--preset", "slide,dark"], ["--preset", "dark", "--preset", "slide"]] {
-      let options = try VisualizeOptions(from: show(words + ["x"]))
+      let options = try showOptions(words + ["x"])
       #expect(options.figure.preset?.members == [.slide, .dark], "\(words)")
     }
-    let paper = try VisualizeOptions(from: show(["--preset", "paper,dark", "x"]))
+    let paper = try showOptions(["--preset", "paper,dark", "x"])
     #expect(paper.formats == [.svg, .json])
     #expect(
       usageError(["--preset", "slide", "--preset", "paper", "x"])?.contains("choose one") == true)
     #expect(usageError(["--renormalize", "x"])?.contains("add --hide-special") == true)
     #expect(
-      try VisualizeOptions(from: show(["--hide-special", "--renormalize", "x"])).renormalizeShown)
+      try showOptions(["--hide-special", "--renormalize", "x"])
+        .renormalizeShown)
   }
 
   @Test func textAloneRunsShowWithTheDefaults() throws {
-    let options = try VisualizeOptions(from: show(["a", "b"]))
+    let options = try showOptions(["a", "b"])
     #expect(options.text == .arguments(["a", "b"]))
     #expect(options.formats == [.png, .json])
     #expect(options.views == nil)
@@ -48,11 +33,9 @@ import Testing
   }
 
   @Test func formatsAndViewsAreCommaSeparatedRepeatableAndDeduplicated() throws {
-    let options = try VisualizeOptions(
-      from: show([
-        "--format", "SVG, csv", "--format", "svg", "--view", "lines,heads", "--colormap", "Grey",
-        "x",
-      ]))
+    let options = try showOptions([
+      "--format", "SVG, csv", "--format", "svg", "--view", "lines,heads", "--colormap", "Grey", "x",
+    ])
     #expect(options.formats == [.svg, .csv])
     #expect(options.views == [.lines, .heads])
     #expect(options.figure.colorMap == .gray)
@@ -77,6 +60,8 @@ import Testing
     (["explain", "--step", "15", "x"], "--step 15 does not exist"),
     (["explain", "--head", "0", "x"], "--head counts from 1"),
     (["explain", "--format", "json", "x"], "'json'"),
+    (["explain", "--decoder-step", "0", "x"], "--decoder-step counts from 1"),
+    (["explain", "--decoder-layer", "0", "x"], "--decoder-layer counts from 1"),
     (["--bogus", "x"], "--bogus"),
   ])
   func staticRulesAreUsageErrors(arguments: [String], mentioning: String) throws {
@@ -99,6 +84,12 @@ import Testing
       try Attnviz.parseAsRoot(["explain", "--step", "6", "--causal", "x"]) as? ExplainCommand)
     #expect(explain.step == 6 && explain.model.causal)
     #expect(explain.output.formats == [.png])
+    #expect(explain.decoderStep == nil && explain.decoderLayer == nil)
+    let translator = try #require(
+      try Attnviz.parseAsRoot([
+        "explain", "--model", "firefox-en-pt", "--decoder-step", "3", "--decoder-layer", "1", "x",
+      ]) as? ExplainCommand)
+    #expect(translator.decoderStep == 3 && translator.decoderLayer == 1)
   }
 
   @Test func modelDependentRangesFailRightAfterLoading() throws {

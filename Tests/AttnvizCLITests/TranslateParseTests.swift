@@ -6,16 +6,6 @@ import Testing
 
 /// `attnviz translate`'s command line, parsed in-process.
 @Suite struct TranslateParseTests {
-  func usageError(_ arguments: [String]) -> String? {
-    do {
-      _ = try Attnviz.parseAsRoot(arguments)
-      return nil
-    } catch {
-      #expect(Attnviz.exitCode(for: error) == .validationFailure, "\(error)")
-      return Attnviz.usageMessage(for: error)
-    }
-  }
-
   @Test func defaultsToTheEnglishPortugueseTranslator() throws {
     let command = try #require(
       try Attnviz.parseAsRoot(["translate", "The", "cat."]) as? TranslateCommand)

@@ -39,7 +39,15 @@ func tinyLlama(head: Int = 0, layer: Int = 0, text: String = "The cat sat on the
     #expect(rotary.kind(14) == nil && rotary.last == 13)
     #expect(weightsFile.last == 7 && weightsFile.kind(8) == nil)
     #expect(StepNumbering.largest == 14)
-    for numbering in [bidirectional, causal, rotary, weightsFile] {
+    // A translator: its encoder layer 1–11 as a bidirectional layer, then one decoder step.
+    let translator = StepNumbering(
+      model: ModelInfo(name: "t", family: .marian, layers: 6, heads: 8, dModel: 256, causal: false))
+    #expect(translator.translator && translator.predicts && translator.last == 14)
+    #expect(translator.number(.blockOutput) == 11 && translator.number(.decoderStep) == 12)
+    #expect(translator.number(.crossAttention) == 13 && translator.number(.nextToken) == 14)
+    #expect(translator.range.contains("12 a decoder step, 13 cross-attention, 14 the next token"))
+    #expect(!bidirectional.kinds.contains(.crossAttention) && !rotary.kinds.contains(.decoderStep))
+    for numbering in [bidirectional, causal, rotary, weightsFile, translator] {
       #expect(numbering.kinds.map(numbering.number) == Array(1...numbering.last))
     }
   }

@@ -49,17 +49,21 @@ import Testing
     let text = "the cat sat on the mat"
     let run = CaptionRun(text: .arguments([text]), model: .defaultBuiltin, layer: nil, head: 2)
     let trace = try readAndTrace(
-      .arguments([text]), with: .defaultBuiltin, progress: SilentProgress())
+      .arguments([text]), with: .defaultBuiltin, in: RunContext(), progress: SilentProgress())
     let row = Array(trace.layers[0].weights[1].row(2))  // "sat"
     let strongest = row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0
     let filled = try filledCaption(
-      "{sat->mat} {sat->top} {sat->top.weight} {head} {layer}", runs: [run])
+      "{sat->mat} {sat->top} {sat->top.weight} {head} {layer}", runs: [run], in: RunContext())
     #expect(
       filled
         == "\(formatFixed(row[5], decimals: 2)) \(trace.tokens[strongest].text) "
         + "\(formatFixed(row[strongest], decimals: 2)) 2 1")
-    #expect(throws: AttnvizError.self) { try filledCaption("{dog->top}", runs: [run]) }
-    #expect(throws: AttnvizError.self) { try filledCaption("{sat->top#2}", runs: [run]) }
+    #expect(throws: AttnvizError.self) {
+      try filledCaption("{dog->top}", runs: [run], in: RunContext())
+    }
+    #expect(throws: AttnvizError.self) {
+      try filledCaption("{sat->top#2}", runs: [run], in: RunContext())
+    }
   }
 }
 

@@ -50,7 +50,7 @@ import Testing
     switch name {
     case "qwen2", "llama": return try TransformerModel(folder: fixtureURL("engine/\(name)").path)
     case "tiny-gpt2": return try TransformerModel(folder: fixtureURL("tiny-gpt2").path)
-    default: return try requiredModel(SmolLM2.path) { try TransformerModel(gguf: SmolLM2.path) }
+    default: return try RealGGUF.smollm2.model()
     }
   }
 

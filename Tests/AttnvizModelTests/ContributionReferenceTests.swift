@@ -32,7 +32,7 @@ import Testing
     case "qwen2", "llama": return try TransformerModel(folder: fixtureURL("engine/\(name)").path)
     case "tiny-bert": return try TransformerModel(folder: fixtureURL("tiny-bert").path)
     case "SmolLM2-135M-Instruct":
-      return try requiredModel(SmolLM2.path) { try TransformerModel(gguf: SmolLM2.path) }
+      return try RealGGUF.smollm2.model()
     default:
       return try requiredModel(MiniLM.folder + "/model.safetensors") {
         try TransformerModel(folder: MiniLM.folder)

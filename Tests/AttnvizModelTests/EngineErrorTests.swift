@@ -55,20 +55,24 @@ import Testing
         "\"model_type\" is missing; supported: \(supported)"))
   }
 
-  @Test func ropeScalingOtherThanLlama3IsRefused() throws {
+  @Test func ropeScalingOtherThanLinearAndLlama3IsRefused() throws {
     let yarn = try configMessage("llama") {
       $0["rope_parameters"] = ["rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0]
     }
     #expect(
       yarn.contains(
-        "\"rope_parameters\" has rope_type \"yarn\"; attnviz supports \"default\" and "
-          + "\"llama3\" only"
+        "\"rope_parameters\" has rope_type \"yarn\"; attnviz supports \"default\", "
+          + "\"linear\" and \"llama3\" only"
       ))
     let old = try configMessage("llama") {
       $0["rope_parameters"] = nil
-      $0["rope_scaling"] = ["type": "linear", "factor": 2.0]
+      $0["rope_scaling"] = ["type": "dynamic", "factor": 2.0]
     }
-    #expect(old.contains("\"rope_scaling\" has rope_type \"linear\""))
+    #expect(old.contains("\"rope_scaling\" has rope_type \"dynamic\""))
+    let linear = try configMessage("llama") {
+      $0["rope_parameters"] = ["rope_type": "linear", "rope_theta": 10000.0]
+    }
+    #expect(linear.contains("rope_parameters.factor\" is missing (linear rope scaling needs it)"))
     let incomplete = try configMessage("llama") {
       $0["rope_parameters"] = ["rope_type": "llama3", "rope_theta": 10000.0, "factor": 8.0]
     }

@@ -25,7 +25,7 @@ import Testing
     var ggufTokenizerCases: [TokenizerCase]
   }
 
-  static let models = ["gemma", "gemma2", "gemma3", "llama", "phi3", "olmo2"]
+  static let models = ["gemma", "gemma2", "gemma3", "gemma3-linear", "llama", "phi3", "olmo2"]
 
   static func folder(_ name: String) throws -> URL {
     try fixtureURL("family").appendingPathComponent(name)
@@ -76,7 +76,7 @@ import Testing
     let reference = try Self.reference(name)
     for item in reference.cases {
       let model = try Self.load(name, format, ids: item.ids)
-      #expect(model.config.architecture.rawValue.hasPrefix(name))
+      #expect(model.config.architecture.rawValue.hasPrefix(name.prefix { $0 != "-" }))
       let trace = try model.trace(item.text)
       #expect(
         trace.tokens.map(\.id) == item.ids, "\(name) \(format): \(item.text.debugDescription)")
@@ -168,6 +168,19 @@ import Testing
     #expect((0..<6).map(config.isSlidingLayer) == [true, true, true, true, true, false])
   }
 
+  /// Gemma 3 4B+: linear scaling (factor 8) of the global layers' frequencies only, read from
+  /// config.json's rope_parameters and from the GGUF's rope.scaling.* alike; without it the
+  /// global layers' attention would differ from transformers' (checked by the reference tests).
+  @Test func gemma3LinearScalingIsForGlobalLayersOnly() throws {
+    for format in Format.allCases {
+      let config = try Self.load("gemma3-linear", format, ids: [1]).config
+      #expect(config.ropeScaling == .linear(factor: 8), "\(format)")
+      #expect(config.ropeScaling(layer: 5) == .linear(factor: 8), "\(format)")
+      #expect(config.ropeScaling(layer: 0) == TransformerConfig.RopeScaling.none, "\(format)")
+      #expect(config.ropeTheta(layer: 5) == 1_000_000 && config.ropeTheta(layer: 0) == 10_000)
+    }
+  }
+
   /// Gemma's folders store w of a (1 + w) norm: read as it is, attention would differ.
   @Test func gemmaNormsAddOneInFoldersOnly() throws {
     let layout = ArchitectureLayout(.gemma)
@@ -224,7 +237,7 @@ import Testing
       (#""model_type": "gemma3_text", "use_bidirectional_attention": true"#, "bidirectional"),
       (
         #""model_type": "gemma3_text", "rope_parameters": {"full_attention": "#
-          + #"{"rope_type": "linear", "factor": 8}}"#, "linear"
+          + #"{"rope_type": "yarn", "factor": 8}}"#, "yarn"
       ),
     ]
     for (fields, words) in cases {

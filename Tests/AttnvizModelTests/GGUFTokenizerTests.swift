@@ -6,16 +6,18 @@ import Testing
 @testable import AttnvizModel
 
 /// The tokenizer built from SmolLM2's GGUF metadata gives transformers' ids.
-@Suite("GGUF tokenizer on SmolLM2", .enabled(if: SmolLM2.isPresent, SmolLM2.absentNote))
+@Suite(
+  "GGUF tokenizer on SmolLM2", .enabled(if: RealGGUF.smollm2.isPresent, RealGGUF.smollm2.absentNote)
+)
 struct SmolLM2TokenizerTests {
   static let tokenizer = Result {
-    let file = try SmolLM2.file.get()
+    let file = try RealGGUF.smollm2File.get()
     return try file.header.tokenizer(file: file.path)
   }
 
   @Test(arguments: 0..<27)
   func idsEqualTransformers(index: Int) throws {
-    let cases = try SmolLM2.reference.get().tokenizerCases
+    let cases = try RealGGUF.smollm2.reference().tokenizerCases
     try #require(index < cases.count)
     let expected = cases[index]
     let ids = try Self.tokenizer.get().ids(expected.text)
@@ -23,7 +25,7 @@ struct SmolLM2TokenizerTests {
   }
 
   @Test func referenceHasTheCasesTheTestsCount() throws {
-    #expect(try SmolLM2.reference.get().tokenizerCases.count == 27)
+    #expect(try RealGGUF.smollm2.reference().tokenizerCases.count == 27)
   }
 }
 

@@ -116,6 +116,31 @@ struct HuggingFaceTranslatorTests {
     }
   }
 
+  /// A MarianMT folder whose vocab.json is not JSON, repeats a piece, or is not an object: the
+  /// message names the file and says what is wrong where.
+  @Test func brokenVocabularyIsNamed() throws {
+    let manager = FileManager.default
+    let folder = manager.temporaryDirectory.appendingPathComponent(
+      "attnviz-hf-vocab-\(UUID().uuidString)")
+    try manager.copyItem(
+      at: URL(fileURLWithPath: EncoderDecoderFixture.folder("marian")), to: folder)
+    defer { try? manager.removeItem(at: folder) }
+    let vocabulary = folder.appendingPathComponent("vocab.json")
+    let cases = [
+      ("{\n  \"<unk>\": 0,\n  \"a\" 1\n}", "vocab.json: is not valid JSON: line 3 should have"),
+      ("{\"<unk>\": 0, \"<unk>\": 1}", "vocab.json: repeats the key \"<unk>\" on line 1"),
+      ("[\"<unk>\"]", "vocab.json: must be a JSON object from pieces to ids"),
+    ]
+    for (text, message) in cases {
+      try text.write(to: vocabulary, atomically: true, encoding: .utf8)
+      #expect {
+        _ = try MarianTranslator(huggingFaceFolder: folder.path)
+      } throws: { error in
+        "\(error)".contains(message) && "\(error)".contains(folder.path)
+      }
+    }
+  }
+
   @Test func folderIsATranslator() {
     #expect(MarianTranslator.isTranslatorFolder(EncoderDecoderFixture.folder("marian")))
     #expect(MarianTranslator.huggingFaceModelType(EncoderDecoderFixture.folder("bart")) == "bart")

@@ -43,16 +43,12 @@ enum PredictionModels {
 
   static func load(_ name: String) throws -> TransformerModel {
     switch name {
-    case "smollm2": return try TransformerModel(gguf: SmolLM2.path)
+    case "smollm2": return try #require(try RealGGUF.smollm2.model())
     case "tiny-gpt2": return try TransformerModel(folder: try fixtureURL("tiny-gpt2").path)
     case "tiny-llama-gguf":
       return try TransformerModel(gguf: try fixtureURL("gguf/tiny-llama.gguf").path)
     default: return try TransformerModel(folder: try fixtureURL("engine/" + name).path)
     }
-  }
-
-  static var smolLM2Runs: Bool {
-    SmolLM2.isPresent || ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1"
   }
 }
 
@@ -90,7 +86,7 @@ func probabilities(_ logits: ArraySlice<Float>) -> [Double] {
   @Test(arguments: PredictionModels.tiny)
   func nextTokenProbabilitiesMatchTransformers(_ name: String) throws { try Self.check(name) }
 
-  @Test(.enabled(if: PredictionModels.smolLM2Runs, SmolLM2.absentNote))
+  @Test(.enabled(if: RealGGUF.smollm2.isPresent, RealGGUF.smollm2.absentNote))
   func smolLM2NextTokenProbabilitiesMatchTransformers() throws { try Self.check("smollm2") }
 
   /// The logit lens: the residual stream after each layer through the final norm and the head
@@ -125,7 +121,7 @@ func probabilities(_ logits: ArraySlice<Float>) -> [Double] {
   @Test(arguments: PredictionModels.tiny)
   func logitLensMatchesTransformers(_ name: String) throws { try Self.checkLens(name) }
 
-  @Test(.enabled(if: PredictionModels.smolLM2Runs, SmolLM2.absentNote))
+  @Test(.enabled(if: RealGGUF.smollm2.isPresent, RealGGUF.smollm2.absentNote))
   func smolLM2LogitLensMatchesTransformers() throws { try Self.checkLens("smollm2") }
 
   /// Greedy decoding through the key/value cache gives transformers' generate() ids, and each
@@ -168,7 +164,7 @@ func probabilities(_ logits: ArraySlice<Float>) -> [Double] {
     try Self.checkCachedGreedy(name)
   }
 
-  @Test(.enabled(if: PredictionModels.smolLM2Runs, SmolLM2.absentNote))
+  @Test(.enabled(if: RealGGUF.smollm2.isPresent, RealGGUF.smollm2.absentNote))
   func smolLM2CachedGreedyGenerationMatchesTransformers() throws {
     try Self.checkCachedGreedy("smollm2")
   }

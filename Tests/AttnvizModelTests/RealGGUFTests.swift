@@ -4,81 +4,21 @@ import Testing
 
 @testable import AttnvizModel
 
-/// The real GGUF files `make model` installs, against transformers loading the same file
-/// (scripts/reference/make_real_gguf_reference.py → Fixtures/real-gguf/): token ids on hard
-/// texts, and attention on every layer and head. Absent models skip, unless
-/// ATTNVIZ_REQUIRE_MODELS=1 (CI), which makes their absence a failure.
-enum RealGGUF: String, CaseIterable, Sendable, CustomTestStringConvertible {
-  case qwen2 = "Qwen2.5-Coder-0.5B-Instruct/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-  case gemma3 = "gemma-3-270m/gemma-3-270m-q4_k_m.gguf"
-
-  var testDescription: String { referenceName }
-
-  var path: String { packageRoot().appendingPathComponent("models/\(rawValue)").path }
-  var referenceName: String { self == .qwen2 ? "qwen2" : "gemma3" }
-
-  static var required: Bool { ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1" }
-  static var anyPresent: Bool {
-    required || allCases.contains { FileManager.default.fileExists(atPath: $0.path) }
-  }
-  static let absentNote: Comment = "the Qwen2.5 and Gemma 3 GGUF files are absent; run `make model`"
-
-  struct Reference: Decodable {
-    struct TokenizerCase: Decodable {
-      var text: String
-      var ids: [Int]
-      var tokens: [String]
-    }
-    struct Layer: Decodable {
-      var layer: Int
-      /// [head][query][key ≤ query], millionths.
-      var heads: [[[Int]]]
-    }
-    struct AttentionCase: Decodable {
-      var text: String
-      var ids: [Int]
-      var layers: [Layer]
-    }
-    struct LongCase: Decodable {
-      var text: String
-      var tokens: Int
-      var ids: [Int]
-      var localLayer: Int
-      var globalLayer: Int
-      /// layer → [head][key], the last query's row, millionths.
-      var lastRows: [String: [[Int]]]
-    }
-    var tokenizerCases: [TokenizerCase]
-    var attentionCases: [AttentionCase]
-    var longCase: LongCase?
-    var attentionScale: Double
-  }
-
-  func reference() throws -> Reference {
-    try snakeCaseDecoder.decode(
-      Reference.self,
-      from: Data(contentsOf: try fixtureURL("real-gguf/\(referenceName)-reference.json")))
-  }
-
-  /// Loaded once per model for the whole suite.
-  static let models: [RealGGUF: Result<TransformerModel, any Error>] = Dictionary(
-    uniqueKeysWithValues: allCases.map { model in
-      (model, Result { try TransformerModel(gguf: model.path) })
-    })
-
-  /// The loaded model, nil when its file is absent (a skip) unless ATTNVIZ_REQUIRE_MODELS=1,
-  /// when the absence is thrown as the test's failure.
-  func model() throws -> TransformerModel? {
-    guard Self.required || FileManager.default.fileExists(atPath: path) else { return nil }
-    return try Self.models[self]!.get()
-  }
+extension RealGGUF {
+  /// The models of make_real_gguf_reference.py.
+  static let qwenAndGemma: [RealGGUF] = [.qwen2, .gemma3]
 }
 
+/// Qwen2.5 and Gemma 3 as `make model` installs them (RealGGUFFixture.swift), against
+/// transformers loading the same file: token ids on hard texts, and attention on every layer and
+/// head.
 @Suite(
   "Qwen2.5 and Gemma 3 GGUF against transformers",
-  .enabled(if: RealGGUF.anyPresent, RealGGUF.absentNote))
+  .enabled(
+    if: RealGGUF.qwenAndGemma.contains { $0.isPresent },
+    "the Qwen2.5 and Gemma 3 GGUF files are absent; run `make model`"))
 struct RealGGUFTests {
-  @Test(arguments: RealGGUF.allCases)
+  @Test(arguments: RealGGUF.qwenAndGemma)
   func idsEqualTransformers(_ which: RealGGUF) throws {
     guard let model = try which.model() else { return }
     let reference = try which.reference()
@@ -91,7 +31,7 @@ struct RealGGUFTests {
     }
   }
 
-  @Test(arguments: RealGGUF.allCases)
+  @Test(arguments: RealGGUF.qwenAndGemma)
   func attentionMatchesTransformersOnEveryLayerAndHead(_ which: RealGGUF) throws {
     guard let model = try which.model() else { return }
     let reference = try which.reference()
@@ -99,21 +39,8 @@ struct RealGGUFTests {
       let trace = try model.trace(expected.text, stepsLayer: nil)
       #expect(trace.tokens.map(\.id) == expected.ids)
       #expect(expected.layers.count == model.config.layers)
-      var worst = (difference: 0.0, at: "")
-      for layer in expected.layers {
-        #expect(layer.heads.count == model.config.heads)
-        for (h, head) in layer.heads.enumerated() {
-          let ours = trace.layers[layer.layer].weights[h]
-          for (q, row) in head.enumerated() {
-            for (k, value) in row.enumerated() {
-              let difference = abs(ours[q, k] - Double(value) / reference.attentionScale)
-              if difference > worst.difference {
-                worst = (difference, "layer \(layer.layer + 1) head \(h + 1) query \(q) key \(k)")
-              }
-            }
-          }
-        }
-      }
+      #expect(expected.layers.allSatisfy { $0.heads.count == model.config.heads })
+      let worst = reference.worstDifference(trace, expected)
       #expect(
         worst.difference < 1e-4,
         "\(which): max |attnviz − transformers| = \(worst.difference) at \(worst.at)")

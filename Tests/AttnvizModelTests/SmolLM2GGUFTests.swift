@@ -5,44 +5,33 @@ import Testing
 @testable import AttnvizModel
 
 /// SmolLM2-135M-Instruct from its Q4_1 GGUF against transformers loading the same file
-/// (Fixtures/smollm2-reference.json): ids and attention on texts with chat turns, code, digits,
+/// (Fixtures/smollm2-gguf-reference.json): ids and attention on texts with chat turns, code, digits,
 /// emoji, CJK and runs of whitespace.
-@Suite("SmolLM2 GGUF against transformers", .enabled(if: SmolLM2.isPresent, SmolLM2.absentNote))
+@Suite(
+  "SmolLM2 GGUF against transformers",
+  .enabled(if: RealGGUF.smollm2.isPresent, RealGGUF.smollm2.absentNote))
 struct SmolLM2GGUFTests {
-  static let model = Result { try TransformerModel(gguf: SmolLM2.path) }
+  static func model() throws -> TransformerModel { try #require(try RealGGUF.smollm2.model()) }
 
   @Test func configurationFromMetadata() throws {
-    let config = try Self.model.get().config
+    let config = try Self.model().config
     #expect(config.architecture == .llama)
     #expect(config.layers == 30 && config.heads == 9 && config.kvHeads == 3)
     #expect(config.hidden == 576 && config.headDim == 64 && config.intermediate == 1536)
     #expect(config.ropeTheta == 100_000 && config.vocabularySize == 49152)
     #expect(config.normEpsilon == Double(Float(1e-5)))
     #expect(config.tiedEmbeddings && !config.qkvBias && !config.qkNorm)
-    #expect(try Self.model.get().info.name == "SmolLM2-135M-Instruct.Q4_1")
+    #expect(try Self.model().info.name == "SmolLM2-135M-Instruct.Q4_1")
   }
 
   @Test(arguments: 0..<6)
   func attentionMatchesTransformers(index: Int) throws {
-    let reference = try SmolLM2.reference.get()
+    let reference = try RealGGUF.smollm2.reference()
     try #require(index < reference.attentionCases.count)
     let expected = reference.attentionCases[index]
-    let trace = try Self.model.get().trace(expected.text, stepsLayer: nil)
+    let trace = try Self.model().trace(expected.text, stepsLayer: nil)
     #expect(trace.tokens.map(\.id) == expected.ids)
-    var worst = (difference: 0.0, at: "")
-    for layer in expected.layers {
-      for (h, head) in layer.heads.enumerated() {
-        let ours = trace.layers[layer.layer].weights[h]
-        for (q, row) in head.enumerated() {
-          for (k, value) in row.enumerated() {
-            let difference = abs(ours[q, k] - Double(value) / reference.attentionScale)
-            if difference > worst.difference {
-              worst = (difference, "layer \(layer.layer) head \(h) query \(q) key \(k)")
-            }
-          }
-        }
-      }
-    }
+    let worst = reference.worstDifference(trace, expected)
     // The reference is rounded to 1e-6 and transformers' float32 differs from float64 by 4e-6.
     #expect(
       worst.difference < 1e-5, "max |attnviz − transformers| = \(worst.difference) at \(worst.at)")

@@ -43,7 +43,10 @@ MISTRAL_V1 = (
     "{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant "
     "roles are supported!') }}{% endif %}{% endfor %}")
 
-MISTRAL_V3 = """{%- if messages[0]['role'] == 'system' %}
+# Mistral-7B-Instruct-v0.1 and -v0.2 as mistralai publish them now (llama.cpp's
+# test-chat-template.cpp "mistralai 'v1' template with a system prompt"): a space before each
+# [INST] and before [/INST].
+MISTRAL_V1_SYSTEM = """{%- if messages[0]['role'] == 'system' %}
     {%- set system_message = messages[0]['content'] %}
     {%- set loop_messages = messages[1:] %}
 {%- else %}
@@ -56,10 +59,10 @@ MISTRAL_V3 = """{%- if messages[0]['role'] == 'system' %}
         {{- raise_exception('After the optional system message, conversation roles must alternate user/assistant/user/assistant/...') }}
     {%- endif %}
     {%- if message['role'] == 'user' %}
-        {%- if loop.last and system_message is defined %}
-            {{- '[INST] ' + system_message + '\\n\\n' + message['content'] + '[/INST]' }}
+        {%- if loop.first and system_message is defined %}
+            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}
         {%- else %}
-            {{- '[INST] ' + message['content'] + '[/INST]' }}
+            {{- ' [INST] ' + message['content'] + ' [/INST]' }}
         {%- endif %}
     {%- elif message['role'] == 'assistant' %}
         {{- ' ' + message['content'] + eos_token}}
@@ -68,6 +71,11 @@ MISTRAL_V3 = """{%- if messages[0]['role'] == 'system' %}
     {%- endif %}
 {%- endfor %}
 """
+
+# Mistral-7B-Instruct-v0.3's published template: the system message goes into the last user
+# turn, and no space stands before [INST] or [/INST].
+MISTRAL_V3 = MISTRAL_V1_SYSTEM.replace("loop.first", "loop.last").replace(
+    "' [INST] '", "'[INST] '").replace("' [/INST]'", "'[/INST]'")
 
 GEMMA3 = """{{ bos_token }}
 {%- if messages[0]['role'] == 'system' -%}
@@ -193,39 +201,9 @@ LLAMA32 = """{{- bos_token }}
 {%- endif %}
 """
 
-# Mistral-7B-Instruct-v0.1 and -v0.2 as mistralai publish them now (llama.cpp's
-# test-chat-template.cpp "mistralai 'v1' template with a system prompt"): a space before each
-# [INST] and before [/INST].
-MISTRAL_V1_SYSTEM = """{%- if messages[0]['role'] == 'system' %}
-    {%- set system_message = messages[0]['content'] %}
-    {%- set loop_messages = messages[1:] %}
-{%- else %}
-    {%- set loop_messages = messages %}
-{%- endif %}
-
-{{- bos_token }}
-{%- for message in loop_messages %}
-    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}
-        {{- raise_exception('After the optional system message, conversation roles must alternate user/assistant/user/assistant/...') }}
-    {%- endif %}
-    {%- if message['role'] == 'user' %}
-        {%- if loop.first and system_message is defined %}
-            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}
-        {%- else %}
-            {{- ' [INST] ' + message['content'] + ' [/INST]' }}
-        {%- endif %}
-    {%- elif message['role'] == 'assistant' %}
-        {{- ' ' + message['content'] + eos_token}}
-    {%- else %}
-        {{- raise_exception('Only user and assistant roles are supported, with the exception of an initial optional system message!') }}
-    {%- endif %}
-{%- endfor %}
-"""
-
 # Mistral-Nemo-Instruct-2407's (v3 "tekken") user turn: no space inside [INST]…[/INST]. The
 # published template also lists tools; this is its user/assistant part, as llama.cpp tests it.
-MISTRAL_TEKKEN = MISTRAL_V1_SYSTEM.replace("loop.first", "loop.last").replace(
-    "' [INST] '", "'[INST]'").replace("' [/INST]'", "'[/INST]'").replace(
+MISTRAL_TEKKEN = MISTRAL_V3.replace("'[INST] '", "'[INST]'").replace(
     "{{- ' ' + message['content'] + eos_token}}", "{{- message['content'] + eos_token}}")
 
 # Gemma 2's published template (google/gemma-2-2b-it): no system role.

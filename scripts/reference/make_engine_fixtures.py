@@ -37,7 +37,7 @@ from transformers import (DistilBertConfig, DistilBertModel, LlamaConfig, LlamaF
                           RobertaConfig, RobertaModel)
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import write_json  # noqa: E402
+from common import peaked, run_float32_and_64, write_json  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/engine"
 
@@ -122,37 +122,11 @@ def roberta_tokenizer():
     return tok
 
 
-def peaked(model, seed, qk=0.25):
-    """Parameters re-drawn with a large spread so attention is peaked, not near-uniform; `qk`
-    is the spread of the query and key weights (larger for the post-norm encoders, whose
-    LayerNorm keeps activations small)."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if "norm" in name.lower() and name.endswith("weight"):
-                p.copy_(torch.rand(p.shape, generator=g) * 1.5 + 0.5)
-            elif name.endswith("bias"):
-                p.copy_(torch.randn(p.shape, generator=g) * 0.2)
-            elif "embed" in name or "wte" in name:
-                p.copy_(torch.randn(p.shape, generator=g))
-            elif any(k in name for k in ["q_proj", "k_proj", "q_lin", "k_lin", "query", "key"]):
-                p.copy_(torch.randn(p.shape, generator=g) * qk)
-            else:
-                p.copy_(torch.randn(p.shape, generator=g) * 0.2)
-
-
 def attentions(model, ids):
     """[layer][head][query][key] in millionths; float64 must agree with float32 to 1e-5."""
-    with torch.no_grad():
-        out = model(torch.tensor([ids]), output_attentions=True)
-        out64 = model.double()(torch.tensor([ids]), output_attentions=True)
-        model.float()
-    worst = max((a.double() - b).abs().max().item()
-                for a, b in zip(out.attentions, out64.attentions))
-    assert worst < 1e-5, f"float32 and float64 attention differ by {worst}"
+    out, _, worst, millionths = run_float32_and_64(model, ids)
     largest = max(a.max().item() for a in out.attentions)
-    return [[[[round(v * 1e6) for v in row] for row in head] for head in layer[0].tolist()]
-            for layer in out.attentions], worst, largest
+    return millionths, worst, largest
 
 
 def build(name, model, tok, texts, id_texts=(), dtype=torch.float32, shard=None,

@@ -36,7 +36,7 @@ from transformers import (AutoTokenizer, Gemma2Config, Gemma2ForCausalLM, Gemma3
                           Phi3ForCausalLM)
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import write_json  # noqa: E402
+from common import llamacpp_space_rule, peaked, run_float32_and_64, write_json  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/family"
 CORPUS = [
@@ -78,35 +78,11 @@ def sentencepiece_model(folder, specials, bos, eos, unk, pad, pieces=("<bos>", "
     return path
 
 
-def peaked(model, seed, norm_center=1.0):
-    """Parameters re-drawn with a large spread; norm weights around `norm_center` (0 for Gemma's
-    (1 + w) convention, so the factor is away from 1 either way)."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if "norm" in name and name.endswith("weight"):
-                p.copy_(torch.rand(p.shape, generator=g) * 1.5 + 0.5 - (1 - norm_center))
-            elif "embed" in name:
-                p.copy_(torch.randn(p.shape, generator=g))
-            elif any(k in name for k in ["q_proj", "k_proj", "qkv_proj"]):
-                p.copy_(torch.randn(p.shape, generator=g) * 0.35)
-            else:
-                p.copy_(torch.randn(p.shape, generator=g) * 0.2)
-
-
 def run(model, ids):
-    with torch.no_grad():
-        out = model(torch.tensor([ids]), output_attentions=True)
-        out64 = model.double()(torch.tensor([ids]), output_attentions=True)
-        model.float()
-    worst = max((a.double() - b).abs().max().item()
-                for a, b in zip(out.attentions, out64.attentions))
-    assert worst < 1e-5, f"float32 and float64 attention differ by {worst}"
+    out, out64, worst, attentions = run_float32_and_64(model, ids)
     logits = out.logits[0, -1].double()
     logit_gap = ((logits - out64.logits[0, -1]).abs() / logits.abs().clamp(min=1)).max().item()
     assert logit_gap < 1e-4, f"float32 and float64 logits differ by {logit_gap}"
-    attentions = [[[[round(v * 1e6) for v in row] for row in head] for head in layer[0].tolist()]
-                  for layer in out.attentions]
     print(f"  logits float32/64 {logit_gap:.1e}")
     return attentions, [float(f"{v:.7g}") for v in logits.tolist()], worst
 
@@ -193,6 +169,8 @@ def build(name, model, tokenizer_model, tokenizer_class, texts=TEXTS, edit_confi
         with tempfile.TemporaryDirectory() as alone:
             shutil.copy(f"{folder}/{name}.gguf", alone)
             gguf_tok = Auto.from_pretrained(alone, gguf_file=f"{name}.gguf")
+        if name == "llama":  # attnviz follows llama.cpp's rule there (see common.py)
+            gguf_tok = llamacpp_space_rule(gguf_tok)
         gguf_cases = [{"text": t, "ids": gguf_tok(t)["input_ids"]} for t in GGUF_TOKENIZER_TEXTS]
     except ValueError as error:  # transformers reads no `gemma` GGUF
         print(f"{name}: no GGUF tokenizer cases: {error}")
@@ -217,7 +195,7 @@ def main():
             model = GemmaForCausalLM(GemmaConfig(
                 num_hidden_layers=2, num_key_value_heads=1, hidden_act="gelu_pytorch_tanh",
                 rope_parameters={"rope_type": "default", "rope_theta": 10000.0}, **common))
-            peaked(model, 21, norm_center=0.0)
+            peaked(model, 21, qk=0.35, norm_center=0.0)
             build("gemma", model, gemma_spm, GemmaTokenizer)
         if not only or "gemma2" in only:
             model = Gemma2ForCausalLM(Gemma2Config(
@@ -225,7 +203,7 @@ def main():
                 query_pre_attn_scalar=8, attn_logit_softcapping=5.0,
                 final_logit_softcapping=3.0,
                 rope_parameters={"rope_type": "default", "rope_theta": 10000.0}, **common))
-            peaked(model, 22, norm_center=0.0)
+            peaked(model, 22, qk=0.35, norm_center=0.0)
             build("gemma2", model, gemma_spm, GemmaTokenizer)
         if not only or "gemma3" in only:
             model = Gemma3ForCausalLM(Gemma3TextConfig(
@@ -235,8 +213,20 @@ def main():
                     "full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
                     "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
                 **common))
-            peaked(model, 23, norm_center=0.0)
+            peaked(model, 23, qk=0.35, norm_center=0.0)
             build("gemma3", model, gemma_spm, GemmaTokenizer)
+        if not only or "gemma3-linear" in only:
+            # Gemma 3 4B+: linear rope scaling (factor 8) on the global layers only.
+            model = Gemma3ForCausalLM(Gemma3TextConfig(
+                num_hidden_layers=6, num_key_value_heads=1, sliding_window=4,
+                query_pre_attn_scalar=8,
+                rope_parameters={
+                    "full_attention": {"rope_type": "linear", "factor": 8.0,
+                                       "rope_theta": 1000000.0},
+                    "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+                **common))
+            peaked(model, 24, qk=0.35, norm_center=0.0)
+            build("gemma3-linear", model, gemma_spm, GemmaTokenizer)
         llama_spm = sentencepiece_model(spm_dir, ["<|user|>", "<|end|>"], bos=1, eos=2, unk=0,
                                         pad=-1, pieces=("<s>", "</s>", "<unk>"))
         from transformers import LlamaTokenizer
@@ -248,13 +238,13 @@ def main():
                 rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 32.0,
                                  "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                                  "original_max_position_embeddings": 16}, **common))
-            peaked(model, 24)
+            peaked(model, 24, qk=0.35)
             build("llama", model, llama_spm, LlamaTokenizer)
         if not only or "phi3" in only:
             model = Phi3ForCausalLM(Phi3Config(
                 num_hidden_layers=2, num_key_value_heads=2, sliding_window=5,
                 tie_word_embeddings=False, **{k: v for k, v in common.items() if k != "head_dim"}))
-            peaked(model, 25)
+            peaked(model, 25, qk=0.35)
             build("phi3", model, llama_spm, LlamaTokenizer)
         if not only or "olmo2" in only:
             tok = byte_level_tokenizer()
@@ -263,7 +253,7 @@ def main():
             model = Olmo2ForCausalLM(Olmo2Config(
                 num_hidden_layers=2, num_key_value_heads=2, tie_word_embeddings=False,
                 **settings))
-            peaked(model, 26)
+            peaked(model, 26, qk=0.35)
             build("olmo2", model, None, None, tokenizer=tok, pre="gpt-2")
 
 

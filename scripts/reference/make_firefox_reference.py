@@ -141,6 +141,12 @@ class Translator:
         self.embedding = weight(self.items, "Wemb")
         self.dim = self.embedding.shape[1]
         self.spm = sentencepiece.SentencePieceProcessor(model_file=str(next(folder.glob("vocab.*.spm"))))
+        # A dict to keep the intermediates in (make_translator_explain_reference.py), or None.
+        self.trace = None
+
+    def keep(self, name, value):
+        if self.trace is not None:
+            self.trace.setdefault(name, []).append(np.array(value, copy=True))
 
     def w(self, name):
         return weight(self.items, name)
@@ -156,6 +162,9 @@ class Translator:
         k = k.reshape(-1, H, D).transpose(1, 0, 2)  # (H, Tk, D)
         v = v.reshape(-1, H, D).transpose(1, 0, 2)
         scores = q @ k.transpose(0, 2, 1) / math.sqrt(D)  # (H, Tq, Tk)
+        self.keep(prefix + ":q", q)
+        self.keep(prefix + ":k", k)
+        self.keep(prefix + ":scaled", scores)
         scores = scores - scores.max(-1, keepdims=True)
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum(-1, keepdims=True)
@@ -175,6 +184,7 @@ class Translator:
             out, probabilities = self.attention(prefix + "_self", x, x)
             x = layer_norm(out + x, self.w(prefix + "_self_Wo_ln_scale"), self.w(prefix + "_self_Wo_ln_bias"))
             x = self.feed_forward(prefix + "_ffn", x)
+            self.keep(prefix + ":output", x)
             attentions.append(probabilities)
         return x, attentions
 
@@ -194,6 +204,8 @@ class Translator:
                 # SSRU: f = σ(x Wf + bf); c = f·c + (1 − f)·x W; out = ReLU(c); residual, layer norm.
                 gate = 1.0 / (1.0 + np.exp(-(x @ self.w(prefix + "_rnn_Wf") + self.w(prefix + "_rnn_bf")[0])))
                 cell = gate * states[layer - 1] + (1.0 - gate) * (x @ self.w(prefix + "_rnn_W"))
+                self.keep(prefix + ":gate", gate)
+                self.keep(prefix + ":cell", cell)
                 states[layer - 1] = cell
                 x = layer_norm(np.maximum(0.0, cell) + x, self.w(prefix + "_rnn_ffn_ln_scale")[0],
                                self.w(prefix + "_rnn_ffn_ln_bias")[0])
@@ -203,6 +215,8 @@ class Translator:
                 x = self.feed_forward(prefix + "_ffn", x[None, :])[0]
                 cross[layer - 1].append(probabilities[:, 0, :])
             logits = self.embedding @ x + self.w("decoder_ff_logit_out_b")[0]
+            self.keep("decoder:final", x)
+            self.keep("decoder:logits", logits)
             previous = int(np.argmax(logits))
             output.append(previous)
             if previous == 0:

@@ -14,17 +14,22 @@ Writes into Tests/AttnvizModelTests/Fixtures/gguf/:
 - `llama-tokenizer.gguf`: metadata only, a SentencePiece BPE vocabulary of 400 pieces with byte
   fallback (trained here by the `sentencepiece` library, written as llama.cpp's converter writes
   one: tokens, scores, token types, no merges), and `llama-tokenizer-expected.json`: the ids
-  transformers' AutoTokenizer gives for it on a few texts (BOS included, as the file says).
+  transformers' AutoTokenizer gives for it on a few texts (BOS included, as the file says), with
+  llama.cpp's leading-▁ rule (common.llamacpp_space_rule).
 """
 
 import json
 import os
+import sys
 import tempfile
 
 import numpy as np
 import gguf
 from gguf import GGMLQuantizationType as T
 from gguf.quants import dequantize, quantize
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import llamacpp_space_rule  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/gguf"
 rng = np.random.default_rng(20261129)
@@ -158,7 +163,8 @@ def make_llama_tokenizer():
     writer.write_tensors_to_file()
     writer.close()
 
-    tokenizer = AutoTokenizer.from_pretrained(OUT, gguf_file="llama-tokenizer.gguf")
+    tokenizer = llamacpp_space_rule(
+        AutoTokenizer.from_pretrained(OUT, gguf_file="llama-tokenizer.gguf"))
     cases = []
     for text in LLAMA_TEXTS:
         ids = tokenizer(text)["input_ids"]

@@ -13,6 +13,7 @@ every layer's attention (millionths) from transformers' AutoModelForCausalLM on 
 
 import json
 import os
+import sys
 
 import numpy as np
 import torch
@@ -20,6 +21,9 @@ import gguf
 from gguf import GGMLQuantizationType as T
 from gguf.quants import quantize
 from transformers import AutoModelForCausalLM, AutoTokenizer
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import llamacpp_space_rule  # noqa: E402
 
 OUT = "Tests/AttnvizModelTests/Fixtures/gguf"
 LAYERS, HIDDEN, HEADS, KV_HEADS, FFN = 2, 64, 4, 2, 128
@@ -101,7 +105,7 @@ def main():
     writer.write_tensors_to_file()
     writer.close()
 
-    tokenizer = AutoTokenizer.from_pretrained(OUT, gguf_file="tiny-llama.gguf")
+    tokenizer = llamacpp_space_rule(AutoTokenizer.from_pretrained(OUT, gguf_file="tiny-llama.gguf"))
     model = AutoModelForCausalLM.from_pretrained(
         OUT, gguf_file="tiny-llama.gguf", attn_implementation="eager", dtype=torch.float32).eval()
     cases = []

@@ -153,8 +153,10 @@ private func captionError(_ message: String) -> AttnvizError {
 
 /// The caption with every placeholder replaced by its run's number or word. `runs` are the
 /// entry's panels in order (one for a single figure). Each run is traced once; loaded models
-/// are reused (`ModelChoice.reuseLoadedModels`).
-public func filledCaption(_ caption: String, runs: [CaptionRun]) throws -> String {
+/// are reused (`context`'s `models`, kept by the deck).
+public func filledCaption(_ caption: String, runs: [CaptionRun], in context: RunContext) throws
+  -> String
+{
   let pieces = try captionPieces(caption)
   var selections: [Int: AttentionSelection] = [:]
   var out = ""
@@ -171,7 +173,7 @@ public func filledCaption(_ caption: String, runs: [CaptionRun]) throws -> Strin
       if let known = selections[placeholder.panel] {
         selection = known
       } else {
-        selection = try captionSelection(runs[placeholder.panel - 1])
+        selection = try captionSelection(runs[placeholder.panel - 1], in: context)
         selections[placeholder.panel] = selection
       }
       out += try value(of: placeholder, in: selection)
@@ -180,8 +182,11 @@ public func filledCaption(_ caption: String, runs: [CaptionRun]) throws -> Strin
   return out
 }
 
-private func captionSelection(_ run: CaptionRun) throws -> AttentionSelection {
-  let pieces = try readAndTrace(run.text, with: run.model, progress: SilentProgress())
+private func captionSelection(_ run: CaptionRun, in context: RunContext) throws
+  -> AttentionSelection
+{
+  let pieces = try readAndTrace(
+    run.text, with: run.model, in: context, progress: SilentProgress())
   let trace = run.mergeSubwords ? mergingSubwords(pieces) : pieces
   return try AttentionSelection(
     trace: trace, layer: run.layer, head: run.head, hideSpecial: run.hideSpecial,

@@ -34,6 +34,8 @@ public struct SamplingOptions: Equatable, Sendable {
 
 /// `attnviz generate`'s options.
 public struct GenerateOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   public var text: TextSource
   public var model: ModelChoice = .defaultBuiltin
   public var outputFolder = "attnviz-out"
@@ -75,7 +77,7 @@ public func generateText(
 ) throws -> RunReport {
   defer { progress.finish() }
   let loaded = try readAndLoad(
-    options.text, with: options.model, progress: progress,
+    options.text, with: options.model, in: options.context, progress: progress,
     checkChoices: { try checkLayerAndHead(layer: options.layer, head: options.head, model: $0) })
   let model = try generatingModel(loaded.model)
   let chat = try chatPromptPieces(loaded.text, model: model, chat: options.chat)
@@ -93,7 +95,7 @@ public func generateText(
         + "\(encoded.ids.count + options.tokens - 1) positions; \(model.info.name) takes "
         + "\(limit) here; ask for fewer tokens or give a shorter prompt")
   }
-  try MemoryBudget.fromEnvironment().check(
+  try options.context.memoryBudget().check(
     generateEstimate(prompt: encoded.ids.count, options: options, model: model.info))
   var request = GenerationRequest(
     maxTokens: options.tokens, sampler: TokenSampler(options.sampling.mode),

@@ -9,6 +9,8 @@ import Foundation
 /// equal cells, so the difference is what the eye sees. Panels are every combination of the
 /// texts, models, layers and heads given (and the causal mask off and on with `versusCausal`).
 public struct CompareOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   /// Each a whole text (one panel each).
   public var texts: [String]
   /// Model choices; `.defaultBuiltin` when none is given.
@@ -56,7 +58,7 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
   defer { progress.finish() }
   var options = options
   let panels = try comparePanels(options)
-  ModelChoice.reuseLoadedModels = true
+  options.context.models.keepLoaded = true
   var traced: [(ComparePanel, AttentionSelection)] = []
   var followed: [AblationFollowed] = []
   for panel in panels {
@@ -64,7 +66,8 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
     let trace: AttentionTrace
     if options.attribution.ablate.isEmpty {
       trace = try readAndTrace(
-        .arguments([panel.text]), with: panel.model, progress: progress, stepsLayer: nil,
+        .arguments([panel.text]), with: panel.model, in: options.context, progress: progress,
+        stepsLayer: nil,
         estimate: { compareEstimate($0, panels: panels.count) }, chat: options.chat)
     } else {
       let run = try ablationPanelRun(
@@ -357,7 +360,7 @@ func ablationPanelRun(
   progress: any RunProgress, panels: Int
 ) throws -> (trace: AttentionTrace, followed: AblationFollowed) {
   let loaded = try readAndLoad(
-    .arguments([panel.text]), with: panel.model, progress: progress,
+    .arguments([panel.text]), with: panel.model, in: options.context, progress: progress,
     estimate: { compareEstimate($0, panels: panels) }, chat: options.chat)
   let decoder = try predictingModel(loaded.model, for: "compare --ablate")
   let heads = try options.attribution.checked(against: decoder.info)

@@ -21,6 +21,8 @@ public enum TranslationFigure: String, CaseIterable, Sendable {
 
 /// What `attnviz translate` needs; the command line fills it in.
 public struct TranslateOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   public var text: TextSource
   /// A translator's name under the model folders, or its folder.
   public var model = TranslateOptions.defaultModel
@@ -55,7 +57,7 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
   defer { progress.finish() }
   let text = try readText(options.text)
   progress.stage("loading the translator")
-  let translator = try loadTranslator(options.model)
+  let translator = try loadTranslator(options.model, lookup: options.context.modelLookup)
   let config = translator.config
   if let layer = options.layer, !(1...config.decoderLayers).contains(layer) {
     throw AttnvizError.usage(
@@ -155,13 +157,23 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
   return report
 }
 
+/// The name a `--model` choice gives when it leads to a translator (an encoder–decoder folder),
+/// or nil for any other model, or one that cannot be found (loading it says why).
+package func translatorName(_ choice: ModelChoice, lookup: ModelLookup) -> String? {
+  guard case .pretrained(let name, _) = choice,
+    !name.trimmingCharacters(in: .whitespaces).isEmpty,
+    case .translator = try? lookup.resolve(name)
+  else { return nil }
+  return name
+}
+
 /// The translator `--model` names: a folder found by the model lookup that holds a Marian
 /// model; anything else is refused with what it is.
-func loadTranslator(_ name: String) throws -> MarianTranslator {
+package func loadTranslator(_ name: String, lookup: ModelLookup) throws -> MarianTranslator {
   guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
     throw AttnvizError.usage("--model is empty; give a translator such as firefox-en-pt")
   }
-  let location = try ModelLookup.standard().resolve(name)
+  let location = try lookup.resolve(name)
   guard case .translator(let folder) = location else {
     throw AttnvizError.usage(
       "\(name) is not an encoder–decoder translation model (\(location.path)); attnviz translate "
@@ -177,14 +189,14 @@ func loadTranslator(_ name: String) throws -> MarianTranslator {
 }
 
 /// The encoder as `show` describes a model (its self-attention is what the encoder views draw).
-func encoderInfo(_ translator: MarianTranslator) -> ModelInfo {
+package func encoderInfo(_ translator: MarianTranslator) -> ModelInfo {
   let c = translator.config
   return ModelInfo(
     name: "\(translator.name) encoder", family: .marian, layers: c.encoderLayers,
     heads: c.heads, dModel: c.dim, causal: false)
 }
 
-func encoderTrace(_ translation: Translation, text: String, translator: MarianTranslator)
+package func encoderTrace(_ translation: Translation, text: String, translator: MarianTranslator)
   -> AttentionTrace
 {
   AttentionTrace(

@@ -171,12 +171,14 @@ let defaultTopKeys = 3
 /// the memory the run needs is estimated (`estimate`) and checked against the budget, so a run
 /// that cannot fit is refused before it allocates.
 package func readAndTrace(
-  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
-  stepsLayer: Int? = 0, checkChoices: (ModelInfo) throws -> Void = { _ in },
+  _ source: TextSource, with choice: ModelChoice, in context: RunContext,
+  progress: any RunProgress, stepsLayer: Int? = 0,
+  checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> AttentionTrace {
   let loaded = try readAndLoad(
-    source, with: choice, progress: progress, checkChoices: checkChoices, estimate: estimate,
+    source, with: choice, in: context, progress: progress, checkChoices: checkChoices,
+    estimate: estimate,
     chat: chat)
   progress.stage("running the model")
   return try traceChecked(loaded.model, loaded.input, stepsLayer: stepsLayer)
@@ -186,16 +188,16 @@ package func readAndTrace(
 /// estimate checked. With `chat` (`--chat`), the text is a user's message put into the
 /// decoder's chat template, and the returned text is the whole prompt.
 package func readAndLoad(
-  _ source: TextSource, with choice: ModelChoice, progress: any RunProgress,
-  checkChoices: (ModelInfo) throws -> Void = { _ in },
+  _ source: TextSource, with choice: ModelChoice, in context: RunContext,
+  progress: any RunProgress, checkChoices: (ModelInfo) throws -> Void = { _ in },
   estimate: ((RunShape) -> MemoryEstimate)? = nil, chat: ChatOptions? = nil
 ) throws -> (text: String, model: any AttentionModel, input: TokenizedText) {
-  let budget = try MemoryBudget.fromEnvironment()
+  let budget = try context.memoryBudget()
   var text = try readText(source)
   progress.stage("loading the model")
   let model: any AttentionModel
   do {
-    model = try choice.load()
+    model = try choice.load(in: context)
   } catch {
     throw AttnvizError.from(error)
   }

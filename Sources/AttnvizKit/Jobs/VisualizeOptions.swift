@@ -146,6 +146,8 @@ public struct DisplayOptions: Equatable, Sendable {
 
 /// Everything the main job needs; the command line fills it in.
 public struct VisualizeOptions: Equatable, Sendable {
+  /// The run this job belongs to: its environment, its command words, its loaded models.
+  public var context = RunContext()
   public var text: TextSource
   public var model: ModelChoice = .defaultBuiltin
   public var outputFolder = "attnviz-out"

@@ -52,13 +52,6 @@ public struct ModelLookup: Sendable {
     self.projectFolder = projectFolder
   }
 
-  /// The lookup the command line uses: the process's environment and the binary's source tree.
-  public static func standard(
-    environment: [String: String] = ProcessInfo.processInfo.environment
-  ) -> ModelLookup {
-    ModelLookup(environment: environment, projectFolder: projectFolderOfExecutable())
-  }
-
   /// Resolves `name`, or throws one line naming every place it looked.
   public func resolve(_ name: String) throws -> ModelLocation {
     var looked: [String] = []

@@ -62,7 +62,8 @@ func traceForViews(
   let views = options.views ?? []
   guard views.contains(where: \.isPrediction) || options.chat != nil else {
     let loaded = try readAndLoad(
-      options.text, with: options.model, progress: progress, checkChoices: checkChoices,
+      options.text, with: options.model, in: options.context, progress: progress,
+      checkChoices: checkChoices,
       estimate: estimate)
     progress.stage("running the model")
     let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
@@ -77,7 +78,8 @@ func traceForViews(
       "\(asked) predicts the token after a model token; drop --merge-subwords")
   }
   let loaded = try readAndLoad(
-    options.text, with: options.model, progress: progress, checkChoices: checkChoices,
+    options.text, with: options.model, in: options.context, progress: progress,
+    checkChoices: checkChoices,
     estimate: estimate)
   guard let model = loaded.model as? TransformerModel, model.predictsTokens else {
     throw AttnvizError.usage(

@@ -29,9 +29,7 @@ public struct MemoryBudget: Equatable, Sendable {
   }
 
   /// The budget from `ATTNVIZ_MEMORY_BUDGET`, or the default.
-  public static func fromEnvironment(
-    _ environment: [String: String] = ProcessInfo.processInfo.environment
-  ) throws -> MemoryBudget {
+  public static func fromEnvironment(_ environment: [String: String]) throws -> MemoryBudget {
     guard let text = environment[environmentVariable], !text.isEmpty else { return MemoryBudget() }
     guard let bytes = parseByteCount(text), bytes > 0 else {
       throw AttnvizError.usage(

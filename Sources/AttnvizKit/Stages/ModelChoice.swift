@@ -23,23 +23,15 @@ public enum ModelChoice: Hashable, Sendable {
       causal: causal)
   }
 
-  /// Keep every model this process loads and hand it out again (`attnviz deck` runs many
-  /// commands on one model; loading it once per figure would cost seconds).
-  public static var reuseLoadedModels: Bool {
-    get { LoadedModels.shared.isEnabled }
-    set { LoadedModels.shared.isEnabled = newValue }
-  }
-
-  public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
-    -> any AttentionModel
-  {
-    if let model = LoadedModels.shared.model(for: self) { return model }
-    let model = try loadFresh(environment: environment)
-    LoadedModels.shared.keep(model, for: self)
+  /// The model, loaded through `context`'s lookup, or the one `context` kept.
+  public func load(in context: RunContext) throws -> any AttentionModel {
+    if let model = context.models.model(for: self) { return model }
+    let model = try loadFresh(lookup: context.modelLookup)
+    context.models.keep(model, for: self)
     return model
   }
 
-  func loadFresh(environment: [String: String]) throws -> any AttentionModel {
+  func loadFresh(lookup: ModelLookup) throws -> any AttentionModel {
     switch self {
     case .builtin(let dimension, let heads, let seed, let causal):
       return try EmbeddedModel(dimension: dimension, heads: heads, seed: seed, causal: causal)
@@ -50,7 +42,7 @@ public enum ModelChoice: Hashable, Sendable {
       guard !nameOrPath.trimmingCharacters(in: .whitespaces).isEmpty else {
         throw AttnvizError.usage("--model is empty; give a model folder or a name under models/")
       }
-      switch try ModelLookup.standard(environment: environment).resolve(nameOrPath) {
+      switch try lookup.resolve(nameOrPath) {
       case .folder(let folder):
         return try loadPretrainedModel(folder: folder, truncate: truncate)
       case .gguf(let path):
@@ -62,20 +54,6 @@ public enum ModelChoice: Hashable, Sendable {
       }
     }
   }
-}
-
-/// `.build/release/attnviz` lives three levels below the project folder; an installed binary has
-/// no project, which is fine.
-func projectFolderOfExecutable() -> String? {
-  let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-  var folder = executable.deletingLastPathComponent()
-  for _ in 0..<4 {
-    if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-      return folder.path
-    }
-    folder = folder.deletingLastPathComponent()
-  }
-  return nil
 }
 
 /// Loads a Hugging Face folder through the one transformer engine; `config.json`'s `model_type`
@@ -98,25 +76,4 @@ func requireSafetensors(folder: String) throws {
     "\(folder) has pytorch_model.bin but no model.safetensors, and attnviz reads only safetensors; "
       + "convert it with python3 -c \"from transformers import AutoModel; "
       + "AutoModel.from_pretrained('\(folder)').save_pretrained('\(folder)')\"")
-}
-
-/// The models kept for reuse, behind a lock (figures are drawn on several threads).
-final class LoadedModels: @unchecked Sendable {
-  static let shared = LoadedModels()
-  private let lock = NSLock()
-  private var enabled = false
-  private var models: [ModelChoice: any AttentionModel] = [:]
-
-  var isEnabled: Bool {
-    get { lock.withLock { enabled } }
-    set { lock.withLock { enabled = newValue } }
-  }
-
-  func model(for choice: ModelChoice) -> (any AttentionModel)? {
-    lock.withLock { enabled ? models[choice] : nil }
-  }
-
-  func keep(_ model: any AttentionModel, for choice: ModelChoice) {
-    lock.withLock { if enabled { models[choice] = model } }
-  }
 }

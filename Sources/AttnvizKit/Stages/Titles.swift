@@ -112,7 +112,7 @@ package func quotedText(_ trace: AttentionTrace) -> String {
 }
 
 /// `text` on one line, cut to `limit` characters with an ellipsis.
-func shortened(_ text: String, to limit: Int) -> String {
+package func shortened(_ text: String, to limit: Int) -> String {
   let flat = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   let cleaned = String(
     String.UnicodeScalarView(flat.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))

@@ -219,6 +219,12 @@ struct EncoderDecoderPass {
     }
   }
 
+  /// False when no position is added to the embeddings (T5).
+  var hasPositions: Bool {
+    if case .none = positions { return false }
+    return true
+  }
+
   /// The most positions a side can embed (a learned table's rows), or nil for no limit.
   var positionLimit: Int? {
     if case .learned(let encoderTable, _, let offset) = positions {
@@ -247,29 +253,77 @@ struct EncoderDecoderPass {
 
   /// The encoder output (S, C) and every layer's self-attention, [layer][head] (S, S).
   func encode(_ ids: [Int]) -> (context: [Float], attention: [[Matrix]]) {
+    let (context, attention, _) = encode(ids, recording: nil)
+    return (context, attention)
+  }
+
+  /// The same, keeping every intermediate of encoder layer `recording` (0-based) for explain.
+  func encode(_ ids: [Int], recording: Int?) -> (
+    context: [Float], attention: [[Matrix]], steps: LayerSteps?
+  ) {
     let s = ids.count
     var x = embed(ids, start: 0, decoderSide: false)
     var attention: [[Matrix]] = []
+    var recorded: LayerSteps?
     let bias = positionBias(queries: 0..<s, keys: s, decoderSide: false)
-    for layer in encoder {
+    for (l, layer) in encoder.enumerated() {
+      let keep = l == recording
+      let entering = x
       let a = layer.attention
       let input = preNorm ? normed(x, a.normWeight, a.normBias) : x
-      let (out, weights) = attend(a, queries: input, keysFrom: input, keys: s, bias: bias)
-      attention.append(weights)
-      addInPlace(&x, out)
+      let attended = attend(a, queries: input, keysFrom: input, keys: s, bias: bias, keep: keep)
+      attention.append(attended.weights)
+      addInPlace(&x, attended.output)
+      let sum = x
       if !preNorm { x = normed(x, a.normWeight, a.normBias) }
-      x = feedForward(layer.feedForward, x)
+      let ffn = feedForwardParts(layer.feedForward, x)
+      if keep, let details = attended.details {
+        recorded = layerSteps(
+          ids: ids, layer: l, entering: entering, input: input, weights: a,
+          attended: attended, details: details)
+        recorded?.block = BlockSteps(
+          residual: matrix(entering, s, hidden), sum: matrix(sum, s, hidden),
+          normed: matrix(
+            preNorm
+              ? normed(sum, layer.feedForward.normWeight, layer.feedForward.normBias) : x, s,
+            hidden),
+          hidden: matrix(ffn.hidden, s, feedForwardWidth),
+          feedForward: matrix(ffn.down, s, hidden), output: matrix(ffn.output, s, hidden),
+          norm: norm == .layer ? .layerNorm : .rmsNorm, postNorm: !preNorm,
+          activation: activation.paperName, gated: layer.feedForward.gate != nil)
+      }
+      x = ffn.output
     }
     if let finalNorms { x = normed(x, finalNorms.encoder, nil) }
-    return (x, attention)
+    return (x, attention, recorded)
+  }
+
+  /// What `attend` computed: the output projection (Tq, C) and [head] (Tq, Tk); with `keep`,
+  /// the intermediates explain shows.
+  struct Attended {
+    var output: [Float]
+    var weights: [Matrix]
+    var details: Details?
+
+    struct Details {
+      /// (Tq, C), (Tk, C), (Tk, C).
+      var q: [Float]
+      var k: [Float]
+      var v: [Float]
+      /// [head] (Tq, Tk): Q·Kᵀ, and scaled (plus any additive bias, T5's).
+      var raw: [[Float]]
+      var scaled: [[Float]]
+      /// (Tq, C): the heads' weights·V side by side, before the output projection.
+      var concatenated: [Float]
+    }
   }
 
   /// Multi-head attention of queries (Tq, C) over keys and values projected from `source`
-  /// (Tk, C), no mask: the output projection (Tq, C) and [head] (Tq, Tk).
+  /// (Tk, C), no mask.
   func attend(
     _ w: Attention, queries x: [Float], keysFrom source: [Float], keys tk: Int,
-    projected: (k: [Float], v: [Float])? = nil, bias: [[Float]]? = nil
-  ) -> ([Float], [Matrix]) {
+    projected: (k: [Float], v: [Float])? = nil, bias: [[Float]]? = nil, keep: Bool = false
+  ) -> Attended {
     let tq = x.count / hidden
     let q = linear(x, rows: tq, weight: w.query, bias: w.queryBias, outputs: hidden)
     let kv = projected ?? project(w, source, rows: tk)
@@ -282,9 +336,14 @@ struct EncoderDecoderPass {
     kernel.scale = attentionScale
     kernel.additive = bias
     precondition(tk >= tq, "attend: the kernel needs at least as many keys as queries")
-    let result = kernel(q: q, k: kv.k, v: kv.v, keepScores: false)
+    let result = kernel(q: q, k: kv.k, v: kv.v, keepScores: keep)
     let out = linear(result.output, rows: tq, weight: w.output, bias: w.outputBias, outputs: hidden)
-    return (out, result.weights.map { Matrix(rows: tq, columns: tk, values: $0) })
+    return Attended(
+      output: out, weights: result.weights.map { Matrix(rows: tq, columns: tk, values: $0) },
+      details: keep
+        ? Attended.Details(
+          q: q, k: kv.k, v: kv.v, raw: result.raw ?? [], scaled: result.scaled ?? [],
+          concatenated: result.output) : nil)
   }
 
   /// Keys and values (T, C) of `source`.
@@ -298,6 +357,13 @@ struct EncoderDecoderPass {
   /// norm(x + down(act(up(x)))), or pre-norm x + down(act(up(norm(x)))); with a gate,
   /// act(gate·x) ⊙ (up·x) in place of act(up·x).
   func feedForward(_ w: FeedForward, _ x: [Float]) -> [Float] {
+    feedForwardParts(w, x).output
+  }
+
+  /// The feed-forward network with its hidden layer (T, I) and down projection (T, C) kept.
+  func feedForwardParts(_ w: FeedForward, _ x: [Float]) -> (
+    hidden: [Float], down: [Float], output: [Float]
+  ) {
     let t = x.count / hidden
     let input = preNorm ? normed(x, w.normWeight, w.normBias) : x
     var h = linear(input, rows: t, weight: w.up, bias: w.upBias, outputs: feedForwardWidth)
@@ -308,9 +374,10 @@ struct EncoderDecoderPass {
     } else {
       activate(&h, activation)
     }
-    var out = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: hidden)
+    let down = linear(h, rows: t, weight: w.down, bias: w.downBias, outputs: hidden)
+    var out = down
     addInPlace(&out, x)
-    return preNorm ? out : normed(out, w.normWeight, w.normBias)
+    return (h, down, preNorm ? out : normed(out, w.normWeight, w.normBias))
   }
 
   /// The decoder's state between steps: each layer's SSRU cell (C) or self-attention keys and
@@ -341,52 +408,133 @@ struct EncoderDecoderPass {
   func step(previous: Int?, position: Int, state: inout DecoderState) -> (
     logits: [Float], cross: [[Matrix]], selfAttention: [[Matrix]]
   ) {
+    let result = step(previous: previous, position: position, state: &state, recording: nil)
+    return (result.logits, result.cross, result.selfAttention)
+  }
+
+  /// The same, keeping every intermediate of decoder layer `recording` (0-based) for explain.
+  func step(previous: Int?, position: Int, state: inout DecoderState, recording: Int?) -> (
+    logits: [Float], cross: [[Matrix]], selfAttention: [[Matrix]], steps: DecoderStepSteps?
+  ) {
+    let c = hidden
     var y = embed([previous ?? startToken ?? -1], start: position, decoderSide: true)
     var cross: [[Matrix]] = []
     var selfWeights: [[Matrix]] = []
+    var recorded: DecoderStepSteps?
     for (l, layer) in decoder.enumerated() {
+      let keep = l == recording
+      let entering = y
+      let mixer: DecoderStepSteps.Mixer
       switch layer.mixer {
       case .recurrent(let r):
-        var gate = linear(y, rows: 1, weight: r.gate, bias: r.gateBias, outputs: hidden)
-        let candidate = linear(y, rows: 1, weight: r.candidate, bias: nil, outputs: hidden)
-        var out = [Float](repeating: 0, count: hidden)
-        for j in 0..<hidden {
+        let before = state.cells[l]
+        var gate = linear(y, rows: 1, weight: r.gate, bias: r.gateBias, outputs: c)
+        let candidate = linear(y, rows: 1, weight: r.candidate, bias: nil, outputs: c)
+        var out = [Float](repeating: 0, count: c)
+        for j in 0..<c {
           gate[j] = 1 / (1 + exp(-gate[j]))
           state.cells[l][j] = gate[j] * state.cells[l][j] + (1 - gate[j]) * candidate[j]
           out[j] = max(0, state.cells[l][j])
         }
+        let relu = out
         addInPlace(&out, y)
         y = normed(out, r.normWeight, r.normBias)
         selfWeights.append([])
+        mixer = .recurrent(
+          gate: matrix(gate, 1, c), candidate: matrix(candidate, 1, c),
+          previousCell: matrix(before, 1, c), cell: matrix(state.cells[l], 1, c),
+          output: matrix(relu, 1, c))
       case .selfAttention(let a):
         let input = preNorm ? normed(y, a.normWeight, a.normBias) : y
         let (k, v) = project(a, input, rows: 1)
         state.selfKeys[l].k += k
         state.selfKeys[l].v += v
-        let keys = state.selfKeys[l].k.count / hidden
-        let (attended, weights) = attend(
+        let keys = state.selfKeys[l].k.count / c
+        let attended = attend(
           a, queries: input, keysFrom: [], keys: keys, projected: state.selfKeys[l],
-          bias: positionBias(queries: position..<(position + 1), keys: keys, decoderSide: true))
-        selfWeights.append(weights)
-        addInPlace(&y, attended)
+          bias: positionBias(queries: position..<(position + 1), keys: keys, decoderSide: true),
+          keep: keep)
+        selfWeights.append(attended.weights)
+        addInPlace(&y, attended.output)
         if !preNorm { y = normed(y, a.normWeight, a.normBias) }
+        mixer = .selfAttention(
+          scaled: (attended.details?.scaled ?? []).map { matrix($0, 1, keys) },
+          weights: attended.weights, output: matrix(attended.output, 1, c))
       }
-      let c = layer.cross
-      let input = preNorm ? normed(y, c.normWeight, c.normBias) : y
-      let (attended, weights) = attend(
-        c, queries: input, keysFrom: state.context, keys: state.sourceCount,
-        projected: state.crossKeys[l])
-      cross.append(weights)
-      addInPlace(&y, attended)
-      if !preNorm { y = normed(y, c.normWeight, c.normBias) }
+      let mixed = y
+      let w = layer.cross
+      let input = preNorm ? normed(y, w.normWeight, w.normBias) : y
+      let attended = attend(
+        w, queries: input, keysFrom: state.context, keys: state.sourceCount,
+        projected: state.crossKeys[l], keep: keep)
+      cross.append(attended.weights)
+      addInPlace(&y, attended.output)
+      if !preNorm { y = normed(y, w.normWeight, w.normBias) }
+      let crossed = y
       y = feedForward(layer.feedForward, y)
+      if keep, let details = attended.details {
+        let s = state.sourceCount
+        let d = headDim
+        recorded = DecoderStepSteps(
+          layer: l, position: position, previous: previous, input: matrix(entering, 1, c),
+          mixer: mixer, mixed: matrix(mixed, 1, c),
+          query: matrix(details.q, 1, c), keys: matrix(details.k, s, c),
+          rawScores: details.raw.map { matrix($0, 1, s) },
+          scaledScores: details.scaled.map { matrix($0, 1, s) }, weights: attended.weights,
+          headOutputs: (0..<heads).map { h in
+            matrix(Array(details.concatenated[(h * d)..<((h + 1) * d)]), 1, d)
+          },
+          crossOutput: matrix(attended.output, 1, c), crossed: matrix(crossed, 1, c),
+          layerOutput: matrix(y, 1, c), final: Matrix(rows: 0, columns: c))
+      }
     }
     state.steps += 1
     if let finalNorms { y = normed(y, finalNorms.decoder, nil) }
     if outputScale != 1 { for j in y.indices { y[j] *= outputScale } }
+    recorded?.final = matrix(y, 1, c)
     let logits = linear(
       y, rows: 1, weight: outputWeight ?? WeightMatrix(embedding), bias: outputBias,
       outputs: vocabulary)
-    return (logits, cross, selfWeights)
+    return (logits, cross, selfWeights, recorded)
+  }
+
+  /// Encoder layer `l`'s self-attention as explain's `LayerSteps` (row-vector convention:
+  /// Wq is (C, C), applied as X·Wq). Layer 0's embeddings are E[ids]·s and its positional
+  /// encoding the rows added to them; a later layer's embeddings are the stream entering it.
+  func layerSteps(
+    ids: [Int], layer l: Int, entering: [Float], input: [Float], weights w: Attention,
+    attended: Attended, details: Attended.Details
+  ) -> LayerSteps {
+    let (s, c, d) = (ids.count, hidden, headDim)
+    func rowVector(_ weight: WeightMatrix) -> Matrix {
+      matrix(transpose(weight.values, rows: c, columns: c), c, c)
+    }
+    var scaled: [Float] = []
+    if l == 0 {
+      scaled.reserveCapacity(s * c)
+      for id in ids {
+        for j in 0..<c { scaled.append(id >= 0 ? embedding[id * c + j] * embeddingScale : 0) }
+      }
+    }
+    var added: Matrix?
+    if l == 0, hasPositions {
+      added = matrix(positionRows(start: 0, count: s, decoderSide: false), s, c)
+    }
+    return LayerSteps(
+      embeddings: matrix(l == 0 ? scaled : entering, s, c), positionalEncoding: added,
+      input: matrix(input, s, c), wq: rowVector(w.query), wk: rowVector(w.key),
+      wv: rowVector(w.value), wo: rowVector(w.output), q: matrix(details.q, s, c),
+      k: matrix(details.k, s, c), v: matrix(details.v, s, c),
+      rawScores: details.raw.map { matrix($0, s, s) },
+      scaledScores: details.scaled.map { matrix($0, s, s) }, weights: attended.weights,
+      headOutputs: (0..<heads).map { h in
+        var values: [Float] = []
+        values.reserveCapacity(s * d)
+        for r in 0..<s {
+          values += details.concatenated[(r * c + h * d)..<(r * c + (h + 1) * d)]
+        }
+        return matrix(values, s, d)
+      },
+      concatenated: matrix(details.concatenated, s, c), output: matrix(attended.output, s, c))
   }
 }

@@ -41,14 +41,14 @@ struct ForwardPass {
     let toEnd = request.runsToEnd || cache != nil
     let embedded = try embed(ids, start: past)
     var x = request.resume?.residual ?? embedded.x  // (T, C)
-    func rotation(_ theta: Double) -> RotaryEmbedding? {
+    func rotation(_ theta: Double, _ scaling: TransformerConfig.RopeScaling) -> RotaryEmbedding? {
       layout.positions == .rotary
         ? RotaryEmbedding(
-          positions: past + t, headDim: config.headDim, theta: theta,
-          scaling: config.ropeScaling) : nil
+          positions: past + t, headDim: config.headDim, theta: theta, scaling: scaling) : nil
     }
-    let rotary = rotation(config.ropeTheta)
-    let localRotary = config.localRopeTheta.map(rotation) ?? rotary
+    let rotary = rotation(config.ropeTheta, config.ropeScaling)
+    // Windowed layers with their own base (Gemma 3) keep plain frequencies.
+    let localRotary = config.localRopeTheta.map { rotation($0, .none) } ?? rotary
     func kernel(window: Int?) -> AttentionKernel {
       AttentionKernel(
         t: t, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim,

@@ -50,9 +50,10 @@ struct StepsRecorder {
           k: matrix(repeatHeads(unrotated.k, rows: false), t, h * d),
           theta: config.ropeTheta(layer: layer),
           frequencies: RotaryEmbedding.frequencies(
-            headDim: d, theta: config.ropeTheta(layer: layer), scaling: config.ropeScaling
+            headDim: d, theta: config.ropeTheta(layer: layer),
+            scaling: config.ropeScaling(layer: layer)
           ).map(Double.init),
-          scaling: scalingDescription, normalised: w.queryNorm != nil)
+          scaling: scalingDescription(layer: layer), normalised: w.queryNorm != nil)
       })
   }
 
@@ -73,14 +74,17 @@ struct StepsRecorder {
         .feedForward == .gated)
   }
 
-  /// "llama3, factor 8" for rescaled rotary frequencies, nil for plain RoPE.
-  var scalingDescription: String? {
-    if case .factors = config.ropeScaling {
-      return "llama3, per-frequency factors of the GGUF file"
+  /// "llama3, factor 8" for rescaled rotary frequencies of layer `layer`, nil for plain RoPE.
+  func scalingDescription(layer: Int) -> String? {
+    func shown(_ factor: Double) -> String {
+      factor == factor.rounded() && abs(factor) < 1e9 ? String(Int(factor)) : "\(factor)"
     }
-    guard case .llama3(let factor, _, _, _) = config.ropeScaling else { return nil }
-    let shown = factor == factor.rounded() && abs(factor) < 1e9 ? String(Int(factor)) : "\(factor)"
-    return "llama3, factor \(shown)"
+    switch config.ropeScaling(layer: layer) {
+    case .none: return nil
+    case .factors: return "llama3, per-frequency factors of the GGUF file"
+    case .linear(let factor): return "linear, factor \(shown(factor))"
+    case .llama3(let factor, _, _, _): return "llama3, factor \(shown(factor))"
+    }
   }
 
   /// A (out, in) weight as the (in, out) matrix X is multiplied by.

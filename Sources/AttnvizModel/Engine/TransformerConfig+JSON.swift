@@ -53,14 +53,19 @@ extension TransformerConfig {
         guard value.object != nil else {
           throw f.fail("rope_parameters.\(kind)", "must be an object")
         }
-        let type = value["rope_type"]?.string ?? "default"
-        guard type == "default" else {
-          throw f.fail(
-            "rope_parameters.\(kind)",
-            "has rope_type \"\(type)\"; attnviz runs Gemma 3 with default rotary frequencies only")
-        }
+        let kindScaling = try f.ropeScaling(value, field: "rope_parameters.\(kind)")
         let base = try f.positiveNumber("rope_theta", in: value)
-        if key { theta = base ?? 1_000_000 } else { localTheta = base ?? 10_000 }
+        if key {
+          theta = base ?? 1_000_000
+          scaling = kindScaling
+        } else {
+          localTheta = base ?? 10_000
+          guard kindScaling == .none else {
+            throw f.fail(
+              "rope_parameters.\(kind)",
+              "is scaled; attnviz scales the rotary frequencies of Gemma 3's global layers only")
+          }
+        }
       }
       localTheta = localTheta ?? 10_000
     } else {
@@ -363,21 +368,27 @@ struct ConfigFields {
     return try positiveNumber("rope_theta") ?? fallback
   }
 
-  /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, or llama3.
+  /// `rope_scaling` (transformers 4) or `rope_parameters` (5): none/default, linear or llama3.
   func ropeScaling() throws -> TransformerConfig.RopeScaling {
     let field = root.given("rope_parameters") != nil ? "rope_parameters" : "rope_scaling"
     guard let scaling = root.given(field) else { return .none }
+    return try ropeScaling(scaling, field: field)
+  }
+
+  /// One rope object (`field` names it in errors).
+  func ropeScaling(_ scaling: JSONValue, field: String) throws -> TransformerConfig.RopeScaling {
     guard scaling.object != nil else { throw fail(field, "must be an object") }
     let kind = (scaling["rope_type"] ?? scaling["type"])?.string ?? "default"
+    func number(_ key: String) throws -> Double {
+      guard let value = try positiveNumber(key, in: scaling) else {
+        throw fail("\(field).\(key)", "is missing (\(kind) rope scaling needs it)")
+      }
+      return value
+    }
     switch kind {
     case "default": return .none
+    case "linear": return .linear(factor: try number("factor"))
     case "llama3":
-      func number(_ key: String) throws -> Double {
-        guard let value = try positiveNumber(key, in: scaling) else {
-          throw fail("\(field).\(key)", "is missing (llama3 rope scaling needs it)")
-        }
-        return value
-      }
       let original = try number("original_max_position_embeddings")
       guard let originalInt = Int(exactly: original) else {
         throw fail("\(field).original_max_position_embeddings", "must be a whole number")
@@ -387,7 +398,8 @@ struct ConfigFields {
         highFrequencyFactor: try number("high_freq_factor"), originalMaxPositions: originalInt)
     default:
       throw fail(
-        field, "has rope_type \"\(kind)\"; attnviz supports \"default\" and \"llama3\" only")
+        field,
+        "has rope_type \"\(kind)\"; attnviz supports \"default\", \"linear\" and \"llama3\" only")
     }
   }
 }

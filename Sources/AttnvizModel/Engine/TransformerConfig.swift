@@ -182,6 +182,15 @@ public struct TransformerConfig: Sendable, Equatable {
     isSlidingLayer(l) ? localRopeTheta ?? ropeTheta : ropeTheta
   }
 
+  /// The rotary scaling of layer `l` (from 0): `ropeScaling`, except on windowed layers with
+  /// their own base (`localRopeTheta`, Gemma 3), which keep plain frequencies: Gemma 3 scales
+  /// its global layers only (transformers' `rope_parameters.sliding_attention` is default, and
+  /// transformers 4 applied `rope_scaling` to the global rotary embedding alone; llama.cpp's
+  /// `rope_freq_scale_train_swa` is 1 for gemma3).
+  public func ropeScaling(layer l: Int) -> RopeScaling {
+    isSlidingLayer(l) && localRopeTheta != nil ? RopeScaling.none : ropeScaling
+  }
+
   /// The factor raw scores q·k are multiplied by: 1/√D, or 1/√s with `queryPreAttentionScalar`.
   public var attentionScale: Float {
     1 / Float(queryPreAttentionScalar ?? Double(headDim)).squareRoot()

@@ -82,7 +82,7 @@ extension TransformerConfig {
       guard let number = value.doubleValue else { throw fail("is not a number", "\(name).\(key)") }
       return number
     }
-    try Self.refuseRopeScaling(file, architecture: name, fail: fail)
+    let scaling = try Self.ropeScaling(file, architecture: name, fail: fail)
     let heads = try int("attention.head_count")
     let hidden = try int("embedding_length")
     // llama and mistral: rope.dimension_count is the head size (transformers' mapping); Qwen3
@@ -110,6 +110,7 @@ extension TransformerConfig {
       outputBias: file.tensor("blk.0.attn_output.bias") != nil,
       qkNorm: file.tensor("blk.0.attn_q_norm.weight") != nil,
       slidingWindow: try optionalInt("attention.sliding_window"))
+    ropeScaling = scaling
     if let pattern = TransformerModel.ggufLayerPatterns[name] {
       globalLayerPeriod =
         try optionalInt("attention.sliding_window_pattern") ?? pattern.globalLayerPeriod
@@ -164,15 +165,23 @@ extension TransformerConfig {
     return values.map(Double.init)
   }
 
-  /// `rope.scaling.*` (linear, YaRN) is not read: refuse it rather than compute a different
-  /// attention.
-  static func refuseRopeScaling(
+  /// `rope.scaling.type` and `rope.scaling.factor`: none, or linear (llama.cpp's freq_scale =
+  /// 1/factor). Other kinds (YaRN, …) are refused rather than compute a different attention.
+  static func ropeScaling(
     _ file: GGUFFile, architecture: String, fail: (String, String?) -> GGUFError
-  ) throws {
+  ) throws -> TransformerConfig.RopeScaling {
     let key = "\(architecture).rope.scaling.type"
-    if let type = file.header.value(key)?.stringValue, type != "none" {
+    guard let type = file.header.value(key)?.stringValue, type != "none" else { return .none }
+    guard type == "linear" else {
       throw fail(
-        "is \"\(type)\"; attnviz reads GGUF files without rotary scaling only", key)
+        "is \"\(type)\"; attnviz reads GGUF files with no or linear rotary scaling only", key)
     }
+    let factorKey = "\(architecture).rope.scaling.factor"
+    guard let factor = file.header.value(factorKey)?.doubleValue, factor.isFinite, factor > 0
+    else {
+      throw fail("must be a positive number (linear rotary scaling needs it)", factorKey)
+    }
+    return .linear(factor: factor)
   }
+
 }

@@ -259,7 +259,14 @@ extension MarianTranslator {
     let spm = try SentencePieceTokenizer(contentsOf: folder + "/source.spm")
     let path = folder + "/vocab.json"
     let bytes = try BoundedFile.read(path, what: "vocab.json", limit: FileLimits.vocabularyFile)
-    guard let members = (try JSONValue(parsing: bytes)).object else {
+    let root: JSONValue
+    do {
+      root = try JSONValue(parsing: bytes)
+    } catch {
+      // The parser's message says where ("line 3 should have …"); this says which file.
+      throw ModelError.badModel(path: path, reason: "\(error)")
+    }
+    guard let members = root.object else {
       throw ModelError.badModel(path: path, reason: "must be a JSON object from pieces to ids")
     }
     var ids: [String: Int] = [:]

@@ -210,6 +210,9 @@ public struct MarianTranslator: Sendable {
     return nil
   }
 
+  /// Norms before each sub-block (T5) rather than after the residual addition (Marian, BART).
+  public var preNorm: Bool { pass.preNorm }
+
   /// "English → Portuguese" when the folder names its languages, else the folder's name.
   public var direction: String {
     guard let sourceLanguage, let targetLanguage else { return name }
@@ -219,8 +222,12 @@ public struct MarianTranslator: Sendable {
   /// Translates `text` greedily (the Firefox models' beam size is 1), keeping every attention
   /// map. The source is the text's pieces plus `</s>`; a source over `sourceTokenLimit` tokens
   /// is refused, or cut with `truncate`. The translation stops at `</s>` or after
-  /// `lengthFactor` × the source's tokens.
-  public func translate(_ text: String, truncate: Bool = false) throws -> Translation {
+  /// `lengthFactor` × the source's tokens. With `recording`, the same pass keeps the
+  /// intermediates `attnviz explain` shows (`Translation.steps`; nil when the translation ends
+  /// before the recorded token).
+  public func translate(
+    _ text: String, truncate: Bool = false, recording: TranslationRecording? = nil
+  ) throws -> Translation {
     let (prefix, suffix) = tokens.framing(endID: endID)
     var source = try tokens.pieces(text)
     var truncatedFrom: Int?
@@ -236,7 +243,9 @@ public struct MarianTranslator: Sendable {
     }
     source = prefix + source + suffix
     let ids = source.map { $0.id ?? endID }
-    let (context, encoderAttention) = pass.encode(ids)
+    let (context, encoderAttention, encoderSteps) = pass.encode(
+      ids, recording: recording?.encoderLayer)
+    var recorded: (DecoderStepSteps, [Float])?
     var state = pass.startDecoding(context: context)
     var steps = Int((lengthFactor * Double(ids.count)).rounded(.down))
     if let positions = pass.positionLimit { steps = min(steps, positions) }
@@ -245,8 +254,11 @@ public struct MarianTranslator: Sendable {
     var selfRows: [[[Matrix]]] = []  // [step][layer][head] (1, t + 1)
     var previous: Int?
     while output.count < steps {
-      let (logits, weights, selfWeights) = pass.step(
-        previous: previous, position: output.count, state: &state)
+      let keep = recording?.target == output.count
+      let (logits, weights, selfWeights, stepSteps) = pass.step(
+        previous: previous, position: output.count, state: &state,
+        recording: keep ? recording?.decoderLayer : nil)
+      if let stepSteps { recorded = (stepSteps, logits) }
       guard logits.allSatisfy(\.isFinite) else {
         throw ModelError.badModel(
           path: folder, reason: "the decoder produced non-finite numbers; the weights are corrupted"
@@ -281,12 +293,50 @@ public struct MarianTranslator: Sendable {
       }
     }
     let target = output.map { id in tokens.token(id, isEnd: id == endID) }
+    var kept: TranslationSteps?
+    if let encoderSteps, let (decoderSteps, logits) = recorded, let recording {
+      kept = explainSteps(
+        encoderLayer: recording.encoderLayer, encoder: encoderSteps, decoder: decoderSteps,
+        logits: logits)
+    }
     return Translation(
       source: source, target: target, text: tokens.decode(output),
       encoderSelfAttention: encoderAttention, crossAttention: crossAttention,
       decoderSelfAttention: decoderSelfAttention, generatedIDs: output,
-      finished: output.last == endID, truncatedFrom: truncatedFrom)
+      finished: output.last == endID, truncatedFrom: truncatedFrom, steps: kept)
   }
+
+  /// The recorded layers with the output layer's five most probable tokens (softmax in Double)
+  /// and the facts of the pass the captions state.
+  func explainSteps(
+    encoderLayer: Int, encoder: LayerSteps, decoder: DecoderStepSteps, logits: [Float]
+  ) -> TranslationSteps {
+    let top = nextTokenCandidates(logits, count: 5)
+    var lastFrequency: Bool?
+    if case .sinusoidalHalves(let last) = pass.positions { lastFrequency = last }
+    var recurrent = false
+    if case .recurrent = pass.decoder.first?.mixer { recurrent = true }
+    return TranslationSteps(
+      encoderLayer: encoderLayer, encoder: encoder, decoder: decoder,
+      top: top.map { id, p in
+        TranslationCandidate(
+          id: id, text: tokens.token(id, isEnd: id == endID).text, probability: p)
+      }, vocabularySize: pass.vocabulary, outputIsTied: pass.outputWeight == nil,
+      embeddingScale: Double(pass.embeddingScale), startsFromZeroVector: pass.startToken == nil,
+      recurrentDecoder: recurrent, preNorm: pass.preNorm,
+      relativePositions: pass.relativePositions != nil, sinusoidLastFrequency: lastFrequency)
+  }
+}
+
+/// The `count` most probable ids of `logits` by softmax in Double, highest first (ties: the
+/// lower id first).
+func nextTokenCandidates(_ logits: [Float], count: Int) -> [(id: Int, probability: Double)] {
+  guard let top = logits.max() else { return [] }
+  let shift = Double(top)
+  let exps = logits.map { exp(Double($0) - shift) }
+  let total = exps.reduce(0, +)
+  let order = exps.indices.sorted { exps[$0] > exps[$1] || (exps[$0] == exps[$1] && $0 < $1) }
+  return order.prefix(count).map { ($0, exps[$0] / total) }
 }
 
 /// A translation with every attention map the model computed on the way.
@@ -311,4 +361,6 @@ public struct Translation: Sendable {
   public var finished: Bool
   /// The source's token count before `--truncate` cut it.
   public var truncatedFrom: Int?
+  /// The intermediates `translate(_:truncate:recording:)` was asked to keep.
+  public var steps: TranslationSteps? = nil
 }

@@ -81,12 +81,6 @@ extension HFTokenizer {
   /// Architectures whose `llama` vocabulary needs a rule attnviz does not have: refused rather
   /// than tokenized differently.
   static let unsupportedSentencePieceArchitectures: Set<String> = []
-  /// Architectures whose `llama` vocabulary puts the `▁` in front of every stretch of text, as
-  /// llama.cpp does (`llama_vocab::tokenize`, `is_prev_special`) and transformers' `phi3_tokenizer`
-  /// (a `Prepend` normalizer, no pre-tokenizer): `" hi"` → `▁▁hi`, and again after each special
-  /// token.
-  static let prefixEveryStretchArchitectures: Set<String> = ["phi3"]
-
   /// llama.cpp's `llama_token_type`.
   enum GGUFTokenType: Int {
     case normal = 1
@@ -104,16 +98,21 @@ extension HFTokenizer {
   /// - `gpt2`: byte-level BPE over `tokens` and `merges`; tokens spelled outside the byte
   ///   alphabet are re-spelled in it from their UTF-8 bytes. The split is GPT-2's, unless
   ///   `tokenizer.ggml.pre` names one transformers knows (`GGUFPreTokenizerSplits`: llama3,
-  ///   qwen2, …), which then runs before a byte-level step without its own split. (llama.cpp
-  ///   has its own split for more names, `smollm` among them; transformers, and so attnviz, use
-  ///   GPT-2's for those.)
-  /// - `llama`: SentencePiece BPE with byte fallback (`<0x41>`) and `▁` for spaces, put in
-  ///   front of the text's first stretch (Metaspace, prepend scheme `first`; `never` when
-  ///   `add_space_prefix` is false); merges from the file or, when it has none, derived from
-  ///   `scores` (`SentencePieceMerges`). llama.cpp differs in two places, as transformers does
-  ///   for Phi-3 only (below): it puts the `▁` in front also when the text starts with a space
-  ///   (`" Hello"` → `▁` `▁Hello`) and after every special token.
-  /// - `llama` of Phi-3: that llama.cpp rule (transformers' `phi3_tokenizer`).
+  ///   qwen2, …) or llama.cpp's sequence for a name transformers does not know (starcoder,
+  ///   deepseek-coder, falcon, …), which then runs before a byte-level step without its own
+  ///   split. (llama.cpp has its own split for more names, `smollm` among them; attnviz, as
+  ///   transformers, uses GPT-2's for those.) The Llama 3 and Tekken names take a piece that is
+  ///   a whole token as it is (`ignore_merges`).
+  /// - `llama`: SentencePiece BPE with byte fallback (`<0x41>`) and `▁` for spaces; merges from
+  ///   the file or, when it has none, derived from `scores` (`SentencePieceMerges`). The `▁` goes
+  ///   in front of every stretch of text as llama.cpp puts it (none when `add_space_prefix` is
+  ///   false): also when the text starts with a space (`" Hello"` → `▁` `▁Hello`) and after
+  ///   every added token. These are the ids of llama.cpp's own test suite
+  ///   (`ggml-vocab-llama-spm.gguf.out`, made by the models' own Hugging Face tokenizers) and of
+  ///   SentencePiece's dummy prefix. transformers, loading the GGUF file, agrees for Phi-3
+  ///   (`phi3_tokenizer`) but gives Llama 2 / Mistral / TinyLlama files a Metaspace that
+  ///   prepends only to the text's first stretch and not to one starting with a space
+  ///   (`" Hello"` → `▁Hello`): attnviz follows llama.cpp and the models' tokenizers there.
   /// - `llama` of a Gemma architecture: transformers' `gemma_tokenizer` — no space prefix,
   ///   spaces become `▁`, tokens of spaces only are re-spelled with `▁`, and the merges are
   ///   ranked by the tokens' order in the file instead of their scores.
@@ -198,27 +197,36 @@ extension HFTokenizer {
         key: "tokenizer.ggml.merges", reason: "is missing; a gpt2 tokenizer needs its merges")
     }
     let merges = try ggufMerges(lines)
-    let preTokenizer: PreTokenizer
     let pre = gguf.pre ?? "default"
-    if let pattern = GGUFPreTokenizerSplits.patterns[pre] {
-      let regex: SplitRegex
+    func compile(_ pattern: String) throws(GGUFTokenizerError) -> SplitRegex {
       do {
-        regex = try SplitRegex(pattern)
+        return try SplitRegex(pattern)
       } catch {
         throw GGUFTokenizerError(
           key: "tokenizer.ggml.pre",
           reason: "names the split \"\(pre)\", whose pattern cannot be compiled: \(error)")
       }
+    }
+    let preTokenizer: PreTokenizer
+    if let pattern = GGUFPreTokenizerSplits.patterns[pre] {
       preTokenizer = .sequence([
-        .split(regex, .isolated, invert: false), .byteLevel(addPrefixSpace: false, useRegex: false),
+        .split(try compile(pattern), .isolated, invert: false),
+        .byteLevel(addPrefixSpace: false, useRegex: false),
       ])
+    } else if let patterns = GGUFPreTokenizerSplits.llamaCppSequences[pre] {
+      var steps: [PreTokenizer] = []
+      for pattern in patterns {
+        steps.append(.split(try compile(pattern), .isolated, invert: false))
+      }
+      preTokenizer = .sequence(steps + [.byteLevel(addPrefixSpace: false, useRegex: false)])
     } else {
       preTokenizer = .byteLevel(addPrefixSpace: false, useRegex: true)
     }
     let bpe: BPE
     do {
       bpe = try BPE(
-        vocabulary: vocabulary.enumerated().map { ($0.element, $0.offset) }, merges: merges)
+        vocabulary: vocabulary.enumerated().map { ($0.element, $0.offset) }, merges: merges,
+        ignoreMerges: GGUFPreTokenizerSplits.ignoreMerges.contains(pre))
     } catch {
       throw GGUFTokenizerError(
         key: "tokenizer.ggml.tokens", reason: "do not form a BPE vocabulary: \(error)")
@@ -242,8 +250,9 @@ extension HFTokenizer {
     }
   }
 
-  /// transformers' `sentencepiece_tokenizer` and `gemma_tokenizer`, with llama.cpp's space
-  /// prefix (see `init(gguf:source:)`). `vocabulary` is `ggufSentencePieceSpellings(gguf)`.
+  /// transformers' `gemma_tokenizer`, and SentencePiece BPE with llama.cpp's space prefix for
+  /// every other `llama` vocabulary (see `init(gguf:source:)`). `vocabulary` is
+  /// `ggufSentencePieceSpellings(gguf)`.
   static func ggufSentencePiece(
     _ gguf: GGUFMetadata, vocabulary: [String], work: inout Int
   ) throws(GGUFTokenizerError) -> GGUFParts {
@@ -305,21 +314,15 @@ extension HFTokenizer {
         normalizer: .replace(SplitRegex(literal: " "), "\u{2581}"), preTokenizer: nil,
         display: .metaspace("\u{2581}"))
     }
-    if let architecture = gguf.architecture,
-      prefixEveryStretchArchitectures.contains(architecture)
-    {
-      return GGUFParts(
-        vocabulary: vocabulary, model: .bpe(bpe),
-        normalizer: .sequence([
-          .prepend("\u{2581}"), .replace(SplitRegex(literal: " "), "\u{2581}"),
-        ]), preTokenizer: nil, display: .metaspace("\u{2581}"))
-    }
-    // LlamaTokenizer: Metaspace, ▁ in front of the text's first stretch unless it starts with
-    // one (add_space_prefix false: never).
-    let scheme: PrependScheme = gguf.addSpacePrefix ?? true ? .first : .never
+    // llama.cpp (`llama_vocab::tokenize`, SPM): the ▁ goes in front of every stretch of text,
+    // also one that starts with a space and one after an added token (`is_prev_special`), as
+    // SentencePiece's dummy prefix and the models' own Hugging Face tokenizers do (a Prepend
+    // normalizer, no pre-tokenizer). `add_space_prefix` false: spaces become ▁, nothing else.
+    let spaces = Normalizer.replace(SplitRegex(literal: " "), "\u{2581}")
     return GGUFParts(
       vocabulary: vocabulary, model: .bpe(bpe),
-      preTokenizer: .metaspace(replacement: "\u{2581}", scheme: scheme, split: false))
+      normalizer: gguf.addSpacePrefix ?? true ? .sequence([.prepend("\u{2581}"), spaces]) : spaces,
+      preTokenizer: nil, display: .metaspace("\u{2581}"))
   }
 
   static func unknownToken(_ gguf: GGUFMetadata) -> String? {

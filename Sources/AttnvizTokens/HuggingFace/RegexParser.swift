@@ -66,6 +66,8 @@ struct RegexParser {
         throw fail("possessive quantifiers are not supported")
       }
       if case .lookahead = node { throw fail("a lookahead cannot be repeated") }
+      // Oniguruma: "target of repeat operator is invalid".
+      if case .anchor = node { throw fail("an anchor (\\A, \\z) cannot be repeated") }
       node = .repetition(node, min: bounds.0, max: bounds.1, greedy: greedy)
     }
     return node
@@ -109,7 +111,13 @@ struct RegexParser {
     case "(": return try group(depth: depth)
     case "[": return .set(try characterClass())
     case ".": return .set(ScalarSet(items: [.anyButNewline]))
-    case "\\": return .set(try escape(inClass: false))
+    case "\\":
+      // \A and \z: zero-width, the start and the end of the text.
+      if peek == "A" || peek == "z" {
+        position += 1
+        return .anchor(scalars[position - 1] == "A" ? .textStart : .textEnd)
+      }
+      return .set(try escape(inClass: false))
     case "^", "$": throw fail("anchors (^, $) are not supported")
     case "*", "+", "?": throw fail("a quantifier with nothing to repeat")
     default: return .set(ScalarSet(literal: s, caseInsensitive: caseInsensitive))

@@ -8,11 +8,13 @@
 /// - groups `(…)`, `(?:…)`, `(?i:…)` (case-insensitive by simple case mapping), lookahead
 ///   `(?=…)` and `(?!…)`; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`, each greedy or
 ///   lazy (`??`);
+/// - the anchors `\A` (the start of the text) and `\z` (its end), which transformers 5 writes
+///   for SentencePiece models: `Replace(Regex("\A +| +\z"), "")`, `Replace(Regex("\A▁"), "▁▁")`;
 /// - alternatives are tried in order and the first that lets the whole pattern match wins, as in
 ///   every backtracking engine (so `\s+(?!\S)|\s+` leaves a run's last space to the next word).
 ///
-/// Patterns outside that (anchors, lookbehind, backreferences, possessive quantifiers) are
-/// refused when the file is read. The known patterns (GPT-2's, Llama 3's, Qwen2's) run in
+/// Patterns outside that (the line anchors `^` and `$`, `\Z`, lookbehind, backreferences,
+/// possessive quantifiers) are refused when the file is read. The known patterns (GPT-2's, Llama 3's, Qwen2's) run in
 /// linear time; a hostile pattern is stopped by a step budget instead of hanging.
 ///
 ///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|…   (Llama 3)
@@ -75,6 +77,14 @@ indirect enum RegexNode: Sendable, Equatable {
   case alternation([RegexNode])
   case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
   case lookahead(RegexNode, negative: Bool)
+  /// A zero-width position: `\A` the start of the text, `\z` its end (Oniguruma's meanings:
+  /// the whole text a normaliser or pre-tokenizer is given, never a line).
+  case anchor(Anchor)
+
+  enum Anchor: Sendable, Equatable {
+    case textStart
+    case textEnd
+  }
 }
 
 /// The scalars one position of a pattern accepts.
@@ -221,6 +231,10 @@ final class RegexMatcher {
     case .lookahead(let inner, let negative):
       let found = try run(inner, i) { _ in true }
       return found != negative ? try k(i) : false
+    case .anchor(.textStart):
+      return i == 0 ? try k(i) : false
+    case .anchor(.textEnd):
+      return i == text.count ? try k(i) : false
     }
   }
 
