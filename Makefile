@@ -269,7 +269,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= FuzzWordTokenizer FuzzWordPiece FuzzByteLevelBPE FuzzWeightsJSON FuzzSafeTensors \
   FuzzConfig FuzzTokenizerJSON FuzzSplitRegex FuzzGGUF FuzzMarian FuzzSentencePiece \
-  FuzzFigureInfo FuzzDeck
+  FuzzFigureInfo FuzzDeck FuzzChatTemplate
 FUZZ_BUILD = .build-fuzz
 
 fuzz-build: deps

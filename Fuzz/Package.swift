@@ -25,6 +25,6 @@ let package = Package(
   targets: [
     "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
     "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
-    "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck",
+    "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck", "FuzzChatTemplate",
   ].map(fuzzTarget) + [.target(name: "FuzzDriver")]
 )

@@ -197,4 +197,9 @@ public enum FileLimits {
   /// Parsed, a header takes at most 8 times its size (a UINT8 array becomes UInt64s), so a
   /// hostile file cannot make the reader allocate more than about 512 MiB, however large it is.
   public static let ggufHeader = 64 << 20
+  /// The most tensors one checkpoint file (a safetensors file or shard, a GGUF file) may list.
+  /// Real files list a few hundred to a few thousand (Gemma 3 270M: 236; a shard of a large
+  /// mixture of experts, which lists each expert's matrices apart, tens of thousands); a header
+  /// of 1.2 million tiny tensors took a minute and 0.9 GB to read and check.
+  public static let tensors = 1 << 18
 }

@@ -1,8 +1,8 @@
-import AttnvizKit
 import Foundation
 import Testing
 
 @testable import AttnvizFiles
+@testable import AttnvizKit
 @testable import AttnvizModel
 @testable import AttnvizTokens
 
@@ -34,7 +34,7 @@ struct FuzzInputsTests {
     for target in [
       "FuzzWordTokenizer", "FuzzWordPiece", "FuzzByteLevelBPE", "FuzzWeightsJSON",
       "FuzzSafeTensors", "FuzzConfig", "FuzzTokenizerJSON", "FuzzSplitRegex", "FuzzGGUF",
-      "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck",
+      "FuzzMarian", "FuzzSentencePiece", "FuzzFigureInfo", "FuzzDeck", "FuzzChatTemplate",
     ] {
       #expect(!Self.inputs(target).isEmpty, "\(target) has no seeds")
     }
@@ -182,5 +182,37 @@ struct FuzzInputsTests {
     for bytes in Self.inputs("FuzzDeck") { _ = fuzzDeck(bytes) }
     #expect(Self.inputs("FuzzDeck").contains { fuzzDeck($0) > 0 })
     #expect(Self.inputs("FuzzFigureInfo").filter { fuzzFigureInfo($0) > 0 }.count >= 2)
+  }
+
+  /// The chat templates the seeds hold (the ten of the chat references: ChatML, Llama 3 and
+  /// 3.2, Mistral v1/v3/tekken, Gemma 2 and 3) each name their family and render.
+  @Test func chatTemplates() {
+    let inputs = Self.inputs("FuzzChatTemplate")
+    #expect(inputs.count >= 10)
+    for bytes in inputs {
+      #expect(ChatFamily.detect(String(decoding: bytes, as: UTF8.self)) != nil)
+      #expect(fuzzChatTemplate(bytes) > 0)
+    }
+  }
+
+  /// A template's literals are read in one pass: 200,000 markers after one quote that is never
+  /// closed (a 1.6 MB GGUF `tokenizer.chat_template`), and 100,000 ChatML system openings before
+  /// one `<|im_end|>`, made the readers scan the text before or after each marker again.
+  @Test func manyMarkersWithoutQuotesAreLinear() {
+    let markers = "'" + String(repeating: "[INST] x", count: 200_000)
+    let template = ChatTemplate(family: .mistral, template: markers, beginText: nil)
+    #expect(template.instOpen == "[INST] ")
+    let openings = String(repeating: "<|im_start|>system\\n{", count: 100_000) + "<|im_end|>"
+    #expect(ChatTemplate.chatMLDefaultSystem(openings) == nil)
+    #expect(ChatTemplate.chatMLDefaultSystem("'<|im_start|>system\\nHi.<|im_end|>'") == "Hi.")
+    #expect(ChatTemplate.literal(containing: "[/INST]", in: "x ' [/INST]' y") == " [/INST]")
+  }
+
+  /// A recorded command of more than 8 MiB (`maximumTextChunk`) is not parsed; one of exactly
+  /// that size is.
+  @Test func recordedCommandsAreBounded() {
+    let fits = "[\"" + String(repeating: "x", count: (8 << 20) - 4) + "\"]"
+    #expect(parseJSONArrayOfStrings(fits)?.first?.utf8.count == (8 << 20) - 4)
+    #expect(parseJSONArrayOfStrings("[\"x" + fits.dropFirst(2)) == nil)
   }
 }

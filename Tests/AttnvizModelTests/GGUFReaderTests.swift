@@ -201,6 +201,40 @@ struct GGUFReaderTests {
   /// table), so a header cannot make the reader allocate without bound: a sparse file whose
   /// metadata claims a UINT8 array of 100 million elements (800 MB once they are UInt64s) is
   /// refused from its header, however large the file is.
+  /// Issue #27: a checkpoint header listing 1.2 million tiny tensors took a minute to read. At
+  /// most `FileLimits.tensors` (262,144) tensors, checked from the count before any is read; the
+  /// safetensors header checks its count once parsed, before any entry is examined.
+  @Test func tensorCountsAreLimited() throws {
+    let count = UInt64(FileLimits.tensors + 1)
+    let gguf =
+      Array("GGUF".utf8) + GGUFBuilder.u32(3) + GGUFBuilder.u64(count) + GGUFBuilder.u64(0)
+      + [UInt8](repeating: 0, count: Int(count) * 24)
+    #expect(
+      reason { _ = try gguf.withUnsafeBytes { try GGUFHeader(bytes: $0, file: "t.gguf") } }
+        == "GGUF file t.gguf: lists 262145 tensors, more than the limit of 262144 tensors a "
+        + "checkpoint file may list (real models list a few thousand at most)")
+    var json = "{"
+    for index in 0..<FileLimits.tensors + 1 { json += "\"t\(index)\":{}," }
+    json += "\"__metadata__\":{}}"
+    var bytes = Array(json.utf8)
+    bytes = (0..<8).map { UInt8(truncatingIfNeeded: bytes.count >> (8 * $0)) } + bytes
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("attnviz-st-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("model.safetensors").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(throws: (any Error).self) { _ = try SafeTensorsFile(path: path) }
+    do {
+      _ = try SafeTensorsFile(path: path)
+    } catch {
+      #expect(
+        "\(error)".contains(
+          "lists 262145 tensors, more than the limit of 262144 tensors a checkpoint file may list"),
+        "\(error)")
+    }
+  }
+
   @Test func headersAreBoundedInSize() throws {
     let bytes = try fixtureBytes()
     let limited = reason {

@@ -63,7 +63,8 @@ struct SentencePieceGGUFTokenizerTests {
     #expect(
       throws: GGUFError(
         file: "x", subject: "key \"tokenizer.ggml.model\"",
-        reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
+        reason:
+          "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2, llama, bert and gemma4")
     ) {
       try header.tokenizer(file: "x")
     }

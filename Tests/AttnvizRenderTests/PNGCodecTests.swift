@@ -36,3 +36,33 @@ struct PNGCodecTests {
     }
   }
 }
+
+/// The 8 MiB limit on a PNG text chunk (`maximumTextChunk`) that `attnviz info` reads (issue
+/// #27: a crafted 210 MB figure made `info --rerun` reach 2.6 GiB): a chunk of exactly the limit
+/// is read, one byte more is skipped unread, and the chunks after it are still read.
+@Suite struct PNGTextChunkLimitTests {
+  /// A chunk as `textChunks` reads it: length, type, data, and four bytes of CRC (not checked).
+  func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+    let length = UInt32(data.count)
+    return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) } + Array(type.utf8)
+      + data + [0, 0, 0, 0]
+  }
+
+  func text(_ key: String, size: Int) -> [UInt8] {
+    let head = Array(key.utf8) + [0]
+    return head + Array(repeating: UInt8(ascii: "x"), count: size - head.count)
+  }
+
+  @Test func chunksOverTheLimitAreSkippedUnread() throws {
+    #expect(maximumTextChunk == 8 << 20)
+    let png =
+      [137, 80, 78, 71, 13, 10, 26, 10] + chunk("IHDR", Array(repeating: 0, count: 13))
+      + chunk("tEXt", text("at-limit", size: maximumTextChunk))
+      + chunk("tEXt", text("over-limit", size: maximumTextChunk + 1))
+      + chunk("tEXt", text("after", size: 10)) + chunk("IEND", [])
+    let entries = try #require(textChunks(of: png))
+    #expect(entries.map(\.key) == ["at-limit", "after"])
+    #expect(entries.first?.value.utf8.count == maximumTextChunk - "at-limit".utf8.count - 1)
+    #expect(entries.last?.value == "xxxx")
+  }
+}

@@ -158,4 +158,48 @@ struct SeededRandom: RandomNumberGenerator {
     // Doubling n quadruples the bytes (and the merges); hashing every cut took 8 times the work.
     #expect(Double(work[1]) / Double(work[0]) < 1.2 * Double(size[1]) / Double(size[0]))
   }
+
+  /// A `llama` GGUF vocabulary without merges: a few letters, then `count` tokens of `length`
+  /// letters sharing a prefix, each of the given type (3 control, 1 normal).
+  func longTokenFile(count: Int, length: Int, type: Int) -> HFTokenizer.GGUFMetadata {
+    let prefix = String(repeating: "x", count: length - 6)
+    let tokens =
+      ["<unk>", "<s>", "</s>", "x", "y"] + (0..<count).map { prefix + "y\($0 + 10_000)" }
+    return HFTokenizer.GGUFMetadata(
+      model: "llama", tokens: tokens,
+      tokenTypes: [2, 3, 3, 1, 1] + Array(repeating: type, count: count),
+      scores: tokens.indices.map { -Float($0) }, bosID: 1, eosID: 2, unknownID: 0)
+  }
+
+  /// Issue #27: a GGUF of 3,000 control tokens of 2,000 letters derived its merges (minutes in
+  /// a debug build) before its added tokens were counted. The limits come first now: the file
+  /// is refused with no derivation step taken.
+  @Test func limitsAreCheckedBeforeMergesAreDerived() throws {
+    var work = 0
+    #expect {
+      _ = try HFTokenizer(
+        gguf: longTokenFile(count: 3000, length: 2000, type: 3), source: "m.gguf", work: &work)
+    } throws: { error in
+      "\(error)".contains("more than the limit of 1048576")
+        && "\(error)".contains("tokenizer.ggml.token_type")
+    }
+    #expect(work == 0)
+    // The same long tokens as normal tokens: refused by the limit on the long tokens' bytes,
+    // again before any derivation.
+    work = 0
+    #expect {
+      _ = try HFTokenizer(
+        gguf: longTokenFile(count: 3000, length: 2000, type: 1), source: "m.gguf", work: &work)
+    } throws: { error in
+      "\(error)".contains("hold 6000000 bytes together, more than the limit of 1048576")
+    }
+    #expect(work == 0)
+    // Under both limits the merges are derived (the counter moves) and the tokens match whole.
+    let tokenizer = try HFTokenizer(
+      gguf: longTokenFile(count: 20, length: 200, type: 3), source: "m.gguf", work: &work)
+    #expect(work > 0)
+    let token = String(repeating: "x", count: 194) + "y10003"
+    let ids = try tokenizer.ids("x" + token)
+    #expect(ids.first == 1 && ids.last == 8 && ids.count > 2, "\(ids)")
+  }
 }

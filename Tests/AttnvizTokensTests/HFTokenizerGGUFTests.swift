@@ -54,7 +54,8 @@ struct HFTokenizerGGUFTests {
     #expect(
       throws: GGUFTokenizerError(
         key: "tokenizer.ggml.model",
-        reason: "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2 and llama")
+        reason:
+          "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2, llama, bert and gemma4")
     ) {
       _ = try HFTokenizer(gguf: metadata, source: "m.gguf")
     }

@@ -117,6 +117,31 @@ import Testing
     #expect(listing(folder) == ["d.toml"])
   }
 
+  /// Issue #27: `--scale 8` on 300 tokens drew figures for minutes. The PNG figures of a run
+  /// are limited to 2^28 device pixels together, checked before the first is drawn: one line
+  /// naming the limit and a scale that fits, exit 2, no file and no folder.
+  @Test func thePixelsOfARunAreLimited() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = (0..<300).map { ["the", "cat", "sat", "on", "a", "mat"][$0 % 6] }
+      .joined(separator: " ")
+    let run = try Binary.run(["--scale", "8", "--out", "figures", text], in: folder)
+    #expect(run.status == 2, "\(run.stderr)")
+    #expect(
+      run.stderr.hasPrefix("attnviz: error: the 4 PNG figures of this run would hold ")
+        && run.stderr.contains("more than the limit of 268 million a run may draw; give --scale ")
+        && run.stderr.hasSuffix("or write --format svg\n"), "\(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    #expect(listing(folder).isEmpty)
+    // The limit is on the pixels, not on the option: --scale 8 on a short text draws.
+    let short = try Binary.run(["--scale", "8", "--out", "short", "the cat sat"], in: folder)
+    #expect(short.status == 0, "\(short.stderr)")
+    #expect(listing(folder.appendingPathComponent("short")).contains("heatmap-layer1-head1.png"))
+    // SVG is not drawn in pixels: the same choice with --format svg is not refused.
+    let svg = try Binary.run(["--scale", "8", "--format", "svg", "--out", "svg", text], in: folder)
+    #expect(svg.status == 0, "\(svg.stderr)")
+  }
+
   /// `--json` (with or without --quiet): standard output carries the JSON, nothing is written.
   @Test func jsonToStandardOutputWritesNothingElse() throws {
     let folder = try temporaryFolder()

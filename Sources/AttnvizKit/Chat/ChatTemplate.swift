@@ -81,17 +81,30 @@ struct ChatTemplate: Equatable {
   }
 
   /// The first string literal (quoted with ' or ") of `template` that holds `marker`, without
-  /// its quotes and still escaped.
+  /// its quotes and still escaped. One pass, whatever the template holds: the text before an
+  /// occurrence is scanned back only to the one before it, and a closing quote found missing
+  /// once is not looked for again (a template of many markers and no quote was quadratic).
   static func literal(containing marker: String, in template: String) -> String? {
     var search = template.startIndex..<template.endIndex
+    var scanned = template.startIndex
+    var open: String.Index?
+    var noClosing: Set<Character> = []
     while let found = template.range(of: marker, range: search) {
       search = found.upperBound..<template.endIndex
-      let before = template[..<found.lowerBound]
-      guard let open = before.lastIndex(where: { $0 == "'" || $0 == "\"" || $0 == "\n" }),
-        template[open] != "\n"
-      else { continue }
+      if let last = template[scanned..<found.lowerBound].lastIndex(where: {
+        $0 == "'" || $0 == "\"" || $0 == "\n"
+      }) {
+        open = last
+      }
+      scanned = found.lowerBound
+      guard let open, template[open] != "\n" else { continue }
       let quote = template[open]
-      guard let close = template[found.upperBound...].firstIndex(of: quote) else { continue }
+      guard !noClosing.contains(quote),
+        let close = template[found.upperBound...].firstIndex(of: quote)
+      else {
+        noClosing.insert(quote)
+        continue
+      }
       return String(template[template.index(after: open)..<close])
     }
     return nil
@@ -99,17 +112,25 @@ struct ChatTemplate: Equatable {
 
   /// The string a template assigns to `name` last in `{% set name = "…" %}` (Llama 3.1's
   /// fallback `date_string`).
+  /// (A closing quote found missing once is not looked for again: linear time.)
   static func assignedString(_ name: String, in template: String) -> String? {
     var found: String?
     var search = template.startIndex..<template.endIndex
+    var noClosing: Set<Character> = []
     while let at = template.range(of: "set \(name) = ", range: search) {
       search = at.upperBound..<template.endIndex
-      guard let quote = template[at.upperBound...].first, quote == "\"" || quote == "'" else {
+      guard let quote = template[at.upperBound...].first, quote == "\"" || quote == "'",
+        !noClosing.contains(quote)
+      else {
         continue
       }
       let start = template.index(after: at.upperBound)
-      guard let end = template[start...].firstIndex(of: quote) else { continue }
+      guard let end = template[start...].firstIndex(of: quote) else {
+        noClosing.insert(quote)
+        continue
+      }
       found = String(template[start..<end])
+      search = end..<template.endIndex
     }
     return found
   }
@@ -119,6 +140,10 @@ struct ChatTemplate: Equatable {
   static func chatMLDefaultSystem(_ template: String) -> String? {
     let opening = "<|im_start|>system"
     var search = template.startIndex..<template.endIndex
+    // The first `<|im_end|>` and the first character no literal text holds, each at or after
+    // the body being read; found again only once the bodies pass them (linear time).
+    var end: Range<String.Index>?
+    var bad: String.Index?
     while let found = template.range(of: opening, range: search) {
       search = found.upperBound..<template.endIndex
       var rest = template[found.upperBound...]
@@ -129,10 +154,15 @@ struct ChatTemplate: Equatable {
       } else {
         continue
       }
-      guard let end = rest.range(of: "<|im_end|>") else { continue }
-      let body = rest[..<end.lowerBound]
-      guard !body.isEmpty, !body.contains(where: { "'\"{}+".contains($0) }) else { continue }
-      return unescapeJinja(String(body))
+      if end.map({ $0.lowerBound < rest.startIndex }) ?? true {
+        end = template.range(of: "<|im_end|>", range: rest.startIndex..<template.endIndex)
+      }
+      guard let end else { return nil }
+      if bad.map({ $0 < rest.startIndex }) ?? true {
+        bad = rest.firstIndex(where: { "'\"{}+".contains($0) }) ?? template.endIndex
+      }
+      guard end.lowerBound > rest.startIndex, let bad, bad >= end.lowerBound else { continue }
+      return unescapeJinja(String(template[rest.startIndex..<end.lowerBound]))
     }
     return nil
   }

@@ -1,4 +1,5 @@
 import AttnvizRender
+import AttnvizStyle
 import Foundation
 
 /// The one place scenes become figure files: each scene as `stem.png` and/or `stem.svg`, in the
@@ -8,6 +9,7 @@ package func figureFiles(
   _ scenes: [(stem: String, scene: Scene)], png: Bool, svg: Bool, options: FigureOptions,
   fonts: FontSet
 ) throws -> [OutputFile] {
+  if png { try checkPixels(scenes.map(\.scene), options: options) }
   let pngs = png ? try encodeFigures(scenes.map(\.scene), options: options, fonts: fonts) : []
   var files: [OutputFile] = []
   for (index, (stem, scene)) in scenes.enumerated() {
@@ -15,6 +17,37 @@ package func figureFiles(
     if svg { files.append(options.svgFile(stem + ".svg", scene)) }
   }
   return files
+}
+
+/// The most device pixels the PNG figures of one job may hold together. Drawing and compressing
+/// costs time in proportion to the pixels; the default job's figures at the default scale hold
+/// far fewer (see docs/robustness.md for the measured numbers), and the rasteriser's own limit of
+/// 2^28 pixels a figure still applies to each.
+let maximumRunPixels = 1 << 28
+
+/// Refuses, before anything is drawn, PNG figures that together hold more than
+/// `maximumRunPixels` device pixels (`--scale 8` on 300 tokens made a dozen figures of up to
+/// 2^28 pixels each and took minutes): a usage error saying what makes them fewer.
+func checkPixels(_ scenes: [Scene], options: FigureOptions) throws {
+  var total = 0.0
+  for scene in scenes {
+    let scale = options.pngScale(scene)
+    total += (scene.width * scale).rounded() * (scene.height * scale).rounded()
+  }
+  guard total > Double(maximumRunPixels) else { return }
+  let scale = options.scale ?? options.pngScale(scenes[0])
+  // The scale at which the same figures fit (pixels grow with its square).
+  let fitting = (scale * (Double(maximumRunPixels) / total).squareRoot() * 10).rounded(.down) / 10
+  let remedy =
+    options.scale != nil && fitting >= 1
+    ? "give --scale \(formatFixed(fitting, decimals: 1)) or less, "
+    : (options.scale != nil ? "give a smaller --scale, " : "")
+  let count = scenes.count == 1 ? "1 PNG figure" : "\(scenes.count) PNG figures"
+  throw AttnvizError.usage(
+    "the \(count) of this run would hold \(formatFixed(total / 1e6, decimals: 0)) million pixels "
+      + "together at scale \(formatFixed(scale, decimals: 1)), more than the limit of "
+      + "\(formatFixed(Double(maximumRunPixels) / 1e6, decimals: 0)) million a run may draw; "
+      + remedy + "draw fewer figures (--view, --layer, --head) or write --format svg")
 }
 
 /// Rasterises and encodes the scenes on all cores (a model run makes a dozen figures); the

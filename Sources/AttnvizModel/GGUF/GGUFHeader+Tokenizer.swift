@@ -15,7 +15,9 @@ extension GGUFHeader {
       merges: key("merges")?.arrayValue?.strings, bosID: key("bos_token_id")?.intValue,
       eosID: key("eos_token_id")?.intValue, unknownID: key("unknown_token_id")?.intValue,
       paddingID: key("padding_token_id")?.intValue, addBOS: key("add_bos_token")?.boolValue,
-      addEOS: key("add_eos_token")?.boolValue, addSpacePrefix: key("add_space_prefix")?.boolValue)
+      addEOS: key("add_eos_token")?.boolValue, addSpacePrefix: key("add_space_prefix")?.boolValue,
+      clsID: key("cls_token_id")?.intValue, separatorID: key("seperator_token_id")?.intValue,
+      lowercase: key("normalizer.lowercase")?.boolValue)
   }
 
   /// The tokenizer this file describes (`HFTokenizer(gguf:source:)`); errors name `file` and

@@ -40,6 +40,11 @@ public struct GGUFHeader: Sendable {
     try Self.checkCount(keyCount, each: 13, of: "metadata entries", reader)
     (keys, metadata) = try Self.readMetadata(&reader, count: Int(keyCount))
     try Self.checkCount(tensorCount, each: 24, of: "tensors", reader)
+    guard tensorCount <= UInt64(FileLimits.tensors) else {
+      throw reader.fail(
+        "lists \(tensorCount) tensors, more than the limit of \(FileLimits.tensors) tensors a "
+          + "checkpoint file may list (real models list a few thousand at most)")
+    }
     alignment = try Self.alignment(in: metadata, reader)
     tensors = []
     tensors.reserveCapacity(Int(tensorCount))

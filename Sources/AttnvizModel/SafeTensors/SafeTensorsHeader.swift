@@ -76,6 +76,12 @@ struct SafeTensorsHeader {
       throw fail(
         "has a header that is not a JSON object (the file is corrupted or not safetensors)")
     }
+    let tensorCount = members.count - (root["__metadata__"] == nil ? 0 : 1)
+    guard tensorCount <= FileLimits.tensors else {
+      throw fail(
+        "lists \(tensorCount) tensors, more than the limit of \(FileLimits.tensors) tensors a "
+          + "checkpoint file may list (real models list a few thousand at most)")
+    }
     var entries: [SafeTensorsEntry] = []
     // In name order, so that a header with several faults always reports the same one.
     for member in members.sorted(by: { $0.key < $1.key }) {

@@ -16,7 +16,8 @@ public struct GGUFTokenizerError: Error, Equatable, CustomStringConvertible {
 extension HFTokenizer {
   /// The tokenizer metadata of a GGUF file (`tokenizer.ggml.*`), as the GGUF reader gives it.
   public struct GGUFMetadata: Sendable {
-    /// `tokenizer.ggml.model`: `gpt2` (byte-level BPE) or `llama` (SentencePiece-style BPE).
+    /// `tokenizer.ggml.model`: `gpt2` (byte-level BPE), `llama` (SentencePiece-style BPE),
+    /// `bert` (WordPiece) or `gemma4` (BPE on raw UTF-8).
     public var model: String?
     /// `general.architecture`: picks the SentencePiece variant (Gemma's), as transformers does.
     public var architecture: String?
@@ -38,12 +39,19 @@ extension HFTokenizer {
     public var addEOS: Bool?
     /// `tokenizer.ggml.add_space_prefix` of `llama` vocabularies; nil means yes.
     public var addSpacePrefix: Bool?
+    /// `tokenizer.ggml.cls_token_id` and `tokenizer.ggml.seperator_token_id` (llama.cpp's
+    /// spelling) of `bert` vocabularies: put around the text, as llama.cpp does.
+    public var clsID: Int?
+    public var separatorID: Int?
+    /// `tokenizer.ggml.normalizer.lowercase` of `bert` vocabularies; nil means yes.
+    public var lowercase: Bool?
 
     public init(
       model: String?, architecture: String? = nil, pre: String? = nil, tokens: [String],
       tokenTypes: [Int]? = nil, scores: [Float]? = nil, merges: [String]? = nil,
       bosID: Int? = nil, eosID: Int? = nil, unknownID: Int? = nil, paddingID: Int? = nil,
-      addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil
+      addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil,
+      clsID: Int? = nil, separatorID: Int? = nil, lowercase: Bool? = nil
     ) {
       self.model = model
       self.architecture = architecture
@@ -59,11 +67,14 @@ extension HFTokenizer {
       self.addBOS = addBOS
       self.addEOS = addEOS
       self.addSpacePrefix = addSpacePrefix
+      self.clsID = clsID
+      self.separatorID = separatorID
+      self.lowercase = lowercase
     }
   }
 
   /// The GGUF tokenizer models attnviz builds (`tokenizer.ggml.model`).
-  public static let ggufTokenizerModels = ["gpt2", "llama"]
+  public static let ggufTokenizerModels = GGUFTokenizerModel.allCases.map(\.rawValue)
 
   /// Architectures whose `llama` vocabulary is Gemma's (transformers' `gemma_tokenizer`).
   static let gemmaArchitectures: Set<String> = ["gemma", "gemma2", "gemma3"]
@@ -113,13 +124,21 @@ extension HFTokenizer {
   /// so (by default for `llama`, as llama.cpp and transformers do), EOS after where
   /// `add_eos_token` does. `source` names the file the tokenizer reports in its own errors.
   public init(gguf: GGUFMetadata, source: String) throws(GGUFTokenizerError) {
-    guard let model = gguf.model, Self.ggufTokenizerModels.contains(model) else {
+    var work = 0
+    try self.init(gguf: gguf, source: source, work: &work)
+  }
+
+  /// `init(gguf:source:)`, counting in `work` the steps of deriving merges from scores (the
+  /// test that the limits are checked before anything is derived reads it).
+  init(gguf: GGUFMetadata, source: String, work: inout Int) throws(GGUFTokenizerError) {
+    guard let model = gguf.model.flatMap(GGUFTokenizerModel.init(rawValue:)) else {
       throw GGUFTokenizerError(
         key: "tokenizer.ggml.model",
         reason: (gguf.model.map { "names the tokenizer \"\($0)\"" }
           ?? "is missing (the file has no tokenizer)")
           + "; attnviz reads the tokenizers "
-          + Self.ggufTokenizerModels.joined(separator: " and "))
+          + Self.ggufTokenizerModels.dropLast().joined(separator: ", ") + " and "
+          + (Self.ggufTokenizerModels.last ?? ""))
     }
     guard !gguf.tokens.isEmpty else {
       throw GGUFTokenizerError(
@@ -131,35 +150,48 @@ extension HFTokenizer {
         key: "tokenizer.ggml.token_type",
         reason: "has \(types.count) entries but there are \(gguf.tokens.count) tokens")
     }
-    let parts =
-      model == "gpt2" ? try Self.ggufByteLevel(gguf) : try Self.ggufSentencePiece(gguf)
+    // The limits first, from the spellings alone: deriving merges from a vocabulary of
+    // thousands of long control tokens took minutes before they were counted.
+    let vocabulary =
+      switch model {
+      case .gpt2: Self.ggufByteLevelSpellings(gguf)
+      case .llama: Self.ggufSentencePieceSpellings(gguf)
+      case .bert: Self.ggufWordPieceSpellings(gguf)
+      case .gemma4: gguf.tokens
+      }
     let added = Self.ggufAddedTokens(
-      gguf, types: types, spellings: parts.vocabulary, byteLevel: model == "gpt2")
+      gguf, types: types, spellings: vocabulary, byteLevel: model.isByteLevel)
     if let tooLarge = AddedTokenMatcher.checkSize(of: added) {
       throw GGUFTokenizerError(
         key: "tokenizer.ggml.token_type",
         reason: "marks control and user-defined tokens that \(tooLarge)")
     }
-    let postProcessor = try Self.ggufTemplate(gguf, defaultBOS: model == "llama")
+    let parts =
+      switch model {
+      case .gpt2: try Self.ggufByteLevel(gguf, vocabulary: vocabulary)
+      case .llama: try Self.ggufSentencePiece(gguf, vocabulary: vocabulary, work: &work)
+      case .bert: try Self.ggufWordPiece(gguf, vocabulary: vocabulary)
+      case .gemma4: try Self.ggufGemma4(gguf, vocabulary: vocabulary)
+      }
+    let postProcessor = try Self.ggufTemplate(gguf, model: model)
     self.init(
-      normalizer: parts.normalizer, preTokenizer: parts.preTokenizer, model: .bpe(parts.bpe),
+      normalizer: parts.normalizer, preTokenizer: parts.preTokenizer, model: parts.model,
       postProcessor: postProcessor, addedTokens: added, display: parts.display, source: source)
   }
 
   struct GGUFParts {
     /// The tokens as the model looks them up (re-spelled where the builder re-spells).
     var vocabulary: [String]
-    var bpe: BPE
+    var model: Model
     var normalizer: Normalizer?
     var preTokenizer: PreTokenizer?
     var display: TokenDisplay?
   }
 
   /// transformers' `byte_level_tokenizer` with `set_split_regex`.
-  static func ggufByteLevel(_ gguf: GGUFMetadata) throws(GGUFTokenizerError) -> GGUFParts {
-    let vocabulary = gguf.tokens.map {
-      isByteLevelSpelled($0) ? $0 : ByteLevelAlphabet.encode($0.utf8)
-    }
+  static func ggufByteLevel(_ gguf: GGUFMetadata, vocabulary: [String])
+    throws(GGUFTokenizerError) -> GGUFParts
+  {
     guard let lines = gguf.merges else {
       throw GGUFTokenizerError(
         key: "tokenizer.ggml.merges", reason: "is missing; a gpt2 tokenizer needs its merges")
@@ -199,12 +231,31 @@ extension HFTokenizer {
       throw GGUFTokenizerError(
         key: "tokenizer.ggml.tokens", reason: "do not form a BPE vocabulary: \(error)")
     }
-    return GGUFParts(vocabulary: vocabulary, bpe: bpe, preTokenizer: preTokenizer)
+    return GGUFParts(vocabulary: vocabulary, model: .bpe(bpe), preTokenizer: preTokenizer)
+  }
+
+  /// The tokens of a `gpt2` vocabulary as the model looks them up: tokens spelled outside the
+  /// byte alphabet re-spelled in it from their UTF-8 bytes.
+  static func ggufByteLevelSpellings(_ gguf: GGUFMetadata) -> [String] {
+    gguf.tokens.map { isByteLevelSpelled($0) ? $0 : ByteLevelAlphabet.encode($0.utf8) }
+  }
+
+  /// The tokens of a `llama` vocabulary as the model looks them up: Gemma's files store tokens
+  /// of two or more spaces as spaces; its tokenizer spells them ▁.
+  static func ggufSentencePieceSpellings(_ gguf: GGUFMetadata) -> [String] {
+    guard gguf.architecture.map(gemmaArchitectures.contains) ?? false else { return gguf.tokens }
+    return gguf.tokens.map { token in
+      token.unicodeScalars.count > 1 && token.unicodeScalars.allSatisfy { $0 == " " }
+        ? String(repeating: "\u{2581}", count: token.unicodeScalars.count) : token
+    }
   }
 
   /// transformers' `gemma_tokenizer`, and SentencePiece BPE with llama.cpp's space prefix for
-  /// every other `llama` vocabulary (see `init(gguf:source:)`).
-  static func ggufSentencePiece(_ gguf: GGUFMetadata) throws(GGUFTokenizerError) -> GGUFParts {
+  /// every other `llama` vocabulary (see `init(gguf:source:)`). `vocabulary` is
+  /// `ggufSentencePieceSpellings(gguf)`.
+  static func ggufSentencePiece(
+    _ gguf: GGUFMetadata, vocabulary: [String], work: inout Int
+  ) throws(GGUFTokenizerError) -> GGUFParts {
     if let architecture = gguf.architecture,
       unsupportedSentencePieceArchitectures.contains(architecture)
     {
@@ -214,13 +265,6 @@ extension HFTokenizer {
           + "attnviz does not have; attnviz reads those of llama, mistral, qwen and gemma models")
     }
     let isGemma = gguf.architecture.map(gemmaArchitectures.contains) ?? false
-    // Gemma's files store tokens of two or more spaces as spaces; its tokenizer spells them ▁.
-    let vocabulary =
-      isGemma
-      ? gguf.tokens.map { token in
-        token.unicodeScalars.count > 1 && token.unicodeScalars.allSatisfy { $0 == " " }
-          ? String(repeating: "\u{2581}", count: token.unicodeScalars.count) : token
-      } : gguf.tokens
     let entries = vocabulary.enumerated().map { ($0.element, $0.offset) }
     let bpe: BPE
     do {
@@ -248,9 +292,12 @@ extension HFTokenizer {
           }
           scores = listed
         }
+        if let tooLong = SentencePieceMerges.checkSize(of: vocabulary) {
+          throw GGUFTokenizerError(key: "tokenizer.ggml.tokens", reason: tooLong)
+        }
         bpe = try BPE(
           vocabulary: entries,
-          rankedMerges: SentencePieceMerges.derive(tokens: vocabulary, scores: scores),
+          rankedMerges: SentencePieceMerges.derive(tokens: vocabulary, scores: scores, work: &work),
           unknownToken: isGemma ? unknownToken(gguf) : nil, fuseUnknown: true, byteFallback: true)
       }
     } catch let error as GGUFTokenizerError {
@@ -263,7 +310,7 @@ extension HFTokenizer {
       // GemmaTokenizer: spaces → ▁ by a normalizer, no prefix; its Split on " " then finds no
       // space left, so there is no pre-tokenizer here.
       return GGUFParts(
-        vocabulary: vocabulary, bpe: bpe,
+        vocabulary: vocabulary, model: .bpe(bpe),
         normalizer: .replace(SplitRegex(literal: " "), "\u{2581}"), preTokenizer: nil,
         display: .metaspace("\u{2581}"))
     }
@@ -273,7 +320,7 @@ extension HFTokenizer {
     // normalizer, no pre-tokenizer). `add_space_prefix` false: spaces become ▁, nothing else.
     let spaces = Normalizer.replace(SplitRegex(literal: " "), "\u{2581}")
     return GGUFParts(
-      vocabulary: vocabulary, bpe: bpe,
+      vocabulary: vocabulary, model: .bpe(bpe),
       normalizer: gguf.addSpacePrefix ?? true ? .sequence([.prepend("\u{2581}"), spaces]) : spaces,
       preTokenizer: nil, display: .metaspace("\u{2581}"))
   }
@@ -282,18 +329,24 @@ extension HFTokenizer {
     gguf.unknownID.flatMap { gguf.tokens.indices.contains($0) ? gguf.tokens[$0] : nil }
   }
 
-  /// "a b" lines as pairs; the left half ends at the first space.
+  /// "a b" lines as pairs; the left half ends at the first space after its first scalar
+  /// (llama.cpp's `find(' ', 1)`). The space is found among the scalars, not the characters: a
+  /// right half that starts with a combining mark (Gemma 4's `អ ា`) joins the space into one
+  /// character with it.
   static func ggufMerges(_ lines: [String]) throws(GGUFTokenizerError) -> [(String, String)] {
     var pairs: [(String, String)] = []
     pairs.reserveCapacity(lines.count)
     for (index, merge) in lines.enumerated() {
-      let halves = merge.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-      guard halves.count == 2 else {
+      let scalars = merge.unicodeScalars
+      guard let first = scalars.indices.first,
+        let space = scalars[scalars.index(after: first)...].firstIndex(of: " ")
+      else {
         throw GGUFTokenizerError(
           key: "tokenizer.ggml.merges",
           reason: "entry \(index) (\"\(merge)\") is not two tokens and a space")
       }
-      pairs.append((String(halves[0]), String(halves[1])))
+      pairs.append(
+        (String(scalars[..<space]), String(scalars[scalars.index(after: space)...])))
     }
     return pairs
   }
@@ -337,8 +390,10 @@ extension HFTokenizer {
     return added
   }
 
-  static func ggufTemplate(_ gguf: GGUFMetadata, defaultBOS: Bool) throws(GGUFTokenizerError)
-    -> PostProcessor
+  /// BOS (and EOS) where the file or llama.cpp's default says so; `bert`: CLS and SEP around
+  /// the text; `gemma4`: BOS always (llama.cpp overrides `add_bos_token` false for it).
+  static func ggufTemplate(_ gguf: GGUFMetadata, model: GGUFTokenizerModel)
+    throws(GGUFTokenizerError) -> PostProcessor
   {
     func token(_ key: String, _ id: Int?) throws(GGUFTokenizerError) -> TemplateToken {
       guard let id, gguf.tokens.indices.contains(id) else {
@@ -349,7 +404,14 @@ extension HFTokenizer {
       return TemplateToken(gguf.tokens[id], id: id)
     }
     var processor = PostProcessor()
-    if gguf.addBOS ?? defaultBOS { processor.prefix = [try token("bos", gguf.bosID)] }
+    if model == .bert {
+      processor.prefix = [try token("cls", gguf.clsID ?? gguf.bosID)]
+      processor.suffix = [try token("seperator", gguf.separatorID ?? gguf.eosID)]
+      return processor
+    }
+    if model == .gemma4 || gguf.addBOS ?? model.addsBOSByDefault {
+      processor.prefix = [try token("bos", gguf.bosID)]
+    }
     if gguf.addEOS ?? false { processor.suffix = [try token("eos", gguf.eosID)] }
     return processor
   }

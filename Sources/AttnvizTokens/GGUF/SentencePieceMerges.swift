@@ -22,6 +22,26 @@ enum SentencePieceMerges {
   /// times, 317 KB) took 26 s the other way, each token costing the square of its length.
   static let longToken = 32
 
+  /// The most bytes the long tokens (over `longToken` bytes) of one vocabulary may hold together
+  /// when merges are derived: the tries keep a hash entry for each of their bytes (6 million
+  /// bytes of long tokens took over 100 s in a debug build). Real vocabularies hold far fewer:
+  /// Gemma 4's 262,144 tokens have 746 long ones of 27,089 bytes together.
+  static let maximumLongTokenBytes = 1 << 20
+
+  /// A phrase refusing a vocabulary whose long tokens hold more than `maximumLongTokenBytes`
+  /// together, naming the limit; nil when they fit. Checked before anything is derived.
+  static func checkSize(of tokens: [String]) -> String? {
+    var total = 0
+    for token in tokens {
+      let count = token.utf8.count
+      if count > longToken { total += count }
+    }
+    guard total > maximumLongTokenBytes else { return nil }
+    return "has tokens over \(longToken) bytes that hold \(total) bytes together, more than the "
+      + "limit of \(maximumLongTokenBytes) for deriving merges from scores (real vocabularies "
+      + "hold under 100,000)"
+  }
+
   /// The merges best first, as vocabulary ids. `scores` has one finite value per token. The work
   /// is linear in the vocabulary's bytes plus the merges found.
   static func derive(tokens: [String], scores: [Float]) -> [Entry] {
