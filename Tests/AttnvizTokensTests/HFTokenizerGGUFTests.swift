@@ -86,13 +86,15 @@ struct GGUFSentencePieceVariantTests {
     ["<pad>", "<eos>", "<bos>", "<unk>", "<h1>"] + bytes + [
       "a", "b", "ab", "▁", "  ", "▁a", "ba",
     ]
-  static func metadata(architecture: String?, scores: [Float]? = nil) -> HFTokenizer.GGUFMetadata {
+  static func metadata(
+    architecture: String?, scores: [Float]? = nil, addSpacePrefix: Bool = false
+  ) -> HFTokenizer.GGUFMetadata {
     var types = [3, 3, 3, 3, 4] + [Int](repeating: 6, count: 256)
     types += [Int](repeating: 1, count: 7)
     return HFTokenizer.GGUFMetadata(
       model: "llama", architecture: architecture, tokens: tokens, tokenTypes: types,
       scores: scores ?? tokens.indices.map { -Float($0) }, bosID: 2, eosID: 1, unknownID: 3,
-      paddingID: 0, addBOS: true, addSpacePrefix: false)
+      paddingID: 0, addBOS: true, addSpacePrefix: addSpacePrefix)
   }
 
   @Test func gemmaSpellsSpaceTokensWithMetaspaceAndAddsNoPrefix() throws {
@@ -121,16 +123,19 @@ struct GGUFSentencePieceVariantTests {
     }
   }
 
-  /// Phi-3 (transformers' `phi3_tokenizer`, llama.cpp's rule for every `llama` vocabulary):
-  /// ▁ in front of every stretch of text, even one that starts with a space and one after an
-  /// added token; a plain Llama vocabulary without `add_space_prefix` puts none.
-  @Test func phi3PrefixesEveryStretch() throws {
-    let phi3 = try HFTokenizer(gguf: Self.metadata(architecture: "phi3"), source: "p.gguf")
+  /// llama.cpp's rule for every non-Gemma `llama` vocabulary (Llama 2, Mistral, TinyLlama,
+  /// Phi-3; transformers' `phi3_tokenizer`): with `add_space_prefix`, ▁ in front of every stretch
+  /// of text, even one that starts with a space and one after an added token; without it, none.
+  @Test(arguments: ["llama", "phi3"])
+  func llamaVocabulariesPrefixEveryStretch(_ architecture: String) throws {
     let (a, space, spaceA) = (261, 264, 266)
-    #expect(try phi3.ids("a") == [2, spaceA])
-    #expect(try phi3.ids(" a") == [2, space, spaceA])
-    #expect(try phi3.ids("<h1>a") == [2, 4, spaceA])
-    let llama = try HFTokenizer(gguf: Self.metadata(architecture: "llama"), source: "l.gguf")
-    #expect(try llama.ids("<h1>a") == [2, 4, a])
+    let prefixed = try HFTokenizer(
+      gguf: Self.metadata(architecture: architecture, addSpacePrefix: true), source: "p.gguf")
+    #expect(try prefixed.ids("a") == [2, spaceA])
+    #expect(try prefixed.ids(" a") == [2, space, spaceA])
+    #expect(try prefixed.ids("<h1>a") == [2, 4, spaceA])
+    let plain = try HFTokenizer(gguf: Self.metadata(architecture: architecture), source: "l.gguf")
+    #expect(try plain.ids("a") == [2, a])
+    #expect(try plain.ids("<h1>a") == [2, 4, a])
   }
 }

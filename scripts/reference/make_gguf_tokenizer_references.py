@@ -1,5 +1,7 @@
 """Reference ids for tokenizers built from GGUF metadata (HFTokenizer.gguf), as transformers
-builds them (`AutoTokenizer.from_pretrained(dir, gguf_file=...)`).
+builds them (`AutoTokenizer.from_pretrained(dir, gguf_file=...)`), with llama.cpp's leading-▁
+rule for the SentencePiece (`llama`) vocabulary (`common.llamacpp_space_rule`: where transformers and
+llama.cpp disagree, attnviz follows llama.cpp, whose ids are the original tokenizer's).
 
 Writes small GGUF files holding only tokenizer metadata (vocabularies from the committed
 tokenizer.json fixtures), loads each with transformers, and records the metadata and the ids on
@@ -17,6 +19,7 @@ import gguf
 from transformers import AutoTokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import llamacpp_space_rule  # noqa: E402
 from make_tokenizer_references import OUT, TEXTS  # noqa: E402
 
 
@@ -58,6 +61,8 @@ def case(name, model, pre, tokens, types, merges=None, scores=None, bos=None, eo
     writer.write_tensors_to_file()
     writer.close()
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file="t.gguf")
+    if model == "llama":
+        tokenizer = llamacpp_space_rule(tokenizer)
     return {"name": name, "model": model, "pre": pre, "tokens": tokens, "token_types": types,
             "merges": merges, "scores": scores, "bos": bos, "eos": eos, "unk": unk,
             "add_bos": add_bos, "ids": [tokenizer(text)["input_ids"] for text in TEXTS]}
