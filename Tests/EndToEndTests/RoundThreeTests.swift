@@ -210,4 +210,17 @@ import Testing
     #expect(run.status == 2, "\(run.stderr)")
     #expect(run.stderr.contains("line 2: a table header [ or [[ needs a name"), "\(run.stderr)")
   }
+
+  /// "[" and a combining mark are one Character in Swift; the check reads scalars, so toml++ never
+  /// sees the header it aborts on (found by FuzzDeck:
+  /// Fuzz/Regressions/FuzzDeck/abort-table-header-combining-mark.toml).
+  @Test(arguments: ["[\u{301}]", "[\u{7ED}\u{7}", "title = \"t\"\r\n[\u{301}\r\n"])
+  func aTableHeaderBeginningWithACombiningMarkIsAUsageError(_ header: String) throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let deck = try write(header, "d.toml", in: folder)
+    let run = try Binary.run(["deck", deck, "--out", "o"], in: folder)
+    #expect(run.status == 2, "\(run.stderr)")
+    #expect(run.stderr.contains("a table header [ or [[ needs a name"), "\(run.stderr)")
+  }
 }

@@ -135,13 +135,16 @@ func lineOfEscapedNUL(_ toml: String) -> Int? {
 /// FuzzDeck), so it is refused here first. A line holding only `[` inside a multi-line array
 /// is refused too; no deck key takes nested arrays.
 func lineOfNamelessTableHeader(_ toml: String) -> Int? {
-  for (index, line) in toml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+  // Scalars, not Characters: "[" and a combining mark after it are one Character, which would
+  // hide the bracket from this check (toml++ then aborts on an assertion; found by FuzzDeck).
+  let lines = toml.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+  for (index, line) in lines.enumerated() {
     var rest = line.drop { $0 == " " || $0 == "\t" }
     guard rest.first == "[" else { continue }
     rest = rest.dropFirst()
     if rest.first == "[" { rest = rest.dropFirst() }
     rest = rest.drop { $0 == " " || $0 == "\t" }
-    guard let next = rest.first?.unicodeScalars.first,
+    guard let next = rest.first,
       next == "\"" || next == "'" || next == "_" || next == "-"
         || (next.isASCII && next.properties.isAlphabetic)
         || ("0"..."9").contains(next)
