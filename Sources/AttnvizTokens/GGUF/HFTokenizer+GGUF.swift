@@ -357,15 +357,17 @@ extension HFTokenizer {
   }
 
   /// Control tokens (and the named BOS/EOS/unknown/padding tokens) as special tokens,
-  /// user-defined ones that the vocabulary spells as the file does as plain added tokens; all
-  /// matched in the raw text (transformers' `add_gguf_special_tokens`).
+  /// user-defined ones as plain added tokens (in a SentencePiece vocabulary only those it spells
+  /// as the file does; in a byte-level one all, as llama.cpp matches them); all matched in the
+  /// raw text (transformers' `add_gguf_special_tokens`).
   static func ggufAddedTokens(
     _ gguf: GGUFMetadata, types: [Int], spellings: [String], byteLevel: Bool
   ) -> [AddedToken] {
     let tokens = gguf.tokens
     // Spellings in the vocabulary, needed only for user-defined tokens.
     let spelled: Set<ByteKey> =
-      types.contains(GGUFTokenType.userDefined.rawValue) ? Set(spellings.map(ByteKey.init)) : []
+      !byteLevel && types.contains(GGUFTokenType.userDefined.rawValue)
+      ? Set(spellings.map(ByteKey.init)) : []
     var added: [AddedToken] = []
     var seen = Set<Int>()
     func add(_ id: Int, special: Bool) {
@@ -374,7 +376,10 @@ extension HFTokenizer {
       // A control token spelled outside the byte alphabet is a llama.cpp mislabel; transformers
       // skips it, and so does attnviz.
       if special && byteLevel && !isByteLevelSpelled(token) { return }
-      if !special && !spelled.contains(ByteKey(token)) { return }
+      // A user-defined token of a byte-level vocabulary is matched as the file spells it, as
+      // llama.cpp matches it: GPT-NeoX's (MPT's) runs of spaces `"  "` … are such tokens, and
+      // `"  Hello"` is `"  "` `Hello` in the model's own tokenizer (`ggml-vocab-mpt.gguf.out`).
+      if !special && !byteLevel && !spelled.contains(ByteKey(token)) { return }
       seen.insert(id)
       added.append(AddedToken(content: token, id: id, special: special, normalized: false))
     }
