@@ -10,7 +10,9 @@ import Testing
 /// real 32,000-piece vocabulary converted as llama.cpp's `T5Model.set_vocab` converts one (with
 /// its `nmt_nfkc` precompiled character map), and the `.out` file holds sentencepiece's own ids
 /// on llama.cpp's test texts and the other suites' hard strings
-/// (scripts/reference/make_t5_gguf_vocab.py). llama.cpp ships no test vocabulary of this kind.
+/// (scripts/reference/make_t5_gguf_vocab.py), as does `ggml-vocab-t5-byte-fallback.gguf`, a small
+/// model trained by sentencepiece with byte fallback. llama.cpp ships no test vocabulary of this
+/// kind.
 @Suite("GGUF t5 (Unigram) tokenizer")
 struct GGUFUnigramTests {
   static let name = "t5-firefox"
@@ -24,15 +26,19 @@ struct GGUFUnigramTests {
     return try GGUFFile(path: path).header.tokenizer(file: path)
   }
 
-  @Test func idsEqualSentencePiece() throws {
-    let (differing, count) = try LlamaCppVocabTests.differing(Self.name, in: Self.folder())
+  /// `t5-firefox`: the real vocabulary; `t5-byte-fallback`: a 445-piece model sentencepiece
+  /// trained with byte fallback, where CJK, emoji and rare letters become `<0xNN>` pieces (689 of
+  /// the 2,558 reference ids).
+  @Test(arguments: [name, "t5-byte-fallback"])
+  func idsEqualSentencePiece(_ name: String) throws {
+    let (differing, count) = try LlamaCppVocabTests.differing(name, in: Self.folder())
     // llama.cpp's 46 texts and 41 more (noncharacters, full-width and compatibility characters,
     // combining marks, control characters, URLs, control tokens written in the text), and the
     // empty text after the last separator.
     #expect(count >= 80)
     #expect(
       differing.isEmpty,
-      "\(differing.count) of \(count)\n\(differing.joined(separator: "\n"))")
+      "\(name): \(differing.count) of \(count)\n\(differing.joined(separator: "\n"))")
   }
 
   /// The file's own settings reach the tokenizer: the character map (full-width letters and

@@ -41,6 +41,7 @@ OUT = ROOT / "Tests/AttnvizModelTests/Fixtures/t5-vocab"
 LLAMACPP_TEXTS = ROOT / "Tests/AttnvizModelTests/Fixtures/llamacpp-vocab/ggml-vocab-llama-spm.gguf.inp"
 DEFAULT_SPM = Path.home() / ".local/share/attnviz/models/firefox-en-pt/vocab.enpt.spm"
 NAME = "t5-firefox"
+NAME_BYTES = "t5-byte-fallback"
 SEPARATOR = "\n__ggml_vocab_test__\n"
 
 MORE_TEXTS = [
@@ -116,19 +117,25 @@ def convert(spm_path, path):
     return processor
 
 
-def main():
-    spm_path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPM
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"ggml-vocab-{NAME}.gguf"
-    processor = convert(spm_path, path)
+def train_byte_fallback():
+    """A small Unigram model with byte fallback, trained by sentencepiece on the corpus of
+    make_unigram_references.py with `nmt_nfkc`: characters outside its 99.5 % coverage (CJK,
+    emoji, rare letters) become `<0xNN>` byte pieces instead of the unknown piece."""
+    from make_unigram_references import CORPUS
+    base = "/tmp/attnviz-t5-bytes"
+    with open(base + ".txt", "w", encoding="utf-8") as f:
+        f.write("\n".join(CORPUS) + "\n")
+    spm.SentencePieceTrainer.train(
+        input=base + ".txt", model_prefix=base, vocab_size=600, model_type="unigram",
+        byte_fallback=True, character_coverage=0.995, hard_vocab_limit=False, pad_id=0, eos_id=1,
+        unk_id=2, bos_id=-1, minloglevel=2, num_threads=1, seed_sentencepiece_size=100000,
+        shuffle_input_sentence=False, normalization_rule_name="nmt_nfkc")
+    return base + ".model"
 
-    # llama.cpp's format: every text followed by the separator.
-    texts = LLAMACPP_TEXTS.read_text(encoding="utf-8").split(SEPARATOR)
-    assert texts[-1] == "", "the llama.cpp file should end with the separator"
-    texts.pop()
-    for text in TEXTS + EXTRA_TEXTS + MORE_TEXTS:
-        if text not in texts and SEPARATOR not in text:
-            texts.append(text)
+
+def write(spm_path, name, texts):
+    path = OUT / f"ggml-vocab-{name}.gguf"
+    processor = convert(spm_path, path)
     specials = {processor.IdToPiece(i): i for i in range(processor.vocab_size())
                 if processor.IsControl(i) or processor.IsUnknown(i)}
     lines = [" ".join(str(i) for i in reference_ids(processor, specials, t)) for t in texts]
@@ -137,6 +144,20 @@ def main():
     path.with_suffix(".gguf.out").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size} bytes, {processor.vocab_size()} tokens, "
           f"{len(texts)} texts")
+
+
+def main():
+    spm_path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPM
+    OUT.mkdir(parents=True, exist_ok=True)
+    # llama.cpp's format: every text followed by the separator.
+    texts = LLAMACPP_TEXTS.read_text(encoding="utf-8").split(SEPARATOR)
+    assert texts[-1] == "", "the llama.cpp file should end with the separator"
+    texts.pop()
+    for text in TEXTS + EXTRA_TEXTS + MORE_TEXTS:
+        if text not in texts and SEPARATOR not in text:
+            texts.append(text)
+    write(spm_path, NAME, texts)
+    write(train_byte_fallback(), NAME_BYTES, texts)
 
 
 if __name__ == "__main__":
