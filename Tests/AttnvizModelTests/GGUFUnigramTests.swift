@@ -94,6 +94,33 @@ struct GGUFUnigramBuilderTests {
     #expect(try plain.ids("ab éé", addSpecialTokens: false) == [4, 5, 0])
   }
 
+  /// A precompiled character map that turns `a` into 1,000 letters: normalising stops at the
+  /// limit (4 Mi bytes) instead of filling memory, and says so in one line.
+  @Test func aMapThatMultipliesTheTextIsRefusedWithItsLimit() throws {
+    // darts-clone units: the root's children start at 1; `a` (0x61) at 1 ^ 0x61 = 96 has a
+    // leaf, whose value (replacement offset 0) is at 96 ^ 1 = 97.
+    var units = [UInt32](repeating: 0, count: 98)
+    units[0] = 1 << 10
+    units[96] = 1 << 10 | 1 << 8 | 0x61
+    units[97] = 1 << 31
+    var blob: [UInt8] = []
+    for value in [UInt32(units.count * 4)] + units {
+      blob += (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    }
+    blob += Array(repeating: UInt8(ascii: "b"), count: 1000) + [0]
+    let tokenizer = try HFTokenizer(
+      gguf: Self.metadata([("\u{2581}", -1, 1), ("b", -1, 1)], charsMap: blob), source: "t.gguf")
+    #expect(
+      try tokenizer.ids("a", addSpecialTokens: false) == [2] + Array(repeating: 3, count: 1000))
+    // 5,000 letters a would become 5 million bytes: over the limit of 4 Mi.
+    #expect {
+      _ = try tokenizer.tokenize(String(repeating: "a", count: 5000))
+    } throws: { error in
+      "\(error)".contains("limit of \(HFTokenizer.Normalizer.maximumOutput) characters")
+        && "\(error)".contains("precompiled character map")
+    }
+  }
+
   @Test func refusalsNameTheKey() {
     var noScores = Self.metadata([("\u{2581}a", -1, 1)])
     noScores.scores = nil

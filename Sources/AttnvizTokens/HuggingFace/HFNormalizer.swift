@@ -184,8 +184,9 @@ func sentencePieceNormalized(_ text: [SourcedScalar], _ normalizer: SentencePiec
   }
   let result: (bytes: [UInt8], origins: [Int])?
   do {
-    // Bytes, not scalars, are bounded here: a scalar is at least one byte.
-    result = try normalizer.normalize(bytes, limit: 4 * HFTokenizer.Normalizer.maximumOutput)
+    // Bounded in bytes, before any scalar is made: a scalar is at least one byte, so the
+    // scalars are bounded too.
+    result = try normalizer.normalize(bytes, limit: HFTokenizer.Normalizer.maximumOutput)
   } catch {
     throw .corrupt(error.reason)
   }
