@@ -15,7 +15,11 @@ and the import of llama_cpp not counted:
   (argmax of the last logits; ties: the lower id, as attnviz), the end token not stopping it;
 - tokens: the `tokens` ids written; decode_tokens_per_second: (`tokens` − 1) / decode_wall.
 
-    python bench/baseline_llama_cpp.py MODEL.gguf "lecture sentence" "chat question" 32
+The last position's logits are read from the context (`get_logits`): llama-cpp-python 0.3.x
+keeps `scores` only with `logits_all=True`, which would make the prefill compute the LM head at
+every position. THREADS (default 2) sets n_threads and n_threads_batch.
+
+    python bench/baseline_llama_cpp.py MODEL.gguf "lecture sentence" "chat question" 32 [THREADS]
 """
 
 import json
@@ -46,10 +50,17 @@ def since(start):
     return wall - start[0], cpu - start[1]
 
 
+def last_logits(llm):
+    """The logits of the last position evaluated, (vocabulary,)."""
+    return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+
+
 def main():
     path, sentence, question, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    threads = int(sys.argv[5]) if len(sys.argv) > 5 else 2
     start = clock()
-    llm = Llama(model_path=path, n_ctx=512, n_threads=2, n_threads_batch=2, verbose=False)
+    llm = Llama(model_path=path, n_ctx=512, n_threads=threads, n_threads_batch=threads,
+                verbose=False)
     load = since(start)
     tokens = llm.tokenize(sentence.encode(), add_bos=False)
     start = clock()
@@ -61,11 +72,11 @@ def main():
     start = clock()
     llm.eval(prompt)
     chat_prefill = since(start)
-    written = [int(np.argmax(llm.scores[llm.n_tokens - 1]))]
+    written = [int(np.argmax(last_logits(llm)))]
     start = clock()
     for _ in range(count - 1):
         llm.eval([written[-1]])
-        written.append(int(np.argmax(llm.scores[llm.n_tokens - 1])))
+        written.append(int(np.argmax(last_logits(llm))))
     decode = since(start)
     print(json.dumps({
         "load_wall": load[0], "load_cpu": load[1],
@@ -74,7 +85,7 @@ def main():
         "sentence_tokens": len(tokens), "prompt_ids": list(prompt),
         "chat_prefill_wall": chat_prefill[0], "chat_prefill_cpu": chat_prefill[1],
         "decode_wall": decode[0], "decode_cpu": decode[1], "tokens": written,
-        "decode_tokens_per_second": (count - 1) / decode[0]}))
+        "decode_tokens_per_second": (count - 1) / decode[0], "threads": threads}))
 
 
 if __name__ == "__main__":

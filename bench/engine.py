@@ -85,7 +85,7 @@ def spread(samples, k):
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def llama_comparison(python, attnviz, paths, runs, work):
+def llama_comparison(python, attnviz, paths, runs, work, threads=2, only=None):
     """attnviz beside llama.cpp (llama-cpp-python) on SmolLM2 and Qwen2.5, the runs of the two
     alternating so that the shared machine's load hits both alike. Prints its table.
 
@@ -93,20 +93,21 @@ def llama_comparison(python, attnviz, paths, runs, work):
     between `generate --tokens 32` and `--tokens 1` on the same chat prompt, over 31 tokens (the
     first comes from the prefill, in both). llama.cpp times each span in its own process
     (bench/baseline_llama_cpp.py). The chat prompt's ids and the tokens written are compared."""
-    print("\nattnviz beside llama.cpp (llama-cpp-python 0.3.36, n_threads 2, greedy), "
+    print(f"\nattnviz beside llama.cpp (llama-cpp-python 0.3.36, n_threads {threads}, greedy), "
           f"{runs} runs each after one warm-up, alternating; medians (range).\n")
     print("| model | measure | attnviz | llama.cpp | attnviz / llama.cpp |")
     print("|---|---|---|---|---|")
     loads = []
     for name, path in paths.items():
-        if name.startswith("Gemma") or not path.is_file():
+        if name.startswith("Gemma") or not path.is_file() or (only and only not in name):
             continue
         samples = {key: [] for key in ("json", "g1", "g32", "llama")}
         generated = None
         for i in range(runs + 1):
             loads.append(os.getloadavg()[0])
             done = subprocess.run(
-                [python, HERE / "baseline_llama_cpp.py", path, LECTURE, CHAT_QUESTION, "32"],
+                [python, HERE / "baseline_llama_cpp.py", path, LECTURE, CHAT_QUESTION, "32",
+                 str(threads)],
                 capture_output=True, text=True)
             if done.returncode != 0:
                 print(f"\nllama.cpp: {(done.stderr or done.stdout).strip().splitlines()[-1]}")
@@ -180,6 +181,9 @@ def main():
     parser.add_argument("--only", help="run only the cases whose name contains this")
     parser.add_argument("--llama-only", action="store_true",
                         help="with --llama-python: only the comparison with llama.cpp")
+    parser.add_argument("--llama-threads", type=int, default=2,
+                        help="llama.cpp's n_threads (default 2)")
+    parser.add_argument("--llama-model", help="compare only the model whose name has this")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="attnviz-engine-"))
     found, paths = cases(args.model_root, work)
@@ -219,7 +223,8 @@ def main():
             print(f"| {case} | {name} | {cpu:.2f} ({spread(samples, 1)}) | "
                   f"{wall:.2f} ({spread(samples, 0)}) | {peak:.0f} |{ratio}", flush=True)
     if args.llama_python:
-        llama_comparison(args.llama_python, binaries["this build"], paths, args.runs, work)
+        llama_comparison(args.llama_python, binaries["this build"], paths, args.runs, work,
+                         threads=args.llama_threads, only=args.llama_model)
     print(f"\nLoad average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.")
 
 
