@@ -253,8 +253,11 @@ bench: deps
 # and ablation sweep, the Qwen2.5 and Gemma 3 default jobs and Qwen's generation; with
 # BENCH_PREVIOUS, that binary runs each case too, interleaved. BENCH_LLAMA=1 also times
 # llama.cpp on the same files through llama-cpp-python, built once from its PyPI sdist into
-# .bench-llama-venv/ (at low priority; several minutes on 2 cores). The binary is the static
-# release build `make build` makes (a build without --static-swift-stdlib recompiles every module).
+# .bench-llama-venv/ (at low priority; several minutes on a quiet 2-core machine, without the
+# multimodal library llava/mtmd, which the bench does not load; ggml keeps its default
+# GGML_NATIVE, -march=native), alternating with attnviz runs: load + prefill, and decoding
+# timed apart (bench/baseline_llama_cpp.py). The binary is the static release build `make
+# build` makes (a build without --static-swift-stdlib recompiles every module).
 BENCH_LLAMA ?=
 BENCH_ENGINE_RUNS ?= 5
 LLAMA_CPP_PYTHON = llama-cpp-python==0.3.36
@@ -264,7 +267,7 @@ bench-engine:
 	if [ "$(BENCH_LLAMA)" = 1 ]; then \
 	  [ -x .bench-llama-venv/bin/python ] || python3 -m venv .bench-llama-venv; \
 	  .bench-llama-venv/bin/python -c "import llama_cpp" 2>/dev/null || \
-	    CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF" \
+	    CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAVA_BUILD=OFF" \
 	    CMAKE_BUILD_PARALLEL_LEVEL=2 nice -n 19 .bench-llama-venv/bin/pip install --quiet \
 	      --disable-pip-version-check --no-binary llama-cpp-python $(LLAMA_CPP_PYTHON); \
 	  llama="--llama-python .bench-llama-venv/bin/python"; \
