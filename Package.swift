@@ -43,11 +43,17 @@ let package = Package(
     .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
+    // The engine's dot products with AVX where the CPU has it, the Swift kernels' bits exactly.
+    .target(
+      name: "CEngineKernels",
+      // Optimised in debug builds too, as AttnvizModel: the tests run the real models on it.
+      cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
     .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
     .target(
-      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"],
+      name: "AttnvizModel",
+      dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens", "CEngineKernels"],
       // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
       // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
       swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
@@ -101,7 +107,7 @@ let package = Package(
       name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
+      name: "AttnvizModelTests", dependencies: ["AttnvizModel", "CEngineKernels"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),
