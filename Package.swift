@@ -43,13 +43,16 @@ let package = Package(
     .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
+    // The engine's dot products with AVX where the CPU has it, the Swift kernels' bits exactly.
+    .target(name: "CEngineKernels"),
     .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
     // The engine's kernels run 30-50x slower unoptimised, so `make test` builds the tests in
     // release (with -enable-testing): see docs/performance.md, "The build".
     .target(
-      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"]),
+      name: "AttnvizModel",
+      dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens", "CEngineKernels"]),
     .target(name: "AttnvizStyle"),
     .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(
@@ -100,7 +103,7 @@ let package = Package(
       name: "AttnvizTokensTests", dependencies: ["AttnvizTokens"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "AttnvizModelTests", dependencies: ["AttnvizModel"],
+      name: "AttnvizModelTests", dependencies: ["AttnvizModel", "CEngineKernels"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "AttnvizStyleTests", dependencies: ["AttnvizStyle"]),
     .testTarget(name: "AttnvizRenderTests", dependencies: ["AttnvizRender"]),

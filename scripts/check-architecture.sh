@@ -32,9 +32,15 @@ fi
 if grep -rlE '^import ArgumentParser' Sources | grep -v '^Sources/AttnvizCLI/'; then
   echo "only AttnvizCLI may import ArgumentParser"; status=1
 fi
-# C libraries stay behind the rasteriser.
-if grep -rlE '^import C[A-Z]' Sources --include=*.swift | grep -v '^Sources/AttnvizRender/'; then
-  echo "only AttnvizRender may import the C libraries"; status=1
+# C libraries stay behind the rasteriser; the engine's own C kernels behind the engine.
+if grep -rlE '^import C[A-Z]' Sources --include=*.swift | grep -v '^Sources/AttnvizRender/' \
+  | grep -vxF 'Sources/AttnvizModel/Engine/TransformerKernels.swift'; then
+  echo "only AttnvizRender may import the C libraries (and TransformerKernels.swift CEngineKernels)"
+  status=1
+fi
+if grep -rlE '^import CEngineKernels' Sources --include=*.swift \
+  | grep -vxF 'Sources/AttnvizModel/Engine/TransformerKernels.swift'; then
+  echo "CEngineKernels is called from TransformerKernels.swift alone"; status=1
 fi
 # Renderers and tables take labelled matrices and scenes, never the model or the tokenizers.
 if grep -rlE '^import Attnviz(Model|Tokens|Kit)$' Sources/AttnvizStyle Sources/AttnvizRender \

@@ -101,6 +101,32 @@ import Testing
     #expect(abs(weights[1][0][5][1] - plain.layers[1].weights[0][5, 1]) > 1e-9)
   }
 
+  /// `--ablate` reads the unablated prediction from the trace's own pass and starts the
+  /// ablated pass at the first ablated layer from that pass's stream: the same numbers, to the
+  /// bit, as two passes of their own (heads in the first layer, and in a later one only).
+  @Test(arguments: [
+    (AblationMode.zero, [HeadChoice(layer: 2, head: 3)]),
+    (.mean, [HeadChoice(layer: 2, head: 1), HeadChoice(layer: 2, head: 4)]),
+    (.zero, [HeadChoice(layer: 1, head: 2), HeadChoice(layer: 2, head: 4)]),
+  ])
+  func ablationReadsTheTracePass(mode: AblationMode, heads: [HeadChoice]) throws {
+    let model = try TransformerModel(folder: Self.qwen2)
+    let (trace, pass) = try model.trace(
+      Self.text, stepsLayer: 0, request: ForwardRequest(residuals: .all))
+    let ids = try traceIDs(trace)
+    let shared = try AblationRun(
+      model: model, trace: trace, ids: ids, heads: heads, mode: mode, target: nil, pass: pass)
+    let own = try AblationRun(
+      model: model, trace: trace, ids: ids, heads: heads, mode: mode, target: nil)
+    #expect(shared.rows.map(\.id) == own.rows.map(\.id))
+    #expect(shared.rows.map { [$0.before, $0.after] } == own.rows.map { [$0.before, $0.after] })
+    #expect(
+      [shared.target.before, shared.target.after] == [own.target.before, own.target.after])
+    #expect(shared.attentionChange == own.attentionChange)
+    #expect(shared.trace.layers == own.trace.layers)
+    #expect(shared.attentionChange.joined().contains { $0 > 0 } || heads[0].layer == 2)
+  }
+
   @Test func sweepMatchesOneAblationAtATime() throws {
     let (_, folder) = try run { $0.views = [.ablation] }
     defer { try? FileManager.default.removeItem(atPath: folder) }

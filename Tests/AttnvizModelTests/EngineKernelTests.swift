@@ -1,4 +1,5 @@
 import AttnvizMath
+import CEngineKernels
 import Foundation
 import Testing
 
@@ -28,6 +29,53 @@ import Testing
     #expect(linear(x, rows: t, weight: w, bias: b, outputs: outputs) == expected)
     let noBias = linear(x, rows: t, weight: w, bias: nil, outputs: outputs)
     #expect(zip(noBias, expected).enumerated().allSatisfy { $1.0 + b[$0 % outputs] == $1.1 })
+  }
+
+  /// Gaussians of mixed scale, so that a product summed in another order gives other bits.
+  func gaussians(_ count: Int, seed: UInt64) -> [Float] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<count).map { i in Float(rng.nextGaussian()) * (i % 7 == 0 ? 1000 : 0.001) }
+  }
+
+  /// The AVX kernels (CEngineKernels) give the bits of the Swift ones, `dot4` and `dot`, for
+  /// every width around the lanes and the real models' widths; the models' references then
+  /// hold on either. Runs where the CPU has AVX (x86-64 since 2011).
+  @Test(
+    .enabled(if: kernelsAVX, "the CPU has no AVX: only the Swift kernels run"),
+    arguments: [0, 1, 7, 8, 9, 15, 16, 17, 23, 31, 33, 64, 576, 896, 1536, 4864, 4867])
+  func avxKernelsGiveTheSwiftKernelsBits(count: Int) {
+    let n = 5
+    let x = gaussians(4 * count, seed: UInt64(count))
+    let w = gaussians(n * count, seed: UInt64(count) + 100)
+    var sums4 = [Float](repeating: .nan, count: 4 * n)
+    var sums1 = [Float](repeating: .nan, count: n)
+    x.withUnsafeBufferPointer { xs in
+      w.withUnsafeBufferPointer { ws in
+        guard let xp = xs.baseAddress ?? UnsafePointer(bitPattern: 16),
+          let wp = ws.baseAddress ?? UnsafePointer(bitPattern: 16)
+        else { return }
+        attnviz_dot4_avx(xp, count, wp, count, n, count, &sums4)
+        attnviz_dot1_avx(xp, wp, count, n, count, &sums1)
+        // The data tells the orders apart: `dot` and `dot4`, which add in different orders,
+        // differ somewhere on the wide rows.
+        if count >= 576 {
+          #expect(
+            (0..<n).contains {
+              dot(xp, wp + $0 * count, count: count)
+                != dot4(xp, stride: count, wp + $0 * count, count: count).0
+            })
+        }
+        for o in 0..<n {
+          let s = dot4(xp, stride: count, wp + o * count, count: count)
+          #expect(
+            [sums4[4 * o], sums4[4 * o + 1], sums4[4 * o + 2], sums4[4 * o + 3]].map(\.bitPattern)
+              == [s.0, s.1, s.2, s.3].map(\.bitPattern), "dot4, row \(o), width \(count)")
+          #expect(
+            sums1[o].bitPattern == dot(xp, wp + o * count, count: count).bitPattern,
+            "dot, row \(o), width \(count)")
+        }
+      }
+    }
   }
 
   @Test func normsAndActivations() {

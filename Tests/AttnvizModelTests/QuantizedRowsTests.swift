@@ -50,7 +50,16 @@ struct QuantizedRowsTests {
     ] {
       let matrix = try checkpoint.matrix(name)
       #expect(matrix.quantized?.order != nil, "\(name)")
-      #expect(matrix.values == (try checkpoint.float32(name)), "\(name)")
+      let floats = try checkpoint.float32(name)
+      #expect(matrix.values == floats, "\(name)")
+      // One token reads the permuted rows in place (CEngineKernels' quantised products).
+      let columns = try #require(matrix.quantized?.columns)
+      let rows = floats.count / columns
+      let x = Self.inputs(columns)
+      #expect(
+        linear(x, rows: 1, weight: matrix, bias: nil, outputs: rows).map(\.bitPattern)
+          == linear(x, rows: 1, weight: WeightMatrix(floats), bias: nil, outputs: rows)
+          .map(\.bitPattern), "\(name)")
     }
   }
 

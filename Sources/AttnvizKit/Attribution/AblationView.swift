@@ -29,17 +29,41 @@ struct AblationRun: Sendable {
     return request
   }
 
+  /// With `pass`, the trace's own pass when it kept the stream entering every layer: the
+  /// unablated logits come from its last row (the bits a pass of their own gives, through the
+  /// same head), and the ablated pass starts at the first ablated layer from the stream there
+  /// (nothing before it changes); without, two passes of their own over `ids`.
   init(
     model: TransformerModel, trace: AttentionTrace, ids: [Int], heads: [HeadChoice],
-    mode: AblationMode, target: Int?
+    mode: AblationMode, target: Int?, pass: ForwardOutput? = nil
   ) throws {
-    let (before, after) = try runModel {
-      (
-        try model.forward(ids: ids, request: ForwardRequest(logits: .last)),
-        try model.forward(ids: ids, request: Self.request(heads, mode))
+    let layers = model.config.layers
+    let c = model.config.hidden
+    let streams = pass?.residuals.flatMap {
+      $0.count == layers + 1 && $0.allSatisfy { $0.count == ids.count * c } ? $0 : nil
+    }
+    let first = heads.map(\.index.layer).min() ?? 0
+    let (beforeLogits, after) = try runModel {
+      guard let streams else {
+        let before = try model.forward(ids: ids, request: ForwardRequest(logits: .last))
+        return (before.logits, try model.forward(ids: ids, request: Self.request(heads, mode)))
+      }
+      var request = Self.request(heads, mode)
+      request.resume = ForwardRequest.Resume(layer: first, residual: streams[first])
+      var resumed = try model.forward(ids: ids, request: request)
+      // The layers before the first ablated one are the trace's (without explain's steps).
+      resumed.layers =
+        trace.layers.prefix(first).map {
+          LayerTrace(
+            weights: $0.weights, steps: nil, transformedNorms: $0.transformedNorms,
+            window: $0.window)
+        } + resumed.layers
+      return (
+        try model.logits(residual: Array(streams[layers][((ids.count - 1) * c)...]), rows: 1),
+        resumed
       )
     }
-    guard let beforeLogits = before.logits, let afterLogits = after.logits else {
+    guard let beforeLogits, let afterLogits = after.logits else {
       throw AttnvizError.failure("the model returned no logits")
     }
     let p = NextTokenDistribution(logits: beforeLogits)

@@ -37,7 +37,7 @@ extension VisualizeOptions {
 }
 
 /// Runs the prediction views the options ask for on the model that made `trace`; `pass` is
-/// what that run's pass kept for `--view credit` (`traceForViews`).
+/// what that run's pass kept for `--view credit` and `--ablate` (`traceForViews`).
 func runAttribution(
   _ trace: AttentionTrace, model: (any AttentionModel)?, options: VisualizeOptions,
   progress: any RunProgress, pass: ForwardOutput? = nil
@@ -53,14 +53,15 @@ func runAttribution(
   let target = try options.attribution.target.map { try targetTokenID($0, model: decoder) }
   if views.contains(.credit) {
     progress.stage("crediting the heads")
-    results.credit = try Credit(model: decoder, ids: ids, target: target, pass: pass)
+    results.credit = try Credit(
+      model: decoder, ids: ids, target: target, pass: pass?.headWrites == nil ? nil : pass)
   }
   let heads = try options.attribution.checked(against: model.info)
   if !heads.isEmpty {
     progress.stage("running with \(heads.count == 1 ? "1 head" : "\(heads.count) heads") ablated")
     results.ablation = try AblationRun(
       model: decoder, trace: trace, ids: ids, heads: heads, mode: options.attribution.ablateMode,
-      target: target)
+      target: target, pass: pass)
   }
   if views.contains(.ablation) {
     results.sweep = try AblationSweep(

@@ -52,8 +52,10 @@ extension ViewKind {
 
 /// The trace, and with `--view next` or `lens` what they need from the same pass: the residual
 /// stream (all layers for the lens, the last for the next token). With `--view credit` on a
-/// model that can be credited, the same pass also keeps what direct logit attribution reads
-/// (`attributed`), so the engine runs once. Other views: the plain trace.
+/// model that can be credited, the same pass also keeps what direct logit attribution reads,
+/// and with `--ablate` on a decoder the stream entering every layer (the unablated prediction,
+/// and where the ablated pass starts), both in `attributed`, so the engine runs the unablated
+/// text once. Other views: the plain trace.
 func traceForViews(
   _ options: VisualizeOptions, progress: any RunProgress,
   checkChoices: (ModelInfo) throws -> Void, estimate: @escaping (RunShape) -> MemoryEstimate
@@ -81,7 +83,11 @@ func traceForViews(
     ? (loaded.model as? TransformerModel).map {
       $0.predictsTokens && $0.hasAdditiveResidualStream
     } ?? false : false
-  guard predicts || options.chat != nil || credited else {
+  // --ablate's unablated prediction comes from this pass (`AblationRun`).
+  let ablating =
+    !options.attribution.ablate.isEmpty
+    && (loaded.model as? TransformerModel)?.predictsTokens == true
+  guard predicts || options.chat != nil || credited || ablating else {
     progress.stage("running the model")
     let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
     return (trace, loaded.model, nil, nil, nil)
@@ -102,6 +108,7 @@ func traceForViews(
   do {
     let input = try chat.map { try model.tokenize($0.text) } ?? loaded.input
     if credited { request.attribute(tokens: input.tokens.count) }
+    if ablating { request.residuals = .all }
     result = try model.trace(input, stepsLayer: 0, request: request)
   } catch {
     throw AttnvizError.from(error)
@@ -109,7 +116,7 @@ func traceForViews(
   guard result.trace.layers.allSatisfy(isSound) else {
     throw AttnvizError.failure("the attention overflowed (scores too large for floating point)")
   }
-  let attributed = credited ? result.output : nil
+  let attributed = credited || ablating ? result.output : nil
   guard predicts else { return (result.trace, model, nil, chat, attributed) }
   // The lens reads every layer's stream; the next token only the last (credit may have kept
   // them all).

@@ -1,3 +1,4 @@
+import CEngineKernels
 import Dispatch
 import Foundation
 
@@ -76,46 +77,87 @@ private struct LinearJob: @unchecked Sendable {
 
   func run(chunk c: Int) {
     let range = (c &* Self.chunk)..<min(outputs, (c &+ 1) &* Self.chunk)
-    if let quantized {
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: max(inputs, 1)) { scratch in
-        guard let row = scratch.baseAddress else { return }
-        for o in range {
-          quantized.row(o, into: row)
-          products(o..<(o &+ 1)) { _ in UnsafePointer(row) }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 &* Self.chunk) { buffer in
+      guard let sums = buffer.baseAddress else { return }
+      if let quantized, rows == 1, kernelsAVX2, fused(quantized, range, sums: sums) {
+        // One token (a decoding step): each block converted in registers and used at once.
+      } else if let quantized {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(inputs, 1)) { scratch in
+          guard let row = scratch.baseAddress else { return }
+          for o in range {
+            quantized.row(o, into: row)
+            products(o..<(o &+ 1), sums: sums) { _ in UnsafePointer(row) }
+          }
         }
+      } else if let weight {
+        // Tokens outer, weight rows inner: four tokens' inputs stay in the core's first-level
+        // cache while the chunk's weight rows (a few tens of KB) are read for them, so a batch
+        // of many rows (the ablation sweep's) is not bound by reading its inputs again for
+        // every output. Each product is the same call on the same numbers in either order.
+        products(range, sums: sums) { weight + ($0 &* inputs) }
       }
-    } else if let weight {
-      // Tokens outer, weight rows inner: four tokens' inputs stay in the core's first-level
-      // cache while the chunk's weight rows (a few tens of KB) are read for them, so a batch of
-      // many rows (the ablation sweep's) is not bound by reading its inputs again for every
-      // output. Each product is the same call on the same numbers in either order.
-      products(range) { weight + ($0 &* inputs) }
     }
   }
 
+  /// The one token's outputs `columns` from the stored blocks (CEngineKernels), the bits the
+  /// row-sized scratch path gives; false, computing nothing, for a type with no such kernel.
+  private func fused(_ q: QuantizedRows, _ columns: Range<Int>, sums: UnsafeMutablePointer<Float>)
+    -> Bool
+  {
+    let done = withOrder(q.order) { order in
+      attnviz_qdot1_avx2(
+        Int32(truncatingIfNeeded: q.type.id), q.base, q.rowBytes, order, columns.lowerBound,
+        columns.count, q.columns / q.type.block, x, sums)
+    }
+    guard done != 0 else { return false }
+    for (j, o) in columns.enumerated() { out[o] = sums[j] + (bias?[o] ?? 0) }
+    return true
+  }
+
   /// Output columns `columns` for every token: x[i]·w[o] + b[o], each segment's rows four at a
-  /// time from its first, then one at a time.
+  /// time from its first, then one at a time. The weight rows of `columns` are `inputs` floats
+  /// apart from `wRow(columns.lowerBound)`; `sums` holds 4 · `chunk` floats. With AVX the same
+  /// products run in engine_kernels.c, in the same order (`EngineKernelTests`).
   @inline(__always)
-  private func products(_ columns: Range<Int>, _ wRow: (Int) -> UnsafePointer<Float>) {
+  private func products(
+    _ columns: Range<Int>, sums: UnsafeMutablePointer<Float>,
+    _ wRow: (Int) -> UnsafePointer<Float>
+  ) {
+    let n = columns.count
+    let first = columns.lowerBound
     var start = 0
     while start < rows {
       let end = start &+ segment
       var i = start
       // Four tokens at a time: each weight load serves four products.
       while i &+ 4 <= end {
-        for o in columns {
-          let b = bias?[o] ?? 0
-          let s = dot4(x + (i &* inputs), stride: inputs, wRow(o), count: inputs)
-          out[i &* outputs &+ o] = s.0 + b
-          out[(i &+ 1) &* outputs &+ o] = s.1 + b
-          out[(i &+ 2) &* outputs &+ o] = s.2 + b
-          out[(i &+ 3) &* outputs &+ o] = s.3 + b
+        if kernelsAVX {
+          attnviz_dot4_avx(x + (i &* inputs), inputs, wRow(first), inputs, n, inputs, sums)
+          for j in 0..<n {
+            let b = bias?[first &+ j] ?? 0
+            for r in 0..<4 { out[(i &+ r) &* outputs &+ first &+ j] = sums[4 &* j &+ r] + b }
+          }
+        } else {
+          for o in columns {
+            let b = bias?[o] ?? 0
+            let s = dot4(x + (i &* inputs), stride: inputs, wRow(o), count: inputs)
+            out[i &* outputs &+ o] = s.0 + b
+            out[(i &+ 1) &* outputs &+ o] = s.1 + b
+            out[(i &+ 2) &* outputs &+ o] = s.2 + b
+            out[(i &+ 3) &* outputs &+ o] = s.3 + b
+          }
         }
         i &+= 4
       }
       while i < end {
-        for o in columns {
-          out[i &* outputs &+ o] = dot(x + (i &* inputs), wRow(o), count: inputs) + (bias?[o] ?? 0)
+        if kernelsAVX {
+          attnviz_dot1_avx(x + (i &* inputs), wRow(first), inputs, n, inputs, sums)
+          for j in 0..<n { out[i &* outputs &+ first &+ j] = sums[j] + (bias?[first &+ j] ?? 0) }
+        } else {
+          for o in columns {
+            out[i &* outputs &+ o] =
+              dot(x + (i &* inputs), wRow(o), count: inputs) + (bias?[o] ?? 0)
+          }
         }
         i &+= 1
       }
@@ -123,6 +165,21 @@ private struct LinearJob: @unchecked Sendable {
     }
   }
 }
+
+/// `order`'s elements for C (nil: rows in stored order).
+@inline(__always)
+private func withOrder<R>(_ order: [Int]?, _ body: (UnsafePointer<Int>?) -> R) -> R {
+  guard let order else { return body(nil) }
+  return order.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// Whether this CPU runs the quantised one-token products of CEngineKernels (AVX2's integer
+/// lanes unpack the blocks; the arithmetic is GGMLDequantize's, then `dot`'s).
+let kernelsAVX2 = attnviz_kernels_avx2() != 0
+
+/// Whether this CPU runs the AVX versions of `dot4` and `dot` (CEngineKernels): the same
+/// products in the same order, each eight-lane step one instruction instead of two.
+let kernelsAVX = attnviz_kernels_avx() != 0
 
 /// Σ a[k]·b[k] over `count` contiguous floats.
 @inline(__always)
