@@ -62,6 +62,12 @@ struct ByteTable: Sendable {
     return nil
   }
 
+  /// The entry number of `key`'s UTF-8 bytes, or nil.
+  func entry(_ key: String) -> Int? {
+    var key = key
+    return key.withUTF8 { entry(UnsafeRawBufferPointer($0)) }
+  }
+
   /// The value of the key `bytes`, or nil.
   func value(_ bytes: UnsafeRawBufferPointer) -> Int? { entry(bytes).map { values[$0] } }
 

@@ -352,17 +352,27 @@ extension HFTokenizer {
     _ gguf: GGUFMetadata, types: [Int], spellings: [String], byteLevel: Bool
   ) -> [AddedToken] {
     let tokens = gguf.tokens
-    // Whether the vocabulary spells `token` (a user-defined token): its own spelling does
-    // unless the builder re-spelled it; only then are all spellings put in a table, once.
-    var spelled: ByteTable?
-    func isSpelled(_ token: String, id: Int) -> Bool {
-      if spellings[id].utf8.elementsEqual(token.utf8) { return true }
-      if spelled == nil {
-        var table = ByteTable(capacity: spellings.count)
-        for (id, spelling) in spellings.enumerated() { table.insert(spelling, value: id) }
-        spelled = table
+    // Whether the vocabulary spells a user-defined token as the file does: its own spelling
+    // does unless the builder re-spelled it (Gemma's runs of spaces as ▁). Only those few are
+    // looked for, in one pass over the spellings; a table of all 262,144 cost 8 % of a run.
+    var respelled = ByteTable(capacity: 16)
+    for (id, type) in types.enumerated()
+    where type == GGUFTokenType.userDefined.rawValue && spellings.indices.contains(id)
+      && !spellings[id].utf8.elementsEqual(tokens[id].utf8)
+    {
+      respelled.insert(tokens[id], value: id)
+    }
+    var spelledAsInFile = [Bool](repeating: false, count: respelled.count)
+    if respelled.count > 0 {
+      for spelling in spellings {
+        if let entry = respelled.entry(spelling) { spelledAsInFile[entry] = true }
       }
-      return spelled?.value(token) != nil
+    }
+    func isSpelled(_ token: String, id: Int) -> Bool {
+      if spellings.indices.contains(id), spellings[id].utf8.elementsEqual(token.utf8) {
+        return true
+      }
+      return respelled.entry(token).map { spelledAsInFile[$0] } ?? false
     }
     var added: [AddedToken] = []
     var seen = Set<Int>()
