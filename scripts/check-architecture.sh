@@ -48,10 +48,10 @@ if grep -rnE 'isatty|STDIN_FILENO|STDOUT_FILENO|FileHandle\.standard|Thread \{' 
   echo "process I/O belongs in AttnvizTerminal or AttnvizCLI"; status=1
 fi
 # Nor its environment or arguments: the executable reads them once and passes them down in the
-# run's RunContext. (AttnvizTerminal is the process's edge; AttnvizRender's font search still
-# reads $HOME.)
+# run's RunContext. (AttnvizTerminal is the process's edge; the font search takes the home
+# folder from the run's figure options.)
 if grep -rnE 'ProcessInfo\.processInfo\.(environment|arguments)|CommandLine\.|getenv\(' \
-  $(ls -d Sources/*/ | grep -vE '^Sources/(AttnvizTerminal|AttnvizCLI|attnviz|AttnvizRender)/$'); then
+  $(ls -d Sources/*/ | grep -vE '^Sources/(AttnvizTerminal|AttnvizCLI|attnviz)/$'); then
   echo "the environment and the arguments are read by the executable and passed in a RunContext"
   status=1
 fi

@@ -73,7 +73,7 @@ struct DeckCommand: RunCommand {
     if !quiet { progress("slides.html and slides.pdf") }
     let files =
       figures.flatMap(\.files) + deckIndexFiles(deck, figures: figures)
-      + (try deckSlideFiles(deck, figures: figures))
+      + (try deckSlideFiles(deck, figures: figures, fontHome: context.environment["HOME"]))
     let written = try output.write(files)
     succeeded = true
     if !quiet { progress("wrote \(written.count) files in \(displayPath(out))") }

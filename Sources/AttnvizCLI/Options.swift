@@ -131,6 +131,7 @@ struct FigureOptionGroup: ParsableArguments {
     options.title = title
     options.subtitle = subtitle
     options.command = context.command
+    options.fontHome = context.environment["HOME"]
   }
 }
 

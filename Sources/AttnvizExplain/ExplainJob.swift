@@ -147,7 +147,7 @@ func explainFiles(
         text: explainText(steps, heading: names.heading, options: plain, weightsMap: nil)))
   }
   guard needsScenes else { return files }
-  let fonts = try loadFonts(options.figure.fontPath)
+  let fonts = try loadFonts(options.figure)
   let style = figureStyle(options.figure)
   // The slides draw their own figures; the step figures only for png and svg. A step whose
   // panels do not fit one slide has several figures, `step-05-rotation-1.png`, `-2`, ….

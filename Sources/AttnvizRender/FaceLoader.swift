@@ -16,15 +16,16 @@ struct FaceLoader {
 
   init(library: FreeTypeLibrary) { self.library = library }
 
-  mutating func openAll(fontPath: String?, searchSystemFonts: Bool) throws {
+  mutating func openAll(fontPath: String?, searchSystemFonts: Bool, home: String?) throws {
     if let fontPath {
       let user = try openUserFont(at: fontPath)
       add(user, role: "regular (--font)", toRegular: true, toBold: false)
       let bold = try openUserFont(at: fontPath, synthesizeBold: true)
       add(bold, role: "bold (--font, thickened)", toRegular: false, toBold: true)
     }
-    let regularPath = searchSystemFonts ? FontSearch.path(of: FontSearch.regularName) : nil
-    let boldPath = searchSystemFonts ? FontSearch.path(of: FontSearch.boldName) : nil
+    let regularPath =
+      searchSystemFonts ? FontSearch.path(of: FontSearch.regularName, home: home) : nil
+    let boldPath = searchSystemFonts ? FontSearch.path(of: FontSearch.boldName, home: home) : nil
     let regular = try openDejaVu(path: regularPath, bold: false)
     let bold = try openDejaVu(path: boldPath, bold: true)
     regularDejaVu = add(regular, role: "regular", toRegular: true, toBold: false)
@@ -33,8 +34,9 @@ struct FaceLoader {
     // when the system has regular but only the subset is left for bold.
     boldChain.append(regularDejaVu)
     guard searchSystemFonts else { return }
+    let installed = FontSearch.installed(home: home)
     for name in FontSearch.fallbackNames {
-      guard let path = FontSearch.installed[name], let face = try? openFile(at: path) else {
+      guard let path = installed[name], let face = try? openFile(at: path) else {
         continue
       }
       add(face, role: "fallback", toRegular: true, toBold: true)

@@ -14,9 +14,11 @@ enum FontSearch {
     "DroidSansFallback.ttf", "NotoSans-Regular.ttf", "FreeSans.ttf", "unifont.otf",
   ]
 
-  static var folders: [String] {
+  /// The system's font folders, then the user's under `home` (the caller's `HOME`: the library
+  /// does not read the process environment).
+  static func folders(home: String?) -> [String] {
     var result = ["/usr/share/fonts", "/usr/local/share/fonts"]
-    if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty {
+    if let home, !home.isEmpty {
       result.append(home + "/.fonts")
       result.append(home + "/.local/share/fonts")
     }
@@ -24,8 +26,20 @@ enum FontSearch {
   }
 
   /// Every font file under the font folders, by file name → first path in sorted order.
-  /// Walked once per process.
-  static let installed: [String: String] = {
+  /// Walked once per process and home folder.
+  static func installed(home: String?) -> [String: String] {
+    cacheLock.lock()
+    defer { cacheLock.unlock() }
+    if let known = cache[home ?? ""] { return known }
+    let found = walk(folders(home: home))
+    cache[home ?? ""] = found
+    return found
+  }
+
+  private static let cacheLock = NSLock()
+  nonisolated(unsafe) private static var cache: [String: [String: String]] = [:]
+
+  private static func walk(_ folders: [String]) -> [String: String] {
     var found: [String: String] = [:]
     let manager = FileManager.default
     for folder in folders {
@@ -43,12 +57,12 @@ enum FontSearch {
       }
     }
     return found
-  }()
+  }
 
   /// The path of the installed font called `name`, preferring Debian's usual DejaVu folder.
-  static func path(of name: String) -> String? {
+  static func path(of name: String, home: String?) -> String? {
     let usual = usualFolder + "/" + name
     if FileManager.default.isReadableFile(atPath: usual) { return usual }
-    return installed[name]
+    return installed(home: home)[name]
   }
 }

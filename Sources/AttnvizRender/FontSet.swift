@@ -34,9 +34,11 @@ public final class FontSet: TextMeasuring, @unchecked Sendable {
   ///     be read or is not a scalable font. Its regular face is thickened for bold text.
   ///   - searchSystemFonts: false uses only `fontPath` and the built-in DejaVu subset (tests,
   ///     and output that must not depend on what is installed).
-  public init(fontPath: String? = nil, searchSystemFonts: Bool = true) throws {
+  ///   - home: the user's home folder, whose `.fonts` and `.local/share/fonts` are searched
+  ///     after the system's folders (nil: the system's only).
+  public init(fontPath: String? = nil, searchSystemFonts: Bool = true, home: String? = nil) throws {
     var opened = FaceLoader(library: try FreeTypeLibrary())
-    try opened.openAll(fontPath: fontPath, searchSystemFonts: searchSystemFonts)
+    try opened.openAll(fontPath: fontPath, searchSystemFonts: searchSystemFonts, home: home)
     faces = opened.faces
     regularChain = opened.regularChain
     boldChain = opened.boldChain

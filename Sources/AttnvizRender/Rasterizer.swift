@@ -164,7 +164,12 @@ extension PixelTarget {
       let holeRow = hole.map { DeviceBox.overlap($0.y0, $0.y1, y) } ?? 0
       if holeRow == 0 {
         let alpha = alphaUnits(color, coverage: rowCover)
-        for x in fullLeft..<fullRight { blend(pixel(x, y), color, alpha: alpha) }
+        if alpha >= fullAlpha {
+          // An opaque run (most of every heatmap cell): what `blend` would write, stored at once.
+          fillOpaque(row: y, columns: fullLeft..<fullRight, color: color)
+        } else {
+          for x in fullLeft..<fullRight { blend(pixel(x, y), color, alpha: alpha) }
+        }
         blendEdge(columns: left..<fullLeft, row: y, rowCover: rowCover, box: box, color: color)
         blendEdge(columns: fullRight..<right, row: y, rowCover: rowCover, box: box, color: color)
         continue
@@ -175,6 +180,15 @@ extension PixelTarget {
         blend(pixel(x, y), color, alpha: alphaUnits(color, coverage: cover))
       }
     }
+  }
+
+  /// Sets the pixels of one row to the opaque colour: the bytes `blend` writes at full alpha.
+  private func fillOpaque(row y: Int, columns: Range<Int>, color: RGBA) {
+    guard !columns.isEmpty else { return }
+    let pattern = UInt32(color.r) | UInt32(color.g) << 8 | UInt32(color.b) << 16 | 255 << 24
+    UnsafeMutableRawPointer(pixel(columns.lowerBound, y))
+      .bindMemory(to: UInt32.self, capacity: columns.count)
+      .update(repeating: pattern.littleEndian, count: columns.count)
   }
 
   @inline(__always)

@@ -24,15 +24,10 @@ public func headEffectFigure(
     format: { signed ? formatSigned($0, decimals: 2) : formatFixed($0, decimals: 2) },
     panelTitle: nil)
   let grid = drawValueGrid(spec, style: style, into: &canvas)
+  // Ink around a white ring, as the heatmaps' callouts: visible on the darkest cell too.
   for (layer, head) in outlined
   where values.indices.contains(layer) && values[layer].indices.contains(head) {
-    canvas.rect(
-      RectItem(
-        x: grid.x + Double(head) * grid.cellWidth + 1,
-        y: grid.y + Double(layer) * grid.cellHeight
-          + 1, width: grid.cellWidth - 2, height: grid.cellHeight - 2, fill: .clear,
-        stroke: textColor(on: spec.scale.color(values[layer][head])), strokeWidth: 2,
-        role: "outline"))
+    drawCellOutline(row: layer, column: head, grid: grid, role: "outline", into: &canvas)
   }
   drawCaption(caption, style: style, into: &canvas)
   return frameFigure(body: canvas, title: title, notes: [], style: style, measurer: measurer)

@@ -166,7 +166,8 @@ func headsFigure(
   drawColorBar(
     scale, x: whole.maxX + 18, y: whole.y, height: whole.height,
     showsMasked: first.isCausal && first.matrix.columns > 1, style: style,
-    label: first.kind == .probabilities ? "attention weight" : nil, into: &canvas)
+    label: first.kind == .probabilities ? style.unitScaleLabel ?? "attention weight" : nil,
+    into: &canvas)
   drawAxisTitles(
     row: style.rowAxisTitle.map { AxisTitle($0) }
       ?? (tokenColumns ? AxisTitle("Query (attending token)", short: "Query") : AxisTitle("Token")),
@@ -223,7 +224,8 @@ func headsLayout(
 /// head, or the callout's cell), visible on bright and dark cells alike; at least `minimum`
 /// px around a tiny (pooled) cell, so it shows.
 func drawCellOutline(
-  row: Int, column: Int, grid: GridGeometry, minimum: Double = 8, into canvas: inout Canvas
+  row: Int, column: Int, grid: GridGeometry, minimum: Double = 8, role: String = "callout-mark",
+  into canvas: inout Canvas
 ) {
   let width = max(grid.cellWidth, minimum)
   let height = max(grid.cellHeight, minimum)
@@ -233,11 +235,11 @@ func drawCellOutline(
   canvas.rect(
     RectItem(
       x: x, y: y, width: width, height: height, fill: .clear, stroke: FigureStyle.ink,
-      strokeWidth: ring * 2, role: "callout-mark"))
+      strokeWidth: ring * 2, role: role))
   canvas.rect(
     RectItem(
       x: x + ring * 1.5, y: y + ring * 1.5, width: width - ring * 3, height: height - ring * 3,
-      fill: .clear, stroke: .white, strokeWidth: ring, role: "callout-mark"))
+      fill: .clear, stroke: .white, strokeWidth: ring, role: role))
 }
 
 /// Brackets over the panels of one row, one per run of heads sharing a key/value head.

@@ -104,7 +104,7 @@ private func decoderWalk(_ model: TransformerModel, text: String, layer: Int = 0
     let model = try TransformerModel(folder: modelFixture("engine/llama").path)
     let (walk, reading) = try decoderWalk(model, text: "The cat sat on the mat.")
     let step = try #require(walk.list.last)
-    let fonts = try loadFonts(nil)
+    let fonts = try loadFonts(FigureOptions())
     let style = FigureStyle()
     let scenes = explainFigures(step, subtitle: "s", style: style, measurer: fonts)
     #expect(scenes.count == 2)

@@ -90,4 +90,18 @@ struct FontSetTests {
         == Fonts.system.width(of: "\u{2205}", size: 10, weight: .regular))
     #expect(fonts.hasGlyph(for: "\u{2205}"))
   }
+
+  @Test("the user's font folders are searched only under the home folder the caller gives")
+  func homeFontFolders() throws {
+    let home = FileManager.default.temporaryDirectory
+      .appendingPathComponent("attnviz-font-home-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: home) }
+    let folder = home.appendingPathComponent(".local/share/fonts")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let font = folder.appendingPathComponent("AttnvizTestOnly-Regular.ttf")
+    try Data([0]).write(to: font)
+    #expect(FontSearch.folders(home: nil) == ["/usr/share/fonts", "/usr/local/share/fonts"])
+    #expect(FontSearch.installed(home: home.path)["AttnvizTestOnly-Regular.ttf"] == font.path)
+    #expect(FontSearch.installed(home: nil)["AttnvizTestOnly-Regular.ttf"] == nil)
+  }
 }

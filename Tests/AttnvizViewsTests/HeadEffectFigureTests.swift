@@ -13,13 +13,14 @@ import Testing
       title: title, caption: ["the rule"], style: FigureStyle(), measurer: measurer)
     let cells = scene.texts("annotation").map(\.string)
     #expect(cells == ["0.50", "−0.25", "0.00", "0.10", "−1.00", "0.02", "3.00", "−2.00"])
-    // Outlines frame exactly the named cells.
+    // Outlines frame exactly the named cells: ink on the cell's edge around a white ring inside
+    // it, so the darkest cell shows its outline too.
     let outlines = scene.rects("outline")
     let grid = scene.rects("cell")
-    #expect(outlines.count == 2)
-    for (outline, index) in zip(outlines, [4, 0]) {
-      #expect(
-        abs(outline.x - grid[index].x - 1) < 1e-9 && abs(outline.y - grid[index].y - 1) < 1e-9)
+    #expect(outlines.map(\.stroke) == [FigureStyle.ink, .white, FigureStyle.ink, .white])
+    for (outline, index) in zip(outlines.filter { $0.stroke == FigureStyle.ink }, [4, 0]) {
+      #expect(outline.x == grid[index].x && outline.y == grid[index].y)
+      #expect(outline.width == grid[index].width && outline.height == grid[index].height)
     }
     // The scale fits the heads (±1): the MLP's −2 takes the same end colour as the head's −1,
     // and 0.50 sits between.

@@ -104,10 +104,14 @@ def byte_level_tokenizer():
 def convert(work, outfile, pre=None):
     """llama.cpp's converter on the folder. `pre`: the tokenizer.ggml.pre to write for a
     byte-level vocabulary the converter cannot recognise by its hash (a freshly trained one);
-    only that name is forced, the tensors are laid out by the converter itself."""
+    only that name is forced, the tensors are laid out by the converter itself. The model's
+    name is given (the converter would take the temporary folder's random name), so the same
+    weights make the same file."""
     converter = os.environ["CONVERTER"]
     env = dict(os.environ, PYTHONPATH=f"{converter}/gguf-py")
-    argv = ["convert_hf_to_gguf.py", work, "--outtype", "f32", "--outfile", outfile]
+    name = os.path.splitext(os.path.basename(outfile))[0]
+    argv = ["convert_hf_to_gguf.py", work, "--outtype", "f32", "--outfile", outfile,
+            "--model-name", name]
     code = (f"import sys, runpy; sys.path[:0] = [{converter!r}, {converter + '/gguf-py'!r}]; "
             + (f"import conversion.base as b; b.TextModel.get_vocab_base_pre = "
                f"lambda self, t: {pre!r}; " if pre else "")

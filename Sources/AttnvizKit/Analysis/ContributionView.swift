@@ -102,6 +102,9 @@ func contributionScene(
   let panels = [summary.layerContribution.weights, summary.layerContribution.shares].map {
     selection.labeled(selection.restrict($0))
   }
+  // One colour bar serves both panels: a weight on the left, a share of the row on the right.
+  var style = style
+  style.unitScaleLabel = "weight · share of the row"
   return (
     stem,
     headsFigure(

@@ -9,8 +9,12 @@ import Foundation
 /// without its empty margins (a `--preset slide` figure is padded to 16:9; on a slide with a
 /// title and a caption that padding would only shrink it), and its PNG goes into the PDF as it
 /// is, so it stays as sharp as the file.
-public func deckSlideFiles(_ deck: Deck, figures: [DeckFigure]) throws -> [OutputFile] {
-  let fonts = try loadFonts(nil)
+public func deckSlideFiles(_ deck: Deck, figures: [DeckFigure], fontHome: String? = nil) throws
+  -> [OutputFile]
+{
+  var fontOptions = FigureOptions()
+  fontOptions.fontHome = fontHome
+  let fonts = try loadFonts(fontOptions)
   var slides: [SlideShow.Slide] = []
   var pdf = PDFDocument(title: deck.title)
   let total = figures.reduce(0) { $0 + max(1, $1.images.count) }

@@ -135,7 +135,7 @@ func generationFigureFiles(
   let png = options.formats.contains(.png)
   let svg = options.formats.contains(.svg)
   guard png || svg, !document.steps.isEmpty else { return [] }
-  let fonts = try loadFonts(options.figure.fontPath)
+  let fonts = try loadFonts(options.figure)
   let style = figureStyle(options.figure)
   progress.stage("laying out figures")
   var scenes: [(stem: String, scene: Scene)] = [

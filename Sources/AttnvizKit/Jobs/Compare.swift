@@ -106,7 +106,7 @@ public func compare(_ options: CompareOptions, progress: any RunProgress = Silen
   }
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
-    let fonts = try loadFonts(options.figure.fontPath)
+    let fonts = try loadFonts(options.figure)
     var style = figureStyle(options.figure)
     // Equal cells in every panel, small enough that the largest panel still fits the row.
     let largest = matrices.map(\.matrix.rows).max() ?? 1

@@ -48,7 +48,7 @@ public func positionalEncodingJob(_ options: PositionalEncodingOptions) throws -
   }
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
-    let fonts = try loadFonts(options.figure.fontPath)
+    let fonts = try loadFonts(options.figure)
     let style = figureStyle(options.figure)
     let generated = positionalEncodingFigure(
       pe,

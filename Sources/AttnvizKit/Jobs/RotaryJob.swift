@@ -41,7 +41,7 @@ public func rotaryJob(_ options: RotaryOptions) throws -> RunReport {
   let theta = trimmedNumber(options.base)
   var files: [OutputFile] = []
   if options.formats.contains(.png) || options.formats.contains(.svg) {
-    let fonts = try loadFonts(options.figure.fontPath)
+    let fonts = try loadFonts(options.figure)
     let style = figureStyle(options.figure)
     let angles = rotaryAnglesFigure(
       rope, positions: options.positions,

@@ -125,7 +125,7 @@ public func translateJob(_ options: TranslateOptions, progress: any RunProgress 
   let wantsSVG = options.formats.contains(.svg)
   if wantsPNG || wantsSVG {
     progress.stage("laying out figures")
-    let fonts = try loadFonts(figure.fontPath)
+    let fonts = try loadFonts(figure)
     let style = figureStyle(figure)
     var scenes = translationScenes(view, translator: translator, style: style, measurer: fonts)
       .filter { options.figures.contains($0.figure) }.map { (stem: $0.stem, scene: $0.scene) }

@@ -60,6 +60,9 @@ public struct FigureOptions: Equatable, Sendable {
   /// Cell size in logical pixels, or nil to adapt to the token count.
   public var cellSize: Double?
   public var fontPath: String?
+  /// The user's home folder (the run's `HOME`), whose font folders are searched after the
+  /// system's for scripts DejaVu lacks; nil: the system's folders only.
+  public var fontHome: String?
   /// `--focus WORD|INDEX` for the lines view (index 1-based, as displayed).
   public var focus: String?
   /// `--callout K`: how many of the focused token's strongest keys the caption line under the

@@ -84,9 +84,11 @@ final class ResultSlots<Value>: @unchecked Sendable {
   }
 }
 
-package func loadFonts(_ path: String?) throws -> FontSet {
+/// The fonts of a run's figures: `--font`, then DejaVu, then the fallbacks installed on the
+/// system or in the user's font folders.
+package func loadFonts(_ figure: FigureOptions) throws -> FontSet {
   do {
-    return try FontSet(fontPath: path)
+    return try FontSet(fontPath: figure.fontPath, home: figure.fontHome)
   } catch {
     throw AttnvizError.failure("\(error)")
   }

@@ -44,7 +44,7 @@ func predictionOutputs(
         text: predictionsJSON(predictions, trace: trace, precision: options.jsonPrecision)))
   }
   if options.formats.contains(.png) || options.formats.contains(.svg) {
-    let fonts = try loadFonts(options.figure.fontPath)
+    let fonts = try loadFonts(options.figure)
     let style = figureStyle(options.figure)
     var scenes: [(stem: String, scene: Scene)] = []
     if views.contains(.next) {

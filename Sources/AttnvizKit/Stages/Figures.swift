@@ -15,7 +15,7 @@ func figureFiles(
   let wantsPNG = options.formats.contains(.png)
   let wantsSVG = options.formats.contains(.svg)
   guard wantsPNG || wantsSVG else { return [] }
-  let fonts = try loadFonts(options.figure.fontPath)
+  let fonts = try loadFonts(options.figure)
   var style = figureStyle(options.figure)
   style.explainsSpaceMark = true
   progress.stage("laying out figures")
