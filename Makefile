@@ -1,8 +1,11 @@
 # attnviz — make targets
 #
 #   make demo       build and run the main job on the lecture sentence (figures in attnviz-out/)
-#   make test       lint, then unit, parse and end-to-end tests (installs missing Debian packages),
-#                   then the browser tests (make test-page)
+#   make test       lint, then unit, parse and end-to-end tests in a release build with testable
+#                   imports (make test-build, in .build-test/; installs missing Debian packages),
+#                   then the man page check and the browser tests (make test-page)
+#   make test-build that build alone; then `swift test --skip-build --scratch-path .build-test
+#                   -c release --filter NAME` runs one suite (plain `swift test` runs them in debug)
 #   make lint       swift format lint --strict (.swift-format: 100 columns, 2 spaces, no force
 #                   unwrap or force try outside Tests/) and scripts/check-architecture.sh (the
 #                   module graph of docs/architecture.md, import rules); make format rewrites
@@ -37,7 +40,7 @@ include mk/model.mk
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
 .PHONY: bench-engine bench-translation
 .PHONY: lint format
-.PHONY: build-static man check-man test-install test-page fuzz fuzz-build test-sanitize
+.PHONY: build-static man check-man test-install test-page fuzz fuzz-build test-sanitize test-build
 
 all: build
 
@@ -50,9 +53,24 @@ build:
 demo: deps build
 	$(BIN) "$(DEMO_TEXT)"
 
-test: deps lint
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+# The tests run in a release build: the engine's kernels run 30-50x slower unoptimised, and the
+# real-model suites (SmolLM2, Qwen2.5, Gemma 3, MiniLM, the Marian translators) trace their models
+# hundreds of times. `swift build` turns testable imports on only in debug, hence -enable-testing;
+# -DATTNVIZ_TEST_HOOKS keeps the one test hook a debug build has (the pause between renames that
+# SignalDuringRenamesTests aims at). Its own scratch folder, .build-test/: every module's flags
+# differ from `make build`'s static release build, so sharing .build/release would make each
+# recompile everything the other built. A plain `swift test` still builds and runs everything in
+# debug (correct, but the engine is slow there). See docs/performance.md, "The build".
+TEST_BUILD = .build-test
+TEST_SCRATCH = --scratch-path $(TEST_BUILD) -c release
+TEST_SWIFTC = -Xswiftc -enable-testing -Xswiftc -DATTNVIZ_TEST_HOOKS
+TEST_BIN = $(TEST_BUILD)/release/attnviz
+
+test-build: deps
+	$(SWIFT) build --build-tests $(TEST_SCRATCH) $(TEST_SWIFTC)
+
+test: deps lint test-build
+	$(SWIFT) test --skip-build $(TEST_SCRATCH)
 	$(MAKE) check-man
 	$(MAKE) test-page
 
@@ -65,7 +83,7 @@ test: deps lint
 PAGE_PYTHON ?=
 PAGE_TEST_OUT ?= .build/page-test
 test-page:
-	$(SWIFT) build
+	$(SWIFT) build $(TEST_SCRATCH) $(TEST_SWIFTC) --product attnviz
 	@if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "test-page: SKIPPED: the browser tests need chromium and chromium-driver (apt-get install chromium chromium-driver)"; \
 	  [ "$$ATTNVIZ_REQUIRE_BROWSER" != 1 ] || exit 1; \
@@ -80,9 +98,9 @@ test-page:
 	fi; \
 	rm -rf $(PAGE_TEST_OUT); \
 	status=0; \
-	$$py scripts/browser/test_page.py --attnviz .build/debug/attnviz --model $(MODEL_DIR) \
+	$$py scripts/browser/test_page.py --attnviz $(TEST_BIN) --model $(MODEL_DIR) \
 	  --out $(PAGE_TEST_OUT) || status=1; \
-	$$py scripts/browser/test_translation_page.py --attnviz .build/debug/attnviz \
+	$$py scripts/browser/test_translation_page.py --attnviz $(TEST_BIN) \
 	  --translator $(dir $(MODEL_DIR))firefox-en-pt --out $(PAGE_TEST_OUT)/translation || status=1; \
 	exit $$status
 
@@ -111,7 +129,7 @@ deps:
 	fi
 
 clean:
-	rm -rf .build .build-fuzz .build-sanitize attnviz-out
+	rm -rf .build $(TEST_BUILD) .build-fuzz .build-sanitize attnviz-out
 
 # The gallery: figures in samples/<name>/ and docs/gallery.md, from scripts/make-samples.sh.
 samples: build model
@@ -130,16 +148,19 @@ check-samples: samples
 # completions from the binary itself, both from the same option definitions as --help.
 # The page is committed (docs/attnviz.1), so `make install` needs nothing but the static release
 # build `make build` (and `make demo`) made: no second compile. `make man` regenerates it: the
-# plugin builds its own attnviz in debug (without --static-swift-stdlib, so the release binary
-# install copies stays the one `make build` made), and scripts/finish-man-page.sh adds what the
-# plugin leaves out (defaults, ENVIRONMENT, FILES, EXAMPLES, SEE ALSO, a SYNOPSIS with the
-# subcommands), from the same binary's help. `make check-man` (run by `make test`, after the
-# debug build it reuses) fails when the committed page differs from a fresh one in anything but
-# its date, which is the last commit's when it was made.
+# plugin builds attnviz in the test build's configuration and flags (.build-test/, so it reuses
+# what `make test-build` compiled, and the release binary install copies stays the one
+# `make build` made), and scripts/finish-man-page.sh adds what the plugin leaves out (defaults,
+# ENVIRONMENT, FILES, EXAMPLES, SEE ALSO, a SYNOPSIS with the subcommands), from the same
+# binary's help. `make check-man` (run by `make test`, after the test build it reuses) fails when
+# the committed page differs from a fresh one in anything but its date, which is the last
+# commit's when it was made.
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null | grep . || echo 2026-01-01)
-GENERATED_MAN_PAGE = .build/plugins/GenerateManual/outputs/attnviz/attnviz.1
+GENERATE_MANUAL = $(SWIFT) package $(TEST_SCRATCH) $(TEST_SWIFTC) generate-manual \
+  --configuration release --date $(MAN_DATE)
+GENERATED_MAN_PAGE = $(TEST_BUILD)/plugins/GenerateManual/outputs/attnviz/attnviz.1
 MAN_PAGE = docs/attnviz.1
-FRESH_MAN_PAGE = .build/attnviz.1
+FRESH_MAN_PAGE = $(TEST_BUILD)/attnviz.1
 INSTALL_BIN = .build/release/attnviz
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
@@ -158,13 +179,13 @@ build-static: deps
 	$(RELEASE_BUILD)
 
 man: deps
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
-	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(FRESH_MAN_PAGE)
+	$(GENERATE_MANUAL)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) $(TEST_BIN) > $(FRESH_MAN_PAGE)
 	cp $(FRESH_MAN_PAGE) $(MAN_PAGE)
 
 check-man: deps
-	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
-	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) .build/debug/attnviz > $(FRESH_MAN_PAGE)
+	$(GENERATE_MANUAL)
+	scripts/finish-man-page.sh $(GENERATED_MAN_PAGE) $(TEST_BIN) > $(FRESH_MAN_PAGE)
 	@grep -v '^\.Dd ' $(MAN_PAGE) > $(FRESH_MAN_PAGE).committed
 	@grep -v '^\.Dd ' $(FRESH_MAN_PAGE) > $(FRESH_MAN_PAGE).fresh
 	@diff -u $(FRESH_MAN_PAGE).committed $(FRESH_MAN_PAGE).fresh \
@@ -182,14 +203,14 @@ install: build-static
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
-# Builds once (static release, a few minutes on 2 cores), installs into a temporary DESTDIR and
-# runs the Install tests on what landed there; `make test` skips those tests.
-test-install:
+# Installs the static release build (`make build`'s, a few minutes on 2 cores) into a temporary
+# DESTDIR and runs the Install tests on what landed there, from the test build `make test` uses
+# (so CI compiles neither twice); `make test` skips those tests.
+test-install: test-build
 	rm -rf $(INSTALL_TEST_ROOT)
 	$(MAKE) install DESTDIR=$(abspath $(INSTALL_TEST_ROOT))
-	$(SWIFT) build --build-tests
 	ATTNVIZ_INSTALL_ROOT=$(abspath $(INSTALL_TEST_ROOT)) ATTNVIZ_INSTALL_PREFIX=$(PREFIX) \
-	  $(SWIFT) test --skip-build --filter EndToEndTests.InstallTests
+	  $(SWIFT) test --skip-build $(TEST_SCRATCH) --filter EndToEndTests.InstallTests
 
 # Times attnviz against a numpy+matplotlib script (and, with the models, transformers+matplotlib
 # and transformers loading the SmolLM2 GGUF); prints a Markdown table of medians and the peak
@@ -232,17 +253,21 @@ bench: deps
 # and ablation sweep, the Qwen2.5 and Gemma 3 default jobs and Qwen's generation; with
 # BENCH_PREVIOUS, that binary runs each case too, interleaved. BENCH_LLAMA=1 also times
 # llama.cpp on the same files through llama-cpp-python, built once from its PyPI sdist into
-# .bench-llama-venv/ (at low priority; several minutes on 2 cores).
+# .bench-llama-venv/ (at low priority; several minutes on a quiet 2-core machine, without the
+# multimodal library llava/mtmd, which the bench does not load; ggml keeps its default
+# GGML_NATIVE, -march=native), alternating with attnviz runs: load + prefill, and decoding
+# timed apart (bench/baseline_llama_cpp.py). The binary is the static release build `make
+# build` makes (a build without --static-swift-stdlib recompiles every module).
 BENCH_LLAMA ?=
 BENCH_ENGINE_RUNS ?= 5
 LLAMA_CPP_PYTHON = llama-cpp-python==0.3.36
 bench-engine:
-	$(SWIFT) build -c release --product attnviz
+	$(RELEASE_BUILD)
 	@set -e; llama=""; \
 	if [ "$(BENCH_LLAMA)" = 1 ]; then \
 	  [ -x .bench-llama-venv/bin/python ] || python3 -m venv .bench-llama-venv; \
 	  .bench-llama-venv/bin/python -c "import llama_cpp" 2>/dev/null || \
-	    CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF" \
+	    CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAVA_BUILD=OFF" \
 	    CMAKE_BUILD_PARALLEL_LEVEL=2 nice -n 19 .bench-llama-venv/bin/pip install --quiet \
 	      --disable-pip-version-check --no-binary llama-cpp-python $(LLAMA_CPP_PYTHON); \
 	  llama="--llama-python .bench-llama-venv/bin/python"; \
@@ -283,11 +308,14 @@ fuzz: fuzz-build
 # and C++ targets (ours and TOMLKit's) also under UndefinedBehaviorSanitizer (Swift's
 # -sanitize=undefined does not exist on Linux). Any UBSan report stops the process
 # (halt_on_error) unless scripts/ubsan-suppressions.txt lists it (one, in TOMLKit). Leak
-# detection is off: the Swift runtime keeps caches alive to the end by design.
+# detection is off: the Swift runtime keeps caches alive to the end by design. A release build
+# with make test's flags (the real-model suites would take far longer unoptimised under ASan);
+# ASan instruments the optimised code, the stdlib's accessors inlined into ours included.
 SANITIZE_BUILD = .build-sanitize
+SANITIZE_SCRATCH = --scratch-path $(SANITIZE_BUILD) -c release
 test-sanitize: deps
-	$(SWIFT) build --build-tests --scratch-path $(SANITIZE_BUILD) -Xswiftc -sanitize=address \
+	$(SWIFT) build --build-tests $(SANITIZE_SCRATCH) $(TEST_SWIFTC) -Xswiftc -sanitize=address \
 	  -Xcc -fsanitize=undefined
 	ASAN_OPTIONS=detect_leaks=0 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(abspath scripts/ubsan-suppressions.txt) \
-	  $(SWIFT) test --skip-build --scratch-path $(SANITIZE_BUILD)
+	  $(SWIFT) test --skip-build $(SANITIZE_SCRATCH)

@@ -46,11 +46,10 @@ let package = Package(
     .target(name: "AttnvizFiles"),
     .target(name: "AttnvizMath"),
     .target(name: "AttnvizTokens", dependencies: ["AttnvizFiles", "AttnvizStyle"]),
+    // The engine's kernels run 30-50x slower unoptimised, so `make test` builds the tests in
+    // release (with -enable-testing): see docs/performance.md, "The build".
     .target(
-      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"],
-      // The engine's kernels run 30-50x slower unoptimised: a debug `make test` would spend
-      // many minutes on the real SmolLM2 checks. Optimise this one module in debug builds too.
-      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+      name: "AttnvizModel", dependencies: ["AttnvizFiles", "AttnvizMath", "AttnvizTokens"]),
     .target(name: "AttnvizStyle"),
     .target(name: "AttnvizAnalysis", dependencies: ["AttnvizMath"]),
     .target(

@@ -29,8 +29,9 @@ public enum Interrupts {
       sources.append(source)
     }
     installBusErrorHandler()
-    #if DEBUG
-      // For the end-to-end test that signals attnviz between two renames of --out.
+    #if DEBUG || ATTNVIZ_TEST_HOOKS
+      // For the end-to-end test that signals attnviz between two renames of --out: debug builds,
+      // and the release test build of `make test` (-DATTNVIZ_TEST_HOOKS); never `make build`.
       if let pause = getenv("ATTNVIZ_TEST_RENAME_PAUSE").flatMap({ UInt32(String(cString: $0)) }) {
         OutputFolder.pauseBetweenRenames = pause
       }

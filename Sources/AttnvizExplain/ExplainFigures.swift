@@ -54,7 +54,10 @@ func explainFigures(
   }
   if step.kind == .tokens || step.tables.isEmpty {
     let heading = headed ? FigureTitle(step.heading, subtitle: subtitle) : FigureTitle("")
-    return [tokenFigure(step.tokens, title: heading, style: style, measurer: measurer)]
+    return [
+      tokenFigure(
+        step.tokens, title: heading, style: style, measurer: measurer, segments: step.segments)
+    ]
   }
   return parts.enumerated().map { index, group in
     let part = parts.count > 1 ? (index + 1, parts.count) : nil
@@ -149,11 +152,13 @@ func panelFigure(
           : FigureTitle(table.title, subtitle: table.note)
         return heatmapFigure(
           table.matrix, title: title, style: tableStyle, measurer: measurer,
-          segments: table.segments)
+          segments: table.segments, rowSegments: table.rowSegments)
       }
+      // Panels side by side say the role bars' colours once, under the figure.
       return heatmapFigure(
         table.matrix, title: FigureTitle(table.title, subtitle: table.note), style: tableStyle,
-        measurer: measurer, segments: table.segments)
+        measurer: measurer, segments: table.segments, rowSegments: table.rowSegments,
+        legend: false)
     }
     if tables.count == 1 {
       if fits(scenes[0]) { return scenes[0] }
@@ -161,10 +166,14 @@ func panelFigure(
     }
     // Side by side, or one under another when the panels are wide and flat (d_model columns
     // of a few tokens): whichever shows the text larger on a 16:9 slide.
-    let row = composePanels(
-      scenes, title: heading, style: style, measurer: measurer, maxRowWidth: .infinity)
-    let column = composePanelRows(
-      scenes.map { [$0] }, title: heading, style: style, measurer: measurer)
+    let legend = roleLegend(tables, scenes: scenes)
+    let row = captioned(
+      composePanels(
+        scenes, title: heading, style: style, measurer: measurer, maxRowWidth: .infinity),
+      legend, style: style, measurer: measurer)
+    let column = captioned(
+      composePanelRows(scenes.map { [$0] }, title: heading, style: style, measurer: measurer),
+      legend, style: style, measurer: measurer)
     func slideScale(_ scene: Scene) -> Double {
       min(1920 / max(scene.width, 1), 1080 / max(scene.height, 1))
     }
@@ -172,6 +181,24 @@ func panelFigure(
     if let best = candidates.first { return best }
   }
   return nil
+}
+
+/// The one line that says what the role bars of a figure's panels are ("Bars over the columns
+/// and beside the rows: the chat roles (…)"), when a panel drew some; empty otherwise.
+func roleLegend(_ tables: [ExplainTable], scenes: [Scene]) -> [String] {
+  func hasBars(_ scene: Scene) -> Bool {
+    scene.items.contains {
+      if case .rect(let r) = $0 { return r.role == "role-segment" }
+      return false
+    }
+  }
+  let drawn = zip(tables, scenes).filter { hasBars($1) }.map(\.0)
+  let columns = drawn.contains { !$0.segments.isEmpty }
+  let rows = drawn.contains { !$0.rowSegments.isEmpty }
+  guard columns || rows else { return [] }
+  let place = [columns ? "over the columns" : nil, rows ? "beside the rows" : nil]
+    .compactMap { $0 }.joined(separator: " and ")
+  return [ColumnSegment.legend(drawn.flatMap { $0.segments + $0.rowSegments }, where: place)]
 }
 
 /// Text size of the figures on slides, in the figure's own units: the deck scales each figure

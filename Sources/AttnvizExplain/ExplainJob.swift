@@ -91,7 +91,8 @@ public func explain(_ options: ExplainOptions, progress: any RunProgress = Silen
 }
 
 /// The walk's terminal text and files, written all or nothing; `roles` marks a chat prompt's
-/// system, user and assistant tokens over the tables whose columns are the tokens.
+/// system, user and assistant tokens in the figures: over the tokens' boxes, over the tables
+/// whose columns are the tokens and beside those whose rows are.
 func explainReport(
   _ walk: ExplainWalkthrough, names: ExplainNames, options: ExplainOptions,
   roles: [ColumnSegment] = [], progress: any RunProgress
@@ -101,11 +102,19 @@ func explainReport(
       "an intermediate matrix overflowed (values too large for floating point); use smaller numbers in the weights"
     )
   }
-  // --chat: the role bars over every table whose columns are the tokens.
+  // --chat: the role bars over the tokens' boxes, over every table whose columns are the
+  // tokens and beside every table whose rows are.
+  let labels = walk.list.first { $0.kind == .tokens }?.tokens ?? []
   let steps = (try options.step.map { [try walk.step($0)] } ?? walk.list).map {
     var step = $0
-    for t in step.tables.indices where step.tables[t].columnsAreTokens {
-      step.tables[t].segments = roles
+    guard !roles.isEmpty else { return step }
+    if step.kind == .tokens { step.segments = roles }
+    for t in step.tables.indices {
+      if step.tables[t].columnsAreTokens {
+        step.tables[t].segments = roles
+      } else if step.tables[t].rowsAreTokens(labels) {
+        step.tables[t].rowSegments = roles
+      }
     }
     return step
   }

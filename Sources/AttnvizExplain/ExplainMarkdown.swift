@@ -1,6 +1,7 @@
 import AttnvizKit
 import AttnvizStyle
 import AttnvizTables
+import AttnvizViews
 
 /// `explain.md`: lecture notes in one file. Per step a heading, the caption as a paragraph, each
 /// matrix as a GFM table, and an image link to the step's figure, which the run writes next to
@@ -15,9 +16,17 @@ func explainMarkdown(
     document += "\n## \(escapeMarkdown(step.heading))\n\n"
     document += step.caption.map(escapeMarkdown).joined(separator: "\n") + "\n"
     if step.kind == .tokens {
-      document += "\n| position | token |\n| ---: | :--- |\n"
+      // --chat: each token's role, "(template)" for the template's own markers.
+      let roles = step.segments.isEmpty ? "" : " role |"
+      document +=
+        "\n| position | token |\(roles)\n| ---: | :--- |\(roles.isEmpty ? "" : " :--- |")\n"
       for (position, token) in step.tokens.enumerated() {
-        document += "| \(position) | \(escapeMarkdown(tokenLabel(token))) |\n"
+        var row = "| \(position) | \(escapeMarkdown(tokenLabel(token))) |"
+        if !roles.isEmpty {
+          let role = step.segments.first { $0.columns.contains(position) }
+          row += " \(role.map { $0.kind.rawValue + ($0.isMarker ? " (template)" : "") } ?? "") |"
+        }
+        document += row + "\n"
       }
     }
     for table in step.tables.map({ $0.shown() }) {

@@ -174,6 +174,15 @@ struct ExplainTable: Equatable, Sendable {
   var barsContext: [String]? = nil
   /// `--chat`: the role bars over the token columns (`columnsAreTokens` only).
   var segments: [ColumnSegment] = []
+  /// `--chat`: the role bars beside the rows of a token × dimension table.
+  var rowSegments: [ColumnSegment] = []
+
+  /// Whether the rows are the text's tokens (`labels`, as the steps label them) and the
+  /// columns are not: embeddings, Q, K, V, the outputs, the block's matrices.
+  func rowsAreTokens(_ labels: [String]) -> Bool {
+    !columnsAreTokens && chart == nil && barsContext == nil && rowTitle == nil
+      && matrix.rowLabels == labels
+  }
 }
 
 /// The axis titles of a table drawn as a line chart; x is the column number.
@@ -195,6 +204,8 @@ struct ExplainStep: Equatable, Sendable {
   /// The step's panels grouped into figures, each group one figure (its part of the step);
   /// empty: all in one figure, split automatically only when they do not fit a slide.
   var parts: [[Int]] = []
+  /// `--chat`: the role bars over the boxes of the tokens step.
+  var segments: [ColumnSegment] = []
 
   var heading: String { "Step \(number) · \(title)" }
 

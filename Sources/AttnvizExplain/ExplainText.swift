@@ -3,6 +3,7 @@ import AttnvizMath
 import AttnvizRender
 import AttnvizStyle
 import AttnvizTables
+import AttnvizViews
 
 /// The walk-through as terminal text (and `explain.txt`): per step its heading, its caption
 /// wrapped to the width, and its tables (dimension columns cut to 16, the title saying so).
@@ -17,6 +18,9 @@ func explainText(
     block += wrapped(caption, width: options.width - 2).map { "  " + $0 + "\n" }.joined()
     if step.kind == .tokens {
       block += "\n" + tokenLine(step.tokens, width: options.width, options)
+      if let roles = roleLine(step.segments) {
+        block += wrapped(roles, width: options.width - 2).map { "  " + $0 + "\n" }.joined()
+      }
     }
     for table in step.tables.map({ $0.shown() }) {
       var tableOptions = options
@@ -26,6 +30,27 @@ func explainText(
     blocks.append(block)
   }
   return blocks.joined(separator: "\n")
+}
+
+/// "Chat roles: system 0–6, user 7–12, assistant 13–15 (each turn with its template
+/// markers)." for a `--chat` prompt's tokens step; nil without roles.
+func roleLine(_ segments: [ColumnSegment]) -> String? {
+  var turns: [(kind: ColumnSegment.Kind, first: Int, last: Int)] = []
+  for segment in segments.sorted(by: { $0.columns.lowerBound < $1.columns.lowerBound }) {
+    if let last = turns.last, last.kind == segment.kind,
+      last.last + 1 == segment.columns.lowerBound
+    {
+      turns[turns.count - 1].last = segment.columns.upperBound
+    } else {
+      turns.append((segment.kind, segment.columns.lowerBound, segment.columns.upperBound))
+    }
+  }
+  guard !turns.isEmpty else { return nil }
+  let parts = turns.map {
+    "\($0.kind.rawValue) \($0.first == $0.last ? "\($0.first)" : "\($0.first)–\($0.last)")"
+  }
+  return "Chat roles: " + parts.joined(separator: ", ")
+    + " (each turn with its template markers)."
 }
 
 /// "[0] The  [1] cat  [2] sat", wrapped to the width.

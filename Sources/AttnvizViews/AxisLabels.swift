@@ -93,7 +93,7 @@ func evenlyNumbered(_ labels: [String]) -> Bool {
 
 /// Right-aligned labels left of a grid, each centred on its row.
 func drawRowLabels(
-  _ plan: LabelPlan, grid: GridGeometry, color: RGBA = FigureStyle.ink,
+  _ plan: LabelPlan, grid: GridGeometry, color: RGBA = FigureStyle.ink, inset: Double = 0,
   into canvas: inout Canvas
 ) {
   let shift =
@@ -106,7 +106,8 @@ func drawRowLabels(
   where i == 0 || plan.keep.contains(i) || grid.centerY(i) + half <= grid.maxY + labelGap {
     canvas.text(
       TextItem(
-        plan.texts[i], at: Point(grid.x - labelGap, grid.centerY(i) + shift), size: plan.size,
+        plan.texts[i], at: Point(grid.x - labelGap - inset, grid.centerY(i) + shift),
+        size: plan.size,
         color: color, anchor: .end, role: "row-label"))
   }
 }

@@ -8,9 +8,16 @@ import AttnvizRender
 /// scores, embeddings) use `style.divergingMap` on ±max|value| so the neutral centre is 0.
 /// Causally masked cells are drawn pale and struck through, never as 0. With `mark` (`--focus`),
 /// the focused query's strongest key is outlined and the callout written beside it.
+///
+/// `segments` (`--chat`) marks the chat roles with bars over the columns when they are tokens;
+/// `rowSegments` beside the rows, between their labels and the cells, when the rows are the
+/// tokens and the columns are not (a token × dimension matrix). A pooled axis gets no bars.
+/// The caption says what the bars' colours are, unless `legend` is false (a panel of a figure
+/// that says it once).
 public func heatmapFigure(
   _ m: LabeledMatrix, title: FigureTitle, style: FigureStyle, measurer: any TextMeasuring,
-  mark: CalloutMark? = nil, segments: [ColumnSegment] = []
+  mark: CalloutMark? = nil, segments: [ColumnSegment] = [], rowSegments: [ColumnSegment] = [],
+  legend: Bool = true
 ) -> Scene {
   guard m.matrix.rows > 0, m.matrix.columns > 0 else {
     return emptyFigure(title: title, style: style, measurer: measurer)
@@ -31,15 +38,24 @@ public func heatmapFigure(
           ? AxisTitle("Key (attended-to token)", short: "Key") : AxisTitle("Dimension")),
       noun: tokenColumns ? "token" : "dimension", numbered: !tokenColumns),
     squareCells: false, mark: mark,
-    colorBarLabel: m.kind == .probabilities ? style.unitScaleLabel ?? "attention weight" : nil)
+    colorBarLabel: m.kind == .probabilities ? style.unitScaleLabel ?? "attention weight" : nil,
+    rowSegments: rowSegments)
   var (canvas, notes) = drawHeatmap(spec, style: style, measurer: measurer)
+  let rowBars = canvas.items.contains {
+    if case .rect(let r) = $0 { return r.role == "role-segment" }
+    return false
+  }
+  if rowBars && legend {
+    drawCaption(
+      [ColumnSegment.legend(rowSegments, where: "beside the rows")], style: style, into: &canvas)
+  }
   if !segments.isEmpty {
     let cells = canvas.items.compactMap { item -> RectItem? in
       if case .rect(let r) = item, r.role == "cell" { return r }
       return nil
     }
     drawSegments(segments, over: cells, columns: m.matrix.columns, style: style, into: &canvas)
-    drawCaption([ColumnSegment.legend(segments)], style: style, into: &canvas)
+    if legend { drawCaption([ColumnSegment.legend(segments)], style: style, into: &canvas) }
   }
   return frameFigure(body: canvas, title: title, notes: notes, style: style, measurer: measurer)
 }
@@ -88,6 +104,8 @@ struct HeatmapSpec {
   var mark: CalloutMark? = nil
   /// What the colour bar measures, beside it (nil: nothing).
   var colorBarLabel: String? = nil
+  /// Role bars beside the rows (tokens), between their labels and the cells.
+  var rowSegments: [ColumnSegment] = []
 }
 
 /// Once per figure where a label shows the space mark of byte-level and SentencePiece tokens
@@ -163,7 +181,18 @@ func drawHeatmap(
   let columnPlan = planColumnLabels(
     columnLabels, spacing: cellWidth, nice: spec.columnAxis.numbered, style: style,
     measurer: measurer, keep: Set(spec.mark.map { [$0.key / pooling.columnFactor] } ?? []))
-  drawRowLabels(rowPlan, grid: grid, into: &canvas)
+  // Role bars beside the rows push their labels left; a pooled grid has no token rows to mark.
+  let barRows = pooling.rowFactor == 1 ? spec.rowSegments : []
+  let shownBars = barRows.filter { $0.columns.upperBound < m.rows }
+  if !shownBars.isEmpty {
+    drawSegments(
+      shownBars, starts: (0..<m.rows).map { grid.y + Double($0) * cellHeight },
+      cellSize: cellHeight, placement: .beside(x: grid.x - segmentBarGap - segmentBarSize),
+      style: style, into: &canvas)
+  }
+  drawRowLabels(
+    rowPlan, grid: grid, inset: shownBars.isEmpty ? 0 : segmentBarSize + segmentBarGap,
+    into: &canvas)
   drawColumnLabels(columnPlan, grid: grid, below: true, into: &canvas)
   var strides: [(stride: Int, noun: String)] = []
   if !spec.rowAxis.numbered {

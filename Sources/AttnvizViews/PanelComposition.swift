@@ -95,3 +95,29 @@ func headed(
   scene.items = heading + body.map { $0.moved(left, top) }
   return scene
 }
+
+/// `scene` with caption lines under everything drawn, at the margin (a figure of panels that
+/// says once what all its panels share, such as the role bars' colours); wider when a line is.
+public func captioned(
+  _ scene: Scene, _ lines: [String], style: FigureStyle, measurer: any TextMeasuring
+) -> Scene {
+  guard !lines.isEmpty else { return scene }
+  var out = scene
+  let size = style.fontSize
+  var y = scene.height - style.margin + 14
+  for line in lines {
+    y += measurer.ascent(size: size)
+    out.items.append(
+      .text(
+        TextItem(
+          line, at: Point(style.margin, y), size: size, color: FigureStyle.softInk,
+          role: "caption")))
+    out.width = max(
+      out.width,
+      (2 * style.margin + measurer.width(of: line, size: size, weight: .regular))
+        .rounded(.up))
+    y += measurer.descent(size: size) + 4
+  }
+  out.height = (y + style.margin).rounded(.up)
+  return out
+}

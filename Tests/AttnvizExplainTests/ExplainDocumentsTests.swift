@@ -51,6 +51,33 @@ func occurrences(of needle: String, in text: String) -> Int {
     #expect(md.contains("| 0 | The |\n| 1 | cat |"))
   }
 
+  /// --chat: the tokens step's table gains a role column, and the terminal text a line of the
+  /// turns' positions; without roles neither.
+  @Test func chatRolesInTheTokensTableAndText() throws {
+    let walk = try threeTokens()
+    var steps = walk.list
+    #expect(steps[0].kind == .tokens && steps[0].tokens.count == 3)
+    let plainMD = explainMarkdown(steps, title: "T", subtitle: "S", figureExtension: nil)
+    #expect(plainMD.contains("| position | token |\n| ---: | :--- |\n| 0 | the |\n"))
+    #expect(roleLine([]) == nil)
+    steps[0].segments = [
+      ColumnSegment(kind: .user, columns: 0...0, isMarker: true),
+      ColumnSegment(kind: .user, columns: 1...1, isMarker: false),
+      ColumnSegment(kind: .assistant, columns: 2...2, isMarker: true),
+    ]
+    let md = explainMarkdown(steps, title: "T", subtitle: "S", figureExtension: nil)
+    #expect(
+      md.contains(
+        "| position | token | role |\n| ---: | :--- | :--- |\n| 0 | the | user (template) |\n"
+          + "| 1 | cat | user |\n| 2 | sat | assistant (template) |\n"))
+    let text = explainText(
+      Array(steps.prefix(1)), heading: "H", options: TableOptions(colorMode: .plain, width: 100),
+      weightsMap: nil)
+    #expect(
+      text.contains(
+        "  Chat roles: user 0–1, assistant 2 (each turn with its template markers).\n"))
+  }
+
   @Test func handExampleNumbersAndSVGLinks() throws {
     let walk = try threeTokens()
     let md = explainMarkdown(walk.list, title: "T", subtitle: "S", figureExtension: "svg")

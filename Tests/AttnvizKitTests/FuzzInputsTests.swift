@@ -141,7 +141,7 @@ struct FuzzInputsTests {
     let seeds = Self.root.appendingPathComponent("Fuzz/Corpus/FuzzGGUF")
     for name in [
       "types", "llama-model", "qwen2-model", "gpt2-tokenizer", "gemma3-model", "bert-tokenizer",
-      "gemma4-tokenizer",
+      "gemma4-tokenizer", "t5-tokenizer",
     ] {
       let bytes = [UInt8](try Data(contentsOf: seeds.appendingPathComponent("\(name).gguf")))
       let file = try GGUFFile(bytes: bytes)
@@ -159,7 +159,8 @@ struct FuzzInputsTests {
         #expect(file.header.version == 2)
         _ = try file.header.tokenizer(file: name).tokenize("the cat")
       } else if name.hasSuffix("-tokenizer") {
-        // The bert and gemma4 seeds (make_gguf_tokenizer_fuzz_seeds.py) reach their builders.
+        // The bert, gemma4 and t5 seeds (make_gguf_tokenizer_fuzz_seeds.py) reach their
+        // builders.
         #expect(try file.header.tokenizer(file: name).tokenize("the cat").count > 2)
       } else {
         try GGUFFile.check(bytes: bytes)

@@ -14,9 +14,10 @@ import Testing
 /// attnviz reads that is small enough to commit.
 @Suite("llama.cpp ggml-vocab test suite")
 struct LlamaCppVocabTests {
-  /// SentencePiece (`llama`) vocabularies: Llama 2's (also Mistral v0.1's and TinyLlama's),
-  /// Phi-3's and Baichuan's; byte-level (`gpt2`): GPT-2's.
-  static let names = ["llama-spm", "phi-3", "deepseek-coder", "starcoder", "falcon"]
+  /// SentencePiece (`llama`) vocabularies: Llama 2's (also Mistral v0.1's and TinyLlama's) and
+  /// Phi-3's; byte-level (`gpt2`): DeepSeek Coder's, StarCoder's, Falcon's and MPT's (GPT-NeoX's
+  /// vocabulary, whose runs of spaces are user-defined tokens).
+  static let names = ["llama-spm", "phi-3", "deepseek-coder", "starcoder", "falcon", "mpt"]
 
   static func folder() throws -> URL {
     guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
@@ -26,8 +27,8 @@ struct LlamaCppVocabTests {
   }
 
   /// The test texts and their expected ids, read as llama.cpp's test reads them.
-  static func cases(_ name: String) throws -> [(text: String, ids: [Int])] {
-    let base = try folder().appendingPathComponent("ggml-vocab-\(name).gguf")
+  static func cases(_ name: String, in folder: URL? = nil) throws -> [(text: String, ids: [Int])] {
+    let base = try (folder ?? Self.folder()).appendingPathComponent("ggml-vocab-\(name).gguf")
     let input = try String(
       contentsOf: base.appendingPathExtension("inp"), encoding: .utf8)
     let output = try String(
@@ -45,21 +46,56 @@ struct LlamaCppVocabTests {
     }
   }
 
-  @Test(arguments: names)
-  func idsEqualLlamaCpp(name: String) throws {
-    let path = try Self.folder().appendingPathComponent("ggml-vocab-\(name).gguf").path
+  /// The texts of `name` whose ids differ from the `.out` file, one line each.
+  static func differing(_ name: String, in folder: URL) throws -> (
+    differing: [String], count: Int
+  ) {
+    let path = folder.appendingPathComponent("ggml-vocab-\(name).gguf").path
     let tokenizer = try GGUFFile(path: path).header.tokenizer(file: path)
-    let cases = try Self.cases(name)
-    // Every file holds 40-odd texts: the empty one, runs of spaces, tabs and newlines, leading
-    // spaces, digits, emoji, CJK, code and contractions.
-    #expect(cases.count >= 40)
+    let cases = try Self.cases(name, in: folder)
     var differing: [String] = []
     for (text, expected) in cases {
       let ids = try tokenizer.ids(text, addSpecialTokens: false)
       if ids != expected { differing.append("\(text.debugDescription): \(ids) != \(expected)") }
     }
+    return (differing, cases.count)
+  }
+
+  @Test(arguments: names)
+  func idsEqualLlamaCpp(name: String) throws {
+    let (differing, count) = try Self.differing(name, in: Self.folder())
+    // Every file holds 40-odd texts: the empty one, runs of spaces, tabs and newlines, leading
+    // spaces, digits, emoji, CJK, code and contractions.
+    #expect(count >= 40)
     #expect(
       differing.isEmpty,
-      "\(name): \(differing.count) of \(cases.count)\n\(differing.joined(separator: "\n"))")
+      "\(name): \(differing.count) of \(count)\n\(differing.joined(separator: "\n"))")
+  }
+
+  /// The vocabularies with an `.out` file in `folder`.
+  static func vocabularies(in folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasPrefix("ggml-vocab-") && $0.hasSuffix(".gguf.out") }
+      .map { String($0.dropFirst("ggml-vocab-".count).dropLast(".gguf.out".count)) }.sorted()
+  }
+
+  /// With `ATTNVIZ_LLAMACPP_VOCABS` set to a folder (llama.cpp's whole `models/` folder, most of
+  /// it too large to commit): every vocabulary there with `.inp`/`.out` must equal llama.cpp on
+  /// every text, and the tally is printed. Without it: every committed vocabulary is in `names`.
+  @Test func everyVocabularyOfAFolder() throws {
+    guard let path = ProcessInfo.processInfo.environment["ATTNVIZ_LLAMACPP_VOCABS"] else {
+      #expect(try Self.vocabularies(in: Self.folder()) == Self.names.sorted())
+      return
+    }
+    let folder = URL(fileURLWithPath: path)
+    let names = try Self.vocabularies(in: folder)
+    #expect(!names.isEmpty, "\(path) holds no ggml-vocab-*.gguf.out")
+    var report: [String] = []
+    for name in names {
+      let (differing, count) = try Self.differing(name, in: folder)
+      report.append("\(name): \(count - differing.count) of \(count) equal")
+      #expect(differing.isEmpty, "\(name):\n\(differing.joined(separator: "\n"))")
+    }
+    print(report.joined(separator: "\n"))
   }
 }

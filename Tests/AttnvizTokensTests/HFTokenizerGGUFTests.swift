@@ -50,12 +50,13 @@ struct HFTokenizerGGUFTests {
   }
 
   @Test func unknownTokenizerModelIsNamed() {
-    let metadata = HFTokenizer.GGUFMetadata(model: "t5", tokens: ["a"])
+    let metadata = HFTokenizer.GGUFMetadata(model: "rwkv", tokens: ["a"])
     #expect(
       throws: GGUFTokenizerError(
         key: "tokenizer.ggml.model",
         reason:
-          "names the tokenizer \"t5\"; attnviz reads the tokenizers gpt2, llama, bert and gemma4")
+          "names the tokenizer \"rwkv\"; attnviz reads the tokenizers gpt2, llama, bert, gemma4 and t5"
+      )
     ) {
       _ = try HFTokenizer(gguf: metadata, source: "m.gguf")
     }

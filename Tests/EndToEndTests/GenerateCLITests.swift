@@ -251,10 +251,33 @@ import Testing
       contentsOf: out.appendingPathComponent(weightsFile), encoding: .utf8)
     #expect(bars(weightsSVG) == 7, "\(weightsFile)")
     #expect(weightsSVG.contains("Bars over the columns: the chat roles"))
+    // Beside the rows of the token × dimension matrices, the columns being dimensions.
     let embeddings = try #require(names.first { $0.contains("embed") && $0.hasSuffix(".svg") })
-    #expect(
-      bars(try String(contentsOf: out.appendingPathComponent(embeddings), encoding: .utf8)) == 0,
-      "dimension columns get no role bars")
+    let embeddingsSVG = try String(
+      contentsOf: out.appendingPathComponent(embeddings), encoding: .utf8)
+    #expect(bars(embeddingsSVG) == 7, "\(embeddings)")
+    #expect(embeddingsSVG.contains("Bars beside the rows: the chat roles (system green, user blue"))
+    #expect(!embeddingsSVG.contains("Bars over the columns"))
+    // Over the token boxes of step 1, each role named once.
+    let tokensSVG = try String(
+      contentsOf: out.appendingPathComponent("step-01-tokens.svg"), encoding: .utf8)
+    #expect(bars(tokensSVG) >= 7, "a turn broken across lines has a bar on each")
+    for role in ["system", "user", "assistant"] {
+      #expect(tokensSVG.components(separatedBy: ">\(role)</text>").count - 1 >= 1, "\(role)")
+    }
+    #expect(tokensSVG.contains("Bars over the tokens: the chat roles (system green, user blue"))
+    // Every figure whose rows or columns are the tokens has bars, and says so once; the
+    // rotation's angles by position and its distance curve, and the next-token bars, have none.
+    let figures = names.filter { $0.hasSuffix(".svg") }.sorted()
+    let unmarked = ["step-05-rotation-1.svg", figures.last { $0.contains("next-token") }]
+    #expect(figures.count > 15)
+    for name in figures {
+      let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+      #expect((bars(svg) > 0) == !unmarked.contains(name), "\(name)")
+      #expect(
+        svg.components(separatedBy: ": the chat roles (").count - 1 == (bars(svg) > 0 ? 1 : 0),
+        "\(name)")
+    }
     // Without --chat: no bars.
     let plain = try Binary.run([
       "--model", Self.folder("qwen2"), "--view", "heads,lines", "--format", "svg", "--quiet",

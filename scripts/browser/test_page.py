@@ -7,7 +7,7 @@ which lines remain, toggle a head, open a cell of the model view, step the expla
 the keyboard and check that each slide fits 1366x768 and 1920x1080. Screenshots go to
 --out/shots for a person to look at.
 
-    python3 scripts/browser/test_page.py --attnviz .build/debug/attnviz [--model DIR]
+    python3 scripts/browser/test_page.py --attnviz .build-test/release/attnviz [--model DIR]
     python3 scripts/browser/test_page.py --attnviz ... --measure     # docs/performance.md
 
 `make test-page` runs it (and `make test` runs that target).

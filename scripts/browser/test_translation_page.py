@@ -9,7 +9,7 @@ hovering, focusing (Tab) or tapping a generated token shades the source tokens a
 each the weight the figures print (the heads' average, or the chosen head and layer); the table
 holds every generated × source weight; hostile text stays text; nothing is fetched.
 
-    python3 scripts/browser/test_translation_page.py --attnviz .build/debug/attnviz \
+    python3 scripts/browser/test_translation_page.py --attnviz .build-test/release/attnviz \
         [--translator models/firefox-en-pt] [--out DIR]
 """
 

@@ -10,7 +10,7 @@ tokenizer's start-token text, the system and user messages, the rendered string,
 (`apply_chat_template(tokenize=True)`) where the tokenizer is one attnviz reads in the tests
 (`tokenizer`: a fixture folder or "smollm2").
 
-Templates: SmolLM2's and Qwen2.5's are read from their GGUF files. Llama 3 and 3.2, Mistral
+Templates: SmolLM2's and Qwen2.5's are read from their GGUF files. Llama 3, 3.1 and 3.2, Mistral
 (v0.1's first template, v0.1/v0.2 as published now, v0.3, Nemo's tekken turn) and Gemma 2 and 3
 are the chat templates those models publish in tokenizer_config.json, reproduced below (no model
 hub here) and checked against the copies in llama.cpp's tests/test-chat-template.cpp and other
@@ -18,6 +18,7 @@ public code; they are rendered with the tiny fixtures' tokenizers, which have th
 special tokens (Gemma's with a start token of "<s>").
 """
 
+import datetime
 import json
 import os
 import sys
@@ -70,6 +71,122 @@ MISTRAL_V1_SYSTEM = """{%- if messages[0]['role'] == 'system' %}
         {{- raise_exception('Only user and assistant roles are supported, with the exception of an initial optional system message!') }}
     {%- endif %}
 {%- endfor %}
+"""
+
+# Llama 3.1 Instruct's published chat_template (meta-llama/Llama-3.1-8B-Instruct,
+# tokenizer_config.json; llama.cpp's models/templates/meta-llama-Llama-3.1-8B-Instruct.jinja,
+# byte for byte, and Llama 3.3 70B's is the same text). Unlike 3.2's it has no strftime_now:
+# transformers writes the template's own date_string, "26 Jul 2024", so these references pass
+# nothing and check the knowledge and date lines as transformers writes them by default.
+LLAMA31 = """{{- bos_token }}
+{%- if custom_tools is defined %}
+    {%- set tools = custom_tools %}
+{%- endif %}
+{%- if not tools_in_user_message is defined %}
+    {%- set tools_in_user_message = true %}
+{%- endif %}
+{%- if not date_string is defined %}
+    {%- set date_string = "26 Jul 2024" %}
+{%- endif %}
+{%- if not tools is defined %}
+    {%- set tools = none %}
+{%- endif %}
+
+{#- This block extracts the system message, so we can slot it into the right place. #}
+{%- if messages[0]['role'] == 'system' %}
+    {%- set system_message = messages[0]['content']|trim %}
+    {%- set messages = messages[1:] %}
+{%- else %}
+    {%- set system_message = "" %}
+{%- endif %}
+
+{#- System message + builtin tools #}
+{{- "<|start_header_id|>system<|end_header_id|>\\n\\n" }}
+{%- if builtin_tools is defined or tools is not none %}
+    {{- "Environment: ipython\\n" }}
+{%- endif %}
+{%- if builtin_tools is defined %}
+    {{- "Tools: " + builtin_tools | reject('equalto', 'code_interpreter') | join(", ") + "\\n\\n"}}
+{%- endif %}
+{{- "Cutting Knowledge Date: December 2023\\n" }}
+{{- "Today Date: " + date_string + "\\n\\n" }}
+{%- if tools is not none and not tools_in_user_message %}
+    {{- "You have access to the following functions. To call a function, please respond with JSON for a function call." }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\\n\\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\\n\\n" }}
+    {%- endfor %}
+{%- endif %}
+{{- system_message }}
+{{- "<|eot_id|>" }}
+
+{#- Custom tools are passed in a user message with some extra guidance #}
+{%- if tools_in_user_message and not tools is none %}
+    {#- Extract the first user message so we can plug it in here #}
+    {%- if messages | length != 0 %}
+        {%- set first_user_message = messages[0]['content']|trim %}
+        {%- set messages = messages[1:] %}
+    {%- else %}
+        {{- raise_exception("Cannot put tools in the first user message when there's no first user message!") }}
+{%- endif %}
+    {{- '<|start_header_id|>user<|end_header_id|>\\n\\n' -}}
+    {{- "Given the following functions, please respond with a JSON for a function call " }}
+    {{- "with its proper arguments that best answers the given prompt.\\n\\n" }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\\n\\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\\n\\n" }}
+    {%- endfor %}
+    {{- first_user_message + "<|eot_id|>"}}
+{%- endif %}
+
+{%- for message in messages %}
+    {%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) %}
+        {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' }}
+    {%- elif 'tool_calls' in message %}
+        {%- if not message.tool_calls|length == 1 %}
+            {{- raise_exception("This model only supports single tool-calls at once!") }}
+        {%- endif %}
+        {%- set tool_call = message.tool_calls[0].function %}
+        {%- if builtin_tools is defined and tool_call.name in builtin_tools %}
+            {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' -}}
+            {{- "<|python_tag|>" + tool_call.name + ".call(" }}
+            {%- for arg_name, arg_val in tool_call.arguments | items %}
+                {{- arg_name + '="' + arg_val + '"' }}
+                {%- if not loop.last %}
+                    {{- ", " }}
+                {%- endif %}
+                {%- endfor %}
+            {{- ")" }}
+        {%- else  %}
+            {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' -}}
+            {{- '{"name": "' + tool_call.name + '", ' }}
+            {{- '"parameters": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- "}" }}
+        {%- endif %}
+        {%- if builtin_tools is defined %}
+            {#- This means we're in ipython mode #}
+            {{- "<|eom_id|>" }}
+        {%- else %}
+            {{- "<|eot_id|>" }}
+        {%- endif %}
+    {%- elif message.role == "tool" or message.role == "ipython" %}
+        {{- "<|start_header_id|>ipython<|end_header_id|>\\n\\n" }}
+        {%- if message.content is mapping or message.content is iterable %}
+            {{- message.content | tojson }}
+        {%- else %}
+            {{- message.content }}
+        {%- endif %}
+        {{- "<|eot_id|>" }}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}
+{%- endif %}
 """
 
 # Mistral-7B-Instruct-v0.3's published template: the system message goes into the last user
@@ -220,8 +337,11 @@ USERS = [
     "What is the capital of France?",
     "  Write a haiku about attention.\nKeep it short.  ",
     "Qu'est-ce que l'attention ? 注意力 🍣",
+    # Jinja's trim is Python's str.strip(): Unicode spaces, and U+001C–U+001F too (str.isspace,
+    # though not Unicode White_Space); a zero-width space (U+200B) is not stripped.
+    "\x1e\u3000\u00a0Why is the sky blue?\u200b\u2028\x1f \u2003",
 ]
-SYSTEMS = [None, "You answer in one sentence."]
+SYSTEMS = [None, "You answer in one sentence.", " \x1fBe brief.\u3000\n"]
 
 
 def gguf_template(path):
@@ -269,6 +389,8 @@ def main():
     cases += cases_for("mistral-v1", MISTRAL_V1, fixture_tokenizer("mistral", "<s>"), "mistral",
                        systems=[None])
     cases += cases_for("mistral-v3", MISTRAL_V3, fixture_tokenizer("mistral", "<s>"), "mistral")
+    cases += cases_for("llama3.1", LLAMA31, fixture_tokenizer("llama", "<|begin_of_text|>"),
+                       "llama")
     cases += cases_for("llama3.2", LLAMA32, fixture_tokenizer("llama", "<|begin_of_text|>"),
                        "llama", date_string="26 Jul 2024")
     cases += cases_for("mistral-v1-system", MISTRAL_V1_SYSTEM, fixture_tokenizer("mistral", "<s>"),
@@ -278,6 +400,17 @@ def main():
     cases += cases_for("gemma3", GEMMA3, fixture_tokenizer("mistral", "<s>"), None)
     cases += cases_for("gemma2", GEMMA2, fixture_tokenizer("mistral", "<s>"), None,
                        systems=[None])
+    # Llama 3.2's template writes today's date under transformers (strftime_now); attnviz writes
+    # the template's fallback date, which the llama3.2 cases pass as date_string. Nothing else
+    # differs: checked here on every case.
+    today = fixture_tokenizer("llama", "<|begin_of_text|>")
+    today.chat_template = LLAMA32
+    for case in [c for c in cases if c["name"] == "llama3.2"]:
+        messages = ([{"role": "system", "content": case["system"]}] if case["system"] else []) + [
+            {"role": "user", "content": case["user"]}]
+        text = today.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        date = datetime.date.today().strftime("%d %b %Y")
+        assert text == case["rendered"].replace("Today Date: 26 Jul 2024", f"Today Date: {date}"), text
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump({"cases": cases}, f, ensure_ascii=False, indent=1)

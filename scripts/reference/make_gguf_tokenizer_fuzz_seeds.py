@@ -1,7 +1,10 @@
-"""Seeds for the FuzzGGUF target (Fuzz/Corpus/FuzzGGUF/) that reach the `bert` and `gemma4` GGUF
-tokenizers: vocabulary-only GGUF files made from the committed excerpts of llama.cpp's test
+"""Seeds for the FuzzGGUF target (Fuzz/Corpus/FuzzGGUF/) that reach the `bert`, `gemma4` and `t5`
+GGUF tokenizers: vocabulary-only GGUF files made from the committed excerpts of llama.cpp's test
 vocabularies (Tests/AttnvizTokensTests/Fixtures/llamacpp-vocabs/, made by
-make_llamacpp_vocab_fixtures.py). The excerpts' ids are sparse; here the kept tokens are numbered
+make_llamacpp_vocab_fixtures.py), and for `t5` the small Unigram model with hand-written
+normalisation rules (Tests/AttnvizTokensTests/Fixtures/unigram-small.spm, 400 pieces and a small
+precompiled character map, made by make_unigram_references.py) converted as llama.cpp converts
+T5 vocabularies (make_t5_gguf_vocab.py). The excerpts' ids are sparse; here the kept tokens are numbered
 densely (special ids remapped), since a seed need only be a valid file the builder accepts, not
 one that gives llama.cpp's ids. Without them the fuzzer reaches these builders only when a
 mutation happens to spell the model's name.
@@ -10,9 +13,14 @@ mutation happens to spell the model's name.
 """
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import gguf
+
+sys.path.insert(0, os.path.dirname(__file__))
+from make_t5_gguf_vocab import convert  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 VOCABS = ROOT / "Tests/AttnvizTokensTests/Fixtures/llamacpp-vocabs"
@@ -58,3 +66,6 @@ def seed(name, out_name):
 if __name__ == "__main__":
     seed("bert-bge", "bert-tokenizer.gguf")
     seed("gemma-4", "gemma4-tokenizer.gguf")
+    t5 = OUT / "t5-tokenizer.gguf"
+    convert(ROOT / "Tests/AttnvizTokensTests/Fixtures/unigram-small.spm", t5)
+    print(f"{t5.relative_to(ROOT)}: {t5.stat().st_size} bytes")

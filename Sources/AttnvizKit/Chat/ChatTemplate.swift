@@ -313,12 +313,15 @@ public struct ChatPrompt: Equatable, Sendable {
   }
 }
 
-/// Jinja's `trim`: Python's `str.strip()`, whitespace off both ends.
+/// Jinja's `trim`: Python's `str.strip()`, whitespace off both ends. Python's whitespace
+/// (`str.isspace`) is Unicode's White_Space and the four information separators U+001C–U+001F.
 func trimmed(_ text: String) -> String {
-  String(
+  func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
+  }
+  return String(
     String.UnicodeScalarView(
-      text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
-        .drop { $0.properties.isWhitespace }.reversed()))
+      text.unicodeScalars.drop(while: isSpace).reversed().drop(while: isSpace).reversed()))
 }
 
 /// The prompt a job runs on: the text itself, or with `--chat` the text as a user message in

@@ -38,7 +38,8 @@ public struct OutputFolder: Sendable {
   }
 
   /// Microseconds to wait before each rename but the first: only the end-to-end test that sends
-  /// SIGTERM between two renames sets it (a debug build's `ATTNVIZ_TEST_RENAME_PAUSE`).
+  /// SIGTERM between two renames sets it (`ATTNVIZ_TEST_RENAME_PAUSE`, read by debug builds and
+  /// `make test`'s release build only).
   nonisolated(unsafe) public static var pauseBetweenRenames: UInt32 = 0
 
   /// Writes `files` and returns their paths, in the order given, with each file's size.

@@ -17,7 +17,9 @@ extension GGUFHeader {
       paddingID: key("padding_token_id")?.intValue, addBOS: key("add_bos_token")?.boolValue,
       addEOS: key("add_eos_token")?.boolValue, addSpacePrefix: key("add_space_prefix")?.boolValue,
       clsID: key("cls_token_id")?.intValue, separatorID: key("seperator_token_id")?.intValue,
-      lowercase: key("normalizer.lowercase")?.boolValue)
+      lowercase: key("normalizer.lowercase")?.boolValue,
+      removeExtraWhitespaces: key("remove_extra_whitespaces")?.boolValue,
+      precompiledCharsMap: key("precompiled_charsmap")?.arrayValue?.bytes)
   }
 
   /// The tokenizer this file describes (`HFTokenizer(gguf:source:)`); errors name `file` and

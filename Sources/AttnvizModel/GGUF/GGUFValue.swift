@@ -95,6 +95,15 @@ public enum GGUFArray: Sendable, Equatable {
     }
   }
 
+  /// An array of `uint8` or `int8` as bytes (llama.cpp writes `precompiled_charsmap` as either).
+  public var bytes: [UInt8]? {
+    switch self {
+    case .uints(let values, type: .uint8): values.map { UInt8(truncatingIfNeeded: $0) }
+    case .ints(let values, type: .int8): values.map { UInt8(truncatingIfNeeded: $0) }
+    default: nil
+    }
+  }
+
   public var floats: [Float]? {
     if case .floats(let values, _) = self { return values.map { Float($0) } }
     return nil

@@ -17,7 +17,7 @@ extension HFTokenizer {
   /// The tokenizer metadata of a GGUF file (`tokenizer.ggml.*`), as the GGUF reader gives it.
   public struct GGUFMetadata: Sendable {
     /// `tokenizer.ggml.model`: `gpt2` (byte-level BPE), `llama` (SentencePiece-style BPE),
-    /// `bert` (WordPiece) or `gemma4` (BPE on raw UTF-8).
+    /// `bert` (WordPiece), `gemma4` (BPE on raw UTF-8) or `t5` (SentencePiece Unigram).
     public var model: String?
     /// `general.architecture`: picks the SentencePiece variant (Gemma's), as transformers does.
     public var architecture: String?
@@ -37,8 +37,14 @@ extension HFTokenizer {
     /// `tokenizer.ggml.add_bos_token`; nil means yes for `llama`, no for `gpt2`.
     public var addBOS: Bool?
     public var addEOS: Bool?
-    /// `tokenizer.ggml.add_space_prefix` of `llama` vocabularies; nil means yes.
+    /// `tokenizer.ggml.add_space_prefix`; nil means yes for `llama`, no for `t5` (llama.cpp's
+    /// defaults; its converter always writes it for `t5`).
     public var addSpacePrefix: Bool?
+    /// `tokenizer.ggml.remove_extra_whitespaces` of `t5` vocabularies; nil means no.
+    public var removeExtraWhitespaces: Bool?
+    /// `tokenizer.ggml.precompiled_charsmap` of `t5` vocabularies: SentencePiece's normalisation
+    /// rules (`PrecompiledCharsMap`); nil or empty means none.
+    public var precompiledCharsMap: [UInt8]?
     /// `tokenizer.ggml.cls_token_id` and `tokenizer.ggml.seperator_token_id` (llama.cpp's
     /// spelling) of `bert` vocabularies: put around the text, as llama.cpp does.
     public var clsID: Int?
@@ -51,7 +57,8 @@ extension HFTokenizer {
       tokenTypes: [Int]? = nil, scores: [Float]? = nil, merges: [String]? = nil,
       bosID: Int? = nil, eosID: Int? = nil, unknownID: Int? = nil, paddingID: Int? = nil,
       addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil,
-      clsID: Int? = nil, separatorID: Int? = nil, lowercase: Bool? = nil
+      clsID: Int? = nil, separatorID: Int? = nil, lowercase: Bool? = nil,
+      removeExtraWhitespaces: Bool? = nil, precompiledCharsMap: [UInt8]? = nil
     ) {
       self.model = model
       self.architecture = architecture
@@ -70,6 +77,8 @@ extension HFTokenizer {
       self.clsID = clsID
       self.separatorID = separatorID
       self.lowercase = lowercase
+      self.removeExtraWhitespaces = removeExtraWhitespaces
+      self.precompiledCharsMap = precompiledCharsMap
     }
   }
 
@@ -150,7 +159,7 @@ extension HFTokenizer {
       case .gpt2: Self.ggufByteLevelSpellings(gguf)
       case .llama: Self.ggufSentencePieceSpellings(gguf)
       case .bert: Self.ggufWordPieceSpellings(gguf)
-      case .gemma4: gguf.tokens
+      case .gemma4, .t5: gguf.tokens
       }
     let added = Self.ggufAddedTokens(
       gguf, types: types, spellings: vocabulary, byteLevel: model.isByteLevel)
@@ -165,6 +174,7 @@ extension HFTokenizer {
       case .llama: try Self.ggufSentencePiece(gguf, vocabulary: vocabulary)
       case .bert: try Self.ggufWordPiece(gguf, vocabulary: vocabulary)
       case .gemma4: try Self.ggufGemma4(gguf, vocabulary: vocabulary)
+      case .t5: try Self.ggufUnigram(gguf, vocabulary: vocabulary)
       }
     let postProcessor = try Self.ggufTemplate(gguf, model: model)
     self.init(
@@ -346,8 +356,9 @@ extension HFTokenizer {
   }
 
   /// Control tokens (and the named BOS/EOS/unknown/padding tokens) as special tokens,
-  /// user-defined ones that the vocabulary spells as the file does as plain added tokens; all
-  /// matched in the raw text (transformers' `add_gguf_special_tokens`).
+  /// user-defined ones as plain added tokens (in a SentencePiece vocabulary only those it spells
+  /// as the file does; in a byte-level one all, as llama.cpp matches them); all matched in the
+  /// raw text (transformers' `add_gguf_special_tokens`).
   static func ggufAddedTokens(
     _ gguf: GGUFMetadata, types: [Int], spellings: [String], byteLevel: Bool
   ) -> [AddedToken] {
@@ -357,7 +368,7 @@ extension HFTokenizer {
     // looked for, in one pass over the spellings; a table of all 262,144 cost 8 % of a run.
     var respelled = ByteTable(capacity: 16)
     for (id, type) in types.enumerated()
-    where type == GGUFTokenType.userDefined.rawValue && spellings.indices.contains(id)
+    where !byteLevel && type == GGUFTokenType.userDefined.rawValue && spellings.indices.contains(id)
       && !spellings[id].utf8.elementsEqual(tokens[id].utf8)
     {
       respelled.insert(tokens[id], value: id)
@@ -382,7 +393,10 @@ extension HFTokenizer {
       // A control token spelled outside the byte alphabet is a llama.cpp mislabel; transformers
       // skips it, and so does attnviz.
       if special && byteLevel && !isByteLevelSpelled(token) { return }
-      if !special && !isSpelled(token, id: id) { return }
+      // A user-defined token of a byte-level vocabulary is matched as the file spells it, as
+      // llama.cpp matches it: GPT-NeoX's (MPT's) runs of spaces `"  "` … are such tokens, and
+      // `"  Hello"` is `"  "` `Hello` in the model's own tokenizer (`ggml-vocab-mpt.gguf.out`).
+      if !special && !byteLevel && !isSpelled(token, id: id) { return }
       seen.insert(id)
       added.append(AddedToken(content: token, id: id, special: special, normalized: false))
     }
@@ -398,8 +412,9 @@ extension HFTokenizer {
     return added
   }
 
-  /// BOS (and EOS) where the file or llama.cpp's default says so; `bert`: CLS and SEP around
-  /// the text; `gemma4`: BOS always (llama.cpp overrides `add_bos_token` false for it).
+  /// BOS (and EOS) where the file or llama.cpp's default says so (`t5`: EOS after, no BOS);
+  /// `bert`: CLS and SEP around the text; `gemma4`: BOS always (llama.cpp overrides
+  /// `add_bos_token` false for it).
   static func ggufTemplate(_ gguf: GGUFMetadata, model: GGUFTokenizerModel)
     throws(GGUFTokenizerError) -> PostProcessor
   {
@@ -420,7 +435,9 @@ extension HFTokenizer {
     if model == .gemma4 || gguf.addBOS ?? model.addsBOSByDefault {
       processor.prefix = [try token("bos", gguf.bosID)]
     }
-    if gguf.addEOS ?? false { processor.suffix = [try token("eos", gguf.eosID)] }
+    if gguf.addEOS ?? model.addsEOSByDefault {
+      processor.suffix = [try token("eos", gguf.eosID)]
+    }
     return processor
   }
 }

@@ -1,5 +1,6 @@
 /// The GGUF tokenizers llama.cpp reads that have no `tokenizer.json` shape of their own in
-/// transformers' GGUF loader: `bert` (llama.cpp's WPM) and `gemma4`. Both are built from the same
+/// transformers' GGUF loader: `bert` (llama.cpp's WPM) and `gemma4` (`t5` is in
+/// `HFTokenizer+GGUFUnigram.swift`). Both are built from the same
 /// components as a `tokenizer.json`, following llama.cpp's `llama-vocab.cpp`, and checked against
 /// llama.cpp's own test files (`ggml-vocab-bert-bge.gguf`, `ggml-vocab-gemma-4.gguf` with their
 /// `.inp`/`.out`; `LlamaCppVocabularyTests`).
@@ -17,11 +18,16 @@ extension HFTokenizer {
     /// Gemma 4's BPE on raw UTF-8: spaces as `▁`, the text cut into lines and runs of newlines,
     /// `<0xXX>` byte tokens for what no token spells, BOS always in front.
     case gemma4
+    /// SentencePiece Unigram (llama.cpp's UGM: T5, mT5, XLM-R): the precompiled character map,
+    /// `▁` for spaces, the best-scoring spelling; EOS after the text.
+    case t5
 
     /// Whether the tokens are spelled in GPT-2's byte alphabet.
     var isByteLevel: Bool { self == .gpt2 }
     /// Whether BOS goes in front when `add_bos_token` is not given (llama.cpp's defaults).
     var addsBOSByDefault: Bool { self == .llama || self == .gemma4 }
+    /// Whether EOS goes after when `add_eos_token` is not given (llama.cpp's defaults).
+    var addsEOSByDefault: Bool { self == .t5 }
   }
 
   /// The tokens of a `bert` vocabulary as attnviz's WordPiece looks them up: `▁play` → `play`

@@ -107,6 +107,9 @@ extension HFTokenizer {
     let ids: [ByteKey: Int]
     let unknownID: Int
     let byteFallback: Bool
+    /// sentencepiece's rules (`init(sentencePiece:…)`): an unknown stretch is never looked up
+    /// as a token.
+    let looksUpUnknown: Bool
 
     /// `vocabulary` in id order: (token, score).
     public init(vocabulary: [(String, Double)], unknownID: Int?, byteFallback: Bool = false)
@@ -138,6 +141,35 @@ extension HFTokenizer {
       self.ids = ids
       self.unknownID = unknownID
       self.byteFallback = byteFallback
+      looksUpUnknown = true
+    }
+
+    /// SentencePiece's own Unigram (`unigram_model.cc`, as a GGUF `t5` vocabulary describes it
+    /// and llama.cpp's UGM runs it): float32 scores; only pieces with a `kind` (normal,
+    /// user-defined, unused) are matched against text, and only normal ones set the score range;
+    /// a user-defined piece scores length × the highest score − 0.1, an unused one is never
+    /// chosen; an unknown stretch becomes `unknownID`, or with `byteFallback` its `<0xNN>`
+    /// byte tokens. `pieces` are in id order.
+    public init(
+      sentencePiece pieces: [(token: String, score: Float, kind: UnigramModel.Kind?)],
+      unknownID: Int, byteFallback: Bool
+    ) {
+      var ids: [ByteKey: Int] = [:]
+      var matched: [(id: Int, entry: UnigramModel.Entry)] = []
+      for (id, piece) in pieces.enumerated() {
+        if ids[ByteKey(piece.token)] == nil { ids[ByteKey(piece.token)] = id }
+        if let kind = piece.kind {
+          matched.append(
+            (id, UnigramModel.Entry(piece: Array(piece.token.utf8), score: piece.score, kind: kind))
+          )
+        }
+      }
+      model = UnigramModel(pieces: matched, unknownID: unknownID, arithmetic: .float)
+      tokens = pieces.map(\.token)
+      self.ids = ids
+      self.unknownID = unknownID
+      self.byteFallback = byteFallback
+      looksUpUnknown = false
     }
 
     func encode(_ piece: [Unicode.Scalar]) -> [ModelToken] {
@@ -158,7 +190,7 @@ extension HFTokenizer {
           continue
         }
         let surface = bytes[found.bytes]
-        if let id = ids[ByteKey(Array(surface))] {
+        if looksUpUnknown, let id = ids[ByteKey(Array(surface))] {
           out.append(ModelToken(id: id, scalars: scalars))
         } else if byteFallback,
           case let byteIDs = surface.map({ ids[ByteKey("<0x\(hex($0))>")] }),

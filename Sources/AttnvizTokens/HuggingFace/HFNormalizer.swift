@@ -25,6 +25,12 @@ extension HFTokenizer {
     ///
     ///     "ｆｕｌｌ ﬁne" → "full fine"    (nmt_nfkc)
     case precompiled(PrecompiledCharsMap)
+    /// SentencePiece's own normaliser (`SentencePieceNormalizer`: the longest rule of the
+    /// precompiled map, extra spaces removed, the dummy prefix, spaces as `▁`), as the
+    /// `sentencepiece` library and llama.cpp's UGM tokenizer apply it to a GGUF `t5` vocabulary.
+    ///
+    ///     "  Hello   ﬁne " → "▁Hello▁fine"    (nmt_nfkc)
+    case sentencePiece(SentencePieceNormalizer)
 
     /// Why normalising failed.
     public enum Failure: Error, Equatable {
@@ -93,6 +99,8 @@ extension HFTokenizer {
         } catch {
           throw .corrupt(error.reason)
         }
+      case .sentencePiece(let normalizer):
+        return try sentencePieceNormalized(text, normalizer)
       }
     }
   }
@@ -155,6 +163,45 @@ func precompiledNormalized(_ text: [SourcedScalar], _ map: PrecompiledCharsMap)
         out.append(item)
       }
     }
+  }
+  return out
+}
+
+/// `Normalizer.sentencePiece`: the text's UTF-8 bytes through `SentencePieceNormalizer`, each
+/// output scalar taking the source of the input scalar its first byte came from.
+func sentencePieceNormalized(_ text: [SourcedScalar], _ normalizer: SentencePieceNormalizer)
+  throws(HFTokenizer.Normalizer.Failure) -> [SourcedScalar]
+{
+  var bytes: [UInt8] = []
+  // scalarAt[b]: the input scalar byte b belongs to.
+  var scalarAt: [Int] = []
+  bytes.reserveCapacity(text.count)
+  for (index, item) in text.enumerated() {
+    for byte in String(item.scalar).utf8 {
+      bytes.append(byte)
+      scalarAt.append(index)
+    }
+  }
+  let result: (bytes: [UInt8], origins: [Int])?
+  do {
+    // Bounded in bytes, before any scalar is made: a scalar is at least one byte, so the
+    // scalars are bounded too.
+    result = try normalizer.normalize(bytes, limit: HFTokenizer.Normalizer.maximumOutput)
+  } catch {
+    throw .corrupt(error.reason)
+  }
+  guard let normalized = result else { throw .tooLong }
+  var out: [SourcedScalar] = []
+  out.reserveCapacity(normalized.bytes.count)
+  let end = text.last?.source.upperBound ?? 0
+  // The output is valid UTF-8 (whole characters and the map's replacements), so each scalar's
+  // first byte is at `offset`, and its origin names the input byte it came from.
+  var offset = 0
+  for scalar in String(decoding: normalized.bytes, as: UTF8.self).unicodeScalars {
+    let origin = offset < normalized.origins.count ? normalized.origins[offset] : scalarAt.count
+    let source = origin < scalarAt.count ? text[scalarAt[origin]].source : end..<end
+    out.append(SourcedScalar(scalar: scalar, source: source))
+    offset += UTF8.width(scalar)
   }
   return out
 }

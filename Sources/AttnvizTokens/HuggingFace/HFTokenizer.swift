@@ -159,7 +159,7 @@ public struct HFTokenizer: Tokenizer {
           file: source,
           reason: "its normalizer makes this text longer than the limit of "
             + "\(Normalizer.maximumOutput) characters (4 times the longest text attnviz reads); "
-            + "a Replace or Prepend in it multiplies the text")
+            + "a Replace, a Prepend or a precompiled character map in it multiplies the text")
       }
       for part in normalizedMatcher.split(normalized) {
         if let added = part.added {

@@ -8,7 +8,7 @@
 ///
 /// Also records, for every normalised byte, the input byte it came from, so tokens keep their
 /// source ranges.
-public struct SentencePieceNormalizer: Sendable {
+public struct SentencePieceNormalizer: Sendable, Equatable {
   public var charsMap: PrecompiledCharsMap?
   public var addDummyPrefix = true
   public var removeExtraWhitespaces = true
@@ -34,6 +34,14 @@ public struct SentencePieceNormalizer: Sendable {
   public func normalize(_ input: [UInt8]) throws(PrecompiledCharsMap.Corrupt) -> (
     bytes: [UInt8], origins: [Int]
   ) {
+    try normalize(input, limit: .max) ?? ([], [0])
+  }
+
+  /// `normalize(_:)`, or nil as soon as the output passes `limit` bytes (a map whose rules
+  /// replace one character by a long string must not fill memory).
+  public func normalize(_ input: [UInt8], limit: Int) throws(PrecompiledCharsMap.Corrupt) -> (
+    bytes: [UInt8], origins: [Int]
+  )? {
     var position = 0
     if removeExtraWhitespaces {
       while position < input.count {
@@ -45,7 +53,7 @@ public struct SentencePieceNormalizer: Sendable {
     guard position < input.count else { return ([], []) }
     var out: [UInt8] = []
     var origins: [Int] = []
-    out.reserveCapacity(input.count * 3)
+    out.reserveCapacity(min(input.count, limit / 3) * 3)
     let spaceBytes: [UInt8] = escapeWhitespaces ? Self.space : [0x20]
     func addSpace(_ origin: Int) {
       out += spaceBytes
@@ -67,6 +75,7 @@ public struct SentencePieceNormalizer: Sendable {
           }
         }
         previousIsSpace = piece.last == 0x20
+        if out.count > limit { return nil }
       }
       position += length
       if !removeExtraWhitespaces { previousIsSpace = false }

@@ -98,9 +98,8 @@ public struct UnigramModel: Sendable {
     var score = [Double](repeating: 0, count: size + 1)
     var start = [Int](repeating: -1, count: size + 1)
     var id = [Int](repeating: -1, count: size + 1)
-    // In `.float`, every stored sum is rounded to float32 as sentencepiece stores it.
+    // In `.float`, every sum is a float32, as sentencepiece computes and stores it.
     let float = arithmetic == .float
-    func stored(_ value: Double) -> Double { float ? Double(Float(value)) : value }
     let unknownScore =
       float ? Double(Float(minScore) - Self.unknownPenalty) : minScore - Double(Self.unknownPenalty)
     var s = 0
@@ -119,10 +118,13 @@ public struct UnigramModel: Sendable {
           entry.kind == .userDefined
           ? Double(length) * maxScore - 0.1
           : float ? Double(entry.score) : entry.exactScore
-        let candidate = pieceScore + here
+        // sentencepiece adds and compares in float32: the sum is rounded before it is compared,
+        // or two spellings that tie only after rounding ("=====" "==" against "==" "=====")
+        // would be told apart.
+        let candidate = float ? Double(Float(pieceScore) + Float(here)) : pieceScore + here
         let e = s + length
         if start[e] == -1 || candidate > score[e] {
-          (score[e], start[e], id[e]) = (stored(candidate), s, found)
+          (score[e], start[e], id[e]) = (candidate, s, found)
         }
         if length == characterLength { hasSingle = true }
       }
