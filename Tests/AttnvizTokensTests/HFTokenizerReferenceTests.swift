@@ -124,38 +124,43 @@ struct MergesFromScoresTests {
     var generatedMerges: Case
   }
 
-  static func strings(_ merges: [SentencePieceMerges.Entry], _ tokens: [String]) -> [[String]] {
-    merges.map { [tokens[$0.left], tokens[$0.right]] }
+  static func strings(_ tokens: [String], _ order: SentencePieceMerges.Order) -> [[String]] {
+    SentencePieceMerges(tokens: tokens, order: order).all().map {
+      [tokens[$0.left], tokens[$0.right]]
+    }
   }
 
+  /// Every pair of tokens ranked as a word ranks it gives transformers' list, in its order.
   @Test func matchTransformers() throws {
     let url = TokenizerReferences.fixtures.appendingPathComponent("tokenizer-references.json")
     let data = try Data(contentsOf: url)
     let reference = try snakeCaseDecoder.decode(File.self, from: data).generatedMerges
     let tokens = reference.tokens
-    let withScores = SentencePieceMerges.derive(tokens: tokens, scores: reference.scores)
-    #expect(Self.strings(withScores, tokens) == reference.withScores)
-    let byPosition = SentencePieceMerges.derive(
-      tokens: tokens, scores: tokens.indices.map { -Float($0) })
-    #expect(Self.strings(byPosition, tokens) == reference.byPosition)
+    #expect(Self.strings(tokens, .scores(reference.scores)) == reference.withScores)
+    #expect(Self.strings(tokens, .position) == reference.byPosition)
     #expect(reference.withScores.count > 100)
     #expect(reference.withScores != reference.byPosition)
   }
 
   @Test func scoresThenLengthsOrderTheMerges() {
     let tokens = ["▁", "t", "h", "▁t", "th", "▁th", "e"]
-    let merges = SentencePieceMerges.derive(tokens: tokens, scores: [0, 0, 0, -1, -2, -0.5, 0])
-    #expect(Self.strings(merges, tokens) == [["▁t", "h"], ["▁", "th"], ["▁", "t"], ["t", "h"]])
+    #expect(
+      Self.strings(tokens, .scores([0, 0, 0, -1, -2, -0.5, 0]))
+        == [["▁t", "h"], ["▁", "th"], ["▁", "t"], ["t", "h"]])
   }
 
   /// A repeated token keeps its first position, last id and last score (Python dicts).
   @Test func repeatedTokensKeepTheirLastIdAndScore() {
     let tokens = ["a", "b", "ab", "ba", "ab"]
-    let merges = SentencePieceMerges.derive(tokens: tokens, scores: [0, 0, -5, -2, -1])
-    #expect(
-      merges == [
-        .init(left: 0, right: 1, merged: 4), .init(left: 1, right: 0, merged: 3),
-      ])
+    let merges = SentencePieceMerges(tokens: tokens, order: .scores([0, 0, -5, -2, -1])).all()
+    #expect(merges.map { [$0.left, $0.right, $0.merged] } == [[0, 1, 4], [1, 0, 3]])
+  }
+
+  /// A score of −0 ties with 0, as the floats compare: the lengths decide.
+  @Test func negativeZeroTiesWithZero() {
+    let tokens = ["a", "b", "c", "ab", "bc", "abc"]
+    let merges = SentencePieceMerges(tokens: tokens, order: .scores([0, 0, 0, -0.0, 0, -1])).all()
+    #expect(merges.map { [$0.left, $0.right] } == [[0, 1], [1, 2], [3, 2], [0, 4]])
   }
 }
 

@@ -32,27 +32,30 @@ struct GGUFByteReader {
         + "attnviz reads (real ones are under 20 MB); the file is corrupted or not a model")
   }
 
-  mutating func require(_ count: Int, for what: String) throws {
+  mutating func require(_ count: Int, for what: @autoclosure () -> String) throws {
     guard count <= remaining else {
       throw truncation(
-        "is truncated: \(what) at byte \(offset) needs \(count) bytes but only \(remaining) "
+        "is truncated: \(what()) at byte \(offset) needs \(count) bytes but only \(remaining) "
           + "remain (download the file again)")
     }
   }
 
-  mutating func integer<T: FixedWidthInteger>(_: T.Type, for what: String) throws -> T {
-    try require(MemoryLayout<T>.size, for: what)
+  mutating func integer<T: FixedWidthInteger>(
+    _: T.Type, for what: @autoclosure () -> String
+  ) throws -> T {
+    try require(MemoryLayout<T>.size, for: what())
     let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     offset += MemoryLayout<T>.size
     return value
   }
 
   /// A `gguf_string`: a u64 length and that many UTF-8 bytes (invalid sequences become U+FFFD).
-  mutating func string(for what: String) throws -> String {
-    let length = try integer(UInt64.self, for: "the length of \(what)")
+  /// `what` is only spelled out for an error: a vocabulary is hundreds of thousands of strings.
+  mutating func string(for what: @autoclosure () -> String) throws -> String {
+    let length = try integer(UInt64.self, for: "the length of \(what())")
     guard length <= UInt64(remaining) else {
       throw truncation(
-        "is truncated or corrupted: \(what) at byte \(offset) claims \(length) bytes but only "
+        "is truncated or corrupted: \(what()) at byte \(offset) claims \(length) bytes but only "
           + "\(remaining) remain")
     }
     let count = Int(length)

@@ -23,28 +23,29 @@ enum GGUFMetadataReader {
   private static func scalar(
     _ reader: inout GGUFByteReader, type: GGUFValueType, key: String
   ) throws -> GGUFValue {
-    let what = "the value of key \"\(key)\""
+    // Spelled out only for an error: a vocabulary's scores and types are 262,144 values each.
+    func what() -> String { "the value of key \"\(key)\"" }
     switch type {
-    case .uint8: return .uint(UInt64(try reader.integer(UInt8.self, for: what)), type: type)
-    case .uint16: return .uint(UInt64(try reader.integer(UInt16.self, for: what)), type: type)
-    case .uint32: return .uint(UInt64(try reader.integer(UInt32.self, for: what)), type: type)
-    case .uint64: return .uint(try reader.integer(UInt64.self, for: what), type: type)
-    case .int8: return .int(Int64(try reader.integer(Int8.self, for: what)), type: type)
-    case .int16: return .int(Int64(try reader.integer(Int16.self, for: what)), type: type)
-    case .int32: return .int(Int64(try reader.integer(Int32.self, for: what)), type: type)
-    case .int64: return .int(try reader.integer(Int64.self, for: what), type: type)
+    case .uint8: return .uint(UInt64(try reader.integer(UInt8.self, for: what())), type: type)
+    case .uint16: return .uint(UInt64(try reader.integer(UInt16.self, for: what())), type: type)
+    case .uint32: return .uint(UInt64(try reader.integer(UInt32.self, for: what())), type: type)
+    case .uint64: return .uint(try reader.integer(UInt64.self, for: what()), type: type)
+    case .int8: return .int(Int64(try reader.integer(Int8.self, for: what())), type: type)
+    case .int16: return .int(Int64(try reader.integer(Int16.self, for: what())), type: type)
+    case .int32: return .int(Int64(try reader.integer(Int32.self, for: what())), type: type)
+    case .int64: return .int(try reader.integer(Int64.self, for: what()), type: type)
     case .float32:
-      let bits = try reader.integer(UInt32.self, for: what)
+      let bits = try reader.integer(UInt32.self, for: what())
       return .float(Double(Float(bitPattern: bits)), type: type)
     case .float64:
-      return .float(Double(bitPattern: try reader.integer(UInt64.self, for: what)), type: type)
+      return .float(Double(bitPattern: try reader.integer(UInt64.self, for: what())), type: type)
     case .bool:
-      let byte = try reader.integer(UInt8.self, for: what)
+      let byte = try reader.integer(UInt8.self, for: what())
       guard byte <= 1 else {
         throw reader.fail("is a BOOL of value \(byte) (not 0 or 1)", subject: "key \"\(key)\"")
       }
       return .bool(byte == 1)
-    case .string: return .string(try reader.string(for: what))
+    case .string: return .string(try reader.string(for: what()))
     case .array:
       throw reader.fail(
         "holds an array inside an array, which attnviz does not read",

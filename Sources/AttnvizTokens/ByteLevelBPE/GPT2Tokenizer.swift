@@ -193,6 +193,34 @@ struct Merge: Sendable {
   var merged: Int32
 }
 
+/// A merge's place in its list, smaller first: a listed merge's rank in `major`; a merge of
+/// a SentencePiece vocabulary ranked from its scores uses both numbers (`SentencePieceMerges`).
+struct MergeRank: Comparable, Sendable {
+  var major: UInt64
+  var minor: UInt64
+
+  static func < (a: MergeRank, b: MergeRank) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
+}
+
+struct RankedMerge: Sendable {
+  var rank: MergeRank
+  var merged: Int32
+}
+
+/// Where `PairMergeWord` finds whether two adjacent symbols merge, and how early.
+protocol MergeRanking {
+  func merge(_ left: Int, _ right: Int) -> RankedMerge?
+}
+
+/// Merges listed in a file (merges.txt, tokenizer.json, GGUF `tokenizer.ggml.merges`).
+extension Dictionary: MergeRanking where Key == SymbolPair, Value == Merge {
+  func merge(_ left: Int, _ right: Int) -> RankedMerge? {
+    self[SymbolPair(left: left, right: right)].map {
+      RankedMerge(rank: MergeRank(major: UInt64($0.rank), minor: 0), merged: $0.merged)
+    }
+  }
+}
+
 /// Pre-token bytes → merged symbols. Words repeat a lot in text, and BPE on a long word is
 /// quadratic, so this is the one cache worth having. Bounded: cleared when full.
 final class BPECache: Sendable {

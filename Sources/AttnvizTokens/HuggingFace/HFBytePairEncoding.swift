@@ -9,12 +9,11 @@ extension HFTokenizer {
   ///     merges ["h e", "l l", "he ll", "hell o"]:
   ///     "hello" → h e l l o → he ll o → hell o → hello
   public struct BPE: Sendable {
-    /// Token (UTF-8, compared byte for byte as the Rust library does) → id.
-    let ids: [ByteKey: Int]
+    /// Token (UTF-8, compared byte for byte as the Rust library does) → id, in one flat table.
+    let ids: ByteTable
     /// id → token, for display (nil where no entry has the id).
     let tokens: [String?]
-    /// (left id, right id) → (rank, merged id).
-    let merges: [SymbolPair: Merge]
+    let merges: Merges
     let unknownID: Int?
     let continuingSubwordPrefix: String?
     let endOfWordSuffix: String?
@@ -24,6 +23,14 @@ extension HFTokenizer {
     /// The id of `<0xXX>` for each byte, when the vocabulary has it.
     let byteIDs: [Int?]
     let cache = PieceCache()
+
+    /// The merges: listed (tokenizer.json, GGUF `tokenizer.ggml.merges`), or those of a
+    /// SentencePiece vocabulary ranked from its scores as words ask (`SentencePieceMerges`).
+    enum Merges: Sendable {
+      /// (left id, right id) → (rank, merged id).
+      case listed([SymbolPair: Merge])
+      case sentencePiece(SentencePieceMerges)
+    }
 
     /// `vocabulary` as (token, id) entries; `merges` best first, as pairs of entries. Every
     /// merge's halves and their concatenation (the right half without
@@ -37,48 +44,42 @@ extension HFTokenizer {
         vocabulary: vocabulary, unknownToken: unknownToken,
         continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
         fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges
-      ) { ids throws(TokenizerError) in
-        try Self.mergeTable(merges, ids: ids, prefix: continuingSubwordPrefix)
+      ) { ids, _ throws(TokenizerError) in
+        .listed(try Self.mergeTable(merges, ids: ids, prefix: continuingSubwordPrefix))
       }
     }
 
-    /// Merges already given as ids, best first (`SentencePieceMerges`).
+    /// A SentencePiece vocabulary without merges: they rank by `order` (`SentencePieceMerges`).
     init(
-      vocabulary: [(String, Int)], rankedMerges: [SentencePieceMerges.Entry],
+      vocabulary: [(String, Int)], mergeOrder order: SentencePieceMerges.Order,
       unknownToken: String? = nil, fuseUnknown: Bool, byteFallback: Bool
     ) throws(TokenizerError) {
       try self.init(
         vocabulary: vocabulary, unknownToken: unknownToken, continuingSubwordPrefix: nil,
         endOfWordSuffix: nil, fuseUnknown: fuseUnknown, byteFallback: byteFallback,
         ignoreMerges: false
-      ) { _ throws(TokenizerError) in
-        guard rankedMerges.count < Int(Int32.max) else {
+      ) { ids, largestID throws(TokenizerError) in
+        guard vocabulary.count < Int(Int32.max) else {
           throw .malformedVocabulary(file: "", reason: "has ids or merges beyond 2³¹")
         }
-        var table: [SymbolPair: Merge] = [:]
-        table.reserveCapacity(rankedMerges.count)
-        for (rank, merge) in rankedMerges.enumerated() {
-          table[SymbolPair(left: merge.left, right: merge.right)] = Merge(
-            rank: Int32(rank), merged: Int32(merge.merged))
-        }
-        return table
+        return .sentencePiece(
+          SentencePieceMerges(vocabulary: ids, largestID: largestID, order: order))
       }
     }
 
     private init(
       vocabulary: [(String, Int)], unknownToken: String?, continuingSubwordPrefix: String?,
       endOfWordSuffix: String?, fuseUnknown: Bool, byteFallback: Bool, ignoreMerges: Bool,
-      mergeTable: ([ByteKey: Int]) throws(TokenizerError) -> [SymbolPair: Merge]
+      merges: (ByteTable, Int) throws(TokenizerError) -> Merges
     ) throws(TokenizerError) {
-      var ids: [ByteKey: Int] = [:]
-      ids.reserveCapacity(vocabulary.count)
+      var ids = ByteTable(capacity: vocabulary.count)
       var largest = 0
       for (token, id) in vocabulary {
         guard id >= 0, id < 1 << 31 else {
           throw .malformedVocabulary(
             file: "", reason: "the id of \"\(token)\" must be a whole number from 0 to 2³¹")
         }
-        ids[ByteKey(token)] = id
+        ids.insert(token, value: id)
         largest = max(largest, id)
       }
       // Ids index an array: a vocabulary with a few huge ids would waste memory, so refuse
@@ -91,23 +92,25 @@ extension HFTokenizer {
       for (token, id) in vocabulary { tokens[id] = token }
       self.ids = ids
       self.tokens = tokens
-      self.unknownID = unknownToken.flatMap { ids[ByteKey($0)] }
+      self.unknownID = unknownToken.flatMap { ids.value($0) }
       self.continuingSubwordPrefix = continuingSubwordPrefix
       self.endOfWordSuffix = endOfWordSuffix
       self.fuseUnknown = fuseUnknown
       self.byteFallback = byteFallback
       self.ignoreMerges = ignoreMerges
-      byteIDs = (0..<256).map { ids[ByteKey("<0x\(hex(UInt8($0)))>")] }
-      self.merges = try mergeTable(ids)
+      byteIDs = (0..<256).map { ids.value("<0x\(hex(UInt8($0)))>") }
+      self.merges = try merges(ids, largest)
     }
 
     /// `merges` as pairs of ids with their rank and merged id.
-    static func mergeTable(_ merges: [(String, String)], ids: [ByteKey: Int], prefix: String?)
+    static func mergeTable(_ merges: [(String, String)], ids: ByteTable, prefix: String?)
       throws(TokenizerError) -> [SymbolPair: Merge]
     {
       var table: [SymbolPair: Merge] = [:]
       table.reserveCapacity(merges.count)
       let prefixLength = prefix?.utf8.count ?? 0
+      // One scratch buffer for every joined pair: 151,387 merges (Qwen2) made three arrays each.
+      var joined: [UInt8] = []
       for (rank, (left, right)) in merges.enumerated() {
         func unlisted(_ symbol: String) -> TokenizerError {
           .malformedVocabulary(
@@ -115,12 +118,12 @@ extension HFTokenizer {
             reason: "merge \(rank + 1) (\"\(left) \(right)\") uses \"\(symbol)\", which the "
               + "vocabulary does not list")
         }
-        let leftBytes = Array(left.utf8)
-        let rightBytes = Array(right.utf8)
-        guard let leftID = ids[ByteKey(leftBytes)] else { throw unlisted(left) }
-        guard let rightID = ids[ByteKey(rightBytes)] else { throw unlisted(right) }
-        let joined = leftBytes + rightBytes.dropFirst(min(prefixLength, rightBytes.count))
-        guard let mergedID = ids[ByteKey(joined)] else {
+        guard let leftID = ids.value(left) else { throw unlisted(left) }
+        guard let rightID = ids.value(right) else { throw unlisted(right) }
+        joined.removeAll(keepingCapacity: true)
+        joined.append(contentsOf: left.utf8)
+        joined.append(contentsOf: right.utf8.dropFirst(prefixLength))
+        guard let mergedID = ids.value(joined) else {
           throw unlisted(String(decoding: joined, as: UTF8.self))
         }
         guard let merged = Int32(exactly: mergedID), let rankValue = Int32(exactly: rank) else {
@@ -144,7 +147,7 @@ extension HFTokenizer {
 
     public var count: Int { ids.count }
 
-    func id(_ text: String) -> Int? { ids[ByteKey(text)] }
+    func id(_ text: String) -> Int? { ids.value(text) }
 
     func token(for id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
 
@@ -158,7 +161,10 @@ extension HFTokenizer {
       let key = ByteKey(text)
       if let cached = cache.lookup(key) { return cached }
       var word = PairMergeWord(symbols: initialSymbols(piece))
-      word.mergeAll(merges)
+      switch merges {
+      case .listed(let table): word.mergeAll(table)
+      case .sentencePiece(let ranking): word.mergeAll(ranking)
+      }
       let tokens = word.symbols.filter { $0.count > 0 }.map {
         ModelToken(id: $0.id, scalars: $0.start..<($0.start + $0.count))
       }
@@ -233,19 +239,19 @@ struct PairMergeWord {
   }
 
   struct Candidate: Comparable {
-    var rank: Int32
+    var rank: MergeRank
     var position: Int
     var merged: Int32
 
     static func < (a: Candidate, b: Candidate) -> Bool {
-      (a.rank, a.position) < (b.rank, b.position)
+      a.rank != b.rank ? a.rank < b.rank : a.position < b.position
     }
   }
 
-  mutating func mergeAll(_ merges: [SymbolPair: Merge]) {
+  mutating func mergeAll<Merges: MergeRanking>(_ merges: Merges) {
     var queue = MinHeap<Candidate>()
     for i in symbols.indices.dropLast() {
-      if let merge = merges[SymbolPair(left: symbols[i].id, right: symbols[i + 1].id)] {
+      if let merge = merges.merge(symbols[i].id, symbols[i + 1].id) {
         queue.push(Candidate(rank: merge.rank, position: i, merged: merge.merged))
       }
     }
@@ -254,8 +260,7 @@ struct PairMergeWord {
       guard current.count > 0, current.next >= 0 else { continue }
       let right = symbols[current.next]
       // A stale entry: one of its symbols has been merged since it was queued.
-      guard let merge = merges[SymbolPair(left: current.id, right: right.id)],
-        merge.merged == top.merged
+      guard let merge = merges.merge(current.id, right.id), merge.merged == top.merged
       else { continue }
       let nextIndex = current.next
       symbols[top.position].id = Int(top.merged)
@@ -264,14 +269,10 @@ struct PairMergeWord {
       symbols[nextIndex].count = 0
       if right.next >= 0 { symbols[right.next].previous = top.position }
       let merged = symbols[top.position]
-      if merged.previous >= 0,
-        let pair = merges[SymbolPair(left: symbols[merged.previous].id, right: merged.id)]
-      {
+      if merged.previous >= 0, let pair = merges.merge(symbols[merged.previous].id, merged.id) {
         queue.push(Candidate(rank: pair.rank, position: merged.previous, merged: pair.merged))
       }
-      if merged.next >= 0,
-        let pair = merges[SymbolPair(left: merged.id, right: symbols[merged.next].id)]
-      {
+      if merged.next >= 0, let pair = merges.merge(merged.id, symbols[merged.next].id) {
         queue.push(Candidate(rank: pair.rank, position: top.position, merged: pair.merged))
       }
     }
