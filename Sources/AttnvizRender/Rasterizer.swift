@@ -186,9 +186,10 @@ extension PixelTarget {
   private func fillOpaque(row y: Int, columns: Range<Int>, color: RGBA) {
     guard !columns.isEmpty else { return }
     let pattern = UInt32(color.r) | UInt32(color.g) << 8 | UInt32(color.b) << 16 | 255 << 24
-    UnsafeMutableRawPointer(pixel(columns.lowerBound, y))
-      .bindMemory(to: UInt32.self, capacity: columns.count)
-      .update(repeating: pattern.littleEndian, count: columns.count)
+    // Rebound only for the store: the buffer stays bytes for every other reader and writer.
+    pixel(columns.lowerBound, y).withMemoryRebound(to: UInt32.self, capacity: columns.count) {
+      $0.update(repeating: pattern.littleEndian, count: columns.count)
+    }
   }
 
   @inline(__always)
