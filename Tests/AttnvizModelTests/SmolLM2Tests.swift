@@ -4,15 +4,21 @@ import Testing
 
 @testable import AttnvizModel
 
-/// SmolLM2-135M-Instruct, the one modern decoder with real weights reachable here, against
-/// transformers (Fixtures/smollm2-reference.json). The folder is made from the GGUF by
-/// scripts/reference/make_smollm2_folder.py into models/SmolLM2-135M-Instruct (540 MB, not
-/// committed); the test runs when it is there.
+/// SmolLM2-135M-Instruct as a Hugging Face safetensors folder, attnviz's folder path on a real
+/// modern decoder, against transformers (Fixtures/smollm2-reference.json). `make model`
+/// (smollm2-safetensors) converts the GGUF into models/SmolLM2-135M-Instruct-safetensors (540 MB,
+/// not committed) with scripts/reference/make_smollm2_safetensors.py: byte for byte the folder
+/// transformers saves from the GGUF (scripts/reference/make_smollm2_folder.py). The test runs when
+/// the folder is there; with ATTNVIZ_REQUIRE_MODELS=1 (CI) a missing folder fails instead of
+/// skipping.
 @Suite("SmolLM2-135M-Instruct")
 struct SmolLM2Tests {
-  static let folder = packageRoot().appendingPathComponent("models/SmolLM2-135M-Instruct")
-  static let present = FileManager.default.fileExists(
-    atPath: folder.appendingPathComponent("model.safetensors").path)
+  static let folder = packageRoot().appendingPathComponent(
+    "models/SmolLM2-135M-Instruct-safetensors")
+  static let present =
+    FileManager.default.fileExists(
+      atPath: folder.appendingPathComponent("model.safetensors").path)
+    || ProcessInfo.processInfo.environment["ATTNVIZ_REQUIRE_MODELS"] == "1"
 
   struct Reference: Decodable {
     struct Case: Decodable {
@@ -33,7 +39,10 @@ struct SmolLM2Tests {
       tokenizer: ReferenceIDs(ids: ids), name: "SmolLM2-135M-Instruct")
   }
 
-  @Test(.enabled(if: present, "make models/SmolLM2-135M-Instruct to run"))
+  @Test(
+    .enabled(
+      if: present,
+      "models/SmolLM2-135M-Instruct-safetensors is absent; run `make model`"))
   func attentionMatchesTransformers() throws {
     let url = try fixtureURL("smollm2-reference.json")
     let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
