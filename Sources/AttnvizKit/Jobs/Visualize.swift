@@ -240,13 +240,21 @@ func traceChecked(
   return try traceChecked(model, input, stepsLayer: stepsLayer)
 }
 
-/// The same on tokens already cut.
+/// The same on tokens already cut. `valueNorms`: whether an engine model computes each
+/// layer's ‖f_h(x_j)‖ (`LayerTrace.transformedNorms`), which only `--view contribution`
+/// reads; on SmolLM2's lecture sentence they are a tenth of the run.
 func traceChecked(
-  _ model: any AttentionModel, _ input: TokenizedText, stepsLayer: Int?
+  _ model: any AttentionModel, _ input: TokenizedText, stepsLayer: Int?, valueNorms: Bool = true
 ) throws -> AttentionTrace {
   let trace: AttentionTrace
   do {
-    trace = try model.trace(input, stepsLayer: stepsLayer)
+    if !valueNorms, let engine = model as? TransformerModel {
+      var request = ForwardRequest()
+      request.transformedNorms = false
+      trace = try engine.trace(input, stepsLayer: stepsLayer, request: request).trace
+    } else {
+      trace = try model.trace(input, stepsLayer: stepsLayer)
+    }
   } catch {
     throw AttnvizError.from(error)
   }

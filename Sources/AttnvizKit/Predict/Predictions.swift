@@ -89,7 +89,8 @@ func traceForViews(
     && (loaded.model as? TransformerModel)?.predictsTokens == true
   guard predicts || options.chat != nil || credited || ablating else {
     progress.stage("running the model")
-    let trace = try traceChecked(loaded.model, loaded.input, stepsLayer: 0)
+    let trace = try traceChecked(
+      loaded.model, loaded.input, stepsLayer: 0, valueNorms: views.contains(.contribution))
     return (trace, loaded.model, nil, nil, nil)
   }
   guard let model = loaded.model as? TransformerModel, model.predictsTokens else {
@@ -104,6 +105,7 @@ func traceForViews(
     views.contains(.lens)
     ? ForwardRequest(residuals: .all)
     : views.contains(.next) ? ForwardRequest(residuals: .last) : ForwardRequest()
+  request.transformedNorms = views.contains(.contribution)
   let result: (trace: AttentionTrace, output: ForwardOutput)
   do {
     let input = try chat.map { try model.tokenize($0.text) } ?? loaded.input
