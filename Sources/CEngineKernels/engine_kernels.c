@@ -171,12 +171,19 @@ __attribute__((target("avx2"))) static inline __m256i bytes8(const unsigned char
 
 // `dot`'s accumulators: eight-element groups at even multiples of 8 go to `even`, the others to
 // `odd`; every block below starts at a multiple of 16, so its groups alternate from `even`.
+// With `store` set, the blocks are converted instead (attnviz_dequantize_avx2): each group's
+// eight floats are written where `x` points, and nothing is added.
 typedef struct {
   __m256 even, odd;
+  int store;
 } accumulators;
 
 __attribute__((target("avx2"))) static inline void add_group(
     accumulators *acc, int odd, const float *x, __m256 w) {
+  if (acc->store) {
+    _mm256_storeu_ps((float *)x, w);
+    return;
+  }
   __m256 p = _mm256_mul_ps(_mm256_loadu_ps(x), w);
   if (odd)
     acc->odd = _mm256_add_ps(acc->odd, p);
@@ -185,7 +192,7 @@ __attribute__((target("avx2"))) static inline void add_group(
 }
 
 // block_q8_0 { half d; int8 qs[32]; }: y = q·d
-__attribute__((target("avx2"))) static void q8_0(
+__attribute__((target("avx2"), always_inline)) static inline void q8_0(
     accumulators *acc, const unsigned char *b, const float *x) {
   __m256 d = _mm256_set1_ps(half_float(b));
   for (int g = 0; g < 4; g++) {
@@ -195,7 +202,7 @@ __attribute__((target("avx2"))) static void q8_0(
 }
 
 // block_q4_1 { half d; half m; uint8 qs[16]; }: y = q·d + m, low nibbles 0…15, high 16…31
-__attribute__((target("avx2"))) static void q4_1(
+__attribute__((target("avx2"), always_inline)) static inline void q4_1(
     accumulators *acc, const unsigned char *b, const float *x) {
   __m256 d = _mm256_set1_ps(half_float(b)), m = _mm256_set1_ps(half_float(b + 2));
   __m256i low = _mm256_set1_epi32(0x0F);
@@ -209,7 +216,7 @@ __attribute__((target("avx2"))) static void q4_1(
 
 // block_q5_0 { half d; uint8 qh[4]; uint8 qs[16]; }: bit j of qh is the fifth bit of element
 // j, y = (q − 16)·d
-__attribute__((target("avx2"))) static void q5_0(
+__attribute__((target("avx2"), always_inline)) static inline void q5_0(
     accumulators *acc, const unsigned char *b, const float *x) {
   __m256 d = _mm256_set1_ps(half_float(b));
   unsigned qh = (unsigned)b[2] | ((unsigned)b[3] << 8) | ((unsigned)b[4] << 16) |
@@ -241,7 +248,7 @@ static inline void scale_min(int j, const unsigned char *s, float *scale, float 
 
 // block_q4_K { half d; half dmin; uint8 scales[12]; uint8 qs[128]; }: 8 sub-blocks of 32,
 // y = (d·scale)·q − dmin·min
-__attribute__((target("avx2"))) static void q4_K(
+__attribute__((target("avx2"), always_inline)) static inline void q4_K(
     accumulators *acc, const unsigned char *b, const float *x) {
   float d = half_float(b), dmin = half_float(b + 2);
   __m256i low = _mm256_set1_epi32(0x0F);
@@ -269,7 +276,7 @@ __attribute__((target("avx2"))) static void q4_K(
 // block_q6_K { uint8 ql[128]; uint8 qh[64]; int8 scales[16]; half d; }: 16 sub-blocks of 16,
 // y = (d·scale)·(q − 32); element 128·h + 32·i + l takes its low bits from ql[64·h + l] (i 0, 2)
 // or ql[64·h + 32 + l] (i 1, 3), low nibble for i < 2, and bits 2i of qh[32·h + l].
-__attribute__((target("avx2"))) static void q6_K(
+__attribute__((target("avx2"), always_inline)) static inline void q6_K(
     accumulators *acc, const unsigned char *b, const float *x) {
   float d = half_float(b + 208);
   const signed char *scales = (const signed char *)(b + 192);
@@ -292,26 +299,63 @@ __attribute__((target("avx2"))) static void q6_K(
   }
 }
 
+// Each type's two row loops, its block kernel inlined into both (one call per row, not per
+// block, and `store` a constant the compiler folds away): `dot_T`, a stored row against x in
+// `dot`'s order, and `convert_T`, the row's floats.
+#define ROW_KERNELS(block, size, length)                                                   \
+  __attribute__((target("avx2"))) static float dot_##block(                                \
+      const unsigned char *row, ptrdiff_t blocks, const float *x) {                        \
+    accumulators acc = {_mm256_setzero_ps(), _mm256_setzero_ps(), 0};                      \
+    for (ptrdiff_t k = 0; k < blocks; k++) block(&acc, row + k * (size), x + k * (length)); \
+    return lanes(_mm256_add_ps(acc.even, acc.odd));                                        \
+  }                                                                                        \
+  __attribute__((target("avx2"))) static void convert_##block(                             \
+      const unsigned char *row, ptrdiff_t blocks, float *y) {                              \
+    accumulators acc = {_mm256_setzero_ps(), _mm256_setzero_ps(), 1};                      \
+    for (ptrdiff_t k = 0; k < blocks; k++) block(&acc, row + k * (size), y + k * (length)); \
+  }
+
+ROW_KERNELS(q4_1, 20, 32)
+ROW_KERNELS(q5_0, 22, 32)
+ROW_KERNELS(q8_0, 34, 32)
+ROW_KERNELS(q4_K, 144, 256)
+ROW_KERNELS(q6_K, 210, 256)
+
+typedef struct {
+  float (*dot)(const unsigned char *, ptrdiff_t, const float *);
+  void (*convert)(const unsigned char *, ptrdiff_t, float *);
+} row_kernels;
+
+// The row loops of ggml type `type` (Q4_1 3, Q5_0 6, Q8_0 8, Q4_K 12, Q6_K 14); 0 for another.
+static int row_kernels_of(int type, row_kernels *k) {
+  switch (type) {
+  case 3: *k = (row_kernels){dot_q4_1, convert_q4_1}; return 1;
+  case 6: *k = (row_kernels){dot_q5_0, convert_q5_0}; return 1;
+  case 8: *k = (row_kernels){dot_q8_0, convert_q8_0}; return 1;
+  case 12: *k = (row_kernels){dot_q4_K, convert_q4_K}; return 1;
+  case 14: *k = (row_kernels){dot_q6_K, convert_q6_K}; return 1;
+  default: return 0;
+  }
+}
+
 __attribute__((target("avx2"))) int attnviz_qdot1_avx2(
     int type, const void *base, ptrdiff_t row_bytes, const ptrdiff_t *order, ptrdiff_t first,
     ptrdiff_t n, ptrdiff_t blocks, const float *x, float *sums) {
-  void (*block)(accumulators *, const unsigned char *, const float *);
-  ptrdiff_t size, length;
-  switch (type) {
-  case 3: block = q4_1, size = 20, length = 32; break;
-  case 6: block = q5_0, size = 22, length = 32; break;
-  case 8: block = q8_0, size = 34, length = 32; break;
-  case 12: block = q4_K, size = 144, length = 256; break;
-  case 14: block = q6_K, size = 210, length = 256; break;
-  default: return 0;
-  }
+  row_kernels kernels;
+  if (!row_kernels_of(type, &kernels)) return 0;
   for (ptrdiff_t j = 0; j < n; j++) {
     ptrdiff_t r = first + j;
     const unsigned char *row = (const unsigned char *)base + (order ? order[r] : r) * row_bytes;
-    accumulators acc = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (ptrdiff_t k = 0; k < blocks; k++) block(&acc, row + k * size, x + k * length);
-    sums[j] = lanes(_mm256_add_ps(acc.even, acc.odd));
+    sums[j] = kernels.dot(row, blocks, x);
   }
+  return 1;
+}
+
+__attribute__((target("avx2"))) int attnviz_dequantize_avx2(
+    int type, const void *source, ptrdiff_t blocks, float *target) {
+  row_kernels kernels;
+  if (!row_kernels_of(type, &kernels)) return 0;
+  kernels.convert((const unsigned char *)source, blocks, target);
   return 1;
 }
 
@@ -326,6 +370,11 @@ int attnviz_qdot1_avx2(
     ptrdiff_t n, ptrdiff_t blocks, const float *x, float *sums) {
   (void)type, (void)base, (void)row_bytes, (void)order, (void)first, (void)n, (void)blocks;
   (void)x, (void)sums;
+  return 0;
+}
+
+int attnviz_dequantize_avx2(int type, const void *source, ptrdiff_t blocks, float *target) {
+  (void)type, (void)source, (void)blocks, (void)target;
   return 0;
 }
 

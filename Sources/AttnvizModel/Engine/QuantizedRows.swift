@@ -1,3 +1,4 @@
+import CEngineKernels
 import Foundation
 
 /// A weight matrix left in its checkpoint's storage (a GGUF tensor in any `GGMLType.readable`
@@ -23,12 +24,19 @@ struct QuantizedRows: @unchecked Sendable {
   let name: String
   let checked: CheckedTensors?
 
-  /// Row r as Float32 into `target` (`columns` floats).
+  /// Row r as Float32 into `target` (`columns` floats). Where this CPU has AVX2, the types
+  /// CEngineKernels unpacks in registers are converted there: the same floats, three to four
+  /// times faster than the scalar conversion (a tenth of SmolLM2's run was this).
   @inline(__always)
   func row(_ r: Int, into target: UnsafeMutablePointer<Float>) {
-    let stored = order?[r] ?? r
-    GGMLDequantize.run(
-      type, source: base + stored &* rowBytes, blocks: columns / type.block, target: target)
+    let source = base + (order?[r] ?? r) &* rowBytes
+    let blocks = columns / type.block
+    if kernelsAVX2,
+      attnviz_dequantize_avx2(Int32(truncatingIfNeeded: type.id), source, blocks, target) != 0
+    {
+      return
+    }
+    GGMLDequantize.run(type, source: source, blocks: blocks, target: target)
   }
 
   /// The whole matrix as Float32, row-major (for what reads it other than `linear`: explain's
@@ -67,16 +75,23 @@ struct QuantizedRows: @unchecked Sendable {
   }
 
   /// Whether every Float16 scale of stored row `r` is finite (exponent bits not all ones).
+  /// A block has one or two scales (`offsets`), the second two bytes after the first.
   private func scalesFinite(row r: Int, offsets: [Int]) -> Bool {
-    let start = base + (order?[r] ?? r) &* rowBytes
-    var found: UInt16 = 0
-    for b in 0..<(columns / type.block) {
-      let block = start + b &* type.typeSize
-      for offset in offsets {
-        let bits = UInt16(
-          littleEndian: block.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-        found |= bits & 0x7C00 == 0x7C00 ? 1 : 0
-      }
+    let start = base + (order?[r] ?? r) &* rowBytes + offsets[0]
+    let (size, blocks) = (type.typeSize, columns / type.block)
+    // Both scales in one 32-bit load: a scale is not finite when its five exponent bits are
+    // all ones; the bits of a scale a type does not have are masked out.
+    let mask: UInt32 = offsets.count == 2 ? 0x7C00_7C00 : 0x0000_7C00
+    assert(offsets.count == 1 || offsets == [offsets[0], offsets[0] + 2])
+    var found: UInt32 = 0
+    for b in 0..<blocks {
+      let pair =
+        offsets.count == 2
+        ? UInt32(littleEndian: start.loadUnaligned(fromByteOffset: b &* size, as: UInt32.self))
+        : UInt32(
+          UInt16(littleEndian: start.loadUnaligned(fromByteOffset: b &* size, as: UInt16.self)))
+      let exponents = pair & mask
+      found |= (exponents & 0x7C00 == 0x7C00 ? 1 : 0) | (exponents >> 16 == 0x7C00 ? 1 : 0)
     }
     return found == 0
   }

@@ -42,4 +42,10 @@ int attnviz_qdot1_avx2(
     int type, const void *base, ptrdiff_t row_bytes, const ptrdiff_t *order, ptrdiff_t first,
     ptrdiff_t n, ptrdiff_t blocks, const float *x, float *sums);
 
+/// `blocks` blocks of ggml type `type` (as attnviz_qdot1_avx2's) at `source`, converted to
+/// `blocks` · block-length floats at `target`: the floats GGMLDequantize.swift gives, bit for
+/// bit. Returns 0, converting nothing, for another type. Call only when attnviz_kernels_avx2()
+/// is 1.
+int attnviz_dequantize_avx2(int type, const void *source, ptrdiff_t blocks, float *target);
+
 #endif
