@@ -1,43 +1,34 @@
 /// SHA-256 (FIPS 180-4), for the fingerprint of a checkpoint's header in a figure's metadata.
 /// Small inputs only (headers, not gigabytes of weights), so a plain implementation serves.
 public func sha256Hex(_ message: [UInt8]) -> String {
-  var h: [UInt32] = [
+  var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
-    0x5be0_cd19,
-  ]
-  var padded = message + [0x80]
-  while padded.count % 64 != 56 { padded.append(0) }
+    0x5be0_cd19
+  )
+  // The message's whole blocks are read in place; only the last one or two, with the padding
+  // (0x80, zeros, the length in bits), are copied. A GGUF's first MiB is hashed on every load.
+  let whole = message.count / 64 * 64
+  var tail = Array(message[whole...]) + [0x80]
+  while tail.count % 64 != 56 { tail.append(0) }
   let bits = UInt64(message.count) * 8
-  padded += (0..<8).reversed().map { UInt8(truncatingIfNeeded: bits >> (UInt64($0) * 8)) }
-  var w = [UInt32](repeating: 0, count: 64)
-  for block in stride(from: 0, to: padded.count, by: 64) {
-    for t in 0..<16 {
-      let i = block + t * 4
-      // Typed steps: one expression of shifts and ors took the type checker over a second.
-      let high: UInt32 = UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16
-      let low: UInt32 = UInt32(padded[i + 2]) << 8 | UInt32(padded[i + 3])
-      w[t] = high | low
+  tail += (0..<8).reversed().map { UInt8(truncatingIfNeeded: bits >> (UInt64($0) * 8)) }
+  withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+    sha256RoundConstants.withUnsafeBufferPointer { k in
+      message.withUnsafeBytes { bytes in
+        for block in stride(from: 0, to: whole, by: 64) {
+          sha256Compress(&h, UnsafeRawBufferPointer(rebasing: bytes[block..<(block + 64)]), w, k)
+        }
+      }
+      tail.withUnsafeBytes { bytes in
+        for block in stride(from: 0, to: tail.count, by: 64) {
+          sha256Compress(&h, UnsafeRawBufferPointer(rebasing: bytes[block..<(block + 64)]), w, k)
+        }
+      }
     }
-    for t in 16..<64 {
-      let s0: UInt32 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1: UInt32 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-      w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-    }
-    var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-    for t in 0..<64 {
-      let sum1: UInt32 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let choice: UInt32 = (e & f) ^ (~e & g)
-      let t1: UInt32 = hh &+ sum1 &+ choice &+ k[t] &+ w[t]
-      let sum0: UInt32 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let majority: UInt32 = (a & b) ^ (a & c) ^ (b & c)
-      let t2: UInt32 = sum0 &+ majority
-      (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-    }
-    for (i, v) in [a, b, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ v }
   }
   let hex: [Character] = Array("0123456789abcdef")
   var digits: [Character] = []
-  for word in h {
+  for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
     for shift in stride(from: 28, through: 0, by: -4) {
       let nibble = Int((word >> UInt32(shift)) & 0xF)
       digits.append(hex[nibble])
@@ -46,9 +37,37 @@ public func sha256Hex(_ message: [UInt8]) -> String {
   return String(digits)
 }
 
+/// One 64-byte block into the state `h`; `w` is the 64-word message schedule's scratch.
+@inline(__always)
+private func sha256Compress(
+  _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+  _ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>,
+  _ k: UnsafeBufferPointer<UInt32>
+) {
+  for t in 0..<16 {
+    w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
+  }
+  for t in 16..<64 {
+    let s0: UInt32 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+    let s1: UInt32 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+  }
+  var (a, b, c, d, e, f, g, hh) = h
+  for t in 0..<64 {
+    let sum1: UInt32 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+    let choice: UInt32 = (e & f) ^ (~e & g)
+    let t1: UInt32 = hh &+ sum1 &+ choice &+ k[t] &+ w[t]
+    let sum0: UInt32 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+    let majority: UInt32 = (a & b) ^ (a & c) ^ (b & c)
+    let t2: UInt32 = sum0 &+ majority
+    (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+  }
+  h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+}
+
 private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
 
-private let k: [UInt32] = [
+private let sha256RoundConstants: [UInt32] = [
   0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
   0xab1c_5ed5, 0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe,
   0x9bdc_06a7, 0xc19b_f174, 0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f,

@@ -2,8 +2,8 @@ import Testing
 
 @testable import AttnvizFiles
 
-/// FIPS 180-4's examples and the lengths around a block's padding boundary (55, 56, 64 bytes),
-/// checked against Python's hashlib.
+/// FIPS 180-4's examples, the lengths around a block's padding boundary (55, 56, 64 bytes) and
+/// several whole blocks (65, 127, 128, 3,000), checked against Python's hashlib.
 @Suite("SHA-256")
 struct SHA256Tests {
   @Test(
@@ -25,6 +25,23 @@ struct SHA256Tests {
       (
         String(repeating: "a", count: 64),
         "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"
+      ),
+      // Whole blocks read in place, then the copied tail.
+      (
+        String(repeating: "a", count: 65),
+        "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"
+      ),
+      (
+        String(repeating: "a", count: 127),
+        "c57e9278af78fa3cab38667bef4ce29d783787a2f731d4e12200270f0c32320a"
+      ),
+      (
+        String(repeating: "a", count: 128),
+        "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e"
+      ),
+      (
+        String(repeating: "abc", count: 1000),
+        "328de8f1895f8bb09f6e6b4c2012ef2b2a6f067cd002794b750aa040a6f6d8bd"
       ),
     ])
   func digest(message: String, expected: String) {
