@@ -23,8 +23,10 @@
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
-#                   the PNG compression sweep (attnviz-render-bench), then make bench-engine
+#                   the PNG compression sweep (attnviz-render-bench), then make bench-engine and
+#                   make bench-openblas
 #   make bench-engine  the engine on the GGUF models; BENCH_LLAMA=1: beside llama.cpp
+#   make bench-openblas  the engine's products against OpenBLAS (needs libopenblas-dev)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -39,7 +41,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: bench-engine bench-translation
+.PHONY: bench-engine bench-translation bench-openblas
 .PHONY: lint format
 .PHONY: build-static man check-man test-install test-page fuzz fuzz-build test-sanitize test-build
 
@@ -249,6 +251,17 @@ bench: deps
 	    --model-dir $(MODEL_DIR); \
 	fi
 	$(MAKE) bench-engine
+	$(MAKE) bench-openblas
+
+# The engine's products against Debian's OpenBLAS on one core (bench/openblas/products.c): the
+# measurement behind docs/performance.md's answer to "would a BLAS be worth the dependency?".
+# Skipped with a message when libopenblas-dev is not installed.
+bench-openblas:
+	@if pkg-config --exists openblas 2>/dev/null || [ -f /usr/include/x86_64-linux-gnu/cblas.h ]; then \
+	  bench/openblas/run.sh; \
+	else \
+	  echo "bench-openblas: skipped (apt-get install libopenblas-dev to run it)"; \
+	fi
 
 # The engine on the GGUF models (bench/engine.py): SmolLM2's JSON and default jobs, generation
 # and ablation sweep, the Qwen2.5 and Gemma 3 default jobs and Qwen's generation; with
