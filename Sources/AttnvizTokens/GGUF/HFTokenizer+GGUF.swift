@@ -328,26 +328,29 @@ extension HFTokenizer {
     gguf.unknownID.flatMap { gguf.tokens.indices.contains($0) ? gguf.tokens[$0] : nil }
   }
 
-  /// "a b" lines as pairs; the left half ends at the first space after its first scalar
+  /// "a b" lines split in two; the left half ends at the first space after its first scalar
   /// (llama.cpp's `find(' ', 1)`). The space is found among the scalars, not the characters: a
   /// right half that starts with a combining mark (Gemma 4's `អ ា`) joins the space into one
-  /// character with it.
-  static func ggufMerges(_ lines: [String]) throws(GGUFTokenizerError) -> [(String, String)] {
-    var pairs: [(String, String)] = []
-    pairs.reserveCapacity(lines.count)
+  /// character with it. In UTF-8 a space byte is always the scalar U+0020, so the bytes after
+  /// the first scalar are searched.
+  static func ggufMerges(_ lines: [String]) throws(GGUFTokenizerError) -> MergeList {
+    var spaces: [Int] = []
+    spaces.reserveCapacity(lines.count)
     for (index, merge) in lines.enumerated() {
-      let scalars = merge.unicodeScalars
-      guard let first = scalars.indices.first,
-        let space = scalars[scalars.index(after: first)...].firstIndex(of: " ")
-      else {
+      var line = merge
+      let space = line.withUTF8 { bytes -> Int? in
+        guard let lead = bytes.first else { return nil }
+        let first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        return bytes[first...].firstIndex(of: 0x20)
+      }
+      guard let space else {
         throw GGUFTokenizerError(
           key: "tokenizer.ggml.merges",
           reason: "entry \(index) (\"\(merge)\") is not two tokens and a space")
       }
-      pairs.append(
-        (String(scalars[..<space]), String(scalars[scalars.index(after: space)...])))
+      spaces.append(space)
     }
-    return pairs
+    return .lines(lines, spaces: spaces)
   }
 
   /// Whether every character of `token` is in GPT-2's byte alphabet.

@@ -41,6 +41,18 @@ extension HFTokenizer {
       fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
     ) throws(TokenizerError) {
       try self.init(
+        vocabulary: vocabulary, merges: MergeList.pairs(merges), unknownToken: unknownToken,
+        continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
+        fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges)
+    }
+
+    /// The same with the merges as a `MergeList` (a GGUF file's "a b" lines, read in place).
+    init(
+      vocabulary: [(String, Int)], merges: MergeList, unknownToken: String? = nil,
+      continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil,
+      fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
+    ) throws(TokenizerError) {
+      try self.init(
         vocabulary: vocabulary, unknownToken: unknownToken,
         continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
         fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges
@@ -103,7 +115,7 @@ extension HFTokenizer {
     }
 
     /// `merges` as pairs of ids with their rank and merged id.
-    static func mergeTable(_ merges: [(String, String)], ids: ByteTable, prefix: String?)
+    static func mergeTable(_ merges: MergeList, ids: ByteTable, prefix: String?)
       throws(TokenizerError) -> [SymbolPair: Merge]
     {
       var table: [SymbolPair: Merge] = [:]
@@ -111,19 +123,24 @@ extension HFTokenizer {
       let prefixLength = prefix?.utf8.count ?? 0
       // One scratch buffer for every joined pair: 151,387 merges (Qwen2) made three arrays each.
       var joined: [UInt8] = []
-      for (rank, (left, right)) in merges.enumerated() {
+      for rank in 0..<merges.count {
+        // The halves are looked up in place: no String is made per merge.
+        let (leftID, rightID, mergedID) = merges.withHalves(rank) { left, right in
+          joined.removeAll(keepingCapacity: true)
+          joined.append(contentsOf: left)
+          joined.append(contentsOf: right.dropFirst(prefixLength))
+          return (ids.value(left), ids.value(right), ids.value(joined))
+        }
         func unlisted(_ symbol: String) -> TokenizerError {
-          .malformedVocabulary(
+          let (left, right) = merges.halves(rank)
+          return .malformedVocabulary(
             file: "",
             reason: "merge \(rank + 1) (\"\(left) \(right)\") uses \"\(symbol)\", which the "
               + "vocabulary does not list")
         }
-        guard let leftID = ids.value(left) else { throw unlisted(left) }
-        guard let rightID = ids.value(right) else { throw unlisted(right) }
-        joined.removeAll(keepingCapacity: true)
-        joined.append(contentsOf: left.utf8)
-        joined.append(contentsOf: right.utf8.dropFirst(prefixLength))
-        guard let mergedID = ids.value(joined) else {
+        guard let leftID else { throw unlisted(merges.halves(rank).0) }
+        guard let rightID else { throw unlisted(merges.halves(rank).1) }
+        guard let mergedID else {
           throw unlisted(String(decoding: joined, as: UTF8.self))
         }
         guard let merged = Int32(exactly: mergedID), let rankValue = Int32(exactly: rank) else {
