@@ -1,4 +1,3 @@
-import CEngineKernels
 import Foundation
 
 /// A weight matrix left in its checkpoint's storage (a GGUF tensor in any `GGMLType.readable`
@@ -31,11 +30,7 @@ struct QuantizedRows: @unchecked Sendable {
   func row(_ r: Int, into target: UnsafeMutablePointer<Float>) {
     let source = base + (order?[r] ?? r) &* rowBytes
     let blocks = columns / type.block
-    if kernelsAVX2,
-      attnviz_dequantize_avx2(Int32(truncatingIfNeeded: type.id), source, blocks, target) != 0
-    {
-      return
-    }
+    if convertedByKernels(type, source, blocks: blocks, into: target) { return }
     GGMLDequantize.run(type, source: source, blocks: blocks, target: target)
   }
 

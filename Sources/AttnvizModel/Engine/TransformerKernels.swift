@@ -173,6 +173,18 @@ private func withOrder<R>(_ order: [Int]?, _ body: (UnsafePointer<Int>?) -> R) -
   return order.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
+/// `blocks` stored blocks of `type` at `source` as Float32 into `target`, converted in
+/// CEngineKernels' AVX2 block loops (the floats `GGMLDequantize` gives, bit for bit); false,
+/// converting nothing, on a CPU without AVX2 or for a type with no such kernel.
+@inline(__always)
+func convertedByKernels(
+  _ type: GGMLType, _ source: UnsafeRawPointer, blocks: Int,
+  into target: UnsafeMutablePointer<Float>
+) -> Bool {
+  kernelsAVX2
+    && attnviz_dequantize_avx2(Int32(truncatingIfNeeded: type.id), source, blocks, target) != 0
+}
+
 /// Whether this CPU runs the quantised one-token products of CEngineKernels (AVX2's integer
 /// lanes unpack the blocks; the arithmetic is GGMLDequantize's, then `dot`'s).
 let kernelsAVX2 = attnviz_kernels_avx2() != 0

@@ -350,7 +350,7 @@ extension HFTokenizer {
       }
       spaces.append(space)
     }
-    return .lines(lines, spaces: spaces)
+    return MergeList(lines: lines, spaces: spaces)
   }
 
   /// Whether every character of `token` is in GPT-2's byte alphabet.

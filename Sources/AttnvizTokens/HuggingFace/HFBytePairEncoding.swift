@@ -41,7 +41,7 @@ extension HFTokenizer {
       fuseUnknown: Bool = false, byteFallback: Bool = false, ignoreMerges: Bool = false
     ) throws(TokenizerError) {
       try self.init(
-        vocabulary: vocabulary, merges: MergeList.pairs(merges), unknownToken: unknownToken,
+        vocabulary: vocabulary, merges: MergeList(pairs: merges), unknownToken: unknownToken,
         continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
         fuseUnknown: fuseUnknown, byteFallback: byteFallback, ignoreMerges: ignoreMerges)
     }
@@ -123,33 +123,45 @@ extension HFTokenizer {
       let prefixLength = prefix?.utf8.count ?? 0
       // One scratch buffer for every joined pair: 151,387 merges (Qwen2) made three arrays each.
       var joined: [UInt8] = []
-      for rank in 0..<merges.count {
-        // The halves are looked up in place: no String is made per merge.
-        let (leftID, rightID, mergedID) = merges.withHalves(rank) { left, right in
+      // The first merge that names a token the vocabulary lacks (rank, that token), or whose
+      // rank or merged id does not fit 31 bits (rank, nil).
+      var failure: (rank: Int, symbol: String?)?
+      merges.bytes.withUnsafeBytes { all in
+        for rank in 0..<merges.count {
+          let left = UnsafeRawBufferPointer(rebasing: all[merges.left(rank)])
+          let right = UnsafeRawBufferPointer(rebasing: all[merges.right(rank)])
+          guard let leftID = ids.value(left) else {
+            failure = (rank, merges.halves(rank).0)
+            return
+          }
+          guard let rightID = ids.value(right) else {
+            failure = (rank, merges.halves(rank).1)
+            return
+          }
           joined.removeAll(keepingCapacity: true)
           joined.append(contentsOf: left)
           joined.append(contentsOf: right.dropFirst(prefixLength))
-          return (ids.value(left), ids.value(right), ids.value(joined))
+          guard let mergedID = joined.withUnsafeBytes({ ids.value($0) }) else {
+            failure = (rank, String(decoding: joined, as: UTF8.self))
+            return
+          }
+          guard let merged = Int32(exactly: mergedID), let rankValue = Int32(exactly: rank) else {
+            failure = (rank, nil)
+            return
+          }
+          // A repeated pair keeps its last rank, as the `tokenizers` library's map does.
+          table[SymbolPair(left: leftID, right: rightID)] = Merge(rank: rankValue, merged: merged)
         }
-        func unlisted(_ symbol: String) -> TokenizerError {
-          let (left, right) = merges.halves(rank)
-          return .malformedVocabulary(
-            file: "",
-            reason: "merge \(rank + 1) (\"\(left) \(right)\") uses \"\(symbol)\", which the "
-              + "vocabulary does not list")
-        }
-        guard let leftID else { throw unlisted(merges.halves(rank).0) }
-        guard let rightID else { throw unlisted(merges.halves(rank).1) }
-        guard let mergedID else {
-          throw unlisted(String(decoding: joined, as: UTF8.self))
-        }
-        guard let merged = Int32(exactly: mergedID), let rankValue = Int32(exactly: rank) else {
-          throw .malformedVocabulary(file: "", reason: "has ids or merges beyond 2³¹")
-        }
-        // A repeated pair keeps its last rank, as the `tokenizers` library's map does.
-        table[SymbolPair(left: leftID, right: rightID)] = Merge(rank: rankValue, merged: merged)
       }
-      return table
+      guard let (rank, symbol) = failure else { return table }
+      guard let symbol else {
+        throw .malformedVocabulary(file: "", reason: "has ids or merges beyond 2³¹")
+      }
+      let (left, right) = merges.halves(rank)
+      throw .malformedVocabulary(
+        file: "",
+        reason: "merge \(rank + 1) (\"\(left) \(right)\") uses \"\(symbol)\", which the "
+          + "vocabulary does not list")
     }
 
     /// A vocabulary given as a dictionary (tests, small hand-made tokenizers).

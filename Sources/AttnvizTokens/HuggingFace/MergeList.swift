@@ -1,38 +1,51 @@
-/// A BPE's merges, best first: pairs of tokens (tokenizer.json), or "a b" lines with the byte
-/// offset of the space that splits each (a GGUF file's `tokenizer.ggml.merges`, split by
-/// `HFTokenizer.ggufMerges`). Lines are read in place, so the 48,900 merges of SmolLM2's GGUF
-/// make no String per half.
-enum MergeList: Sendable {
-  case pairs([(String, String)])
-  case lines([String], spaces: [Int])
+/// A BPE's merges, best first, in one flat buffer: merge r's left half is
+/// `bytes[starts[r] ..< leftEnds[r]]` and its right half runs from `gap` bytes later to
+/// `starts[r + 1]`. Made from pairs of tokens (tokenizer.json; gap 0) or from "a b" lines with
+/// the byte offset of the space that splits each (a GGUF file's `tokenizer.ggml.merges`, split
+/// by `HFTokenizer.ggufMerges`; gap 1). `BPE.mergeTable` looks the halves up in place, so the
+/// 48,900 merges of SmolLM2's GGUF make no String, array or retain per merge.
+struct MergeList: Sendable {
+  private(set) var bytes: [UInt8] = []
+  private var starts: [Int] = [0]
+  private var leftEnds: [Int] = []
+  private let gap: Int
 
-  var count: Int {
-    switch self {
-    case .pairs(let pairs): pairs.count
-    case .lines(let lines, _): lines.count
+  init(pairs: [(String, String)]) {
+    gap = 0
+    leftEnds.reserveCapacity(pairs.count)
+    starts.reserveCapacity(pairs.count + 1)
+    for (left, right) in pairs {
+      bytes.append(contentsOf: left.utf8)
+      leftEnds.append(bytes.count)
+      bytes.append(contentsOf: right.utf8)
+      starts.append(bytes.count)
     }
   }
 
-  /// `body` on the UTF-8 bytes of merge `rank`'s left and right halves.
-  func withHalves<R>(
-    _ rank: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R
-  ) -> R {
-    switch self {
-    case .pairs(let pairs):
-      var (left, right) = pairs[rank]
-      return left.withUTF8 { l in right.withUTF8 { r in body(.init(l), .init(r)) } }
-    case .lines(let lines, let spaces):
-      var line = lines[rank]
-      let space = spaces[rank]
-      return line.withUTF8 { utf8 in
-        let bytes = UnsafeRawBufferPointer(utf8)
-        return body(.init(rebasing: bytes[..<space]), .init(rebasing: bytes[(space + 1)...]))
-      }
+  /// `lines[r]` split at its byte `spaces[r]`, which is dropped.
+  init(lines: [String], spaces: [Int]) {
+    precondition(lines.count == spaces.count, "MergeList: a space for every line")
+    gap = 1
+    leftEnds.reserveCapacity(lines.count)
+    starts.reserveCapacity(lines.count + 1)
+    for (line, space) in zip(lines, spaces) {
+      leftEnds.append(bytes.count + space)
+      bytes.append(contentsOf: line.utf8)
+      starts.append(bytes.count)
     }
   }
+
+  var count: Int { leftEnds.count }
+
+  /// Where merge `rank`'s halves are in `bytes`.
+  func left(_ rank: Int) -> Range<Int> { starts[rank]..<leftEnds[rank] }
+  func right(_ rank: Int) -> Range<Int> { (leftEnds[rank] + gap)..<starts[rank + 1] }
 
   /// Merge `rank`'s halves as strings (for messages).
   func halves(_ rank: Int) -> (String, String) {
-    withHalves(rank) { (String(decoding: $0, as: UTF8.self), String(decoding: $1, as: UTF8.self)) }
+    (
+      String(decoding: bytes[left(rank)], as: UTF8.self),
+      String(decoding: bytes[right(rank)], as: UTF8.self)
+    )
   }
 }
