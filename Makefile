@@ -227,6 +227,10 @@ SMOLLM2_GGUF ?= models/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)
 # A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
 BENCH_PREVIOUS ?=
 
+# The figures the PNG compression sweep re-encodes 60 ways: the lecture sentence's default job
+# (the whole gallery, 98 figures, took over half an hour).
+RENDER_SWEEP_FIGURES ?= $(wildcard samples/coreference/*.png)
+
 # The same static release build as `make build` (same flags, so neither rebuilds the other's
 # modules), plus the render bench.
 bench: deps
@@ -245,7 +249,7 @@ bench: deps
 	python3 bench/run.py --attnviz .build/release/attnviz --python "$$py" \
 	  --model-dir $(MODEL_DIR) --gguf $(SMOLLM2_GGUF) --runs $(BENCH_RUNS)
 	.build/release/attnviz-render-bench raster
-	.build/release/attnviz-render-bench sweep $$(git ls-files 'samples/*.png')
+	.build/release/attnviz-render-bench sweep $(RENDER_SWEEP_FIGURES)
 	@if [ -n "$(BENCH_PREVIOUS)" ]; then \
 	  python3 bench/previous.py --attnviz .build/release/attnviz --previous "$(BENCH_PREVIOUS)" \
 	    --model-dir $(MODEL_DIR); \
