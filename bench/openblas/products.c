@@ -30,15 +30,23 @@ static void fill(float *p, size_t n, unsigned seed) {
   }
 }
 
-// The engine's order: input rows four at a time (dot4), the rest one at a time (dot1).
+// The engine's order (LinearJob in TransformerKernels.swift): output rows in chunks of 32, and
+// for each chunk the input rows four at a time (dot4), the rest one at a time (dot1), so a
+// chunk's weight rows stay in the cache while every input row reads them.
+enum { CHUNK = 32 };
+
 static void engine(const float *x, const float *w, int m, int n, int k, float *y, float *tmp) {
-  int r = 0;
-  for (; r + 4 <= m; r += 4) {
-    attnviz_dot4_avx(x + (size_t)r * k, k, w, k, n, k, tmp);
-    for (int o = 0; o < n; o++)
-      for (int i = 0; i < 4; i++) y[(size_t)(r + i) * n + o] = tmp[4 * o + i];
+  for (int c = 0; c < n; c += CHUNK) {
+    int count = n - c < CHUNK ? n - c : CHUNK;
+    const float *wc = w + (size_t)c * k;
+    int r = 0;
+    for (; r + 4 <= m; r += 4) {
+      attnviz_dot4_avx(x + (size_t)r * k, k, wc, k, count, k, tmp);
+      for (int o = 0; o < count; o++)
+        for (int i = 0; i < 4; i++) y[(size_t)(r + i) * n + c + o] = tmp[4 * o + i];
+    }
+    for (; r < m; r++) attnviz_dot1_avx(x + (size_t)r * k, wc, k, count, k, y + (size_t)r * n + c);
   }
-  for (; r < m; r++) attnviz_dot1_avx(x + (size_t)r * k, w, k, n, k, y + (size_t)r * n);
 }
 
 static void blas(const float *x, const float *w, int m, int n, int k, float *y) {
@@ -74,7 +82,7 @@ int main(int argc, char **argv) {
       int m = rows[ri], n = shapes[s].n, k = shapes[s].k;
       float *x = malloc(sizeof(float) * m * k), *w = malloc(sizeof(float) * n * k);
       float *y1 = malloc(sizeof(float) * m * n), *y2 = malloc(sizeof(float) * m * n);
-      float *tmp = malloc(sizeof(float) * 4 * n);
+      float *tmp = malloc(sizeof(float) * 4 * CHUNK);
       fill(x, (size_t)m * k, 1), fill(w, (size_t)n * k, 2);
       double te[64], tb[64];
       int reps = 20;
