@@ -23,10 +23,11 @@
 #   make fuzz       build the libFuzzer targets (Fuzz/) and run each FUZZ_SECONDS from its seeds
 #   make test-sanitize  the test suite under AddressSanitizer (+ UBSan on the C targets)
 #   make bench      time attnviz against a numpy+matplotlib baseline, then the rasteriser and
-#                   the PNG compression sweep (attnviz-render-bench), then make bench-engine and
-#                   make bench-openblas
+#                   the PNG compression sweep (attnviz-render-bench), then make bench-engine,
+#                   make bench-openblas and make bench-deflate
 #   make bench-engine  the engine on the GGUF models; BENCH_LLAMA=1: beside llama.cpp
 #   make bench-openblas  the engine's products against OpenBLAS (needs libopenblas-dev)
+#   make bench-deflate  zlib against ISA-L's igzip on the figures' rows (needs libisal-dev)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -41,7 +42,7 @@ DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 include mk/model.mk
 
 .PHONY: all build demo test deps install uninstall clean samples check-samples model bench
-.PHONY: bench-engine bench-translation bench-openblas
+.PHONY: bench-engine bench-translation bench-openblas bench-deflate
 .PHONY: lint format
 .PHONY: build-static man check-man test-install test-page fuzz fuzz-build test-sanitize test-build
 
@@ -256,6 +257,17 @@ bench: deps
 	fi
 	$(MAKE) bench-engine
 	$(MAKE) bench-openblas
+	$(MAKE) bench-deflate
+
+# zlib against Intel's ISA-L igzip on the rows of the lecture sentence's PNGs
+# (bench/deflate/deflate.c): the deflate behind most of the default job's time. Skipped with a
+# message when libisal-dev is not installed.
+bench-deflate:
+	@if [ -f /usr/include/isa-l/igzip_lib.h ]; then \
+	  bench/deflate/run.sh; \
+	else \
+	  echo "bench-deflate: skipped (apt-get install libisal-dev to run it)"; \
+	fi
 
 # The engine's products against Debian's OpenBLAS on one core (bench/openblas/products.c): the
 # measurement behind docs/performance.md's answer to "would a BLAS be worth the dependency?".
