@@ -24,8 +24,8 @@ struct QuantizedRows: @unchecked Sendable {
   let checked: CheckedTensors?
 
   /// Row r as Float32 into `target` (`columns` floats). Where this CPU has AVX2, the types
-  /// CEngineKernels unpacks in registers are converted there: the same floats, three to four
-  /// times faster than the scalar conversion (a tenth of SmolLM2's run was this).
+  /// CEngineKernels unpacks in registers are converted there, to the same floats (converting
+  /// the rows is about a tenth of SmolLM2's `--format json` run either way).
   @inline(__always)
   func row(_ r: Int, into target: UnsafeMutablePointer<Float>) {
     let source = base + (order?[r] ?? r) &* rowBytes
