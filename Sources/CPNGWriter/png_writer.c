@@ -78,7 +78,9 @@ static size_t stage_rows(
     const unsigned char *row = rgba + (size_t)y * width * 4;
     *out++ = 0;
     if (opaque) {
-      for (uint32_t x = 0; x < width; x++, out += 3) memcpy(out, row + (size_t)x * 4, 3);
+      // Each pixel stored as 4 bytes, 3 bytes on: the next pixel overwrites the alpha byte, and
+      // the byte after the row's last pixel is the next row's filter byte or spare room.
+      for (uint32_t x = 0; x < width; x++, out += 3) memcpy(out, row + (size_t)x * 4, 4);
     } else {
       memcpy(out, row, (size_t)width * 4);
       out += (size_t)width * 4;
@@ -107,7 +109,7 @@ static int deflate_rows(
   size_t row_bytes = 1 + (size_t)width * (opaque ? 3 : 4);
   uint32_t batch = (uint32_t)(staging_target / row_bytes);
   if (batch == 0) batch = 1;
-  unsigned char *staging = malloc(row_bytes * batch);
+  unsigned char *staging = malloc(row_bytes * batch + 1);  // + 1: see stage_rows
   unsigned char *level_buffer = malloc(level_buffer_sizes[level]);
   struct isal_zstream zs;
   isal_deflate_init(&zs);
