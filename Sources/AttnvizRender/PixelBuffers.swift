@@ -31,17 +31,39 @@ final class PixelBuffers: @unchecked Sendable {
       return idle.remove(at: index)
     }
     // Too small for this figure: drop one so the pool does not grow with every size.
-    if !idle.isEmpty { idle.removeFirst().deallocate() }
-    return UnsafeMutableBufferPointer<UInt8>.allocate(capacity: byteCount)
+    if !idle.isEmpty { Self.release(idle.removeFirst()) }
+    return Self.allocate(byteCount)
   }
 
   private func give(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
     lock.lock()
     defer { lock.unlock() }
     if buffer.count > Self.largestKept || idle.count >= Self.mostKept {
-      buffer.deallocate()
+      Self.release(buffer)
     } else {
       idle.append(buffer)
     }
+  }
+
+  /// Buffers of 2 MiB and more start on a 2 MiB boundary and ask for transparent huge pages
+  /// (where the kernel grants them on request): a fresh figure's tens of megabytes are then
+  /// faulted in 2 MiB at a time instead of 4 KiB, which took a tenth of the default job's time.
+  private static let hugePage = 2 << 20
+
+  private static func allocate(_ byteCount: Int) -> UnsafeMutableBufferPointer<UInt8> {
+    var memory: UnsafeMutableRawPointer?
+    let alignment = byteCount >= hugePage ? hugePage : 64
+    guard posix_memalign(&memory, alignment, byteCount) == 0, let memory else {
+      return UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+    #if os(Linux)
+      if alignment == hugePage { _ = madvise(memory, byteCount, MADV_HUGEPAGE) }
+    #endif
+    return UnsafeMutableBufferPointer(
+      start: memory.bindMemory(to: UInt8.self, capacity: byteCount), count: byteCount)
+  }
+
+  private static func release(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    free(buffer.baseAddress)
   }
 }
