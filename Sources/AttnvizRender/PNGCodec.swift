@@ -2,7 +2,7 @@ import CLibPNG
 import CPNGWriter
 import Foundation
 
-/// A failure reported by libpng, with libpng's own message.
+/// A failure of the PNG writer (libpng or igzip) or reader (libpng), with its message.
 public struct PNGError: Error, Equatable, CustomStringConvertible {
   public let message: String
   public var description: String { message }
@@ -70,7 +70,7 @@ func encodePNG(
   var output = attnviz_png_output()
   defer { attnviz_png_output_free(&output) }
   var message = [CChar](repeating: 0, count: 256)
-  // C copies of the entries, alive for the call; libpng copies them again into its info.
+  // C copies of the entries, alive for the call.
   let entries = text.filter { !$0.value.isEmpty }
   let strings = entries.map { (strdup($0.key), strdup($0.value)) }
   defer {
