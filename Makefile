@@ -27,7 +27,7 @@
 #                   make bench-openblas and make bench-deflate
 #   make bench-engine  the engine on the GGUF models; BENCH_LLAMA=1: beside llama.cpp
 #   make bench-openblas  the engine's products against OpenBLAS (needs libopenblas-dev)
-#   make bench-deflate  zlib against ISA-L's igzip on the figures' rows (needs libisal-dev)
+#   make bench-deflate  zlib (with PNG's row filters) against ISA-L's igzip on the figures' rows
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -260,8 +260,9 @@ bench: deps
 	$(MAKE) bench-deflate
 
 # zlib against Intel's ISA-L igzip on the rows of the lecture sentence's PNGs
-# (bench/deflate/deflate.c): the deflate behind most of the default job's time. Skipped with a
-# message when libisal-dev is not installed.
+# (bench/deflate/deflate.c): why the PNG writer deflates with igzip, and with unfiltered rows.
+# libisal-dev is one of make deps' packages now; skipped with a message where it is missing
+# (off Debian, where make deps installs nothing).
 bench-deflate:
 	@if [ -f /usr/include/isa-l/igzip_lib.h ]; then \
 	  bench/deflate/run.sh; \
