@@ -27,7 +27,7 @@
 #                   make bench-openblas and make bench-deflate
 #   make bench-engine  the engine on the GGUF models; BENCH_LLAMA=1: beside llama.cpp
 #   make bench-openblas  the engine's products against OpenBLAS (needs libopenblas-dev)
-#   make bench-deflate  zlib (with PNG's row filters) against ISA-L's igzip on the figures' rows
+#   make bench-deflate  zlib against ISA-L's igzip on the figures' rows (needs libisal-dev)
 #   make deps       apt-get the C libraries and fonts when missing (sudo when not root)
 #   make clean      remove build products and demo output
 
@@ -37,7 +37,7 @@ DESTDIR ?=
 CONFIG ?= release
 BIN = .build/$(CONFIG)/attnviz
 DEMO_TEXT = The animal didn't cross the street because it was too tired.
-DEBIAN_PACKAGES = libpng-dev libisal-dev libfreetype-dev fonts-dejavu-core pkg-config
+DEBIAN_PACKAGES = libpng-dev libfreetype-dev fonts-dejavu-core pkg-config
 
 include mk/model.mk
 
@@ -129,7 +129,7 @@ deps:
 	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	  fi; \
 	else \
-	  pkg-config --exists libpng libisal freetype2 || { echo "attnviz needs libpng, ISA-L (igzip), FreeType and pkg-config (and DejaVu fonts)"; exit 1; }; \
+	  pkg-config --exists libpng freetype2 || { echo "attnviz needs libpng, FreeType and pkg-config (and DejaVu fonts)"; exit 1; }; \
 	fi
 
 clean:
@@ -228,8 +228,8 @@ SMOLLM2_GGUF ?= models/SmolLM2-135M-Instruct/$(SMOLLM2_FILE)
 # A previous build of attnviz to time side by side with this one on the model (bench/previous.py).
 BENCH_PREVIOUS ?=
 
-# The figures the PNG compression sweep re-encodes at igzip's four levels: the lecture sentence's
-# default job.
+# The figures the PNG compression sweep re-encodes 60 ways: the lecture sentence's default job
+# (the whole gallery, 98 figures, took over half an hour).
 RENDER_SWEEP_FIGURES ?= $(wildcard samples/coreference/*.png)
 
 # The same static release build as `make build` (same flags, so neither rebuilds the other's
@@ -260,9 +260,8 @@ bench: deps
 	$(MAKE) bench-deflate
 
 # zlib against Intel's ISA-L igzip on the rows of the lecture sentence's PNGs
-# (bench/deflate/deflate.c): why the PNG writer deflates with igzip, and with unfiltered rows.
-# libisal-dev is one of make deps' packages now; skipped with a message where it is missing
-# (off Debian, where make deps installs nothing).
+# (bench/deflate/deflate.c): the deflate behind most of the default job's time. Skipped with a
+# message when libisal-dev is not installed.
 bench-deflate:
 	@if [ -f /usr/include/isa-l/igzip_lib.h ]; then \
 	  bench/deflate/run.sh; \

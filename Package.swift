@@ -39,11 +39,8 @@ let package = Package(
     .systemLibrary(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
-    // Intel's ISA-L deflate (igzip): the PNG writer's image data, a sixth of zlib's time.
-    .systemLibrary(
-      name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
-    // Our PNG writer: libpng's chunks around igzip's deflate stream (errors out of setjmp).
-    .target(name: "CPNGWriter", dependencies: ["CLibPNG", "CISAL"]),
+    // Our PNG writer on libpng's full API (level, strategy, filters; errors out of setjmp).
+    .target(name: "CPNGWriter", dependencies: ["CLibPNG"]),
     // DejaVu Sans subsets compiled in (scripts/make-embedded-font.sh): the font of last resort.
     .target(name: "CEmbeddedFonts", exclude: ["LICENSE-DejaVu.txt"]),
     // The engine's dot products with AVX where the CPU has it, the Swift kernels' bits exactly.

@@ -38,10 +38,6 @@ if grep -rlE '^import C[A-Z]' Sources --include=*.swift | grep -v '^Sources/Attn
   echo "only AttnvizRender may import the C libraries (and TransformerKernels.swift CEngineKernels)"
   status=1
 fi
-# igzip is the PNG writer's deflate: only CPNGWriter's C file includes it.
-if grep -rlE 'igzip_lib\.h|import CISAL' Sources | grep -vE '^Sources/(CISAL|CPNGWriter)/'; then
-  echo "only CPNGWriter may use ISA-L (CISAL)"; status=1
-fi
 if grep -rlE '^import CEngineKernels' Sources --include=*.swift \
   | grep -vxF 'Sources/AttnvizModel/Engine/TransformerKernels.swift'; then
   echo "CEngineKernels is called from TransformerKernels.swift alone"; status=1

@@ -2,7 +2,7 @@ import CLibPNG
 import CPNGWriter
 import Foundation
 
-/// A failure of the PNG writer (libpng or igzip) or reader (libpng), with its message.
+/// A failure reported by libpng, with libpng's own message.
 public struct PNGError: Error, Equatable, CustomStringConvertible {
   public let message: String
   public var description: String { message }
@@ -22,22 +22,27 @@ public struct DecodedPNG: Sendable, Equatable {
   }
 }
 
-/// How figure PNGs are compressed: the rows go unfiltered to Intel's ISA-L igzip (through
-/// CPNGWriter) at one of its levels, chosen by measurement on the gallery's figures
-/// (docs/performance.md, "The PNG encoder", `make bench`).
+/// How figure PNGs are compressed (zlib level and strategy, PNG row filters), chosen by
+/// measurement on the gallery's figures (docs/performance.md, `make bench`).
 public struct PNGCompression: Sendable, Equatable {
-  /// igzip level, 0 (fastest) … 3 (smallest).
+  /// zlib level, 0 (store) … 9 (smallest).
   public var level: Int32
+  /// zlib strategy: 0 default, 1 filtered, 2 Huffman only, 3 run-length (RLE).
+  public var strategy: Int32
+  /// libpng filter mask: 0x08 none, 0x10 sub, 0x20 up, 0x40 average, 0x80 Paeth.
+  public var filters: Int32
 
-  public init(level: Int32) {
+  public init(level: Int32, strategy: Int32, filters: Int32) {
     self.level = level
+    self.strategy = strategy
+    self.filters = filters
   }
 
-  /// Figures: igzip level 1. On the lecture sentence's four figures it deflates in a fifth to
-  /// a seventh of zlib level 3's time (what libpng wrote before) for files 5 % larger. Level 0
-  /// is no faster and a third larger, level 2 as fast and 0.4 % smaller (a tie), level 3 five
-  /// to nine times slower.
-  public static let figures = PNGCompression(level: 1)
+  /// Figures: zlib level 3, default strategy, no row filters (what libpng's simplified API
+  /// wrote with PNG_IMAGE_FLAG_FAST, so the bytes did not change). The sweep over the gallery
+  /// (docs/performance.md) found no setting that is much faster: level 1, RLE or the "up" filter
+  /// save at most a tenth of the encode time, and the "sub"/"Paeth" filters and level 6 cost more.
+  public static let figures = PNGCompression(level: 3, strategy: 0, filters: 0x08)
 }
 
 /// Encodes 8-bit RGBA rows (straight alpha, top to bottom) as PNG. Opaque images are written as
@@ -53,10 +58,10 @@ public func encodePNG(
   }
 }
 
-/// Encodes `rgba` straight from the caller's buffer (4 bytes a pixel even when `opaque`: the
-/// writer skips the alpha byte of an RGB file itself), through our writer (`CPNGWriter`): libpng
-/// writes the file, igzip deflates the rows, and the text chunks are uncompressed iTXt after the
-/// image data (see `PNGTextEntry`).
+/// Encodes `rgba` straight from the caller's buffer (4 bytes a pixel even when `opaque`: libpng
+/// skips the alpha byte of an RGB file itself), through our libpng writer (`CPNGWriter`), which
+/// sets what the simplified API cannot: zlib's level and strategy, the row filters, and the text
+/// chunks (uncompressed iTXt, after the image data: see `PNGTextEntry`).
 func encodePNG(
   width: Int, height: Int, rgba: UnsafeBufferPointer<UInt8>, opaque: Bool,
   compression: PNGCompression, text: [PNGTextEntry] = []
@@ -71,7 +76,9 @@ func encodePNG(
   var output = attnviz_png_output()
   defer { attnviz_png_output_free(&output) }
   var message = [CChar](repeating: 0, count: 256)
-  // C copies of the entries, alive for the call.
+  let settings = attnviz_png_compression(
+    level: compression.level, strategy: compression.strategy, filters: compression.filters)
+  // C copies of the entries, alive for the call; libpng copies them again into its info.
   let entries = text.filter { !$0.value.isEmpty }
   let strings = entries.map { (strdup($0.key), strdup($0.value)) }
   defer {
@@ -83,14 +90,14 @@ func encodePNG(
   let chunks = strings.map { attnviz_png_text(key: $0.0, text: $0.1) }
   let ok = chunks.withUnsafeBufferPointer { texts in
     attnviz_png_encode(
-      base, UInt32(width), UInt32(height), opaque ? 1 : 0, compression.level, texts.baseAddress,
+      base, UInt32(width), UInt32(height), opaque ? 1 : 0, settings, texts.baseAddress,
       texts.count, &output, &message, message.count)
   }
   guard ok != 0, let data = output.data else {
     let text = String(
       decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     throw PNGError(
-      message: "could not encode the image: \(text.isEmpty ? "unknown error" : text)")
+      message: "libpng could not encode the image: \(text.isEmpty ? "unknown error" : text)")
   }
   return Array(UnsafeBufferPointer(start: data, count: output.size))
 }

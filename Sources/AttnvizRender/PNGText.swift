@@ -1,5 +1,5 @@
 /// A text chunk of a PNG: how a figure carries the command that made it. `encodePNG` writes each
-/// through libpng's chunk writer as an uncompressed iTXt chunk (UTF-8) after the image data, just before IEND,
+/// through libpng as an uncompressed iTXt chunk (UTF-8) after the image data, just before IEND,
 /// so the image data is untouched and equal inputs still give equal bytes. Keys are cut to the
 /// 79 bytes PNG allows; an empty value writes no chunk.
 public struct PNGTextEntry: Equatable, Sendable {

@@ -64,8 +64,8 @@ public struct Rasterizer: Sendable {
 
 /// Renders `scene` and encodes it as PNG bytes; equal scenes give equal bytes.
 ///
-/// The pixels are drawn straight into a buffer the encoder reads (the PNG writer drops the alpha
-/// byte of an opaque figure itself), and the buffer is reused by the next figure (`PixelBuffers`): fresh
+/// The pixels are drawn straight into a buffer the encoder reads (libpng drops the alpha byte of
+/// an opaque figure itself), and the buffer is reused by the next figure (`PixelBuffers`): fresh
 /// full-size buffers cost more in page faults than the drawing did.
 public func renderPNG(
   _ scene: Scene, scale: Double, fonts: FontSet, compression: PNGCompression = .figures,

@@ -1,6 +1,6 @@
 // `make bench` part two: where a figure's time goes, and the PNG compression choice.
 //
-//   swift run -c release attnviz-render-bench sweep samples/*/*.png   # igzip levels 0-3
+//   swift run -c release attnviz-render-bench sweep samples/*/*.png   # level × strategy × filters
 //   swift run -c release attnviz-render-bench raster                    # a 512 × 512-cell scene
 //
 // Prints timings; asserts nothing (timings on a shared machine are not assertions). This was
@@ -25,30 +25,38 @@ enum CPUClock {
   static var now: Double { cpuMilliseconds() }
 }
 
-/// Re-encodes the decoded figures at each igzip level: total bytes and the median of `runs`
-/// encode times of the whole set. (zlib's levels, strategies and row filters, which libpng used
-/// to compress with, are timed against igzip on the same rows by `make bench-deflate`.)
+/// Re-encodes the decoded figures with each compression choice: total bytes and the median of
+/// `runs` encode times of the whole set.
 func sweep(_ paths: [String], runs: Int = 5) throws {
   let images = try paths.map { try decodePNG(Array(try Data(contentsOf: URL(fileURLWithPath: $0)))) }
   let pixels = images.reduce(0) { $0 + $1.width * $1.height }
   print("\(images.count) figures, \(pixels / 1000) kpixels")
-  print("igzip level   bytes      CPU ms (median of \(runs))")
-  for level: Int32 in 0...3 {
-    let compression = PNGCompression(level: level)
-    var bytes = 0
-    var times: [Double] = []
-    for _ in 0..<runs {
-      let clock = CPUClock.now
-      bytes = try images.reduce(0) {
-        $0 + (try encodePNG(width: $1.width, height: $1.height, rgba: $1.rgba,
-          compression: compression)).count
+  print("level strategy filters   bytes      CPU ms (median of \(runs))")
+  let filterSets: [(String, Int32)] = [
+    ("none", 0x08), ("sub", 0x10), ("up", 0x20), ("paeth", 0x80), ("all", 0xF8),
+  ]
+  let strategies: [(String, Int32)] = [("default", 0), ("filtered", 1), ("rle", 3)]
+  for level: Int32 in [1, 2, 3, 6] {
+    for (strategyName, strategy) in strategies {
+      for (filterName, filters) in filterSets {
+        let compression = PNGCompression(level: level, strategy: strategy, filters: filters)
+        var bytes = 0
+        var times: [Double] = []
+        for _ in 0..<runs {
+          let clock = CPUClock.now
+          bytes = try images.reduce(0) {
+            $0 + (try encodePNG(width: $1.width, height: $1.height, rgba: $1.rgba,
+              compression: compression)).count
+          }
+          times.append(CPUClock.now - clock)
+        }
+        let median = times.sorted()[times.count / 2]
+        let name = "\(level)     \(strategyName.padding(toLength: 9, withPad: " ", startingAt: 0))"
+          + filterName.padding(toLength: 7, withPad: " ", startingAt: 0)
+        print("\(name) \(String(bytes).padding(toLength: 10, withPad: " ", startingAt: 0)) "
+          + String(format: "%.1f", median))
       }
-      times.append(CPUClock.now - clock)
     }
-    let median = times.sorted()[times.count / 2]
-    let marker = compression == .figures ? " (what attnviz writes)" : ""
-    print("\(level)             \(String(bytes).padding(toLength: 10, withPad: " ", startingAt: 0)) "
-      + String(format: "%.1f", median) + marker)
   }
 }
 

@@ -27,7 +27,7 @@ public struct Provenance: Equatable, Sendable {
     ]
   }
 
-  /// These entries as a PNG's text chunks (written by the PNG encoder) and an SVG's
+  /// These entries as a PNG's text chunks (written by the libpng encoder) and an SVG's
   /// `<metadata>` (written by the SVG writer).
   var pngText: [PNGTextEntry] { entries.map { PNGTextEntry(key: $0.key, value: $0.value) } }
 }
