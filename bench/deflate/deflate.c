@@ -1,11 +1,12 @@
 // zlib against Intel's ISA-L (igzip) on the rows attnviz's PNGs compress (bench/deflate/rows.py
-// writes them): total compressed bytes and the best of 5 CPU times, for zlib at levels 1, 3
-// (what libpng writes for attnviz) and 6, and igzip at levels 0-3, each stream a complete zlib
-// stream as a PNG's IDAT holds; then the same rows re-filtered with PNG's "sub" and "up" filters, which turn flat colour into runs of zeros,
-// through zlib's fastest settings (level 1, and its run-length strategy) and igzip level 1, the
-// filter's time counted in. Issue 26: the PNG encoding is most of the default job's time. (An
-// igzip writer was built and reverted: under load its bytes varied, docs/performance.md.)
-// Built and run by bench/deflate/run.sh; needs zlib1g-dev and libisal-dev.
+// writes them): total compressed bytes and the best of 5 CPU times, for zlib at levels 1, 3 (what
+// libpng writes for attnviz) and 6, and igzip at levels 0-3, each stream a complete zlib stream
+// as a PNG's IDAT holds; then the same rows re-filtered with PNG's "sub" and "up" filters, which
+// turn flat colour into runs of zeros, through zlib's fastest settings (level 1, and its
+// run-length strategy) and igzip level 1, the filter's time counted in. Issue 26: the PNG
+// encoding is most of the default job's time. (An igzip writer was built and reverted: under
+// load its bytes varied; docs/performance.md.) Built and run by bench/deflate/run.sh; needs
+// zlib1g-dev and libisal-dev.
 #include <isa-l/igzip_lib.h>
 #include <stdio.h>
 #include <stdlib.h>
