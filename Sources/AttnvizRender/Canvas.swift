@@ -32,15 +32,10 @@ func fillPixels(_ base: UnsafeMutablePointer<UInt8>, count: Int, with color: RGB
   base[2] = color.b
   base[3] = color.a
   let total = count * 4
-  let block = min(total, 1 << 16)
+  let block = 1 << 16
   var filled = 4
-  while filled < block {
-    let chunk = min(filled, block - filled)
-    (base + filled).update(from: base, count: chunk)
-    filled += chunk
-  }
   while filled < total {
-    let chunk = min(block, total - filled)
+    let chunk = min(filled, block, total - filled)
     (base + filled).update(from: base, count: chunk)
     filled += chunk
   }
